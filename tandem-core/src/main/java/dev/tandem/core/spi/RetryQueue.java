@@ -1,0 +1,20 @@
+package dev.tandem.core.spi;
+
+import dev.tandem.core.state.PendingRetry;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Retries that must survive a restart (architecture: "retries that must survive a restart are rows in the store"). */
+public interface RetryQueue {
+
+    /** Inserts or replaces the retry for ({@code eventOffset}, {@code flow}). */
+    void scheduleRetry(PendingRetry retry);
+
+    /** Up to {@code max} retries due at or before {@code now}, earliest first. */
+    List<PendingRetry> dueRetries(Instant now, int max);
+
+    void removeRetry(long eventOffset, String flow);
+
+    long pendingRetryCount();
+}

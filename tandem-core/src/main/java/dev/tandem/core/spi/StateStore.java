@@ -1,0 +1,14 @@
+package dev.tandem.core.spi;
+
+/**
+ * Tandem's state: id map, pending retries, dead letters, audit trail. One implementation per database
+ * (SQLite embedded, PostgreSQL in cluster mode); one contract test suite runs against each.
+ */
+public interface StateStore extends IdMap, RetryQueue, DeadLetterQueue, AuditTrail, AutoCloseable {
+
+    /** Throws when the store cannot be reached; used by {@code GET /health}. */
+    void ping();
+
+    @Override
+    void close();
+}
