@@ -1,0 +1,204 @@
+package dev.tandem.clarity.webhook;
+
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.tandem.core.event.InboundEvent;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a Clarity webhook body (clarity-api.md §11) into an {@link InboundEvent}:
+ * <pre>{"EventID":"4f1c…","EventType":"SalesOrder.Created","Entity":"SalesOrder","ID":5001,
+ *  "CustomKey":"SO-5001","OccurredAt":"2026-11-26T15:04:05.123Z","Hash":-4523312311}</pre>
+ * Required: {@code EventID}, {@code EventType}, {@code Entity} (non-blank strings) and {@code ID} (an integer, or a
+ * string of digits). Optional: {@code CustomKey}, {@code OccurredAt} (ISO-8601 instant or offset date-time, a
+ * zoneless date-time read as UTC; now when absent), {@code Hash} (an integer; kept only in the payload). Other fields ({@code OldStatusKey},
+ * {@code ProductID}, ...) are allowed and kept in the payload, which is the body text as received.
+ *
+ * <p>Size: bodies over {@value #MAX_BODY_BYTES} bytes are rejected here with {@link WebhookPayloadTooLargeException}.
+ * The receiver should still cap the request size before reading the body (so it never buffers more than that), and
+ * verify the signature ({@link WebhookSignatureVerifier}) before calling this parser.
+ *
+ * <p>Thread-safe.
+ */
+public final class ClarityWebhookParser {
+
+    /** 1 MiB. */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+    public static final String SOURCE = "clarity";
+
+    private static final Pattern DIGITS = Pattern.compile("\\d{1,19}");
+    /**
+     * Duplicate keys are refused (a body with two {@code EventID}s is ambiguous, and the signed bytes could be read
+     * two ways); so is anything after the object.
+     */
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+
+    private final Clock clock;
+
+    public ClarityWebhookParser() {
+        this(Clock.systemUTC());
+    }
+
+    /** @param clock gives {@code occurredAt} when the body has no {@code OccurredAt} */
+    public ClarityWebhookParser(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * @throws WebhookPayloadTooLargeException over {@value #MAX_BODY_BYTES} bytes
+     * @throws InvalidWebhookException         for malformed JSON, a non-object, or a missing or invalid field
+     */
+    public InboundEvent parse(byte[] rawBody) {
+        Objects.requireNonNull(rawBody, "rawBody");
+        if (rawBody.length > MAX_BODY_BYTES) {
+            throw new WebhookPayloadTooLargeException(rawBody.length);
+        }
+        String text = utf8(rawBody);
+        if (text.isBlank()) {
+            throw new InvalidWebhookException("malformed JSON: empty body");
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(text);
+        } catch (IOException e) {
+            throw new InvalidWebhookException("malformed JSON: " + shortMessage(e), e);
+        }
+        if (body == null || !body.isObject()) {
+            throw new InvalidWebhookException("the body must be a JSON object");
+        }
+        String eventId = requiredText(body, "EventID");
+        String eventType = requiredText(body, "EventType");
+        String entity = requiredText(body, "Entity");
+        String id = requiredId(body);
+        String customKey = optionalText(body, "CustomKey");
+        Instant occurredAt = occurredAt(body);
+        optionalInteger(body, "Hash");
+        return new InboundEvent(SOURCE, eventId, eventType, entity, id, customKey, occurredAt, text);
+    }
+
+    private static String requiredText(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            throw new InvalidWebhookException("missing field: " + field);
+        }
+        if (!value.isTextual()) {
+            throw new InvalidWebhookException("invalid field: " + field + " must be a string");
+        }
+        if (value.asText().isBlank()) {
+            throw new InvalidWebhookException("missing field: " + field + " is blank");
+        }
+        return value.asText();
+    }
+
+    /** CEF ids are integers (§2); the sender may write them as a number or as a string of digits. */
+    private static String requiredId(JsonNode body) {
+        JsonNode value = body.get("ID");
+        if (value == null || value.isNull()) {
+            throw new InvalidWebhookException("missing field: ID");
+        }
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            long id = value.asLong();
+            if (id < 0) {
+                throw new InvalidWebhookException("invalid field: ID must not be negative");
+            }
+            return Long.toString(id);
+        }
+        if (value.isTextual()) {
+            String text = value.asText().strip();
+            if (text.isEmpty()) {
+                throw new InvalidWebhookException("missing field: ID is blank");
+            }
+            if (DIGITS.matcher(text).matches()) {
+                return text;
+            }
+        }
+        throw new InvalidWebhookException("invalid field: ID must be an integer or a string of digits");
+    }
+
+    private static String optionalText(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return "";
+        }
+        if (!value.isTextual()) {
+            throw new InvalidWebhookException("invalid field: " + field + " must be a string");
+        }
+        return value.asText();
+    }
+
+    private static void optionalInteger(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value != null && !value.isNull() && !value.isIntegralNumber()) {
+            throw new InvalidWebhookException("invalid field: " + field + " must be an integer");
+        }
+    }
+
+    private Instant occurredAt(JsonNode body) {
+        JsonNode value = body.get("OccurredAt");
+        if (value == null || value.isNull()) {
+            return clock.instant();
+        }
+        if (!value.isTextual()) {
+            throw new InvalidWebhookException("invalid field: OccurredAt must be an ISO-8601 string");
+        }
+        String text = value.asText().strip();
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException notAnInstant) {
+            try {
+                return OffsetDateTime.parse(text).toInstant();
+            } catch (DateTimeParseException noOffset) {
+                try {
+                    // CEF writes dates without a zone (e.g. 2024-05-02T14:03:11.0000000, §2/§8); OccurredAt is
+                    // informational, so such a value is read as UTC rather than losing the whole event
+                    return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+                } catch (DateTimeParseException e) {
+                    throw new InvalidWebhookException(
+                            "invalid field: OccurredAt must be an ISO-8601 instant such as 2026-11-26T15:04:05.123Z");
+                }
+            }
+        }
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidWebhookException("malformed JSON: the body is not valid UTF-8", e);
+        }
+    }
+
+    /** Jackson's message without the source excerpt it appends (which could be large). */
+    private static String shortMessage(IOException e) {
+        String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
+                ? jpe.getOriginalMessage() : e.getMessage();
+        if (message == null) {
+            return e.getClass().getSimpleName();
+        }
+        return message.length() > 200 ? message.substring(0, 200) + "..." : message;
+    }
+}

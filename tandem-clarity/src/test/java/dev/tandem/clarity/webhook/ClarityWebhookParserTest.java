@@ -1,0 +1,186 @@
+package dev.tandem.clarity.webhook;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.core.event.InboundEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ClarityWebhookParserTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant NOW = Instant.parse("2026-11-26T16:00:00Z");
+    private static final String ORDER_CREATED = """
+            {"EventID":"4f1c2b8e-6f4e-4b7e-9a51-1d2f0c9e7a10","EventType":"SalesOrder.Created","Entity":"SalesOrder",
+             "ID":5001,"CustomKey":"SO-5001","OccurredAt":"2026-11-26T15:04:05.123Z","Hash":-4523312311}""";
+
+    private final ClarityWebhookParser parser = new ClarityWebhookParser(Clock.fixed(NOW, ZoneOffset.UTC));
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static ObjectNode orderCreated() {
+        try {
+            return (ObjectNode) JSON.readTree(ORDER_CREATED);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void assertInvalid(String body, String expectedMessage) {
+        assertThatThrownBy(() -> parser.parse(bytes(body)))
+                .isInstanceOf(InvalidWebhookException.class)
+                .hasMessageContaining(expectedMessage);
+    }
+
+    @Test
+    void readsAnOrderCreatedEvent() {
+        InboundEvent event = parser.parse(bytes(ORDER_CREATED));
+
+        assertThat(event.source()).isEqualTo("clarity");
+        assertThat(event.sourceEventId()).isEqualTo("4f1c2b8e-6f4e-4b7e-9a51-1d2f0c9e7a10");
+        assertThat(event.type()).isEqualTo("SalesOrder.Created");
+        assertThat(event.entity()).isEqualTo("SalesOrder");
+        assertThat(event.entityId()).isEqualTo("5001");
+        assertThat(event.entityKey()).isEqualTo("SO-5001");
+        assertThat(event.occurredAt()).isEqualTo(Instant.parse("2026-11-26T15:04:05.123Z"));
+        assertThat(event.payload()).isEqualTo(ORDER_CREATED);
+    }
+
+    @Test
+    void acceptsTheIdAsAStringOfDigits() {
+        assertThat(parser.parse(bytes(orderCreated().put("ID", "5001").toString())).entityId()).isEqualTo("5001");
+    }
+
+    @Test
+    void withoutOccurredAtTheEventHappenedNow() {
+        ObjectNode body = orderCreated();
+        body.remove("OccurredAt");
+
+        assertThat(parser.parse(bytes(body.toString())).occurredAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void acceptsOccurredAtWithAnOffset() {
+        assertThat(parser.parse(bytes(orderCreated().put("OccurredAt", "2026-11-26T17:04:05+02:00").toString())).occurredAt())
+                .isEqualTo(Instant.parse("2026-11-26T15:04:05Z"));
+    }
+
+    @Test
+    void optionalFieldsMayBeAbsent() {
+        InboundEvent event = parser.parse(bytes("""
+                {"EventID":"e1","EventType":"Product.Updated","Entity":"Product","ID":301}"""));
+
+        assertThat(event.entityKey()).isEmpty();
+    }
+
+    @Test
+    void keepsExtraFieldsInThePayload() {
+        String body = """
+                {"EventID":"e2","EventType":"SalesOrder.StatusChanged","Entity":"SalesOrder","ID":5001,
+                 "OldStatusKey":"Pending","NewStatusKey":"Confirmed"}""";
+
+        assertThat(parser.parse(bytes(body)).payload()).contains("\"NewStatusKey\":\"Confirmed\"");
+    }
+
+    @Test
+    void keepsUnicodeIntact() {
+        String body = """
+                {"EventID":"évènement-1","EventType":"Customer.Updated","Entity":"Account","ID":1001,"CustomKey":"KUNDE-Müller-東京-🚀"}""";
+
+        InboundEvent event = parser.parse(bytes(body));
+
+        assertThat(event.entityKey()).isEqualTo("KUNDE-Müller-東京-🚀");
+        assertThat(event.sourceEventId()).isEqualTo("évènement-1");
+        assertThat(event.payload()).isEqualTo(body);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"EventID", "EventType", "Entity", "ID"})
+    void aMissingRequiredFieldIsNamed(String field) {
+        ObjectNode body = orderCreated();
+        body.remove(field);
+
+        assertInvalid(body.toString(), "missing field: " + field);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"EventID", "EventType", "Entity", "ID"})
+    void aNullRequiredFieldIsMissing(String field) {
+        ObjectNode body = orderCreated();
+        body.putNull(field);
+
+        assertInvalid(body.toString(), "missing field: " + field);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"EventID", "EventType", "Entity", "ID"})
+    void aBlankRequiredFieldIsMissing(String field) {
+        assertInvalid(orderCreated().put(field, "  ").toString(), "missing field: " + field);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "EventID    | 42           | invalid field: EventID",
+            "EventType  | true         | invalid field: EventType",
+            "Entity     | {}           | invalid field: Entity",
+            "ID         | 5001.5       | invalid field: ID",
+            "ID         | \"50a1\"     | invalid field: ID",
+            "ID         | -7           | invalid field: ID",
+            "ID         | true         | invalid field: ID",
+            "ID         | [5001]       | invalid field: ID",
+            "CustomKey  | 7            | invalid field: CustomKey",
+            "OccurredAt | 1795000000   | invalid field: OccurredAt",
+            "OccurredAt | \"yesterday\" | invalid field: OccurredAt",
+            "Hash       | \"abc\"      | invalid field: Hash"})
+    void aFieldOfTheWrongTypeIsNamed(String field, String jsonValue, String message) throws Exception {
+        ObjectNode body = orderCreated();
+        body.set(field, JSON.readTree(jsonValue));
+
+        assertInvalid(body.toString(), message);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"EventID\":", "not json", "{\"EventID\":\"a\"} trailing", "\"a string\"", "[1,2]", "42", "", "   "})
+    void aBodyThatIsNotOneJsonObjectIsInvalid(String body) {
+        assertThatThrownBy(() -> parser.parse(bytes(body))).isInstanceOf(InvalidWebhookException.class)
+                .satisfiesAnyOf(
+                        e -> assertThat(e).hasMessageStartingWith("malformed JSON"),
+                        e -> assertThat(e).hasMessage("the body must be a JSON object"));
+    }
+
+    @Test
+    void aRepeatedKeyIsRejectedAsAmbiguous() {
+        assertInvalid("""
+                {"EventID":"e1","EventID":"e2","EventType":"SalesOrder.Created","Entity":"SalesOrder","ID":1}""",
+                "malformed JSON");
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreInvalid() {
+        byte[] body = {'{', '"', 'E', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+
+        assertThatThrownBy(() -> parser.parse(body)).isInstanceOf(InvalidWebhookException.class).hasMessageContaining("UTF-8");
+    }
+
+    @Test
+    void aBodyOverOneMebibyteIsRejectedWithItsOwnException() {
+        String padding = "x".repeat(ClarityWebhookParser.MAX_BODY_BYTES);
+        byte[] body = bytes(orderCreated().put("Padding", padding).toString());
+
+        assertThatThrownBy(() -> parser.parse(body))
+                .isInstanceOfSatisfying(WebhookPayloadTooLargeException.class,
+                        e -> assertThat(e.size()).isEqualTo(body.length));
+    }
+}

@@ -1,0 +1,96 @@
+package dev.tandem.salesforce;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How to reach one Salesforce org.
+ *
+ * @param tokenUrl          the OAuth token endpoint of the org's My Domain, e.g.
+ *                          {@code https://mydomain.my.salesforce.com/services/oauth2/token}; the client-credentials
+ *                          flow is refused on login/test hosts (salesforce-api.md §1.1)
+ * @param clientId          the external client app's consumer key
+ * @param clientSecret      the consumer secret (never logged; {@link #toString()} redacts it)
+ * @param apiVersion        the REST API version without the {@code v}, e.g. {@code 64.0}; at least 50.0 because the
+ *                          connector writes through Composite Graph, which exists from API 50.0 (§2.10)
+ * @param callOptionsClient the value sent as {@code Sforce-Call-Options: client=<value>}; Salesforce copies it into
+ *                          CDC {@code changeOrigin}, which is how Tandem recognises its own writes (§2.7, invariant 3)
+ * @param requestTimeout    the timeout of every HTTP request (and of connecting)
+ */
+public record SalesforceConfig(URI tokenUrl, String clientId, String clientSecret, String apiVersion,
+                               String callOptionsClient, Duration requestTimeout) {
+
+    public static final String DEFAULT_API_VERSION = "64.0";
+    public static final String DEFAULT_CALL_OPTIONS_CLIENT = "tandem";
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Pattern API_VERSION = Pattern.compile("\\d{2}\\.\\d");
+    /** Kept to a safe token alphabet: the value goes into a header whose options are separated by commas. */
+    private static final Pattern CALL_OPTIONS_CLIENT = Pattern.compile("[A-Za-z0-9_.-]{1,80}");
+    private static final double MIN_API_VERSION = 50.0;
+
+    /** Null {@code apiVersion}, {@code callOptionsClient} or {@code requestTimeout} take the defaults. */
+    public SalesforceConfig {
+        Objects.requireNonNull(tokenUrl, "tokenUrl");
+        if (!"https".equalsIgnoreCase(tokenUrl.getScheme()) && !"http".equalsIgnoreCase(tokenUrl.getScheme())
+                || tokenUrl.getHost() == null) {
+            throw new IllegalArgumentException("tokenUrl must be an absolute http(s) URL, got: " + tokenUrl);
+        }
+        requireNonBlank(clientId, "clientId");
+        requireNonBlank(clientSecret, "clientSecret");
+        apiVersion = apiVersion == null ? DEFAULT_API_VERSION : apiVersion.strip();
+        if (!API_VERSION.matcher(apiVersion).matches()) {
+            throw new IllegalArgumentException("apiVersion must look like NN.N (e.g. 64.0), got: " + apiVersion);
+        }
+        if (Double.parseDouble(apiVersion) < MIN_API_VERSION) {
+            throw new IllegalArgumentException("apiVersion must be at least 50.0 (Composite Graph), got: " + apiVersion);
+        }
+        callOptionsClient = callOptionsClient == null ? DEFAULT_CALL_OPTIONS_CLIENT : callOptionsClient.strip();
+        if (!CALL_OPTIONS_CLIENT.matcher(callOptionsClient).matches()) {
+            throw new IllegalArgumentException(
+                    "callOptionsClient must be 1-80 letters, digits, '_', '.' or '-', got: " + callOptionsClient);
+        }
+        requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("requestTimeout must be positive, got: " + requestTimeout);
+        }
+    }
+
+    /** A configuration with the default API version, call-options client and timeout. */
+    public static SalesforceConfig of(URI tokenUrl, String clientId, String clientSecret) {
+        return new SalesforceConfig(tokenUrl, clientId, clientSecret, null, null, null);
+    }
+
+    public SalesforceConfig withApiVersion(String version) {
+        return new SalesforceConfig(tokenUrl, clientId, clientSecret, version, callOptionsClient, requestTimeout);
+    }
+
+    public SalesforceConfig withCallOptionsClient(String client) {
+        return new SalesforceConfig(tokenUrl, clientId, clientSecret, apiVersion, client, requestTimeout);
+    }
+
+    public SalesforceConfig withRequestTimeout(Duration timeout) {
+        return new SalesforceConfig(tokenUrl, clientId, clientSecret, apiVersion, callOptionsClient, timeout);
+    }
+
+    /** The path prefix of every data-API resource, e.g. {@code /services/data/v64.0/} (§2). */
+    public String dataPathPrefix() {
+        return "/services/data/v" + apiVersion + "/";
+    }
+
+    /** Redacts the secret (architecture invariant 6: secrets never in logs). */
+    @Override
+    public String toString() {
+        return "SalesforceConfig[tokenUrl=" + tokenUrl + ", clientId=" + clientId + ", clientSecret=<redacted>"
+                + ", apiVersion=" + apiVersion + ", callOptionsClient=" + callOptionsClient
+                + ", requestTimeout=" + requestTimeout + "]";
+    }
+
+    private static void requireNonBlank(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+    }
+}

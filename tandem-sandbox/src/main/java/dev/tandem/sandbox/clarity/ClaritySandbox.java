@@ -1,0 +1,318 @@
+package dev.tandem.sandbox.clarity;
+
+import dev.tandem.sandbox.clarity.auth.AuthRoutes;
+import dev.tandem.sandbox.clarity.auth.Credentials;
+import dev.tandem.sandbox.clarity.auth.SessionGuard;
+import dev.tandem.sandbox.clarity.auth.SessionStore;
+import dev.tandem.sandbox.clarity.entity.ChangeListener;
+import dev.tandem.sandbox.clarity.entity.EntityRoutes;
+import dev.tandem.sandbox.clarity.entity.EntityWriteRoutes;
+import dev.tandem.sandbox.clarity.entity.WriteRules;
+import dev.tandem.sandbox.clarity.generate.SandboxDataGenerator;
+import dev.tandem.sandbox.clarity.model.CefModel;
+import dev.tandem.sandbox.clarity.pricing.PricingRoutes;
+import dev.tandem.sandbox.clarity.search.EntitySearch;
+import dev.tandem.sandbox.clarity.store.ClarityStore;
+import dev.tandem.sandbox.clarity.store.EntityTable;
+import dev.tandem.sandbox.clarity.webhook.WebhookDispatcher;
+import dev.tandem.sandbox.clarity.webhook.WebhookRoutes;
+import dev.tandem.sandbox.clarity.webhook.WebhookSettings;
+import dev.tandem.sandbox.clarity.wire.ClarityHttpException;
+import dev.tandem.sandbox.clarity.wire.ClarityJson;
+import dev.tandem.sandbox.clarity.wire.JsonResponder;
+import dev.tandem.sandbox.clarity.wire.ResponseStatus;
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.HttpResponseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An in-memory emulator of the Clarity eCommerce (CEF) REST API (spec clarity-api.md §1-9) plus Tandem's webhook
+ * extension (§11), for demos, end-to-end tests and benchmarks.
+ *
+ * <pre>{@code
+ * try (ClaritySandbox sb = ClaritySandbox.builder().seed(42).customers(50).products(40).build().start()) {
+ *     SalesOrderRef order = sb.orders().createRandomOrder();
+ *     // GET sb.baseUrl() + "/Ordering/SalesOrder/ID/" + order.id() with a session from /auth/identity
+ * }
+ * }</pre>
+ *
+ * It listens on 127.0.0.1 only. All data is generated from the seed, so one seed and one sequence of calls give the
+ * same catalogue, customers and orders.
+ */
+public final class ClaritySandbox implements AutoCloseable {
+
+    /** The path CEF's generated API reference links everything under (spec §1). */
+    public static final String BASE_PATH = "/DesktopModules/ClarityEcommerce/API";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClaritySandbox.class);
+
+    private final Builder config;
+    private final ClarityJson json = new ClarityJson();
+    private final ClarityStore store = new ClarityStore(json);
+    private final SessionStore sessions;
+    private final WebhookDispatcher dispatcher;
+    private final SandboxOrders orders;
+    private final SandboxWebhooks webhooks;
+    private Javalin app;
+
+    private ClaritySandbox(Builder config) {
+        this.config = config;
+        this.sessions = new SessionStore(config.clock, config.sessionIdleTimeout);
+        this.dispatcher = new WebhookDispatcher(new WebhookSettings(config.webhookRetryInitial,
+                config.webhookRetryMax, config.webhookGiveUpAfter, config.webhookTimeout, config.webhookMaxJitter),
+                json, config.clock, config.seed ^ 0x5DEECE66DL);
+        SandboxDataGenerator generator = new SandboxDataGenerator(store, config.clock, config.seed);
+        generator.seed(config.customers, config.products);
+        this.orders = new SandboxOrders(generator, store, dispatcher, config.clock);
+        this.webhooks = new SandboxWebhooks(dispatcher);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts the HTTP server; returns this sandbox for chaining. */
+    public synchronized ClaritySandbox start() {
+        if (app != null) {
+            throw new IllegalStateException("The Clarity sandbox is already started");
+        }
+        JsonResponder responder = new JsonResponder(json);
+        Credentials credentials = new Credentials(config.user, config.password);
+        SessionGuard guard = new SessionGuard(sessions, credentials);
+        AuthRoutes auth = new AuthRoutes(BASE_PATH, credentials, sessions, guard, responder,
+                config.clock.instant());
+        app = Javalin.create(cfg -> {
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.startup.showJavalinBanner = false;
+            RoutesConfig routes = cfg.routes;
+            auth.register(routes);
+            Clock clock = config.clock;
+            reads(routes, "Ordering", store.salesOrders(), EntityFilters.salesOrders(), guard, responder,
+                    EntityWrites.silent());
+            reads(routes, "Ordering", store.salesOrderEvents(), EntityFilters.salesOrderEvents(), guard, responder,
+                    EntityWrites.silent());
+            new SalesOrderWorkflowRoutes(BASE_PATH, orders, guard, responder).register(routes);
+            readsAndWrites(routes, "Accounts", store.accounts(), EntityFilters.accounts(), EntityWrites.accountRules(),
+                    guard, responder, EntityWrites.customerEvents(dispatcher, clock, "Account"));
+            readsAndWrites(routes, "Contacts", store.contacts(), EntityFilters.contacts(), EntityWrites.contactRules(),
+                    guard, responder, EntityWrites.customerEvents(dispatcher, clock, "Contact"));
+            readsAndWrites(routes, "Contacts", store.users(), EntityFilters.users(), EntityWrites.userRules(),
+                    guard, responder, EntityWrites.customerEvents(dispatcher, clock, "User"));
+            readsAndWrites(routes, "Products", store.products(), EntityFilters.products(), EntityWrites.productRules(),
+                    guard, responder, EntityWrites.productEvents(dispatcher, clock));
+            new PricingRoutes(BASE_PATH, store, guard, responder).register(routes);
+            new WebhookRoutes(BASE_PATH, dispatcher, guard, responder).register(routes);
+            new SandboxControlRoutes(orders, dispatcher, store, sessions).register(routes);
+            errors(routes, responder);
+        }).start("127.0.0.1", config.port);
+        LOG.info("Clarity sandbox listening on {}", baseUrl());
+        return this;
+    }
+
+    /** {@code http://127.0.0.1:<port>/DesktopModules/ClarityEcommerce/API}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port() + BASE_PATH;
+    }
+
+    /** {@code http://127.0.0.1:<port>/_sandbox}, the control API. */
+    public String controlUrl() {
+        return "http://127.0.0.1:" + port() + "/_sandbox";
+    }
+
+    public int port() {
+        if (app == null) {
+            throw new IllegalStateException("The Clarity sandbox is not started");
+        }
+        return app.port();
+    }
+
+    public String user() {
+        return config.user;
+    }
+
+    public String password() {
+        return config.password;
+    }
+
+    public SandboxOrders orders() {
+        return orders;
+    }
+
+    public SandboxWebhooks webhooks() {
+        return webhooks;
+    }
+
+    /** The stored data, for assertions on observable state. */
+    public ClarityStore store() {
+        return store;
+    }
+
+    @Override
+    public synchronized void close() {
+        dispatcher.close();
+        if (app != null) {
+            app.stop();
+            app = null;
+        }
+    }
+
+    private <T extends CefModel> void reads(RoutesConfig routes, String module, EntityTable<T> table,
+            EntitySearch<T> search, SessionGuard guard, JsonResponder responder, ChangeListener<T> listener) {
+        new EntityRoutes<>(BASE_PATH, module, table, search, guard, responder, config.clock, listener::updated)
+                .register(routes);
+    }
+
+    private <T extends CefModel> void readsAndWrites(RoutesConfig routes, String module, EntityTable<T> table,
+            EntitySearch<T> search, WriteRules rules, SessionGuard guard, JsonResponder responder,
+            ChangeListener<T> listener) {
+        reads(routes, module, table, search, guard, responder, listener);
+        new EntityWriteRoutes<>(BASE_PATH, module, table, rules, guard, responder, config.clock, listener)
+                .register(routes);
+    }
+
+    /** Every error leaves as CEF-shaped JSON (spec §2), never an HTML page or a stack trace. */
+    private static void errors(RoutesConfig routes, JsonResponder responder) {
+        routes.exception(ClarityHttpException.class, (e, ctx) -> responder.send(ctx, e.status(), e.body()));
+        routes.exception(ClarityJson.MalformedBodyException.class, (e, ctx) -> responder.send(ctx, 400,
+                new ResponseStatus.Envelope(new ResponseStatus("SerializationException", e.getMessage()))));
+        // Javalin signals an unmatched route or verb this way; answer as ServiceStack does for an unknown request.
+        routes.exception(HttpResponseException.class, (e, ctx) -> responder.send(ctx, e.getStatus(),
+                new ResponseStatus.Envelope(new ResponseStatus(errorCode(e.getStatus()), e.getStatus() == 404
+                        ? "Handler for Request not found (404): " + ctx.method() + " " + ctx.path()
+                        : e.getMessage()))));
+        routes.exception(Exception.class, (e, ctx) -> {
+            LOG.warn("Clarity sandbox failed on {} {}", ctx.method(), ctx.path(), e);
+            responder.send(ctx, 500, new ResponseStatus.Envelope(
+                    new ResponseStatus(e.getClass().getSimpleName(), String.valueOf(e.getMessage()))));
+        });
+    }
+
+    private static String errorCode(int status) {
+        return switch (status) {
+            case 400 -> "BadRequest";
+            case 401 -> "Unauthorized";
+            case 404 -> "NotFound";
+            case 405 -> "MethodNotAllowed";
+            default -> "HttpError" + status;
+        };
+    }
+
+    /** Options of a sandbox; every one has a default. */
+    public static final class Builder {
+
+        private int port;
+        private String user = "tandem";
+        private String password = "tandem-sandbox";
+        private long seed = 42;
+        private int customers = 50;
+        private int products = 40;
+        private Duration webhookRetryInitial = WebhookSettings.DEFAULTS.retryInitial();
+        private Duration webhookRetryMax = WebhookSettings.DEFAULTS.retryMax();
+        private Duration webhookGiveUpAfter = WebhookSettings.DEFAULTS.giveUpAfter();
+        private Duration webhookTimeout = WebhookSettings.DEFAULTS.timeout();
+        private Duration webhookMaxJitter = WebhookSettings.DEFAULTS.maxJitter();
+        private Duration sessionIdleTimeout = Duration.ofMinutes(20);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** The port on 127.0.0.1; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder user(String user) {
+            this.user = Objects.requireNonNull(user, "user");
+            return this;
+        }
+
+        public Builder password(String password) {
+            this.password = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** How many customers (account + user + contact) to generate at start; default 50. */
+        public Builder customers(int customers) {
+            this.customers = nonNegative(customers, "customers");
+            return this;
+        }
+
+        /** How many products to generate at start; default 40. */
+        public Builder products(int products) {
+            this.products = nonNegative(products, "products");
+            return this;
+        }
+
+        /** The first retry delay of a failed webhook delivery (spec §11: 10 s). */
+        public Builder webhookRetryInitial(Duration initial) {
+            this.webhookRetryInitial = positive(initial, "webhookRetryInitial");
+            return this;
+        }
+
+        /** The cap of the doubling retry delay (spec §11: 1 h). */
+        public Builder webhookRetryMax(Duration max) {
+            this.webhookRetryMax = positive(max, "webhookRetryMax");
+            return this;
+        }
+
+        /** How long after the event a delivery is retried before it is Failed (spec §11: 24 h). */
+        public Builder webhookGiveUpAfter(Duration giveUpAfter) {
+            this.webhookGiveUpAfter = positive(giveUpAfter, "webhookGiveUpAfter");
+            return this;
+        }
+
+        /** Connect and response timeout of one delivery attempt; default 10 s. */
+        public Builder webhookTimeout(Duration timeout) {
+            this.webhookTimeout = positive(timeout, "webhookTimeout");
+            return this;
+        }
+
+        /** The upper bound of the random delay the out-of-order switch adds; default 2 s. */
+        public Builder webhookMaxJitter(Duration maxJitter) {
+            this.webhookMaxJitter = Objects.requireNonNull(maxJitter, "webhookMaxJitter");
+            return this;
+        }
+
+        /** Sessions unused for this long expire (401 afterwards); default 20 min. */
+        public Builder sessionIdleTimeout(Duration idleTimeout) {
+            this.sessionIdleTimeout = positive(idleTimeout, "sessionIdleTimeout");
+            return this;
+        }
+
+        /** The clock of record dates and session expiry; tests pass a controllable one. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public ClaritySandbox build() {
+            return new ClaritySandbox(this);
+        }
+
+        private static int nonNegative(int value, String name) {
+            if (value < 0) {
+                throw new IllegalArgumentException(name + " must not be negative");
+            }
+            return value;
+        }
+
+        private static Duration positive(Duration value, String name) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be a positive duration");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.tandem.sandbox.clarity.entity;
+
+import dev.tandem.sandbox.clarity.auth.SessionGuard;
+import dev.tandem.sandbox.clarity.model.CefModel;
+import dev.tandem.sandbox.clarity.search.EntitySearch;
+import dev.tandem.sandbox.clarity.store.EntityTable;
+import dev.tandem.sandbox.clarity.wire.CefDates;
+import dev.tandem.sandbox.clarity.wire.ClarityHttpException;
+import dev.tandem.sandbox.clarity.wire.JsonResponder;
+import dev.tandem.sandbox.clarity.wire.QueryParams;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.util.function.Consumer;
+
+/**
+ * The uniform route set CEF generates for every entity (spec §5), for one {@code <Module>/<Entity>}:
+ * list with paging, {@code ForConnect}, {@code Digest}, by ID, by key, {@code Exists}, and the soft-delete pair
+ * {@code Deactivate}/{@code Reactivate}. Keys may contain slashes ({@code Key/{Key*}}), hence {@code <Key>}.
+ *
+ * @param <T> the wire model
+ */
+public final class EntityRoutes<T extends CefModel> {
+
+    private final String basePath;
+    private final String module;
+    private final EntityTable<T> table;
+    private final EntitySearch<T> search;
+    private final SessionGuard guard;
+    private final JsonResponder responder;
+    private final Clock clock;
+    private final Consumer<T> onUpdated;
+
+    /**
+     * @param onUpdated told about every row a route changed, after it is stored (the webhook extension, §11)
+     */
+    public EntityRoutes(String basePath, String module, EntityTable<T> table, EntitySearch<T> search,
+            SessionGuard guard, JsonResponder responder, Clock clock, Consumer<T> onUpdated) {
+        this.basePath = basePath;
+        this.module = module;
+        this.table = table;
+        this.search = search;
+        this.guard = guard;
+        this.responder = responder;
+        this.clock = clock;
+        this.onUpdated = onUpdated;
+    }
+
+    public void register(RoutesConfig routes) {
+        String entity = basePath + "/" + module + "/" + table.entityName();
+        String plural = entity + "s";
+        routes.get(plural, guard.protect(this::list));
+        routes.get(plural + "ForConnect", guard.protect(this::forConnect));
+        routes.post(plural + "ForConnect", guard.protect(this::forConnect));
+        routes.get(plural + "Digest", guard.protect(this::digest));
+        routes.get(entity + "/ID/{ID}", guard.protect(ctx -> responder.send(ctx, byId(ctx))));
+        routes.get(entity + "/Key/<Key>", guard.protect(ctx -> responder.send(ctx, byKey(ctx))));
+        routes.get(entity + "/Exists/ID/{ID}", guard.protect(ctx -> exists(ctx, table.byId(id(ctx)).isPresent()
+                ? id(ctx) : null)));
+        routes.get(entity + "/Exists/Key/<Key>", guard.protect(ctx -> exists(ctx,
+                table.byKey(ctx.pathParam("Key")).map(CefModel::id).orElse(null))));
+        routes.patch(entity + "/Deactivate/ID/{ID}", guard.protect(ctx -> setActive(ctx, byId(ctx), false)));
+        routes.patch(entity + "/Deactivate/Key/<Key>", guard.protect(ctx -> setActive(ctx, byKey(ctx), false)));
+        routes.patch(entity + "/Reactivate/ID/{ID}", guard.protect(ctx -> setActive(ctx, byId(ctx), true)));
+        routes.patch(entity + "/Reactivate/Key/<Key>", guard.protect(ctx -> setActive(ctx, byKey(ctx), true)));
+    }
+
+    private void list(Context ctx) {
+        responder.send(ctx, search.search(table.all(), new QueryParams(ctx.queryParamMap())));
+    }
+
+    /** {@code *ForConnect}: the same search, as a bare list without the paging wrapper (spec §5). */
+    private void forConnect(Context ctx) {
+        QueryParams query = new QueryParams(ctx.queryParamMap());
+        responder.send(ctx, search.search(table.all(), query).results());
+    }
+
+    private void digest(Context ctx) {
+        QueryParams query = new QueryParams(ctx.queryParamMap());
+        responder.send(ctx, search.search(table.all(), query).results().stream()
+                .map(row -> new DigestModel(row.id(), row.customKey(), row.hash())).toList());
+    }
+
+    private void exists(Context ctx, Integer id) {
+        if (id == null) {
+            responder.sendNull(ctx);
+        } else {
+            responder.send(ctx, id);
+        }
+    }
+
+    private void setActive(Context ctx, T row, boolean active) {
+        if (row.active() != active) {
+            T stored = table.modify(row.id(), tree -> {
+                tree.put("Active", active);
+                tree.put("UpdatedDate", CefDates.format(clock.instant()));
+            }).orElseThrow();
+            onUpdated.accept(stored);
+        }
+        responder.send(ctx, CefActionResponse.succeeded());
+    }
+
+    private T byId(Context ctx) {
+        int id = id(ctx);
+        return table.byId(id).orElseThrow(() -> ClarityHttpException.notFound(
+                table.entityName() + " with ID " + id + " was not found"));
+    }
+
+    private T byKey(Context ctx) {
+        String key = ctx.pathParam("Key");
+        return table.byKey(key).orElseThrow(() -> ClarityHttpException.notFound(
+                table.entityName() + " with CustomKey '" + key + "' was not found"));
+    }
+
+    private static int id(Context ctx) {
+        String raw = ctx.pathParam("ID");
+        try {
+            return Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            throw ClarityHttpException.badRequest("SerializationException",
+                    "Unable to bind 'ID': '" + raw + "' is not an Int32");
+        }
+    }
+}

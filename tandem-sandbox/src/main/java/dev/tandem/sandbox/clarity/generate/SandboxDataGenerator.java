@@ -1,0 +1,175 @@
+package dev.tandem.sandbox.clarity.generate;
+
+import dev.tandem.sandbox.clarity.BadData;
+import dev.tandem.sandbox.clarity.model.AddressModel;
+import dev.tandem.sandbox.clarity.model.CartTotals;
+import dev.tandem.sandbox.clarity.model.ContactModel;
+import dev.tandem.sandbox.clarity.model.Lookup;
+import dev.tandem.sandbox.clarity.model.ProductModel;
+import dev.tandem.sandbox.clarity.model.SalesItemModel;
+import dev.tandem.sandbox.clarity.model.SalesOrderModel;
+import dev.tandem.sandbox.clarity.store.ClarityStore;
+import dev.tandem.sandbox.clarity.store.ProductPrice;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The sandbox's seeded data: a catalogue and customers at start, then realistic orders on demand. One
+ * {@link Random} drives everything and every call holds one lock, so a seed and a sequence of calls always give the
+ * same data, whichever threads make the calls.
+ */
+public final class SandboxDataGenerator {
+
+    private static final BigDecimal ZERO = new BigDecimal("0.00");
+    private static final BigDecimal FREE_SHIPPING_FROM = new BigDecimal("250.00");
+
+    private final ClarityStore store;
+    private final Clock clock;
+    private final Random random;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final CustomerGenerator customers;
+    private final CatalogGenerator catalog;
+    /** Customers with clean data; only they are picked again for later orders. */
+    private final List<Customer> regulars = new ArrayList<>();
+
+    public SandboxDataGenerator(ClarityStore store, Clock clock, long seed) {
+        this.store = store;
+        this.clock = clock;
+        this.random = new Random(seed);
+        this.customers = new CustomerGenerator(store);
+        this.catalog = new CatalogGenerator(store);
+    }
+
+    /** Seeds the catalogue and the customers, dated up to two years back so that they look historical. */
+    public void seed(int customerCount, int productCount) {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            catalog.create(random, productCount, now);
+            for (int i = 0; i < customerCount; i++) {
+                Instant created = now.minus(Duration.ofMinutes(60L * 24 + random.nextInt(60 * 24 * 700)));
+                Instant updated = created.plus(Duration.ofMinutes(random.nextInt(60 * 24)));
+                regulars.add(customers.create(random, created, updated, false));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Creates and stores one order: an existing customer (about 70 %) or a new one, 1-5 distinct products in
+     * quantities 1-5 at their selling price, and totals consistent to the cent.
+     */
+    public GeneratedOrder createOrder(BadData badData) {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            List<Customer> created = new ArrayList<>();
+            Customer customer;
+            if (badData == BadData.MISSING_LAST_NAME) {
+                customer = customers.create(random, now, now, true);
+                created.add(customer);
+            } else if (regulars.isEmpty() || random.nextInt(10) < 3) {
+                customer = customers.create(random, now, now, false);
+                regulars.add(customer);
+                created.add(customer);
+            } else {
+                customer = Text.pick(random, regulars);
+            }
+            SalesOrderModel order = store.salesOrders().put(order(customer, badData, now));
+            return new GeneratedOrder(order, List.copyOf(created));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private SalesOrderModel order(Customer customer, BadData badData, Instant now) {
+        int orderId = store.salesOrders().nextId();
+        String orderKey = "SO-" + orderId;
+        List<SalesItemModel> items = badData == BadData.NO_ITEMS ? List.of() : items(orderId, orderKey, now);
+
+        BigDecimal subTotal = items.stream().map(i -> i.unitSoldPrice().multiply(i.quantity()))
+                .reduce(ZERO, BigDecimal::add).setScale(2, RoundingMode.HALF_UP);
+        BigDecimal itemQuantity = items.stream().map(SalesItemModel::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal shipping = items.isEmpty() || subTotal.compareTo(FREE_SHIPPING_FROM) >= 0 ? ZERO
+                : items.size() <= 2 ? new BigDecimal("9.95") : new BigDecimal("14.95");
+        BigDecimal discounts = ZERO;
+        if (badData == BadData.NEGATIVE_TOTAL) {
+            // A mis-keyed coupon: worth more than the whole order.
+            discounts = subTotal.add(shipping).add(new BigDecimal(25 + random.nextInt(100))).setScale(2);
+        } else if (!items.isEmpty() && random.nextInt(10) == 0) {
+            discounts = subTotal.multiply(new BigDecimal("0.10")).setScale(2, RoundingMode.HALF_UP);
+        }
+        Country country = Countries.byCode(customer.contact().address().countryCode());
+        BigDecimal taxable = subTotal.subtract(discounts).max(BigDecimal.ZERO);
+        BigDecimal tax = customer.account().isTaxable()
+                ? taxable.multiply(country.taxRate()).setScale(2, RoundingMode.HALF_UP) : ZERO;
+        BigDecimal handling = ZERO;
+        BigDecimal fees = ZERO;
+        BigDecimal total = subTotal.add(shipping).add(handling).add(fees).add(tax).subtract(discounts);
+        CartTotals totals = new CartTotals(subTotal, shipping, handling, fees, discounts, tax, total);
+
+        // CEF copies the customer's contact into order-owned billing/shipping contacts.
+        ContactModel billing = copyContact(customer.contact(), Lookup.CONTACT_TYPE_BILLING,
+                customer.contact().address(), now);
+        boolean shipToBilling = random.nextInt(5) > 0;
+        ContactModel shippingContact = shipToBilling ? billing : copyContact(customer.contact(),
+                Lookup.CONTACT_TYPE_SHIPPING, customers.address(random, country, null,
+                        Text.pick(random, country.places())), now);
+        String purchaseOrder = random.nextInt(10) < 3 ? "PO-" + (10000 + random.nextInt(90000)) : null;
+
+        return new SalesOrderModel(orderId, orderKey, true, now, now, null, Map.of(),
+                Lookup.ORDER_TYPE_WEB.id(), Lookup.ORDER_TYPE_WEB.key(), Lookup.ORDER_TYPE_WEB.name(),
+                Lookup.ORDER_PENDING.id(), Lookup.ORDER_PENDING.key(), Lookup.ORDER_PENDING.name(),
+                Lookup.ORDER_STATE_WORK.id(), Lookup.ORDER_STATE_WORK.key(), Lookup.ORDER_STATE_WORK.name(),
+                customer.account().id(), customer.account().customKey(), customer.account().name(),
+                customer.user().id(), customer.user().customKey(), customer.user().userName(),
+                customer.user().contactEmail(), customer.user().contactFirstName(),
+                customer.user().contactLastName(), totals, total, itemQuantity, now, purchaseOrder,
+                billing.id(), billing.customKey(), billing, shippingContact.id(), shippingContact.customKey(),
+                shippingContact, shipToBilling, items);
+    }
+
+    private List<SalesItemModel> items(int orderId, String orderKey, Instant now) {
+        List<ProductModel> orderable = new ArrayList<>(store.products().all().stream()
+                .filter(p -> p.active() && !p.isDiscontinued()).toList());
+        if (orderable.isEmpty()) {
+            throw new IllegalStateException("The sandbox has no orderable products; seed some with products(n)");
+        }
+        Collections.shuffle(orderable, random);
+        int lines = Math.min(orderable.size(), 1 + random.nextInt(5));
+        List<SalesItemModel> items = new ArrayList<>(lines);
+        for (int line = 1; line <= lines; line++) {
+            ProductModel product = orderable.get(line - 1);
+            ProductPrice price = store.price(product.id()).orElseThrow();
+            items.add(new SalesItemModel(store.nextSalesItemId(), orderKey + "-" + line, true, now, now, null,
+                    Map.of(), product.name(), null, orderId, orderKey, product.id(), product.customKey(),
+                    product.name(), product.seoUrl(), product.customKey(), product.unitOfMeasure(),
+                    new BigDecimal(1 + random.nextInt(5)), price.basePrice(), price.sellingPrice(),
+                    product.isTaxable()));
+        }
+        return items;
+    }
+
+    private ContactModel copyContact(ContactModel source, Lookup type, AddressModel address, Instant now) {
+        int id = store.contacts().nextId();
+        // The billing copy gets its own address row; a shipping address is already a fresh row.
+        int addressId = type == Lookup.CONTACT_TYPE_BILLING ? store.nextAddressId() : address.id();
+        AddressModel copy = new AddressModel(addressId, address.company(), address.street1(), address.street2(),
+                address.city(), address.postalCode(), address.regionKey(), address.regionName(),
+                address.regionCode(), address.countryKey(), address.countryName(), address.countryCode());
+        return store.contacts().put(new ContactModel(id, "CON-" + id, true, now, now, null, Map.of(), type.id(),
+                type.key(), type.name(), source.firstName(), source.middleName(), source.lastName(),
+                source.fullName(), source.phone1(), null, source.email1(), null, null,
+                false, copy.id(), "ADDR-" + copy.id(), copy));
+    }
+}

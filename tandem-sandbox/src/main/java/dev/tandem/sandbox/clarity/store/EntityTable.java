@@ -1,0 +1,109 @@
+package dev.tandem.sandbox.clarity.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.sandbox.clarity.model.CefModel;
+import dev.tandem.sandbox.clarity.wire.ClarityJson;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The in-memory rows of one CEF entity. Reads are lock-free; writes are serialised per table so the key index and
+ * the rows never disagree. Every write recomputes {@code Hash} (spec §2) from the stored data.
+ *
+ * @param <T> the wire model
+ */
+public final class EntityTable<T extends CefModel> {
+
+    private final String entityName;
+    private final Class<T> type;
+    private final ClarityJson json;
+    private final ModelHasher hasher;
+    private final ConcurrentSkipListMap<Integer, T> rows = new ConcurrentSkipListMap<>();
+    private final ConcurrentHashMap<String, Integer> idsByKey = new ConcurrentHashMap<>();
+    private final AtomicInteger nextId;
+
+    EntityTable(String entityName, Class<T> type, int firstId, ClarityJson json) {
+        this.entityName = entityName;
+        this.type = type;
+        this.json = json;
+        this.hasher = new ModelHasher(json);
+        this.nextId = new AtomicInteger(firstId);
+    }
+
+    /** The CEF entity name, e.g. {@code SalesOrder}, used in routes and error messages. */
+    public String entityName() {
+        return entityName;
+    }
+
+    public int nextId() {
+        return nextId.getAndIncrement();
+    }
+
+    /** Stores a row (insert or replace by ID) with a freshly computed {@code Hash}, and returns the stored row. */
+    public synchronized T put(T model) {
+        ObjectNode tree = (ObjectNode) json.tree(model);
+        tree.put("Hash", hasher.hash(tree));
+        T stored = json.fromTree(tree, type);
+        T previous = rows.put(stored.id(), stored);
+        if (previous != null && previous.customKey() != null) {
+            idsByKey.remove(normalise(previous.customKey()), previous.id());
+        }
+        if (stored.customKey() != null) {
+            idsByKey.put(normalise(stored.customKey()), stored.id());
+        }
+        nextId.accumulateAndGet(stored.id() + 1, Math::max);
+        return stored;
+    }
+
+    /** Applies a change to the wire form of a row (e.g. {@code Active=false}) and stores the result. */
+    public synchronized Optional<T> modify(int id, Consumer<ObjectNode> change) {
+        T current = rows.get(id);
+        if (current == null) {
+            return Optional.empty();
+        }
+        ObjectNode tree = (ObjectNode) json.tree(current);
+        change.accept(tree);
+        return Optional.of(put(json.fromTree(tree, type)));
+    }
+
+    /** Hard delete ({@code DELETE .../Delete/ID/{ID}}, spec §5). */
+    public synchronized Optional<T> remove(int id) {
+        T removed = rows.remove(id);
+        if (removed != null && removed.customKey() != null) {
+            idsByKey.remove(normalise(removed.customKey()), removed.id());
+        }
+        return Optional.ofNullable(removed);
+    }
+
+    public Class<T> type() {
+        return type;
+    }
+
+    public Optional<T> byId(int id) {
+        return Optional.ofNullable(rows.get(id));
+    }
+
+    /** CEF keys are matched case-insensitively (SQL Server's default collation). */
+    public Optional<T> byKey(String customKey) {
+        Integer id = idsByKey.get(normalise(customKey));
+        return id == null ? Optional.empty() : byId(id);
+    }
+
+    /** All rows in ID order. */
+    public List<T> all() {
+        return List.copyOf(rows.values());
+    }
+
+    public int size() {
+        return rows.size();
+    }
+
+    private static String normalise(String key) {
+        return key.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.tandem.sandbox.clarity.wire;
+
+/**
+ * Ends a request with a status and a CEF-shaped error body. Handlers throw it; the server's exception mapper
+ * writes it, so every error leaves the sandbox as JSON (spec §2) and never as an HTML page or a stack trace.
+ */
+public final class ClarityHttpException extends RuntimeException {
+
+    private final int status;
+    private final transient Object body;
+
+    public ClarityHttpException(int status, Object body, String message) {
+        super(message);
+        this.status = status;
+        this.body = body;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Object body() {
+        return body;
+    }
+
+    /** 401 for a missing, unknown or expired session: the {@code HttpError} shape of spec §2 and §9. */
+    public static ClarityHttpException unauthorized(String message) {
+        return new ClarityHttpException(401, new HttpErrorBody(401, "Unauthorized", message), message);
+    }
+
+    /**
+     * 401 for a failed {@code /auth/identity}: ServiceStack's {@code AuthenticateService} throws
+     * {@code HttpError.Unauthorized("Invalid UserName or Password")}, which reaches the client in the standard
+     * {@code ResponseStatus} envelope (spec §2 "Otherwise ServiceStack's standard ...", §4).
+     */
+    public static ClarityHttpException invalidCredentials() {
+        String message = "Invalid UserName or Password";
+        return new ClarityHttpException(401,
+                new ResponseStatus.Envelope(new ResponseStatus("Unauthorized", message)), message);
+    }
+
+    public static ClarityHttpException notFound(String message) {
+        return new ClarityHttpException(404, new ResponseStatus.Envelope(new ResponseStatus("NotFound", message)),
+                message);
+    }
+
+    public static ClarityHttpException badRequest(String errorCode, String message) {
+        return new ClarityHttpException(400, new ResponseStatus.Envelope(new ResponseStatus(errorCode, message)),
+                message);
+    }
+}

@@ -1,0 +1,235 @@
+package dev.tandem.sandbox.salesforce;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.sandbox.salesforce.auth.AccessTokens;
+import dev.tandem.sandbox.salesforce.auth.IdentityResource;
+import dev.tandem.sandbox.salesforce.auth.OAuthTokenEndpoint;
+import dev.tandem.sandbox.salesforce.data.DataStore;
+import dev.tandem.sandbox.salesforce.dml.LockFault;
+import dev.tandem.sandbox.salesforce.dml.WriteContext;
+import dev.tandem.sandbox.salesforce.rest.ApiRequest;
+import dev.tandem.sandbox.salesforce.rest.ApiUsage;
+import dev.tandem.sandbox.salesforce.rest.ApiVersions;
+import dev.tandem.sandbox.salesforce.rest.CallScope;
+import dev.tandem.sandbox.salesforce.rest.RestApi;
+import dev.tandem.sandbox.salesforce.rest.SubRequests;
+import dev.tandem.sandbox.salesforce.wire.ApiError;
+import dev.tandem.sandbox.salesforce.wire.ApiException;
+import dev.tandem.sandbox.salesforce.wire.ApiResponse;
+import dev.tandem.sandbox.salesforce.wire.Json;
+import io.javalin.http.Context;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Maps HTTP onto the emulated org: the OAuth and identity endpoints, the versions list, the authenticated and
+ * metered data API, and the sandbox's own control API. Every answer is JSON with Salesforce's content type.
+ */
+final class SalesforceHttpHandler {
+
+    static final String JSON_CONTENT_TYPE = "application/json;charset=UTF-8";
+    private static final String DATA_PREFIX = "/services/data/";
+    private static final Pattern CALL_OPTIONS_CLIENT = Pattern.compile("(?:^|[,;\\s])client=([^,;\\s]+)");
+    private static final Pattern IDENTITY_PATH = Pattern.compile("/id/([A-Za-z0-9]+)/([A-Za-z0-9]+)/?");
+
+    private final OAuthTokenEndpoint tokenEndpoint;
+    private final IdentityResource identity;
+    private final AccessTokens tokens;
+    private final ApiUsage usage;
+    private final FaultInjector faults;
+    private final DataStore store;
+    private final RestApi api;
+    private final SandboxControlApi control;
+    private final Clock clock;
+    private final String userId;
+
+    SalesforceHttpHandler(OAuthTokenEndpoint tokenEndpoint, IdentityResource identity, AccessTokens tokens,
+            ApiUsage usage, FaultInjector faults, DataStore store, RestApi api, SandboxControlApi control,
+            Clock clock, String userId) {
+        this.tokenEndpoint = tokenEndpoint;
+        this.identity = identity;
+        this.tokens = tokens;
+        this.usage = usage;
+        this.faults = faults;
+        this.store = store;
+        this.api = api;
+        this.control = control;
+        this.clock = clock;
+        this.userId = userId;
+    }
+
+    void handle(Context ctx) throws InterruptedException {
+        String path = ctx.path();
+        String method = ctx.method().name();
+        if (path.equals("/services/oauth2/token")) {
+            token(ctx, method);
+        } else if (path.equals("/services/oauth2/revoke")) {
+            revoke(ctx);
+        } else if (path.startsWith("/id/")) {
+            identity(ctx, path);
+        } else if (path.startsWith("/_sandbox/")) {
+            ApiResponse response = control.handle(method, path.substring("/_sandbox/".length()), ctx.bodyAsBytes());
+            write(ctx, response, false);
+        } else if (path.equals("/services/data") || path.equals(DATA_PREFIX)) {
+            // The versions list needs no session and does not count against the limit (spec §2.1).
+            write(ctx, method.equals("GET") || method.equals("HEAD") ? ApiResponse.of(200, versions())
+                    : ApiResponse.error(new ApiException(405, List.of(ApiError.of("METHOD_NOT_ALLOWED",
+                            "HTTP Method '" + method + "' not allowed. Allowed are GET,HEAD")))), false);
+        } else if (path.startsWith(DATA_PREFIX)) {
+            data(ctx, method, path);
+        } else {
+            write(ctx, ApiResponse.error(ApiException.notFound(ApiError.notFound())), false);
+        }
+    }
+
+    private static JsonNode versions() {
+        return ApiVersions.list();
+    }
+
+    private void data(Context ctx, String method, String path) throws InterruptedException {
+        List<String> segments = SubRequests.segments(path.substring(DATA_PREFIX.length()));
+        String version = segments.isEmpty() ? null : ApiVersions.fromSegment(segments.getFirst()).orElse(null);
+        if (version == null) {
+            write(ctx, ApiResponse.error(ApiException.notFound(ApiError.notFound())), false);
+            return;
+        }
+        if (!tokens.isValid(bearerToken(ctx))) {
+            write(ctx, ApiResponse.error(new ApiException(401, List.of(
+                    ApiError.of("INVALID_SESSION_ID", "Session expired or invalid")))), false);
+            return;
+        }
+        if (!usage.tryAcquire()) {
+            write(ctx, ApiResponse.error(new ApiException(403, List.of(
+                    ApiError.of("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")))), true);
+            return;
+        }
+        if (faults.rollServerError()) {
+            write(ctx, ApiResponse.error(new ApiException(503, List.of(ApiError.of("SERVER_UNAVAILABLE",
+                    "The server is temporarily unable to service your request due to maintenance downtime or"
+                            + " capacity problems. Please try again later.")))), true);
+            return;
+        }
+        Duration latency = faults.latency();
+        if (!latency.isZero()) {
+            // Server-side delay of the emulated org; virtual threads make sleeping cheap here.
+            Thread.sleep(latency);
+        }
+        boolean head = method.equals("HEAD");
+        Map<String, String> headers = new LinkedHashMap<>();
+        ctx.headerMap().forEach(headers::put);
+        ApiRequest request = new ApiRequest(head ? "GET" : method, version, segments.subList(1, segments.size()),
+                ctx.queryParamMap(), null, ctx.bodyAsBytes(), headers);
+        boolean graph = request.depth() >= 2 && request.segment(0).equals("composite")
+                && request.segment(1).equals("graph");
+        // A graph request decides its lock faults per graph; any other write call decides once.
+        LockFault lockFault = request.isWrite() && !graph ? faults.newLockFault() : LockFault.none();
+        WriteContext write = new WriteContext(clock.instant(), userId, callOptionsClient(ctx), lockFault);
+        ApiResponse response = store.transaction(tx -> api.execute(request, new CallScope(tx, write)));
+        if (head) {
+            response = new ApiResponse(response.status(), response.headers(), null);
+        }
+        write(ctx, response, true);
+    }
+
+    private void token(Context ctx, String method) {
+        Map<String, List<String>> params = new LinkedHashMap<>(ctx.queryParamMap());
+        // Form bodies may arrive chunked, without Content-Length (spec §9 "Content type").
+        SubRequests.queryParameters(new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8)).forEach(params::put);
+        OAuthTokenEndpoint.TokenResponse response =
+                tokenEndpoint.token(method, params, ctx.header("Authorization"));
+        ctx.status(response.status());
+        ctx.header("Cache-Control", "no-cache,must-revalidate,max-age=0,no-store,private");
+        writeJson(ctx, Json.write(response.body()));
+    }
+
+    private void revoke(Context ctx) {
+        Map<String, List<String>> params = new LinkedHashMap<>(ctx.queryParamMap());
+        SubRequests.queryParameters(new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8)).forEach(params::put);
+        List<String> token = params.get("token");
+        if (token != null && !token.isEmpty()) {
+            tokens.revoke(token.getFirst());
+        }
+        ctx.status(200);
+    }
+
+    private void identity(Context ctx, String path) {
+        String token = bearerToken(ctx);
+        if (token == null) {
+            token = ctx.queryParam("oauth_token");
+        }
+        if (!tokens.isValid(token)) {
+            write(ctx, ApiResponse.error(new ApiException(401, List.of(
+                    ApiError.of("INVALID_SESSION_ID", "Session expired or invalid")))), false);
+            return;
+        }
+        Matcher matcher = IDENTITY_PATH.matcher(path);
+        if (!matcher.matches() || !identity.matches(matcher.group(1), matcher.group(2))) {
+            write(ctx, ApiResponse.error(ApiException.notFound(ApiError.notFound())), false);
+            return;
+        }
+        write(ctx, ApiResponse.of(200, identity.identity()), false);
+    }
+
+    /** Writes a response; data calls carry {@code Sforce-Limit-Info} (spec §2.7). */
+    void write(Context ctx, ApiResponse response, boolean limitInfo) {
+        ctx.status(response.status());
+        response.headers().forEach(ctx::header);
+        if (limitInfo) {
+            ctx.header("Sforce-Limit-Info", usage.header());
+        }
+        if (response.body() != null) {
+            writeJson(ctx, Json.write(response.body()));
+        }
+    }
+
+    /**
+     * Writes a JSON body with exactly {@code application/json;charset=UTF-8} (spec §9 "Content type"). The servlet
+     * API would normalise the charset to lower case, so the header goes straight into Jetty's response fields.
+     */
+    private static void writeJson(Context ctx, byte[] body) {
+        ServletContextRequest.getServletContextRequest(ctx.req()).getServletContextResponse().getWrapped()
+                .getHeaders().put(new HttpField(HttpHeader.CONTENT_TYPE, JSON_CONTENT_TYPE));
+        ctx.res().setContentLength(body.length);
+        try {
+            ctx.res().getOutputStream().write(body);
+            ctx.res().flushBuffer();
+        } catch (IOException e) {
+            throw new UncheckedIOException("client went away while the response was written", e);
+        }
+    }
+
+    /** Salesforce accepts {@code Bearer} and the legacy {@code OAuth} scheme. */
+    private static String bearerToken(Context ctx) {
+        String authorization = ctx.header("Authorization");
+        if (authorization == null) {
+            return null;
+        }
+        for (String scheme : List.of("Bearer ", "OAuth ")) {
+            if (authorization.regionMatches(true, 0, scheme, 0, scheme.length())) {
+                return authorization.substring(scheme.length()).trim();
+            }
+        }
+        return null;
+    }
+
+    /** {@code Sforce-Call-Options: client=<ClientId>} (spec §2.7), kept per record as its last writer. */
+    private static String callOptionsClient(Context ctx) {
+        String options = ctx.header("Sforce-Call-Options");
+        if (options == null) {
+            return null;
+        }
+        Matcher matcher = CALL_OPTIONS_CLIENT.matcher(options);
+        return matcher.find() ? matcher.group(1) : null;
+    }
+}

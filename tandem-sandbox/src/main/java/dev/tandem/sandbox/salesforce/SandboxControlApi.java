@@ -1,0 +1,85 @@
+package dev.tandem.sandbox.salesforce;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.sandbox.salesforce.wire.ApiError;
+import dev.tandem.sandbox.salesforce.wire.ApiException;
+import dev.tandem.sandbox.salesforce.wire.ApiResponse;
+import dev.tandem.sandbox.salesforce.wire.Json;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * {@code /_sandbox/...}: the sandbox's own control API for demos, end-to-end tests and benchmarks. Not a
+ * Salesforce path: no session needed, not metered.
+ */
+final class SandboxControlApi {
+
+    private final FaultInjector faults;
+    private final Runnable reset;
+    private final Supplier<ObjectNode> stats;
+
+    SandboxControlApi(FaultInjector faults, Runnable reset, Supplier<ObjectNode> stats) {
+        this.faults = faults;
+        this.reset = reset;
+        this.stats = stats;
+    }
+
+    ApiResponse handle(String method, String resource, byte[] body) {
+        try {
+            return switch (resource.replaceAll("/+$", "") + " " + method) {
+                case "faults POST" -> {
+                    applyFaults(Json.parseBody(body));
+                    yield ApiResponse.of(200, currentFaults());
+                }
+                case "faults GET" -> ApiResponse.of(200, currentFaults());
+                case "faults DELETE" -> {
+                    faults.clear();
+                    yield ApiResponse.of(200, currentFaults());
+                }
+                case "revoke-tokens POST" -> {
+                    faults.revokeTokens();
+                    yield ApiResponse.noContent();
+                }
+                case "exhaust-limit POST" -> {
+                    faults.exhaustLimit();
+                    yield ApiResponse.noContent();
+                }
+                case "reset POST" -> {
+                    reset.run();
+                    yield ApiResponse.of(200, stats.get());
+                }
+                case "stats GET" -> ApiResponse.of(200, stats.get());
+                default -> throw ApiException.notFound(ApiError.notFound());
+            };
+        } catch (ApiException e) {
+            return ApiResponse.error(e);
+        }
+    }
+
+    /** Only the keys present change: {"serverErrorRate":0.05,"lockErrorRate":0.02,"latencyMillis":0}. */
+    private void applyFaults(JsonNode request) {
+        try {
+            if (request.has("serverErrorRate")) {
+                faults.setServerErrorRate(request.get("serverErrorRate").asDouble());
+            }
+            if (request.has("lockErrorRate")) {
+                faults.setLockErrorRate(request.get("lockErrorRate").asDouble());
+            }
+            if (request.has("latencyMillis")) {
+                faults.setLatency(Duration.ofMillis(request.get("latencyMillis").asLong()));
+            }
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(ApiError.of("INVALID_INPUT", e.getMessage(), List.of()));
+        }
+    }
+
+    private ObjectNode currentFaults() {
+        ObjectNode body = Json.object();
+        body.put("serverErrorRate", faults.serverErrorRate());
+        body.put("lockErrorRate", faults.lockErrorRate());
+        body.put("latencyMillis", faults.latency().toMillis());
+        return body;
+    }
+}

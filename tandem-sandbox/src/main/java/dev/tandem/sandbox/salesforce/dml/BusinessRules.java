@@ -1,0 +1,242 @@
+package dev.tandem.sandbox.salesforce.dml;
+
+import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.CONTACT;
+import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.ORDER;
+import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.ORDER_ITEM;
+import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.PRICEBOOK2;
+import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.PRICEBOOK_ENTRY;
+import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.PRODUCT2;
+import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.STATUS_ACTIVATED;
+import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.STATUS_DRAFT;
+
+import dev.tandem.sandbox.salesforce.data.DataStore.Transaction;
+import dev.tandem.sandbox.salesforce.data.Row;
+import dev.tandem.sandbox.salesforce.schema.FieldDefinition;
+import dev.tandem.sandbox.salesforce.schema.SObjectDefinition;
+import dev.tandem.sandbox.salesforce.wire.ApiError;
+import dev.tandem.sandbox.salesforce.wire.ApiException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The standard-object behaviour of spec §3 that is not plain field validation: derived fields, the price-book
+ * rules, the order lifecycle and the TotalAmount roll-up.
+ */
+final class BusinessRules {
+
+    private static final String ACTIVATED_ORDER_PRODUCTS =
+            "You can't add, edit, or delete order products on an activated order.";
+
+    // Auto-numbers are never rolled back, exactly as on the platform (a rolled-back insert leaves a gap).
+    private final AtomicLong orderNumbers = new AtomicLong(99);
+    private final AtomicLong orderItemNumbers = new AtomicLong(0);
+
+    BusinessRules() {
+    }
+
+    void beforeSave(Transaction tx, SObjectDefinition def, Row old, Map<String, Object> values, WriteContext ctx) {
+        switch (def.name()) {
+            case CONTACT -> values.put("Name", joinName(values.get("FirstName"), values.get("LastName")));
+            case PRICEBOOK_ENTRY -> pricebookEntry(tx, old, values);
+            case ORDER -> order(tx, def, old, values);
+            case ORDER_ITEM -> orderItem(tx, old, values);
+            default -> {
+            }
+        }
+    }
+
+    void afterSave(Transaction tx, SObjectDefinition def, Row old, Row saved, WriteContext ctx) {
+        switch (def.name()) {
+            case ORDER_ITEM -> recomputeOrderTotal(tx, saved.get("OrderId").toString(), ctx);
+            case PRODUCT2 -> {
+                if (old != null && (!DmlEngine.sameValue(old.get("Name"), saved.get("Name"))
+                        || !DmlEngine.sameValue(old.get("ProductCode"), saved.get("ProductCode")))) {
+                    for (Row entry : tx.children(PRICEBOOK_ENTRY, "Product2Id", saved.id())) {
+                        Map<String, Object> values = new LinkedHashMap<>(entry.values());
+                        values.put("Name", saved.get("Name"));
+                        values.put("ProductCode", saved.get("ProductCode"));
+                        values.put("SystemModstamp", ctx.now());
+                        tx.put(entry.with(values, entry.lastModifiedByClient()));
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** Checks that only apply when the record itself is the target of a DELETE (not a cascade victim). */
+    void beforeDirectDelete(Transaction tx, SObjectDefinition def, Row row) {
+        switch (def.name()) {
+            // §3.3: "Although you can never delete PricebookEntry records, your client application can set this
+            // flag [IsActive] to false." The platform's exact refusal is not documented; the sandbox answers with
+            // the generic access error [inferred].
+            case PRICEBOOK_ENTRY -> throw ApiException.badRequest(ApiError.of("INSUFFICIENT_ACCESS_OR_READONLY",
+                    "insufficient access rights on object id", List.of()));
+            // §3.1: "Your client application can delete orders when the Status is Draft but not when its Status is
+            // Activated." Error code inferred.
+            case ORDER -> {
+                if (STATUS_ACTIVATED.equals(row.get("StatusCode"))) {
+                    throw integrity("You can't delete an activated order. Set its Status to Draft first.", List.of());
+                }
+            }
+            case ORDER_ITEM -> {
+                Row order = tx.find(row.get("OrderId").toString()).orElseThrow();
+                if (STATUS_ACTIVATED.equals(order.get("StatusCode"))) {
+                    throw integrity(ACTIVATED_ORDER_PRODUCTS, List.of());
+                }
+            }
+            case PRICEBOOK2 -> {
+                if (Boolean.TRUE.equals(row.get("IsStandard"))) {
+                    throw ApiException.badRequest(ApiError.of("DELETE_FAILED",
+                            "The standard price book can't be deleted.", List.of()));
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    void afterDelete(Transaction tx, Collection<Row> deleted, WriteContext ctx) {
+        Set<String> orders = new LinkedHashSet<>();
+        for (Row row : deleted) {
+            if (row.type().equals(ORDER_ITEM)) {
+                orders.add(row.get("OrderId").toString());
+            }
+        }
+        for (String orderId : orders) {
+            tx.find(orderId).filter(o -> !o.deleted()).ifPresent(o -> recomputeOrderTotal(tx, orderId, ctx));
+        }
+    }
+
+    private void pricebookEntry(Transaction tx, Row old, Map<String, Object> values) {
+        String productId = values.get("Product2Id").toString();
+        String pricebookId = values.get("Pricebook2Id").toString();
+        Row product = tx.find(productId).orElseThrow();
+        Row pricebook = tx.find(pricebookId).orElseThrow();
+        values.put("Name", product.get("Name"));
+        values.put("ProductCode", product.get("ProductCode"));
+        if (old == null) {
+            boolean duplicate = tx.children(PRICEBOOK_ENTRY, "Pricebook2Id", pricebookId).stream()
+                    .anyMatch(e -> productId.equals(e.get("Product2Id")));
+            if (duplicate) {
+                throw ApiException.badRequest(ApiError.of("DUPLICATE_VALUE",
+                        "This price definition already exists in this price book", List.of()));
+            }
+        }
+        if (!Boolean.TRUE.equals(pricebook.get("IsStandard"))) {
+            // §3.3: "You must load the standard price for a product before you're permitted to load its custom
+            // prices."
+            Row standard = tx.children(PRICEBOOK_ENTRY, "Product2Id", productId).stream()
+                    .filter(e -> tx.find(e.get("Pricebook2Id").toString())
+                            .map(b -> Boolean.TRUE.equals(b.get("IsStandard"))).orElse(false))
+                    .findFirst()
+                    .orElseThrow(() -> ApiException.badRequest(ApiError.of("STANDARD_PRICE_NOT_DEFINED",
+                            "No standard price defined for this product", List.of())));
+            // §3.3 emulator note: on custom entries UseStandardPrice = true makes UnitPrice the standard price.
+            if (Boolean.TRUE.equals(values.get("UseStandardPrice"))) {
+                values.put("UnitPrice", standard.get("UnitPrice"));
+            }
+        }
+    }
+
+    private void order(Transaction tx, SObjectDefinition def, Row old, Map<String, Object> values) {
+        String status = (String) values.get("Status");
+        // Status and StatusCode coincide because the sandbox's picklist has one value per status category.
+        values.put("StatusCode", status);
+        if (old == null) {
+            // §3.1: "When a client application creates an order, the Status Code must be Draft" [error inferred].
+            if (!STATUS_DRAFT.equals(status)) {
+                throw integrity("You can't create an order with an activated status. Create it with a Draft"
+                        + " status, add order products, then activate it.: Status", List.of("Status"));
+            }
+            values.put("OrderNumber", String.format("%08d", orderNumbers.incrementAndGet()));
+            values.put("TotalAmount", BigDecimal.ZERO);
+            return;
+        }
+        boolean wasActivated = STATUS_ACTIVATED.equals(old.get("StatusCode"));
+        boolean activating = !wasActivated && STATUS_ACTIVATED.equals(status);
+        if (wasActivated || activating) {
+            // §3.1: "the Status field is the only field you can update when activating the order"; an activated
+            // order only accepts a Status change. Unchanged values resent by the client are not changes.
+            List<String> changed = def.fields().stream()
+                    .filter(f -> f.updateable() && !f.name().equals("Status"))
+                    .map(FieldDefinition::name)
+                    .filter(name -> !DmlEngine.sameValue(old.get(name), values.get(name)))
+                    .toList();
+            if (!changed.isEmpty()) {
+                throw integrity("Only the Status field can be changed when an order is activated or being"
+                        + " activated.", changed);
+            }
+        }
+        List<Row> items = tx.children(ORDER_ITEM, "OrderId", old.id());
+        if (activating && items.isEmpty()) {
+            throw integrity("You can't activate an order that has no order products.", List.of());
+        }
+        if (!items.isEmpty() && !DmlEngine.sameValue(old.get("Pricebook2Id"), values.get("Pricebook2Id"))) {
+            throw integrity("You can't change the price book of an order that has order products.: Price Book ID",
+                    List.of("Pricebook2Id"));
+        }
+    }
+
+    private void orderItem(Transaction tx, Row old, Map<String, Object> values) {
+        Row order = tx.find(values.get("OrderId").toString()).orElseThrow();
+        if (STATUS_ACTIVATED.equals(order.get("StatusCode"))) {
+            throw integrity(ACTIVATED_ORDER_PRODUCTS, List.of());
+        }
+        Row entry = tx.find(values.get("PricebookEntryId").toString()).orElseThrow();
+        if (old == null) {
+            // Verbatim platform error (spec §2.9, §3.2). An order without a price book cannot match any entry.
+            Object orderPricebook = order.get("Pricebook2Id");
+            if (orderPricebook == null || !orderPricebook.equals(entry.get("Pricebook2Id"))) {
+                throw integrity("Order Products must have a Price Book Entry that belongs to the Price Book related"
+                        + " to the parent Order.: Price Book Entry ID", List.of("PricebookEntryId"));
+            }
+            if (!Boolean.TRUE.equals(entry.get("IsActive"))) {
+                throw integrity("field integrity exception: PricebookEntryId (pricebook entry is inactive)",
+                        List.of("PricebookEntryId"));
+            }
+            values.put("Product2Id", entry.get("Product2Id"));
+            values.put("ListPrice", entry.get("UnitPrice"));
+            values.put("OrderItemNumber", String.format("%010d", orderItemNumbers.incrementAndGet()));
+        }
+        BigDecimal quantity = (BigDecimal) values.get("Quantity");
+        if (quantity.signum() <= 0) {
+            // The brief's rule is "Quantity > 0"; the message is modelled on the platform's field integrity errors.
+            throw integrity("field integrity exception: Quantity (quantity must be greater than zero)",
+                    List.of("Quantity"));
+        }
+        BigDecimal unitPrice = (BigDecimal) values.get("UnitPrice");
+        values.put("TotalPrice", quantity.multiply(unitPrice).setScale(2, RoundingMode.HALF_UP));
+    }
+
+    /** TotalAmount is a roll-up summary of the order's live items (spec §3.1). */
+    private void recomputeOrderTotal(Transaction tx, String orderId, WriteContext ctx) {
+        Row order = tx.find(orderId).orElseThrow();
+        BigDecimal total = tx.children(ORDER_ITEM, "OrderId", orderId).stream()
+                .map(i -> (BigDecimal) i.get("TotalPrice"))
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        if (!DmlEngine.sameValue(total, order.get("TotalAmount"))) {
+            Map<String, Object> values = new LinkedHashMap<>(order.values());
+            values.put("TotalAmount", total);
+            values.put("SystemModstamp", ctx.now());
+            tx.put(order.with(values, order.lastModifiedByClient()));
+        }
+    }
+
+    private static ApiException integrity(String message, List<String> fields) {
+        return ApiException.badRequest(ApiError.of("FIELD_INTEGRITY_EXCEPTION", message, fields));
+    }
+
+    private static String joinName(Object first, Object last) {
+        String name = ((first == null ? "" : first + " ") + (last == null ? "" : last)).trim();
+        return name.isEmpty() ? null : name;
+    }
+}

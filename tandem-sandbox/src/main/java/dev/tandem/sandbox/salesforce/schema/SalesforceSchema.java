@@ -1,0 +1,216 @@
+package dev.tandem.sandbox.salesforce.schema;
+
+import static dev.tandem.sandbox.salesforce.schema.FieldDefinition.clarityKey;
+import static dev.tandem.sandbox.salesforce.schema.FieldDefinition.of;
+import static dev.tandem.sandbox.salesforce.schema.FieldDefinition.reference;
+import static dev.tandem.sandbox.salesforce.schema.FieldDefinition.text;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The objects of the emulated org: the standard objects the integration touches (spec §3) with the standard
+ * fields it uses, the Clarity key fields (Text(128), External ID, Unique) and the system fields every record has.
+ */
+public final class SalesforceSchema {
+
+    public static final String ACCOUNT = "Account";
+    public static final String CONTACT = "Contact";
+    public static final String PRODUCT2 = "Product2";
+    public static final String PRICEBOOK2 = "Pricebook2";
+    public static final String PRICEBOOK_ENTRY = "PricebookEntry";
+    public static final String ORDER = "Order";
+    public static final String ORDER_ITEM = "OrderItem";
+    public static final String OPPORTUNITY = "Opportunity";
+
+    public static final String STATUS_DRAFT = "Draft";
+    public static final String STATUS_ACTIVATED = "Activated";
+
+    private final Map<String, SObjectDefinition> byLowerName;
+
+    private SalesforceSchema(Collection<SObjectDefinition> objects) {
+        Map<String, SObjectDefinition> map = new LinkedHashMap<>();
+        objects.forEach(o -> map.put(o.name().toLowerCase(Locale.ROOT), o));
+        this.byLowerName = map;
+    }
+
+    public Optional<SObjectDefinition> object(String anyCase) {
+        return Optional.ofNullable(byLowerName.get(anyCase.toLowerCase(Locale.ROOT)));
+    }
+
+    public SObjectDefinition require(String name) {
+        return object(name).orElseThrow(() -> new IllegalArgumentException("unknown sObject " + name));
+    }
+
+    public Collection<SObjectDefinition> objects() {
+        return byLowerName.values();
+    }
+
+    /** The object whose ids start with {@code keyPrefix}. */
+    public Optional<SObjectDefinition> objectByKeyPrefix(String keyPrefix) {
+        return byLowerName.values().stream().filter(o -> o.keyPrefix().equals(keyPrefix)).findFirst();
+    }
+
+    /** A copy of this schema with one more field on {@code objectName} (an org's own custom fields). */
+    public SalesforceSchema withField(String objectName, FieldDefinition field) {
+        List<SObjectDefinition> objects = new ArrayList<>();
+        SObjectDefinition target = require(objectName);
+        for (SObjectDefinition o : byLowerName.values()) {
+            objects.add(o == target ? o.withField(field) : o);
+        }
+        return new SalesforceSchema(objects);
+    }
+
+    public static SalesforceSchema standard() {
+        return new SalesforceSchema(List.of(account(), contact(), product2(), pricebook2(), pricebookEntry(), order(),
+                orderItem(), opportunity()));
+    }
+
+    private static SObjectDefinition account() {
+        List<FieldDefinition> f = system();
+        f.add(text("Name", "Account Name", 255).asRequired());
+        f.add(text("AccountNumber", "Account Number", 40));
+        f.add(of("Phone", "Account Phone", FieldType.PHONE, 40));
+        f.add(of("Website", "Website", FieldType.URL, 255));
+        f.add(text("Industry", "Industry", 255).withPicklist(false));
+        f.add(text("Type", "Account Type", 255).withPicklist(false));
+        f.addAll(address("Billing"));
+        f.addAll(address("Shipping"));
+        f.add(of("Description", "Account Description", FieldType.TEXTAREA, 32000));
+        f.add(clarityKey("Clarity_Account_Key__c", "Clarity Account Key"));
+        return new SObjectDefinition(ACCOUNT, "Account", "001", f);
+    }
+
+    private static SObjectDefinition contact() {
+        List<FieldDefinition> f = system();
+        f.add(text("FirstName", "First Name", 40));
+        f.add(text("LastName", "Last Name", 80).asRequired());
+        // Name is the compound full name: read-only, derived from FirstName and LastName.
+        f.add(text("Name", "Full Name", 121).asReadOnly());
+        f.add(of("Email", "Email", FieldType.EMAIL, 80));
+        f.add(of("Phone", "Business Phone", FieldType.PHONE, 40));
+        f.add(of("MobilePhone", "Mobile Phone", FieldType.PHONE, 40));
+        f.add(text("Title", "Title", 128));
+        f.add(reference("AccountId", "Account ID", ACCOUNT, "Account", DeleteRule.CASCADE));
+        f.addAll(address("Mailing"));
+        f.add(clarityKey("Clarity_Contact_Key__c", "Clarity Contact Key"));
+        return new SObjectDefinition(CONTACT, "Contact", "003", f);
+    }
+
+    private static SObjectDefinition product2() {
+        List<FieldDefinition> f = system();
+        f.add(text("Name", "Product Name", 255).asRequired());
+        f.add(text("ProductCode", "Product Code", 255));
+        f.add(of("Description", "Product Description", FieldType.TEXTAREA, 4000));
+        f.add(of("IsActive", "Active", FieldType.BOOLEAN, 0).withDefault(Boolean.FALSE));
+        f.add(text("Family", "Product Family", 255).withPicklist(false));
+        f.add(text("StockKeepingUnit", "Product SKU", 180));
+        f.add(text("QuantityUnitOfMeasure", "Quantity Unit Of Measure", 255).withPicklist(false));
+        f.add(clarityKey("Clarity_Product_Key__c", "Clarity Product Key"));
+        return new SObjectDefinition(PRODUCT2, "Product", "01t", f);
+    }
+
+    private static SObjectDefinition pricebook2() {
+        List<FieldDefinition> f = system();
+        f.add(text("Name", "Price Book Name", 255).asRequired());
+        f.add(of("IsActive", "Active", FieldType.BOOLEAN, 0).withDefault(Boolean.FALSE));
+        f.add(of("IsStandard", "Is Standard Price Book", FieldType.BOOLEAN, 0).withDefault(Boolean.FALSE)
+                .asReadOnly());
+        f.add(of("Description", "Description", FieldType.TEXTAREA, 255));
+        return new SObjectDefinition(PRICEBOOK2, "Price Book", "01s", f);
+    }
+
+    private static SObjectDefinition pricebookEntry() {
+        List<FieldDefinition> f = system();
+        f.add(text("Name", "Product Name", 255).asReadOnly());
+        f.add(reference("Pricebook2Id", "Price Book ID", PRICEBOOK2, "Pricebook2", DeleteRule.CASCADE)
+                .asRequired().asCreateOnly());
+        f.add(reference("Product2Id", "Product ID", PRODUCT2, "Product2", DeleteRule.CASCADE)
+                .asRequired().asCreateOnly());
+        f.add(of("UnitPrice", "List Price", FieldType.CURRENCY, 0).asRequired());
+        f.add(of("IsActive", "Active", FieldType.BOOLEAN, 0).withDefault(Boolean.FALSE));
+        f.add(of("UseStandardPrice", "Use Standard Price", FieldType.BOOLEAN, 0).withDefault(Boolean.FALSE));
+        f.add(text("ProductCode", "Product Code", 255).asReadOnly());
+        return new SObjectDefinition(PRICEBOOK_ENTRY, "Price Book Entry", "01u", f);
+    }
+
+    private static SObjectDefinition order() {
+        List<FieldDefinition> f = system();
+        f.add(reference("AccountId", "Account ID", ACCOUNT, "Account", DeleteRule.RESTRICT).asRequired());
+        f.add(of("EffectiveDate", "Order Start Date", FieldType.DATE, 0).asRequired());
+        f.add(of("EndDate", "Order End Date", FieldType.DATE, 0));
+        f.add(text("Status", "Status", 40).withPicklist(true, STATUS_DRAFT, STATUS_ACTIVATED).asRequired());
+        f.add(text("StatusCode", "Status Category", 40).withPicklist(true, STATUS_DRAFT, STATUS_ACTIVATED)
+                .asReadOnly());
+        f.add(reference("Pricebook2Id", "Price Book ID", PRICEBOOK2, "Pricebook2", DeleteRule.RESTRICT));
+        f.add(reference("BillToContactId", "Bill To Contact ID", CONTACT, "BillToContact", DeleteRule.SET_NULL));
+        f.add(reference("ShipToContactId", "Ship To Contact ID", CONTACT, "ShipToContact", DeleteRule.SET_NULL));
+        f.add(of("OrderNumber", "Order Number", FieldType.AUTONUMBER, 30).asReadOnly());
+        f.add(text("Name", "Order Name", 80));
+        f.add(text("PoNumber", "PO Number", 80));
+        f.add(text("OrderReferenceNumber", "Order Reference Number", 80));
+        f.add(text("Type", "Order Type", 255).withPicklist(false));
+        f.add(of("Description", "Description", FieldType.TEXTAREA, 32000));
+        f.addAll(address("Billing"));
+        f.addAll(address("Shipping"));
+        f.add(of("TotalAmount", "Order Amount", FieldType.CURRENCY, 0).asReadOnly());
+        f.add(clarityKey("Clarity_Order_Key__c", "Clarity Order Key"));
+        return new SObjectDefinition(ORDER, "Order", "801", f);
+    }
+
+    private static SObjectDefinition orderItem() {
+        List<FieldDefinition> f = system();
+        f.add(reference("OrderId", "Order ID", ORDER, "Order", DeleteRule.CASCADE).asRequired().asCreateOnly());
+        f.add(reference("PricebookEntryId", "Price Book Entry ID", PRICEBOOK_ENTRY, "PricebookEntry",
+                DeleteRule.RESTRICT).asRequired().asCreateOnly());
+        f.add(reference("Product2Id", "Product ID", PRODUCT2, "Product2", DeleteRule.RESTRICT).asReadOnly());
+        f.add(of("OrderItemNumber", "Order Product Number", FieldType.AUTONUMBER, 30).asReadOnly());
+        f.add(of("Quantity", "Quantity", FieldType.DOUBLE, 0).asRequired());
+        f.add(of("UnitPrice", "Unit Price", FieldType.CURRENCY, 0).asRequired());
+        f.add(of("ListPrice", "List Price", FieldType.CURRENCY, 0).asReadOnly());
+        f.add(of("TotalPrice", "Total Price", FieldType.CURRENCY, 0).asReadOnly());
+        f.add(text("Description", "Line Description", 255));
+        f.add(of("ServiceDate", "Start Date", FieldType.DATE, 0));
+        f.add(of("EndDate", "End Date", FieldType.DATE, 0));
+        f.add(clarityKey("Clarity_Order_Item_Key__c", "Clarity Order Item Key"));
+        return new SObjectDefinition(ORDER_ITEM, "Order Product", "802", f);
+    }
+
+    private static SObjectDefinition opportunity() {
+        List<FieldDefinition> f = system();
+        f.add(text("Name", "Name", 120).asRequired());
+        f.add(text("StageName", "Stage", 255).withPicklist(false).asRequired());
+        f.add(of("CloseDate", "Close Date", FieldType.DATE, 0).asRequired());
+        f.add(reference("AccountId", "Account ID", ACCOUNT, "Account", DeleteRule.SET_NULL));
+        f.add(of("Amount", "Amount", FieldType.CURRENCY, 0));
+        f.add(of("Description", "Description", FieldType.TEXTAREA, 32000));
+        return new SObjectDefinition(OPPORTUNITY, "Opportunity", "006", f);
+    }
+
+    /** System fields every record carries; all read-only. */
+    private static List<FieldDefinition> system() {
+        List<FieldDefinition> f = new ArrayList<>();
+        f.add(of("Id", "Record ID", FieldType.ID, 18).asReadOnly());
+        f.add(of("IsDeleted", "Deleted", FieldType.BOOLEAN, 0).asReadOnly());
+        f.add(of("CreatedDate", "Created Date", FieldType.DATETIME, 0).asReadOnly());
+        f.add(of("CreatedById", "Created By ID", FieldType.ID, 18).asReadOnly());
+        f.add(of("LastModifiedDate", "Last Modified Date", FieldType.DATETIME, 0).asReadOnly());
+        f.add(of("LastModifiedById", "Last Modified By ID", FieldType.ID, 18).asReadOnly());
+        f.add(of("SystemModstamp", "System Modstamp", FieldType.DATETIME, 0).asReadOnly());
+        return f;
+    }
+
+    private static List<FieldDefinition> address(String prefix) {
+        return List.of(
+                of(prefix + "Street", prefix + " Street", FieldType.TEXTAREA, 255),
+                text(prefix + "City", prefix + " City", 40),
+                text(prefix + "State", prefix + " State/Province", 80),
+                text(prefix + "PostalCode", prefix + " Zip/Postal Code", 20),
+                text(prefix + "Country", prefix + " Country", 80));
+    }
+}

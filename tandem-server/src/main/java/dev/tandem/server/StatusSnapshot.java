@@ -1,0 +1,16 @@
+package dev.tandem.server;
+
+/**
+ * Where processing stands, for {@code GET /api/status}, the demo's progress line and operators.
+ *
+ * @param received           distinct events in the log
+ * @param settled            events whose processing is finished or handed to the retry queue (log offset committed)
+ * @param synced             events written to Salesforce since start
+ * @param skipped            events with nothing to do since start (e.g. already synced)
+ * @param retrying           events waiting for a retry
+ * @param deadLettered       dead letters in the store
+ * @param salesforceApiCalls Salesforce data-API calls made by this process
+ */
+public record StatusSnapshot(long received, long settled, long synced, long skipped, long retrying, long deadLettered,
+                             long salesforceApiCalls) {
+}

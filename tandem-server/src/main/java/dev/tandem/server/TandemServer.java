@@ -1,0 +1,189 @@
+package dev.tandem.server;
+
+import dev.tandem.clarity.ClarityConfig;
+import dev.tandem.clarity.auth.ClaritySession;
+import dev.tandem.clarity.client.ClarityRestClient;
+import dev.tandem.clarity.webhook.ClarityWebhookParser;
+import dev.tandem.clarity.webhook.WebhookSignatureVerifier;
+import dev.tandem.core.flow.order.OrderToSalesforceFlow;
+import dev.tandem.core.mapping.JsonataMapping;
+import dev.tandem.core.retry.RetryPolicy;
+import dev.tandem.core.runtime.FlowRuntime;
+import dev.tandem.core.runtime.ProcessingMetrics;
+import dev.tandem.core.runtime.RuntimeSettings;
+import dev.tandem.core.spi.EventLog;
+import dev.tandem.core.spi.StateStore;
+import dev.tandem.salesforce.SalesforceConfig;
+import dev.tandem.salesforce.auth.ClientCredentialsTokenProvider;
+import dev.tandem.salesforce.client.SalesforceRestClient;
+import dev.tandem.server.config.TandemConfig;
+import dev.tandem.server.http.ClarityWebhookHandler;
+import dev.tandem.server.http.ErrorBody;
+import dev.tandem.store.jdbc.JdbcStores;
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The composition root: opens the store, builds the connectors and flows, starts the flow runtime and the HTTP
+ * listener (webhooks, health, metrics, status). Everything is wired here, explicitly, and nowhere else.
+ */
+public final class TandemServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TandemServer.class);
+
+    private final TandemConfig config;
+    private final JdbcStores stores;
+    private final PrometheusMeterRegistry registry;
+    private final ProcessingMetrics metrics;
+    private final SalesforceRestClient salesforce;
+    private final FlowRuntime runtime;
+    private final Javalin http;
+
+    private TandemServer(TandemConfig config) {
+        this.config = config;
+        Clock clock = Clock.systemUTC();
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        this.metrics = new ProcessingMetrics(registry);
+        this.stores = JdbcStores.openSqlite(config.store().path());
+        try {
+            HttpClient httpClient = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build();
+            TandemConfig.Salesforce sf = config.salesforce();
+            SalesforceConfig sfConfig = new SalesforceConfig(sf.tokenUrl(), sf.clientId(), sf.clientSecret(),
+                    sf.apiVersion(), sf.callOptionsClient(), sf.requestTimeout());
+            this.salesforce = new SalesforceRestClient(sfConfig, new ClientCredentialsTokenProvider(sfConfig, httpClient),
+                    httpClient, registry);
+            TandemConfig.Clarity cl = config.clarity();
+            ClarityConfig clarityConfig = new ClarityConfig(cl.baseUrl(), cl.username(), cl.password(), cl.requestTimeout());
+            ClarityRestClient clarity = new ClarityRestClient(clarityConfig, new ClaritySession(clarityConfig, httpClient),
+                    httpClient);
+
+            StateStore store = stores.stateStore();
+            OrderToSalesforceFlow orderFlow = new OrderToSalesforceFlow(clarity, salesforce, store, store,
+                    JsonataMapping.fromClasspath(OrderToSalesforceFlow.MAPPING), clock);
+            TandemConfig.Retry r = config.retry();
+            TandemConfig.Runtime rt = config.runtime();
+            this.runtime = new FlowRuntime(stores.eventLog(), store, List.of(orderFlow),
+                    new RetryPolicy(r.initialDelay(), r.multiplier(), r.maxDelay(), r.maxAttempts(), r.jitter()),
+                    new RuntimeSettings(rt.batchSize(), rt.linger(), rt.pollInterval()), metrics, clock);
+
+            ClarityWebhookHandler webhook = new ClarityWebhookHandler(
+                    new WebhookSignatureVerifier(cl.webhookSecrets(), cl.webhookTolerance(), clock),
+                    new ClarityWebhookParser(), stores.eventLog(), metrics, runtime::wake);
+            this.http = Javalin.create(cfg -> {
+                cfg.concurrency.useVirtualThreads = true;
+                cfg.startup.showJavalinBanner = false;
+                // The webhook handler enforces its own 1 MiB limit with a JSON 413; this only bounds other routes.
+                cfg.http.maxRequestSize = ClarityWebhookHandler.MAX_BODY_BYTES + 1L;
+                cfg.routes.post("/webhooks/clarity", webhook);
+                cfg.routes.get("/health", ctx -> {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    try {
+                        stores.stateStore().ping();
+                        body.put("status", "UP");
+                        body.put("store", "UP");
+                        ctx.json(body);
+                    } catch (RuntimeException e) {
+                        body.put("status", "DOWN");
+                        body.put("store", "DOWN: " + e.getMessage());
+                        ctx.status(503).json(body);
+                    }
+                });
+                cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(registry.scrape()));
+                cfg.routes.get("/api/status", ctx -> ctx.json(status()));
+                cfg.routes.error(404, ctx -> ctx.json(new ErrorBody("not_found", "no such endpoint: "
+                        + ctx.method() + " " + ctx.path())));
+                cfg.routes.error(405, ctx -> ctx.json(new ErrorBody("method_not_allowed", ctx.method()
+                        + " is not allowed on " + ctx.path())));
+                cfg.routes.exception(Exception.class, (e, ctx) -> {
+                    log.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                    ctx.status(500).json(new ErrorBody("internal_error",
+                            "Tandem failed to handle the request; see the server log"));
+                });
+            });
+        } catch (RuntimeException e) {
+            stores.close();
+            throw e;
+        }
+    }
+
+    /** Opens the store, starts processing, then opens the HTTP listener. */
+    public static TandemServer start(TandemConfig config) {
+        TandemServer server = new TandemServer(config);
+        try {
+            server.runtime.start();
+            server.http.start(config.server().host(), config.server().port());
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        log.info("Tandem listening on {} (store {})", server.baseUrl(), config.store().path());
+        return server;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://" + config.server().host() + ":" + port());
+    }
+
+    public URI webhookUrl() {
+        return baseUrl().resolve("/webhooks/clarity");
+    }
+
+    public EventLog eventLog() {
+        return stores.eventLog();
+    }
+
+    public StateStore stateStore() {
+        return stores.stateStore();
+    }
+
+    public FlowRuntime runtime() {
+        return runtime;
+    }
+
+    public ProcessingMetrics metrics() {
+        return metrics;
+    }
+
+    public StatusSnapshot status() {
+        EventLog eventLog = stores.eventLog();
+        StateStore store = stores.stateStore();
+        return new StatusSnapshot(eventLog.endOffset(), eventLog.committedOffset(FlowRuntime.CONSUMER),
+                metrics.syncedCount(), metrics.skippedCount(), store.pendingRetryCount(), store.deadLetterCount(),
+                salesforce.apiCallCount());
+    }
+
+    /** Stops accepting webhooks first (nothing is acknowledged that is not processed later), then processing, then the store. */
+    @Override
+    public void close() {
+        try {
+            http.stop();
+        } finally {
+            try {
+                runtime.close();
+            } finally {
+                stores.close();
+            }
+        }
+    }
+}

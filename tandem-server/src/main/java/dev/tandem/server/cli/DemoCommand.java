@@ -1,0 +1,78 @@
+package dev.tandem.server.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tandem.server.demo.Demo;
+import dev.tandem.server.demo.DemoReport;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Starts the Salesforce sandbox, the Clarity sandbox and Tandem in one process, generates orders "
+                + "in Clarity and shows them becoming Salesforce Orders.")
+public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--orders", defaultValue = "100", description = "Orders to generate (default ${DEFAULT-VALUE})")
+    int orders;
+    @Option(names = "--rate", defaultValue = "20", description = "Orders per second (default ${DEFAULT-VALUE})")
+    double rate;
+    @Option(names = "--exit", description = "Stop when every order is settled, print the summary, exit 0 if nothing was lost")
+    boolean exit;
+    @Option(names = "--report", paramLabel = "FILE", description = "Write the summary as JSON")
+    Path report;
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the generated data (default ${DEFAULT-VALUE})")
+    long seed;
+    @Option(names = "--fault-rate", defaultValue = "0.02",
+            description = "Share of Salesforce requests failing transiently, to show retries (default ${DEFAULT-VALUE})")
+    double faultRate;
+    @Option(names = "--bad-data-rate", defaultValue = "0.05",
+            description = "Share of orders generated with bad data (default ${DEFAULT-VALUE})")
+    double badDataRate;
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the store goes (default ./data/demo-<time>)")
+    Path dataDir;
+    @Option(names = "--timeout", defaultValue = "600", description = "Seconds to wait for settlement (default ${DEFAULT-VALUE})")
+    long timeoutSeconds;
+    @Option(names = "--verbose", description = "Show Tandem's log (warnings and dead letters) on stderr")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        if (orders < 0 || rate <= 0 || faultRate < 0 || faultRate >= 1 || badDataRate < 0 || badDataRate > 1) {
+            throw new IllegalArgumentException("--orders must be >= 0, --rate > 0, --fault-rate in [0,1), --bad-data-rate in [0,1]");
+        }
+        if (!verbose && LoggerFactory.getLogger("dev.tandem") instanceof ch.qos.logback.classic.Logger logger) {
+            // The progress line and the summary say what the log would; keep the terminal readable.
+            logger.setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
+        Path dir = dataDir != null ? dataDir
+                : Path.of("data", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(dir);
+        Demo.Options options = new Demo.Options(orders, rate, seed, faultRate, badDataRate, dir, Duration.ofSeconds(timeoutSeconds));
+        Demo demo = new Demo(options, System.out, System.console() != null);
+        DemoReport result;
+        try {
+            result = demo.run(exit);
+            if (report != null) {
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), result);
+                System.out.println("Report written to " + report);
+            }
+            if (!exit) {
+                CountDownLatch stopped = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+                stopped.await();
+            }
+        } finally {
+            demo.close();
+        }
+        return result.nothingLost() ? 0 : 2;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.tandem.server.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "tandem", mixinStandardHelpOptions = true, version = "tandem 0.1.0",
+        description = "Keeps a Clarity eCommerce store and a Salesforce org in sync.",
+        subcommands = {DemoCommand.class, ServerCommand.class, SandboxCommand.class})
+public final class TandemCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

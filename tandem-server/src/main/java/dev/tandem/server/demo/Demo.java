@@ -1,0 +1,267 @@
+package dev.tandem.server.demo;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.core.state.DeadLetter;
+import dev.tandem.salesforce.SalesforceConfig;
+import dev.tandem.salesforce.auth.ClientCredentialsTokenProvider;
+import dev.tandem.salesforce.client.SalesforceRestClient;
+import dev.tandem.sandbox.clarity.BadData;
+import dev.tandem.sandbox.clarity.ClaritySandbox;
+import dev.tandem.sandbox.clarity.SalesOrderRef;
+import dev.tandem.sandbox.salesforce.SalesforceSandbox;
+import dev.tandem.server.StatusSnapshot;
+import dev.tandem.server.TandemServer;
+import dev.tandem.server.config.TandemConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code tandem demo}: both sandboxes and Tandem in one process, orders generated in Clarity, their way to
+ * Salesforce shown live, and a summary checked against Salesforce itself.
+ */
+public final class Demo implements AutoCloseable {
+
+    /**
+     * @param orders      orders to create in Clarity
+     * @param rate        orders per second
+     * @param seed        seed of the generated data
+     * @param faultRate   share of Salesforce requests that fail transiently (503 or UNABLE_TO_LOCK_ROW), to show retries
+     * @param badDataRate share of orders generated with bad data (no last name, negative total, no items)
+     * @param dataDir     where the store file goes
+     * @param timeout     how long to wait for settlement before reporting what is missing
+     */
+    public record Options(int orders, double rate, long seed, double faultRate, double badDataRate, Path dataDir,
+                          Duration timeout) {
+    }
+
+    private final Options options;
+    private final PrintStream out;
+    private final boolean liveLine;
+    private final SalesforceSandbox salesforce;
+    private final ClaritySandbox clarity;
+    private final TandemServer tandem;
+    private final String webhookSecret;
+
+    public Demo(Options options, PrintStream out, boolean liveLine) {
+        this.options = options;
+        this.out = out;
+        this.liveLine = liveLine;
+        byte[] secret = new byte[24];
+        new SecureRandom().nextBytes(secret);
+        this.webhookSecret = HexFormat.of().formatHex(secret);
+        this.salesforce = SalesforceSandbox.builder().port(0).build().start();
+        this.salesforce.faults().setServerErrorRate(options.faultRate() / 2);
+        this.salesforce.faults().setLockErrorRate(options.faultRate() / 2);
+        this.clarity = ClaritySandbox.builder().port(0).seed(options.seed())
+                .webhookRetryInitial(Duration.ofMillis(500)).webhookRetryMax(Duration.ofSeconds(10))
+                .build().start();
+        this.tandem = TandemServer.start(config());
+    }
+
+    private TandemConfig config() {
+        return new TandemConfig(
+                new TandemConfig.Server("127.0.0.1", 0),
+                new TandemConfig.Store(options.dataDir().resolve("tandem.db")),
+                new TandemConfig.Clarity(URI.create(clarity.baseUrl()), clarity.user(), clarity.password(),
+                        Duration.ofSeconds(10), List.of(webhookSecret), Duration.ofMinutes(5)),
+                new TandemConfig.Salesforce(URI.create(salesforce.tokenUrl()), salesforce.clientId(),
+                        salesforce.clientSecret(), SalesforceConfig.DEFAULT_API_VERSION, "tandem", Duration.ofSeconds(10)),
+                new TandemConfig.Runtime(50, Duration.ofMillis(100), Duration.ofMillis(200)),
+                new TandemConfig.Retry(Duration.ofMillis(250), 2.0, Duration.ofSeconds(5), 10, 0.2));
+    }
+
+    public TandemServer tandem() {
+        return tandem;
+    }
+
+    public DemoReport run(boolean exitWhenSettled) throws IOException, InterruptedException {
+        printBanner();
+        registerWebhook();
+        Instant started = Instant.now();
+        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor();
+        List<SalesOrderRef> created = new ArrayList<>();
+        Map<BadData, Integer> bad = new HashMap<>();
+        try {
+            progress.scheduleAtFixedRate(() -> printProgress(created.size(), false),
+                    liveLine ? 250 : 2000, liveLine ? 250 : 2000, TimeUnit.MILLISECONDS);
+            Random random = new Random(options.seed());
+            BadData[] kinds = {BadData.MISSING_LAST_NAME, BadData.NEGATIVE_TOTAL, BadData.NO_ITEMS};
+            long intervalNanos = (long) (1_000_000_000L / options.rate());
+            long next = System.nanoTime();
+            for (int i = 0; i < options.orders(); i++) {
+                BadData kind = random.nextDouble() < options.badDataRate() ? kinds[bad.values().stream().mapToInt(Integer::intValue).sum() % kinds.length] : BadData.NONE;
+                if (kind != BadData.NONE) {
+                    bad.merge(kind, 1, Integer::sum);
+                }
+                SalesOrderRef ref = clarity.orders().createRandomOrder(kind);
+                synchronized (created) {
+                    created.add(ref);
+                }
+                next += intervalNanos;
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+            Instant deadline = Instant.now().plus(options.timeout());
+            while (!settled() && Instant.now().isBefore(deadline)) {
+                LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+            }
+        } finally {
+            progress.shutdownNow();
+            progress.awaitTermination(1, TimeUnit.SECONDS);
+        }
+        printProgress(created.size(), true);
+        double seconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
+        DemoReport report = report(created, bad.values().stream().mapToInt(Integer::intValue).sum(), seconds);
+        printSummary(report, bad);
+        if (!exitWhenSettled) {
+            out.println("Tandem keeps running; press Ctrl-C to stop.");
+        }
+        return report;
+    }
+
+    private boolean settled() {
+        StatusSnapshot s = tandem.status();
+        return s.received() >= options.orders() && tandem.runtime().idle();
+    }
+
+    private void registerWebhook() throws IOException, InterruptedException {
+        String basic = Base64.getEncoder().encodeToString((clarity.user() + ":" + clarity.password())
+                .getBytes(StandardCharsets.UTF_8));
+        String body = "{\"Url\":\"" + tandem.webhookUrl() + "\",\"Secret\":\"" + webhookSecret + "\",\"EventTypes\":[\"*\"]}";
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(clarity.baseUrl() + "/Webhooks/Subscriptions"))
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("registering Tandem's webhook with the Clarity sandbox failed: HTTP "
+                    + response.statusCode() + " " + response.body());
+        }
+        out.println("Registered Tandem's webhook " + tandem.webhookUrl() + " with the Clarity sandbox.");
+    }
+
+    private DemoReport report(List<SalesOrderRef> created, long expectedBad, double seconds) {
+        long apiCalls = salesforce.apiRequestCount();
+        SalesforceConfig cfg = SalesforceConfig.of(URI.create(salesforce.tokenUrl()), salesforce.clientId(), salesforce.clientSecret())
+                .withCallOptionsClient("tandem-demo-report");
+        HttpClient http = HttpClient.newHttpClient();
+        // The report reads Salesforce with faults off, so that it counts what is there, not what a fault hides.
+        salesforce.faults().setServerErrorRate(0);
+        salesforce.faults().setLockErrorRate(0);
+        SalesforceRestClient reader = new SalesforceRestClient(cfg, new ClientCredentialsTokenProvider(cfg, http), http,
+                new SimpleMeterRegistry());
+        Set<String> keys = new HashSet<>();
+        created.forEach(r -> keys.add(r.customKey()));
+        Map<String, Integer> ordersByKey = new HashMap<>();
+        long unkeyed = 0;
+        for (ObjectNode row : reader.query("SELECT Id, Clarity_Order_Key__c FROM Order")) {
+            String key = row.path("Clarity_Order_Key__c").asText("");
+            if (key.isEmpty() || row.path("Clarity_Order_Key__c").isNull()) {
+                unkeyed++;
+            } else {
+                ordersByKey.merge(key, 1, Integer::sum);
+            }
+        }
+        long synced = keys.stream().filter(ordersByKey::containsKey).count();
+        long duplicates = unkeyed + ordersByKey.values().stream().mapToLong(n -> n - 1).sum();
+        Set<String> deadKeys = new HashSet<>();
+        for (DeadLetter d : tandem.stateStore().deadLetters(Integer.MAX_VALUE)) {
+            deadKeys.add(d.entityKey());
+        }
+        long deadLettered = keys.stream().filter(k -> !ordersByKey.containsKey(k) && deadKeys.contains(k)).count();
+        long lost = keys.size() - synced - deadLettered;
+        return new DemoReport(created.size(), synced, deadLettered, duplicates, lost, expectedBad, apiCalls,
+                synced == 0 ? 0 : Math.round(100.0 * apiCalls / synced) / 100.0, seconds);
+    }
+
+    private void printBanner() {
+        out.println("Tandem demo: " + options.orders() + " orders at " + options.rate() + "/s, data in " + options.dataDir());
+        out.println("  Salesforce sandbox  " + salesforce.baseUrl() + "   client id " + salesforce.clientId()
+                + "  client secret " + salesforce.clientSecret());
+        out.println("      token:  curl -s -u " + salesforce.clientId() + ":" + salesforce.clientSecret()
+                + " -d grant_type=client_credentials " + salesforce.tokenUrl());
+        out.println("  Clarity sandbox     " + clarity.baseUrl() + "   user " + clarity.user() + "  password " + clarity.password());
+        out.println("      orders: curl -s -u " + clarity.user() + ":" + clarity.password() + " '" + clarity.baseUrl()
+                + "/Ordering/SalesOrders?Paging=%7BSize:5,StartIndex:1%7D'");
+        out.println("  Tandem              " + tandem.baseUrl() + "   (/api/status, /health, /metrics)");
+        out.println("  Salesforce faults injected: " + Math.round(options.faultRate() * 100) + "% of requests (503 / UNABLE_TO_LOCK_ROW)");
+    }
+
+    private void printProgress(int createdCount, boolean last) {
+        StatusSnapshot s = tandem.status();
+        int width = 30;
+        int done = options.orders() == 0 ? width : (int) Math.min(width, (s.settled() * width) / options.orders());
+        String bar = "[" + "#".repeat(done) + ".".repeat(width - done) + "]";
+        String line = String.format("%s created %d/%d · received %d · synced %d · retrying %d · dead-lettered %d · Salesforce API calls %d",
+                bar, createdCount, options.orders(), s.received(), s.synced(), s.retrying(), s.deadLettered(),
+                s.salesforceApiCalls());
+        if (liveLine) {
+            out.print("\r" + line + (last ? System.lineSeparator() : ""));
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    private void printSummary(DemoReport r, Map<BadData, Integer> bad) {
+        out.println();
+        out.println("Summary (counted in Salesforce over its REST API):");
+        out.printf("  orders created in Clarity   %d%n", r.orders());
+        out.printf("  synced to Salesforce        %d%n", r.synced());
+        out.printf("  dead-lettered with a reason %d   (generated with bad data on purpose: %d %s)%n",
+                r.deadLettered(), r.expectedBadOrders(), bad);
+        out.printf("  duplicates in Salesforce    %d%n", r.duplicatesInSalesforce());
+        out.printf("  lost                        %d%n", r.lost());
+        out.printf("  Salesforce API calls        %d   (%.2f per synced order)%n", r.salesforceApiCalls(), r.apiCallsPerSyncedOrder());
+        out.printf("  time                        %.1f s%n", r.seconds());
+        List<DeadLetter> letters = tandem.stateStore().deadLetters(5);
+        if (!letters.isEmpty()) {
+            out.println("  newest dead letters:");
+            letters.forEach(d -> out.println("    " + d.entityKey() + "  " + d.errorCode() + ": " + abbreviate(d.errorMessage())));
+        }
+        out.println(r.nothingLost() ? "Nothing lost, nothing duplicated." : "SOMETHING WAS LOST OR DUPLICATED: see above.");
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 140 ? s : s.substring(0, 137) + "...";
+    }
+
+    @Override
+    public void close() {
+        try {
+            tandem.close();
+        } finally {
+            try {
+                clarity.close();
+            } finally {
+                salesforce.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.tandem.server.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+
+    private static final String MINIMAL = """
+            clarity:
+              baseUrl: https://shop.example.com/DesktopModules/ClarityEcommerce/API
+              username: tandem
+              password: ${CLARITY_PASSWORD}
+              webhook:
+                secrets: [ "${WEBHOOK_SECRET}", "old-secret" ]
+            salesforce:
+              tokenUrl: https://acme.my.salesforce.com/services/oauth2/token
+              clientId: 3MVG9abc
+              clientSecret: ${SF_SECRET:-fallback}
+            """;
+
+    private final ConfigLoader loader = new ConfigLoader(Map.of("CLARITY_PASSWORD", "pw: with colon",
+            "WEBHOOK_SECRET", "whsec")::get);
+
+    @Test
+    void readsAMinimalFileWithDefaultsAndEnvironmentSecrets() {
+        TandemConfig c = loader.parse(MINIMAL, "tandem.yaml");
+
+        assertThat(c.clarity().password()).isEqualTo("pw: with colon");
+        assertThat(c.clarity().webhookSecrets()).containsExactly("whsec", "old-secret");
+        assertThat(c.salesforce().clientSecret()).isEqualTo("fallback");
+        assertThat(c.salesforce().apiVersion()).isEqualTo("64.0");
+        assertThat(c.server().port()).isEqualTo(8080);
+        assertThat(c.store().path()).isEqualTo(Path.of("./data/tandem.db"));
+        assertThat(c.runtime().batchSize()).isEqualTo(50);
+        assertThat(c.retry().maxAttempts()).isEqualTo(10);
+        assertThat(c.clarity().webhookTolerance()).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void aMissingEnvironmentVariableIsNamedWithItsKey() {
+        ConfigLoader noEnv = new ConfigLoader(name -> null);
+        assertThatThrownBy(() -> noEnv.parse(MINIMAL, "tandem.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("clarity.password").hasMessageContaining("CLARITY_PASSWORD");
+    }
+
+    @Test
+    void anUnknownKeyIsAnErrorNotASilentDefault() {
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "runtime:\n  batchsize: 10\n", "tandem.yaml"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("runtime.batchsize");
+    }
+
+    @Test
+    void durationsAcceptShortAndIsoForms() {
+        assertThat(ConfigLoader.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(ConfigLoader.parseDuration("30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(ConfigLoader.parseDuration("5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(ConfigLoader.parseDuration("PT2H")).isEqualTo(Duration.ofHours(2));
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "retry:\n  maxDelay: soon\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("retry.maxDelay");
+    }
+
+    @Test
+    void badValuesAreRejectedWithTheirKey() {
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "server:\n  port: 70000\n", "t"))
+                .hasMessageContaining("server.port");
+        assertThatThrownBy(() -> loader.parse(MINIMAL.replace("https://acme", "ftp://acme"), "t"))
+                .hasMessageContaining("salesforce.tokenUrl");
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "salesforce2: {}\n", "t"))
+                .hasMessageContaining("salesforce2");
+        assertThatThrownBy(() -> loader.parse(MINIMAL.replace("  clientId: 3MVG9abc\n", ""), "t"))
+                .hasMessageContaining("salesforce.clientId is required");
+    }
+
+    @Test
+    void hostileYamlIsRejectedClearly() {
+        assertThatThrownBy(() -> loader.parse("clarity: [unclosed", "t")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> loader.parse("- a\n- b\n", "t")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("top level");
+    }
+
+    @Test
+    void anOversizedOrMissingFileIsRefused(@TempDir Path dir) throws Exception {
+        Path big = dir.resolve("big.yaml");
+        Files.writeString(big, "#".repeat((int) ConfigLoader.MAX_BYTES + 1));
+        assertThatThrownBy(() -> loader.load(big)).hasMessageContaining("larger than 1 MiB");
+        assertThatThrownBy(() -> loader.load(dir.resolve("nope.yaml"))).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void aSecretCannotChangeTheStructureOfTheFile() {
+        ConfigLoader sneaky = new ConfigLoader(Map.of("CLARITY_PASSWORD", "x\nsalesforce:\n  clientId: evil",
+                "WEBHOOK_SECRET", "s")::get);
+        TandemConfig c = sneaky.parse(MINIMAL, "t");
+        assertThat(c.clarity().password()).isEqualTo("x\nsalesforce:\n  clientId: evil");
+        assertThat(c.salesforce().clientId()).isEqualTo("3MVG9abc");
+    }
+}

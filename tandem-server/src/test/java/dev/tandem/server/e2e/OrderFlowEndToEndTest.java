@@ -1,0 +1,118 @@
+package dev.tandem.server.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.sandbox.clarity.BadData;
+import dev.tandem.sandbox.clarity.SalesOrderRef;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * 200 Clarity orders through the real path: Clarity sandbox → signed webhooks (with duplicates and out-of-order
+ * delivery) → Tandem's durable log → order flow → Salesforce sandbox, with transient Salesforce faults injected.
+ * Asserts on what Salesforce holds, read over its REST API.
+ */
+class OrderFlowEndToEndTest {
+
+    private static final int ORDERS = 200;
+
+    @TempDir
+    Path dir;
+    private TandemStack stack;
+
+    @AfterEach
+    void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void everyClarityOrderBecomesExactlyOneSalesforceOrderWithItsItemsAmountsAndAccount() {
+        stack = TandemStack.start(dir);
+        stack.clarity.webhooks().setDuplicateRate(0.25);
+        stack.clarity.webhooks().setOutOfOrder(true);
+        stack.salesforce.faults().setServerErrorRate(0.03);
+        stack.salesforce.faults().setLockErrorRate(0.03);
+
+        List<SalesOrderRef> created = new ArrayList<>();
+        for (int i = 0; i < ORDERS; i++) {
+            created.add(stack.clarity.orders().createRandomOrder(BadData.NONE));
+        }
+
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() ->
+                stack.tandem().status().received() >= ORDERS && stack.tandem().runtime().idle());
+
+        SalesforceRest sf = stack.salesforceRest();
+        ClarityRest clarity = new ClarityRest(stack.clarity.baseUrl(), stack.clarity.user(), stack.clarity.password());
+        List<JsonNode> orders = sf.query("SELECT Id, Clarity_Order_Key__c, TotalAmount, Status, AccountId, BillToContactId, "
+                + "Account.Clarity_Account_Key__c FROM Order");
+        assertThat(orders).hasSize(ORDERS);
+        assertThat(orders.stream().map(o -> o.path("Clarity_Order_Key__c").asText()).collect(Collectors.toSet()))
+                .containsExactlyInAnyOrderElementsOf(created.stream().map(SalesOrderRef::customKey).toList());
+        assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
+
+        Map<String, List<JsonNode>> itemsByOrder = sf.query("SELECT Id, OrderId, Quantity, UnitPrice, "
+                + "Clarity_Order_Item_Key__c, Product2.Clarity_Product_Key__c FROM OrderItem").stream()
+                .collect(Collectors.groupingBy(i -> i.path("OrderId").asText()));
+        Map<String, String> contactKeyById = new HashMap<>();
+        sf.query("SELECT Id, Clarity_Contact_Key__c FROM Contact")
+                .forEach(c -> contactKeyById.put(c.path("Id").asText(), c.path("Clarity_Contact_Key__c").asText()));
+
+        Map<String, JsonNode> sfByKey = orders.stream().collect(Collectors.toMap(o -> o.path("Clarity_Order_Key__c").asText(), o -> o));
+        for (SalesOrderRef ref : created) {
+            JsonNode source = clarity.order(ref.id());
+            JsonNode target = sfByKey.get(ref.customKey());
+            assertThat(target.path("Status").asText()).isEqualTo("Draft");
+            assertThat(target.at("/Account/Clarity_Account_Key__c").asText()).isEqualTo(source.path("AccountKey").asText());
+            String billingKey = source.at("/BillingContact/CustomKey").asText(source.path("BillingContactKey").asText());
+            assertThat(contactKeyById.get(target.path("BillToContactId").asText())).isEqualTo(billingKey);
+
+            List<JsonNode> items = itemsByOrder.getOrDefault(target.path("Id").asText(), List.of());
+            assertThat(items).as("items of %s", ref.customKey()).hasSize(source.path("SalesItems").size());
+            BigDecimal sum = BigDecimal.ZERO;
+            for (JsonNode line : source.path("SalesItems")) {
+                JsonNode item = items.stream().filter(i -> i.at("/Product2/Clarity_Product_Key__c").asText()
+                        .equals(line.path("ProductKey").asText(line.path("Sku").asText()))).findFirst().orElseThrow();
+                assertThat(item.path("Quantity").decimalValue()).isEqualByComparingTo(line.path("Quantity").decimalValue());
+                assertThat(item.path("UnitPrice").decimalValue()).isEqualByComparingTo(line.path("UnitSoldPrice").decimalValue());
+                sum = sum.add(line.path("Quantity").decimalValue().multiply(line.path("UnitSoldPrice").decimalValue()));
+            }
+            assertThat(target.path("TotalAmount").decimalValue().setScale(2, RoundingMode.HALF_UP))
+                    .isEqualByComparingTo(sum.setScale(2, RoundingMode.HALF_UP));
+        }
+    }
+
+    @Test
+    void aRedeliveredOrderIsAcknowledgedButCreatesNoSecondOrder() {
+        stack = TandemStack.start(dir);
+        SalesOrderRef ref = stack.clarity.orders().createRandomOrder(BadData.NONE);
+        await().atMost(Duration.ofSeconds(30)).until(() -> stack.tandem().status().synced() == 1);
+
+        // The same order announced again under a new event id (e.g. by a second ingestion path): it is processed,
+        // recognised as synced, and Salesforce still has one Order.
+        String body = "{\"EventID\":\"replay-1\",\"EventType\":\"SalesOrder.Created\",\"Entity\":\"SalesOrder\",\"ID\":"
+                + ref.id() + ",\"CustomKey\":\"" + ref.customKey() + "\"}";
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(stack.postWebhook(bytes, TandemStack.validSignature(bytes)).statusCode()).isEqualTo(202);
+        assertThat(stack.postWebhook(bytes, TandemStack.validSignature(bytes)).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> stack.tandem().runtime().idle()
+                && stack.tandem().status().skipped() == 1);
+
+        assertThat(stack.salesforceRest().count("SELECT COUNT() FROM Order WHERE Clarity_Order_Key__c = '"
+                + ref.customKey() + "'")).isEqualTo(1);
+    }
+}

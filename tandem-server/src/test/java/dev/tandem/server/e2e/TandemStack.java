@@ -1,0 +1,151 @@
+package dev.tandem.server.e2e;
+
+import dev.tandem.sandbox.clarity.ClaritySandbox;
+import dev.tandem.sandbox.salesforce.SalesforceSandbox;
+import dev.tandem.server.TandemServer;
+import dev.tandem.server.config.TandemConfig;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Both sandboxes and a Tandem server on ephemeral ports, wired as in production: Tandem's webhook is registered
+ * with the Clarity sandbox, and Tandem talks to both over HTTP with its real connectors.
+ */
+final class TandemStack implements AutoCloseable {
+
+    static final String WEBHOOK_SECRET = "whsec-test-0123456789";
+
+    final SalesforceSandbox salesforce;
+    final ClaritySandbox clarity;
+    final Path dir;
+    private TandemServer tandem;
+    private int port;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private TandemStack(Path dir, ClaritySandbox clarity) {
+        this.dir = dir;
+        this.salesforce = SalesforceSandbox.builder().port(0).build().start();
+        this.clarity = clarity;
+    }
+
+    static TandemStack start(Path dir) {
+        return start(dir, ClaritySandbox.builder().port(0).seed(7)
+                .webhookRetryInitial(Duration.ofMillis(100)).webhookRetryMax(Duration.ofSeconds(1)));
+    }
+
+    static TandemStack start(Path dir, ClaritySandbox.Builder clarity) {
+        TandemStack stack = new TandemStack(dir, clarity.build().start());
+        stack.startTandem();
+        stack.registerWebhook();
+        return stack;
+    }
+
+    TandemServer tandem() {
+        return tandem;
+    }
+
+    /** Starts Tandem on the same store, and on the same port after a restart so Clarity's subscription still points at it. */
+    void startTandem() {
+        tandem = TandemServer.start(config(port));
+        port = tandem.port();
+    }
+
+    void stopTandem() {
+        tandem.close();
+    }
+
+    TandemConfig config(int listenPort) {
+        return new TandemConfig(
+                new TandemConfig.Server("127.0.0.1", listenPort),
+                new TandemConfig.Store(dir.resolve("tandem.db")),
+                new TandemConfig.Clarity(URI.create(clarity.baseUrl()), clarity.user(), clarity.password(),
+                        Duration.ofSeconds(10), List.of(WEBHOOK_SECRET), Duration.ofMinutes(5)),
+                new TandemConfig.Salesforce(URI.create(salesforce.tokenUrl()), salesforce.clientId(),
+                        salesforce.clientSecret(), "64.0", "tandem", Duration.ofSeconds(10)),
+                new TandemConfig.Runtime(50, Duration.ofMillis(20), Duration.ofMillis(50)),
+                new TandemConfig.Retry(Duration.ofMillis(50), 2.0, Duration.ofMillis(500), 8, 0.2));
+    }
+
+    private void registerWebhook() {
+        String body = "{\"Url\":\"" + tandem.webhookUrl() + "\",\"Secret\":\"" + WEBHOOK_SECRET + "\",\"EventTypes\":[\"*\"]}";
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(clarity.baseUrl() + "/Webhooks/Subscriptions"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (clarity.user() + ":" + clarity.password()).getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException("webhook registration failed: " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    SalesforceRest salesforceRest() {
+        return new SalesforceRest(salesforce.baseUrl(), salesforce.tokenUrl(), salesforce.clientId(), salesforce.clientSecret());
+    }
+
+    static String signature(long unixSeconds, byte[] body, String secret) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((unixSeconds + ".").getBytes(StandardCharsets.UTF_8));
+            return "t=" + unixSeconds + ",v1=" + HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String validSignature(byte[] body) {
+        return signature(Instant.now().getEpochSecond(), body, WEBHOOK_SECRET);
+    }
+
+    HttpResponse<String> postWebhook(byte[] body, String signatureHeader) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(tandem.webhookUrl())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (signatureHeader != null) {
+            b.header("X-Clarity-Signature", signatureHeader);
+        }
+        return send(b.build());
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(tandem.baseUrl().resolve(path)).GET().build());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            tandem.close();
+        } finally {
+            try {
+                clarity.close();
+            } finally {
+                salesforce.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.tandem.server.runtime;
+
+import dev.tandem.core.event.InboundEvent;
+import dev.tandem.core.event.LoggedEvent;
+import dev.tandem.core.flow.Flow;
+import dev.tandem.core.flow.FlowOutcome;
+import dev.tandem.core.retry.RetryPolicy;
+import dev.tandem.core.runtime.FlowRuntime;
+import dev.tandem.core.runtime.ProcessingMetrics;
+import dev.tandem.core.runtime.RuntimeSettings;
+import dev.tandem.core.state.DeadLetter;
+import dev.tandem.store.jdbc.JdbcStores;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The flow runtime on the real SQLite store, with a flow whose answers the test scripts. */
+class FlowRuntimeTest {
+
+    @TempDir
+    Path dir;
+    private JdbcStores stores;
+    private FlowRuntime runtime;
+    private final ProcessingMetrics metrics = new ProcessingMetrics(new SimpleMeterRegistry());
+
+    /** A flow that answers per event and attempt as the test says, and records every batch it is given. */
+    static final class ScriptedFlow implements Flow {
+        final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+        final List<List<Long>> batches = Collections.synchronizedList(new ArrayList<>());
+        final BiFunction<LoggedEvent, Integer, FlowOutcome> script;
+
+        ScriptedFlow(BiFunction<LoggedEvent, Integer, FlowOutcome> script) {
+            this.script = script;
+        }
+
+        @Override
+        public String name() {
+            return "scripted";
+        }
+
+        @Override
+        public boolean handles(InboundEvent event) {
+            return event.type().equals("Test.Event");
+        }
+
+        @Override
+        public List<FlowOutcome> process(List<LoggedEvent> batch) {
+            batches.add(batch.stream().map(LoggedEvent::offset).toList());
+            return batch.stream().map(e -> script.apply(e,
+                    attempts.computeIfAbsent(e.event().entityId(), k -> new AtomicInteger()).incrementAndGet())).toList();
+        }
+    }
+
+    @BeforeEach
+    void open() {
+        stores = JdbcStores.openSqlite(dir.resolve("t.db"));
+    }
+
+    @AfterEach
+    void close() {
+        if (runtime != null) {
+            runtime.close();
+        }
+        stores.close();
+    }
+
+    private void start(Flow flow, int maxAttempts) {
+        runtime = new FlowRuntime(stores.eventLog(), stores.stateStore(), List.of(flow),
+                new RetryPolicy(Duration.ofMillis(10), 2.0, Duration.ofMillis(40), maxAttempts, 0),
+                new RuntimeSettings(10, Duration.ZERO, Duration.ofMillis(20)), metrics, Clock.systemUTC());
+        runtime.start();
+    }
+
+    private void append(String type, String id) {
+        stores.eventLog().append(new InboundEvent("test", "ev-" + id, type, "Thing", id, "K-" + id, Instant.now(), "{}"));
+    }
+
+    private static FlowOutcome.Failed transientFailure(LoggedEvent e) {
+        return new FlowOutcome.Failed(e.offset(), "UNABLE_TO_LOCK_ROW", "locked", true, Duration.ZERO, "{\"id\":1}");
+    }
+
+    @Test
+    void aTransientFailureIsRetriedUntilItSucceeds() {
+        ScriptedFlow flow = new ScriptedFlow((e, attempt) -> attempt < 3 ? transientFailure(e)
+                : new FlowOutcome.Synced(e.offset(), "ok"));
+        start(flow, 5);
+        append("Test.Event", "1");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> metrics.syncedCount() == 1 && runtime.idle());
+        assertThat(flow.attempts.get("1").get()).isEqualTo(3);
+        assertThat(metrics.retriedCount()).isEqualTo(2);
+        assertThat(stores.stateStore().deadLetterCount()).isZero();
+        assertThat(stores.stateStore().auditFor(1)).extracting(a -> a.outcome()).containsExactly("RETRY", "RETRY", "OK");
+    }
+
+    @Test
+    void aTransientFailureThatNeverClearsIsDeadLetteredAfterMaxAttempts() {
+        ScriptedFlow flow = new ScriptedFlow((e, attempt) -> transientFailure(e));
+        start(flow, 3);
+        append("Test.Event", "1");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> stores.stateStore().deadLetterCount() == 1 && runtime.idle());
+        DeadLetter letter = stores.stateStore().deadLetters(1).getFirst();
+        assertThat(letter.errorCode()).isEqualTo("UNABLE_TO_LOCK_ROW");
+        assertThat(letter.errorMessage()).contains("gave up after 3 attempts");
+        assertThat(letter.attempts()).isEqualTo(3);
+        assertThat(letter.entityKey()).isEqualTo("K-1");
+        assertThat(letter.payload()).isEqualTo("{\"id\":1}");
+        assertThat(flow.attempts.get("1").get()).isEqualTo(3);
+    }
+
+    @Test
+    void aPermanentFailureIsDeadLetteredAtOnce() {
+        ScriptedFlow flow = new ScriptedFlow((e, attempt) -> new FlowOutcome.Failed(e.offset(), "REQUIRED_FIELD_MISSING",
+                "Required fields are missing: [LastName]", false, Duration.ZERO, "{}"));
+        start(flow, 5);
+        append("Test.Event", "1");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> stores.stateStore().deadLetterCount() == 1 && runtime.idle());
+        assertThat(flow.attempts.get("1").get()).isEqualTo(1);
+        assertThat(stores.stateStore().deadLetters(1).getFirst().errorMessage()).isEqualTo("Required fields are missing: [LastName]");
+    }
+
+    @Test
+    void aFlowThatThrowsHasItsBatchRetriedNotLost() {
+        AtomicInteger calls = new AtomicInteger();
+        ScriptedFlow flow = new ScriptedFlow((e, attempt) -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("boom");
+            }
+            return new FlowOutcome.Synced(e.offset(), "ok");
+        });
+        start(flow, 5);
+        append("Test.Event", "1");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> metrics.syncedCount() == 1 && runtime.idle());
+    }
+
+    @Test
+    void eventsNoFlowHandlesAreSkippedAndCommitted() {
+        ScriptedFlow flow = new ScriptedFlow((e, attempt) -> new FlowOutcome.Synced(e.offset(), "ok"));
+        start(flow, 5);
+        append("Other.Event", "1");
+        append("Test.Event", "2");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> runtime.idle() && metrics.syncedCount() == 1);
+        assertThat(metrics.skippedCount()).isEqualTo(1);
+        assertThat(stores.eventLog().committedOffset(FlowRuntime.CONSUMER)).isEqualTo(2);
+    }
+
+    @Test
+    void eventsAreHandedToTheFlowInOffsetOrderAndInBatches() {
+        for (int i = 1; i <= 25; i++) {
+            append("Test.Event", String.valueOf(i));
+        }
+        ScriptedFlow flow = new ScriptedFlow((e, attempt) -> new FlowOutcome.Synced(e.offset(), "ok"));
+        start(flow, 5);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> runtime.idle() && metrics.syncedCount() == 25);
+        assertThat(flow.batches).hasSize(3);
+        assertThat(flow.batches.stream().flatMap(List::stream).toList())
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 25).boxed().toList());
+    }
+
+    @Test
+    void pendingRetriesSurviveARestartOfTheRuntime() {
+        ScriptedFlow failing = new ScriptedFlow((e, attempt) -> new FlowOutcome.Failed(e.offset(), "SERVER_UNAVAILABLE",
+                "down", true, Duration.ofMillis(300), "{}"));
+        start(failing, 5);
+        append("Test.Event", "1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> stores.stateStore().pendingRetryCount() == 1);
+        runtime.close();
+
+        ScriptedFlow healthy = new ScriptedFlow((e, attempt) -> new FlowOutcome.Synced(e.offset(), "ok"));
+        start(healthy, 5);
+        await().atMost(Duration.ofSeconds(10)).until(() -> metrics.syncedCount() == 1 && runtime.idle());
+        assertThat(healthy.attempts).containsKey("1");
+    }
+}

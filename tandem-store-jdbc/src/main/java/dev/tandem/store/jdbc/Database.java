@@ -1,0 +1,96 @@
+package dev.tandem.store.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The connection pool shared by the event log and the state store, and the one place that runs transactions.
+ *
+ * <p>On a single-writer database (SQLite) every write transaction first takes an in-process lock. SQLite lets one
+ * connection write at a time; queueing writers on a fair Java lock (virtual-thread friendly, unlike a monitor on
+ * JDK 21) is cheaper and fairer than letting them spin in SQLite's busy handler, which stays as the guard against
+ * other processes opening the same file. Reads take no lock: in WAL mode they run beside the writer.
+ *
+ * <p>The pool closes when the last view holding it (event log, state store) is closed.
+ */
+final class Database {
+
+    private final HikariDataSource dataSource;
+    private final Dialect dialect;
+    private final ReentrantLock writeLock = new ReentrantLock(true);
+    private final AtomicInteger holders = new AtomicInteger();
+
+    Database(HikariDataSource dataSource, Dialect dialect) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+    }
+
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Registers one more view that uses the pool; each must {@link #release()} it once. */
+    void acquire() {
+        holders.incrementAndGet();
+    }
+
+    void release() {
+        if (holders.decrementAndGet() == 0) {
+            dataSource.close();
+        }
+    }
+
+    /** Runs {@code work} on a pooled connection in auto-commit mode. */
+    <T> T read(String what, SqlWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new StoreException("Could not " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs {@code work} in one transaction and commits it before returning, so what it wrote is durable (SQLite
+     * opens with synchronous=FULL). Rolls back and throws {@link StoreException} when anything fails.
+     */
+    <T> T write(String what, SqlWork<T> work) {
+        boolean serialise = dialect.singleWriter();
+        if (serialise) {
+            writeLock.lock();
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            return inTransaction(connection, work);
+        } catch (SQLException e) {
+            throw new StoreException("Could not " + what + ": " + e.getMessage(), e);
+        } finally {
+            if (serialise) {
+                writeLock.unlock();
+            }
+        }
+    }
+
+    private static <T> T inTransaction(Connection connection, SqlWork<T> work) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            T result = work.run(connection);
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException | Error e) {
+            try {
+                connection.rollback();
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw e;
+        } finally {
+            // sqlite-jdbc issues the next BEGIN right after a commit while auto-commit is off; with
+            // transaction_mode=IMMEDIATE that would keep the database write-locked while the connection idles.
+            connection.setAutoCommit(true);
+        }
+    }
+}

@@ -1,0 +1,346 @@
+package dev.tandem.store.jdbc;
+
+import dev.tandem.core.spi.StateStore;
+import dev.tandem.core.state.AuditEntry;
+import dev.tandem.core.state.DeadLetter;
+import dev.tandem.core.state.PendingRetry;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Tandem's state (id map, retries, dead letters, audit trail) in SQLite or PostgreSQL, tables from V1. */
+public final class JdbcStateStore implements StateStore {
+
+    private static final String DEAD_LETTER_COLUMNS =
+            "id, event_offset, flow, entity_key, payload, error_code, error_message, attempts, created_at";
+
+    private final Database database;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    JdbcStateStore(Database database) {
+        this.database = database;
+        database.acquire();
+    }
+
+    // ---- id map
+
+    /**
+     * Maps the Clarity key to the Salesforce id, replacing the key's previous id. A Salesforce id maps to one key
+     * only, so if it was mapped to another key that mapping is dropped: the latest write reflects Salesforce (the
+     * record's external id now holds this key), and keeping both would make the reverse look-up ambiguous.
+     */
+    @Override
+    public void putId(String objectType, String clarityKey, String salesforceId) {
+        Objects.requireNonNull(objectType, "objectType");
+        Objects.requireNonNull(clarityKey, "clarityKey");
+        Objects.requireNonNull(salesforceId, "salesforceId");
+        ensureOpen();
+        database.write("store an id mapping", c -> {
+            try (PreparedStatement release = c.prepareStatement(
+                    "DELETE FROM id_map WHERE object_type = ? AND salesforce_id = ? AND clarity_key <> ?");
+                 PreparedStatement upsert = c.prepareStatement(
+                         "INSERT INTO id_map (object_type, clarity_key, salesforce_id) VALUES (?, ?, ?) "
+                                 + "ON CONFLICT (object_type, clarity_key) "
+                                 + "DO UPDATE SET salesforce_id = excluded.salesforce_id")) {
+                release.setString(1, objectType);
+                release.setString(2, salesforceId);
+                release.setString(3, clarityKey);
+                release.executeUpdate();
+                upsert.setString(1, objectType);
+                upsert.setString(2, clarityKey);
+                upsert.setString(3, salesforceId);
+                return upsert.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<String> salesforceId(String objectType, String clarityKey) {
+        return lookUpId("SELECT salesforce_id FROM id_map WHERE object_type = ? AND clarity_key = ?",
+                objectType, clarityKey);
+    }
+
+    @Override
+    public Optional<String> clarityKey(String objectType, String salesforceId) {
+        return lookUpId("SELECT clarity_key FROM id_map WHERE object_type = ? AND salesforce_id = ?",
+                objectType, salesforceId);
+    }
+
+    private Optional<String> lookUpId(String sql, String objectType, String id) {
+        Objects.requireNonNull(objectType, "objectType");
+        Objects.requireNonNull(id, "id");
+        ensureOpen();
+        return database.read("look up an id mapping", c -> {
+            try (PreparedStatement select = c.prepareStatement(sql)) {
+                select.setString(1, objectType);
+                select.setString(2, id);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public long countIds(String objectType) {
+        Objects.requireNonNull(objectType, "objectType");
+        return count("SELECT COUNT(*) FROM id_map WHERE object_type = ?", objectType);
+    }
+
+    // ---- retries
+
+    @Override
+    public void scheduleRetry(PendingRetry retry) {
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(retry.flow(), "flow");
+        Objects.requireNonNull(retry.dueAt(), "dueAt");
+        ensureOpen();
+        database.write("schedule a retry", c -> {
+            try (PreparedStatement upsert = c.prepareStatement(
+                    "INSERT INTO pending_retry (event_offset, flow, attempts, due_at, last_error) "
+                            + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_offset, flow) DO UPDATE SET "
+                            + "attempts = excluded.attempts, due_at = excluded.due_at, "
+                            + "last_error = excluded.last_error")) {
+                upsert.setLong(1, retry.eventOffset());
+                upsert.setString(2, retry.flow());
+                upsert.setInt(3, retry.attempts());
+                upsert.setLong(4, retry.dueAt().toEpochMilli());
+                upsert.setString(5, retry.lastError());
+                return upsert.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<PendingRetry> dueRetries(Instant now, int max) {
+        Objects.requireNonNull(now, "now");
+        if (max < 0) {
+            throw new IllegalArgumentException("max must not be negative: " + max);
+        }
+        ensureOpen();
+        return database.read("read due retries", c -> {
+            // event_offset and flow break ties so equal due times come back in a stable order.
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT event_offset, flow, attempts, due_at, last_error FROM pending_retry "
+                            + "WHERE due_at <= ? ORDER BY due_at, event_offset, flow LIMIT ?")) {
+                select.setLong(1, now.toEpochMilli());
+                select.setInt(2, max);
+                try (ResultSet rows = select.executeQuery()) {
+                    List<PendingRetry> due = new ArrayList<>();
+                    while (rows.next()) {
+                        due.add(new PendingRetry(rows.getLong("event_offset"), rows.getString("flow"),
+                                rows.getInt("attempts"), Instant.ofEpochMilli(rows.getLong("due_at")),
+                                rows.getString("last_error")));
+                    }
+                    return List.copyOf(due);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void removeRetry(long eventOffset, String flow) {
+        Objects.requireNonNull(flow, "flow");
+        ensureOpen();
+        database.write("remove a retry", c -> {
+            try (PreparedStatement delete = c.prepareStatement(
+                    "DELETE FROM pending_retry WHERE event_offset = ? AND flow = ?")) {
+                delete.setLong(1, eventOffset);
+                delete.setString(2, flow);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public long pendingRetryCount() {
+        return count("SELECT COUNT(*) FROM pending_retry");
+    }
+
+    // ---- dead letters
+
+    /**
+     * Stores the dead letter; a second one for the same (event, flow) replaces the first in place and keeps its id,
+     * so a link an operator holds to it still leads to the latest failure.
+     */
+    @Override
+    public long addDeadLetter(DeadLetter deadLetter) {
+        Objects.requireNonNull(deadLetter, "deadLetter");
+        Objects.requireNonNull(deadLetter.flow(), "flow");
+        Objects.requireNonNull(deadLetter.createdAt(), "createdAt");
+        ensureOpen();
+        return database.write("store a dead letter", c -> {
+            try (PreparedStatement upsert = c.prepareStatement(
+                    "INSERT INTO dead_letter (event_offset, flow, entity_key, payload, error_code, error_message, "
+                            + "attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                            + "ON CONFLICT (event_offset, flow) DO UPDATE SET entity_key = excluded.entity_key, "
+                            + "payload = excluded.payload, error_code = excluded.error_code, "
+                            + "error_message = excluded.error_message, attempts = excluded.attempts, "
+                            + "created_at = excluded.created_at "
+                            + "RETURNING id")) {
+                upsert.setLong(1, deadLetter.eventOffset());
+                upsert.setString(2, deadLetter.flow());
+                upsert.setString(3, deadLetter.entityKey());
+                upsert.setString(4, deadLetter.payload());
+                upsert.setString(5, deadLetter.errorCode());
+                upsert.setString(6, deadLetter.errorMessage());
+                upsert.setInt(7, deadLetter.attempts());
+                upsert.setLong(8, deadLetter.createdAt().toEpochMilli());
+                try (ResultSet rows = upsert.executeQuery()) {
+                    if (!rows.next()) {
+                        throw new SQLException("Storing a dead letter returned no id");
+                    }
+                    return rows.getLong(1);
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<DeadLetter> deadLetter(long id) {
+        ensureOpen();
+        return database.read("read a dead letter", c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT " + DEAD_LETTER_COLUMNS + " FROM dead_letter WHERE id = ?")) {
+                select.setLong(1, id);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(toDeadLetter(rows)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative: " + limit);
+        }
+        ensureOpen();
+        return database.read("list dead letters", c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT " + DEAD_LETTER_COLUMNS
+                    + " FROM dead_letter ORDER BY created_at DESC, id DESC LIMIT ?")) {
+                select.setInt(1, limit);
+                try (ResultSet rows = select.executeQuery()) {
+                    List<DeadLetter> letters = new ArrayList<>();
+                    while (rows.next()) {
+                        letters.add(toDeadLetter(rows));
+                    }
+                    return List.copyOf(letters);
+                }
+            }
+        });
+    }
+
+    @Override
+    public long deadLetterCount() {
+        return count("SELECT COUNT(*) FROM dead_letter");
+    }
+
+    private static DeadLetter toDeadLetter(ResultSet row) throws SQLException {
+        return new DeadLetter(row.getLong("id"), row.getLong("event_offset"), row.getString("flow"),
+                row.getString("entity_key"), row.getString("payload"), row.getString("error_code"),
+                row.getString("error_message"), row.getInt("attempts"),
+                Instant.ofEpochMilli(row.getLong("created_at")));
+    }
+
+    // ---- audit trail
+
+    @Override
+    public void audit(AuditEntry entry) {
+        Objects.requireNonNull(entry, "entry");
+        Objects.requireNonNull(entry.flow(), "flow");
+        Objects.requireNonNull(entry.step(), "step");
+        Objects.requireNonNull(entry.outcome(), "outcome");
+        Objects.requireNonNull(entry.at(), "at");
+        ensureOpen();
+        database.write("write an audit entry", c -> {
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO audit_entry (event_offset, flow, step, request_summary, response_status, "
+                            + "duration_ms, outcome, detail, audited_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                insert.setLong(1, entry.eventOffset());
+                insert.setString(2, entry.flow());
+                insert.setString(3, entry.step());
+                insert.setString(4, entry.requestSummary());
+                insert.setInt(5, entry.responseStatus());
+                insert.setLong(6, entry.durationMillis());
+                insert.setString(7, entry.outcome());
+                insert.setString(8, entry.detail());
+                insert.setLong(9, entry.at().toEpochMilli());
+                return insert.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<AuditEntry> auditFor(long eventOffset) {
+        ensureOpen();
+        return database.read("read the audit trail", c -> {
+            // id breaks ties between steps that finished within the same millisecond, in the order they were written.
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT event_offset, flow, step, request_summary, response_status, duration_ms, outcome, "
+                            + "detail, audited_at FROM audit_entry WHERE event_offset = ? ORDER BY audited_at, id")) {
+                select.setLong(1, eventOffset);
+                try (ResultSet rows = select.executeQuery()) {
+                    List<AuditEntry> entries = new ArrayList<>();
+                    while (rows.next()) {
+                        entries.add(new AuditEntry(rows.getLong("event_offset"), rows.getString("flow"),
+                                rows.getString("step"), rows.getString("request_summary"),
+                                rows.getInt("response_status"), rows.getLong("duration_ms"),
+                                rows.getString("outcome"), rows.getString("detail"),
+                                Instant.ofEpochMilli(rows.getLong("audited_at"))));
+                    }
+                    return List.copyOf(entries);
+                }
+            }
+        });
+    }
+
+    // ---- lifecycle
+
+    @Override
+    public void ping() {
+        ensureOpen();
+        database.read("reach the state store", c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT 1");
+                 ResultSet rows = select.executeQuery()) {
+                return rows.next();
+            }
+        });
+    }
+
+    /** Releases this store's hold on the shared pool; the pool closes once the event log has let go too. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            database.release();
+        }
+    }
+
+    private long count(String sql, String... parameters) {
+        ensureOpen();
+        return database.read("count rows", c -> {
+            try (PreparedStatement select = c.prepareStatement(sql)) {
+                for (int i = 0; i < parameters.length; i++) {
+                    select.setString(i + 1, parameters[i]);
+                }
+                try (ResultSet rows = select.executeQuery()) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            }
+        });
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("The state store is closed");
+        }
+    }
+}
