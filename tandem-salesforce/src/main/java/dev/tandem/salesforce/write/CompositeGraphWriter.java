@@ -1,6 +1,7 @@
 package dev.tandem.salesforce.write;
 
 import dev.tandem.core.port.Graph;
+import dev.tandem.core.port.GraphBatches;
 import dev.tandem.core.port.GraphResult;
 import dev.tandem.core.port.SalesforceApi;
 
@@ -40,28 +41,6 @@ public final class CompositeGraphWriter {
 
     /** Splits the graphs, in order, into batches within the per-request limits. */
     public static List<List<Graph>> batches(List<Graph> graphs) {
-        Objects.requireNonNull(graphs, "graphs");
-        List<List<Graph>> batches = new ArrayList<>();
-        List<Graph> batch = new ArrayList<>();
-        int nodes = 0;
-        for (Graph graph : graphs) {
-            int size = graph.nodes().size();
-            if (size > SalesforceApi.MAX_NODES_PER_REQUEST) {
-                throw new IllegalArgumentException("graph " + graph.graphId() + " has " + size
-                        + " nodes; a graph holds at most " + SalesforceApi.MAX_NODES_PER_REQUEST);
-            }
-            if (batch.size() == SalesforceApi.MAX_GRAPHS_PER_REQUEST
-                    || nodes + size > SalesforceApi.MAX_NODES_PER_REQUEST) {
-                batches.add(List.copyOf(batch));
-                batch.clear();
-                nodes = 0;
-            }
-            batch.add(graph);
-            nodes += size;
-        }
-        if (!batch.isEmpty()) {
-            batches.add(List.copyOf(batch));
-        }
-        return batches;
+        return GraphBatches.split(Objects.requireNonNull(graphs, "graphs"));
     }
 }

@@ -12,6 +12,7 @@ import dev.tandem.sandbox.clarity.webhook.WebhookDispatcher;
 import dev.tandem.sandbox.clarity.wire.ClarityHttpException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,7 +75,7 @@ final class SandboxControlRoutes {
             switches = mapper.readValue(ctx.bodyAsBytes(), WebhookSwitches.class);
         } catch (JsonProcessingException e) {
             throw ClarityHttpException.badRequest("SerializationException", e.getOriginalMessage());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw ClarityHttpException.badRequest("SerializationException", e.getMessage());
         }
         try {

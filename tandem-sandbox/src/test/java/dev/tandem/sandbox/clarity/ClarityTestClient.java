@@ -73,6 +73,11 @@ final class ClarityTestClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    Reply put(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     Reply patch(String path) {
         return send(request(path).method("PATCH", HttpRequest.BodyPublishers.noBody()));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.sandbox.clarity.ClarityTestClient.Reply;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,8 +181,8 @@ class EntityReadTest {
 
         assertThat(product.has("Price")).isFalse();
         assertThat(price.get("ActionSucceeded").asBoolean()).isTrue();
-        assertThat(price.at("/Result/BasePrice").decimalValue()).isBetween(new java.math.BigDecimal("5.00"),
-                new java.math.BigDecimal("500.00"));
+        assertThat(price.at("/Result/BasePrice").decimalValue()).isBetween(new BigDecimal("5.00"),
+                new BigDecimal("500.00"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.sandbox.clarity.model.AccountModel;
 import dev.tandem.sandbox.clarity.model.CartTotals;
+import dev.tandem.sandbox.clarity.model.CefModel;
 import dev.tandem.sandbox.clarity.model.ContactModel;
 import dev.tandem.sandbox.clarity.model.SalesItemModel;
 import dev.tandem.sandbox.clarity.model.SalesOrderModel;
@@ -188,7 +189,7 @@ class OrderGenerationTest {
         }
     }
 
-    private static Set<Long> hashes(List<? extends dev.tandem.sandbox.clarity.model.CefModel> rows) {
+    private static Set<Long> hashes(List<? extends CefModel> rows) {
         Set<Long> hashes = new HashSet<>();
         rows.forEach(r -> hashes.add(r.hash()));
         return hashes;

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -199,7 +200,7 @@ class WebhookDeliveryTest {
         sandbox.webhooks().setOutOfOrder(true);
         subscribe("SalesOrder.Created");
 
-        List<Integer> created = new java.util.ArrayList<>();
+        List<Integer> created = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             created.add(sandbox.orders().createRandomOrder().id());
         }

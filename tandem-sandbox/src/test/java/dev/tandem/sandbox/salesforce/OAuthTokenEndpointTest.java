@@ -43,6 +43,10 @@ class OAuthTokenEndpointTest {
         }
     }
 
+    static {
+        TestLogging.quietServerLogs();
+    }
+
     private final ManualClock clock = new ManualClock();
     private SalesforceSandbox sandbox;
     private SandboxClient client;

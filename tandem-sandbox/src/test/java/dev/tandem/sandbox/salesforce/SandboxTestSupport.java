@@ -9,6 +9,10 @@ import org.junit.jupiter.api.BeforeEach;
 /** Starts a fresh sandbox org per test and logs a raw HTTP client in. */
 abstract class SandboxTestSupport {
 
+    static {
+        TestLogging.quietServerLogs();
+    }
+
     protected SalesforceSandbox sandbox;
     protected SandboxClient client;
 

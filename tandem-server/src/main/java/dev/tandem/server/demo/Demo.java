@@ -128,7 +128,7 @@ public final class Demo implements AutoCloseable {
                 }
             }
             Instant deadline = Instant.now().plus(options.timeout());
-            while (!settled() && Instant.now().isBefore(deadline)) {
+            while (!settled(created) && Instant.now().isBefore(deadline)) {
                 LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
             }
         } finally {
@@ -145,9 +145,22 @@ public final class Demo implements AutoCloseable {
         return report;
     }
 
-    private boolean settled() {
-        StatusSnapshot s = tandem.status();
-        return s.received() >= options.orders() && tandem.runtime().idle();
+    /**
+     * Every created order is either mapped to a Salesforce Order or dead-lettered, and nothing is pending. (The
+     * log also holds customer events, so its length says nothing about orders.)
+     */
+    private boolean settled(List<SalesOrderRef> created) {
+        if (!tandem.runtime().idle()) {
+            return false;
+        }
+        Set<String> dead = new HashSet<>();
+        tandem.stateStore().deadLetters(Integer.MAX_VALUE).forEach(d -> dead.add(d.entityKey()));
+        List<SalesOrderRef> snapshot;
+        synchronized (created) {
+            snapshot = List.copyOf(created);
+        }
+        return snapshot.stream().allMatch(r -> dead.contains(r.customKey())
+                || tandem.stateStore().salesforceId("Order", r.customKey()).isPresent());
     }
 
     private void registerWebhook() throws IOException, InterruptedException {
@@ -216,9 +229,10 @@ public final class Demo implements AutoCloseable {
     private void printProgress(int createdCount, boolean last) {
         StatusSnapshot s = tandem.status();
         int width = 30;
-        int done = options.orders() == 0 ? width : (int) Math.min(width, (s.settled() * width) / options.orders());
+        long settledOrders = s.synced() + s.deadLettered();
+        int done = options.orders() == 0 ? width : (int) Math.min(width, (settledOrders * width) / options.orders());
         String bar = "[" + "#".repeat(done) + ".".repeat(width - done) + "]";
-        String line = String.format("%s created %d/%d · received %d · synced %d · retrying %d · dead-lettered %d · Salesforce API calls %d",
+        String line = String.format("%s created %d/%d · events received %d · synced %d · retrying %d · dead-lettered %d · Salesforce API calls %d",
                 bar, createdCount, options.orders(), s.received(), s.synced(), s.retrying(), s.deadLettered(),
                 s.salesforceApiCalls());
         if (liveLine) {

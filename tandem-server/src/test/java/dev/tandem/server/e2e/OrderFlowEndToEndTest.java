@@ -54,7 +54,7 @@ class OrderFlowEndToEndTest {
         }
 
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() ->
-                stack.tandem().status().received() >= ORDERS && stack.tandem().runtime().idle());
+                stack.tandem().stateStore().countIds("Order") == ORDERS && stack.tandem().runtime().idle());
 
         SalesforceRest sf = stack.salesforceRest();
         ClarityRest clarity = new ClarityRest(stack.clarity.baseUrl(), stack.clarity.user(), stack.clarity.password());

@@ -49,7 +49,7 @@ class RestartTest {
         }
 
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() ->
-                stack.tandem().status().received() >= created.size() && stack.tandem().runtime().idle());
+                stack.tandem().stateStore().countIds("Order") == created.size() && stack.tandem().runtime().idle());
 
         List<JsonNode> orders = stack.salesforceRest().query("SELECT Id, Clarity_Order_Key__c FROM Order");
         assertThat(orders).hasSize(created.size());

@@ -11,6 +11,7 @@ import dev.tandem.core.mapping.JsonataMapping;
 import dev.tandem.core.mapping.MappingException;
 import dev.tandem.core.port.ApiError;
 import dev.tandem.core.port.Graph;
+import dev.tandem.core.port.GraphBatches;
 import dev.tandem.core.port.GraphNode;
 import dev.tandem.core.port.GraphResult;
 import dev.tandem.core.port.NodeResult;

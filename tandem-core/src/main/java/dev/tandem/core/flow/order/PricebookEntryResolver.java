@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.core.error.IntegrationException;
 import dev.tandem.core.port.ApiError;
 import dev.tandem.core.port.Graph;
+import dev.tandem.core.port.GraphBatches;
 import dev.tandem.core.port.GraphNode;
 import dev.tandem.core.port.GraphResult;
 import dev.tandem.core.port.SalesforceApi;

@@ -1,5 +1,6 @@
 package dev.tandem.sandbox.clarity.wire;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +59,7 @@ public final class QueryParams {
         });
     }
 
-    public Optional<java.time.Instant> instant(String name) {
+    public Optional<Instant> instant(String name) {
         return first(name).map(v -> {
             try {
                 return CefDates.parse(v);

@@ -1,7 +1,5 @@
-package dev.tandem.core.flow.order;
+package dev.tandem.core.port;
 
-import dev.tandem.core.port.Graph;
-import dev.tandem.core.port.GraphNode;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -47,15 +45,5 @@ class GraphBatchesTest {
     @Test
     void nothingToSendMeansNoRequest() {
         assertThat(GraphBatches.split(List.of())).isEmpty();
-    }
-
-    @Test
-    void soqlStringLiteralsEscapeQuotesAndBackslashes() {
-        assertThat(PricebookEntryResolver.soqlString("O'Brien\\x")).isEqualTo("'O\\'Brien\\\\x'");
-    }
-
-    @Test
-    void externalIdPathSegmentsArePercentEncoded() {
-        assertThat(SalesforcePaths.encode("SKU 1/2+é")).isEqualTo("SKU%201%2F2%2B%C3%A9");
     }
 }

@@ -1,18 +1,17 @@
-package dev.tandem.core.flow.order;
+package dev.tandem.core.port;
 
-import dev.tandem.core.port.Graph;
-import dev.tandem.core.port.SalesforceApi;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** Packs graphs into as few Composite Graph requests as the limits allow (salesforce-api.md §2.10). */
-final class GraphBatches {
+public final class GraphBatches {
 
     private GraphBatches() {
     }
 
-    static List<List<Graph>> split(List<Graph> graphs) {
+    /** The graphs, in order, split into requests within the per-request limits; a graph over 500 nodes is refused. */
+    public static List<List<Graph>> split(List<Graph> graphs) {
         List<List<Graph>> requests = new ArrayList<>();
         List<Graph> current = new ArrayList<>();
         int nodes = 0;

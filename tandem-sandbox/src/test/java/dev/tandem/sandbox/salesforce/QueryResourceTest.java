@@ -1,0 +1,185 @@
+package dev.tandem.sandbox.salesforce;
+
+import static dev.tandem.sandbox.salesforce.SandboxClient.V;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class QueryResourceTest extends SandboxTestSupport {
+
+    private SandboxClient.Response query(String soql) {
+        return client.get(V + "/query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void queryReturnsRecordsWithAttributesAndParentFieldsNested() {
+        String accountId = account("A-1");
+        String contactId = client.create("Contact", Map.of("LastName", "Doe", "AccountId", accountId));
+        client.create("Contact", Map.of("LastName", "Orphan"));
+
+        SandboxClient.Response response = query(
+                "SELECT Id, LastName, Account.Clarity_Account_Key__c FROM Contact ORDER BY LastName");
+
+        assertThat(response.status()).isEqualTo(200);
+        JsonNode body = response.json();
+        assertThat(body.get("totalSize").asInt()).isEqualTo(2);
+        assertThat(body.get("done").asBoolean()).isTrue();
+        JsonNode doe = body.get("records").get(0);
+        assertThat(doe.get("attributes").get("type").asText()).isEqualTo("Contact");
+        assertThat(doe.get("attributes").get("url").asText()).isEqualTo(V + "/sobjects/Contact/" + contactId);
+        assertThat(doe.properties()).extracting(Map.Entry::getKey)
+                .containsExactly("attributes", "Id", "LastName", "Account");
+        assertThat(doe.get("Account").get("attributes").get("type").asText()).isEqualTo("Account");
+        assertThat(doe.get("Account").get("Clarity_Account_Key__c").asText()).isEqualTo("A-1");
+        assertThat(body.get("records").get(1).get("Account").isNull()).isTrue();
+    }
+
+    @Test
+    void whereClauseFiltersWithTypedLiterals() {
+        String[] product = client.productWithStandardPrice("P-1", 10);
+        String order = client.draftOrder(account("A-1"));
+        client.create("OrderItem", Map.of("OrderId", order, "PricebookEntryId", product[1], "Quantity", 2,
+                "UnitPrice", 10, "Clarity_Order_Item_Key__c", "I-1"));
+        client.create("OrderItem", Map.of("OrderId", order, "PricebookEntryId", product[1], "Quantity", 5,
+                "UnitPrice", 10, "Clarity_Order_Item_Key__c", "I-2"));
+
+        JsonNode byQuantity = query("SELECT Clarity_Order_Item_Key__c FROM OrderItem WHERE Quantity > 2").json();
+        JsonNode byParent = query("SELECT Id FROM OrderItem WHERE Order.Clarity_Order_Key__c = null"
+                + " AND Product2.Clarity_Product_Key__c IN ('P-1') AND (Quantity = 2 OR Quantity = 5)").json();
+        JsonNode byLike = query("select Id from Account where Name like 'account%'").json();
+        JsonNode byDate = query("SELECT Id FROM Order WHERE EffectiveDate >= 2024-05-01 AND Status != 'Activated'")
+                .json();
+        JsonNode standard = query("SELECT Id FROM Pricebook2 WHERE IsStandard = true").json();
+
+        assertThat(byQuantity.get("records")).singleElement()
+                .satisfies(r -> assertThat(r.get("Clarity_Order_Item_Key__c").asText()).isEqualTo("I-2"));
+        assertThat(byParent.get("totalSize").asInt()).isEqualTo(2);
+        assertThat(byLike.get("totalSize").asInt()).isEqualTo(1);
+        assertThat(byDate.get("totalSize").asInt()).isEqualTo(1);
+        assertThat(standard.get("records").get(0).get("Id").asText()).isEqualTo(sandbox.standardPricebookId());
+    }
+
+    @Test
+    void countQueryReturnsOnlyTheTotal() {
+        account("A-1");
+        account("A-2");
+
+        SandboxClient.Response response = query("SELECT COUNT() FROM Account");
+
+        assertThat(response.text()).isEqualTo("{\"totalSize\":2,\"done\":true,\"records\":[]}");
+    }
+
+    @Test
+    void limitAndOffsetPage() {
+        for (int i = 0; i < 5; i++) {
+            account("A-" + i);
+        }
+
+        JsonNode body = query("SELECT Clarity_Account_Key__c FROM Account ORDER BY Clarity_Account_Key__c DESC"
+                + " LIMIT 2 OFFSET 1").json();
+
+        assertThat(body.get("records")).extracting(r -> r.get("Clarity_Account_Key__c").asText())
+                .containsExactly("A-3", "A-2");
+    }
+
+    @Test
+    void largeResultsArePagedIn2000RecordBatchesUsableFromAnyVersion() {
+        insertAccounts(2450);
+
+        JsonNode first = query("SELECT Id, Name FROM Account").json();
+
+        assertThat(first.get("totalSize").asInt()).isEqualTo(2450);
+        assertThat(first.get("done").asBoolean()).isFalse();
+        assertThat(first.get("records")).hasSize(2000);
+        String next = first.get("nextRecordsUrl").asText();
+        assertThat(next).matches("/services/data/v66\\.0/query/01g[A-Za-z0-9]{15}-2000");
+        String locator = next.substring(next.lastIndexOf('/') + 1);
+
+        JsonNode second = client.get("/services/data/v52.0/query/" + locator).json();
+
+        assertThat(second.get("done").asBoolean()).isTrue();
+        assertThat(second.has("nextRecordsUrl")).isFalse();
+        assertThat(second.get("records")).hasSize(450);
+        assertThat(second.get("records").get(0).get("attributes").get("url").asText())
+                .startsWith("/services/data/v52.0/sobjects/Account/");
+        List<String> ids = new ArrayList<>();
+        first.get("records").forEach(r -> ids.add(r.get("Id").asText()));
+        second.get("records").forEach(r -> ids.add(r.get("Id").asText()));
+        assertThat(ids).doesNotHaveDuplicates().hasSize(2450);
+    }
+
+    @Test
+    void queryAllIncludesDeletedRecords() {
+        String id = account("A-1");
+        client.delete(sobject("Account") + "/" + id);
+
+        JsonNode all = client.get(V + "/queryAll?q=" + URLEncoder.encode("SELECT Id, IsDeleted FROM Account",
+                StandardCharsets.UTF_8)).json();
+
+        assertThat(query("SELECT Id FROM Account").json().get("totalSize").asInt()).isZero();
+        assertThat(all.get("records")).singleElement()
+                .satisfies(r -> assertThat(r.get("IsDeleted").asBoolean()).isTrue());
+    }
+
+    @Test
+    void unknownColumnIsInvalidField() {
+        SandboxClient.Response response = query("SELECT Id, Bogus__c FROM Account");
+
+        assertThat(response.status()).isEqualTo(400);
+        JsonNode error = response.json().get(0);
+        assertThat(error.get("errorCode").asText()).isEqualTo("INVALID_FIELD");
+        assertThat(error.get("message").asText()).contains("ERROR at Row:1:Column:12")
+                .contains("No such column 'Bogus__c' on entity 'Account'.");
+    }
+
+    @Test
+    void unknownObjectIsInvalidType() {
+        SandboxClient.Response response = query("SELECT Id FROM Whizbang__c");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get(0).get("errorCode").asText()).isEqualTo("INVALID_TYPE");
+        assertThat(response.json().get(0).get("message").asText())
+                .contains("sObject type 'Whizbang__c' is not supported.");
+    }
+
+    @Test
+    void syntaxErrorIsMalformedQuery() {
+        SandboxClient.Response response = query("SELECT FROM Account");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get(0).get("errorCode").asText()).isEqualTo("MALFORMED_QUERY");
+    }
+
+    @Test
+    void quotedNumberIsATypeError() {
+        SandboxClient.Response response = query("SELECT Id FROM OrderItem WHERE Quantity = '2'");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get(0).get("message").asText())
+                .endsWith("value of filter criterion for field 'Quantity' must be of type double and should not be"
+                        + " enclosed in quotes");
+    }
+
+    private void insertAccounts(int count) {
+        for (int start = 0; start < count; start += 200) {
+            ObjectNode body = SandboxClient.object();
+            body.put("allOrNone", true);
+            ArrayNode records = body.putArray("records");
+            for (int i = start; i < Math.min(count, start + 200); i++) {
+                ObjectNode record = records.addObject();
+                record.putObject("attributes").put("type", "Account");
+                record.put("Name", "Bulk " + i);
+            }
+            SandboxClient.Response response = client.post(V + "/composite/sobjects", body);
+            assertThat(response.status()).isEqualTo(200);
+        }
+    }
+}
