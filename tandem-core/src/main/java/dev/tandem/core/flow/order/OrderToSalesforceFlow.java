@@ -172,7 +172,7 @@ public final class OrderToSalesforceFlow implements Flow {
             return;
         }
         String payload = w.order.toString();
-        List<Violation> violations = w.order == null ? List.of() : validator.checkSource(w.orderKey, w.order);
+        List<Violation> violations = validator.checkSource(w.orderKey, w.order);
         if (violations.isEmpty()) {
             try {
                 w.mapped = mapping.apply(w.order);

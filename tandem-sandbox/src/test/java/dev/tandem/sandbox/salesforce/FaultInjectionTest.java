@@ -1,0 +1,115 @@
+package dev.tandem.sandbox.salesforce;
+
+import static dev.tandem.sandbox.salesforce.SandboxClient.V;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FaultInjectionTest extends SandboxTestSupport {
+
+    @Test
+    void serverErrorRateOfOneAnswers503AndStillCounts() {
+        sandbox.faults().setServerErrorRate(1.0);
+
+        SandboxClient.Response response = client.post(sobject("Account"), Map.of("Name", "Acme"));
+
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(response.json().get(0).get("errorCode").asText()).isEqualTo("SERVER_UNAVAILABLE");
+        assertThat(response.header("Sforce-Limit-Info")).isEqualTo("api-usage=1/100000");
+        assertThat(sandbox.records("Account")).isEmpty();
+    }
+
+    @Test
+    void lockErrorsFailWritesWithUnableToLockRowButNotReads() {
+        String id = account("A-1");
+        sandbox.faults().setLockErrorRate(1.0);
+
+        SandboxClient.Response write = client.patch(sobject("Account") + "/" + id, Map.of("Name", "Changed"));
+        SandboxClient.Response read = client.get(sobject("Account") + "/" + id);
+
+        assertThat(write.status()).isEqualTo(400);
+        assertThat(write.text()).isEqualTo("[{\"message\":\"unable to obtain exclusive access to this record or 1"
+                + " records: " + id + "\",\"errorCode\":\"UNABLE_TO_LOCK_ROW\",\"fields\":[]}]");
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(sandbox.record("Account", id).orElseThrow()).containsEntry("Name", "Account A-1");
+    }
+
+    @Test
+    void lockErrorFailsAWholeGraphOnItsFirstWrite() {
+        sandbox.faults().setLockErrorRate(1.0);
+
+        JsonNode graph = client.post(V + "/composite/graph", CompositeGraphTest.graphs(CompositeGraphTest.graph("g",
+                CompositeGraphTest.node("POST", V + "/sobjects/Account", "a", Map.of("Name", "One")),
+                CompositeGraphTest.node("POST", V + "/sobjects/Account", "b", Map.of("Name", "Two")))))
+                .json().get("graphs").get(0);
+
+        assertThat(graph.get("isSuccessful").asBoolean()).isFalse();
+        JsonNode results = graph.get("graphResponse").get("compositeResponse");
+        assertThat(results.get(0).get("body").get(0).get("errorCode").asText()).isEqualTo("UNABLE_TO_LOCK_ROW");
+        assertThat(results.get(1).get("body").get(0).get("errorCode").asText()).isEqualTo("PROCESSING_HALTED");
+        assertThat(sandbox.records("Account")).isEmpty();
+    }
+
+    @Test
+    void partialLockErrorRateIsReplayableWithASeed() {
+        sandbox.faults().setLockErrorRate(0.5);
+        int failures = 0;
+        for (int i = 0; i < 40; i++) {
+            if (client.post(sobject("Account"), Map.of("Name", "A" + i)).status() == 400) {
+                failures++;
+            }
+        }
+
+        assertThat(failures).isBetween(5, 35);
+        assertThat(sandbox.records("Account")).hasSize(40 - failures);
+    }
+
+    @Test
+    void latencyDelaysDataCalls() {
+        sandbox.faults().setLatency(Duration.ofMillis(300));
+        long start = System.nanoTime();
+
+        client.get(V + "/limits");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void controlApiSetsFaultsResetsAndReportsStats() {
+        account("A-1");
+        SandboxClient.Response set = client.send("POST", "/_sandbox/faults",
+                "{\"serverErrorRate\":0.05,\"lockErrorRate\":0.02,\"latencyMillis\":0}", Map.of());
+
+        assertThat(set.status()).isEqualTo(200);
+        assertThat(sandbox.faults().serverErrorRate()).isEqualTo(0.05);
+        assertThat(sandbox.faults().lockErrorRate()).isEqualTo(0.02);
+        JsonNode stats = client.send("GET", "/_sandbox/stats", null, Map.of()).json();
+        assertThat(stats.get("apiRequests").asLong()).isEqualTo(1);
+        assertThat(stats.get("records").get("Account").asInt()).isEqualTo(1);
+
+        assertThat(client.send("POST", "/_sandbox/reset", null, Map.of()).status()).isEqualTo(200);
+        assertThat(sandbox.records("Account")).isEmpty();
+        assertThat(sandbox.records("Pricebook2")).hasSize(1);
+
+        assertThat(client.send("POST", "/_sandbox/revoke-tokens", null, Map.of()).status()).isEqualTo(204);
+        assertThat(client.get(V + "/limits").status()).isEqualTo(401);
+    }
+
+    @Test
+    void invalidRateIsRejectedByTheControlApi() {
+        SandboxClient.Response response = client.send("POST", "/_sandbox/faults", "{\"serverErrorRate\":2}",
+                Map.of());
+
+        assertThat(response.status()).isEqualTo(400);
+    }
+
+    @Test
+    void exhaustLimitMakesDataCallsFailWithRequestLimitExceeded() {
+        sandbox.faults().exhaustLimit();
+
+        assertThat(client.get(V + "/limits").status()).isEqualTo(403);
+    }
+}
