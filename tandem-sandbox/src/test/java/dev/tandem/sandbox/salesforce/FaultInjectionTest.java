@@ -54,17 +54,29 @@ class FaultInjectionTest extends SandboxTestSupport {
     }
 
     @Test
-    void partialLockErrorRateIsReplayableWithASeed() {
-        sandbox.faults().setLockErrorRate(0.5);
-        int failures = 0;
-        for (int i = 0; i < 40; i++) {
-            if (client.post(sobject("Account"), Map.of("Name", "A" + i)).status() == 400) {
-                failures++;
-            }
+    void partialLockErrorRateFailsSomeWritesAndIsReplayableWithTheSameSeed() {
+        String first = lockFailurePattern(sandbox, client);
+        String replay;
+        try (SalesforceSandbox twin = SalesforceSandbox.builder().randomSeed(42).build().start()) {
+            SandboxClient twinClient = new SandboxClient(twin);
+            twinClient.login();
+            replay = lockFailurePattern(twin, twinClient);
         }
 
-        assertThat(failures).isBetween(5, 35);
-        assertThat(sandbox.records("Account")).hasSize(40 - failures);
+        assertThat(first).contains("x").contains(".");
+        assertThat(replay).isEqualTo(first);
+        assertThat(sandbox.records("Account")).hasSize((int) first.chars().filter(c -> c == '.').count());
+    }
+
+    /** "." for a write that succeeded, "x" for one that failed with UNABLE_TO_LOCK_ROW. */
+    private static String lockFailurePattern(SalesforceSandbox org, SandboxClient orgClient) {
+        org.faults().setLockErrorRate(0.5);
+        StringBuilder pattern = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            SandboxClient.Response response = orgClient.post(sobject("Account"), Map.of("Name", "A" + i));
+            pattern.append(response.status() == 201 ? "." : "x");
+        }
+        return pattern.toString();
     }
 
     @Test

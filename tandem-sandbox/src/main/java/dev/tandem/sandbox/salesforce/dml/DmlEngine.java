@@ -9,6 +9,7 @@ import dev.tandem.sandbox.salesforce.id.IdGenerator;
 import dev.tandem.sandbox.salesforce.id.SalesforceIds;
 import dev.tandem.sandbox.salesforce.schema.DeleteRule;
 import dev.tandem.sandbox.salesforce.schema.FieldDefinition;
+import dev.tandem.sandbox.salesforce.schema.FieldType;
 import dev.tandem.sandbox.salesforce.schema.SObjectDefinition;
 import dev.tandem.sandbox.salesforce.schema.SalesforceSchema;
 import dev.tandem.sandbox.salesforce.wire.ApiError;
@@ -246,7 +247,7 @@ public final class DmlEngine {
             return FieldValues.toReference(field, value.toString(),
                     schema.require(field.referenceTo()).keyPrefix());
         }
-        if (value != null && field.type() == dev.tandem.sandbox.salesforce.schema.FieldType.ID) {
+        if (value != null && field.type() == FieldType.ID) {
             return SalesforceIds.normalize(value.toString()).orElse(value.toString());
         }
         return value;

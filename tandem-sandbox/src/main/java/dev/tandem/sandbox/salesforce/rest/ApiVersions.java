@@ -3,6 +3,7 @@ package dev.tandem.sandbox.salesforce.rest;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.sandbox.salesforce.wire.Json;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,13 +22,13 @@ public final class ApiVersions {
     }
 
     /** "66.0" for the path segment "v66.0" when that version is served. */
-    public static java.util.Optional<String> fromSegment(String segment) {
+    public static Optional<String> fromSegment(String segment) {
         Matcher matcher = VERSION.matcher(segment);
         if (!matcher.matches()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         int major = Integer.parseInt(matcher.group(1));
-        return major >= OLDEST && major <= NEWEST ? java.util.Optional.of(major + ".0") : java.util.Optional.empty();
+        return major >= OLDEST && major <= NEWEST ? Optional.of(major + ".0") : Optional.empty();
     }
 
     /** Release labels cycle Summer/Winter/Spring; v61.0 is "Summer '24" (spec §2.1). */

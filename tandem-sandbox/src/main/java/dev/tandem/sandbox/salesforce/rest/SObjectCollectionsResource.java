@@ -18,6 +18,7 @@ import dev.tandem.sandbox.salesforce.wire.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * sObject Collections (spec §2.8, §9): create/update/upsert/delete up to 200 records and retrieve by ids. Results
@@ -155,7 +156,7 @@ final class SObjectCollectionsResource {
                     + def.name(), List.of()));
         }
         ObjectNode fields = withoutAttributes(record);
-        String keyName = fields.properties().stream().map(java.util.Map.Entry::getKey)
+        String keyName = fields.properties().stream().map(Map.Entry::getKey)
                 .filter(k -> k.equalsIgnoreCase(key.name())).findFirst()
                 .orElseThrow(() -> ApiException.badRequest(ApiError.of("MISSING_ARGUMENT",
                         key.name() + " not specified", List.of(key.name()))));

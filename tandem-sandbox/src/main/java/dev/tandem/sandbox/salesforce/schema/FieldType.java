@@ -1,5 +1,7 @@
 package dev.tandem.sandbox.salesforce.schema;
 
+import java.util.Locale;
+
 /** Salesforce field types the sandbox models; the names are the describe {@code type} values. */
 public enum FieldType {
     ID, STRING, TEXTAREA, PHONE, URL, EMAIL, PICKLIST, BOOLEAN, CURRENCY, DOUBLE, DATE, DATETIME, REFERENCE, AUTONUMBER;
@@ -20,6 +22,6 @@ public enum FieldType {
     }
 
     public String describeName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

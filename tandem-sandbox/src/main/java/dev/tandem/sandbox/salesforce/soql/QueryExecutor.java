@@ -13,6 +13,8 @@ import dev.tandem.sandbox.salesforce.schema.SalesforceSchema;
 import dev.tandem.sandbox.salesforce.soql.Condition.Operator;
 import dev.tandem.sandbox.salesforce.soql.SoqlQuery.FieldPath;
 import dev.tandem.sandbox.salesforce.soql.SoqlQuery.OrderBy;
+import dev.tandem.sandbox.salesforce.wire.ApiError;
+import dev.tandem.sandbox.salesforce.wire.ApiException;
 import dev.tandem.sandbox.salesforce.wire.Json;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -57,9 +59,8 @@ public final class QueryExecutor {
         Predicate<Row> filter = query.where() == null ? r -> true : compiler.predicate(query.where());
         Comparator<Row> order = compiler.comparator(query.orderBy());
         if (query.offset() != null && query.offset() > MAX_OFFSET) {
-            throw dev.tandem.sandbox.salesforce.wire.ApiException.badRequest(
-                    dev.tandem.sandbox.salesforce.wire.ApiError.of("NUMBER_OUTSIDE_VALID_RANGE",
-                            "Maximum SOQL offset allowed is " + MAX_OFFSET));
+            throw ApiException.badRequest(ApiError.of("NUMBER_OUTSIDE_VALID_RANGE",
+                    "Maximum SOQL offset allowed is " + MAX_OFFSET));
         }
         List<Row> rows = new ArrayList<>();
         for (Row row : tx.all(root.name())) {

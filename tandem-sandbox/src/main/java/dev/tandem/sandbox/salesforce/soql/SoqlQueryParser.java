@@ -4,7 +4,9 @@ import dev.tandem.sandbox.salesforce.soql.Condition.Operator;
 import dev.tandem.sandbox.salesforce.soql.SoqlQuery.FieldPath;
 import dev.tandem.sandbox.salesforce.soql.SoqlQuery.OrderBy;
 import dev.tandem.sandbox.salesforce.soql.SoqlQuery.Position;
+import dev.tandem.sandbox.salesforce.wire.ApiException;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -30,7 +32,7 @@ public final class SoqlQueryParser {
     private SoqlQueryParser() {
     }
 
-    /** @throws dev.tandem.sandbox.salesforce.wire.ApiException MALFORMED_QUERY on a syntax error */
+    /** @throws ApiException MALFORMED_QUERY on a syntax error */
     public static SoqlQuery parse(String soql) {
         SoqlLexer lexer = new SoqlLexer(CharStreams.fromString(soql));
         SoqlParser parser = new SoqlParser(new CommonTokenStream(lexer));
@@ -159,7 +161,7 @@ public final class SoqlQueryParser {
             }
         }
 
-        private java.time.Instant dateTime(String text, Position position) {
+        private Instant dateTime(String text, Position position) {
             try {
                 return OffsetDateTime.parse(text.toUpperCase(Locale.ROOT), DATETIME_LITERAL).toInstant();
             } catch (DateTimeParseException e) {
