@@ -43,17 +43,32 @@ public final class SandboxCommand implements Runnable {
         String clientId;
         @Option(names = "--client-secret", defaultValue = "sandbox-secret", description = "Connected-app consumer secret (default ${DEFAULT-VALUE})")
         String clientSecret;
+        @Option(names = "--daily-api-limit", defaultValue = "100000", description = "API requests per day before 403 REQUEST_LIMIT_EXCEEDED (default ${DEFAULT-VALUE})")
+        long dailyApiLimit;
+        @Option(names = "--latency-ms", defaultValue = "0", description = "Latency added to every data call, in ms (default ${DEFAULT-VALUE})")
+        long latencyMillis;
+        @Option(names = "--error-rate", defaultValue = "0", description = "Share of data calls answered 503 (default ${DEFAULT-VALUE})")
+        double errorRate;
+        @Option(names = "--lock-error-rate", defaultValue = "0", description = "Share of writes failing with UNABLE_TO_LOCK_ROW (default ${DEFAULT-VALUE})")
+        double lockErrorRate;
 
         @Override
         public Integer call() throws InterruptedException {
+            if (errorRate < 0 || errorRate > 1 || lockErrorRate < 0 || lockErrorRate > 1 || latencyMillis < 0 || dailyApiLimit < 1) {
+                throw new IllegalArgumentException("--error-rate and --lock-error-rate must be in [0,1], --latency-ms >= 0, --daily-api-limit >= 1");
+            }
             SalesforceSandbox sandbox = SalesforceSandbox.builder().port(port).clientId(clientId).clientSecret(clientSecret)
-                    .build().start();
+                    .dailyApiLimit(dailyApiLimit).build().start();
+            sandbox.faults().setServerErrorRate(errorRate);
+            sandbox.faults().setLockErrorRate(lockErrorRate);
+            sandbox.faults().setLatency(java.time.Duration.ofMillis(latencyMillis));
             System.out.println("Salesforce sandbox at " + sandbox.baseUrl());
             System.out.println("  token:         POST " + sandbox.tokenUrl() + "  (grant_type=client_credentials)");
             System.out.println("  client id:     " + sandbox.clientId());
             System.out.println("  client secret: " + sandbox.clientSecret());
             System.out.println("  try: curl -s -u " + sandbox.clientId() + ":" + sandbox.clientSecret()
                     + " -d grant_type=client_credentials " + sandbox.tokenUrl());
+            System.out.println("  control: " + sandbox.baseUrl() + "/_sandbox/ (faults, revoke-tokens, reset, stats)");
             blockUntilStopped(sandbox);
             return 0;
         }
@@ -74,11 +89,17 @@ public final class SandboxCommand implements Runnable {
         int customers;
         @Option(names = "--products", defaultValue = "40", description = "Products to generate (default ${DEFAULT-VALUE})")
         int products;
+        @Option(names = "--orders", defaultValue = "0", description = "Orders to generate at start (default ${DEFAULT-VALUE})")
+        int orders;
 
         @Override
         public Integer call() throws InterruptedException {
+            if (orders < 0 || customers < 0 || products < 1) {
+                throw new IllegalArgumentException("--orders and --customers must be >= 0, --products >= 1");
+            }
             ClaritySandbox sandbox = ClaritySandbox.builder().port(port).user(user).password(password).seed(seed)
                     .customers(customers).products(products).build().start();
+            sandbox.orders().createRandomOrders(orders, dev.tandem.sandbox.clarity.BadData.NONE);
             System.out.println("Clarity sandbox at " + sandbox.baseUrl());
             System.out.println("  user:     " + sandbox.user());
             System.out.println("  password: " + sandbox.password());

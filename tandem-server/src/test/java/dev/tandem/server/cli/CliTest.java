@@ -52,4 +52,21 @@ class CliTest {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("/nonexistent/tandem.yaml").doesNotContain("Exception");
     }
+
+    @Test
+    void sandboxFlagsOutOfRangeAreRefusedBeforeAnythingStarts() {
+        Run sf = run("sandbox", "salesforce", "--port", "0", "--error-rate", "1.5");
+        assertThat(sf.exitCode()).isEqualTo(1);
+        assertThat(sf.err()).contains("--error-rate");
+        Run clarity = run("sandbox", "clarity", "--port", "0", "--orders", "-1");
+        assertThat(clarity.exitCode()).isEqualTo(1);
+        assertThat(clarity.err()).contains("--orders");
+    }
+
+    @Test
+    void demoOptionsOutOfRangeAreRefused() {
+        Run r = run("demo", "--rate", "0");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("--rate");
+    }
 }
