@@ -1,5 +1,8 @@
 package dev.tandem.salesforce;
 
+import dev.tandem.salesforce.auth.AuthConfig;
+import dev.tandem.salesforce.auth.OAuthFlow;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -12,15 +15,18 @@ import java.util.regex.Pattern;
  *                          {@code https://mydomain.my.salesforce.com/services/oauth2/token}; the client-credentials
  *                          flow is refused on login/test hosts (salesforce-api.md §1.1)
  * @param clientId          the external client app's consumer key
- * @param clientSecret      the consumer secret (never logged; {@link #toString()} redacts it)
+ * @param clientSecret      the consumer secret (never logged; {@link #toString()} redacts it); required by the
+ *                          client-credentials flow, optional for the refresh-token flow, unused by JWT bearer
+ *                          (null becomes empty text)
  * @param apiVersion        the REST API version without the {@code v}, e.g. {@code 64.0}; at least 50.0 because the
  *                          connector writes through Composite Graph, which exists from API 50.0 (§2.10)
  * @param callOptionsClient the value sent as {@code Sforce-Call-Options: client=<value>}; Salesforce copies it into
  *                          CDC {@code changeOrigin}, which is how Tandem recognises its own writes (§2.7, invariant 3)
  * @param requestTimeout    the timeout of every HTTP request (and of connecting)
+ * @param auth              the OAuth flow and its settings; null means client credentials over HTTP Basic
  */
 public record SalesforceConfig(URI tokenUrl, String clientId, String clientSecret, String apiVersion,
-                               String callOptionsClient, Duration requestTimeout) {
+                               String callOptionsClient, Duration requestTimeout, AuthConfig auth) {
 
     public static final String DEFAULT_API_VERSION = "64.0";
     public static final String DEFAULT_CALL_OPTIONS_CLIENT = "tandem";
@@ -31,7 +37,7 @@ public record SalesforceConfig(URI tokenUrl, String clientId, String clientSecre
     private static final Pattern CALL_OPTIONS_CLIENT = Pattern.compile("[A-Za-z0-9_.-]{1,80}");
     private static final double MIN_API_VERSION = 50.0;
 
-    /** Null {@code apiVersion}, {@code callOptionsClient} or {@code requestTimeout} take the defaults. */
+    /** Null {@code apiVersion}, {@code callOptionsClient}, {@code requestTimeout} or {@code auth} take the defaults. */
     public SalesforceConfig {
         Objects.requireNonNull(tokenUrl, "tokenUrl");
         if (!"https".equalsIgnoreCase(tokenUrl.getScheme()) && !"http".equalsIgnoreCase(tokenUrl.getScheme())
@@ -39,7 +45,11 @@ public record SalesforceConfig(URI tokenUrl, String clientId, String clientSecre
             throw new IllegalArgumentException("tokenUrl must be an absolute http(s) URL, got: " + tokenUrl);
         }
         requireNonBlank(clientId, "clientId");
-        requireNonBlank(clientSecret, "clientSecret");
+        auth = auth == null ? AuthConfig.clientCredentials() : auth;
+        if (auth.flow() == OAuthFlow.CLIENT_CREDENTIALS) {
+            requireNonBlank(clientSecret, "clientSecret");
+        }
+        clientSecret = clientSecret == null ? "" : clientSecret;
         apiVersion = apiVersion == null ? DEFAULT_API_VERSION : apiVersion.strip();
         if (!API_VERSION.matcher(apiVersion).matches()) {
             throw new IllegalArgumentException("apiVersion must look like NN.N (e.g. 64.0), got: " + apiVersion);
@@ -58,21 +68,37 @@ public record SalesforceConfig(URI tokenUrl, String clientId, String clientSecre
         }
     }
 
-    /** A configuration with the default API version, call-options client and timeout. */
+    /** The client-credentials configuration of earlier versions (HTTP Basic). */
+    public SalesforceConfig(URI tokenUrl, String clientId, String clientSecret, String apiVersion,
+                            String callOptionsClient, Duration requestTimeout) {
+        this(tokenUrl, clientId, clientSecret, apiVersion, callOptionsClient, requestTimeout, null);
+    }
+
+    /** A client-credentials configuration with the default API version, call-options client and timeout. */
     public static SalesforceConfig of(URI tokenUrl, String clientId, String clientSecret) {
-        return new SalesforceConfig(tokenUrl, clientId, clientSecret, null, null, null);
+        return new SalesforceConfig(tokenUrl, clientId, clientSecret, null, null, null, null);
+    }
+
+    /** A configuration with the given flow and the default API version, call-options client and timeout. */
+    public static SalesforceConfig of(URI tokenUrl, String clientId, String clientSecret, AuthConfig auth) {
+        return new SalesforceConfig(tokenUrl, clientId, clientSecret, null, null, null, auth);
     }
 
     public SalesforceConfig withApiVersion(String version) {
-        return new SalesforceConfig(tokenUrl, clientId, clientSecret, version, callOptionsClient, requestTimeout);
+        return new SalesforceConfig(tokenUrl, clientId, clientSecret, version, callOptionsClient, requestTimeout, auth);
     }
 
     public SalesforceConfig withCallOptionsClient(String client) {
-        return new SalesforceConfig(tokenUrl, clientId, clientSecret, apiVersion, client, requestTimeout);
+        return new SalesforceConfig(tokenUrl, clientId, clientSecret, apiVersion, client, requestTimeout, auth);
     }
 
     public SalesforceConfig withRequestTimeout(Duration timeout) {
-        return new SalesforceConfig(tokenUrl, clientId, clientSecret, apiVersion, callOptionsClient, timeout);
+        return new SalesforceConfig(tokenUrl, clientId, clientSecret, apiVersion, callOptionsClient, timeout, auth);
+    }
+
+    public SalesforceConfig withAuth(AuthConfig authConfig) {
+        return new SalesforceConfig(tokenUrl, clientId, clientSecret, apiVersion, callOptionsClient, requestTimeout,
+                authConfig);
     }
 
     /** The path prefix of every data-API resource, e.g. {@code /services/data/v64.0/} (§2). */
@@ -85,7 +111,7 @@ public record SalesforceConfig(URI tokenUrl, String clientId, String clientSecre
     public String toString() {
         return "SalesforceConfig[tokenUrl=" + tokenUrl + ", clientId=" + clientId + ", clientSecret=<redacted>"
                 + ", apiVersion=" + apiVersion + ", callOptionsClient=" + callOptionsClient
-                + ", requestTimeout=" + requestTimeout + "]";
+                + ", requestTimeout=" + requestTimeout + ", auth=" + auth + "]";
     }
 
     private static void requireNonBlank(String value, String name) {

@@ -3,6 +3,8 @@ package dev.tandem.server;
 import dev.tandem.clarity.ClarityConfig;
 import dev.tandem.clarity.auth.ClaritySession;
 import dev.tandem.clarity.client.ClarityRestClient;
+import dev.tandem.clarity.read.ClarityDeltaPoller;
+import dev.tandem.clarity.webhook.CidrAllowlist;
 import dev.tandem.clarity.webhook.ClarityWebhookParser;
 import dev.tandem.clarity.webhook.WebhookSignatureVerifier;
 import dev.tandem.core.flow.order.OrderToSalesforceFlow;
@@ -14,8 +16,10 @@ import dev.tandem.core.runtime.RuntimeSettings;
 import dev.tandem.core.spi.EventLog;
 import dev.tandem.core.spi.StateStore;
 import dev.tandem.salesforce.SalesforceConfig;
-import dev.tandem.salesforce.auth.ClientCredentialsTokenProvider;
+import dev.tandem.salesforce.auth.AccessTokenProviders;
 import dev.tandem.salesforce.client.SalesforceRestClient;
+import dev.tandem.salesforce.write.BatchingSalesforceWriter;
+import dev.tandem.salesforce.write.BatchingSettings;
 import dev.tandem.server.config.TandemConfig;
 import dev.tandem.server.http.ClarityWebhookHandler;
 import dev.tandem.server.http.ErrorBody;
@@ -48,7 +52,9 @@ public final class TandemServer implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final ProcessingMetrics metrics;
     private final SalesforceRestClient salesforce;
+    private final BatchingSalesforceWriter writer;
     private final FlowRuntime runtime;
+    private final ClarityDeltaPoller poller;
     private final Javalin http;
 
     private TandemServer(TandemConfig config) {
@@ -58,6 +64,7 @@ public final class TandemServer implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry);
         this.metrics = new ProcessingMetrics(registry);
         this.stores = JdbcStores.openSqlite(config.store().path());
+        BatchingSalesforceWriter createdWriter = null;
         try {
             HttpClient httpClient = HttpClient.newBuilder()
                     .connectTimeout(Duration.ofSeconds(10))
@@ -65,16 +72,18 @@ public final class TandemServer implements AutoCloseable {
                     .build();
             TandemConfig.Salesforce sf = config.salesforce();
             SalesforceConfig sfConfig = new SalesforceConfig(sf.tokenUrl(), sf.clientId(), sf.clientSecret(),
-                    sf.apiVersion(), sf.callOptionsClient(), sf.requestTimeout());
-            this.salesforce = new SalesforceRestClient(sfConfig, new ClientCredentialsTokenProvider(sfConfig, httpClient),
+                    sf.apiVersion(), sf.callOptionsClient(), sf.requestTimeout()).withAuth(sf.auth());
+            this.salesforce = new SalesforceRestClient(sfConfig, AccessTokenProviders.forConfig(sfConfig, httpClient),
                     httpClient, registry);
             TandemConfig.Clarity cl = config.clarity();
             ClarityConfig clarityConfig = new ClarityConfig(cl.baseUrl(), cl.username(), cl.password(), cl.requestTimeout());
             ClarityRestClient clarity = new ClarityRestClient(clarityConfig, new ClaritySession(clarityConfig, httpClient),
                     httpClient);
 
+            this.writer = createdWriter = new BatchingSalesforceWriter(salesforce, salesforce,
+                    new BatchingSettings(sf.writerWindow(), sf.writerMaxRecords(), false), registry);
             StateStore store = stores.stateStore();
-            OrderToSalesforceFlow orderFlow = new OrderToSalesforceFlow(clarity, salesforce, store, store,
+            OrderToSalesforceFlow orderFlow = new OrderToSalesforceFlow(clarity, salesforce, writer, store, store,
                     JsonataMapping.fromClasspath(OrderToSalesforceFlow.MAPPING), clock);
             TandemConfig.Retry r = config.retry();
             TandemConfig.Runtime rt = config.runtime();
@@ -82,9 +91,16 @@ public final class TandemServer implements AutoCloseable {
                     new RetryPolicy(r.initialDelay(), r.multiplier(), r.maxDelay(), r.maxAttempts(), r.jitter()),
                     new RuntimeSettings(rt.batchSize(), rt.linger(), rt.pollInterval()), metrics, clock);
 
-            ClarityWebhookHandler webhook = new ClarityWebhookHandler(
-                    new WebhookSignatureVerifier(cl.webhookSecrets(), cl.webhookTolerance(), clock),
-                    new ClarityWebhookParser(), stores.eventLog(), metrics, runtime::wake);
+            io.javalin.http.Handler webhook = cl.ingest().webhooks()
+                    ? new ClarityWebhookHandler(CidrAllowlist.parse(cl.webhookAllowedCidrs()),
+                            new WebhookSignatureVerifier(cl.webhookSecrets(), cl.webhookTolerance(), clock),
+                            new ClarityWebhookParser(), stores.eventLog(), metrics, runtime::wake)
+                    : ctx -> ctx.status(404).json(new ErrorBody("webhooks_disabled",
+                            "this Tandem ingests Clarity changes by polling (clarity.ingest: poll)"));
+            this.poller = cl.ingest().polls()
+                    ? new ClarityDeltaPoller(clarity, new CountingEventLog(stores.eventLog(), metrics), store, clock,
+                            cl.poll(), runtime::wake)
+                    : null;
             this.http = Javalin.create(cfg -> {
                 cfg.concurrency.useVirtualThreads = true;
                 cfg.startup.showJavalinBanner = false;
@@ -107,8 +123,13 @@ public final class TandemServer implements AutoCloseable {
                 cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                         .result(registry.scrape()));
                 cfg.routes.get("/api/status", ctx -> ctx.json(status()));
-                cfg.routes.error(404, ctx -> ctx.json(new ErrorBody("not_found", "no such endpoint: "
-                        + ctx.method() + " " + ctx.path())));
+                cfg.routes.error(404, ctx -> {
+                    // A handler's own 404 body (e.g. webhooks_disabled) stays; only unmatched paths get this one.
+                    String type = ctx.res().getContentType();
+                    if (type == null || !type.startsWith("application/json")) {
+                        ctx.json(new ErrorBody("not_found", "no such endpoint: " + ctx.method() + " " + ctx.path()));
+                    }
+                });
                 cfg.routes.error(405, ctx -> ctx.json(new ErrorBody("method_not_allowed", ctx.method()
                         + " is not allowed on " + ctx.path())));
                 cfg.routes.exception(Exception.class, (e, ctx) -> {
@@ -118,6 +139,9 @@ public final class TandemServer implements AutoCloseable {
                 });
             });
         } catch (RuntimeException e) {
+            if (createdWriter != null) {
+                createdWriter.close();
+            }
             stores.close();
             throw e;
         }
@@ -129,6 +153,9 @@ public final class TandemServer implements AutoCloseable {
         try {
             server.runtime.start();
             server.http.start(config.server().host(), config.server().port());
+            if (server.poller != null) {
+                server.poller.start();
+            }
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -173,16 +200,23 @@ public final class TandemServer implements AutoCloseable {
                 salesforce.apiCallCount());
     }
 
-    /** Stops accepting webhooks first (nothing is acknowledged that is not processed later), then processing, then the store. */
+    /** Stops accepting webhooks and polling first (nothing is acknowledged that is not processed later), then processing, then the store. */
     @Override
     public void close() {
         try {
+            if (poller != null) {
+                poller.close();
+            }
             http.stop();
         } finally {
             try {
                 runtime.close();
             } finally {
-                stores.close();
+                try {
+                    writer.close();
+                } finally {
+                    stores.close();
+                }
             }
         }
     }

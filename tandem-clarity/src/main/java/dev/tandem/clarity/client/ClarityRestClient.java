@@ -7,29 +7,55 @@ import dev.tandem.clarity.ClarityConfig;
 import dev.tandem.clarity.auth.ClaritySession;
 import dev.tandem.clarity.auth.SessionToken;
 import dev.tandem.clarity.model.ClarityEntity;
+import dev.tandem.clarity.read.ClarityPageSource;
 import dev.tandem.core.error.IntegrationException;
 import dev.tandem.core.port.RecordSource;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
- * Reads CEF records over its REST API (clarity-api.md §5): {@code GET {base}/<Module>/<Entity>/ID/{ID}} and
- * {@code .../Key/{Key}}. Every call carries the integration user's session ({@link ClaritySession}); a 401 logs in
- * again and replays the call once.
+ * Talks to CEF's REST API (clarity-api.md §5): reads records ({@code GET {base}/<Module>/<Entity>/ID/{ID}} and
+ * {@code .../Key/{Key}}), pages through lists ({@code GET /<M>/<E>s}, §3) and sends writes for
+ * {@link dev.tandem.clarity.write.ClarityWriter}. Every call carries the integration user's session
+ * ({@link ClaritySession}); a 401 logs in again and replays the call once.
+ *
+ * <p>Resilience ({@link ClarityResilience}): calls safe to repeat are retried a few times with exponential backoff on
+ * 5xx, 408, 429, timeouts and connection failures; every call goes through one resilience4j circuit breaker per client
+ * (named after the base URL), which opens when Clarity keeps failing and then fails calls at once with the retryable
+ * {@value #CIRCUIT_OPEN}.
  *
  * <p>Thread-safe: one instance (and one {@link HttpClient}) is shared by all threads, virtual ones included.
  */
-public final class ClarityRestClient implements RecordSource, AutoCloseable {
+public final class ClarityRestClient implements RecordSource, ClarityPageSource, AutoCloseable {
+
+    /** The error code of a call refused because the circuit breaker is open. */
+    public static final String CIRCUIT_OPEN = "CLARITY_CIRCUIT_OPEN";
+    /** A larger answer is refused rather than buffered: no page or record Tandem reads comes near it. */
+    public static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(ClarityRestClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,22 +66,44 @@ public final class ClarityRestClient implements RecordSource, AutoCloseable {
     private final ClaritySession session;
     private final HttpClient http;
     private final boolean ownsHttpClient;
+    private final ClarityResilience resilience;
+    private final CircuitBreaker breaker;
 
     public ClarityRestClient(ClarityConfig config, ClaritySession session, HttpClient http) {
-        this(config, session, http, false);
+        this(config, session, http, ClarityResilience.DEFAULTS);
     }
 
-    private ClarityRestClient(ClarityConfig config, ClaritySession session, HttpClient http, boolean ownsHttpClient) {
+    public ClarityRestClient(ClarityConfig config, ClaritySession session, HttpClient http,
+                             ClarityResilience resilience) {
+        this(config, session, http, false, resilience);
+    }
+
+    private ClarityRestClient(ClarityConfig config, ClaritySession session, HttpClient http, boolean ownsHttpClient,
+                              ClarityResilience resilience) {
         this.config = Objects.requireNonNull(config, "config");
         this.session = Objects.requireNonNull(session, "session");
         this.http = Objects.requireNonNull(http, "http");
         this.ownsHttpClient = ownsHttpClient;
+        this.resilience = Objects.requireNonNull(resilience, "resilience");
+        this.breaker = CircuitBreaker.of(config.baseUrl().toString(), CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(resilience.breakerMinimumCalls() * 2)
+                .minimumNumberOfCalls(resilience.breakerMinimumCalls())
+                .failureRateThreshold(resilience.breakerFailureRate())
+                .waitDurationInOpenState(resilience.breakerOpenWait())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .build());
     }
 
     /** A client with its own {@link HttpClient} (closed by {@link #close()}) and session. */
     public static ClarityRestClient create(ClarityConfig config) {
+        return create(config, ClarityResilience.DEFAULTS);
+    }
+
+    /** A client with its own {@link HttpClient} (closed by {@link #close()}), session and these resilience settings. */
+    public static ClarityRestClient create(ClarityConfig config, ClarityResilience resilience) {
         HttpClient http = newHttpClient(config);
-        return new ClarityRestClient(config, new ClaritySession(config, http), http, true);
+        return new ClarityRestClient(config, new ClaritySession(config, http), http, true, resilience);
     }
 
     /** An {@link HttpClient} suited to CEF: connect timeout from the config, redirects never followed. */
@@ -68,11 +116,16 @@ public final class ClarityRestClient implements RecordSource, AutoCloseable {
                 .build();
     }
 
+    /** The breaker's state ({@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}, ...), for health and metrics. */
+    public String circuitState() {
+        return breaker.getState().name();
+    }
+
     /**
      * {@code GET {base}/<Module>/<Entity>/ID/{id}}: the record as CEF serialises it (PascalCase, nulls omitted, §2),
      * or empty when it does not exist.
      *
-     * @param entity {@code SalesOrder}, {@code Account}, {@code Contact}, {@code User} or {@code Product}
+     * @param entity a {@link ClarityEntity} name, e.g. {@code SalesOrder}, {@code Account}, {@code Product}
      * @param id     the CEF id (an integer)
      * @throws IllegalArgumentException for another entity or a non-numeric id
      * @throws IntegrationException     retryable for 5xx, timeouts and connection failures; permanent for other
@@ -99,6 +152,114 @@ public final class ClarityRestClient implements RecordSource, AutoCloseable {
         return getRecord(e.routePrefix() + "/Key/" + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20"));
     }
 
+    /**
+     * One page of {@code GET {base}/<M>/<E>s?<query>} (§3, §5): with {@link ListQuery#paged} one page, without it
+     * every row in one answer.
+     *
+     * @throws IntegrationException for a failed call, or permanent {@code UNEXPECTED_RESPONSE} when the answer is no
+     *                              {@code PagedResults} object
+     */
+    @Override
+    public ClarityPage page(ClarityEntity entity, ListQuery query) {
+        Objects.requireNonNull(entity, "entity");
+        Objects.requireNonNull(query, "query");
+        String qs = query.toQueryString();
+        String path = entity.listPath() + (qs.isEmpty() ? "" : "?" + qs);
+        ClarityReply reply = send("GET", path, null, true);
+        String what = "GET " + entity.listPath();
+        if (reply.status() / 100 != 2) {
+            throw ErrorClassifier.toException(what, reply.status(), reply.json());
+        }
+        JsonNode body = reply.json();
+        if (body == null || !body.isObject() || !body.path("Results").isArray()) {
+            throw unexpected(what, reply.status(), "no PagedResults object with a Results array");
+        }
+        List<ObjectNode> rows = new ArrayList<>(body.path("Results").size());
+        for (JsonNode row : body.path("Results")) {
+            if (!(row instanceof ObjectNode record)) {
+                throw unexpected(what, reply.status(), "a Results element that is not an object");
+            }
+            rows.add(record);
+        }
+        return new ClarityPage(body.path("TotalPages").asInt(1), body.path("CurrentPage").asInt(1),
+                body.path("TotalCount").asInt(rows.size()), body.path("CurrentCount").asInt(rows.size()), rows);
+    }
+
+    /**
+     * Every row of the list, fetched lazily {@code pageSize} rows at a time (pages 1, 2, ... as §3 numbers them), so
+     * memory stays at one page whatever the list's length. Stops after a page with fewer rows than asked for, or at
+     * {@code TotalPages}. Any paging in {@code query} is replaced. Failures surface from the stream's terminal
+     * operation as {@link IntegrationException}.
+     */
+    public Stream<ObjectNode> stream(ClarityEntity entity, ListQuery query, int pageSize) {
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("pageSize must be positive, got: " + pageSize);
+        }
+        Iterator<ObjectNode> rows = new Iterator<>() {
+            private Iterator<ObjectNode> current = java.util.Collections.emptyIterator();
+            private int nextPage = 1;
+            private boolean more = true;
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext() && more) {
+                    ClarityPage page = page(entity, query.paged(pageSize, nextPage));
+                    // a short page is the last; so is TotalPages, and a server that ignored the paging (more rows
+                    // than asked for) has sent everything at once
+                    more = page.results().size() == pageSize && nextPage < page.totalPages();
+                    nextPage++;
+                    current = page.results().iterator();
+                }
+                return current.hasNext();
+            }
+
+            @Override
+            public ObjectNode next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return current.next();
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(rows,
+                Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    /**
+     * Sends one call with the session, the retries and the circuit breaker, and returns CEF's answer whatever its
+     * status (the caller decides what a status means). For {@link dev.tandem.clarity.write.ClarityWriter}.
+     *
+     * @param method    {@code GET}, {@code POST}, {@code PUT}, {@code PATCH} or {@code DELETE}
+     * @param path      below the base URL, query included
+     * @param jsonBody  the request body, or null
+     * @param retrySafe whether repeating the call cannot do harm (reads, Upsert, Update; not Create)
+     * @throws IntegrationException when no answer came (timeout, connection failure, circuit open), or when the
+     *                              session could not be renewed
+     */
+    public ClarityReply send(String method, String path, String jsonBody, boolean retrySafe) {
+        int attempts = retrySafe ? resilience.maxAttempts() : 1;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                ClarityReply reply = guarded(method, path, jsonBody);
+                if (attempt < attempts && ErrorClassifier.isRetryable(reply.status())) {
+                    LOG.info("Clarity answered {} to {} {}; retry {} of {}", reply.status(), method, stripQuery(path),
+                            attempt, attempts - 1);
+                    pause(attempt, method + " " + stripQuery(path));
+                    continue;
+                }
+                return reply;
+            } catch (IntegrationException e) {
+                if (attempt >= attempts || !e.retryable() || CIRCUIT_OPEN.equals(e.errorCode())
+                        || e.httpStatus() == 401) {
+                    throw e;
+                }
+                LOG.info("Clarity {} {} failed ({}); retry {} of {}", method, stripQuery(path), e.errorCode(),
+                        attempt, attempts - 1);
+                pause(attempt, method + " " + stripQuery(path));
+            }
+        }
+    }
+
     /** Closes the {@link HttpClient} when this client created it ({@link #create}); otherwise does nothing. */
     @Override
     public void close() {
@@ -109,7 +270,7 @@ public final class ClarityRestClient implements RecordSource, AutoCloseable {
 
     private Optional<ObjectNode> getRecord(String path) {
         String what = "GET " + path;
-        Reply reply = get(path);
+        ClarityReply reply = send("GET", path, null, true);
         int status = reply.status();
         // 404 is CEF's answer for a missing id/key (§9); a ServiceStack service returning null answers 204
         if (status == 404 || status == 204) {
@@ -124,58 +285,125 @@ public final class ClarityRestClient implements RecordSource, AutoCloseable {
         if (reply.json() instanceof ObjectNode record) {
             return Optional.of(record);
         }
-        throw IntegrationException.permanentFailure(ErrorClassifier.SYSTEM, "UNEXPECTED_RESPONSE",
-                "Clarity " + what + " returned no JSON object", status);
+        throw unexpected(what, status, "no JSON object");
     }
 
-    private record Reply(int status, JsonNode json) {
+    private static IntegrationException unexpected(String what, int status, String detail) {
+        return IntegrationException.permanentFailure(ErrorClassifier.SYSTEM, "UNEXPECTED_RESPONSE",
+                "Clarity " + what + " returned " + detail, status);
+    }
+
+    /** One attempt through the circuit breaker: 5xx, 408, 429 and no answer count as failures, the rest as success. */
+    private ClarityReply guarded(String method, String path, String jsonBody) {
+        try {
+            breaker.acquirePermission();
+        } catch (CallNotPermittedException open) {
+            throw IntegrationException.transientFailure(ErrorClassifier.SYSTEM, CIRCUIT_OPEN,
+                    "Clarity at " + config.baseUrl() + " keeps failing; not calling it for up to "
+                            + resilience.breakerOpenWait() + " (circuit open): " + method + " " + stripQuery(path),
+                    0, open);
+        }
+        long start = System.nanoTime();
+        try {
+            ClarityReply reply = authenticated(method, path, jsonBody);
+            long took = System.nanoTime() - start;
+            if (ErrorClassifier.isRetryable(reply.status())) {
+                breaker.onError(took, TimeUnit.NANOSECONDS,
+                        ErrorClassifier.toException(method + " " + stripQuery(path), reply.status(), reply.json()));
+            } else {
+                breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+            }
+            return reply;
+        } catch (IntegrationException e) {
+            long took = System.nanoTime() - start;
+            if (e.retryable() && e.httpStatus() != 401) {
+                breaker.onError(took, TimeUnit.NANOSECONDS, e);
+            } else {
+                breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            breaker.releasePermission();
+            throw e;
+        }
     }
 
     /** Sends with the current session; on 401 logs in again and replays once. */
-    private Reply get(String path) {
+    private ClarityReply authenticated(String method, String path, String jsonBody) {
         SessionToken token = session.current();
-        Reply reply = exchange(path, token);
+        ClarityReply reply = exchange(method, path, jsonBody, token);
         if (reply.status() != 401) {
             return reply;
         }
-        LOG.info("Clarity answered 401 to GET {}; logging in again once", path);
+        LOG.info("Clarity answered 401 to {} {}; logging in again once", method, stripQuery(path));
         session.invalidate(token);
         SessionToken fresh = session.current();
-        reply = exchange(path, fresh);
+        reply = exchange(method, path, jsonBody, fresh);
         if (reply.status() != 401) {
             return reply;
         }
         session.invalidate(fresh);
         ErrorClassifier.CefError error = ErrorClassifier.cefError(401, reply.json());
         throw IntegrationException.transientFailure(ErrorClassifier.SYSTEM, error.code(),
-                "Clarity refused GET " + path + " right after a new login: " + error.message(), 401, null);
+                "Clarity refused " + method + " " + stripQuery(path) + " right after a new login: " + error.message(),
+                401, null);
     }
 
-    private Reply exchange(String path, SessionToken token) {
+    private ClarityReply exchange(String method, String path, String jsonBody, SessionToken token) {
         HttpRequest.Builder request = HttpRequest.newBuilder(config.resolve(path))
                 .timeout(config.requestTimeout())
-                .header("Accept", "application/json")
-                .GET();
+                .header("Accept", "application/json");
+        if (jsonBody == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8));
+        }
         token.applyTo(request);
-        String what = "GET " + path;
-        HttpResponse<String> response;
+        String what = method + " " + stripQuery(path);
+        HttpResponse<InputStream> response;
+        byte[] body;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = response.body()) {
+                body = in.readNBytes(MAX_RESPONSE_BYTES + 1);
+            }
         } catch (IOException e) {
             throw ErrorClassifier.transportFailure(what, e);
         } catch (InterruptedException e) {
             throw ErrorClassifier.interrupted(what, e);
         }
         LOG.debug("Clarity {} -> {}", what, response.statusCode());
-        return new Reply(response.statusCode(), parse(response.body()));
+        if (body.length > MAX_RESPONSE_BYTES) {
+            throw IntegrationException.permanentFailure(ErrorClassifier.SYSTEM, "RESPONSE_TOO_LARGE",
+                    "Clarity " + what + " answered with more than " + MAX_RESPONSE_BYTES + " bytes",
+                    response.statusCode());
+        }
+        return new ClarityReply(response.statusCode(), parse(body));
     }
 
-    private static JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
+    private void pause(int retry, String what) {
+        Duration wait = resilience.backoff(retry);
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException e) {
+            throw ErrorClassifier.interrupted(what, e);
+        }
+    }
+
+    /** Queries can carry filter values; logs and messages name the route only. */
+    private static String stripQuery(String path) {
+        int q = path.indexOf('?');
+        return q < 0 ? path : path.substring(0, q);
+    }
+
+    private static JsonNode parse(byte[] body) {
+        if (body.length == 0) {
             return null;
         }
         try {
-            return JSON.readTree(body);
+            JsonNode json = JSON.readTree(body);
+            return json == null || json.isMissingNode() ? null : json;
         } catch (IOException e) {
             return null;
         }

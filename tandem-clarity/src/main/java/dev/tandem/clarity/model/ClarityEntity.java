@@ -12,7 +12,11 @@ public enum ClarityEntity {
     ACCOUNT("Account", "Accounts"),
     CONTACT("Contact", "Contacts"),
     USER("User", "Contacts"),
-    PRODUCT("Product", "Products");
+    PRODUCT("Product", "Products"),
+    /** The audit trail of order status/state transitions: the polling twin of {@code SalesOrder.StatusChanged} (§6, §7). */
+    SALES_ORDER_EVENT("SalesOrderEvent", "Ordering"),
+    /** Stock of a product in one inventory location section: the polling source of {@code Inventory.Changed} (§6, §11). */
+    PRODUCT_INVENTORY_LOCATION_SECTION("ProductInventoryLocationSection", "Products");
 
     private final String entityName;
     private final String module;
@@ -35,6 +39,11 @@ public enum ClarityEntity {
     /** The route prefix, e.g. {@code /Ordering/SalesOrder}. */
     public String routePrefix() {
         return "/" + module + "/" + entityName;
+    }
+
+    /** The paged list route, e.g. {@code /Ordering/SalesOrders} (§5: {@code GET /<M>/<E>s}). */
+    public String listPath() {
+        return routePrefix() + "s";
     }
 
     /**

@@ -100,8 +100,44 @@ public final class ErrorClassifier {
                 .collect(Collectors.joining("; "));
         Set<String> fields = new LinkedHashSet<>();
         errors.forEach(e -> fields.addAll(e.fields()));
+        JsonNode duplicateResult = duplicateResult(body);
+        if ("DUPLICATES_DETECTED".equals(first.errorCode()) && duplicateResult != null) {
+            return new DuplicatesDetectedException(message, httpStatus, List.copyOf(fields), duplicateResult);
+        }
         return new IntegrationException(SYSTEM, first.errorCode(), message, httpStatus, retryable,
                 List.copyOf(fields), retryable ? retryAfter(first.errorCode()) : null, null);
+    }
+
+    /**
+     * The record ids a duplicate rule matched: {@code matchResults[].matchRecords[].record.Id} of a
+     * {@code duplicateResult} (§2.12); empty for null or another shape.
+     */
+    public static List<String> matchedRecordIds(JsonNode duplicateResult) {
+        List<String> ids = new ArrayList<>();
+        if (duplicateResult != null) {
+            for (JsonNode match : duplicateResult.path("matchResults")) {
+                for (JsonNode record : match.path("matchRecords")) {
+                    String id = record.path("record").path("Id").asText("");
+                    if (!id.isEmpty()) {
+                        ids.add(id);
+                    }
+                }
+            }
+        }
+        return List.copyOf(ids);
+    }
+
+    /** The {@code duplicateResult} of the first DUPLICATES_DETECTED error in an error body, or null. */
+    static JsonNode duplicateResult(JsonNode body) {
+        JsonNode array = body != null && body.isObject() && body.path("errors").isArray() ? body.get("errors") : body;
+        if (array != null && array.isArray()) {
+            for (JsonNode e : array) {
+                if (e.path("duplicateResult").isObject()) {
+                    return e.get("duplicateResult");
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -122,7 +158,11 @@ public final class ErrorClassifier {
                 "Interrupted while waiting for Salesforce: " + what, 0, failure);
     }
 
-    private ApiError error(int httpStatus, JsonNode e) {
+    /**
+     * One error object, {@code errorCode} (single-record calls, §2.2) or {@code statusCode} (SaveResult lists, §2.8)
+     * variant, classified.
+     */
+    public ApiError error(int httpStatus, JsonNode e) {
         String code = text(e, "errorCode");
         if (code.isEmpty()) {
             code = text(e, "statusCode");

@@ -13,12 +13,22 @@ import dev.tandem.core.port.GraphNode;
 import dev.tandem.core.port.GraphResult;
 import dev.tandem.core.port.NodeResult;
 import dev.tandem.core.port.SalesforceApi;
+import dev.tandem.core.port.SalesforceCollections;
+import dev.tandem.core.port.SaveResult;
 import dev.tandem.salesforce.SalesforceConfig;
 import dev.tandem.salesforce.auth.AccessToken;
 import dev.tandem.salesforce.auth.AccessTokenProvider;
-import dev.tandem.salesforce.auth.ClientCredentialsTokenProvider;
+import dev.tandem.salesforce.auth.AccessTokenProviders;
 import dev.tandem.salesforce.model.ApiUsage;
 import dev.tandem.salesforce.model.UpsertResult;
+import dev.tandem.salesforce.model.CompositeResult;
+import dev.tandem.salesforce.model.CompositeSubrequest;
+import dev.tandem.salesforce.model.OrgLimits;
+import dev.tandem.salesforce.model.PublishResult;
+import dev.tandem.salesforce.model.QueryPage;
+import dev.tandem.salesforce.model.TreeResult;
+import dev.tandem.salesforce.read.DescribeCache;
+import dev.tandem.salesforce.read.QueryCursor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,6 +50,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -55,11 +67,20 @@ import java.util.stream.Collectors;
  *
  * <p>Thread-safe: one instance (and one {@link HttpClient}) is shared by all threads, virtual ones included.
  */
-public final class SalesforceRestClient implements SalesforceApi, AutoCloseable {
+public final class SalesforceRestClient implements SalesforceApi, SalesforceCollections, AutoCloseable {
 
     public static final String METRIC_API_CALLS = "tandem.salesforce.api.calls";
     public static final String METRIC_USAGE_USED = "tandem.salesforce.api.usage.used";
     public static final String METRIC_USAGE_MAX = "tandem.salesforce.api.usage.max";
+
+    /** §2.9: "You can have up to 25 subrequests in a single call." */
+    public static final int MAX_COMPOSITE_SUBREQUESTS = 25;
+    /** §2.11: "Up to a total of 200 records across all trees". */
+    public static final int MAX_TREE_RECORDS = 200;
+    /** §9: a collections retrieve takes up to 2,000 ids (in a POST body). */
+    public static final int MAX_RETRIEVE_IDS = 2000;
+    /** §9: "≈800 ids before the URL is too long"; kept lower so field lists fit too. */
+    public static final int MAX_RETRIEVE_IDS_IN_URL = 500;
 
     private static final Logger LOG = LoggerFactory.getLogger(SalesforceRestClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,6 +93,7 @@ public final class SalesforceRestClient implements SalesforceApi, AutoCloseable 
     private final Counter callCounter;
     private final AtomicLong callCount = new AtomicLong();
     private final AtomicReference<ApiUsage> usage = new AtomicReference<>();
+    private final DescribeCache describeCache = new DescribeCache(this::loadDescribe, this::loadDescribeGlobal);
 
     public SalesforceRestClient(SalesforceConfig config, AccessTokenProvider tokens, HttpClient http,
                                 MeterRegistry meters) {
@@ -105,12 +127,12 @@ public final class SalesforceRestClient implements SalesforceApi, AutoCloseable 
     }
 
     /**
-     * A client authenticating with the client-credentials flow, with its own {@link HttpClient} (closed by
-     * {@link #close()}).
+     * A client authenticating with the configured OAuth flow ({@link AccessTokenProviders#forConfig}), with its own
+     * {@link HttpClient} (closed by {@link #close()}).
      */
     public static SalesforceRestClient create(SalesforceConfig config, MeterRegistry meters) {
         HttpClient http = newHttpClient(config);
-        return new SalesforceRestClient(config, new ClientCredentialsTokenProvider(config, http), http, meters,
+        return new SalesforceRestClient(config, AccessTokenProviders.forConfig(config, http), http, meters,
                 new ErrorClassifier(), true);
     }
 
@@ -209,6 +231,395 @@ public final class SalesforceRestClient implements SalesforceApi, AutoCloseable 
         return callCount.get();
     }
 
+    // ------------------------------------------------------------------------------------------------ sObject Collections
+
+    /**
+     * §2.8: {@code PATCH /composite/sobjects/<sobject>/<externalIdField>} upserting up to 200 records of one type. Each
+     * record carries its external-id value in the body (unlike single-record upsert); {@code attributes.type} is added
+     * when missing. One result per record, in order; with {@code allOrNone} a single failure rolls back all of them
+     * ({@code ALL_OR_NONE_OPERATION_ROLLED_BACK}, retryable). Caller's nodes are not modified.
+     *
+     * @throws IllegalArgumentException over 200 records, a record of another type, or one without the external id
+     */
+    @Override
+    public List<SaveResult> upsert(String sobject, String externalIdField, List<ObjectNode> records,
+                                   boolean allOrNone) {
+        PathSegments.apiName(sobject, "sobject");
+        PathSegments.apiName(externalIdField, "externalIdField");
+        checkCollectionSize(records);
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        ObjectNode request = collectionRequest(allOrNone);
+        ArrayNode array = request.putArray("records");
+        for (ObjectNode record : records) {
+            ObjectNode typed = typed(record, sobject);
+            if (!typed.hasNonNull(externalIdField)) {
+                throw new IllegalArgumentException("every record of a collections upsert needs its " + externalIdField
+                        + " value in the body (§2.8)");
+            }
+            array.add(typed);
+        }
+        String path = config.dataPathPrefix() + "composite/sobjects/" + sobject + "/" + externalIdField;
+        return SaveResults.parse(success(call("PATCH", path, request)), records.size(), classifier,
+                "collections upsert of " + sobject);
+    }
+
+    /**
+     * §2.8: {@code POST /composite/sobjects} creating up to 200 records, possibly of several types; each record
+     * needs {@code attributes.type}. One result per record, in order.
+     */
+    public List<SaveResult> createRecords(List<ObjectNode> records, boolean allOrNone) {
+        return writeCollection("POST", records, allOrNone, false);
+    }
+
+    /**
+     * §2.8: {@code PATCH /composite/sobjects} updating up to 200 records; each needs {@code attributes.type} and its
+     * {@code id}. One result per record, in order.
+     */
+    public List<SaveResult> updateRecords(List<ObjectNode> records, boolean allOrNone) {
+        return writeCollection("PATCH", records, allOrNone, true);
+    }
+
+    /**
+     * §2.8: {@code DELETE /composite/sobjects?ids=..&allOrNone=..} deleting up to 200 records by id. One result per
+     * id, in order.
+     */
+    public List<SaveResult> deleteRecords(List<String> ids, boolean allOrNone) {
+        Objects.requireNonNull(ids, "ids");
+        checkCollectionSize(ids);
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String path = config.dataPathPrefix() + "composite/sobjects?ids="
+                + ids.stream().map(id -> PathSegments.encode(PathSegments.value(id, "id")))
+                .collect(Collectors.joining(",")) + "&allOrNone=" + allOrNone;
+        return SaveResults.parse(success(call("DELETE", path, null)), ids.size(), classifier, "collections delete");
+    }
+
+    /**
+     * §9: retrieves up to 2,000 records of one type by id. Up to {@value #MAX_RETRIEVE_IDS_IN_URL} ids use
+     * {@code GET /composite/sobjects/<sobject>?ids=&fields=} (the URL stays under the 16,384-byte limit of §5); more
+     * use {@code POST} with {@code {"ids":[..],"fields":[..]}}. Ids that are invalid or not visible come back empty.
+     */
+    public List<Optional<ObjectNode>> retrieveRecords(String sobject, List<String> ids, List<String> fields) {
+        PathSegments.apiName(sobject, "sobject");
+        Objects.requireNonNull(ids, "ids");
+        Objects.requireNonNull(fields, "fields");
+        if (ids.size() > MAX_RETRIEVE_IDS) {
+            throw new IllegalArgumentException("a collections retrieve holds at most " + MAX_RETRIEVE_IDS
+                    + " ids, got " + ids.size());
+        }
+        if (fields.isEmpty()) {
+            throw new IllegalArgumentException("a collections retrieve needs at least one field");
+        }
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        fields.forEach(f -> PathSegments.apiName(f, "field"));
+        ids.forEach(id -> PathSegments.value(id, "id"));
+        String path = config.dataPathPrefix() + "composite/sobjects/" + sobject;
+        Reply reply;
+        if (ids.size() <= MAX_RETRIEVE_IDS_IN_URL) {
+            reply = call("GET", path + "?ids=" + ids.stream().map(PathSegments::encode).collect(Collectors.joining(","))
+                    + "&fields=" + String.join(",", fields), null);
+        } else {
+            ObjectNode body = JSON.createObjectNode();
+            ids.forEach(body.putArray("ids")::add);
+            fields.forEach(body.putArray("fields")::add);
+            reply = call("POST", path, body);
+        }
+        JsonNode array = success(reply);
+        if (array == null || !array.isArray() || array.size() != ids.size()) {
+            throw unexpected("collections retrieve of " + sobject + " returned no list of " + ids.size() + " entries");
+        }
+        List<Optional<ObjectNode>> records = new ArrayList<>(ids.size());
+        array.forEach(r -> records.add(r instanceof ObjectNode o ? Optional.of(o) : Optional.empty()));
+        return records;
+    }
+
+    private List<SaveResult> writeCollection(String method, List<ObjectNode> records, boolean allOrNone,
+                                             boolean needsId) {
+        checkCollectionSize(records);
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        ObjectNode request = collectionRequest(allOrNone);
+        ArrayNode array = request.putArray("records");
+        for (ObjectNode record : records) {
+            Objects.requireNonNull(record, "record");
+            PathSegments.apiName(record.path("attributes").path("type").asText(""), "attributes.type of a record");
+            if (needsId && !record.hasNonNull("id") && !record.hasNonNull("Id")) {
+                throw new IllegalArgumentException("every record of a collections update needs its id");
+            }
+            array.add(record);
+        }
+        return SaveResults.parse(success(call(method, config.dataPathPrefix() + "composite/sobjects", request)),
+                records.size(), classifier, "collections " + (needsId ? "update" : "create"));
+    }
+
+    private static ObjectNode collectionRequest(boolean allOrNone) {
+        ObjectNode request = JSON.createObjectNode();
+        request.put("allOrNone", allOrNone);
+        return request;
+    }
+
+    /** A copy carrying {@code attributes.type = sobject}; a record declaring another type is refused. */
+    private static ObjectNode typed(ObjectNode record, String sobject) {
+        Objects.requireNonNull(record, "record");
+        String declared = record.path("attributes").path("type").asText("");
+        if (!declared.isEmpty() && !declared.equals(sobject)) {
+            throw new IllegalArgumentException("a collections upsert of " + sobject + " got a record of type "
+                    + declared);
+        }
+        if (!declared.isEmpty()) {
+            return record;
+        }
+        ObjectNode copy = JSON.createObjectNode();
+        copy.putObject("attributes").put("type", sobject);
+        record.properties().forEach(e -> {
+            if (!e.getKey().equals("attributes")) {
+                copy.set(e.getKey(), e.getValue());
+            }
+        });
+        return copy;
+    }
+
+    private static void checkCollectionSize(List<?> items) {
+        Objects.requireNonNull(items, "records");
+        if (items.size() > MAX_RECORDS_PER_REQUEST) {
+            throw new IllegalArgumentException("an sObject Collections request holds at most "
+                    + MAX_RECORDS_PER_REQUEST + " records, got " + items.size());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ composite, tree
+
+    /**
+     * §2.9: {@code POST /composite} with up to 25 subrequests, later ones referring to earlier results with
+     * {@code @{referenceId.field}}. One result per subrequest in response order. With {@code allOrNone} a failure
+     * rolls back the whole request and the other subrequests report 400 {@code PROCESSING_HALTED} (retryable); without
+     * it, subrequests that do not depend on the failed one still run.
+     *
+     * @throws IllegalArgumentException over 25 subrequests or a repeated reference id (checked before any call)
+     */
+    public List<CompositeResult> composite(List<CompositeSubrequest> subrequests, boolean allOrNone) {
+        Objects.requireNonNull(subrequests, "subrequests");
+        if (subrequests.size() > MAX_COMPOSITE_SUBREQUESTS) {
+            throw new IllegalArgumentException("a composite request holds at most " + MAX_COMPOSITE_SUBREQUESTS
+                    + " subrequests, got " + subrequests.size());
+        }
+        if (subrequests.isEmpty()) {
+            return List.of();
+        }
+        Set<String> referenceIds = new HashSet<>();
+        ObjectNode request = JSON.createObjectNode();
+        request.put("allOrNone", allOrNone);
+        ArrayNode array = request.putArray("compositeRequest");
+        for (CompositeSubrequest sub : subrequests) {
+            if (!referenceIds.add(sub.referenceId())) {
+                throw new IllegalArgumentException("referenceId repeated in one composite request: "
+                        + sub.referenceId());
+            }
+            ObjectNode node = array.addObject();
+            node.put("method", sub.method());
+            // §2.9: a subrequest url "must start with /services/data/vXX.X/"
+            node.put("url", sub.url().startsWith("/services/data/") ? sub.url()
+                    : config.dataPathPrefix() + stripLeadingSlash(sub.url()));
+            node.put("referenceId", sub.referenceId());
+            if (sub.body() != null) {
+                node.set("body", sub.body());
+            }
+            if (!sub.httpHeaders().isEmpty()) {
+                ObjectNode headers = node.putObject("httpHeaders");
+                sub.httpHeaders().forEach(headers::put);
+            }
+        }
+        JsonNode response = requireObject(success(call("POST", config.dataPathPrefix() + "composite", request)),
+                "composite");
+        List<CompositeResult> results = new ArrayList<>();
+        for (JsonNode r : response.path("compositeResponse")) {
+            int status = r.path("httpStatusCode").asInt(0);
+            JsonNode body = r.hasNonNull("body") ? r.get("body") : NullNode.instance;
+            Map<String, String> headers = new LinkedHashMap<>();
+            r.path("httpHeaders").properties().forEach(e -> headers.put(e.getKey(), e.getValue().asText()));
+            List<ApiError> errors = status / 100 == 2 ? List.of()
+                    : classifier.errors(status, body, body.isNull() ? "" : body.toString());
+            results.add(new CompositeResult(r.path("referenceId").asText(""), status, body, headers, errors));
+        }
+        return results;
+    }
+
+    /**
+     * §2.11: {@code POST /composite/tree/<sobject>} creating trees of records (children nested under their
+     * relationship name as {@code {"records":[...]}}), each record with {@code attributes.type} and
+     * {@code attributes.referenceId}. All or nothing: a failed tree comes back with {@code hasErrors} and the errors
+     * per reference id (Salesforce answers 400 for it, which is read rather than thrown).
+     *
+     * @throws IllegalArgumentException over 200 records in all, counting nested children
+     */
+    public TreeResult createTree(String sobject, List<ObjectNode> records) {
+        PathSegments.apiName(sobject, "sobject");
+        Objects.requireNonNull(records, "records");
+        int count = 0;
+        for (ObjectNode record : records) {
+            count += countTreeRecords(record);
+        }
+        if (count > MAX_TREE_RECORDS) {
+            throw new IllegalArgumentException("an sObject tree request holds at most " + MAX_TREE_RECORDS
+                    + " records across all trees, got " + count);
+        }
+        ObjectNode request = JSON.createObjectNode();
+        ArrayNode array = request.putArray("records");
+        records.forEach(array::add);
+        Reply reply = call("POST", config.dataPathPrefix() + "composite/tree/" + sobject, request);
+        JsonNode body = reply.json();
+        boolean treeAnswer = body != null && body.isObject() && body.has("hasErrors");
+        if (!treeAnswer) {
+            throw reply.status() / 100 == 2 ? unexpected("sObject tree returned no hasErrors") : failure(reply);
+        }
+        Map<String, String> ids = new LinkedHashMap<>();
+        Map<String, List<ApiError>> errors = new LinkedHashMap<>();
+        for (JsonNode r : body.path("results")) {
+            String ref = r.path("referenceId").asText("");
+            if (r.path("errors").isArray() && !r.path("errors").isEmpty()) {
+                List<ApiError> list = new ArrayList<>();
+                r.path("errors").forEach(e -> list.add(classifier.error(reply.status(), e)));
+                errors.put(ref, list);
+            } else if (r.path("id").isTextual()) {
+                ids.put(ref, r.get("id").asText());
+            }
+        }
+        boolean hasErrors = body.path("hasErrors").asBoolean(true);
+        return new TreeResult(hasErrors, hasErrors ? Map.of() : ids, errors);
+    }
+
+    /** Counts a tree record and its nested children ({@code {"Rel":{"records":[...]}}}, §2.11). */
+    private static int countTreeRecords(JsonNode record) {
+        int count = 1;
+        for (Map.Entry<String, JsonNode> field : record.properties()) {
+            JsonNode children = field.getValue().path("records");
+            if (field.getValue().isObject() && children.isArray()) {
+                for (JsonNode child : children) {
+                    count += countTreeRecords(child);
+                }
+            }
+        }
+        return count;
+    }
+
+    // ------------------------------------------------------------------------------------------------ query pages
+
+    /**
+     * §2.5: the records of a query, fetched page by page as the stream is consumed, so memory stays at one page
+     * however large the result (unlike {@link #query}, which collects the list). Each page is one API call.
+     */
+    public Stream<ObjectNode> stream(String soql) {
+        return cursor(soql, false).stream();
+    }
+
+    /** {@link #stream} over {@code /queryAll}: deleted and archived records too (§2.5). */
+    public Stream<ObjectNode> streamAll(String soql) {
+        return cursor(soql, true).stream();
+    }
+
+    /** A lazy cursor over {@code /query} or (with {@code includeDeleted}) {@code /queryAll}. */
+    public QueryCursor cursor(String soql, boolean includeDeleted) {
+        PathSegments.value(soql, "soql");
+        String path = config.dataPathPrefix() + (includeDeleted ? "queryAll" : "query") + "?q="
+                + PathSegments.encode(soql);
+        return new QueryCursor(() -> page(path), next -> page(nextRecordsPath(next)));
+    }
+
+    /** §2.5: {@code GET /queryAll?q=}, all pages collected; records deleted into the recycle bin are included. */
+    public List<ObjectNode> queryAll(String soql) {
+        return cursor(soql, true).stream().toList();
+    }
+
+    private QueryPage page(String path) {
+        JsonNode page = requireObject(success(call("GET", path, null)), "query");
+        List<ObjectNode> records = new ArrayList<>();
+        for (JsonNode record : page.path("records")) {
+            if (record instanceof ObjectNode object) {
+                records.add(object);
+            }
+        }
+        return new QueryPage(page.path("totalSize").asLong(records.size()), page.path("done").asBoolean(true),
+                page.path("nextRecordsUrl").asText(""), records);
+    }
+
+    // ------------------------------------------------------------------------------------------------ describe, limits
+
+    /** §2.6: {@code GET /sobjects/<sobject>/describe}, cached per client until {@link #describeCache()} invalidation. */
+    public ObjectNode describe(String sobject) {
+        return describeCache.describe(PathSegments.apiName(sobject, "sobject"));
+    }
+
+    /** §2.6: {@code GET /sobjects} (global describe), cached like {@link #describe}. */
+    public ObjectNode describeGlobal() {
+        return describeCache.describeGlobal();
+    }
+
+    /** The describe cache, to invalidate after a schema change. */
+    public DescribeCache describeCache() {
+        return describeCache;
+    }
+
+    private ObjectNode loadDescribe(String sobject) {
+        return (ObjectNode) requireObject(success(call("GET",
+                config.dataPathPrefix() + "sobjects/" + sobject + "/describe", null)), "describe " + sobject);
+    }
+
+    private ObjectNode loadDescribeGlobal() {
+        return (ObjectNode) requireObject(success(call("GET", config.dataPathPrefix() + "sobjects", null)),
+                "global describe");
+    }
+
+    /** §2.7: {@code GET /limits}, every {@code {"Max":..,"Remaining":..}} entry by name. */
+    public OrgLimits limits() {
+        JsonNode body = requireObject(success(call("GET", config.dataPathPrefix() + "limits", null)), "limits");
+        Map<String, OrgLimits.Limit> limits = new LinkedHashMap<>();
+        body.properties().forEach(e -> {
+            JsonNode v = e.getValue();
+            if (v.path("Max").isNumber() && v.path("Remaining").isNumber()) {
+                limits.put(e.getKey(), new OrgLimits.Limit(v.get("Max").asLong(), v.get("Remaining").asLong()));
+            }
+        });
+        return new OrgLimits(limits);
+    }
+
+    // ------------------------------------------------------------------------------------------------ platform events
+
+    /**
+     * §4.7: publishes one platform event with {@code POST /sobjects/<eventName>} ({@code eventName} ends in
+     * {@code __e}). A refused publish (e.g. {@code LIMIT_EXCEEDED}) comes back as an unsuccessful result when
+     * Salesforce answers with a save result, and as an {@link IntegrationException} when it answers with an error array.
+     */
+    public PublishResult publishEvent(String eventName, ObjectNode payload) {
+        PathSegments.apiName(eventName, "eventName");
+        if (!eventName.endsWith("__e")) {
+            throw new IllegalArgumentException("a platform event API name ends in __e, got: " + eventName);
+        }
+        Objects.requireNonNull(payload, "payload");
+        Reply reply = call("POST", config.dataPathPrefix() + "sobjects/" + eventName, payload);
+        JsonNode body = reply.json();
+        if (body == null || !body.isObject() || !body.has("success")) {
+            throw reply.status() / 100 == 2 ? unexpected("publish " + eventName + " returned no save result")
+                    : failure(reply);
+        }
+        String uuid = "";
+        List<ApiError> errors = new ArrayList<>();
+        for (JsonNode e : body.path("errors")) {
+            // §4.7: success is reported as an OPERATION_ENQUEUED entry whose message is the EventUuid.
+            if ("OPERATION_ENQUEUED".equals(e.path("statusCode").asText())) {
+                uuid = e.path("message").asText("");
+            } else if (e.isObject()) {
+                errors.add(classifier.error(reply.status(), e));
+            }
+        }
+        return new PublishResult(body.path("id").asText(""), body.path("success").asBoolean(false), uuid, errors);
+    }
+
     // ------------------------------------------------------------------------------------------------ more REST
 
     /**
@@ -292,7 +703,7 @@ public final class SalesforceRestClient implements SalesforceApi, AutoCloseable 
 
     // ------------------------------------------------------------------------------------------------ HTTP
 
-    private record Reply(int status, JsonNode json, String text) {
+    record Reply(int status, JsonNode json, String text) {
     }
 
     /** Sends with the current token; on 401 invalidates it and replays once with a new one (§1.7). */

@@ -4,16 +4,22 @@ import dev.tandem.sandbox.clarity.auth.AuthRoutes;
 import dev.tandem.sandbox.clarity.auth.Credentials;
 import dev.tandem.sandbox.clarity.auth.SessionGuard;
 import dev.tandem.sandbox.clarity.auth.SessionStore;
+import dev.tandem.sandbox.clarity.auth.UserDirectory;
 import dev.tandem.sandbox.clarity.entity.ChangeListener;
 import dev.tandem.sandbox.clarity.entity.EntityRoutes;
 import dev.tandem.sandbox.clarity.entity.EntityWriteRoutes;
 import dev.tandem.sandbox.clarity.entity.WriteRules;
 import dev.tandem.sandbox.clarity.generate.SandboxDataGenerator;
+import dev.tandem.sandbox.clarity.inventory.InventoryProviderRoutes;
+import dev.tandem.sandbox.clarity.inventory.InventoryService;
 import dev.tandem.sandbox.clarity.model.CefModel;
+import dev.tandem.sandbox.clarity.model.SalesItemModel;
+import dev.tandem.sandbox.clarity.model.SalesOrderModel;
 import dev.tandem.sandbox.clarity.pricing.PricingRoutes;
 import dev.tandem.sandbox.clarity.search.EntitySearch;
 import dev.tandem.sandbox.clarity.store.ClarityStore;
 import dev.tandem.sandbox.clarity.store.EntityTable;
+import dev.tandem.sandbox.clarity.store.ProductPrice;
 import dev.tandem.sandbox.clarity.webhook.WebhookDispatcher;
 import dev.tandem.sandbox.clarity.webhook.WebhookRoutes;
 import dev.tandem.sandbox.clarity.webhook.WebhookSettings;
@@ -26,7 +32,13 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.HttpResponseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,8 +68,15 @@ public final class ClaritySandbox implements AutoCloseable {
     private final ClarityStore store = new ClarityStore(json);
     private final SessionStore sessions;
     private final WebhookDispatcher dispatcher;
+    private final SandboxDataGenerator generator;
     private final SandboxOrders orders;
+    private final SandboxCustomers customers;
+    private final SandboxProducts products;
+    private final SandboxInventory inventory;
+    private final InventoryService inventoryService;
     private final SandboxWebhooks webhooks;
+    private final SandboxFaults faults;
+    private final UserDirectory users;
     private Javalin app;
 
     private ClaritySandbox(Builder config) {
@@ -66,10 +85,30 @@ public final class ClaritySandbox implements AutoCloseable {
         this.dispatcher = new WebhookDispatcher(new WebhookSettings(config.webhookRetryInitial,
                 config.webhookRetryMax, config.webhookGiveUpAfter, config.webhookTimeout, config.webhookMaxJitter),
                 json, config.clock, config.seed ^ 0x5DEECE66DL);
-        SandboxDataGenerator generator = new SandboxDataGenerator(store, config.clock, config.seed);
-        generator.seed(config.customers, config.products);
+        List<Credentials> logins = new ArrayList<>();
+        logins.add(new Credentials(config.user, config.password));
+        if (config.readOnlyUser != null) {
+            logins.add(new Credentials(config.readOnlyUser, config.readOnlyPassword, true));
+        }
+        this.users = new UserDirectory(logins);
+        this.generator = new SandboxDataGenerator(store, config.clock, config.seed);
+        generator.setEdgeCaseRate(config.edgeCaseRate);
         this.orders = new SandboxOrders(generator, store, dispatcher, config.clock);
+        this.customers = new SandboxCustomers(generator, store, dispatcher, config.clock);
+        this.products = new SandboxProducts(generator, store, dispatcher, config.clock);
+        this.inventoryService = new InventoryService(store, config.clock,
+                EntityWrites.inventoryEvents(dispatcher, config.clock));
+        this.inventory = new SandboxInventory(generator, store, inventoryService);
         this.webhooks = new SandboxWebhooks(dispatcher);
+        this.faults = new SandboxFaults(config.seed ^ 0x9E3779B97F4A7C15L);
+        faults.latency(config.latency).errorRate(config.errorRate).errorStatus(config.errorStatus);
+        populate();
+    }
+
+    /** The seeded start state: reference data, catalogue with stock, customers, then the pre-generated orders. */
+    private void populate() {
+        generator.seed(config.customers, config.products, config.inventoryLocations);
+        orders.createRandomOrders(config.orders, BadData.NONE);
     }
 
     public static Builder builder() {
@@ -82,21 +121,40 @@ public final class ClaritySandbox implements AutoCloseable {
             throw new IllegalStateException("The Clarity sandbox is already started");
         }
         JsonResponder responder = new JsonResponder(json);
-        Credentials credentials = new Credentials(config.user, config.password);
-        SessionGuard guard = new SessionGuard(sessions, credentials);
-        AuthRoutes auth = new AuthRoutes(BASE_PATH, credentials, sessions, guard, responder,
-                config.clock.instant());
+        SessionGuard guard = new SessionGuard(sessions, users);
+        AuthRoutes auth = new AuthRoutes(BASE_PATH, users, sessions, guard, responder, config.clock.instant());
         app = Javalin.create(cfg -> {
             cfg.concurrency.useVirtualThreads = true;
             cfg.startup.showJavalinBanner = false;
             RoutesConfig routes = cfg.routes;
+            routes.before(BASE_PATH + "/*", faults::apply);
             auth.register(routes);
             Clock clock = config.clock;
-            reads(routes, "Ordering", store.salesOrders(), EntityFilters.salesOrders(), guard, responder,
-                    EntityWrites.silent());
-            reads(routes, "Ordering", store.salesOrderEvents(), EntityFilters.salesOrderEvents(), guard, responder,
-                    EntityWrites.silent());
+            readsAndWrites(routes, "Ordering", store.salesOrders(), EntityFilters.salesOrders(),
+                    EntityWrites.salesOrderRules(store, clock), guard, responder, orderListener());
+            readsAndWrites(routes, "Ordering", store.salesOrderItems(), EntityFilters.salesOrderItems(),
+                    EntityWrites.salesOrderItemRules(store), guard, responder, orderItemListener());
+            readsAndWrites(routes, "Ordering", store.salesOrderEvents(), EntityFilters.salesOrderEvents(),
+                    EntityWrites.salesOrderEventRules(store), guard, responder, EntityWrites.silent());
+            new EntityRoutes<>(BASE_PATH, "Ordering", store.salesOrderStatuses(), EntityFilters.plain(), guard,
+                    responder, clock, row -> { }, false).register(routes);
             new SalesOrderWorkflowRoutes(BASE_PATH, orders, guard, responder).register(routes);
+            readsAndWrites(routes, "Accounts", store.accountContacts(), EntityFilters.accountContacts(),
+                    EntityWrites.accountContactRules(store), guard, responder, EntityWrites.silent());
+            readsAndWrites(routes, "Inventory", store.inventoryLocations(), EntityFilters.plain(),
+                    EntityWrites.inventoryLocationRules(), guard, responder, EntityWrites.silent());
+            readsAndWrites(routes, "Inventory", store.inventoryLocationSections(),
+                    EntityFilters.inventoryLocationSections(), EntityWrites.inventoryLocationSectionRules(store),
+                    guard, responder, EntityWrites.silent());
+            readsAndWrites(routes, "Products", store.productInventoryLocationSections(),
+                    EntityFilters.productInventoryLocationSections(),
+                    EntityWrites.productInventoryLocationSectionRules(store), guard, responder,
+                    EntityWrites.inventoryEvents(dispatcher, clock));
+            readsAndWrites(routes, "Stores", store.stores(), EntityFilters.plain(), EntityWrites.storeRules(),
+                    guard, responder, EntityWrites.silent());
+            readsAndWrites(routes, "Brands", store.brands(), EntityFilters.plain(), EntityWrites.brandRules(),
+                    guard, responder, EntityWrites.silent());
+            new InventoryProviderRoutes(BASE_PATH, inventoryService, guard, responder).register(routes);
             readsAndWrites(routes, "Accounts", store.accounts(), EntityFilters.accounts(), EntityWrites.accountRules(),
                     guard, responder, EntityWrites.customerEvents(dispatcher, clock, "Account"));
             readsAndWrites(routes, "Contacts", store.contacts(), EntityFilters.contacts(), EntityWrites.contactRules(),
@@ -107,7 +165,7 @@ public final class ClaritySandbox implements AutoCloseable {
                     guard, responder, EntityWrites.productEvents(dispatcher, clock));
             new PricingRoutes(BASE_PATH, store, guard, responder).register(routes);
             new WebhookRoutes(BASE_PATH, dispatcher, guard, responder).register(routes);
-            new SandboxControlRoutes(orders, dispatcher, store, sessions).register(routes);
+            new SandboxControlRoutes(this, orders, dispatcher, store, sessions).register(routes);
             errors(routes, responder);
         }).start("127.0.0.1", config.port);
         LOG.info("Clarity sandbox listening on {}", baseUrl());
@@ -147,6 +205,64 @@ public final class ClaritySandbox implements AutoCloseable {
         return webhooks;
     }
 
+    /** Customer registrations and profile edits on demand. */
+    public SandboxCustomers customers() {
+        return customers;
+    }
+
+    /** Catalogue changes on demand (price, description, discontinuation). */
+    public SandboxProducts products() {
+        return products;
+    }
+
+    /** Stock changes on demand. */
+    public SandboxInventory inventory() {
+        return inventory;
+    }
+
+    /** Latency and error injection on the CEF routes; the same values as {@code /_sandbox/faults}. */
+    public SandboxFaults faults() {
+        return faults;
+    }
+
+    /** The read-only login, if one was configured with {@link Builder#readOnlyUser}. */
+    public Optional<String> readOnlyUser() {
+        return Optional.ofNullable(config.readOnlyUser);
+    }
+
+    /**
+     * Ends every open session, as a CEF app-pool recycle does: the next request with an old session gets 401 and a
+     * client must log in again ({@code POST /_sandbox/sessions/expire}).
+     */
+    public void expireSessions() {
+        sessions.closeAll();
+    }
+
+    /**
+     * Puts the data back to the seeded start state (same seed, same records and IDs, pre-generated orders again) and
+     * ends every session ({@code POST /_sandbox/reset}). Webhook subscriptions, the delivery log and the fault
+     * switches are kept: they are configuration, not data.
+     */
+    public synchronized void reset() {
+        store.clear();
+        sessions.closeAll();
+        generator.reset();
+        populate();
+    }
+
+    /**
+     * All data as one JSON document in the CEF wire format, keyed by the list route names ({@code Accounts},
+     * {@code SalesOrders}, ...) plus {@code Prices}, which CEF serves from its pricing provider
+     * ({@code GET /_sandbox/dump}).
+     */
+    public String dump() {
+        Map<String, Object> all = new LinkedHashMap<>();
+        store.tables().forEach((name, table) -> all.put(name, table.all()));
+        all.put("Prices", store.prices().values().stream()
+                .sorted(Comparator.comparingInt(ProductPrice::productId)).toList());
+        return json.writeString(all);
+    }
+
     /** The stored data, for assertions on observable state. */
     public ClarityStore store() {
         return store;
@@ -165,6 +281,63 @@ public final class ClaritySandbox implements AutoCloseable {
             EntitySearch<T> search, SessionGuard guard, JsonResponder responder, ChangeListener<T> listener) {
         new EntityRoutes<>(BASE_PATH, module, table, search, guard, responder, config.clock, listener::updated)
                 .register(routes);
+    }
+
+    /** Orders written through the API: store their lines, and announce creations and status transitions. */
+    private ChangeListener<SalesOrderModel> orderListener() {
+        return new ChangeListener<>() {
+            @Override
+            public void created(SalesOrderModel row) {
+                OrderItems.storeLines(store, row);
+                orders.announceCreated(row);
+            }
+
+            @Override
+            public void updated(SalesOrderModel row) {
+                OrderItems.storeLines(store, row);
+            }
+
+            @Override
+            public void updated(SalesOrderModel before, SalesOrderModel after) {
+                OrderItems.storeLines(store, after);
+                orders.recordTransition(before, after);
+            }
+
+            @Override
+            public void deleted(SalesOrderModel row) {
+                store.salesOrderItems().all().stream().filter(line -> line.masterId() == row.id())
+                        .forEach(line -> store.salesOrderItems().remove(line.id()));
+            }
+        };
+    }
+
+    /** Lines written on their own: rebuild the orders they belong (and belonged) to. */
+    private ChangeListener<SalesItemModel> orderItemListener() {
+        Clock clock = config.clock;
+        return new ChangeListener<>() {
+            @Override
+            public void created(SalesItemModel row) {
+                OrderItems.rebuildOrder(store, clock, row.masterId());
+            }
+
+            @Override
+            public void updated(SalesItemModel row) {
+                OrderItems.rebuildOrder(store, clock, row.masterId());
+            }
+
+            @Override
+            public void updated(SalesItemModel before, SalesItemModel after) {
+                if (before.masterId() != after.masterId()) {
+                    OrderItems.rebuildOrder(store, clock, before.masterId());
+                }
+                OrderItems.rebuildOrder(store, clock, after.masterId());
+            }
+
+            @Override
+            public void deleted(SalesItemModel row) {
+                OrderItems.rebuildOrder(store, clock, row.masterId());
+            }
+        };
     }
 
     private <T extends CefModel> void readsAndWrites(RoutesConfig routes, String module, EntityTable<T> table,
@@ -218,6 +391,14 @@ public final class ClaritySandbox implements AutoCloseable {
         private Duration webhookMaxJitter = WebhookSettings.DEFAULTS.maxJitter();
         private Duration sessionIdleTimeout = Duration.ofMinutes(20);
         private Clock clock = Clock.systemUTC();
+        private int orders;
+        private double edgeCaseRate;
+        private int inventoryLocations = 3;
+        private String readOnlyUser;
+        private String readOnlyPassword;
+        private Duration latency = Duration.ZERO;
+        private double errorRate;
+        private int errorStatus = 503;
 
         private Builder() {
         }
@@ -252,6 +433,62 @@ public final class ClaritySandbox implements AutoCloseable {
         /** How many products to generate at start; default 40. */
         public Builder products(int products) {
             this.products = nonNegative(products, "products");
+            return this;
+        }
+
+        /** How many orders to place at start (from the seeded customers and catalogue); default 0. */
+        public Builder orders(int orders) {
+            this.orders = nonNegative(orders, "orders");
+            return this;
+        }
+
+        /**
+         * The share (0..1) of generated records with an edge case: customers without a last name, with non-Latin or
+         * very long names (at and over 128 characters) or oddly formatted phones; zero-quantity order lines;
+         * discontinued products; empty stock rows. Default 0 (clean data).
+         */
+        public Builder edgeCaseRate(double edgeCaseRate) {
+            if (!(edgeCaseRate >= 0 && edgeCaseRate <= 1)) {
+                throw new IllegalArgumentException("edgeCaseRate must be within 0..1");
+            }
+            this.edgeCaseRate = edgeCaseRate;
+            return this;
+        }
+
+        /** How many warehouses ({@code InventoryLocation}, each with sections) to create, 1..4; default 3. */
+        public Builder inventoryLocations(int inventoryLocations) {
+            if (inventoryLocations < 1 || inventoryLocations > 4) {
+                throw new IllegalArgumentException("inventoryLocations must be within 1..4");
+            }
+            this.inventoryLocations = inventoryLocations;
+            return this;
+        }
+
+        /**
+         * A second login that holds only the {@code *.View} permissions (spec §4): its writes get 403
+         * {@code {"StatusCode":403,"StatusDescription":"Forbidden","Message":"Invalid Permission: ..."}}.
+         */
+        public Builder readOnlyUser(String user, String password) {
+            this.readOnlyUser = Objects.requireNonNull(user, "user");
+            this.readOnlyPassword = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /** Latency added to every CEF response (see {@link SandboxFaults}); default none. */
+        public Builder latency(Duration latency) {
+            this.latency = Objects.requireNonNull(latency, "latency");
+            return this;
+        }
+
+        /** The share (0..1) of CEF requests that fail with {@link #errorStatus}; default 0. */
+        public Builder errorRate(double errorRate) {
+            this.errorRate = errorRate;
+            return this;
+        }
+
+        /** 500 or 503 (default) for injected errors. */
+        public Builder errorStatus(int errorStatus) {
+            this.errorStatus = errorStatus;
             return this;
         }
 
@@ -298,6 +535,11 @@ public final class ClaritySandbox implements AutoCloseable {
         }
 
         public ClaritySandbox build() {
+            // Validate the fault values here, so a bad option fails the build rather than the first request.
+            new SandboxFaults(0).latency(latency).errorRate(errorRate).errorStatus(errorStatus);
+            if (readOnlyUser != null && readOnlyUser.equalsIgnoreCase(user)) {
+                throw new IllegalArgumentException("The read-only user must differ from the integration user");
+            }
             return new ClaritySandbox(this);
         }
 

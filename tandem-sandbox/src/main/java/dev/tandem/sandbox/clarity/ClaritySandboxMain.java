@@ -6,7 +6,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs a Clarity sandbox from the command line for demos:
  * {@code java dev.tandem.sandbox.clarity.ClaritySandboxMain --port=8081 --seed=42 --customers=50 --products=40
- * --user=tandem --password=tandem-sandbox --orders=10}. It stops on Ctrl-C.
+ * --user=tandem --password=tandem-sandbox --orders=10 --edge-case-rate=0.1 --inventory-locations=3
+ * --read-only-user=viewer:viewer-password --latency-ms=50 --error-rate=0.05 --error-status=503}. It stops on Ctrl-C.
  */
 public final class ClaritySandboxMain {
 
@@ -15,7 +16,6 @@ public final class ClaritySandboxMain {
 
     public static void main(String[] args) throws InterruptedException {
         ClaritySandbox.Builder builder = ClaritySandbox.builder().port(8081);
-        int initialOrders = 0;
         for (String arg : args) {
             String[] pair = arg.replaceFirst("^--", "").split("=", 2);
             if (pair.length != 2) {
@@ -31,12 +31,23 @@ public final class ClaritySandboxMain {
                 case "password" -> builder.password(value);
                 case "webhook-retry-initial-ms" -> builder.webhookRetryInitial(Duration.ofMillis(Long.parseLong(value)));
                 case "webhook-retry-max-ms" -> builder.webhookRetryMax(Duration.ofMillis(Long.parseLong(value)));
-                case "orders" -> initialOrders = Integer.parseInt(value);
+                case "orders" -> builder.orders(Integer.parseInt(value));
+                case "edge-case-rate" -> builder.edgeCaseRate(Double.parseDouble(value));
+                case "inventory-locations" -> builder.inventoryLocations(Integer.parseInt(value));
+                case "read-only-user" -> {
+                    String[] login = value.split(":", 2);
+                    if (login.length != 2) {
+                        throw new IllegalArgumentException("Expected --read-only-user=name:password");
+                    }
+                    builder.readOnlyUser(login[0], login[1]);
+                }
+                case "latency-ms" -> builder.latency(Duration.ofMillis(Long.parseLong(value)));
+                case "error-rate" -> builder.errorRate(Double.parseDouble(value));
+                case "error-status" -> builder.errorStatus(Integer.parseInt(value));
                 default -> throw new IllegalArgumentException("Unknown option --" + pair[0]);
             }
         }
         ClaritySandbox sandbox = builder.build().start();
-        sandbox.orders().createRandomOrders(initialOrders, BadData.NONE);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sandbox.close();

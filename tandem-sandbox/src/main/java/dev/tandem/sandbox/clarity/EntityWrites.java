@@ -1,9 +1,20 @@
 package dev.tandem.sandbox.clarity;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.sandbox.clarity.entity.ChangeListener;
+import dev.tandem.sandbox.clarity.entity.References;
 import dev.tandem.sandbox.clarity.entity.WriteRules;
 import dev.tandem.sandbox.clarity.entity.WriteRules.LookupRule;
+import dev.tandem.sandbox.clarity.model.AccountModel;
 import dev.tandem.sandbox.clarity.model.CefModel;
+import dev.tandem.sandbox.clarity.model.ContactModel;
+import dev.tandem.sandbox.clarity.model.InventoryLocationModel;
+import dev.tandem.sandbox.clarity.model.InventoryLocationSectionModel;
+import dev.tandem.sandbox.clarity.model.ProductInventoryLocationSectionModel;
+import dev.tandem.sandbox.clarity.model.ProductModel;
+import dev.tandem.sandbox.clarity.store.ClarityStore;
+import dev.tandem.sandbox.clarity.wire.ClarityHttpException;
+import java.math.BigDecimal;
 import dev.tandem.sandbox.clarity.model.Lookup;
 import dev.tandem.sandbox.clarity.webhook.WebhookDispatcher;
 import dev.tandem.sandbox.clarity.webhook.WebhookEvent;
@@ -41,6 +52,93 @@ final class EntityWrites {
         return new WriteRules(List.of("Name"), Map.of(
                 "Type", new LookupRule(Lookup.PRODUCT_TYPES, Lookup.PRODUCT_TYPE_GENERAL),
                 "Status", new LookupRule(List.of(Lookup.PRODUCT_STATUS_NORMAL), Lookup.PRODUCT_STATUS_NORMAL)));
+    }
+
+    static WriteRules salesOrderRules(ClarityStore store, Clock clock) {
+        return new WriteRules(List.of(), Map.of(
+                "Type", new LookupRule(Lookup.ORDER_TYPES, Lookup.ORDER_TYPE_WEB),
+                "Status", new LookupRule(Lookup.ORDER_STATUSES, Lookup.ORDER_PENDING),
+                "State", new LookupRule(List.of(Lookup.ORDER_STATE_WORK, Lookup.ORDER_STATE_HISTORY),
+                        Lookup.ORDER_STATE_WORK)),
+                row -> OrderItems.completeOrder(row, store, clock));
+    }
+
+    static WriteRules salesOrderItemRules(ClarityStore store) {
+        return new WriteRules(List.of(), Map.of(), row -> OrderItems.completeItem(row, store));
+    }
+
+    static WriteRules salesOrderEventRules(ClarityStore store) {
+        return new WriteRules(List.of(), Map.of(), row -> References.require(row, "Master", store.salesOrders()));
+    }
+
+    static WriteRules accountContactRules(ClarityStore store) {
+        return new WriteRules(List.of(), Map.of(), row -> {
+            AccountModel account = References.require(row, "Master", store.accounts());
+            ContactModel contact = References.require(row, "Slave", store.contacts());
+            References.text(row, "MasterName", account.name());
+            References.text(row, "SlaveEmail", contact.email1());
+            References.text(row, "SlaveFirstName", contact.firstName());
+            References.text(row, "SlaveLastName", contact.lastName());
+            References.text(row, "SlavePhone", contact.phone1());
+        });
+    }
+
+    static WriteRules inventoryLocationRules() {
+        return new WriteRules(List.of("Name"), Map.of());
+    }
+
+    static WriteRules inventoryLocationSectionRules(ClarityStore store) {
+        return new WriteRules(List.of("Name"), Map.of(), row -> {
+            InventoryLocationModel location = References.require(row, "InventoryLocation", store.inventoryLocations());
+            References.text(row, "InventoryLocationName", location.name());
+        });
+    }
+
+    static WriteRules productInventoryLocationSectionRules(ClarityStore store) {
+        return new WriteRules(List.of(), Map.of(), row -> {
+            ProductModel product = References.require(row, "Master", store.products());
+            InventoryLocationSectionModel section = References.require(row, "Slave",
+                    store.inventoryLocationSections());
+            References.text(row, "MasterName", product.name());
+            References.text(row, "MasterSeoUrl", product.seoUrl());
+            References.text(row, "SlaveName", section.name());
+            row.put("InventoryLocationSectionInventoryLocationID", section.inventoryLocationId());
+            References.text(row, "InventoryLocationSectionInventoryLocationKey", section.inventoryLocationKey());
+            References.text(row, "InventoryLocationSectionInventoryLocationName", section.inventoryLocationName());
+            for (String quantity : List.of("Quantity", "QuantityAllocated", "QuantityPreSold", "QuantityBroken")) {
+                JsonNode value = row.get(quantity);
+                if (value == null || value.isNull()) {
+                    row.put(quantity, BigDecimal.ZERO);
+                } else if (!value.isNumber() || value.decimalValue().signum() < 0) {
+                    throw ClarityHttpException.actionFailed(quantity + " must be a number of at least 0");
+                }
+            }
+        });
+    }
+
+    static WriteRules storeRules() {
+        return new WriteRules(List.of("Name"), Map.of(
+                "Type", new LookupRule(List.of(Lookup.STORE_TYPE_GENERAL), Lookup.STORE_TYPE_GENERAL)));
+    }
+
+    static WriteRules brandRules() {
+        return new WriteRules(List.of("Name"), Map.of());
+    }
+
+    /** Publishes {@code Inventory.Changed} (spec §11: Entity ProductInventoryLocationSection + ProductID, Quantity). */
+    static ChangeListener<ProductInventoryLocationSectionModel> inventoryEvents(WebhookDispatcher dispatcher,
+            Clock clock) {
+        return new ChangeListener<>() {
+            @Override
+            public void created(ProductInventoryLocationSectionModel row) {
+                dispatcher.publish(WebhookEvent.inventoryChanged(row, clock.instant()));
+            }
+
+            @Override
+            public void updated(ProductInventoryLocationSectionModel row) {
+                dispatcher.publish(WebhookEvent.inventoryChanged(row, clock.instant()));
+            }
+        };
     }
 
     /** Publishes {@code <prefix>.Created}/{@code <prefix>.Updated} for rows of the given entity. */

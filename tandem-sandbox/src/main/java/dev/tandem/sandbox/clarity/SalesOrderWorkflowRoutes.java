@@ -39,7 +39,9 @@ final class SalesOrderWorkflowRoutes {
 
     void register(RoutesConfig routes) {
         STATUS_BY_ACTION.forEach((action, status) ->
-                routes.patch(basePath + "/Ordering/SalesOrder/" + action + "/{ID}", guard.protect(ctx -> {
+                // Each transition has its own permission, e.g. Ordering.SalesOrder.Confirm (clarity-routes.md).
+                routes.patch(basePath + "/Ordering/SalesOrder/" + action + "/{ID}", guard.protect(
+                        "Ordering.SalesOrder." + action, ctx -> {
                     String raw = ctx.pathParam("ID");
                     int id;
                     try {

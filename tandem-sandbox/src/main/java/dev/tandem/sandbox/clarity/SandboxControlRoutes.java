@@ -27,6 +27,7 @@ final class SandboxControlRoutes {
 
     private static final int MAX_ORDERS_PER_CALL = 10_000;
 
+    private final ClaritySandbox sandbox;
     private final SandboxOrders orders;
     private final WebhookDispatcher webhooks;
     private final ClarityStore store;
@@ -36,8 +37,9 @@ final class SandboxControlRoutes {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    SandboxControlRoutes(SandboxOrders orders, WebhookDispatcher webhooks, ClarityStore store,
-            SessionStore sessions) {
+    SandboxControlRoutes(ClaritySandbox sandbox, SandboxOrders orders, WebhookDispatcher webhooks,
+            ClarityStore store, SessionStore sessions) {
+        this.sandbox = sandbox;
         this.orders = orders;
         this.webhooks = webhooks;
         this.store = store;
@@ -48,6 +50,59 @@ final class SandboxControlRoutes {
         routes.post("/_sandbox/orders", this::createOrders);
         routes.post("/_sandbox/webhooks", this::configureWebhooks);
         routes.get("/_sandbox/stats", ctx -> send(ctx, stats()));
+        routes.get("/_sandbox/faults", ctx -> send(ctx, faults()));
+        routes.post("/_sandbox/faults", this::configureFaults);
+        routes.post("/_sandbox/sessions/expire", ctx -> {
+            int open = sessions.openCount();
+            sandbox.expireSessions();
+            send(ctx, Map.of("expired", open));
+        });
+        routes.post("/_sandbox/reset", ctx -> {
+            sandbox.reset();
+            send(ctx, stats());
+        });
+        routes.get("/_sandbox/dump", ctx -> ctx.contentType("application/json; charset=utf-8")
+                .result(sandbox.dump()));
+    }
+
+    /** {@code POST /_sandbox/faults {"latencyMillis":200,"errorRate":0.1,"errorStatus":503}}; absent members keep. */
+    private void configureFaults(Context ctx) {
+        FaultSwitches switches = readBody(ctx, FaultSwitches.class);
+        SandboxFaults faults = sandbox.faults();
+        try {
+            // Validate every value before applying any, so a bad request changes nothing.
+            new SandboxFaults(0)
+                    .latency(Duration.ofMillis(switches.latencyMillis() != null ? switches.latencyMillis() : 0))
+                    .errorRate(switches.errorRate() != null ? switches.errorRate() : 0)
+                    .errorStatus(switches.errorStatus() != null ? switches.errorStatus() : 503);
+        } catch (IllegalArgumentException e) {
+            throw ClarityHttpException.badRequest("ArgumentException", e.getMessage());
+        }
+        if (switches.latencyMillis() != null) {
+            faults.latency(Duration.ofMillis(switches.latencyMillis()));
+        }
+        if (switches.errorRate() != null) {
+            faults.errorRate(switches.errorRate());
+        }
+        if (switches.errorStatus() != null) {
+            faults.errorStatus(switches.errorStatus());
+        }
+        send(ctx, faults());
+    }
+
+    private FaultSwitches faults() {
+        SandboxFaults faults = sandbox.faults();
+        return new FaultSwitches(faults.latency().toMillis(), faults.errorRate(), faults.errorStatus());
+    }
+
+    private <T> T readBody(Context ctx, Class<T> type) {
+        try {
+            return mapper.readValue(ctx.bodyAsBytes(), type);
+        } catch (JsonProcessingException e) {
+            throw ClarityHttpException.badRequest("SerializationException", e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ClarityHttpException.badRequest("SerializationException", e.getMessage());
+        }
     }
 
     /** {@code POST /_sandbox/orders?count=N&badData=MISSING_LAST_NAME}. */
@@ -109,6 +164,10 @@ final class SandboxControlRoutes {
         stats.put("users", store.users().size());
         stats.put("products", store.products().size());
         stats.put("salesOrders", store.salesOrders().size());
+        stats.put("salesOrderItems", store.salesOrderItems().size());
+        stats.put("salesOrderEvents", store.salesOrderEvents().size());
+        stats.put("inventoryLocations", store.inventoryLocations().size());
+        stats.put("productInventoryLocationSections", store.productInventoryLocationSections().size());
         stats.put("sessions", sessions.openCount());
         stats.put("webhooks", webhookStats);
         return stats;
@@ -136,6 +195,10 @@ final class SandboxControlRoutes {
             throw ClarityHttpException.badRequest("ArgumentException",
                     "count must be an integer within 1.." + MAX_ORDERS_PER_CALL);
         }
+    }
+
+    /** The fault switches as the control API reads and writes them. */
+    record FaultSwitches(Long latencyMillis, Double errorRate, Integer errorStatus) {
     }
 
     /** The webhook test switches as the control API reads and writes them. */

@@ -81,16 +81,35 @@ public final class SandboxOrders {
             tree.put("StatusName", status.name());
             tree.put("UpdatedDate", CefDates.format(clock.instant()));
         }).orElseThrow();
-        if (!before.statusKey().equals(after.statusKey())) {
-            int eventId = store.salesOrderEvents().nextId();
-            store.salesOrderEvents().put(new SalesOrderEventModel(eventId, null, true, clock.instant(),
-                    clock.instant(), null, Map.of(), "Status changed from " + before.statusKey() + " to "
-                            + after.statusKey(), null, orderId, before.statusId(), after.statusId(),
-                    before.stateId(), after.stateId(), before.hash(), after.hash()));
+        recordTransition(before, after);
+        return new SalesOrderRef(after.id(), after.customKey());
+    }
+
+    /**
+     * Records a status or state transition, whichever way the order changed (a workflow PATCH, an Update or an
+     * Upsert): a {@code SalesOrderEvent} with old/new status, state and hash for pollers (spec §6, §7), and
+     * {@code SalesOrder.StatusChanged} for webhook receivers (spec §11). No transition, no event.
+     */
+    void recordTransition(SalesOrderModel before, SalesOrderModel after) {
+        boolean statusChanged = before.statusId() != after.statusId();
+        if (!statusChanged && before.stateId() == after.stateId()) {
+            return;
+        }
+        int eventId = store.salesOrderEvents().nextId();
+        String what = statusChanged ? "Status changed from " + before.statusKey() + " to " + after.statusKey()
+                : "State changed from " + before.stateKey() + " to " + after.stateKey();
+        store.salesOrderEvents().put(new SalesOrderEventModel(eventId, null, true, clock.instant(),
+                clock.instant(), null, Map.of(), what, null, after.id(), after.customKey(), before.statusId(), after.statusId(),
+                before.stateId(), after.stateId(), before.hash(), after.hash()));
+        if (statusChanged) {
             webhooks.publish(WebhookEvent.statusChanged(after, before.statusKey(), after.statusKey(),
                     clock.instant()));
         }
-        return new SalesOrderRef(after.id(), after.customKey());
+    }
+
+    /** Tells webhook receivers about an order created through the API ({@code Create}/{@code Upsert}). */
+    void announceCreated(SalesOrderModel order) {
+        webhooks.publish(WebhookEvent.about(WebhookEvent.SALES_ORDER_CREATED, "SalesOrder", order, clock.instant()));
     }
 
     public Optional<SalesOrderModel> find(int orderId) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.sandbox.salesforce.auth.AccessTokens;
 import dev.tandem.sandbox.salesforce.auth.IdentityResource;
 import dev.tandem.sandbox.salesforce.auth.OAuthTokenEndpoint;
+import dev.tandem.sandbox.salesforce.bulk.BulkIngestJobs;
+import dev.tandem.sandbox.salesforce.bulk.BulkReply;
 import dev.tandem.sandbox.salesforce.data.DataStore;
 import dev.tandem.sandbox.salesforce.dml.LockFault;
 import dev.tandem.sandbox.salesforce.dml.WriteContext;
@@ -41,6 +43,7 @@ final class SalesforceHttpHandler {
     static final String JSON_CONTENT_TYPE = "application/json;charset=UTF-8";
     private static final String DATA_PREFIX = "/services/data/";
     private static final Pattern CALL_OPTIONS_CLIENT = Pattern.compile("(?:^|[,;\\s])client=([^,;\\s]+)");
+    private static final Pattern ALLOW_SAVE = Pattern.compile("(?i)(?:^|[,;\\s])allowSave\\s*=\\s*true\\b");
     private static final Pattern IDENTITY_PATH = Pattern.compile("/id/([A-Za-z0-9]+)/([A-Za-z0-9]+)/?");
 
     private final OAuthTokenEndpoint tokenEndpoint;
@@ -51,12 +54,14 @@ final class SalesforceHttpHandler {
     private final DataStore store;
     private final RestApi api;
     private final SandboxControlApi control;
+    private final BulkIngestJobs bulk;
     private final Clock clock;
     private final String userId;
 
     SalesforceHttpHandler(OAuthTokenEndpoint tokenEndpoint, IdentityResource identity, AccessTokens tokens,
             ApiUsage usage, FaultInjector faults, DataStore store, RestApi api, SandboxControlApi control,
-            Clock clock, String userId) {
+            BulkIngestJobs bulk, Clock clock, String userId) {
+        this.bulk = bulk;
         this.tokenEndpoint = tokenEndpoint;
         this.identity = identity;
         this.tokens = tokens;
@@ -130,11 +135,17 @@ final class SalesforceHttpHandler {
         ctx.headerMap().forEach(headers::put);
         ApiRequest request = new ApiRequest(head ? "GET" : method, version, segments.subList(1, segments.size()),
                 ctx.queryParamMap(), null, ctx.bodyAsBytes(), headers);
+        if (request.depth() >= 1 && request.segment(0).equals("jobs")) {
+            // Bulk API 2.0 manages its own jobs and transactions (spec §5); results are CSV, not JSON.
+            writeBulk(ctx, bulk.handle(request, callOptionsClient(ctx)), head);
+            return;
+        }
         boolean graph = request.depth() >= 2 && request.segment(0).equals("composite")
                 && request.segment(1).equals("graph");
         // A graph request decides its lock faults per graph; any other write call decides once.
         LockFault lockFault = request.isWrite() && !graph ? faults.newLockFault() : LockFault.none();
-        WriteContext write = new WriteContext(clock.instant(), userId, callOptionsClient(ctx), lockFault);
+        WriteContext write = new WriteContext(clock.instant(), userId, callOptionsClient(ctx), lockFault,
+                allowDuplicateSave(ctx), version);
         ApiResponse response = store.transaction(tx -> api.execute(request, new CallScope(tx, write)));
         if (head) {
             response = new ApiResponse(response.status(), response.headers(), null);
@@ -158,7 +169,7 @@ final class SalesforceHttpHandler {
         SubRequests.queryParameters(new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8)).forEach(params::put);
         List<String> token = params.get("token");
         if (token != null && !token.isEmpty()) {
-            tokens.revoke(token.getFirst());
+            tokenEndpoint.revoke(token.getFirst());
         }
         ctx.status(200);
     }
@@ -179,6 +190,18 @@ final class SalesforceHttpHandler {
             return;
         }
         write(ctx, ApiResponse.of(200, identity.identity()), false);
+    }
+
+    private void writeBulk(Context ctx, BulkReply reply, boolean head) {
+        if (reply.json() != null) {
+            ApiResponse response = reply.json();
+            write(ctx, head ? new ApiResponse(response.status(), response.headers(), null) : response, true);
+            return;
+        }
+        ctx.status(200);
+        ctx.header("Sforce-Limit-Info", usage.header());
+        ctx.contentType("text/csv");
+        ctx.result(head ? new byte[0] : reply.csv());
     }
 
     /** Writes a response; data calls carry {@code Sforce-Limit-Info} (spec §2.7). */
@@ -221,6 +244,12 @@ final class SalesforceHttpHandler {
             }
         }
         return null;
+    }
+
+    /** {@code Sforce-Duplicate-Rule-Header: allowSave=true} lets a save through an "Alert" duplicate rule (§2.12). */
+    private static boolean allowDuplicateSave(Context ctx) {
+        String header = ctx.header("Sforce-Duplicate-Rule-Header");
+        return header != null && ALLOW_SAVE.matcher(header).find();
     }
 
     /** {@code Sforce-Call-Options: client=<ClientId>} (spec §2.7), kept per record as its last writer. */

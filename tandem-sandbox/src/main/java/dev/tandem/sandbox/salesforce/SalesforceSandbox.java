@@ -4,14 +4,19 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.sandbox.salesforce.auth.AccessTokens;
 import dev.tandem.sandbox.salesforce.auth.IdentityResource;
+import dev.tandem.sandbox.salesforce.auth.JwtKeys;
+import dev.tandem.sandbox.salesforce.auth.RefreshTokens;
 import dev.tandem.sandbox.salesforce.auth.OAuthTokenEndpoint;
+import dev.tandem.sandbox.salesforce.bulk.BulkIngestJobs;
 import dev.tandem.sandbox.salesforce.data.DataStore;
 import dev.tandem.sandbox.salesforce.data.Row;
 import dev.tandem.sandbox.salesforce.dml.DmlEngine;
+import dev.tandem.sandbox.salesforce.dml.DuplicateRules;
 import dev.tandem.sandbox.salesforce.dml.FieldValues;
 import dev.tandem.sandbox.salesforce.id.IdGenerator;
 import dev.tandem.sandbox.salesforce.id.SalesforceIds;
 import dev.tandem.sandbox.salesforce.rest.ApiUsage;
+import dev.tandem.sandbox.salesforce.rest.PlatformEvents;
 import dev.tandem.sandbox.salesforce.rest.RestApi;
 import dev.tandem.sandbox.salesforce.schema.FieldDefinition;
 import dev.tandem.sandbox.salesforce.schema.SObjectDefinition;
@@ -21,6 +26,9 @@ import dev.tandem.sandbox.salesforce.wire.ApiException;
 import dev.tandem.sandbox.salesforce.wire.ApiResponse;
 import dev.tandem.sandbox.salesforce.wire.Json;
 import io.javalin.Javalin;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.jetty.http.UriCompliance;
 import org.slf4j.Logger;
@@ -37,8 +46,9 @@ import org.slf4j.LoggerFactory;
 /**
  * An in-memory emulator of the Salesforce REST API for demos, end-to-end tests and benchmarks
  * (spec salesforce-api.md §1, §2, §3, §8, §9). One instance is one org: OAuth client-credentials token endpoint,
- * versioned data API with sObjects, upsert by external id, SOQL, Composite, Composite Graph and sObject
- * Collections, per-org API metering and fault injection. Binds to 127.0.0.1 only.
+ * versioned data API with sObjects, upsert by external id, SOQL, Composite, Composite Graph, sObject
+ * Collections and Tree, Platform Event publishing, Bulk API 2.0 ingest, per-org API metering and fault
+ * injection; OAuth with the client-credentials, JWT bearer and refresh-token grants. Binds to 127.0.0.1 only.
  *
  * <pre>{@code
  * try (SalesforceSandbox sb = SalesforceSandbox.builder().port(0).build().start()) {
@@ -61,11 +71,15 @@ public final class SalesforceSandbox implements AutoCloseable {
     private final String userId;
     private final DataStore store;
     private final DmlEngine dml;
+    private final DuplicateRules duplicateRules;
     private final IdGenerator ids;
     private final ApiUsage usage;
     private final AccessTokens tokens;
     private final FaultInjector faults;
     private final RestApi api;
+    private final String username;
+    private final OAuthTokenEndpoint tokenEndpoint;
+    private final BulkIngestJobs bulk;
     private final SalesforceHttpHandler handler;
     private volatile Javalin server;
     private volatile String standardPricebookId;
@@ -86,18 +100,20 @@ public final class SalesforceSandbox implements AutoCloseable {
             }
         }
         this.store = new DataStore(schema);
-        this.dml = new DmlEngine(schema, ids);
+        this.duplicateRules = new DuplicateRules(builder.contactDuplicateRuleByEmail);
+        this.dml = new DmlEngine(schema, ids, duplicateRules);
         this.usage = new ApiUsage(builder.dailyApiLimit);
         this.tokens = new AccessTokens(orgId, clock, builder.tokenTtl);
         this.faults = new FaultInjector(random, tokens, usage);
-        OAuthTokenEndpoint tokenEndpoint = new OAuthTokenEndpoint(clientId, clientSecret, orgId, userId, tokens,
-                clock, this::baseUrl);
-        IdentityResource identity = new IdentityResource(orgId, userId, "integration@" + orgId + ".sandbox",
-                this::baseUrl);
+        this.username = builder.username;
+        this.tokenEndpoint = new OAuthTokenEndpoint(clientId, clientSecret, orgId, userId, tokens,
+                new RefreshTokens(orgId), builder.jwtKey, Set.of(username), clock, this::baseUrl);
+        IdentityResource identity = new IdentityResource(orgId, userId, username, this::baseUrl);
         this.api = new RestApi(schema, dml, ids, clock, usage, faults::newLockFault, tokenEndpoint::identityUrl);
-        SandboxControlApi control = new SandboxControlApi(faults, this::reset, this::stats);
+        SandboxControlApi control = new SandboxControlApi(faults, this, this::stats);
+        this.bulk = new BulkIngestJobs(schema, store, dml, ids, clock, userId, faults::newLockFault);
         this.handler = new SalesforceHttpHandler(tokenEndpoint, identity, tokens, usage, faults, store, api, control,
-                clock, userId);
+                bulk, clock, userId);
         seed();
     }
 
@@ -168,6 +184,20 @@ public final class SalesforceSandbox implements AutoCloseable {
         return userId;
     }
 
+    /** Username of the integration user: the {@code sub} a JWT bearer assertion must carry (spec §1.3). */
+    public String username() {
+        return username;
+    }
+
+    /**
+     * A refresh token for the connected app, usable with {@code grant_type=refresh_token} (spec §1.4) until it is
+     * revoked through {@code /services/oauth2/revoke}. Stands in for the one-time interactive consent; also served
+     * as {@code POST /_sandbox/refresh-tokens}.
+     */
+    public String issueRefreshToken() {
+        return tokenEndpoint.issueRefreshToken();
+    }
+
     /** Data API calls counted against the daily allocation (token and control calls are not counted). */
     public long apiRequestCount() {
         return usage.used();
@@ -209,8 +239,44 @@ public final class SalesforceSandbox implements AutoCloseable {
                 .map(Row::lastModifiedByClient));
     }
 
+    /**
+     * Every record of the org, live and deleted, as {@code {"<type>":[{field:value,...}], ...}} in schema order
+     * (also {@code GET /_sandbox/dump}). For inspecting a demo or a failed test, not for large orgs.
+     */
+    public ObjectNode dump() {
+        ObjectNode body = Json.object();
+        store.transaction(tx -> {
+            for (SObjectDefinition def : store.schema().objects()) {
+                com.fasterxml.jackson.databind.node.ArrayNode rows = body.putArray(def.name());
+                for (Row row : tx.all(def.name())) {
+                    ObjectNode record = rows.addObject();
+                    for (FieldDefinition field : def.fields()) {
+                        record.set(field.name(), FieldValues.toJson(row.get(field.name())));
+                    }
+                }
+            }
+            return null;
+        });
+        return body;
+    }
+
+    /** Platform events published so far (spec §4.7), oldest first; cleared by {@link #reset()}. */
+    public List<PlatformEvents.PublishedEvent> publishedEvents() {
+        return api.platformEvents().published();
+    }
+
+    /** Switches the Contact-by-Email duplicate rule (spec §2.12; also {@code POST /_sandbox/duplicate-rules}). */
+    public void setContactDuplicateRuleByEmail(boolean enabled) {
+        duplicateRules.setContactByEmail(enabled);
+    }
+
+    public boolean contactDuplicateRuleByEmail() {
+        return duplicateRules.contactByEmail();
+    }
+
     /** Clears all records, open query cursors and the API counter, and seeds the standard price book again. */
     public void reset() {
+        bulk.clear();
         store.clear();
         api.clearCursors();
         usage.reset();
@@ -223,6 +289,7 @@ public final class SalesforceSandbox implements AutoCloseable {
             server.stop();
             server = null;
         }
+        bulk.close();
     }
 
     private ObjectNode stats() {
@@ -273,6 +340,9 @@ public final class SalesforceSandbox implements AutoCloseable {
         private Duration tokenTtl = Duration.ofHours(2);
         private Clock clock = Clock.systemUTC();
         private long randomSeed = System.nanoTime();
+        private String username = "integration@tandem.sandbox";
+        private PublicKey jwtKey;
+        private boolean contactDuplicateRuleByEmail;
         private final Map<String, List<FieldDefinition>> customFields = new LinkedHashMap<>();
 
         private Builder() {
@@ -311,6 +381,33 @@ public final class SalesforceSandbox implements AutoCloseable {
         /** Time source for record timestamps, token expiry and TODAY in SOQL. */
         public Builder clock(Clock value) {
             this.clock = value;
+            return this;
+        }
+
+        /** Username of the integration user, the {@code sub} of JWT assertions (default "integration@tandem.sandbox"). */
+        public Builder user(String value) {
+            this.username = java.util.Objects.requireNonNull(value, "username");
+            return this;
+        }
+
+        /** Enables the JWT bearer grant (spec §1.3): assertions must be RS256-signed by this certificate's key. */
+        public Builder jwtCertificate(X509Certificate certificate) {
+            return jwtPublicKey((RSAPublicKey) certificate.getPublicKey());
+        }
+
+        /** Enables the JWT bearer grant with a bare RSA public key (see also {@link JwtKeys#fromPem}). */
+        public Builder jwtPublicKey(RSAPublicKey key) {
+            this.jwtKey = java.util.Objects.requireNonNull(key, "key");
+            return this;
+        }
+
+        /**
+         * Activates a duplicate rule on Contact matching by Email with the "Alert" action: saves of a second Contact
+         * with the same address fail with DUPLICATES_DETECTED unless {@code Sforce-Duplicate-Rule-Header:
+         * allowSave=true} is sent (spec §2.12). Off by default.
+         */
+        public Builder contactDuplicateRuleByEmail(boolean enabled) {
+            this.contactDuplicateRuleByEmail = enabled;
             return this;
         }
 

@@ -12,17 +12,19 @@ import java.util.function.Supplier;
 
 /**
  * {@code /_sandbox/...}: the sandbox's own control API for demos, end-to-end tests and benchmarks. Not a
- * Salesforce path: no session needed, not metered.
+ * Salesforce path: no session needed, not metered. Resources: {@code faults} (GET/POST/DELETE),
+ * {@code revoke-tokens}, {@code exhaust-limit}, {@code refresh-tokens} (POST → {"refresh_token"}),
+ * {@code duplicate-rules} (GET/POST {"contactByEmail":bool}), {@code reset}, {@code stats}, {@code dump}.
  */
 final class SandboxControlApi {
 
     private final FaultInjector faults;
-    private final Runnable reset;
+    private final SalesforceSandbox sandbox;
     private final Supplier<ObjectNode> stats;
 
-    SandboxControlApi(FaultInjector faults, Runnable reset, Supplier<ObjectNode> stats) {
+    SandboxControlApi(FaultInjector faults, SalesforceSandbox sandbox, Supplier<ObjectNode> stats) {
         this.faults = faults;
-        this.reset = reset;
+        this.sandbox = sandbox;
         this.stats = stats;
     }
 
@@ -46,8 +48,22 @@ final class SandboxControlApi {
                     faults.exhaustLimit();
                     yield ApiResponse.noContent();
                 }
+                case "refresh-tokens POST" -> {
+                    ObjectNode token = Json.object();
+                    token.put("refresh_token", sandbox.issueRefreshToken());
+                    yield ApiResponse.of(200, token);
+                }
+                case "dump GET" -> ApiResponse.of(200, sandbox.dump());
+                case "duplicate-rules GET" -> ApiResponse.of(200, duplicateRules());
+                case "duplicate-rules POST" -> {
+                    JsonNode request = Json.parseBody(body);
+                    if (request.has("contactByEmail")) {
+                        sandbox.setContactDuplicateRuleByEmail(request.get("contactByEmail").asBoolean());
+                    }
+                    yield ApiResponse.of(200, duplicateRules());
+                }
                 case "reset POST" -> {
-                    reset.run();
+                    sandbox.reset();
                     yield ApiResponse.of(200, stats.get());
                 }
                 case "stats GET" -> ApiResponse.of(200, stats.get());
@@ -73,6 +89,12 @@ final class SandboxControlApi {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(ApiError.of("INVALID_INPUT", e.getMessage(), List.of()));
         }
+    }
+
+    private ObjectNode duplicateRules() {
+        ObjectNode body = Json.object();
+        body.put("contactByEmail", sandbox.contactDuplicateRuleByEmail());
+        return body;
     }
 
     private ObjectNode currentFaults() {

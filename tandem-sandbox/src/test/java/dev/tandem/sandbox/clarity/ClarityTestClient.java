@@ -82,6 +82,11 @@ final class ClarityTestClient {
         return send(request(path).method("PATCH", HttpRequest.BodyPublishers.noBody()));
     }
 
+    Reply patch(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     Reply delete(String path) {
         return send(request(path).DELETE());
     }

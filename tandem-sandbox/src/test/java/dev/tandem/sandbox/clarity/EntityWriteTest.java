@@ -87,15 +87,26 @@ class EntityWriteTest {
     }
 
     @Test
-    void createWithADuplicateKeyOrWithoutARequiredFieldIs400() {
-        assertThat(client.post("/Accounts/Account/Create", "{\"CustomKey\":\"CUST-00001\",\"Name\":\"Dup\"}")
-                .status()).isEqualTo(400);
+    void createWithADuplicateKeyOrWithoutARequiredFieldFailsTheActionWithItsReason() {
+        Reply duplicate = client.post("/Accounts/Account/Create", "{\"CustomKey\":\"CUST-00001\",\"Name\":\"Dup\"}");
         Reply missingName = client.post("/Accounts/Account/Create", "{\"CustomKey\":\"CUST-X\"}");
-        assertThat(missingName.status()).isEqualTo(400);
-        assertThat(missingName.json().at("/ResponseStatus/Message").asText()).contains("Name");
-        assertThat(client.post("/Accounts/Account/Create", "{\"Name\":\"X\",\"TypeKey\":\"ALIEN\"}").status())
-                .isEqualTo(400);
+        Reply unknownType = client.post("/Accounts/Account/Create", "{\"Name\":\"X\",\"TypeKey\":\"ALIEN\"}");
+
+        for (Reply failed : List.of(duplicate, missingName, unknownType)) {
+            assertThat(failed.status()).isEqualTo(200);
+            assertThat(failed.json().get("ActionSucceeded").asBoolean()).isFalse();
+            assertThat(failed.json().has("Result")).isFalse();
+        }
+        assertThat(duplicate.json().get("Messages").get(0).asText()).contains("CUST-00001", "already exists");
+        assertThat(missingName.json().get("Messages").get(0).asText()).contains("Name");
+        assertThat(unknownType.json().get("Messages").get(0).asText()).contains("ALIEN");
+        assertThat(client.get("/Accounts/Account/Key/CUST-X").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aBodyThatIsNotAModelIs400() {
         assertThat(client.post("/Accounts/Account/Create", "[1,2]").status()).isEqualTo(400);
+        assertThat(client.post("/Accounts/Account/Create", "{not json").status()).isEqualTo(400);
     }
 
     @Test

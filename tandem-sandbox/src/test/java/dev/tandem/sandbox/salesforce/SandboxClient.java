@@ -81,6 +81,14 @@ final class SandboxClient {
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(text(body))));
     }
 
+    /** An authorised request with a raw body of the given content type (e.g. a Bulk API CSV upload). */
+    Response raw(String method, String path, String body, String contentType, Map<String, String> headers) {
+        HttpRequest.Builder request = authorized(path).header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return send(request);
+    }
+
     Response send(String method, String path, String body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()

@@ -2,6 +2,7 @@ package dev.tandem.server.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tandem.server.config.TandemConfig;
 import dev.tandem.server.demo.Demo;
 import dev.tandem.server.demo.DemoReport;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,9 @@ public final class DemoCommand implements Callable<Integer> {
     Path dataDir;
     @Option(names = "--timeout", defaultValue = "600", description = "Seconds to wait for settlement (default ${DEFAULT-VALUE})")
     long timeoutSeconds;
+    @Option(names = "--ingest", defaultValue = "webhook",
+            description = "How Clarity changes reach Tandem: webhook, poll or both (default ${DEFAULT-VALUE})")
+    String ingest;
     @Option(names = "--verbose", description = "Show Tandem's log (warnings and dead letters) on stderr")
     boolean verbose;
 
@@ -56,7 +60,14 @@ public final class DemoCommand implements Callable<Integer> {
         Path dir = dataDir != null ? dataDir
                 : Path.of("data", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
-        Demo.Options options = new Demo.Options(orders, rate, seed, faultRate, badDataRate, dir, Duration.ofSeconds(timeoutSeconds));
+        TandemConfig.Ingest ingestMode;
+        try {
+            ingestMode = TandemConfig.Ingest.valueOf(ingest.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--ingest must be webhook, poll or both, got '" + ingest + "'", e);
+        }
+        Demo.Options options = new Demo.Options(orders, rate, seed, faultRate, badDataRate, dir,
+                Duration.ofSeconds(timeoutSeconds), ingestMode);
         Demo demo = new Demo(options, System.out, System.console() != null);
         DemoReport result;
         try {

@@ -6,6 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tandem.clarity.model.ClarityEntity;
+import dev.tandem.clarity.read.PollSettings;
+import dev.tandem.clarity.webhook.CidrAllowlist;
+import dev.tandem.salesforce.auth.AuthConfig;
+import dev.tandem.salesforce.auth.ClientAuthStyle;
+import dev.tandem.salesforce.auth.OAuthFlow;
 
 import java.io.IOException;
 import java.net.URI;
@@ -80,10 +86,18 @@ public final class ConfigLoader {
 
         ObjectNode server = section(r, "server", Set.of("host", "port"));
         ObjectNode store = section(r, "store", Set.of("path"));
-        ObjectNode clarity = section(r, "clarity", Set.of("baseUrl", "username", "password", "requestTimeout", "webhook"));
-        ObjectNode webhook = section(clarity, "webhook", Set.of("secrets", "tolerance"), "clarity.");
+        ObjectNode clarity = section(r, "clarity", Set.of("baseUrl", "username", "password", "requestTimeout", "webhook",
+                "ingest", "poll"));
+        ObjectNode webhook = section(clarity, "webhook", Set.of("secrets", "tolerance", "allowedCidrs"), "clarity.");
+        ObjectNode poll = section(clarity, "poll", Set.of("interval", "overlap", "pageSize", "entities", "startFrom"), "clarity.");
+        TandemConfig.Ingest ingest = ingest(clarity);
         ObjectNode salesforce = section(r, "salesforce",
-                Set.of("tokenUrl", "clientId", "clientSecret", "apiVersion", "callOptionsClient", "requestTimeout"));
+                Set.of("tokenUrl", "clientId", "clientSecret", "apiVersion", "callOptionsClient", "requestTimeout", "auth",
+                        "writer"));
+        ObjectNode writer = section(salesforce, "writer", Set.of("window", "maxRecords"), "salesforce.");
+        ObjectNode auth = section(salesforce, "auth", Set.of("flow", "clientAuth", "username", "audience",
+                "privateKeyFile", "keystore", "keystorePassword", "keyAlias", "keyPassword", "refreshToken"), "salesforce.");
+        AuthConfig authConfig = authConfig(auth);
         ObjectNode runtime = section(r, "runtime", Set.of("batchSize", "linger", "pollInterval"));
         ObjectNode retry = section(r, "retry", Set.of("initialDelay", "multiplier", "maxDelay", "maxAttempts", "jitter"));
 
@@ -92,11 +106,18 @@ public final class ConfigLoader {
                 new TandemConfig.Store(Path.of(text(store, "store.path", "./data/tandem.db"))),
                 new TandemConfig.Clarity(uri(clarity, "clarity.baseUrl"), required(clarity, "clarity.username"),
                         required(clarity, "clarity.password"), duration(clarity, "clarity.requestTimeout", Duration.ofSeconds(30)),
-                        secrets(webhook), duration(webhook, "clarity.webhook.tolerance", Duration.ofMinutes(5))),
+                        ingest.webhooks() ? secrets(webhook) : optionalList(webhook, "secrets"),
+                        duration(webhook, "clarity.webhook.tolerance", Duration.ofMinutes(5)), ingest,
+                        cidrs(webhook), pollSettings(poll)),
                 new TandemConfig.Salesforce(uri(salesforce, "salesforce.tokenUrl"), required(salesforce, "salesforce.clientId"),
-                        required(salesforce, "salesforce.clientSecret"), text(salesforce, "salesforce.apiVersion", "64.0"),
+                        authConfig.flow() == OAuthFlow.CLIENT_CREDENTIALS
+                                ? required(salesforce, "salesforce.clientSecret")
+                                : text(salesforce, "salesforce.clientSecret", ""),
+                        text(salesforce, "salesforce.apiVersion", "64.0"),
                         text(salesforce, "salesforce.callOptionsClient", "tandem"),
-                        duration(salesforce, "salesforce.requestTimeout", Duration.ofSeconds(30))),
+                        duration(salesforce, "salesforce.requestTimeout", Duration.ofSeconds(30)), authConfig,
+                        duration(writer, "salesforce.writer.window", Duration.ofMillis(50)),
+                        integer(writer, "salesforce.writer.maxRecords", 200, 1, 200)),
                 new TandemConfig.Runtime(integer(runtime, "runtime.batchSize", 50, 1, 10_000),
                         duration(runtime, "runtime.linger", Duration.ofMillis(50)),
                         duration(runtime, "runtime.pollInterval", Duration.ofMillis(500))),
@@ -270,6 +291,99 @@ public final class ConfigLoader {
             return Duration.parse(v.trim());
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(v, e);
+        }
+    }
+
+    private static TandemConfig.Ingest ingest(ObjectNode clarity) {
+        String v = text(clarity, "clarity.ingest", "webhook");
+        try {
+            return TandemConfig.Ingest.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("clarity.ingest must be webhook, poll or both, got '" + v + "'", e);
+        }
+    }
+
+    private static List<String> optionalList(ObjectNode node, String field) {
+        JsonNode v = node.get(field);
+        List<String> out = new ArrayList<>();
+        if (v != null && v.isArray()) {
+            v.forEach(s -> out.add(s.asText()));
+        } else if (v != null && !v.isNull()) {
+            out.add(v.asText());
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<String> cidrs(ObjectNode webhook) {
+        List<String> cidrs = optionalList(webhook, "allowedCidrs");
+        try {
+            CidrAllowlist.parse(cidrs);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("clarity.webhook.allowedCidrs: " + e.getMessage(), e);
+        }
+        return cidrs;
+    }
+
+    /** {@code clarity.poll}: the delta poller (clarity-api.md §11 path 1). */
+    private static PollSettings pollSettings(ObjectNode poll) {
+        List<ClarityEntity> entities = null;
+        if (poll.has("entities")) {
+            entities = new ArrayList<>();
+            for (String name : optionalList(poll, "entities")) {
+                ClarityEntity match = java.util.Arrays.stream(ClarityEntity.values())
+                        .filter(e -> e.entityName().equalsIgnoreCase(name.trim())).findFirst()
+                        .orElseThrow(() -> new ConfigException("clarity.poll.entities: unknown entity '" + name + "' (known: "
+                                + String.join(", ", java.util.Arrays.stream(ClarityEntity.values()).map(ClarityEntity::entityName).toList()) + ")"));
+                entities.add(match);
+            }
+        }
+        String start = text(poll, "clarity.poll.startFrom", null);
+        java.time.Instant initial = null;
+        if (start != null) {
+            try {
+                initial = "now".equalsIgnoreCase(start.trim()) ? java.time.Instant.now() : java.time.Instant.parse(start.trim());
+            } catch (DateTimeParseException e) {
+                throw new ConfigException("clarity.poll.startFrom must be 'now' or an ISO instant like 2026-01-01T00:00:00Z, got '" + start + "'", e);
+            }
+        }
+        try {
+            return new PollSettings(duration(poll, "clarity.poll.interval", PollSettings.DEFAULT_INTERVAL),
+                    duration(poll, "clarity.poll.overlap", PollSettings.DEFAULT_OVERLAP),
+                    integer(poll, "clarity.poll.pageSize", PollSettings.DEFAULT_PAGE_SIZE, 1, PollSettings.MAX_PAGE_SIZE),
+                    entities, initial, PollSettings.DEFAULT_MAX_REMEMBERED);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("clarity.poll: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code salesforce.auth}: the OAuth 2.0 flow (salesforce-api.md §1) and what it needs. */
+    private static AuthConfig authConfig(ObjectNode auth) {
+        String flowText = text(auth, "salesforce.auth.flow", "client_credentials");
+        OAuthFlow flow;
+        try {
+            flow = OAuthFlow.valueOf(flowText.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("salesforce.auth.flow must be client_credentials, jwt_bearer or refresh_token, got '"
+                    + flowText + "'", e);
+        }
+        String styleText = text(auth, "salesforce.auth.clientAuth", "basic");
+        ClientAuthStyle style;
+        try {
+            style = ClientAuthStyle.valueOf(styleText.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("salesforce.auth.clientAuth must be basic or form, got '" + styleText + "'", e);
+        }
+        String audience = text(auth, "salesforce.auth.audience", null);
+        String key = text(auth, "salesforce.auth.privateKeyFile", null);
+        String keystore = text(auth, "salesforce.auth.keystore", null);
+        try {
+            return new AuthConfig(flow, style, text(auth, "salesforce.auth.username", null),
+                    audience == null ? null : URI.create(audience), key == null ? null : Path.of(key),
+                    keystore == null ? null : Path.of(keystore), text(auth, "salesforce.auth.keystorePassword", null),
+                    text(auth, "salesforce.auth.keyAlias", null), text(auth, "salesforce.auth.keyPassword", null),
+                    text(auth, "salesforce.auth.refreshToken", null));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ConfigException("salesforce.auth: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.tandem.server.config;
 
+import dev.tandem.clarity.read.PollSettings;
+import dev.tandem.salesforce.auth.AuthConfig;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,12 +23,54 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
     public record Store(Path path) {
     }
 
+    /**
+     * @param ingest              how Clarity changes arrive: webhooks, delta polling, or both at once
+     * @param webhookAllowedCidrs addresses allowed to post webhooks; empty = any
+     * @param poll                the delta poller's settings (used when {@code ingest} polls)
+     */
     public record Clarity(URI baseUrl, String username, String password, Duration requestTimeout,
-                          List<String> webhookSecrets, Duration webhookTolerance) {
+                          List<String> webhookSecrets, Duration webhookTolerance, Ingest ingest,
+                          List<String> webhookAllowedCidrs, PollSettings poll) {
+
+        public Clarity(URI baseUrl, String username, String password, Duration requestTimeout,
+                       List<String> webhookSecrets, Duration webhookTolerance) {
+            this(baseUrl, username, password, requestTimeout, webhookSecrets, webhookTolerance, Ingest.WEBHOOK,
+                    List.of(), PollSettings.defaults());
+        }
+
+        public Clarity withIngest(Ingest value, PollSettings pollSettings) {
+            return new Clarity(baseUrl, username, password, requestTimeout, webhookSecrets, webhookTolerance, value,
+                    webhookAllowedCidrs, pollSettings);
+        }
     }
 
+    /** Ingestion path for Clarity changes (clarity-api.md §11: both are first-class). */
+    public enum Ingest {
+        WEBHOOK, POLL, BOTH;
+
+        public boolean webhooks() {
+            return this != POLL;
+        }
+
+        public boolean polls() {
+            return this != WEBHOOK;
+        }
+    }
+
+    /**
+     * @param auth             the OAuth flow and its credentials (client credentials over HTTP Basic when not configured)
+     * @param writerWindow     how long the batching writer collects writes before sending
+     * @param writerMaxRecords records per sObject Collections request (≤ 200)
+     */
     public record Salesforce(URI tokenUrl, String clientId, String clientSecret, String apiVersion,
-                             String callOptionsClient, Duration requestTimeout) {
+                             String callOptionsClient, Duration requestTimeout, AuthConfig auth,
+                             Duration writerWindow, int writerMaxRecords) {
+
+        public Salesforce(URI tokenUrl, String clientId, String clientSecret, String apiVersion,
+                          String callOptionsClient, Duration requestTimeout) {
+            this(tokenUrl, clientId, clientSecret, apiVersion, callOptionsClient, requestTimeout,
+                    AuthConfig.clientCredentials(), Duration.ofMillis(50), 200);
+        }
     }
 
     public record Runtime(int batchSize, Duration linger, Duration pollInterval) {

@@ -1,6 +1,8 @@
 package dev.tandem.server.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.clarity.model.ClarityEntity;
+import dev.tandem.clarity.read.PollSettings;
 import dev.tandem.core.state.DeadLetter;
 import dev.tandem.salesforce.SalesforceConfig;
 import dev.tandem.salesforce.auth.ClientCredentialsTokenProvider;
@@ -55,7 +57,12 @@ public final class Demo implements AutoCloseable {
      * @param timeout     how long to wait for settlement before reporting what is missing
      */
     public record Options(int orders, double rate, long seed, double faultRate, double badDataRate, Path dataDir,
-                          Duration timeout) {
+                          Duration timeout, TandemConfig.Ingest ingest) {
+    }
+
+    /** The demo polls often, and only the orders list: that is what its flow acts on. */
+    static PollSettings demoPolling() {
+        return PollSettings.defaults().withInterval(Duration.ofMillis(500)).withEntities(List.of(ClarityEntity.SALES_ORDER));
     }
 
     private final Options options;
@@ -87,7 +94,8 @@ public final class Demo implements AutoCloseable {
                 new TandemConfig.Server("127.0.0.1", 0),
                 new TandemConfig.Store(options.dataDir().resolve("tandem.db")),
                 new TandemConfig.Clarity(URI.create(clarity.baseUrl()), clarity.user(), clarity.password(),
-                        Duration.ofSeconds(10), List.of(webhookSecret), Duration.ofMinutes(5)),
+                        Duration.ofSeconds(10), List.of(webhookSecret), Duration.ofMinutes(5))
+                        .withIngest(options.ingest(), demoPolling()),
                 new TandemConfig.Salesforce(URI.create(salesforce.tokenUrl()), salesforce.clientId(),
                         salesforce.clientSecret(), SalesforceConfig.DEFAULT_API_VERSION, "tandem", Duration.ofSeconds(10)),
                 new TandemConfig.Runtime(50, Duration.ofMillis(100), Duration.ofMillis(200)),
@@ -100,7 +108,9 @@ public final class Demo implements AutoCloseable {
 
     public DemoReport run(boolean exitWhenSettled) throws IOException, InterruptedException {
         printBanner();
-        registerWebhook();
+        if (options.ingest().webhooks()) {
+            registerWebhook();
+        }
         Instant started = Instant.now();
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor();
         List<SalesOrderRef> created = new ArrayList<>();
@@ -223,6 +233,11 @@ public final class Demo implements AutoCloseable {
         out.println("      orders: curl -s -u " + clarity.user() + ":" + clarity.password() + " '" + clarity.baseUrl()
                 + "/Ordering/SalesOrders?Paging=%7BSize:5,StartIndex:1%7D'");
         out.println("  Tandem              " + tandem.baseUrl() + "   (/api/status, /health, /metrics)");
+        out.println("  Clarity changes arrive by " + switch (options.ingest()) {
+            case WEBHOOK -> "signed webhook";
+            case POLL -> "delta polling (every 500 ms)";
+            case BOTH -> "signed webhook and delta polling at once";
+        });
         out.println("  Salesforce faults injected: " + Math.round(options.faultRate() * 100) + "% of requests (503 / UNABLE_TO_LOCK_ROW)");
     }
 

@@ -1,5 +1,6 @@
 package dev.tandem.server.http;
 
+import dev.tandem.clarity.webhook.CidrAllowlist;
 import dev.tandem.clarity.webhook.ClarityWebhookParser;
 import dev.tandem.clarity.webhook.InvalidWebhookException;
 import dev.tandem.clarity.webhook.WebhookRejectedException;
@@ -20,7 +21,7 @@ import java.util.Map;
 /**
  * {@code POST /webhooks/clarity}: the receiving end of Tandem's Clarity webhook extension (clarity-api.md §11).
  *
- * <p>Order of checks: size (413) → signature over the raw bytes (401) → JSON and required fields (400) →
+ * <p>Order of checks: source address when an allowlist is set (403) → size (413) → signature over the raw bytes (401) → JSON and required fields (400) →
  * durable append → 202, or 200 when the EventID is already stored (the sender retries at least once, so
  * duplicates are normal and must be acknowledged, or it would keep retrying). The event is durable before any 2xx
  * (invariant "nothing lost").
@@ -32,14 +33,16 @@ public final class ClarityWebhookHandler implements Handler {
 
     private static final Logger log = LoggerFactory.getLogger(ClarityWebhookHandler.class);
 
+    private final CidrAllowlist allowlist;
     private final WebhookSignatureVerifier verifier;
     private final ClarityWebhookParser parser;
     private final EventLog eventLog;
     private final ProcessingMetrics metrics;
     private final Runnable onAppended;
 
-    public ClarityWebhookHandler(WebhookSignatureVerifier verifier, ClarityWebhookParser parser, EventLog eventLog,
-                                 ProcessingMetrics metrics, Runnable onAppended) {
+    public ClarityWebhookHandler(CidrAllowlist allowlist, WebhookSignatureVerifier verifier, ClarityWebhookParser parser,
+                                 EventLog eventLog, ProcessingMetrics metrics, Runnable onAppended) {
+        this.allowlist = allowlist;
         this.verifier = verifier;
         this.parser = parser;
         this.eventLog = eventLog;
@@ -49,6 +52,13 @@ public final class ClarityWebhookHandler implements Handler {
 
     @Override
     public void handle(Context ctx) throws IOException {
+        // The peer address of the connection: behind a proxy, the allowlist names the proxy.
+        if (!allowlist.isEmpty() && !allowlist.allows(ctx.req().getRemoteAddr())) {
+            log.warn("Refused a Clarity webhook from {}: not in clarity.webhook.allowedCidrs", ctx.req().getRemoteAddr());
+            ctx.status(403).json(new ErrorBody("forbidden_address",
+                    "this address may not post webhooks (clarity.webhook.allowedCidrs)"));
+            return;
+        }
         long declared = ctx.req().getContentLengthLong();
         if (declared > MAX_BODY_BYTES) {
             tooLarge(ctx);

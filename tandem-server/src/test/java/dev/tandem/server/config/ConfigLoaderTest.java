@@ -104,4 +104,35 @@ class ConfigLoaderTest {
         assertThat(c.clarity().password()).isEqualTo("x\nsalesforce:\n  clientId: evil");
         assertThat(c.salesforce().clientId()).isEqualTo("3MVG9abc");
     }
+
+    @Test
+    void theJwtBearerFlowNeedsAUserAndAKeyButNoSecret() {
+        String jwt = MINIMAL.replace("  clientSecret: ${SF_SECRET:-fallback}\n", "")
+                + "  auth:\n    flow: jwt_bearer\n    username: integration@acme.com\n    privateKeyFile: /etc/tandem/sf.key\n";
+        TandemConfig c = loader.parse(jwt.replace("salesforce:\n", "salesforce:\n"), "t");
+        assertThat(c.salesforce().auth().flow()).isEqualTo(dev.tandem.salesforce.auth.OAuthFlow.JWT_BEARER);
+        assertThat(c.salesforce().auth().username()).isEqualTo("integration@acme.com");
+        assertThat(c.salesforce().auth().privateKeyPath()).isEqualTo(Path.of("/etc/tandem/sf.key"));
+
+        assertThatThrownBy(() -> loader.parse(jwt.replace("    username: integration@acme.com\n", ""), "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("salesforce.auth").hasMessageContaining("username");
+    }
+
+    @Test
+    void anUnknownOAuthFlowIsNamed() {
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "  auth:\n    flow: password\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("salesforce.auth.flow");
+    }
+
+    @Test
+    void clientCredentialsCanSendTheSecretInTheForm() {
+        TandemConfig c = loader.parse(MINIMAL + "  auth:\n    clientAuth: form\n", "t");
+        assertThat(c.salesforce().auth().clientAuthStyle()).isEqualTo(dev.tandem.salesforce.auth.ClientAuthStyle.FORM);
+    }
+
+    @Test
+    void theDocumentedExampleConfigurationsParse() {
+        ConfigLoader env = new ConfigLoader(name -> "from-env");
+        assertThat(env.load(Path.of("../docs/examples/tandem-sandboxes.yaml")).clarity().username()).isEqualTo("tandem");
+    }
 }

@@ -1,5 +1,7 @@
 package dev.tandem.server.e2e;
 
+import dev.tandem.clarity.model.ClarityEntity;
+import dev.tandem.clarity.read.PollSettings;
 import dev.tandem.sandbox.clarity.ClaritySandbox;
 import dev.tandem.sandbox.salesforce.SalesforceSandbox;
 import dev.tandem.server.TandemServer;
@@ -34,6 +36,7 @@ final class TandemStack implements AutoCloseable {
     final Path dir;
     private TandemServer tandem;
     private int port;
+    private TandemConfig.Ingest ingest = TandemConfig.Ingest.WEBHOOK;
     private final HttpClient http = HttpClient.newHttpClient();
 
     private TandemStack(Path dir, ClaritySandbox clarity) {
@@ -48,9 +51,21 @@ final class TandemStack implements AutoCloseable {
     }
 
     static TandemStack start(Path dir, ClaritySandbox.Builder clarity) {
+        return start(dir, clarity, TandemConfig.Ingest.WEBHOOK);
+    }
+
+    static TandemStack start(Path dir, TandemConfig.Ingest ingest) {
+        return start(dir, ClaritySandbox.builder().port(0).seed(7)
+                .webhookRetryInitial(Duration.ofMillis(100)).webhookRetryMax(Duration.ofSeconds(1)), ingest);
+    }
+
+    static TandemStack start(Path dir, ClaritySandbox.Builder clarity, TandemConfig.Ingest ingest) {
         TandemStack stack = new TandemStack(dir, clarity.build().start());
+        stack.ingest = ingest;
         stack.startTandem();
-        stack.registerWebhook();
+        if (ingest.webhooks()) {
+            stack.registerWebhook();
+        }
         return stack;
     }
 
@@ -73,7 +88,9 @@ final class TandemStack implements AutoCloseable {
                 new TandemConfig.Server("127.0.0.1", listenPort),
                 new TandemConfig.Store(dir.resolve("tandem.db")),
                 new TandemConfig.Clarity(URI.create(clarity.baseUrl()), clarity.user(), clarity.password(),
-                        Duration.ofSeconds(10), List.of(WEBHOOK_SECRET), Duration.ofMinutes(5)),
+                        Duration.ofSeconds(10), List.of(WEBHOOK_SECRET), Duration.ofMinutes(5))
+                        .withIngest(ingest, PollSettings.defaults().withInterval(Duration.ofMillis(100))
+                                .withEntities(List.of(ClarityEntity.SALES_ORDER))),
                 new TandemConfig.Salesforce(URI.create(salesforce.tokenUrl()), salesforce.clientId(),
                         salesforce.clientSecret(), "64.0", "tandem", Duration.ofSeconds(10)),
                 new TandemConfig.Runtime(50, Duration.ofMillis(20), Duration.ofMillis(50)),

@@ -10,7 +10,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tandem.server.TandemServer;
+import dev.tandem.server.config.TandemConfig;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -173,5 +179,24 @@ class WebhookBadInputTest {
         assertThat(letter.errorCode()).isEqualTo("REQUIRED_FIELD_MISSING");
         assertThat(letter.errorMessage()).contains("LastName");
         assertThat(stack.salesforceRest().count("SELECT COUNT() FROM Contact")).isZero();
+    }
+
+    @Test
+    void anAddressOutsideTheAllowlistIsRefusedWith403() throws Exception {
+        TandemConfig base = stack.config(0);
+        TandemConfig.Clarity c = base.clarity();
+        TandemConfig restricted = new TandemConfig(base.server(), new TandemConfig.Store(dir.resolve("restricted.db")),
+                new TandemConfig.Clarity(c.baseUrl(), c.username(), c.password(), c.requestTimeout(), c.webhookSecrets(),
+                        c.webhookTolerance(), c.ingest(), List.of("10.0.0.0/8", "fd00::/8"), c.poll()),
+                base.salesforce(), base.runtime(), base.retry());
+        try (TandemServer server = TandemServer.start(restricted)) {
+            byte[] body = event("e-1");
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.webhookUrl())
+                    .header("X-Clarity-Signature", TandemStack.validSignature(body))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(403);
+            assertThat(JSON.readTree(r.body()).path("error").asText()).isEqualTo("forbidden_address");
+            assertThat(server.eventLog().endOffset()).isZero();
+        }
     }
 }

@@ -15,7 +15,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Tandem's state (id map, retries, dead letters, audit trail) in SQLite or PostgreSQL, tables from V1. */
+/**
+ * Tandem's state (id map, retries, dead letters, audit trail) in SQLite or PostgreSQL, tables from V1; poll cursors
+ * from V2.
+ */
 public final class JdbcStateStore implements StateStore {
 
     private static final String DEAD_LETTER_COLUMNS =
@@ -298,6 +301,40 @@ public final class JdbcStateStore implements StateStore {
                     }
                     return List.copyOf(entries);
                 }
+            }
+        });
+    }
+
+    // ---- poll cursors
+
+    @Override
+    public Optional<String> cursor(String name) {
+        Objects.requireNonNull(name, "name");
+        ensureOpen();
+        return database.read("read a poll cursor", c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT value FROM poll_cursor WHERE name = ?")) {
+                select.setString(1, name);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void saveCursor(String name, String value) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        ensureOpen();
+        database.write("save a poll cursor", c -> {
+            try (PreparedStatement upsert = c.prepareStatement(
+                    "INSERT INTO poll_cursor (name, value, updated_at) VALUES (?, ?, ?) "
+                            + "ON CONFLICT (name) DO UPDATE SET value = excluded.value, "
+                            + "updated_at = excluded.updated_at")) {
+                upsert.setString(1, name);
+                upsert.setString(2, value);
+                upsert.setLong(3, System.currentTimeMillis());
+                return upsert.executeUpdate();
             }
         });
     }

@@ -261,6 +261,56 @@ abstract class StateStoreContractTest {
         assertThat(store.auditFor(3)).containsExactly(entry);
     }
 
+    // ---- poll cursors
+
+    @Test
+    void aCursorNeverSavedIsEmpty() {
+        assertThat(store.cursor("clarity.SalesOrder")).isEmpty();
+    }
+
+    @Test
+    void aSavedCursorIsReadBackAndASecondSaveReplacesIt() {
+        store.saveCursor("clarity.SalesOrder", "2026-03-01T10:00:00Z");
+
+        store.saveCursor("clarity.SalesOrder", "2026-03-01T10:05:00Z");
+
+        assertThat(store.cursor("clarity.SalesOrder")).contains("2026-03-01T10:05:00Z");
+    }
+
+    @Test
+    void cursorsOfDifferentNamesAreKeptApart() {
+        store.saveCursor("clarity.SalesOrder", "a");
+        store.saveCursor("clarity.Product", "b");
+
+        assertThat(store.cursor("clarity.SalesOrder")).contains("a");
+        assertThat(store.cursor("clarity.Product")).contains("b");
+    }
+
+    @Test
+    void aLargeCursorValueIsKeptWhole() {
+        String large = "x".repeat(200_000);
+
+        store.saveCursor("clarity.Product", large);
+
+        assertThat(store.cursor("clarity.Product")).contains(large);
+    }
+
+    @Test
+    void aNullCursorNameOrValueIsRejected() {
+        assertThatThrownBy(() -> store.saveCursor(null, "v")).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> store.saveCursor("n", null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> store.cursor(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void aCursorSurvivesARestart() {
+        store.saveCursor("clarity.SalesOrder", "2026-03-01T10:00:00Z");
+
+        store = restart();
+
+        assertThat(store.cursor("clarity.SalesOrder")).contains("2026-03-01T10:00:00Z");
+    }
+
     private static PendingRetry retry(long eventOffset, String flow, Instant dueAt) {
         return new PendingRetry(eventOffset, flow, 1, dueAt, "timeout");
     }

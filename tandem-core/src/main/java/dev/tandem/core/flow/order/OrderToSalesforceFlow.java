@@ -11,12 +11,12 @@ import dev.tandem.core.mapping.JsonataMapping;
 import dev.tandem.core.mapping.MappingException;
 import dev.tandem.core.port.ApiError;
 import dev.tandem.core.port.Graph;
-import dev.tandem.core.port.GraphBatches;
 import dev.tandem.core.port.GraphNode;
 import dev.tandem.core.port.GraphResult;
 import dev.tandem.core.port.NodeResult;
 import dev.tandem.core.port.RecordSource;
 import dev.tandem.core.port.SalesforceApi;
+import dev.tandem.core.port.SalesforceWriter;
 import dev.tandem.core.spi.AuditTrail;
 import dev.tandem.core.spi.IdMap;
 import dev.tandem.core.state.AuditEntry;
@@ -31,6 +31,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,8 +45,8 @@ import java.util.concurrent.Future;
  * <p>Per batch of {@code SalesOrder.Created} events: fetch each order from Clarity (in parallel), validate it, map it
  * with the JSONata mapping file, resolve the standard price-book entry of each product (cached), then write every
  * order as ONE Composite Graph — Account upsert → Contact upsert → Order upsert → OrderItem upserts, all by their
- * Clarity external ids — and send the graphs of the whole batch in as few requests as the graph limits allow
- * (salesforce-api.md §2.10). Each graph is all-or-nothing, so an order is never half-written; upserts make a
+ * Clarity external ids — through the batching writer, which sends the graphs of the whole batch in as few requests
+ * as the graph limits allow (salesforce-api.md §2.10). Each graph is all-or-nothing, so an order is never half-written; upserts make a
  * replayed event update the same records instead of creating a second Order.
  */
 public final class OrderToSalesforceFlow implements Flow {
@@ -52,7 +55,7 @@ public final class OrderToSalesforceFlow implements Flow {
     public static final String MAPPING = "mappings/clarity-order-to-salesforce.jsonata";
 
     private final RecordSource clarity;
-    private final SalesforceApi salesforce;
+    private final SalesforceWriter writer;
     private final IdMap idMap;
     private final AuditTrail audit;
     private final JsonataMapping mapping;
@@ -60,14 +63,18 @@ public final class OrderToSalesforceFlow implements Flow {
     private final OrderValidator validator = new OrderValidator();
     private final Clock clock;
 
-    public OrderToSalesforceFlow(RecordSource clarity, SalesforceApi salesforce, IdMap idMap, AuditTrail audit,
-                                 JsonataMapping mapping, Clock clock) {
+    /**
+     * @param salesforce reads (SOQL) for the price-book look-ups
+     * @param writer     the batching writer every graph goes through
+     */
+    public OrderToSalesforceFlow(RecordSource clarity, SalesforceApi salesforce, SalesforceWriter writer, IdMap idMap,
+                                 AuditTrail audit, JsonataMapping mapping, Clock clock) {
         this.clarity = clarity;
-        this.salesforce = salesforce;
+        this.writer = writer;
         this.idMap = idMap;
         this.audit = audit;
         this.mapping = mapping;
-        this.pricebook = new PricebookEntryResolver(salesforce);
+        this.pricebook = new PricebookEntryResolver(salesforce, writer);
         this.clock = clock;
     }
 
@@ -231,46 +238,42 @@ public final class OrderToSalesforceFlow implements Flow {
             graphs.add(graph);
             byGraph.put(graph.graphId(), w);
         }
-        for (List<Graph> request : GraphBatches.split(graphs)) {
-            Instant started = clock.instant();
-            List<GraphResult> results;
+        // Every graph goes through the batching writer, which packs them (with other callers' work) into the
+        // fewest Composite Graph requests; flush() because this batch is complete and nothing else is coming.
+        Instant started = clock.instant();
+        Map<String, CompletableFuture<GraphResult>> pending = new LinkedHashMap<>();
+        for (Graph graph : graphs) {
+            pending.put(graph.graphId(), writer.graph(graph));
+        }
+        writer.flush();
+        String summary = "POST /composite/graph (" + graphs.size() + " order graphs, packed by the batching writer)";
+        for (Map.Entry<String, CompletableFuture<GraphResult>> entry : pending.entrySet()) {
+            Work w = byGraph.get(entry.getKey());
+            GraphResult result;
             try {
-                results = salesforce.compositeGraph(request);
-            } catch (IntegrationException e) {
-                request.forEach(g -> {
-                    Work w = byGraph.get(g.graphId());
-                    w.failure = fromException(e, w.order.toString());
-                    auditStep(w, "write", summary(request), "FAILED", e.errorCode() + ": " + e.getMessage(), e.httpStatus());
-                });
+                result = entry.getValue().join();
+            } catch (CompletionException | CancellationException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                w.failure = fromException(cause, w.order.toString());
+                auditStep(w, "write", summary, "FAILED", w.failure.errorCode() + ": " + w.failure.message(),
+                        cause instanceof IntegrationException ie ? ie.httpStatus() : 0,
+                        Duration.between(started, clock.instant()).toMillis());
                 continue;
             }
             long millis = Duration.between(started, clock.instant()).toMillis();
-            for (GraphResult result : results) {
-                Work w = byGraph.get(result.graphId());
-                if (w == null) {
-                    continue;
-                }
-                if (result.successful()) {
-                    recordIds(w, result);
-                    auditStep(w, "write", summary(request), "OK", w.syncedDetail, 200, millis);
-                } else {
-                    ApiError cause = result.cause().orElse(new ApiError("UNKNOWN_ERROR",
-                            "Salesforce rolled the graph back without saying why", List.of(), true));
-                    String where = result.nodes().stream().filter(n -> n.errors().stream().anyMatch(e -> e == cause))
-                            .map(NodeResult::referenceId).findFirst().orElse("?");
-                    String message = "Salesforce rejected " + where + " of order " + w.orderKey + ": " + cause.message()
-                            + (cause.fields().isEmpty() ? "" : " (fields " + cause.fields() + ")");
-                    w.failure = failed(cause.errorCode(), message, cause.retryable(), Duration.ZERO, w.order.toString());
-                    auditStep(w, "write", summary(request), cause.retryable() ? "RETRY" : "DEAD_LETTER",
-                            cause.errorCode() + ": " + message, 200, millis);
-                }
-            }
-            for (Graph g : request) {
-                Work w = byGraph.get(g.graphId());
-                if (w.failure == null && w.syncedDetail == null) {
-                    w.failure = failed("MISSING_GRAPH_RESULT", "Salesforce returned no result for graph " + g.graphId(),
-                            true, Duration.ZERO, w.order.toString());
-                }
+            if (result.successful()) {
+                recordIds(w, result);
+                auditStep(w, "write", summary, "OK", w.syncedDetail, 200, millis);
+            } else {
+                ApiError cause = result.cause().orElse(new ApiError("UNKNOWN_ERROR",
+                        "Salesforce rolled the graph back without saying why", List.of(), true));
+                String where = result.nodes().stream().filter(n -> n.errors().stream().anyMatch(e -> e == cause))
+                        .map(NodeResult::referenceId).findFirst().orElse("?");
+                String message = "Salesforce rejected " + where + " of order " + w.orderKey + ": " + cause.message()
+                        + (cause.fields().isEmpty() ? "" : " (fields " + cause.fields() + ")");
+                w.failure = failed(cause.errorCode(), message, cause.retryable(), Duration.ZERO, w.order.toString());
+                auditStep(w, "write", summary, cause.retryable() ? "RETRY" : "DEAD_LETTER",
+                        cause.errorCode() + ": " + message, 200, millis);
             }
         }
     }
@@ -320,11 +323,6 @@ public final class OrderToSalesforceFlow implements Flow {
         idMap.putId("Order", w.orderKey, orderId);
         w.syncedDetail = "Order " + orderId + " (" + m.path("items").size() + " items), Account " + accountId
                 + ", Contact " + contactId;
-    }
-
-    private static String summary(List<Graph> request) {
-        int nodes = request.stream().mapToInt(g -> g.nodes().size()).sum();
-        return "POST /composite/graph (" + request.size() + " graphs, " + nodes + " nodes)";
     }
 
     private <T> T timed(Work w, String step, String request, java.util.function.Supplier<T> call) {

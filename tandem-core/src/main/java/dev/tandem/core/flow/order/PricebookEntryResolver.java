@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.core.error.IntegrationException;
 import dev.tandem.core.port.ApiError;
 import dev.tandem.core.port.Graph;
-import dev.tandem.core.port.GraphBatches;
 import dev.tandem.core.port.GraphNode;
 import dev.tandem.core.port.GraphResult;
 import dev.tandem.core.port.SalesforceApi;
+import dev.tandem.core.port.SalesforceWriter;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,7 +16,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
@@ -24,8 +27,9 @@ import java.util.stream.Collectors;
  * entries never change id and cannot be deleted (salesforce-api.md §3.3), so after the first sight of a product no
  * order pays an API call for it.
  *
- * <p>Cost of a batch of unseen products: one query for the Product2 ids, one for their standard entries, and one
- * Composite Graph request that creates what is missing (Product2 upserted by external id, then its entry).
+ * <p>Cost of a batch of unseen products: one query for the Product2 ids, one for their standard entries, and
+ * graphs (sent through the batching writer) that create what is missing: Product2 upserted by external id, then
+ * its entry.
  */
 public final class PricebookEntryResolver {
 
@@ -41,11 +45,14 @@ public final class PricebookEntryResolver {
     private static final int IN_CLAUSE_CHUNK = 100;
 
     private final SalesforceApi salesforce;
+    private final SalesforceWriter writer;
     private final Map<String, String> entryIdByProductKey = new ConcurrentHashMap<>();
     private volatile String standardPricebookId;
+    private final AtomicLong graphSequence = new AtomicLong();
 
-    public PricebookEntryResolver(SalesforceApi salesforce) {
+    public PricebookEntryResolver(SalesforceApi salesforce, SalesforceWriter writer) {
         this.salesforce = salesforce;
+        this.writer = writer;
     }
 
     /** The id of the org's standard price book, looked up once. */
@@ -118,7 +125,8 @@ public final class PricebookEntryResolver {
             if (entryIdByProductKey.containsKey(p.key())) {
                 continue;
             }
-            String graphId = "p" + graphs.size();
+            // Graph ids must be unique within a request, and the batching writer may share one with other callers.
+            String graphId = "product" + graphSequence.incrementAndGet();
             List<GraphNode> nodes = new ArrayList<>();
             String productRef;
             if (productIdByKey.containsKey(p.key())) {
@@ -143,15 +151,25 @@ public final class PricebookEntryResolver {
             graphs.add(new Graph(graphId, nodes));
             productByGraph.put(graphId, p);
         }
-        for (List<Graph> request : GraphBatches.split(graphs)) {
-            for (GraphResult graph : salesforce.compositeGraph(request)) {
-                ProductRef p = productByGraph.get(graph.graphId());
-                if (graph.successful()) {
-                    graph.node("entry").ifPresent(n -> entryIdByProductKey.put(p.key(), n.id()));
-                } else {
-                    result.put(p.key(), new Resolution.Failed(graph.cause().orElse(
-                            new ApiError("UNKNOWN_ERROR", "the graph failed without an error", List.of(), true))));
+        List<CompletableFuture<GraphResult>> pending = graphs.stream().map(writer::graph).toList();
+        writer.flush();
+        for (CompletableFuture<GraphResult> future : pending) {
+            GraphResult graph;
+            try {
+                graph = future.join();
+            } catch (CompletionException e) {
+                // The request failed as a whole (outage, timeout): the caller retries the batch.
+                if (e.getCause() instanceof IntegrationException ie) {
+                    throw ie;
                 }
+                throw e;
+            }
+            ProductRef p = productByGraph.get(graph.graphId());
+            if (graph.successful()) {
+                graph.node("entry").ifPresent(n -> entryIdByProductKey.put(p.key(), n.id()));
+            } else {
+                result.put(p.key(), new Resolution.Failed(graph.cause().orElse(
+                        new ApiError("UNKNOWN_ERROR", "the graph failed without an error", List.of(), true))));
             }
         }
         for (ProductRef p : missing) {

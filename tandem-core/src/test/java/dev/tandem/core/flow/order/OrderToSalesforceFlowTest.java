@@ -11,6 +11,7 @@ import dev.tandem.core.event.LoggedEvent;
 import dev.tandem.core.flow.FlowOutcome;
 import dev.tandem.core.mapping.JsonataMapping;
 import dev.tandem.core.port.ApiError;
+import dev.tandem.core.port.FlushingSalesforceWriter;
 import dev.tandem.core.port.Graph;
 import dev.tandem.core.port.GraphNode;
 import dev.tandem.core.port.GraphResult;
@@ -89,7 +90,7 @@ class OrderToSalesforceFlowTest {
         @Override
         public List<GraphResult> compositeGraph(List<Graph> graphs) {
             graphRequests.add(graphs);
-            return graphs.stream().map(g -> g.graphId().startsWith("p") ? success(g) : script.apply(g)).toList();
+            return graphs.stream().map(g -> g.graphId().startsWith("product") ? success(g) : script.apply(g)).toList();
         }
 
         @Override
@@ -151,7 +152,8 @@ class OrderToSalesforceFlowTest {
             }
         };
         flow = new OrderToSalesforceFlow((entity, id) -> Optional.ofNullable(clarityOrders.get(id)).map(ObjectNode::deepCopy),
-                salesforce, idMap, trail, JsonataMapping.fromClasspath(OrderToSalesforceFlow.MAPPING), Clock.systemUTC());
+                salesforce, new FlushingSalesforceWriter(salesforce), idMap, trail,
+                JsonataMapping.fromClasspath(OrderToSalesforceFlow.MAPPING), Clock.systemUTC());
     }
 
     private ObjectNode order(int id) {
@@ -203,7 +205,7 @@ class OrderToSalesforceFlowTest {
         flow.process(List.of(event(2, 5002)));
 
         assertThat(salesforce.queries).hasSize(queriesAfterFirst);
-        assertThat(salesforce.graphRequests.stream().filter(r -> r.getFirst().graphId().startsWith("p"))).hasSize(1);
+        assertThat(salesforce.graphRequests.stream().filter(r -> r.getFirst().graphId().startsWith("product"))).hasSize(1);
     }
 
     @Test
@@ -256,7 +258,8 @@ class OrderToSalesforceFlowTest {
                 throw IntegrationException.transientFailure("salesforce", "SERVER_UNAVAILABLE", "503", 503, null);
             }
         };
-        flow = new OrderToSalesforceFlow((entity, id) -> Optional.ofNullable(clarityOrders.get(id)), down, idMap,
+        flow = new OrderToSalesforceFlow((entity, id) -> Optional.ofNullable(clarityOrders.get(id)), down,
+                new FlushingSalesforceWriter(down), idMap,
                 new AuditTrail() {
                     @Override
                     public void audit(AuditEntry entry) {

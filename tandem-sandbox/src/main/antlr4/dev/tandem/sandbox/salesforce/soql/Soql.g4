@@ -49,6 +49,7 @@ literal
     | TODAY
     | YESTERDAY
     | TOMORROW
+    | N_DAYS
     ;
 
 orderByClause
@@ -97,6 +98,8 @@ NULL      : 'NULL';
 TODAY     : 'TODAY';
 YESTERDAY : 'YESTERDAY';
 TOMORROW  : 'TOMORROW';
+// Date ranges relative to today: LAST_N_DAYS:n = [today - n, today], NEXT_N_DAYS:n = [today + 1, today + n].
+N_DAYS    : ('LAST_N_DAYS' | 'NEXT_N_DAYS') ':' DIGIT+;
 
 EQ     : '=';
 NEQ    : '!=' | '<>';

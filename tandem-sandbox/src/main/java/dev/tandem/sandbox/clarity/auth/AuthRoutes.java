@@ -8,6 +8,7 @@ import dev.tandem.sandbox.clarity.wire.JsonResponder;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,45 +20,50 @@ public final class AuthRoutes {
     public static final int INTEGRATION_USER_ID = 1;
 
     private final String basePath;
-    private final Credentials credentials;
+    private final UserDirectory users;
     private final SessionStore sessions;
     private final SessionGuard guard;
     private final JsonResponder responder;
-    private final UserModel integrationUser;
+    private final Instant createdDate;
 
-    public AuthRoutes(String basePath, Credentials credentials, SessionStore sessions, SessionGuard guard,
+    public AuthRoutes(String basePath, UserDirectory users, SessionStore sessions, SessionGuard guard,
             JsonResponder responder, Instant createdDate) {
         this.basePath = basePath;
-        this.credentials = credentials;
+        this.users = users;
         this.sessions = sessions;
         this.guard = guard;
         this.responder = responder;
-        this.integrationUser = integrationUser(credentials.userName(), createdDate);
+        this.createdDate = createdDate;
+    }
+
+    public AuthRoutes(String basePath, Credentials credentials, SessionStore sessions, SessionGuard guard,
+            JsonResponder responder, Instant createdDate) {
+        this(basePath, new UserDirectory(List.of(credentials)), sessions, guard, responder, createdDate);
     }
 
     public void register(RoutesConfig routes) {
         routes.post(basePath + "/auth/identity", this::login);
         routes.post(basePath + "/auth/logout", this::logout);
         routes.get(basePath + "/auth/logout", this::logout);
-        routes.get(basePath + "/Contacts/CurrentUser", guard.protect(ctx -> responder.send(ctx, integrationUser)));
+        routes.get(basePath + "/Contacts/CurrentUser", guard.protect(ctx -> responder.send(ctx,
+                userModel(guard.require(ctx)))));
     }
 
     private void login(Context ctx) {
         LoginRequest request = responder.json().read(ctx.bodyAsBytes(), LoginRequest.class);
-        if (!credentials.matches(request.username(), request.password())) {
-            throw ClarityHttpException.invalidCredentials();
-        }
+        Credentials login = users.authenticate(request.username(), request.password())
+                .orElseThrow(ClarityHttpException::invalidCredentials);
         boolean permanent = request.rememberMe() == null || request.rememberMe();
-        Session session = sessions.open(credentials.userName(), permanent);
+        Session session = sessions.open(login.userName(), permanent);
+        UserModel user = userModel(login.userName());
         // ServiceStack's session cookies (spec §4): ss-id for the request session, ss-pid permanent, ss-opt its mode.
         ctx.res().addHeader("Set-Cookie", "ss-id=" + session.sessionId() + "; Path=/; HttpOnly; SameSite=Lax");
         ctx.res().addHeader("Set-Cookie",
                 "ss-pid=" + session.permanentId() + "; Path=/; Max-Age=631138519; HttpOnly; SameSite=Lax");
         ctx.res().addHeader("Set-Cookie",
                 "ss-opt=" + (permanent ? "perm" : "temp") + "; Path=/; Max-Age=631138519; HttpOnly; SameSite=Lax");
-        responder.send(ctx, new AuthenticateResponse(String.valueOf(INTEGRATION_USER_ID),
-                permanent ? session.permanentId() : session.sessionId(),
-                integrationUser.userName(), integrationUser.displayName()));
+        responder.send(ctx, new AuthenticateResponse(String.valueOf(user.id()),
+                permanent ? session.permanentId() : session.sessionId(), user.userName(), user.displayName()));
     }
 
     private void logout(Context ctx) {
@@ -69,6 +75,17 @@ public final class AuthRoutes {
             ctx.res().addHeader("Set-Cookie", cookie + "=; Path=/; Max-Age=0");
         }
         responder.send(ctx, Map.of());
+    }
+
+    /** The UserModel of a login: the integration user is ID 1, further logins follow it. */
+    private UserModel userModel(String userName) {
+        int index = users.logins().indexOf(users.byName(userName).orElse(users.integrationUser()));
+        UserModel base = integrationUser(users.logins().get(index).userName(), createdDate);
+        return index == 0 ? base : new UserModel(INTEGRATION_USER_ID + index, "USR-LOGIN-" + index, true,
+                createdDate, null, null, Map.of(), base.userName(), base.email(), true, null, false, false, false, 0,
+                true, base.userName(), false, base.typeId(), base.typeKey(), base.typeName(), base.statusId(),
+                base.statusKey(), base.statusName(), null, null, null, base.contactId(), base.contactKey(), null,
+                base.contactEmail(), base.contactFirstName(), base.contactLastName(), base.contact());
     }
 
     private static UserModel integrationUser(String userName, Instant createdDate) {

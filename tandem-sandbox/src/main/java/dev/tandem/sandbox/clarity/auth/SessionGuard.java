@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -17,15 +18,42 @@ import java.util.stream.Stream;
  *       {@code Clarity.API.Auth.Providers}).</li>
  * </ul>
  * Otherwise it ends with 401 {@code {"StatusCode":401,"StatusDescription":"Unauthorized","Message":...}} (spec §9).
+ * A route that also carries a {@code [RequiredPermission("Accounts.Account.Create")]} string (spec §4, §5.1) ends
+ * with 403 {@code {"StatusCode":403,"StatusDescription":"Forbidden","Message":"Invalid Permission ..."}} for a login
+ * that lacks it ("Invalid Permission" is ServiceStack's {@code ErrorMessages.InvalidPermission}).
  */
 public final class SessionGuard {
 
     private final SessionStore sessions;
-    private final Credentials credentials;
+    private final UserDirectory users;
 
-    public SessionGuard(SessionStore sessions, Credentials credentials) {
+    public SessionGuard(SessionStore sessions, UserDirectory users) {
         this.sessions = sessions;
-        this.credentials = credentials;
+        this.users = users;
+    }
+
+    /** A guard with one login that holds every permission. */
+    public SessionGuard(SessionStore sessions, Credentials credentials) {
+        this(sessions, new UserDirectory(List.of(credentials)));
+    }
+
+    /** Wraps a handler so it only runs for an authenticated caller holding {@code permission}. */
+    public Handler protect(String permission, Handler handler) {
+        return ctx -> {
+            requirePermission(ctx, permission);
+            handler.handle(ctx);
+        };
+    }
+
+    /** Authenticates the caller and checks one permission string; 401 or 403 otherwise. */
+    public Credentials requirePermission(Context ctx, String permission) {
+        String userName = require(ctx);
+        Credentials login = users.byName(userName)
+                .orElseThrow(() -> ClarityHttpException.unauthorized("Not Authenticated"));
+        if (!login.holds(permission)) {
+            throw ClarityHttpException.forbidden("Invalid Permission: " + permission + " is required");
+        }
+        return login;
     }
 
     /** Wraps a handler so it only runs for an authenticated request. */
@@ -58,9 +86,11 @@ public final class SessionGuard {
             throw ClarityHttpException.unauthorized("Invalid BasicAuth credentials");
         }
         int colon = decoded.indexOf(':');
-        if (colon < 0 || !credentials.matches(decoded.substring(0, colon), decoded.substring(colon + 1))) {
+        if (colon < 0) {
             throw ClarityHttpException.unauthorized("Invalid BasicAuth credentials");
         }
-        return credentials.userName();
+        return users.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1))
+                .map(Credentials::userName)
+                .orElseThrow(() -> ClarityHttpException.unauthorized("Invalid BasicAuth credentials"));
     }
 }

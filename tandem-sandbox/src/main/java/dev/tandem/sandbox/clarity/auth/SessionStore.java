@@ -61,6 +61,12 @@ public final class SessionStore {
         lastSeen.remove(session.sessionId());
     }
 
+    /** Ends every session ({@code POST /_sandbox/sessions/expire}, reset). */
+    public void closeAll() {
+        byAnyId.clear();
+        lastSeen.clear();
+    }
+
     public int openCount() {
         return lastSeen.size();
     }

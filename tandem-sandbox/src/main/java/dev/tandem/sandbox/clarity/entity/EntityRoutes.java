@@ -2,6 +2,7 @@ package dev.tandem.sandbox.clarity.entity;
 
 import dev.tandem.sandbox.clarity.auth.SessionGuard;
 import dev.tandem.sandbox.clarity.model.CefModel;
+import dev.tandem.sandbox.clarity.model.Nameable;
 import dev.tandem.sandbox.clarity.search.EntitySearch;
 import dev.tandem.sandbox.clarity.store.EntityTable;
 import dev.tandem.sandbox.clarity.wire.CefDates;
@@ -30,12 +31,23 @@ public final class EntityRoutes<T extends CefModel> {
     private final JsonResponder responder;
     private final Clock clock;
     private final Consumer<T> onUpdated;
+    private final boolean writable;
 
     /**
      * @param onUpdated told about every row a route changed, after it is stored (the webhook extension, §11)
      */
     public EntityRoutes(String basePath, String module, EntityTable<T> table, EntitySearch<T> search,
             SessionGuard guard, JsonResponder responder, Clock clock, Consumer<T> onUpdated) {
+        this(basePath, module, table, search, guard, responder, clock, onUpdated, true);
+    }
+
+    /**
+     * @param writable false for read-only entities such as {@code Ordering/SalesOrderStatus} (no Deactivate and
+     *     Reactivate routes, clarity-routes.md lists none)
+     */
+    public EntityRoutes(String basePath, String module, EntityTable<T> table, EntitySearch<T> search,
+            SessionGuard guard, JsonResponder responder, Clock clock, Consumer<T> onUpdated, boolean writable) {
+        this.writable = writable;
         this.basePath = basePath;
         this.module = module;
         this.table = table;
@@ -48,21 +60,44 @@ public final class EntityRoutes<T extends CefModel> {
 
     public void register(RoutesConfig routes) {
         String entity = basePath + "/" + module + "/" + table.entityName();
-        String plural = entity + "s";
+        String plural = basePath + "/" + module + "/" + table.pluralName();
+        // Permission strings of the generated DTOs: "<Module>.<Entity>.<Action>" (spec §4, §5).
+        String permission = module + "." + table.entityName() + ".";
         routes.get(plural, guard.protect(this::list));
-        routes.get(plural + "ForConnect", guard.protect(this::forConnect));
-        routes.post(plural + "ForConnect", guard.protect(this::forConnect));
-        routes.get(plural + "Digest", guard.protect(this::digest));
+        routes.get(plural + "ForConnect", guard.protect(permission + "View", this::forConnect));
+        routes.post(plural + "ForConnect", guard.protect(permission + "View", this::forConnect));
+        routes.get(plural + "Digest", guard.protect(permission + "View", this::digest));
         routes.get(entity + "/ID/{ID}", guard.protect(ctx -> responder.send(ctx, byId(ctx))));
         routes.get(entity + "/Key/<Key>", guard.protect(ctx -> responder.send(ctx, byKey(ctx))));
-        routes.get(entity + "/Exists/ID/{ID}", guard.protect(ctx -> exists(ctx, table.byId(id(ctx)).isPresent()
-                ? id(ctx) : null)));
-        routes.get(entity + "/Exists/Key/<Key>", guard.protect(ctx -> exists(ctx,
+        routes.get(entity + "/Name", guard.protect(ctx -> responder.send(ctx, byName(ctx))));
+        routes.get(entity + "/Exists/ID/{ID}", guard.protect(permission + "View", ctx -> exists(ctx,
+                table.byId(id(ctx)).isPresent() ? id(ctx) : null)));
+        routes.get(entity + "/Exists/Key/<Key>", guard.protect(permission + "View", ctx -> exists(ctx,
                 table.byKey(ctx.pathParam("Key")).map(CefModel::id).orElse(null))));
-        routes.patch(entity + "/Deactivate/ID/{ID}", guard.protect(ctx -> setActive(ctx, byId(ctx), false)));
-        routes.patch(entity + "/Deactivate/Key/<Key>", guard.protect(ctx -> setActive(ctx, byKey(ctx), false)));
-        routes.patch(entity + "/Reactivate/ID/{ID}", guard.protect(ctx -> setActive(ctx, byId(ctx), true)));
-        routes.patch(entity + "/Reactivate/Key/<Key>", guard.protect(ctx -> setActive(ctx, byKey(ctx), true)));
+        if (!writable) {
+            return;
+        }
+        String deactivate = permission + "Deactivate";
+        String reactivate = permission + "Reactivate";
+        routes.patch(entity + "/Deactivate/ID/{ID}", guard.protect(deactivate, ctx -> setActive(ctx, byId(ctx), false)));
+        routes.patch(entity + "/Deactivate/Key/<Key>", guard.protect(deactivate,
+                ctx -> setActive(ctx, byKey(ctx), false)));
+        routes.patch(entity + "/Reactivate/ID/{ID}", guard.protect(reactivate, ctx -> setActive(ctx, byId(ctx), true)));
+        routes.patch(entity + "/Reactivate/Key/<Key>", guard.protect(reactivate,
+                ctx -> setActive(ctx, byKey(ctx), true)));
+    }
+
+    /** {@code GET /<M>/<E>/Name?Name=}: the first row with exactly that name (Nameable entities only). */
+    private T byName(Context ctx) {
+        String name = ctx.queryParam("Name");
+        if (name == null || name.isBlank()) {
+            throw ClarityHttpException.badRequest("ArgumentNullException", "Name is required");
+        }
+        return table.all().stream()
+                .filter(row -> row instanceof Nameable n && name.trim().equalsIgnoreCase(n.name()))
+                .findFirst()
+                .orElseThrow(() -> ClarityHttpException.notFound(
+                        table.entityName() + " with Name '" + name + "' was not found"));
     }
 
     private void list(Context ctx) {

@@ -67,13 +67,20 @@ public final class EntityWriteRoutes<T extends CefModel> {
 
     public void register(RoutesConfig routes) {
         String entity = basePath + "/" + module + "/" + table.entityName();
-        routes.post(entity + "/Create", guard.protect(this::create));
+        routes.post(entity + "/Create", guard.protect(permission("Create"), this::create));
+        // Upsert's DTO carries [Authenticate] only (spec §5.1); the sandbox still checks Create or Update for the
+        // branch it takes, so a read-only login cannot write through it [INFERRED].
         routes.post(entity + "/Upsert", guard.protect(this::upsert));
-        routes.put(entity + "/Update", guard.protect(this::update));
-        routes.delete(entity + "/Delete/ID/{ID}", guard.protect(ctx -> delete(ctx, id(ctx.pathParam("ID")))));
-        routes.delete(entity + "/Delete/Key/<Key>", guard.protect(ctx -> delete(ctx,
+        routes.put(entity + "/Update", guard.protect(permission("Update"), this::update));
+        routes.delete(entity + "/Delete/ID/{ID}", guard.protect(permission("Delete"),
+                ctx -> delete(ctx, id(ctx.pathParam("ID")))));
+        routes.delete(entity + "/Delete/Key/<Key>", guard.protect(permission("Delete"), ctx -> delete(ctx,
                 table.byKey(ctx.pathParam("Key")).map(CefModel::id).orElseThrow(() -> ClarityHttpException.notFound(
                         table.entityName() + " with CustomKey '" + ctx.pathParam("Key") + "' was not found")))));
+    }
+
+    private String permission(String action) {
+        return module + "." + table.entityName() + "." + action;
     }
 
     private void create(Context ctx) {
@@ -85,6 +92,7 @@ public final class EntityWriteRoutes<T extends CefModel> {
     private void upsert(Context ctx) {
         ObjectNode body = body(ctx);
         Optional<T> existing = existingById(body).or(() -> existingByKey(body));
+        guard.requirePermission(ctx, permission(existing.isPresent() ? "Update" : "Create"));
         T stored = existing.isPresent() ? merge(existing.get(), body) : insert(body);
         responder.send(ctx, CefActionResponse.succeeded(stored.id()));
     }
@@ -97,15 +105,16 @@ public final class EntityWriteRoutes<T extends CefModel> {
     }
 
     private void delete(Context ctx, int id) {
-        table.remove(id).orElseThrow(() -> ClarityHttpException.notFound(
+        T removed = table.remove(id).orElseThrow(() -> ClarityHttpException.notFound(
                 table.entityName() + " with ID " + id + " was not found"));
+        listener.deleted(removed);
         responder.send(ctx, CefActionResponse.succeeded());
     }
 
     private T insert(ObjectNode body) {
         String key = text(body, "CustomKey");
         if (key != null && table.byKey(key).isPresent()) {
-            throw ClarityHttpException.badRequest("ArgumentException",
+            throw ClarityHttpException.actionFailed(
                     table.entityName() + " with CustomKey '" + key + "' already exists");
         }
         Instant now = clock.instant();
@@ -125,15 +134,26 @@ public final class EntityWriteRoutes<T extends CefModel> {
         String key = text(body, "CustomKey");
         if (key != null) {
             table.byKey(key).filter(other -> other.id() != existing.id()).ifPresent(other -> {
-                throw ClarityHttpException.badRequest("ArgumentException",
+                throw ClarityHttpException.actionFailed(
                         table.entityName() + " with CustomKey '" + key + "' already exists");
             });
         }
         ObjectNode row = (ObjectNode) responder.json().tree(existing);
+        // A write that names a type or status by key alone replaces the stored one: drop the stored ID (and the
+        // other way round), or the old reference would win when the lookup is resolved.
+        rules.lookups().keySet().forEach(prefix -> {
+            boolean givesId = member(body, prefix + "ID") != null && !member(body, prefix + "ID").isNull();
+            boolean givesKey = text(body, prefix + "Key") != null;
+            if (givesKey && !givesId) {
+                row.remove(prefix + "ID");
+            } else if (givesId && !givesKey) {
+                row.remove(prefix + "Key");
+            }
+        });
         copyMembers(body, row);
         row.put("UpdatedDate", CefDates.format(clock.instant()));
         T stored = store(row);
-        listener.updated(stored);
+        listener.updated(existing, stored);
         return stored;
     }
 
@@ -141,9 +161,10 @@ public final class EntityWriteRoutes<T extends CefModel> {
         resolveLookups(row);
         for (String field : rules.requiredFields()) {
             if (text(row, field) == null) {
-                throw ClarityHttpException.badRequest("ArgumentException", field + " is required");
+                throw ClarityHttpException.actionFailed(field + " is required");
             }
         }
+        rules.resolver().resolve(row);
         T model;
         try {
             model = responder.json().fromTree(row, table.type());
@@ -178,7 +199,7 @@ public final class EntityWriteRoutes<T extends CefModel> {
                 found = Lookup.byKey(rows, key);
             }
             if (found.isEmpty() && (key != null || (id != null && id.asInt() > 0))) {
-                throw ClarityHttpException.badRequest("ArgumentException", "Unknown " + table.entityName() + " "
+                throw ClarityHttpException.actionFailed("Unknown " + table.entityName() + " "
                         + prefix + " " + (key != null ? "'" + key + "'" : id.asText()));
             }
             Lookup lookup = found.orElse(rule.fallback());

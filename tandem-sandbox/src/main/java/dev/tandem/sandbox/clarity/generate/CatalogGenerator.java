@@ -36,6 +36,11 @@ final class CatalogGenerator {
     }
 
     void create(Random random, int count, Instant now) {
+        create(random, count, now, 0, random);
+    }
+
+    /** @param edgeCaseRate the share of products additionally made discontinued, drawn from {@code edgeRandom} */
+    void create(Random random, int count, Instant now, double edgeCaseRate, Random edgeRandom) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < count; i++) {
             int skuNumber = 10001 + i;
@@ -51,6 +56,9 @@ final class CatalogGenerator {
             Instant created = now.minus(Duration.ofMinutes(60L * 24 * 30 + random.nextInt(60 * 24 * 700)));
             Instant updated = created.plus(Duration.ofMinutes(random.nextInt(60 * 24 * 30)));
             boolean discontinued = random.nextInt(20) == 0;
+            if (edgeCaseRate > 0 && edgeRandom.nextDouble() < edgeCaseRate / 2) {
+                discontinued = true;
+            }
             int id = store.products().nextId();
             ProductModel product = new ProductModel(id, sku, true, created, updated, null, Map.of(), name,
                     "The " + name.toLowerCase(Locale.ROOT) + " by " + Text.pick(random, BRANDS)

@@ -39,9 +39,29 @@ final class CustomerGenerator {
      *     from the contact, the user and every order contact copied from them
      */
     Customer create(Random random, Instant createdDate, Instant updatedDate, boolean withoutLastName) {
+        return create(random, createdDate, updatedDate, withoutLastName ? EdgeCase.MISSING_LAST_NAME : EdgeCase.NONE,
+                random);
+    }
+
+    /**
+     * Creates and stores one customer with the given edge case. The clean parts draw from {@code random} exactly as
+     * a clean customer does; the edge case's own values come from {@code edgeRandom}, so a seed without edge cases
+     * gives the same data as before edge cases existed.
+     */
+    Customer create(Random random, Instant createdDate, Instant updatedDate, EdgeCase edge, Random edgeRandom) {
         Country country = Text.pick(random, Countries.WEIGHTED);
         String firstName = Text.pick(random, country.firstNames());
-        String lastName = withoutLastName ? null : Text.pick(random, country.lastNames());
+        String lastName = edge == EdgeCase.MISSING_LAST_NAME ? null : Text.pick(random, country.lastNames());
+        switch (edge) {
+            case UNICODE_NAME -> {
+                firstName = Text.pick(edgeRandom, EdgeCase.UNICODE_FIRST_NAMES);
+                lastName = Text.pick(edgeRandom, EdgeCase.UNICODE_LAST_NAMES);
+            }
+            case NAME_AT_LIMIT -> lastName = longName(lastName, EdgeCase.NAME_LIMIT);
+            case NAME_OVER_LIMIT -> lastName = longName(lastName, EdgeCase.NAME_LIMIT + 1 + edgeRandom.nextInt(200));
+            default -> {
+            }
+        }
         String fullName = lastName == null ? firstName : firstName + " " + lastName;
         boolean business = random.nextInt(10) < 4;
         String company = business ? companyName(random, country) : null;
@@ -50,9 +70,14 @@ final class CustomerGenerator {
         int accountId = store.accounts().nextId();
         int contactId = store.contacts().nextId();
         int userId = store.users().nextId();
-        String email = (Text.ascii(firstName) + (lastName == null ? "" : "." + Text.ascii(lastName)) + "." + accountId
-                + "@" + Text.pick(random, country.emailDomains()));
+        String local = Text.ascii(firstName) + (lastName == null ? "" : "." + Text.ascii(lastName));
+        // An e-mail local part is at most 64 characters (RFC 5321); non-Latin names leave it empty.
+        local = local.isEmpty() ? "customer" : local.substring(0, Math.min(local.length(), 48));
+        String email = local + "." + accountId + "@" + Text.pick(random, country.emailDomains());
         String phone = Text.digits(random, country.phonePattern());
+        if (edge == EdgeCase.ODD_PHONE) {
+            phone = Text.pick(edgeRandom, EdgeCase.PHONE_FORMATS);
+        }
         AddressModel address = address(random, country, company, Text.pick(random, country.places()));
 
         ContactModel contact = store.contacts().put(new ContactModel(contactId, "CON-" + contactId, true, createdDate,
@@ -74,6 +99,16 @@ final class CustomerGenerator {
                 account.customKey(), account.name(), contact.id(), contact.customKey(), phone, email, firstName,
                 lastName, contact));
         return new Customer(account, user, contact);
+    }
+
+    /** A double-barrelled name padded to exactly {@code length} characters. */
+    private static String longName(String base, int length) {
+        StringBuilder name = new StringBuilder(base == null ? "Long" : base);
+        String[] parts = {"-Montgomery", "-Wolfeschlegel", "-Featherstonehaugh", "-Cholmondeley"};
+        for (int i = 0; name.length() < length; i++) {
+            name.append(parts[i % parts.length]);
+        }
+        return name.substring(0, length);
     }
 
     /** A new address in the given place, with its own ID as CEF stores addresses as rows. */

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -34,35 +35,121 @@ public final class SandboxDataGenerator {
 
     private final ClarityStore store;
     private final Clock clock;
-    private final Random random;
+    private final long seed;
+    private Random random;
+    /** Draws every edge-case decision, apart from {@link #random}, so a rate of 0 leaves the clean data unchanged. */
+    private Random edgeRandom;
+    private volatile double edgeCaseRate;
     private final ReentrantLock lock = new ReentrantLock();
     private final CustomerGenerator customers;
     private final CatalogGenerator catalog;
+    private final ReferenceDataGenerator referenceData;
+    private final InventoryGenerator inventory;
     /** Customers with clean data; only they are picked again for later orders. */
     private final List<Customer> regulars = new ArrayList<>();
 
     public SandboxDataGenerator(ClarityStore store, Clock clock, long seed) {
         this.store = store;
         this.clock = clock;
-        this.random = new Random(seed);
+        this.seed = seed;
         this.customers = new CustomerGenerator(store);
         this.catalog = new CatalogGenerator(store);
+        this.referenceData = new ReferenceDataGenerator(store);
+        this.inventory = new InventoryGenerator(store);
+        reset();
     }
 
-    /** Seeds the catalogue and the customers, dated up to two years back so that they look historical. */
-    public void seed(int customerCount, int productCount) {
+    /**
+     * The share (0..1) of generated customers, products, stock rows and orders that carry an edge case
+     * ({@link EdgeCase}, zero-quantity order lines, discontinued products, empty stock); default 0.
+     */
+    public void setEdgeCaseRate(double rate) {
+        if (!(rate >= 0 && rate <= 1)) {
+            throw new IllegalArgumentException("edgeCaseRate must be within 0..1");
+        }
+        this.edgeCaseRate = rate;
+    }
+
+    public double edgeCaseRate() {
+        return edgeCaseRate;
+    }
+
+    /** Restarts the random sequences and forgets the customers, so the next {@link #seed} repeats the first one. */
+    public void reset() {
         lock.lock();
         try {
-            Instant now = clock.instant();
-            catalog.create(random, productCount, now);
-            for (int i = 0; i < customerCount; i++) {
-                Instant created = now.minus(Duration.ofMinutes(60L * 24 + random.nextInt(60 * 24 * 700)));
-                Instant updated = created.plus(Duration.ofMinutes(random.nextInt(60 * 24)));
-                regulars.add(customers.create(random, created, updated, false));
-            }
+            random = new Random(seed);
+            edgeRandom = new Random(seed ^ 0x2545F4914F6CDD1DL);
+            regulars.clear();
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Seeds the reference data (order statuses, brands, the store, {@code locations} warehouses with sections), the
+     * catalogue with stock, and the customers, dated up to two years back so that they look historical.
+     */
+    public void seed(int customerCount, int productCount, int locations) {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            referenceData.create(now.minus(Duration.ofDays(800)), locations);
+            catalog.create(random, productCount, now, edgeCaseRate, edgeRandom);
+            for (int i = 0; i < customerCount; i++) {
+                Instant created = now.minus(Duration.ofMinutes(60L * 24 + random.nextInt(60 * 24 * 700)));
+                Instant updated = created.plus(Duration.ofMinutes(random.nextInt(60 * 24)));
+                regulars.add(customers.create(random, created, updated, customerEdgeCase(), edgeRandom));
+            }
+            inventory.create(edgeRandom, edgeCaseRate, now.minus(Duration.ofDays(1)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void seed(int customerCount, int productCount) {
+        seed(customerCount, productCount, ReferenceDataGenerator.maxLocations());
+    }
+
+    /** Creates one new customer now (with an edge case at the edge-case rate), e.g. a storefront registration. */
+    public Customer createCustomer() {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            Customer customer = customers.create(random, now, now, customerEdgeCase(), edgeRandom);
+            regulars.add(customer);
+            return customer;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A customer picked at random from the generated ones, or empty when there are none. */
+    public Optional<Customer> randomCustomer() {
+        lock.lock();
+        try {
+            return regulars.isEmpty() ? Optional.empty()
+                    : Optional.of(Text.pick(random, regulars));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A number in 0..bound-1 from the sandbox's seeded sequence, for other seeded choices. */
+    public int nextInt(int bound) {
+        lock.lock();
+        try {
+            return random.nextInt(bound);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private EdgeCase customerEdgeCase() {
+        if (edgeCaseRate <= 0 || edgeRandom.nextDouble() >= edgeCaseRate) {
+            return EdgeCase.NONE;
+        }
+        return Text.pick(edgeRandom, EdgeCase.CUSTOMER_CASES);
     }
 
     /**
@@ -79,13 +166,15 @@ public final class SandboxDataGenerator {
                 customer = customers.create(random, now, now, true);
                 created.add(customer);
             } else if (regulars.isEmpty() || random.nextInt(10) < 3) {
-                customer = customers.create(random, now, now, false);
+                customer = customers.create(random, now, now, customerEdgeCase(), edgeRandom);
                 regulars.add(customer);
                 created.add(customer);
             } else {
                 customer = Text.pick(random, regulars);
             }
             SalesOrderModel order = store.salesOrders().put(order(customer, badData, now));
+            // The lines are also rows of /Ordering/SalesOrderItems (spec §6 "Sales order item").
+            order.salesItems().forEach(store.salesOrderItems()::put);
             return new GeneratedOrder(order, List.copyOf(created));
         } finally {
             lock.unlock();
@@ -156,6 +245,15 @@ public final class SandboxDataGenerator {
                     product.name(), product.seoUrl(), product.customKey(), product.unitOfMeasure(),
                     new BigDecimal(1 + random.nextInt(5)), price.basePrice(), price.sellingPrice(),
                     product.isTaxable()));
+        }
+        if (edgeCaseRate > 0 && edgeRandom.nextDouble() < edgeCaseRate) {
+            // A zero-quantity line (a removed item the cart kept): it adds nothing to the totals.
+            ProductModel product = Text.pick(edgeRandom, orderable);
+            ProductPrice price = store.price(product.id()).orElseThrow();
+            items.add(new SalesItemModel(store.nextSalesItemId(), orderKey + "-" + (lines + 1), true, now, now,
+                    null, Map.of(), product.name(), null, orderId, orderKey, product.id(), product.customKey(),
+                    product.name(), product.seoUrl(), product.customKey(), product.unitOfMeasure(),
+                    BigDecimal.ZERO, price.basePrice(), price.sellingPrice(), product.isTaxable()));
         }
         return items;
     }

@@ -14,6 +14,14 @@ public record Lookup(int id, String key, String name) {
 
     public static final Lookup ORDER_STATE_WORK = new Lookup(1, "WORK", "Work");
 
+    /** SalesOrderType keys of spec §6: Web, Phone, On Site, Sales Order Child. */
+    public static final List<Lookup> ORDER_TYPES = List.of(ORDER_TYPE_WEB,
+            new Lookup(2, "Phone", "Phone"),
+            new Lookup(3, "On Site", "On Site"),
+            new Lookup(4, "Sales Order Child", "Sales Order Child"));
+
+    public static final Lookup STORE_TYPE_GENERAL = new Lookup(1, "GENERAL", "General");
+
     public static final List<Lookup> ORDER_STATUSES = List.of(
             new Lookup(1, "Pending", "Pending"),
             new Lookup(2, "On Hold", "On Hold"),

@@ -19,6 +19,7 @@ public record SalesOrderEventModel(
         String name,
         String description,
         int masterId,
+        String masterKey,
         Integer oldStatusId,
         Integer newStatusId,
         Integer oldStateId,

@@ -20,6 +20,8 @@ import java.util.function.Consumer;
 public final class EntityTable<T extends CefModel> {
 
     private final String entityName;
+    private final String pluralName;
+    private final int firstId;
     private final Class<T> type;
     private final ClarityJson json;
     private final ModelHasher hasher;
@@ -28,7 +30,14 @@ public final class EntityTable<T extends CefModel> {
     private final AtomicInteger nextId;
 
     EntityTable(String entityName, Class<T> type, int firstId, ClarityJson json) {
+        this(entityName, entityName + "s", type, firstId, json);
+    }
+
+    /** @param pluralName the list route's segment, e.g. {@code SalesOrderStatuses} (clarity-routes.md) */
+    EntityTable(String entityName, String pluralName, Class<T> type, int firstId, ClarityJson json) {
         this.entityName = entityName;
+        this.pluralName = pluralName;
+        this.firstId = firstId;
         this.type = type;
         this.json = json;
         this.hasher = new ModelHasher(json);
@@ -38,6 +47,18 @@ public final class EntityTable<T extends CefModel> {
     /** The CEF entity name, e.g. {@code SalesOrder}, used in routes and error messages. */
     public String entityName() {
         return entityName;
+    }
+
+    /** The list route's segment: {@code Accounts}, {@code SalesOrderStatuses}. */
+    public String pluralName() {
+        return pluralName;
+    }
+
+    /** Drops every row and restarts the ID sequence ({@code POST /_sandbox/reset}). */
+    public synchronized void clear() {
+        rows.clear();
+        idsByKey.clear();
+        nextId.set(firstId);
     }
 
     public int nextId() {

@@ -1,6 +1,7 @@
 package dev.tandem.sandbox.clarity.webhook;
 
 import dev.tandem.sandbox.clarity.model.CefModel;
+import dev.tandem.sandbox.clarity.model.ProductInventoryLocationSectionModel;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
@@ -30,6 +31,13 @@ public record WebhookEvent(
     public static final String CUSTOMER_UPDATED = "Customer.Updated";
     public static final String PRODUCT_CREATED = "Product.Created";
     public static final String PRODUCT_UPDATED = "Product.Updated";
+    public static final String INVENTORY_CHANGED = "Inventory.Changed";
+
+    /** {@code Inventory.Changed} about one stock row (spec §11): the row's keys plus the product and the quantity. */
+    public static WebhookEvent inventoryChanged(ProductInventoryLocationSectionModel row, Instant occurredAt) {
+        return new WebhookEvent(UUID.randomUUID(), INVENTORY_CHANGED, "ProductInventoryLocationSection", row.id(),
+                row.customKey(), occurredAt, row.hash(), null, null, row.masterId(), row.masterKey(), row.quantity());
+    }
 
     /** An event about a whole record, stamped now with a fresh EventID. */
     public static WebhookEvent about(String eventType, String entity, CefModel record, Instant occurredAt) {

@@ -39,9 +39,36 @@ public final class ClarityHttpException extends RuntimeException {
                 new ResponseStatus.Envelope(new ResponseStatus("Unauthorized", message)), message);
     }
 
+    /** 403 for a login without the route's permission (spec §2 HttpError shape, §4 permissions). */
+    public static ClarityHttpException forbidden(String message) {
+        return new ClarityHttpException(403, new HttpErrorBody(403, "Forbidden", message), message);
+    }
+
+    /**
+     * A business-rule failure of a write: {@code CEFActionResponse} with {@code ActionSucceeded=false} and the reason
+     * in {@code Messages}, sent with HTTP 200. ServiceStack only sets an error status for a thrown exception or an
+     * {@code HttpError} (spec §2 "Errors"); a failing {@code CEFActionResponse} is an ordinary response DTO
+     * (spec §2 "Action response"). [INFERRED: the spec shows no captured failure.]
+     */
+    public static ClarityHttpException actionFailed(String message) {
+        return new ClarityHttpException(200, new FailedAction(false, java.util.List.of(message)), message);
+    }
+
+    /** The wire form of a failing {@code CEFActionResponse} (no {@code Result}). */
+    public record FailedAction(boolean actionSucceeded, java.util.List<String> messages) {
+    }
+
     public static ClarityHttpException notFound(String message) {
         return new ClarityHttpException(404, new ResponseStatus.Envelope(new ResponseStatus("NotFound", message)),
                 message);
+    }
+
+    /** A configured fault (the {@code /_sandbox/faults} switch): 500 or 503 in ServiceStack's error envelope. */
+    public static ClarityHttpException injected(int status) {
+        String message = status == 503 ? "Service Unavailable (injected by the sandbox)"
+                : "Internal Server Error (injected by the sandbox)";
+        return new ClarityHttpException(status, new ResponseStatus.Envelope(new ResponseStatus(
+                status == 503 ? "ServiceUnavailable" : "InternalServerError", message)), message);
     }
 
     public static ClarityHttpException badRequest(String errorCode, String message) {

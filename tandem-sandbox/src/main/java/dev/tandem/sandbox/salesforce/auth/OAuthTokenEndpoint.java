@@ -5,19 +5,26 @@ import dev.tandem.sandbox.salesforce.wire.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * {@code POST /services/oauth2/token}, client-credentials grant (spec §1.2): the client authenticates with HTTP
- * Basic or with {@code client_id}/{@code client_secret} form fields; the response follows §1.5 and errors §1.6.
+ * {@code POST /services/oauth2/token} with three grants: client credentials (spec §1.2; HTTP Basic or
+ * {@code client_id}/{@code client_secret} form fields), JWT bearer (§1.3, RS256 assertion verified against the
+ * connected app's certificate) and refresh token (§1.4). Responses follow §1.5, errors §1.6. Only the
+ * refresh-token grant may be answered with a refresh token — and it is not: Salesforce returns the new access
+ * token only.
  */
 public final class OAuthTokenEndpoint {
+
+    static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
     /** A token-endpoint answer: HTTP status and JSON body. */
     public record TokenResponse(int status, ObjectNode body) {
@@ -30,16 +37,27 @@ public final class OAuthTokenEndpoint {
     private final AccessTokens tokens;
     private final Clock clock;
     private final Supplier<String> baseUrl;
+    private final RefreshTokens refreshTokens;
+    private final JwtAssertionVerifier jwt;
 
+    /**
+     * @param jwtKey   the public key of the certificate uploaded to the connected app; null disables the JWT grant
+     * @param jwtUsers usernames that pre-approved the app and may be the {@code sub} of an assertion
+     */
     public OAuthTokenEndpoint(String clientId, String clientSecret, String orgId, String userId, AccessTokens tokens,
-            Clock clock, Supplier<String> baseUrl) {
+            RefreshTokens refreshTokens, PublicKey jwtKey, Set<String> jwtUsers, Clock clock,
+            Supplier<String> baseUrl) {
         this.clientId = clientId;
         this.clientSecret = clientSecret;
         this.orgId = orgId;
         this.userId = userId;
         this.tokens = tokens;
+        this.refreshTokens = refreshTokens;
         this.clock = clock;
         this.baseUrl = baseUrl;
+        // The audience is the login URL (§1.3): production, sandbox, or this emulator's own host.
+        this.jwt = new JwtAssertionVerifier(clientId, jwtKey, jwtUsers,
+                () -> List.of(baseUrl.get(), "https://login.salesforce.com", "https://test.salesforce.com"), clock);
     }
 
     /**
@@ -54,9 +72,43 @@ public final class OAuthTokenEndpoint {
         if (grantType == null || grantType.isEmpty()) {
             return error("invalid_request", "grant type is missing");
         }
-        if (!grantType.equals("client_credentials")) {
-            return error("unsupported_grant_type", "grant type not supported");
+        return switch (grantType) {
+            case "client_credentials" -> clientCredentials(params, authorization);
+            case JWT_BEARER -> jwtBearer(first(params, "assertion"));
+            case "refresh_token" -> refresh(params, authorization);
+            default -> error("unsupported_grant_type", "grant type not supported");
+        };
+    }
+
+    private TokenResponse jwtBearer(String assertion) {
+        JwtAssertionVerifier.Result result = jwt.verify(assertion);
+        if (result.rejection() != null) {
+            return error(result.rejection().error(), result.rejection().description());
         }
+        // "The client doesn't need to have or store the refresh_token" — the JWT flow issues none (§1.3).
+        return success();
+    }
+
+    /** {@code grant_type=refresh_token&client_id&client_secret&refresh_token} (§1.4). */
+    private TokenResponse refresh(Map<String, List<String>> params, String authorization) {
+        TokenResponse clientError = authenticateClient(params, authorization);
+        if (clientError != null) {
+            return clientError;
+        }
+        if (!refreshTokens.isValid(first(params, "refresh_token"))) {
+            // Verbatim restforce fixture refresh_error_response.json (§1.4, §1.6).
+            return error("invalid_grant", "expired access/refresh token");
+        }
+        return success();
+    }
+
+    private TokenResponse clientCredentials(Map<String, List<String>> params, String authorization) {
+        TokenResponse clientError = authenticateClient(params, authorization);
+        return clientError != null ? clientError : success();
+    }
+
+    /** Null when the consumer key and secret match (HTTP Basic or form fields, §1.2), else the OAuth error. */
+    private TokenResponse authenticateClient(Map<String, List<String>> params, String authorization) {
         String[] credentials = basicCredentials(authorization);
         String id = credentials != null ? credentials[0] : first(params, "client_id");
         String secret = credentials != null ? credentials[1] : first(params, "client_secret");
@@ -67,6 +119,10 @@ public final class OAuthTokenEndpoint {
                 clientSecret.getBytes(StandardCharsets.UTF_8))) {
             return error("invalid_client", "invalid client credentials");
         }
+        return null;
+    }
+
+    private TokenResponse success() {
         String issuedAt = Long.toString(clock.millis());
         String identity = identityUrl();
         ObjectNode body = Json.object();
@@ -78,6 +134,17 @@ public final class OAuthTokenEndpoint {
         body.put("token_type", "Bearer");
         body.put("issued_at", issuedAt);
         return new TokenResponse(200, body);
+    }
+
+    /** Issues a refresh token for this connected app (what the one-time interactive consent would yield). */
+    public String issueRefreshToken() {
+        return refreshTokens.issue();
+    }
+
+    /** {@code /services/oauth2/revoke} accepts access and refresh tokens alike. */
+    public void revoke(String token) {
+        tokens.revoke(token);
+        refreshTokens.revoke(token);
     }
 
     public String identityUrl() {

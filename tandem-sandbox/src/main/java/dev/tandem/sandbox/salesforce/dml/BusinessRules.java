@@ -1,6 +1,8 @@
 package dev.tandem.sandbox.salesforce.dml;
 
 import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.CONTACT;
+import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.OPPORTUNITY;
+import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.OPPORTUNITY_LINE_ITEM;
 import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.ORDER;
 import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.ORDER_ITEM;
 import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.PRICEBOOK2;
@@ -47,6 +49,12 @@ final class BusinessRules {
             case PRICEBOOK_ENTRY -> pricebookEntry(tx, old, values);
             case ORDER -> order(tx, def, old, values);
             case ORDER_ITEM -> orderItem(tx, old, values);
+            case OPPORTUNITY -> {
+                Object stage = values.get("StageName");
+                values.put("IsClosed", "Closed Won".equals(stage) || "Closed Lost".equals(stage));
+                values.put("IsWon", "Closed Won".equals(stage));
+            }
+            case OPPORTUNITY_LINE_ITEM -> opportunityLineItem(tx, old, values, ctx);
             default -> {
             }
         }
@@ -55,6 +63,7 @@ final class BusinessRules {
     void afterSave(Transaction tx, SObjectDefinition def, Row old, Row saved, WriteContext ctx) {
         switch (def.name()) {
             case ORDER_ITEM -> recomputeOrderTotal(tx, saved.get("OrderId").toString(), ctx);
+            case OPPORTUNITY_LINE_ITEM -> recomputeOpportunityAmount(tx, saved.get("OpportunityId").toString(), ctx);
             case PRODUCT2 -> {
                 if (old != null && (!DmlEngine.sameValue(old.get("Name"), saved.get("Name"))
                         || !DmlEngine.sameValue(old.get("ProductCode"), saved.get("ProductCode")))) {
@@ -106,10 +115,18 @@ final class BusinessRules {
 
     void afterDelete(Transaction tx, Collection<Row> deleted, WriteContext ctx) {
         Set<String> orders = new LinkedHashSet<>();
+        Set<String> opportunities = new LinkedHashSet<>();
         for (Row row : deleted) {
             if (row.type().equals(ORDER_ITEM)) {
                 orders.add(row.get("OrderId").toString());
             }
+            if (row.type().equals(OPPORTUNITY_LINE_ITEM)) {
+                opportunities.add(row.get("OpportunityId").toString());
+            }
+        }
+        for (String opportunityId : opportunities) {
+            tx.find(opportunityId).filter(o -> !o.deleted())
+                    .ifPresent(o -> recomputeOpportunityAmount(tx, opportunityId, ctx));
         }
         for (String orderId : orders) {
             tx.find(orderId).filter(o -> !o.deleted()).ifPresent(o -> recomputeOrderTotal(tx, orderId, ctx));
@@ -215,6 +232,75 @@ final class BusinessRules {
         }
         BigDecimal unitPrice = (BigDecimal) values.get("UnitPrice");
         values.put("TotalPrice", quantity.multiply(unitPrice).setScale(2, RoundingMode.HALF_UP));
+    }
+
+    /**
+     * Spec §3.4: the entry must belong to the opportunity's price book (an opportunity without one adopts the
+     * entry's), and exactly one of UnitPrice and TotalPrice is given; the other is derived. Messages are modelled on
+     * the platform's field integrity errors [inferred].
+     */
+    private void opportunityLineItem(Transaction tx, Row old, Map<String, Object> values, WriteContext ctx) {
+        Row opportunity = tx.find(values.get("OpportunityId").toString()).orElseThrow();
+        Row entry = tx.find(values.get("PricebookEntryId").toString()).orElseThrow();
+        BigDecimal quantity = (BigDecimal) values.get("Quantity");
+        if (quantity.signum() == 0) {
+            throw integrity("field integrity exception: Quantity (quantity must be non-zero)", List.of("Quantity"));
+        }
+        if (old == null) {
+            Object pricebook = opportunity.get("Pricebook2Id");
+            if (pricebook == null) {
+                Map<String, Object> adopted = new LinkedHashMap<>(opportunity.values());
+                adopted.put("Pricebook2Id", entry.get("Pricebook2Id"));
+                adopted.put("SystemModstamp", ctx.now());
+                tx.put(opportunity.with(adopted, opportunity.lastModifiedByClient()));
+            } else if (!pricebook.equals(entry.get("Pricebook2Id"))) {
+                throw integrity("field integrity exception: PricebookEntryId (pricebook entry is in a different"
+                        + " pricebook than the one assigned to the opportunity)", List.of("PricebookEntryId"));
+            }
+            if (!Boolean.TRUE.equals(entry.get("IsActive"))) {
+                throw integrity("field integrity exception: PricebookEntryId (pricebook entry is inactive)",
+                        List.of("PricebookEntryId"));
+            }
+            values.put("Product2Id", entry.get("Product2Id"));
+            values.put("Name", opportunity.get("Name") + " " + entry.get("Name"));
+            values.put("ProductCode", entry.get("ProductCode"));
+            values.put("ListPrice", entry.get("UnitPrice"));
+        }
+        BigDecimal unit = (BigDecimal) values.get("UnitPrice");
+        BigDecimal total = (BigDecimal) values.get("TotalPrice");
+        boolean unitChanged = old == null ? unit != null : !DmlEngine.sameValue(unit, old.get("UnitPrice"));
+        boolean totalChanged = old == null ? total != null : !DmlEngine.sameValue(total, old.get("TotalPrice"));
+        if (old == null && unit != null && total != null) {
+            throw integrity("field integrity exception: TotalPrice (only one of UnitPrice and TotalPrice can be"
+                    + " specified)", List.of("TotalPrice"));
+        }
+        if (unit == null && total == null) {
+            throw integrity("field integrity exception: unknown (must specify either UnitPrice or TotalPrice)",
+                    List.of());
+        }
+        if (totalChanged && !unitChanged) {
+            values.put("UnitPrice", total.divide(quantity, 2, RoundingMode.HALF_UP));
+        } else {
+            values.put("TotalPrice", quantity.multiply((BigDecimal) values.get("UnitPrice"))
+                    .setScale(2, RoundingMode.HALF_UP));
+        }
+    }
+
+    /** Amount of an opportunity with products is the sum of their TotalPrice. */
+    private void recomputeOpportunityAmount(Transaction tx, String opportunityId, WriteContext ctx) {
+        Row opportunity = tx.find(opportunityId).orElseThrow();
+        List<Row> lines = tx.children(OPPORTUNITY_LINE_ITEM, "OpportunityId", opportunityId);
+        if (lines.isEmpty()) {
+            return;
+        }
+        BigDecimal amount = lines.stream().map(i -> (BigDecimal) i.get("TotalPrice"))
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        if (!DmlEngine.sameValue(amount, opportunity.get("Amount"))) {
+            Map<String, Object> values = new LinkedHashMap<>(opportunity.values());
+            values.put("Amount", amount);
+            values.put("SystemModstamp", ctx.now());
+            tx.put(opportunity.with(values, opportunity.lastModifiedByClient()));
+        }
     }
 
     /** TotalAmount is a roll-up summary of the order's live items (spec §3.1). */

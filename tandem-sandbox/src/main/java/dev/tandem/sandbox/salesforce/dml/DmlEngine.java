@@ -33,11 +33,17 @@ public final class DmlEngine {
     private final SalesforceSchema schema;
     private final IdGenerator ids;
     private final BusinessRules rules;
+    private final DuplicateRules duplicates;
 
     public DmlEngine(SalesforceSchema schema, IdGenerator ids) {
+        this(schema, ids, new DuplicateRules(false));
+    }
+
+    public DmlEngine(SalesforceSchema schema, IdGenerator ids, DuplicateRules duplicates) {
         this.schema = schema;
         this.ids = ids;
         this.rules = new BusinessRules();
+        this.duplicates = duplicates;
     }
 
     public SalesforceSchema schema() {
@@ -183,6 +189,8 @@ public final class DmlEngine {
                 }
             }
         }
+        // Duplicate rules run after validation and uniqueness, just before the record is committed.
+        duplicates.check(tx, def, old, id, values.get("Email"), ctx);
         values.put("Id", id);
         values.put(Row.IS_DELETED, Boolean.FALSE);
         if (old == null) {

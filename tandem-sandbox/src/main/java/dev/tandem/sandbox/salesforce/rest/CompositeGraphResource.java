@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.sandbox.salesforce.dml.LockFault;
-import dev.tandem.sandbox.salesforce.dml.WriteContext;
 import dev.tandem.sandbox.salesforce.wire.ApiError;
 import dev.tandem.sandbox.salesforce.wire.ApiException;
 import dev.tandem.sandbox.salesforce.wire.ApiResponse;
@@ -63,8 +62,7 @@ final class CompositeGraphResource {
                 continue;
             }
             // Each graph is its own transaction, and the injected lock fault is decided per graph.
-            WriteContext write = new WriteContext(scope.write().now(), scope.write().userId(),
-                    scope.write().client(), lockFaults.get());
+            var write = scope.write().withLockFault(lockFaults.get());
             CallScope graphScope = scope.withWrite(write);
             int start = scope.tx().savepoint();
             References references = new References();

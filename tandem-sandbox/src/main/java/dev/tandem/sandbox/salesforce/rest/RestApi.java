@@ -31,6 +31,8 @@ public final class RestApi {
     private final CompositeResource composite;
     private final CompositeGraphResource graph;
     private final SObjectCollectionsResource collections;
+    private final SObjectTreeResource tree;
+    private final PlatformEvents events;
     private final QueryLocators locators;
     private final ApiUsage usage;
     private final Supplier<String> identityUrl;
@@ -38,7 +40,9 @@ public final class RestApi {
     public RestApi(SalesforceSchema schema, DmlEngine dml, IdGenerator ids, Clock clock, ApiUsage usage,
             Supplier<LockFault> lockFaults, Supplier<String> identityUrl) {
         this.locators = new QueryLocators(ids);
-        this.sobjects = new SObjectResource(schema, dml);
+        this.events = new PlatformEvents(ids);
+        this.sobjects = new SObjectResource(schema, dml, events);
+        this.tree = new SObjectTreeResource(schema, dml);
         this.query = new QueryResource(new QueryExecutor(schema, clock), locators);
         this.composite = new CompositeResource(this);
         this.graph = new CompositeGraphResource(this, lockFaults);
@@ -55,12 +59,21 @@ public final class RestApi {
         } catch (ApiException e) {
             scope.tx().rollbackTo(savepoint);
             return ApiResponse.error(e);
+        } catch (SObjectTreeResource.TreeFailure e) {
+            scope.tx().rollbackTo(savepoint);
+            return e.response();
         }
     }
 
-    /** Drops open query cursors (sandbox reset). */
+    /** Drops open query cursors and published events (sandbox reset). */
     public void clearCursors() {
         locators.clear();
+        events.clear();
+    }
+
+    /** Platform events published through {@code POST /sobjects/X__e} (spec §4.7). */
+    public PlatformEvents platformEvents() {
+        return events;
     }
 
     /**
@@ -119,6 +132,12 @@ public final class RestApi {
                         yield graph.handle(request, scope);
                     }
                     case "sobjects" -> collections.handle(request, scope);
+                    case "tree" -> {
+                        if (request.depth() != 3) {
+                            throw Responses.notFound();
+                        }
+                        yield tree.handle(request, scope);
+                    }
                     default -> throw Responses.notFound();
                 };
             }
@@ -135,6 +154,7 @@ public final class RestApi {
         body.put("queryAll", base + "queryAll");
         body.put("composite", base + "composite");
         body.put("limits", base + "limits");
+        body.put("jobs", base + "jobs");
         body.put("identity", identityUrl.get());
         return body;
     }

@@ -6,6 +6,7 @@ import dev.tandem.sandbox.salesforce.data.Row;
 import dev.tandem.sandbox.salesforce.dml.DmlEngine;
 import dev.tandem.sandbox.salesforce.dml.FieldValues;
 import dev.tandem.sandbox.salesforce.dml.UpsertOutcome;
+import dev.tandem.sandbox.salesforce.schema.DeleteRule;
 import dev.tandem.sandbox.salesforce.schema.FieldDefinition;
 import dev.tandem.sandbox.salesforce.schema.FieldType;
 import dev.tandem.sandbox.salesforce.schema.SObjectDefinition;
@@ -29,10 +30,12 @@ final class SObjectResource {
 
     private final SalesforceSchema schema;
     private final DmlEngine dml;
+    private final PlatformEvents events;
 
-    SObjectResource(SalesforceSchema schema, DmlEngine dml) {
+    SObjectResource(SalesforceSchema schema, DmlEngine dml, PlatformEvents events) {
         this.schema = schema;
         this.dml = dml;
+        this.events = events;
     }
 
     ApiResponse handle(ApiRequest request, CallScope scope) {
@@ -41,6 +44,10 @@ final class SObjectResource {
                 throw Responses.methodNotAllowed(request, "GET", "HEAD");
             }
             return ApiResponse.of(200, globalDescribe(request.version()));
+        }
+        if (request.depth() == 2 && request.method().equals("POST")
+                && PlatformEvents.isEventType(request.segment(1))) {
+            return events.publish(request.segment(1), request.json(), scope.write().now());
         }
         SObjectDefinition def = schema.object(request.segment(1)).orElseThrow(Responses::notFound);
         return switch (request.depth()) {
@@ -174,45 +181,131 @@ final class SObjectResource {
         return node;
     }
 
+    /**
+     * The describe of spec §2.6: every top-level key of the restforce fixture, and per field the flags clients read
+     * (type, length, byteLength, precision/scale, nillable, createable, updateable, defaultedOnCreate, unique,
+     * externalId, picklist values with {@code restrictedPicklist}, referenceTo/relationshipName).
+     */
     private ApiResponse describe(ApiRequest request, SObjectDefinition def) {
         if (!request.method().equals("GET")) {
             throw Responses.methodNotAllowed(request, "GET", "HEAD");
         }
         ObjectNode body = summary(def, request.version());
+        body.put("activateable", false);
+        body.put("customSetting", false);
+        body.put("deprecatedAndHidden", false);
+        body.put("feedEnabled", false);
+        body.put("labelPlural", def.label().endsWith("y") ? def.label().substring(0, def.label().length() - 1)
+                + "ies" : def.label() + "s");
+        body.put("layoutable", true);
+        body.put("listviewable", true);
+        body.put("lookupLayoutable", true);
+        body.put("mergeable", def.name().equals("Account") || def.name().equals("Contact"));
+        body.put("replicateable", true);
+        body.put("retrieveable", true);
+        body.put("searchable", true);
+        body.put("searchLayoutable", true);
+        body.put("triggerable", true);
+        body.put("undeletable", true);
+        ArrayNode children = body.putArray("childRelationships");
+        for (SalesforceSchema.ChildRelationship child : schema.childRelationships(def.name())) {
+            ObjectNode c = children.addObject();
+            c.put("cascadeDelete", child.field().deleteRule() == DeleteRule.CASCADE);
+            c.put("childSObject", child.child().name());
+            c.put("deprecatedAndHidden", false);
+            c.put("field", child.field().name());
+            c.put("relationshipName", child.relationshipName());
+            c.put("restrictedDelete", child.field().deleteRule() == DeleteRule.RESTRICT);
+        }
+        ArrayNode recordTypes = body.putArray("recordTypeInfos");
+        ObjectNode master = recordTypes.addObject();
+        master.put("active", true);
+        master.put("available", true);
+        master.put("defaultRecordTypeMapping", true);
+        master.put("developerName", "Master");
+        master.put("master", true);
+        master.put("name", "Master");
+        master.put("recordTypeId", "012000000000000AAA");
         ArrayNode fields = body.putArray("fields");
         for (FieldDefinition field : def.fields()) {
-            ObjectNode f = fields.addObject();
-            f.put("name", field.name());
-            f.put("label", field.label());
-            f.put("type", field.type() == FieldType.AUTONUMBER ? "string" : field.type().describeName());
-            f.put("length", field.type().isText() || field.type().isIdLike() ? field.length() : 0);
-            f.put("createable", field.createable());
-            f.put("updateable", field.updateable());
-            // Required on create is derivable as createable && !nillable && !defaultedOnCreate (spec §2.6).
-            f.put("nillable", !field.required() && field.type() != FieldType.BOOLEAN && !field.name().equals("Id"));
-            f.put("defaultedOnCreate", field.defaultValue() != null || !field.createable());
-            f.put("externalId", field.externalId());
-            f.put("unique", field.unique());
-            f.put("idLookup", field.name().equals("Id") || field.externalId());
-            f.put("custom", field.name().endsWith("__c"));
-            f.put("autoNumber", field.type() == FieldType.AUTONUMBER);
-            f.put("calculated", false);
-            ArrayNode referenceTo = f.putArray("referenceTo");
-            if (field.referenceTo() != null) {
-                referenceTo.add(field.referenceTo());
-            }
-            f.put("relationshipName", field.relationshipName());
-            f.put("restrictedPicklist", field.restrictedPicklist());
-            ArrayNode picklist = f.putArray("picklistValues");
-            for (String value : field.picklistValues()) {
-                ObjectNode entry = picklist.addObject();
-                entry.put("value", value);
-                entry.put("label", value);
-                entry.put("active", true);
-                entry.put("defaultValue", false);
-                entry.putNull("validFor");
-            }
+            fields.add(describeField(field));
         }
         return ApiResponse.of(200, body);
+    }
+
+    private static ObjectNode describeField(FieldDefinition field) {
+        FieldType type = field.type();
+        boolean text = type.isText() || type.isIdLike();
+        boolean defaulted = field.defaultValue() != null || !field.createable() || type == FieldType.BOOLEAN;
+        ObjectNode f = Json.object();
+        f.put("name", field.name());
+        f.put("label", field.label());
+        f.put("type", type == FieldType.AUTONUMBER ? "string" : type.describeName());
+        f.put("soapType", soapType(type));
+        f.put("length", text ? field.length() : 0);
+        // Salesforce stores text as UTF-8 with up to 3 bytes per character.
+        f.put("byteLength", text ? field.length() * (type.isIdLike() ? 1 : 3) : 0);
+        f.put("digits", 0);
+        f.put("precision", type.isNumeric() ? 18 : 0);
+        f.put("scale", type == FieldType.CURRENCY ? 2 : 0);
+        f.put("createable", field.createable());
+        f.put("updateable", field.updateable());
+        // "Required on create" is createable && !nillable && !defaultedOnCreate (spec §2.6).
+        f.put("nillable", !field.required() && type != FieldType.BOOLEAN && !field.name().equals("Id")
+                && !field.name().equals("IsDeleted"));
+        f.put("defaultedOnCreate", defaulted);
+        if (field.defaultValue() == null) {
+            f.putNull("defaultValue");
+        } else {
+            f.set("defaultValue", FieldValues.toJson(field.defaultValue()));
+        }
+        f.putNull("defaultValueFormula");
+        f.put("externalId", field.externalId());
+        f.put("unique", field.unique());
+        f.put("caseSensitive", false);
+        f.put("idLookup", field.name().equals("Id") || field.externalId());
+        f.put("nameField", field.name().equals("Name"));
+        f.put("custom", field.name().endsWith("__c"));
+        f.put("autoNumber", type == FieldType.AUTONUMBER);
+        f.put("calculated", false);
+        f.putNull("calculatedFormula");
+        f.put("filterable", type != FieldType.TEXTAREA || field.length() <= 255);
+        f.put("sortable", type != FieldType.TEXTAREA || field.length() <= 255);
+        f.put("groupable", type != FieldType.TEXTAREA && !type.isNumeric() && type != FieldType.DATETIME);
+        f.put("htmlFormatted", false);
+        f.put("dependentPicklist", false);
+        f.putNull("controllerName");
+        f.put("deprecatedAndHidden", false);
+        f.putNull("inlineHelpText");
+        f.put("namePointing", false);
+        f.put("writeRequiresMasterRead", false);
+        ArrayNode referenceTo = f.putArray("referenceTo");
+        if (field.referenceTo() != null) {
+            referenceTo.add(field.referenceTo());
+        }
+        f.put("relationshipName", field.relationshipName());
+        f.putNull("relationshipOrder");
+        f.put("restrictedPicklist", field.restrictedPicklist());
+        ArrayNode picklist = f.putArray("picklistValues");
+        for (String value : field.picklistValues()) {
+            ObjectNode entry = picklist.addObject();
+            entry.put("active", true);
+            entry.put("defaultValue", false);
+            entry.put("label", value);
+            entry.putNull("validFor");
+            entry.put("value", value);
+        }
+        return f;
+    }
+
+    private static String soapType(FieldType type) {
+        return switch (type) {
+            case ID, REFERENCE -> "tns:ID";
+            case BOOLEAN -> "xsd:boolean";
+            case CURRENCY, DOUBLE -> "xsd:double";
+            case DATE -> "xsd:date";
+            case DATETIME -> "xsd:dateTime";
+            default -> "xsd:string";
+        };
     }
 }

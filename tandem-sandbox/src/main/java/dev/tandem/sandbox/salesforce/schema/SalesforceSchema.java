@@ -27,6 +27,22 @@ public final class SalesforceSchema {
     public static final String ORDER = "Order";
     public static final String ORDER_ITEM = "OrderItem";
     public static final String OPPORTUNITY = "Opportunity";
+    public static final String OPPORTUNITY_LINE_ITEM = "OpportunityLineItem";
+
+    /** A child relationship of describe's {@code childRelationships} and of sObject Tree bodies (§2.6, §2.11). */
+    public record ChildRelationship(SObjectDefinition child, FieldDefinition field, String relationshipName) {
+    }
+
+    /** Account.Industry's standard values; restricted in this org (spec §2.12 INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST). */
+    static final String[] INDUSTRIES = {"Agriculture", "Apparel", "Banking", "Biotechnology", "Chemicals",
+        "Communications", "Construction", "Consulting", "Education", "Electronics", "Energy", "Engineering",
+        "Entertainment", "Environmental", "Finance", "Food & Beverage", "Government", "Healthcare", "Hospitality",
+        "Insurance", "Machinery", "Manufacturing", "Media", "Not For Profit", "Other", "Recreation", "Retail",
+        "Shipping", "Technology", "Telecommunications", "Transportation", "Utilities"};
+    /** Opportunity.StageName's standard sales process stages (restricted). */
+    static final String[] STAGES = {"Prospecting", "Qualification", "Needs Analysis", "Value Proposition",
+        "Id. Decision Makers", "Perception Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won",
+        "Closed Lost"};
 
     public static final String STATUS_DRAFT = "Draft";
     public static final String STATUS_ACTIVATED = "Activated";
@@ -68,7 +84,7 @@ public final class SalesforceSchema {
 
     public static SalesforceSchema standard() {
         return new SalesforceSchema(List.of(account(), contact(), product2(), pricebook2(), pricebookEntry(), order(),
-                orderItem(), opportunity()));
+                orderItem(), opportunity(), opportunityLineItem()));
     }
 
     private static SObjectDefinition account() {
@@ -77,8 +93,10 @@ public final class SalesforceSchema {
         f.add(text("AccountNumber", "Account Number", 40));
         f.add(of("Phone", "Account Phone", FieldType.PHONE, 40));
         f.add(of("Website", "Website", FieldType.URL, 255));
-        f.add(text("Industry", "Industry", 255).withPicklist(false));
-        f.add(text("Type", "Account Type", 255).withPicklist(false));
+        f.add(text("Industry", "Industry", 255).withPicklist(true, INDUSTRIES));
+        f.add(text("Type", "Account Type", 255).withPicklist(false, "Prospect", "Customer - Direct",
+                "Customer - Channel", "Channel Partner / Reseller", "Installation Partner", "Technology Partner",
+                "Other"));
         f.addAll(address("Billing"));
         f.addAll(address("Shipping"));
         f.add(of("Description", "Account Description", FieldType.TEXTAREA, 32000));
@@ -184,12 +202,62 @@ public final class SalesforceSchema {
     private static SObjectDefinition opportunity() {
         List<FieldDefinition> f = system();
         f.add(text("Name", "Name", 120).asRequired());
-        f.add(text("StageName", "Stage", 255).withPicklist(false).asRequired());
+        f.add(text("StageName", "Stage", 255).withPicklist(true, STAGES).asRequired());
         f.add(of("CloseDate", "Close Date", FieldType.DATE, 0).asRequired());
         f.add(reference("AccountId", "Account ID", ACCOUNT, "Account", DeleteRule.SET_NULL));
+        f.add(reference("Pricebook2Id", "Price Book ID", PRICEBOOK2, "Pricebook2", DeleteRule.RESTRICT));
         f.add(of("Amount", "Amount", FieldType.CURRENCY, 0));
+        f.add(of("Probability", "Probability (%)", FieldType.DOUBLE, 0));
+        f.add(text("Type", "Opportunity Type", 255).withPicklist(false, "Existing Customer - Upgrade",
+                "Existing Customer - Replacement", "Existing Customer - Downgrade", "New Customer"));
+        f.add(text("LeadSource", "Lead Source", 255).withPicklist(false, "Web", "Phone Inquiry",
+                "Partner Referral", "Purchased List", "Other"));
+        f.add(of("IsClosed", "Closed", FieldType.BOOLEAN, 0).withDefault(Boolean.FALSE).asReadOnly());
+        f.add(of("IsWon", "Won", FieldType.BOOLEAN, 0).withDefault(Boolean.FALSE).asReadOnly());
         f.add(of("Description", "Description", FieldType.TEXTAREA, 32000));
         return new SObjectDefinition(OPPORTUNITY, "Opportunity", "006", f);
+    }
+
+    /** Spec §3.4: OpportunityId, PricebookEntryId, Quantity, and UnitPrice or TotalPrice. */
+    private static SObjectDefinition opportunityLineItem() {
+        List<FieldDefinition> f = system();
+        f.add(reference("OpportunityId", "Opportunity ID", OPPORTUNITY, "Opportunity", DeleteRule.CASCADE)
+                .asRequired().asCreateOnly());
+        f.add(reference("PricebookEntryId", "Price Book Entry ID", PRICEBOOK_ENTRY, "PricebookEntry",
+                DeleteRule.RESTRICT).asRequired().asCreateOnly());
+        f.add(reference("Product2Id", "Product ID", PRODUCT2, "Product2", DeleteRule.RESTRICT).asReadOnly());
+        f.add(text("Name", "Opportunity Product Name", 376).asReadOnly());
+        f.add(text("ProductCode", "Product Code", 255).asReadOnly());
+        f.add(of("Quantity", "Quantity", FieldType.DOUBLE, 0).asRequired());
+        f.add(of("UnitPrice", "Sales Price", FieldType.CURRENCY, 0));
+        f.add(of("TotalPrice", "Total Price", FieldType.CURRENCY, 0));
+        f.add(of("ListPrice", "List Price", FieldType.CURRENCY, 0).asReadOnly());
+        f.add(of("Discount", "Discount", FieldType.DOUBLE, 0));
+        f.add(of("ServiceDate", "Date", FieldType.DATE, 0));
+        f.add(text("Description", "Line Description", 255));
+        return new SObjectDefinition(OPPORTUNITY_LINE_ITEM, "Opportunity Product", "00k", f);
+    }
+
+    /**
+     * Child relationships of {@code parentType}: every lookup on it, named like the platform's standard ones
+     * (Contacts, Orders, OrderItems, Opportunities, OpportunityLineItems, PricebookEntries).
+     */
+    public List<ChildRelationship> childRelationships(String parentType) {
+        List<ChildRelationship> relationships = new ArrayList<>();
+        for (SObjectDefinition object : byLowerName.values()) {
+            for (FieldDefinition field : object.fields()) {
+                if (field.isReference() && field.referenceTo().equals(parentType)) {
+                    String name = field.relationshipName().equals(parentType) ? plural(object.name())
+                            : plural(object.name()) + field.relationshipName().replace(parentType, "");
+                    relationships.add(new ChildRelationship(object, field, name));
+                }
+            }
+        }
+        return relationships;
+    }
+
+    private static String plural(String name) {
+        return name.endsWith("y") ? name.substring(0, name.length() - 1) + "ies" : name + "s";
     }
 
     /** System fields every record carries; all read-only. */

@@ -31,4 +31,11 @@ public sealed interface Literal {
     /** TODAY, YESTERDAY, TOMORROW: resolved against the sandbox clock when the query runs. */
     record RelativeDate(String keyword, int dayOffset, Position position) implements Literal {
     }
+
+    /**
+     * LAST_N_DAYS:n and NEXT_N_DAYS:n: a range of days relative to today (inclusive offsets). {@code =} means
+     * inside the range, {@code <} before its first day, {@code >} after its last day.
+     */
+    record RelativeDateRange(String keyword, int fromOffset, int toOffset, Position position) implements Literal {
+    }
 }

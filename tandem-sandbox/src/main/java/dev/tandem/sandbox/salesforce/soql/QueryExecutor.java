@@ -212,6 +212,9 @@ public final class QueryExecutor {
                     return value != null && regex.matcher(value.toString()).matches();
                 };
             }
+            if (cmp.value() instanceof Literal.RelativeDateRange range) {
+                return dateRange(path, cmp.operator(), range);
+            }
             Object literal = coerce(field, cmp.value());
             Operator operator = cmp.operator();
             return row -> {
@@ -233,6 +236,33 @@ public final class QueryExecutor {
                     case GT -> c > 0;
                     case GTE -> c >= 0;
                     case LIKE -> throw new IllegalStateException("handled above");
+                };
+            };
+        }
+
+        private Predicate<Row> dateRange(ResolvedPath path, Operator operator, Literal.RelativeDateRange range) {
+            FieldType type = path.field().type();
+            if (type != FieldType.DATE && type != FieldType.DATETIME) {
+                throw wrongType(path.field(), range, type.describeName(), type.isText());
+            }
+            LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+            LocalDate first = today.plusDays(range.fromOffset());
+            LocalDate last = today.plusDays(range.toOffset());
+            return row -> {
+                Object value = path.value(tx, row);
+                if (value == null) {
+                    return operator == Operator.NEQ;
+                }
+                boolean before = compare(value, first) < 0;
+                boolean after = compare(value, last) > 0;
+                return switch (operator) {
+                    case EQ -> !before && !after;
+                    case NEQ -> before || after;
+                    case LT -> before;
+                    case LTE -> !after;
+                    case GT -> after;
+                    case GTE -> !before;
+                    case LIKE -> throw new IllegalStateException("handled by the caller");
                 };
             };
         }

@@ -146,6 +146,19 @@ public final class SoqlQueryParser {
                 case SoqlLexer.TODAY -> new Literal.RelativeDate("TODAY", 0, position);
                 case SoqlLexer.YESTERDAY -> new Literal.RelativeDate("YESTERDAY", -1, position);
                 case SoqlLexer.TOMORROW -> new Literal.RelativeDate("TOMORROW", 1, position);
+                case SoqlLexer.N_DAYS -> {
+                    int colon = text.indexOf(':');
+                    int days;
+                    try {
+                        days = Integer.parseInt(text.substring(colon + 1));
+                    } catch (NumberFormatException e) {
+                        throw QueryErrors.malformed(soql, position, "line " + position.row() + ":"
+                                + position.column() + " no viable alternative at character '" + text + "'");
+                    }
+                    String keyword = text.substring(0, colon).toUpperCase(java.util.Locale.ROOT);
+                    yield keyword.equals("LAST_N_DAYS") ? new Literal.RelativeDateRange(keyword, -days, 0, position)
+                            : new Literal.RelativeDateRange(keyword, 1, days, position);
+                }
                 case SoqlLexer.DATE -> new Literal.DateLiteral(date(text, position), position);
                 case SoqlLexer.DATETIME -> new Literal.DateTimeLiteral(dateTime(text, position), position);
                 default -> throw new IllegalStateException("unknown literal " + text);

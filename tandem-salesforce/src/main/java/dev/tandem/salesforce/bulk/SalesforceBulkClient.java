@@ -1,0 +1,447 @@
+package dev.tandem.salesforce.bulk;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.core.error.IntegrationException;
+import dev.tandem.core.port.ApiError;
+import dev.tandem.salesforce.SalesforceConfig;
+import dev.tandem.salesforce.auth.AccessToken;
+import dev.tandem.salesforce.auth.AccessTokenProvider;
+import dev.tandem.salesforce.client.ErrorClassifier;
+import dev.tandem.salesforce.client.SalesforceRestClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Bulk API 2.0 ingest (salesforce-api.md §5 "Bulk API 2.0 ingest", §9 "Bulk API 2.0 defaults"), for backfills of
+ * 10k+ records where sObject Collections would cost one API call per 200 records.
+ *
+ * <p>{@link #ingest} runs the whole job: create ({@code POST /jobs/ingest}), upload the CSV
+ * ({@code PUT /jobs/ingest/{id}/batches}, {@code text/csv}), {@code PATCH state=UploadComplete} ("If you don't make
+ * this request, processing of your data does not start"), poll {@code GET /jobs/ingest/{id}} with exponential backoff
+ * until JobComplete, Failed or Aborted, then read the successful, failed and unprocessed records. The single steps
+ * are public too, plus {@link #abort} and {@link #delete}.
+ *
+ * <p>Every call goes to the token's instance URL under {@code /services/data/vXX.X/jobs/ingest} with the bearer
+ * token and {@code Sforce-Call-Options: client=<name>} (Bulk writes carry it into CDC {@code changeOrigin} too,
+ * §4.2, which is how Tandem recognises its own writes). A 401 invalidates the token and replays the call once
+ * (§1.7). Failures are {@link IntegrationException}s classified by {@link ErrorClassifier}.
+ *
+ * <p>Thread-safe; jobs are independent.
+ */
+public final class SalesforceBulkClient {
+
+    /**
+     * The CSV size one upload may carry: Salesforce takes 150 MB of base64-encoded data per upload (§5), which is
+     * 100 MB before encoding.
+     */
+    public static final long MAX_UPLOAD_BYTES = 100L * 1024 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SalesforceBulkClient.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Job ids go into URLs: letters and digits only, so a job id can never change the resource addressed. */
+    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9]{1,40}");
+
+    private final SalesforceConfig config;
+    private final AccessTokenProvider tokens;
+    private final HttpClient http;
+    private final ErrorClassifier classifier;
+    private final BulkSettings settings;
+    private final Counter calls;
+    private final long maxUploadBytes;
+
+    public SalesforceBulkClient(SalesforceConfig config, AccessTokenProvider tokens, HttpClient http,
+                                BulkSettings settings, MeterRegistry meters) {
+        this(config, tokens, http, new ErrorClassifier(), settings, meters, MAX_UPLOAD_BYTES);
+    }
+
+    /** @param maxUploadBytes the CSV size above which {@link #ingest} refuses, at most {@link #MAX_UPLOAD_BYTES} */
+    public SalesforceBulkClient(SalesforceConfig config, AccessTokenProvider tokens, HttpClient http,
+                                ErrorClassifier classifier, BulkSettings settings, MeterRegistry meters,
+                                long maxUploadBytes) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.http = Objects.requireNonNull(http, "http");
+        this.classifier = Objects.requireNonNull(classifier, "classifier");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        if (maxUploadBytes < 1 || maxUploadBytes > MAX_UPLOAD_BYTES) {
+            throw new IllegalArgumentException("maxUploadBytes must be between 1 and " + MAX_UPLOAD_BYTES);
+        }
+        this.maxUploadBytes = maxUploadBytes;
+        // The same counter as the REST client's: Bulk calls count against the same daily allocation (§5).
+        this.calls = Counter.builder(SalesforceRestClient.METRIC_API_CALLS)
+                .description("Requests sent to the Salesforce data API, retries and replays included")
+                .register(Objects.requireNonNull(meters, "meters"));
+    }
+
+    // ------------------------------------------------------------------------------------------ the whole job
+
+    /** {@link #ingest(BulkIngestJob, Iterator)} for a stream, which is consumed once and closed. */
+    public BulkResult ingest(BulkIngestJob job, Stream<ObjectNode> records) {
+        try (records) {
+            return ingest(job, records.iterator());
+        }
+    }
+
+    /**
+     * Runs a job to its end and returns every record's outcome. The CSV is written to a temporary file first, so
+     * invalid records are refused before any call and any number of records takes constant memory. When the upload
+     * fails the job is aborted. A job that ends Failed or Aborted is returned, not thrown: its
+     * {@link BulkJobInfo#errorMessage()} says why and {@link BulkResult#unprocessed()} lists what was not done.
+     *
+     * @throws IllegalArgumentException a record outside the job's columns, with a nested value, or a CSV over the
+     *                                  upload limit
+     * @throws IntegrationException     a call failed, or the job did not finish within {@link BulkSettings#timeout()}
+     */
+    public BulkResult ingest(BulkIngestJob job, Iterator<ObjectNode> records) {
+        Objects.requireNonNull(job, "job");
+        Objects.requireNonNull(records, "records");
+        Path csv = BulkCsv.writeTemp(job.columns(), records, maxUploadBytes);
+        try {
+            BulkJobInfo created = createJob(job);
+            try {
+                uploadFile(created.id(), csv);
+                uploadComplete(created.id());
+            } catch (RuntimeException e) {
+                abortAfterFailure(created.id(), e);
+                throw e;
+            }
+            return results(awaitCompletion(created.id()));
+        } finally {
+            BulkCsv.deleteQuietly(csv);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ single steps
+
+    /** {@code POST /jobs/ingest}: a job in state Open. */
+    public BulkJobInfo createJob(BulkIngestJob job) {
+        Objects.requireNonNull(job, "job");
+        ObjectNode body = JSON.createObjectNode()
+                .put("object", job.object())
+                .put("operation", job.operation().wire())
+                .put("contentType", "CSV")
+                .put("columnDelimiter", "COMMA")
+                .put("lineEnding", "LF");
+        if (!job.externalIdFieldName().isEmpty()) {
+            body.put("externalIdFieldName", job.externalIdFieldName());
+        }
+        return jobInfo(json("POST", "jobs/ingest", body), "create job");
+    }
+
+    /** {@code PUT /jobs/ingest/{id}/batches}: uploads the records as CSV with the given header (one upload a job). */
+    public void upload(String jobId, List<String> columns, Iterator<ObjectNode> records) {
+        requireJobId(jobId);
+        Path csv = BulkCsv.writeTemp(List.copyOf(columns), Objects.requireNonNull(records, "records"),
+                maxUploadBytes);
+        try {
+            uploadFile(jobId, csv);
+        } finally {
+            BulkCsv.deleteQuietly(csv);
+        }
+    }
+
+    /** {@code PATCH /jobs/ingest/{id}} {@code {"state":"UploadComplete"}}: processing starts. */
+    public BulkJobInfo uploadComplete(String jobId) {
+        return changeState(jobId, BulkJobState.UPLOAD_COMPLETE);
+    }
+
+    /** {@code PATCH /jobs/ingest/{id}} {@code {"state":"Aborted"}}. */
+    public BulkJobInfo abort(String jobId) {
+        return changeState(jobId, BulkJobState.ABORTED);
+    }
+
+    /** {@code DELETE /jobs/ingest/{id}} (§9): the job and its results are gone. */
+    public void delete(String jobId) {
+        send("DELETE", jobPath(jobId), null, null, "application/json", response -> {
+            readBody(response);
+            return null;
+        });
+    }
+
+    /** {@code GET /jobs/ingest/{id}}. */
+    public BulkJobInfo job(String jobId) {
+        return jobInfo(json("GET", jobPath(jobId), null), "job status");
+    }
+
+    /**
+     * Polls the job, waiting {@link BulkSettings#firstPoll()} and then ever longer (up to
+     * {@link BulkSettings#maxPoll()}), until it is JobComplete, Failed or Aborted.
+     *
+     * @throws IntegrationException {@code BULK_JOB_TIMEOUT} (not retryable: the job is still running in Salesforce
+     *                              and can be awaited again by id) when {@link BulkSettings#timeout()} passes first
+     */
+    public BulkJobInfo awaitCompletion(String jobId) {
+        requireJobId(jobId);
+        Instant deadline = Instant.now().plus(settings.timeout());
+        Duration wait = settings.firstPoll();
+        while (true) {
+            Duration left = Duration.between(Instant.now(), deadline);
+            if (left.isNegative() || left.isZero()) {
+                throw new IntegrationException(ErrorClassifier.SYSTEM, "BULK_JOB_TIMEOUT", "Bulk job " + jobId
+                        + " did not finish within " + settings.timeout() + "; it keeps running in Salesforce",
+                        0, false, List.of(), null, null);
+            }
+            pause(wait.compareTo(left) < 0 ? wait : left, jobId);
+            BulkJobInfo info = job(jobId);
+            if (info.state().terminal()) {
+                LOG.info("Bulk job {} ({} {}) ended {}: {} processed, {} failed", jobId, info.operation().wire(),
+                        info.object(), info.state().wire(), info.numberRecordsProcessed(), info.numberRecordsFailed());
+                return info;
+            }
+            wait = next(wait);
+        }
+    }
+
+    /** The outcome of every record of a finished job. */
+    public BulkResult results(BulkJobInfo job) {
+        Objects.requireNonNull(job, "job");
+        return new BulkResult(job, successfulResults(job.id()), failedResults(job.id()),
+                unprocessedRecords(job.id()));
+    }
+
+    /** {@code GET /jobs/ingest/{id}/successfulResults}: {@code sf__Id}, {@code sf__Created}, then the fields. */
+    public List<BulkSuccess> successfulResults(String jobId) {
+        List<BulkSuccess> successes = new ArrayList<>();
+        csv(jobId, "successfulResults", row -> {
+            String id = row.remove("sf__Id");
+            String created = row.remove("sf__Created");
+            successes.add(new BulkSuccess(id == null ? "" : id, Boolean.parseBoolean(created), row));
+        });
+        return successes;
+    }
+
+    /** {@code GET /jobs/ingest/{id}/failedResults}: {@code sf__Id}, {@code sf__Error}, then the fields. */
+    public List<BulkFailure> failedResults(String jobId) {
+        List<BulkFailure> failures = new ArrayList<>();
+        csv(jobId, "failedResults", row -> {
+            String id = row.remove("sf__Id");
+            String error = row.remove("sf__Error");
+            failures.add(new BulkFailure(id, error == null ? "" : error, row));
+        });
+        return failures;
+    }
+
+    /** {@code GET /jobs/ingest/{id}/unprocessedrecords} (lower-case r, §9): the fields as uploaded. */
+    public List<Map<String, String>> unprocessedRecords(String jobId) {
+        List<Map<String, String>> rows = new ArrayList<>();
+        csv(jobId, "unprocessedrecords", rows::add);
+        return rows;
+    }
+
+    // ------------------------------------------------------------------------------------------ HTTP
+
+    private BulkJobInfo changeState(String jobId, BulkJobState state) {
+        ObjectNode body = JSON.createObjectNode().put("state", state.wire());
+        return jobInfo(json("PATCH", jobPath(jobId), body), "set state " + state.wire());
+    }
+
+    private void uploadFile(String jobId, Path csv) {
+        send("PUT", jobPath(jobId) + "/batches", () -> {
+            try {
+                return HttpRequest.BodyPublishers.ofFile(csv);
+            } catch (FileNotFoundException e) {
+                throw new IllegalStateException("the Bulk upload file disappeared: " + csv, e);
+            }
+        }, "text/csv", "application/json", response -> {
+            readBody(response);
+            return null;
+        });
+    }
+
+    private void csv(String jobId, String resource, Consumer<Map<String, String>> rows) {
+        String path = jobPath(jobId) + "/" + resource;
+        send("GET", path, null, null, "text/csv", response -> {
+            try (InputStream in = response.body()) {
+                BulkCsv.read(in, rows);
+            } catch (IOException | RuntimeException e) {
+                throw IntegrationException.permanentFailure(ErrorClassifier.SYSTEM, "UNEXPECTED_RESPONSE",
+                        "Unexpected Salesforce response: " + resource + " of Bulk job " + jobId
+                                + " is not valid CSV (" + e.getMessage() + ")", response.statusCode());
+            }
+            return null;
+        });
+    }
+
+    private JsonNode json(String method, String path, JsonNode body) {
+        Supplier<HttpRequest.BodyPublisher> publisher = body == null ? null
+                : () -> HttpRequest.BodyPublishers.ofByteArray(toBytes(body));
+        return send(method, path, publisher, body == null ? null : "application/json", "application/json",
+                response -> parse(readBody(response)));
+    }
+
+    @FunctionalInterface
+    private interface SuccessReader<T> {
+        T read(HttpResponse<InputStream> response);
+    }
+
+    /**
+     * Sends one call, replaying it once with a new token after a 401 (§1.7), and hands a 2xx response to
+     * {@code onSuccess}; anything else becomes a classified {@link IntegrationException}.
+     */
+    private <T> T send(String method, String path, Supplier<HttpRequest.BodyPublisher> body, String contentType,
+                       String accept, SuccessReader<T> onSuccess) {
+        String what = method + " " + path;
+        AccessToken token = tokens.token();
+        HttpResponse<InputStream> response = exchange(method, token, path, body, contentType, accept, what);
+        if (response.statusCode() == 401) {
+            readBody(response);
+            LOG.info("Salesforce answered 401 to {}; re-authenticating once", what);
+            tokens.invalidate(token);
+            AccessToken fresh = tokens.token();
+            response = exchange(method, fresh, path, body, contentType, accept, what);
+            if (response.statusCode() == 401) {
+                tokens.invalidate(fresh);
+                String text = readBody(response);
+                List<ApiError> errors = classifier.errors(401, parse(text), text);
+                ApiError error = errors.getFirst();
+                throw new IntegrationException(ErrorClassifier.SYSTEM,
+                        error.errorCode().startsWith("HTTP_") ? "INVALID_SESSION_ID" : error.errorCode(),
+                        "Salesforce refused a newly obtained access token: " + error.message(), 401, true,
+                        List.of(), null, null);
+            }
+        }
+        if (response.statusCode() / 100 != 2) {
+            String text = readBody(response);
+            throw classifier.toException(response.statusCode(), parse(text), text);
+        }
+        return onSuccess.read(response);
+    }
+
+    private HttpResponse<InputStream> exchange(String method, AccessToken token, String path,
+                                               Supplier<HttpRequest.BodyPublisher> body, String contentType,
+                                               String accept, String what) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(token.instanceUrl() + config.dataPathPrefix()
+                        + path))
+                .timeout(config.requestTimeout())
+                .header("Authorization", "Bearer " + token.value())
+                .header("Accept", accept)
+                .header("Sforce-Call-Options", "client=" + config.callOptionsClient());
+        if (body != null) {
+            request.header("Content-Type", contentType).method(method, body.get());
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        calls.increment();
+        try {
+            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            LOG.debug("Salesforce {} -> {}", what, response.statusCode());
+            return response;
+        } catch (IOException e) {
+            throw ErrorClassifier.transportFailure(what, e);
+        } catch (InterruptedException e) {
+            throw ErrorClassifier.interrupted(what, e);
+        }
+    }
+
+    private static String readBody(HttpResponse<InputStream> response) {
+        try (InputStream in = response.body()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw ErrorClassifier.transportFailure("reading a Bulk API response", e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    private void abortAfterFailure(String jobId, RuntimeException cause) {
+        try {
+            abort(jobId);
+        } catch (RuntimeException e) {
+            // The job stays Open and Salesforce closes it after its retention; the upload failure is what matters.
+            cause.addSuppressed(e);
+        }
+    }
+
+    private Duration next(Duration wait) {
+        long nanos = (long) Math.min(wait.toNanos() * settings.multiplier(), (double) settings.maxPoll().toNanos());
+        return Duration.ofNanos(Math.max(nanos, wait.toNanos()));
+    }
+
+    private static void pause(Duration wait, String jobId) {
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException e) {
+            throw ErrorClassifier.interrupted("waiting for Bulk job " + jobId, e);
+        }
+    }
+
+    private static String jobPath(String jobId) {
+        return "jobs/ingest/" + requireJobId(jobId);
+    }
+
+    private static String requireJobId(String jobId) {
+        if (jobId == null || !JOB_ID.matcher(jobId).matches()) {
+            throw new IllegalArgumentException("not a Bulk job id: " + jobId);
+        }
+        return jobId;
+    }
+
+    private static BulkJobInfo jobInfo(JsonNode json, String what) {
+        if (json == null || !json.isObject() || json.path("id").asText("").isEmpty()) {
+            throw unexpected(what + " returned no job");
+        }
+        try {
+            return new BulkJobInfo(
+                    requireJobId(json.get("id").asText()),
+                    json.path("object").asText(""),
+                    BulkOperation.fromWire(json.path("operation").asText("")),
+                    BulkJobState.fromWire(json.path("state").asText("")),
+                    json.path("externalIdFieldName").asText(""),
+                    json.path("numberRecordsProcessed").asLong(0),
+                    json.path("numberRecordsFailed").asLong(0),
+                    json.path("errorMessage").asText(""));
+        } catch (IllegalArgumentException e) {
+            throw unexpected(what + ": " + e.getMessage());
+        }
+    }
+
+    private static IntegrationException unexpected(String message) {
+        return IntegrationException.permanentFailure(ErrorClassifier.SYSTEM, "UNEXPECTED_RESPONSE",
+                "Unexpected Salesforce response: " + message, 0);
+    }
+
+    private static byte[] toBytes(JsonNode body) {
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("request body cannot be serialised", e);
+        }
+    }
+
+    private static JsonNode parse(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

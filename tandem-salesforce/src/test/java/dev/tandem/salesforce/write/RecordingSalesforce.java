@@ -1,0 +1,84 @@
+package dev.tandem.salesforce.write;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.core.port.Graph;
+import dev.tandem.core.port.GraphResult;
+import dev.tandem.core.port.NodeResult;
+import dev.tandem.core.port.SalesforceApi;
+import dev.tandem.core.port.SalesforceCollections;
+import dev.tandem.core.port.SaveResult;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * A fake Salesforce recording every write request. Upserts succeed with id {@code 001<external id value>}, graphs
+ * with one node result per node; {@link #failUpsertsOf} makes every request of one sObject type fail as a whole.
+ */
+final class RecordingSalesforce implements SalesforceApi, SalesforceCollections {
+
+    record UpsertRequest(String sobject, String externalIdField, List<ObjectNode> records, boolean allOrNone) {
+        List<String> externalIds() {
+            return records.stream().map(r -> r.get(externalIdField).asText()).toList();
+        }
+    }
+
+    final List<UpsertRequest> upserts = new CopyOnWriteArrayList<>();
+    final List<List<Graph>> graphRequests = new CopyOnWriteArrayList<>();
+    private final AtomicLong calls = new AtomicLong();
+    private volatile String failingSobject = "";
+    private volatile RuntimeException failure;
+    private volatile Function<List<ObjectNode>, List<SaveResult>> upsertAnswer;
+
+    void failUpsertsOf(String sobject, RuntimeException exception) {
+        this.failingSobject = sobject;
+        this.failure = exception;
+    }
+
+    void answerUpsertsWith(Function<List<ObjectNode>, List<SaveResult>> answer) {
+        this.upsertAnswer = answer;
+    }
+
+    @Override
+    public List<SaveResult> upsert(String sobject, String externalIdField, List<ObjectNode> records, boolean allOrNone) {
+        calls.incrementAndGet();
+        upserts.add(new UpsertRequest(sobject, externalIdField, List.copyOf(records), allOrNone));
+        if (sobject.equals(failingSobject)) {
+            throw failure;
+        }
+        if (upsertAnswer != null) {
+            return upsertAnswer.apply(records);
+        }
+        return records.stream()
+                .map(r -> new SaveResult("001" + r.get(externalIdField).asText(), true, true, List.of()))
+                .toList();
+    }
+
+    @Override
+    public List<GraphResult> compositeGraph(List<Graph> graphs) {
+        calls.incrementAndGet();
+        graphRequests.add(List.copyOf(graphs));
+        return graphs.stream().map(g -> new GraphResult(g.graphId(), true, g.nodes().stream()
+                .map(n -> new NodeResult(n.referenceId(), 201,
+                        JsonNodeFactory.instance.objectNode().put("id", "801" + g.graphId()), List.of()))
+                .toList())).toList();
+    }
+
+    @Override
+    public List<ObjectNode> query(String soql) {
+        throw new UnsupportedOperationException("not used by the writer");
+    }
+
+    @Override
+    public String create(String sobject, ObjectNode fields) {
+        throw new UnsupportedOperationException("not used by the writer");
+    }
+
+    @Override
+    public long apiCallCount() {
+        return calls.get();
+    }
+}

@@ -1,0 +1,92 @@
+package dev.tandem.sandbox.clarity;
+
+import dev.tandem.sandbox.clarity.generate.Customer;
+import dev.tandem.sandbox.clarity.generate.SandboxDataGenerator;
+import dev.tandem.sandbox.clarity.model.AccountModel;
+import dev.tandem.sandbox.clarity.model.CefModel;
+import dev.tandem.sandbox.clarity.model.ContactModel;
+import dev.tandem.sandbox.clarity.model.UserModel;
+import dev.tandem.sandbox.clarity.store.ClarityStore;
+import dev.tandem.sandbox.clarity.webhook.WebhookDispatcher;
+import dev.tandem.sandbox.clarity.webhook.WebhookEvent;
+import dev.tandem.sandbox.clarity.wire.CefDates;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Customer activity on demand, as if shoppers registered and edited their profiles. Every change stamps
+ * {@code UpdatedDate} and recomputes {@code Hash} (so {@code ModifiedSince} polling finds it, spec §3, §7) and fires
+ * {@code Customer.Created}/{@code Customer.Updated} (spec §11) after the data is stored.
+ */
+public final class SandboxCustomers {
+
+    private final SandboxDataGenerator generator;
+    private final ClarityStore store;
+    private final WebhookDispatcher webhooks;
+    private final Clock clock;
+
+    SandboxCustomers(SandboxDataGenerator generator, ClarityStore store, WebhookDispatcher webhooks, Clock clock) {
+        this.generator = generator;
+        this.store = store;
+        this.webhooks = webhooks;
+        this.clock = clock;
+    }
+
+    /** Registers a new customer (account, user, contact); returns the account. */
+    public RecordRef createRandomCustomer() {
+        Customer customer = generator.createCustomer();
+        publish(WebhookEvent.CUSTOMER_CREATED, "Account", customer.account());
+        publish(WebhookEvent.CUSTOMER_CREATED, "User", customer.user());
+        return new RecordRef("Account", customer.account().id(), customer.account().customKey());
+    }
+
+    /**
+     * A customer changes their phone number: their contact and user change (new {@code UpdatedDate} and
+     * {@code Hash}); fires {@code Customer.Updated} for both. Returns the user.
+     *
+     * @throws IllegalStateException when the sandbox has no customers
+     */
+    public RecordRef updateRandomCustomer() {
+        Customer customer = generator.randomCustomer()
+                .orElseThrow(() -> new IllegalStateException("The sandbox has no customers"));
+        String phone = "+1 512-555-" + String.format("%04d", generator.nextInt(10_000));
+        ContactModel contact = store.contacts().modify(customer.contact().id(), tree -> {
+            tree.put("Phone1", phone);
+            tree.put("UpdatedDate", CefDates.format(clock.instant()));
+        }).orElseThrow();
+        UserModel user = store.users().modify(customer.user().id(), tree -> {
+            tree.put("PhoneNumber", phone);
+            tree.put("ContactPhone", phone);
+            tree.set("Contact", store.json().tree(contact));
+            tree.put("UpdatedDate", CefDates.format(clock.instant()));
+        }).orElseThrow();
+        publish(WebhookEvent.CUSTOMER_UPDATED, "Contact", contact);
+        publish(WebhookEvent.CUSTOMER_UPDATED, "User", user);
+        return new RecordRef("User", user.id(), user.customKey());
+    }
+
+    /**
+     * Renames an account, as a back-office user would; fires {@code Customer.Updated} (Entity Account).
+     *
+     * @throws IllegalArgumentException for an unknown account or a blank name
+     */
+    public RecordRef renameAccount(int accountId, String name) {
+        if (Objects.requireNonNull(name, "name").isBlank()) {
+            throw new IllegalArgumentException("An account name must not be blank");
+        }
+        AccountModel account = store.accounts().modify(accountId, tree -> {
+            tree.put("Name", name);
+            tree.put("UpdatedDate", CefDates.format(clock.instant()));
+        }).orElseThrow(() -> new IllegalArgumentException("No Account with ID " + accountId));
+        publish(WebhookEvent.CUSTOMER_UPDATED, "Account", account);
+        return new RecordRef("Account", account.id(), account.customKey());
+    }
+
+    public int count() {
+        return store.accounts().size();
+    }
+
+    private void publish(String type, String entity, CefModel row) {
+        webhooks.publish(WebhookEvent.about(type, entity, row, clock.instant()));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.tandem.sandbox.clarity;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.sandbox.clarity.generate.SandboxDataGenerator;
+import dev.tandem.sandbox.clarity.model.ProductModel;
+import dev.tandem.sandbox.clarity.store.ClarityStore;
+import dev.tandem.sandbox.clarity.store.ProductPrice;
+import dev.tandem.sandbox.clarity.webhook.WebhookDispatcher;
+import dev.tandem.sandbox.clarity.webhook.WebhookEvent;
+import dev.tandem.sandbox.clarity.wire.CefDates;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Catalogue changes on demand, as a merchandiser would make them. Each stamps the product's {@code UpdatedDate} and
+ * fires {@code Product.Updated} (spec §11).
+ */
+public final class SandboxProducts {
+
+    private final SandboxDataGenerator generator;
+    private final ClarityStore store;
+    private final WebhookDispatcher webhooks;
+    private final Clock clock;
+
+    SandboxProducts(SandboxDataGenerator generator, ClarityStore store, WebhookDispatcher webhooks, Clock clock) {
+        this.generator = generator;
+        this.store = store;
+        this.webhooks = webhooks;
+        this.clock = clock;
+    }
+
+    /**
+     * Sets a product's base price (and ends any sale), as served by {@code /Pricing/Prices/ForProduct/..}. The
+     * product's {@code UpdatedDate} moves so a {@code ModifiedSince} poll returns it, but its {@code Hash} does not:
+     * {@code ProductModel} has no price member (clarity-routes.md notes), so a poller that skips rows by
+     * (ID, Hash) must re-read prices another way.
+     */
+    public RecordRef changePrice(int productId, BigDecimal basePrice) {
+        if (Objects.requireNonNull(basePrice, "basePrice").signum() < 0) {
+            throw new IllegalArgumentException("A price must not be negative");
+        }
+        BigDecimal base = basePrice.setScale(2, RoundingMode.HALF_UP);
+        ProductModel product = touch(productId, tree -> { });
+        store.putPrice(new ProductPrice(productId, base, null,
+                base.multiply(new BigDecimal("1.20")).setScale(2, RoundingMode.HALF_UP)));
+        return announce(product);
+    }
+
+    /** Rewrites a random product's short description (a data change: new {@code Hash}). */
+    public RecordRef updateRandomProduct() {
+        List<ProductModel> products = store.products().all();
+        if (products.isEmpty()) {
+            throw new IllegalStateException("The sandbox has no products");
+        }
+        ProductModel picked = products.get(generator.nextInt(products.size()));
+        int revision = 1 + generator.nextInt(1_000_000);
+        return announce(touch(picked.id(), tree -> tree.put("ShortDescription",
+                picked.name() + ", revision " + revision + ".")));
+    }
+
+    /** Marks a product discontinued ({@code IsDiscontinued}). */
+    public RecordRef discontinue(int productId) {
+        return announce(touch(productId, tree -> tree.put("IsDiscontinued", true)));
+    }
+
+    public Optional<ProductModel> find(int productId) {
+        return store.products().byId(productId);
+    }
+
+    public Optional<ProductPrice> price(int productId) {
+        return store.price(productId);
+    }
+
+    public int count() {
+        return store.products().size();
+    }
+
+    private ProductModel touch(int productId, Consumer<ObjectNode> change) {
+        return store.products().modify(productId, tree -> {
+            change.accept(tree);
+            tree.put("UpdatedDate", CefDates.format(clock.instant()));
+        }).orElseThrow(() -> new IllegalArgumentException("No Product with ID " + productId));
+    }
+
+    private RecordRef announce(ProductModel product) {
+        webhooks.publish(WebhookEvent.about(WebhookEvent.PRODUCT_UPDATED, "Product", product, clock.instant()));
+        return new RecordRef("Product", product.id(), product.customKey());
+    }
+}
