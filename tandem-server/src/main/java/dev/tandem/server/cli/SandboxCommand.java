@@ -10,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
 
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
         description = "Runs one emulator of an external system alone on 127.0.0.1.",
-        subcommands = {SandboxCommand.Salesforce.class, SandboxCommand.Clarity.class})
+        subcommands = {SandboxCommand.Salesforce.class, SandboxCommand.Clarity.class, SandboxControlCommand.class})
 public final class SandboxCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -51,14 +51,29 @@ public final class SandboxCommand implements Runnable {
         double errorRate;
         @Option(names = "--lock-error-rate", defaultValue = "0", description = "Share of writes failing with UNABLE_TO_LOCK_ROW (default ${DEFAULT-VALUE})")
         double lockErrorRate;
+        @Option(names = "--user", defaultValue = "integration@tandem.sandbox", description = "Integration user name (the JWT sub) (default ${DEFAULT-VALUE})")
+        String user;
+        @Option(names = "--jwt-cert", paramLabel = "PEM", description = "Certificate or public key (PEM) that verifies JWT bearer assertions; without it the JWT flow is refused")
+        java.nio.file.Path jwtCert;
+        @Option(names = "--duplicate-rule", description = "Turn on the Contact-by-Email duplicate rule (DUPLICATES_DETECTED)")
+        boolean duplicateRule;
 
         @Override
-        public Integer call() throws InterruptedException {
+        public Integer call() throws InterruptedException, java.io.IOException {
             if (errorRate < 0 || errorRate > 1 || lockErrorRate < 0 || lockErrorRate > 1 || latencyMillis < 0 || dailyApiLimit < 1) {
                 throw new IllegalArgumentException("--error-rate and --lock-error-rate must be in [0,1], --latency-ms >= 0, --daily-api-limit >= 1");
             }
-            SalesforceSandbox sandbox = SalesforceSandbox.builder().port(port).clientId(clientId).clientSecret(clientSecret)
-                    .dailyApiLimit(dailyApiLimit).build().start();
+            SalesforceSandbox.Builder builder = SalesforceSandbox.builder().port(port).clientId(clientId)
+                    .clientSecret(clientSecret).dailyApiLimit(dailyApiLimit).user(user)
+                    .contactDuplicateRuleByEmail(duplicateRule);
+            if (jwtCert != null) {
+                java.security.PublicKey key = dev.tandem.sandbox.salesforce.auth.JwtKeys.fromPem(jwtCert);
+                if (!(key instanceof java.security.interfaces.RSAPublicKey rsa)) {
+                    throw new IllegalArgumentException("--jwt-cert must hold an RSA key (RS256), got " + key.getAlgorithm());
+                }
+                builder.jwtPublicKey(rsa);
+            }
+            SalesforceSandbox sandbox = builder.build().start();
             sandbox.faults().setServerErrorRate(errorRate);
             sandbox.faults().setLockErrorRate(lockErrorRate);
             sandbox.faults().setLatency(java.time.Duration.ofMillis(latencyMillis));
@@ -68,7 +83,9 @@ public final class SandboxCommand implements Runnable {
             System.out.println("  client secret: " + sandbox.clientSecret());
             System.out.println("  try: curl -s -u " + sandbox.clientId() + ":" + sandbox.clientSecret()
                     + " -d grant_type=client_credentials " + sandbox.tokenUrl());
-            System.out.println("  control: " + sandbox.baseUrl() + "/_sandbox/ (faults, revoke-tokens, reset, stats)");
+            System.out.println("  user:          " + sandbox.username() + (jwtCert != null ? " (JWT bearer enabled)" : ""));
+            System.out.println("  control: tandem sandbox control --url " + sandbox.baseUrl()
+                    + " faults|revoke-tokens|exhaust-limit|refresh-token|reset|dump|stats");
             blockUntilStopped(sandbox);
             return 0;
         }
@@ -91,20 +108,50 @@ public final class SandboxCommand implements Runnable {
         int products;
         @Option(names = "--orders", defaultValue = "0", description = "Orders to generate at start (default ${DEFAULT-VALUE})")
         int orders;
+        @Option(names = "--edge-case-rate", defaultValue = "0", description = "Share of awkward data: missing last names, unicode and over-long names, odd phones, zero-quantity lines, discontinued products (default ${DEFAULT-VALUE})")
+        double edgeCaseRate;
+        @Option(names = "--inventory-locations", defaultValue = "3", description = "Warehouses, 1-4 (default ${DEFAULT-VALUE})")
+        int inventoryLocations;
+        @Option(names = "--read-only-user", paramLabel = "NAME:PASSWORD", description = "A second login that may only read (403 on writes)")
+        String readOnlyUser;
+        @Option(names = "--latency-ms", defaultValue = "0", description = "Latency added to every CEF route, in ms (default ${DEFAULT-VALUE})")
+        long latencyMillis;
+        @Option(names = "--error-rate", defaultValue = "0", description = "Share of CEF requests failing (default ${DEFAULT-VALUE})")
+        double errorRate;
+        @Option(names = "--error-status", defaultValue = "503", description = "Status of those failures: 500 or 503 (default ${DEFAULT-VALUE})")
+        int errorStatus;
 
         @Override
         public Integer call() throws InterruptedException {
             if (orders < 0 || customers < 0 || products < 1) {
                 throw new IllegalArgumentException("--orders and --customers must be >= 0, --products >= 1");
             }
-            ClaritySandbox sandbox = ClaritySandbox.builder().port(port).user(user).password(password).seed(seed)
-                    .customers(customers).products(products).build().start();
-            sandbox.orders().createRandomOrders(orders, dev.tandem.sandbox.clarity.BadData.NONE);
+            if (edgeCaseRate < 0 || edgeCaseRate > 1 || errorRate < 0 || errorRate > 1 || latencyMillis < 0
+                    || (errorStatus != 500 && errorStatus != 503) || inventoryLocations < 1 || inventoryLocations > 4) {
+                throw new IllegalArgumentException("--edge-case-rate and --error-rate must be in [0,1], --latency-ms >= 0, "
+                        + "--error-status 500 or 503, --inventory-locations 1-4");
+            }
+            ClaritySandbox.Builder builder = ClaritySandbox.builder().port(port).user(user).password(password).seed(seed)
+                    .customers(customers).products(products).orders(orders).edgeCaseRate(edgeCaseRate)
+                    .inventoryLocations(inventoryLocations).errorRate(errorRate).errorStatus(errorStatus);
+            if (latencyMillis > 0) {
+                builder.latency(java.time.Duration.ofMillis(latencyMillis));
+            }
+            if (readOnlyUser != null) {
+                int colon = readOnlyUser.indexOf(':');
+                if (colon < 1 || colon == readOnlyUser.length() - 1) {
+                    throw new IllegalArgumentException("--read-only-user must look like NAME:PASSWORD");
+                }
+                builder.readOnlyUser(readOnlyUser.substring(0, colon), readOnlyUser.substring(colon + 1));
+            }
+            ClaritySandbox sandbox = builder.build().start();
             System.out.println("Clarity sandbox at " + sandbox.baseUrl());
             System.out.println("  user:     " + sandbox.user());
             System.out.println("  password: " + sandbox.password());
             System.out.println("  try: curl -s -u " + sandbox.user() + ":" + sandbox.password() + " "
                     + sandbox.baseUrl() + "/Ordering/SalesOrders?Paging=%7BSize:5,StartIndex:1%7D");
+            System.out.println("  control: tandem sandbox control --clarity --url http://127.0.0.1:" + sandbox.port()
+                    + " faults|expire-sessions|reset|dump|stats");
             blockUntilStopped(sandbox);
             return 0;
         }
