@@ -56,6 +56,7 @@ public final class TandemServer implements AutoCloseable {
     private final FlowRuntime runtime;
     private final ClarityDeltaPoller poller;
     private final Javalin http;
+    private final HttpClient httpClient;
 
     private TandemServer(TandemConfig config) {
         this.config = config;
@@ -66,7 +67,7 @@ public final class TandemServer implements AutoCloseable {
         this.stores = JdbcStores.openSqlite(config.store().path());
         BatchingSalesforceWriter createdWriter = null;
         try {
-            HttpClient httpClient = HttpClient.newBuilder()
+            this.httpClient = HttpClient.newBuilder()
                     .connectTimeout(Duration.ofSeconds(10))
                     .version(HttpClient.Version.HTTP_1_1)
                     .build();
@@ -109,16 +110,19 @@ public final class TandemServer implements AutoCloseable {
                 cfg.routes.post("/webhooks/clarity", webhook);
                 cfg.routes.get("/health", ctx -> {
                     Map<String, Object> body = new LinkedHashMap<>();
+                    boolean up = true;
                     try {
                         stores.stateStore().ping();
-                        body.put("status", "UP");
                         body.put("store", "UP");
-                        ctx.json(body);
                     } catch (RuntimeException e) {
-                        body.put("status", "DOWN");
+                        up = false;
                         body.put("store", "DOWN: " + e.getMessage());
-                        ctx.status(503).json(body);
                     }
+                    boolean processing = runtime.alive();
+                    body.put("runtime", processing ? "UP" : "DOWN: the flow runtime stopped; see the log");
+                    up &= processing;
+                    body.put("status", up ? "UP" : "DOWN");
+                    ctx.status(up ? 200 : 503).json(body);
                 });
                 cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                         .result(registry.scrape()));
@@ -215,6 +219,7 @@ public final class TandemServer implements AutoCloseable {
                 try {
                     writer.close();
                 } finally {
+                    httpClient.close();
                     stores.close();
                 }
             }

@@ -25,7 +25,7 @@ public record RetryPolicy(Duration initialDelay, double multiplier, Duration max
         if (initialDelay.isNegative() || initialDelay.isZero()) {
             throw new IllegalArgumentException("initialDelay must be positive");
         }
-        if (multiplier < 1.0) {
+        if (!Double.isFinite(multiplier) || multiplier < 1.0) {
             throw new IllegalArgumentException("multiplier must be >= 1");
         }
         if (maxDelay.compareTo(initialDelay) < 0) {
@@ -34,7 +34,7 @@ public record RetryPolicy(Duration initialDelay, double multiplier, Duration max
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be >= 1");
         }
-        if (jitter < 0 || jitter >= 1) {
+        if (!Double.isFinite(jitter) || jitter < 0 || jitter >= 1) {
             throw new IllegalArgumentException("jitter must be in [0, 1)");
         }
     }

@@ -88,6 +88,12 @@ public final class FlowRuntime implements AutoCloseable {
         }
     }
 
+    /** Whether the runtime thread is running (false after {@link #close()} or a fatal error); for {@code /health}. */
+    public boolean alive() {
+        Thread t = thread;
+        return running && t != null && t.isAlive();
+    }
+
     /** True when every event in the log has been settled and no retry is pending. */
     public boolean idle() {
         return eventLog.committedOffset(CONSUMER) >= eventLog.endOffset() && store.pendingRetryCount() == 0;
@@ -120,11 +126,16 @@ public final class FlowRuntime implements AutoCloseable {
                 if (!worked) {
                     await(settings.pollInterval());
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | StackOverflowError e) {
                 // The store itself failed (disk full, database gone): nothing was committed, so waiting and trying
                 // again is safe. Log it loudly; /health reports the store.
                 log.error("Flow runtime iteration failed; retrying after {}", settings.pollInterval(), e);
                 await(settings.pollInterval());
+            } catch (Error e) {
+                // Out of memory or worse: stop visibly (/health reports the runtime) rather than spin.
+                log.error("Flow runtime stopped by an error; restart Tandem", e);
+                running = false;
+                throw e;
             }
         }
     }
@@ -209,9 +220,13 @@ public final class FlowRuntime implements AutoCloseable {
         try {
             outcomes = flow.process(events);
         } catch (IntegrationException e) {
+            // A failure of the whole batch (the target unreachable, credentials refused) says nothing about the
+            // records themselves, so even a "permanent" one is retried: dead-lettering every record of a batch
+            // because of a credentials problem would bury the real cause. The policy still gives up eventually.
             outcomes = events.stream().<FlowOutcome>map(ev -> new FlowOutcome.Failed(ev.offset(), e.errorCode(),
                     e.getMessage(), true, e.retryAfter().orElse(Duration.ZERO), ev.event().payload())).toList();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
+            // A StackOverflowError comes from a mapping on hostile, deeply nested input: retry, then dead-letter.
             log.error("Flow {} threw; the batch will be retried", flow.name(), e);
             outcomes = events.stream().<FlowOutcome>map(ev -> new FlowOutcome.Failed(ev.offset(), "FLOW_ERROR",
                     e.getClass().getSimpleName() + ": " + e.getMessage(), true, Duration.ZERO,
@@ -269,10 +284,12 @@ public final class FlowRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes the event's retry row. Also for a first attempt: after a crash between scheduling a retry and the
+     * offset commit, the log replays an event that already has a row, and a settled event must not run again.
+     */
     private void removeRetryIfAny(String flowName, LoggedEvent event, int previousAttempts) {
-        if (previousAttempts > 0) {
-            store.removeRetry(event.offset(), flowName);
-        }
+        store.removeRetry(event.offset(), flowName);
     }
 
     private void audit(LoggedEvent event, String flowName, String outcome, String detail, Instant now) {

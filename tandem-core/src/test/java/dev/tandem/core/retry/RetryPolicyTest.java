@@ -61,5 +61,9 @@ class RetryPolicyTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RetryPolicy(Duration.ofSeconds(1), 2, Duration.ofSeconds(1), 3, 1.0))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RetryPolicy(Duration.ofSeconds(1), Double.NaN, Duration.ofSeconds(1), 3, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RetryPolicy(Duration.ofSeconds(1), 2, Duration.ofSeconds(1), 3, Double.NaN))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

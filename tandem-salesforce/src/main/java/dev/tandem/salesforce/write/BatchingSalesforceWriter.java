@@ -51,8 +51,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * with its own {@link GraphResult} or {@link SaveResult}. A request that fails as a whole (5xx, timeout, refused
  * token: an {@link IntegrationException}) fails the futures of that request's callers only.
  *
- * <p>Two writes with the same key (graph id, or external-id value within a lane) never share a request and never
- * travel concurrently: Salesforce rejects a repeated graph id in one request, and two concurrent upserts of one
+ * <p>Graph requests are sent one at a time (graphs of different orders upsert the same Account or Contact, and two
+ * requests in flight could both create it). Two writes with the same key (graph id, or external-id value within a
+ * lane) never share a request and never travel concurrently: Salesforce rejects a repeated graph id in one request, and two concurrent upserts of one
  * external id could both miss the record and create it twice, breaking invariant 2 (nothing duplicated). The later
  * write waits until the earlier request has completed.
  *
@@ -424,6 +425,9 @@ public final class BatchingSalesforceWriter implements SalesforceWriter {
          * to come). A write whose key is in flight or already taken stays queued for a later request.
          */
         List<List<Queued>> take(boolean all) {
+            if (sequential() && !inFlight.isEmpty()) {
+                return List.of();
+            }
             Set<String> taken = new HashSet<>(inFlight);
             List<List<Queued>> requests = new ArrayList<>();
             List<Boolean> fullFlags = new ArrayList<>();
@@ -455,6 +459,9 @@ public final class BatchingSalesforceWriter implements SalesforceWriter {
                     chosen.add(request);
                     sent.addAll(request);
                     request.forEach(q -> inFlight.add(q.key()));
+                    if (sequential()) {
+                        break;
+                    }
                 }
             }
             if (!sent.isEmpty()) {
@@ -466,6 +473,11 @@ public final class BatchingSalesforceWriter implements SalesforceWriter {
 
         /** Sends one request and completes its futures; throws when the request fails as a whole. */
         abstract void send(List<Queued> request);
+
+        /** Whether this lane keeps one request in flight at a time. */
+        boolean sequential() {
+            return false;
+        }
     }
 
     private final class GraphLane extends Lane {
@@ -477,6 +489,17 @@ public final class BatchingSalesforceWriter implements SalesforceWriter {
 
         GraphLane() {
             super(SalesforceApi.MAX_GRAPHS_PER_REQUEST, SalesforceApi.MAX_NODES_PER_REQUEST);
+        }
+
+        /**
+         * Graphs of different orders often upsert the same Account or Contact by external id. Two graph requests in
+         * flight at once could both miss such a record and both create it: one then fails with DUPLICATE_VALUE on
+         * the unique external id, and a valid order is dead-lettered. So graph requests go one at a time; a full
+         * request carries up to 75 graphs, so this costs little.
+         */
+        @Override
+        boolean sequential() {
+            return true;
         }
 
         @Override

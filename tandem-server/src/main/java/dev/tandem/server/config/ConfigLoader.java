@@ -124,6 +124,18 @@ public final class ConfigLoader {
                 new TandemConfig.Retry(duration(retry, "retry.initialDelay", Duration.ofSeconds(1)),
                         decimal(retry, "retry.multiplier", 2.0), duration(retry, "retry.maxDelay", Duration.ofMinutes(10)),
                         integer(retry, "retry.maxAttempts", 10, 1, 1000), decimal(retry, "retry.jitter", 0.2)));
+        if (!config.clarity().webhookTolerance().isPositive()) {
+            throw new ConfigException("clarity.webhook.tolerance must be positive, got " + config.clarity().webhookTolerance());
+        }
+        if (!Double.isFinite(config.retry().multiplier()) || config.retry().multiplier() < 1) {
+            throw new ConfigException("retry.multiplier must be a number >= 1, got " + config.retry().multiplier());
+        }
+        if (!Double.isFinite(config.retry().jitter()) || config.retry().jitter() < 0 || config.retry().jitter() >= 1) {
+            throw new ConfigException("retry.jitter must be in [0, 1), got " + config.retry().jitter());
+        }
+        if (!config.retry().initialDelay().isPositive() || config.retry().maxDelay().compareTo(config.retry().initialDelay()) < 0) {
+            throw new ConfigException("retry.initialDelay must be positive and retry.maxDelay at least as long");
+        }
         if (!config.salesforce().apiVersion().matches("\\d{2}\\.\\d")) {
             throw new ConfigException("salesforce.apiVersion must look like 64.0, got '" + config.salesforce().apiVersion() + "'");
         }
@@ -221,11 +233,11 @@ public final class ConfigLoader {
         try {
             URI uri = new URI(v);
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new ConfigException(key + " must be an http(s) URL, got '" + v + "'");
+                throw new ConfigException(key + " must be an http(s) URL");
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new ConfigException(key + " is not a valid URL: " + e.getMessage(), e);
+            throw new ConfigException(key + " is not a valid URL (" + e.getReason() + ")", e);
         }
     }
 

@@ -30,6 +30,8 @@ public final class ClarityWebhookHandler implements Handler {
 
     /** Bodies above this are refused with 413 before they are read further. */
     public static final int MAX_BODY_BYTES = 1024 * 1024;
+    /** Oversized bodies up to this size are drained before the 413, so the client reads the answer. */
+    static final long DRAIN_LIMIT_BYTES = 8L * 1024 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(ClarityWebhookHandler.class);
 
@@ -61,6 +63,13 @@ public final class ClarityWebhookHandler implements Handler {
         }
         long declared = ctx.req().getContentLengthLong();
         if (declared > MAX_BODY_BYTES) {
+            // Read (and drop) a moderately oversized body before answering: a client still sending when the
+            // connection closes sees a reset instead of the 413. Far larger bodies are not read at all.
+            if (declared <= DRAIN_LIMIT_BYTES) {
+                try (InputStream in = ctx.req().getInputStream()) {
+                    drain(in);
+                }
+            }
             tooLarge(ctx);
             return;
         }
@@ -68,6 +77,9 @@ public final class ClarityWebhookHandler implements Handler {
         try (InputStream in = ctx.req().getInputStream()) {
             // A chunked body has no Content-Length: read one byte past the limit to know it is too large.
             body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                drain(in);
+            }
         }
         if (body.length > MAX_BODY_BYTES) {
             tooLarge(ctx);
@@ -98,7 +110,18 @@ public final class ClarityWebhookHandler implements Handler {
         ctx.status(202).json(Map.of("status", "accepted", "eventId", event.sourceEventId(), "offset", result.offset()));
     }
 
+    /** Reads and drops what is left of a body, up to {@link #DRAIN_LIMIT_BYTES}. */
+    private static void drain(InputStream in) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long left = DRAIN_LIMIT_BYTES;
+        int n;
+        while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+            left -= n;
+        }
+    }
+
     private static void tooLarge(Context ctx) {
+        ctx.header("Connection", "close");
         ctx.status(413).json(new ErrorBody("payload_too_large",
                 "webhook bodies are limited to " + MAX_BODY_BYTES + " bytes (1 MiB); an event carries keys, not records"));
     }

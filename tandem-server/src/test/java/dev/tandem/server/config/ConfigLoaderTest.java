@@ -135,4 +135,34 @@ class ConfigLoaderTest {
         ConfigLoader env = new ConfigLoader(name -> "from-env");
         assertThat(env.load(Path.of("../docs/examples/tandem-sandboxes.yaml")).clarity().username()).isEqualTo("tandem");
     }
+
+    @Test
+    void nonsensicalRetryAndToleranceValuesAreRefused() {
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "retry:\n  multiplier: NaN\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("retry.multiplier");
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "retry:\n  jitter: 1.5\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("retry.jitter");
+        assertThatThrownBy(() -> loader.parse(MINIMAL.replace("    secrets:", "    tolerance: 0s\n    secrets:"), "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("clarity.webhook.tolerance");
+    }
+
+    @Test
+    void pollingNeedsNoWebhookSecretAndNamesBadEntities() {
+        String poll = MINIMAL.replace("  webhook:\n    secrets: [ \"${WEBHOOK_SECRET}\", \"old-secret\" ]\n",
+                "  ingest: poll\n  poll:\n    interval: 5s\n    entities: [SalesOrder, SalesOrderEvent]\n    startFrom: 2026-01-01T00:00:00Z\n");
+        TandemConfig c = loader.parse(poll, "t");
+        assertThat(c.clarity().ingest()).isEqualTo(TandemConfig.Ingest.POLL);
+        assertThat(c.clarity().poll().interval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.clarity().poll().entities()).hasSize(2);
+        assertThatThrownBy(() -> loader.parse(poll.replace("SalesOrderEvent]", "Invoice]"), "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown entity 'Invoice'");
+        assertThatThrownBy(() -> loader.parse(poll.replace("ingest: poll", "ingest: carrier-pigeon"), "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("clarity.ingest");
+    }
+
+    @Test
+    void aMalformedCidrIsNamed() {
+        assertThatThrownBy(() -> loader.parse(MINIMAL.replace("    secrets:", "    allowedCidrs: [10.0.0.0/33]\n    secrets:"), "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("clarity.webhook.allowedCidrs");
+    }
 }

@@ -55,6 +55,7 @@ public final class OrderToSalesforceFlow implements Flow {
     public static final String MAPPING = "mappings/clarity-order-to-salesforce.jsonata";
 
     private final RecordSource clarity;
+    private final SalesforceApi salesforce;
     private final SalesforceWriter writer;
     private final IdMap idMap;
     private final AuditTrail audit;
@@ -70,6 +71,7 @@ public final class OrderToSalesforceFlow implements Flow {
     public OrderToSalesforceFlow(RecordSource clarity, SalesforceApi salesforce, SalesforceWriter writer, IdMap idMap,
                                  AuditTrail audit, JsonataMapping mapping, Clock clock) {
         this.clarity = clarity;
+        this.salesforce = salesforce;
         this.writer = writer;
         this.idMap = idMap;
         this.audit = audit;
@@ -83,9 +85,14 @@ public final class OrderToSalesforceFlow implements Flow {
         return NAME;
     }
 
+    /**
+     * Created, and Updated too: the poller reports an order it first sees after its creation window (a late commit,
+     * clock skew) as Updated, and an order not yet in Salesforce must still get there. An Updated event for an order
+     * already synced is skipped (syncing later changes is a later flow).
+     */
     @Override
     public boolean handles(InboundEvent event) {
-        return "SalesOrder.Created".equals(event.type());
+        return "SalesOrder.Created".equals(event.type()) || "SalesOrder.Updated".equals(event.type());
     }
 
     /** An order on its way through the flow. */
@@ -159,7 +166,8 @@ public final class OrderToSalesforceFlow implements Flow {
                                 true, Duration.ZERO, w.events.getFirst().event().payload());
                     } else {
                         w.order = order.get();
-                        w.orderKey = w.order.path("CustomKey").asText("SO-" + w.orderId);
+                        String key = w.order.path("CustomKey").asText("");
+                        w.orderKey = key.isBlank() ? "SO-" + w.orderId : key;
                     }
                 } catch (ExecutionException e) {
                     w.failure = fromException(e.getCause(), w.events.getFirst().event().payload());
@@ -215,8 +223,9 @@ public final class OrderToSalesforceFlow implements Flow {
         try {
             pricebookId = pricebook.standardPricebookId();
             entries = pricebook.resolve(products);
-        } catch (IntegrationException e) {
-            ready.forEach(w -> w.failure = fromException(e, w.order.toString()));
+        } catch (RuntimeException e) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            ready.forEach(w -> w.failure = fromException(cause, w.order.toString()));
             return;
         }
 
@@ -243,7 +252,13 @@ public final class OrderToSalesforceFlow implements Flow {
         Instant started = clock.instant();
         Map<String, CompletableFuture<GraphResult>> pending = new LinkedHashMap<>();
         for (Graph graph : graphs) {
-            pending.put(graph.graphId(), writer.graph(graph));
+            try {
+                pending.put(graph.graphId(), writer.graph(graph));
+            } catch (RuntimeException e) {
+                // Refused before sending (writer closed, graph over the limits): only this order fails.
+                Work w = byGraph.get(graph.graphId());
+                w.failure = fromException(e, w.order.toString());
+            }
         }
         writer.flush();
         String summary = "POST /composite/graph (" + graphs.size() + " order graphs, packed by the batching writer)";
@@ -274,6 +289,41 @@ public final class OrderToSalesforceFlow implements Flow {
                 w.failure = failed(cause.errorCode(), message, cause.retryable(), Duration.ZERO, w.order.toString());
                 auditStep(w, "write", summary, cause.retryable() ? "RETRY" : "DEAD_LETTER",
                         cause.errorCode() + ": " + message, 200, millis);
+            }
+        }
+        recoverReplays(ready);
+    }
+
+    /**
+     * An order written to Salesforce whose id-map entry was lost (a crash between the write and the store) comes
+     * back as a replay: its graph then updates OrderItems with their create-only fields (OrderId,
+     * PricebookEntryId), which Salesforce may refuse with INVALID_FIELD_FOR_INSERT_UPDATE. Such orders are looked
+     * up once by their external id; one that exists is already synced, not failed. Costs a query only then.
+     */
+    private void recoverReplays(List<Work> ready) {
+        List<Work> suspects = ready.stream().filter(w -> w.failure != null
+                && ("INVALID_FIELD_FOR_INSERT_UPDATE".equals(w.failure.errorCode())
+                || "DUPLICATE_VALUE".equals(w.failure.errorCode()))).toList();
+        if (suspects.isEmpty()) {
+            return;
+        }
+        String keys = String.join(", ", suspects.stream().map(w -> PricebookEntryResolver.soqlString(w.orderKey)).toList());
+        Map<String, String> existing = new HashMap<>();
+        try {
+            for (ObjectNode row : salesforce.query("SELECT Id, Clarity_Order_Key__c FROM Order WHERE Clarity_Order_Key__c IN (" + keys + ")")) {
+                existing.put(row.path("Clarity_Order_Key__c").asText(), row.path("Id").asText());
+            }
+        } catch (IntegrationException e) {
+            return;
+        }
+        for (Work w : suspects) {
+            String id = existing.get(w.orderKey);
+            if (id != null) {
+                idMap.putId("Order", w.orderKey, id);
+                w.failure = null;
+                w.skip = new FlowOutcome.Skipped(0, "order " + w.orderKey + " was already in Salesforce as Order " + id
+                        + " (a replay after an interrupted run)");
+                auditStep(w, "write", "SELECT Order by Clarity_Order_Key__c", "SKIPPED", w.skip.reason(), 200);
             }
         }
     }

@@ -18,6 +18,8 @@ public final class OrderValidator {
 
     public static final String BUSINESS_RULE_VIOLATION = "BUSINESS_RULE_VIOLATION";
     public static final String REQUIRED_FIELD_MISSING = "REQUIRED_FIELD_MISSING";
+    /** Lines one order graph can carry: 500 nodes (salesforce-api.md §2.10) less account, contact and order. */
+    public static final int MAX_LINES = 497;
 
     /** Rules on the Clarity order as fetched. */
     public List<Violation> checkSource(String orderKey, JsonNode order) {
@@ -33,6 +35,11 @@ public final class OrderValidator {
                     + total.decimalValue().toPlainString() + "); orders with a negative total are not sent to Salesforce"));
         }
         JsonNode items = order.path("SalesItems");
+        if (items.isArray() && items.size() > MAX_LINES) {
+            violations.add(new Violation(BUSINESS_RULE_VIOLATION, "order " + orderKey + " has " + items.size()
+                    + " lines; one Composite Graph (500 nodes: account, contact, order and the lines) holds at most "
+                    + MAX_LINES + " lines"));
+        }
         if (!items.isArray() || items.isEmpty()) {
             violations.add(new Violation(BUSINESS_RULE_VIOLATION, "order " + orderKey + " has no items (SalesItems is empty)"));
         } else {

@@ -78,11 +78,18 @@ class OrderToSalesforceFlowTest {
             return new GraphResult(g.graphId(), false, nodes);
         }
 
+        final Map<String, String> existingOrders = new HashMap<>();
+
         @Override
         public List<ObjectNode> query(String soql) {
             queries.add(soql);
             if (soql.contains("FROM Pricebook2")) {
                 return List.of(JsonNodeFactory.instance.objectNode().put("Id", "01sSTANDARD"));
+            }
+            if (soql.contains("FROM Order ")) {
+                return existingOrders.entrySet().stream().filter(e -> soql.contains("'" + e.getKey() + "'"))
+                        .map(e -> JsonNodeFactory.instance.objectNode().put("Id", e.getValue()).put("Clarity_Order_Key__c", e.getKey()))
+                        .toList();
             }
             return List.of();
         }
@@ -317,5 +324,52 @@ class OrderToSalesforceFlowTest {
                 f -> assertThat(f.errorCode()).isEqualTo("BUSINESS_RULE_VIOLATION"));
         assertThat(salesforce.apiCallCount()).isZero();
         assertThat(audit).anySatisfy(a -> assertThat(a.step()).isEqualTo("validate"));
+    }
+
+    @Test
+    void aReplayOfAnOrderAlreadyInSalesforceIsRecognisedNotDeadLettered() {
+        order(5001);
+        salesforce.existingOrders.put("SO-5001", "801000000000042AAA");
+        salesforce.script = g -> FakeSalesforce.failure(g, "item1", new ApiError("INVALID_FIELD_FOR_INSERT_UPDATE",
+                "Unable to create/update fields: OrderId.", List.of("OrderId"), false));
+
+        FlowOutcome outcome = flow.process(List.of(event(1, 5001))).getFirst();
+
+        assertThat(outcome).isInstanceOfSatisfying(FlowOutcome.Skipped.class,
+                s -> assertThat(s.reason()).contains("already in Salesforce", "801000000000042AAA"));
+        assertThat(idMap.salesforceId("Order", "SO-5001")).contains("801000000000042AAA");
+    }
+
+    @Test
+    void aRefusalThatIsNotAReplayStaysAFailure() {
+        order(5001);
+        salesforce.script = g -> FakeSalesforce.failure(g, "item1", new ApiError("INVALID_FIELD_FOR_INSERT_UPDATE",
+                "Unable to create/update fields: OrderId.", List.of("OrderId"), false));
+
+        assertThat(flow.process(List.of(event(1, 5001))).getFirst()).isInstanceOf(FlowOutcome.Failed.class);
+    }
+
+    @Test
+    void anUpdatedEventForAnOrderNotYetInSalesforceIsSynced() {
+        order(5001);
+        LoggedEvent updated = new LoggedEvent(1, new InboundEvent("clarity", "poll:SalesOrder:5001|1|2", "SalesOrder.Updated",
+                "SalesOrder", "5001", "SO-5001", Instant.now(), "{}"), Instant.now());
+
+        assertThat(flow.handles(updated.event())).isTrue();
+        assertThat(flow.process(List.of(updated)).getFirst()).isInstanceOf(FlowOutcome.Synced.class);
+    }
+
+    @Test
+    void anOrderWithMoreLinesThanAGraphHoldsIsABusinessRuleViolation() {
+        ObjectNode o = order(5001);
+        ArrayNode items = o.withArray("SalesItems");
+        ObjectNode line = (ObjectNode) items.get(0);
+        for (int i = 1; i <= OrderValidator.MAX_LINES; i++) {
+            items.add(line.deepCopy().put("ID", 900000 + i));
+        }
+
+        assertThat(flow.process(List.of(event(1, 5001))).getFirst()).isInstanceOfSatisfying(FlowOutcome.Failed.class,
+                f -> assertThat(f.message()).contains("498 lines", "497"));
+        assertThat(salesforce.apiCallCount()).isZero();
     }
 }
