@@ -204,6 +204,22 @@ class SalesforceSandboxContractTest {
     }
 
     @Test
+    void aGraphAtTheDepthLimitIsAcceptedAndRunsEveryNode() {
+        // §2.10 "max depth 15": fifteen Accounts, each naming the one before it by reference.
+        List<GraphNode> nodes = new ArrayList<>();
+        nodes.add(new GraphNode("POST", "sobjects/Account", "a0", fields(Map.of("Name", "Chain 0"))));
+        for (int i = 1; i < SalesforceRestClient.MAX_GRAPH_DEPTH; i++) {
+            nodes.add(new GraphNode("POST", "sobjects/Account", "a" + i,
+                    fields(Map.of("Name", "Chain " + i, "Description", "after @{a" + (i - 1) + ".id}"))));
+        }
+
+        GraphResult result = client.compositeGraph(List.of(new Graph("chain", nodes))).getFirst();
+
+        assertThat(result.successful()).isTrue();
+        assertThat(sandbox.records("Account")).hasSize(SalesforceRestClient.MAX_GRAPH_DEPTH);
+    }
+
+    @Test
     void aRevokedTokenIsReplacedTransparently() {
         String id = client.create("Account", fields(Map.of("Name", "Before Revocation")));
         sandbox.faults().revokeTokens();

@@ -32,6 +32,19 @@ final class CountingEventLog implements EventLog {
     }
 
     @Override
+    public List<AppendResult> appendAll(List<InboundEvent> events) {
+        List<AppendResult> results = delegate.appendAll(events);
+        results.forEach(r -> {
+            if (r.duplicate()) {
+                metrics.duplicate();
+            } else {
+                metrics.received();
+            }
+        });
+        return results;
+    }
+
+    @Override
     public List<LoggedEvent> readAfter(long afterOffset, int max) {
         return delegate.readAfter(afterOffset, max);
     }

@@ -19,6 +19,15 @@ public interface EventLog extends AutoCloseable {
     /** Appends durably unless an event with the same (source, sourceEventId) is already stored. */
     AppendResult append(InboundEvent event);
 
+    /**
+     * Appends several events, each de-duplicated as by {@link #append}, and returns once all are durable; results
+     * in the order given. An implementation should commit them together (one fsync for a page of polled changes);
+     * this default appends them one by one.
+     */
+    default List<AppendResult> appendAll(List<InboundEvent> events) {
+        return events.stream().map(this::append).toList();
+    }
+
     /** Up to {@code max} events with an offset greater than {@code afterOffset}, in offset order. */
     List<LoggedEvent> readAfter(long afterOffset, int max);
 

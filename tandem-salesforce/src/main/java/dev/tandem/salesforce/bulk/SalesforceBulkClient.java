@@ -5,13 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.core.error.IntegrationException;
-import dev.tandem.core.port.ApiError;
 import dev.tandem.salesforce.SalesforceConfig;
-import dev.tandem.salesforce.auth.AccessToken;
 import dev.tandem.salesforce.auth.AccessTokenProvider;
 import dev.tandem.salesforce.client.ErrorClassifier;
 import dev.tandem.salesforce.client.SalesforceRestClient;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -47,10 +43,12 @@ import java.util.stream.Stream;
  * until JobComplete, Failed or Aborted, then read the successful, failed and unprocessed records. The single steps
  * are public too, plus {@link #abort} and {@link #delete}.
  *
- * <p>Every call goes to the token's instance URL under {@code /services/data/vXX.X/jobs/ingest} with the bearer
- * token and {@code Sforce-Call-Options: client=<name>} (Bulk writes carry it into CDC {@code changeOrigin} too,
- * §4.2, which is how Tandem recognises its own writes). A 401 invalidates the token and replays the call once
- * (§1.7). Failures are {@link IntegrationException}s classified by {@link ErrorClassifier}.
+ * <p>Every call goes through {@link SalesforceRestClient#send}, so it is sent exactly like a REST call: the bearer
+ * token, {@code Sforce-Call-Options: client=<name>} (Bulk writes carry it into CDC {@code changeOrigin} too, §4.2,
+ * which is how Tandem recognises its own writes), one replay with a new token after a 401 (§1.7), failures
+ * classified by the client's {@link ErrorClassifier}, and each call counted in the client's
+ * {@link SalesforceRestClient#apiCallCount()} and {@code Sforce-Limit-Info} usage (Bulk calls draw on the same daily
+ * allocation, §5).
  *
  * <p>Thread-safe; jobs are independent.
  */
@@ -67,36 +65,46 @@ public final class SalesforceBulkClient {
     /** Job ids go into URLs: letters and digits only, so a job id can never change the resource addressed. */
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9]{1,40}");
 
-    private final SalesforceConfig config;
-    private final AccessTokenProvider tokens;
-    private final HttpClient http;
-    private final ErrorClassifier classifier;
+    private final SalesforceRestClient rest;
     private final BulkSettings settings;
-    private final Counter calls;
     private final long maxUploadBytes;
 
-    public SalesforceBulkClient(SalesforceConfig config, AccessTokenProvider tokens, HttpClient http,
-                                BulkSettings settings, MeterRegistry meters) {
-        this(config, tokens, http, new ErrorClassifier(), settings, meters, MAX_UPLOAD_BYTES);
+    /** A Bulk client sending through {@code rest}, so its calls share that client's token, counters and usage. */
+    public SalesforceBulkClient(SalesforceRestClient rest, BulkSettings settings) {
+        this(rest, settings, MAX_UPLOAD_BYTES);
     }
 
     /** @param maxUploadBytes the CSV size above which {@link #ingest} refuses, at most {@link #MAX_UPLOAD_BYTES} */
-    public SalesforceBulkClient(SalesforceConfig config, AccessTokenProvider tokens, HttpClient http,
-                                ErrorClassifier classifier, BulkSettings settings, MeterRegistry meters,
-                                long maxUploadBytes) {
-        this.config = Objects.requireNonNull(config, "config");
-        this.tokens = Objects.requireNonNull(tokens, "tokens");
-        this.http = Objects.requireNonNull(http, "http");
-        this.classifier = Objects.requireNonNull(classifier, "classifier");
+    public SalesforceBulkClient(SalesforceRestClient rest, BulkSettings settings, long maxUploadBytes) {
+        this.rest = Objects.requireNonNull(rest, "rest");
         this.settings = Objects.requireNonNull(settings, "settings");
         if (maxUploadBytes < 1 || maxUploadBytes > MAX_UPLOAD_BYTES) {
             throw new IllegalArgumentException("maxUploadBytes must be between 1 and " + MAX_UPLOAD_BYTES);
         }
         this.maxUploadBytes = maxUploadBytes;
-        // The same counter as the REST client's: Bulk calls count against the same daily allocation (§5).
-        this.calls = Counter.builder(SalesforceRestClient.METRIC_API_CALLS)
-                .description("Requests sent to the Salesforce data API, retries and replays included")
-                .register(Objects.requireNonNull(meters, "meters"));
+    }
+
+    /**
+     * A Bulk client with a REST client of its own over {@code tokens} and {@code http}. Its calls count in
+     * {@value SalesforceRestClient#METRIC_API_CALLS} but not in another client's {@code apiCallCount()}, and the
+     * usage gauges follow whichever client registered on {@code meters} first; prefer
+     * {@link #SalesforceBulkClient(SalesforceRestClient, BulkSettings)} to share the REST client.
+     */
+    public SalesforceBulkClient(SalesforceConfig config, AccessTokenProvider tokens, HttpClient http,
+                                BulkSettings settings, MeterRegistry meters) {
+        this(config, tokens, http, new ErrorClassifier(), settings, meters, MAX_UPLOAD_BYTES);
+    }
+
+    /**
+     * As {@link #SalesforceBulkClient(SalesforceConfig, AccessTokenProvider, HttpClient, BulkSettings, MeterRegistry)}
+     * with a classifier and an upload limit.
+     *
+     * @param maxUploadBytes the CSV size above which {@link #ingest} refuses, at most {@link #MAX_UPLOAD_BYTES}
+     */
+    public SalesforceBulkClient(SalesforceConfig config, AccessTokenProvider tokens, HttpClient http,
+                                ErrorClassifier classifier, BulkSettings settings, MeterRegistry meters,
+                                long maxUploadBytes) {
+        this(new SalesforceRestClient(config, tokens, http, meters, classifier), settings, maxUploadBytes);
     }
 
     // ------------------------------------------------------------------------------------------ the whole job
@@ -178,10 +186,7 @@ public final class SalesforceBulkClient {
 
     /** {@code DELETE /jobs/ingest/{id}} (§9): the job and its results are gone. */
     public void delete(String jobId) {
-        send("DELETE", jobPath(jobId), null, null, "application/json", response -> {
-            readBody(response);
-            return null;
-        });
+        readBody(rest.send("DELETE", jobPath(jobId), null, null, "application/json"));
     }
 
     /** {@code GET /jobs/ingest/{id}}. */
@@ -262,101 +267,36 @@ public final class SalesforceBulkClient {
     }
 
     private void uploadFile(String jobId, Path csv) {
-        send("PUT", jobPath(jobId) + "/batches", () -> {
+        // A file publisher per attempt: a replay after a 401 re-reads the file from the start.
+        readBody(rest.send("PUT", jobPath(jobId) + "/batches", () -> {
             try {
                 return HttpRequest.BodyPublishers.ofFile(csv);
             } catch (FileNotFoundException e) {
                 throw new IllegalStateException("the Bulk upload file disappeared: " + csv, e);
             }
-        }, "text/csv", "application/json", response -> {
-            readBody(response);
-            return null;
-        });
+        }, "text/csv", "application/json"));
     }
 
     private void csv(String jobId, String resource, Consumer<Map<String, String>> rows) {
         String path = jobPath(jobId) + "/" + resource;
-        send("GET", path, null, null, "text/csv", response -> {
-            try (InputStream in = response.body()) {
-                BulkCsv.read(in, rows);
-            } catch (IOException | RuntimeException e) {
-                throw IntegrationException.permanentFailure(ErrorClassifier.SYSTEM, "UNEXPECTED_RESPONSE",
-                        "Unexpected Salesforce response: " + resource + " of Bulk job " + jobId
-                                + " is not valid CSV (" + e.getMessage() + ")", response.statusCode());
-            }
-            return null;
-        });
+        HttpResponse<InputStream> response = rest.send("GET", path, null, null, "text/csv");
+        try (InputStream in = response.body()) {
+            BulkCsv.read(in, rows);
+        } catch (IOException | RuntimeException e) {
+            throw IntegrationException.permanentFailure(ErrorClassifier.SYSTEM, "UNEXPECTED_RESPONSE",
+                    "Unexpected Salesforce response: " + resource + " of Bulk job " + jobId
+                            + " is not valid CSV (" + e.getMessage() + ")", response.statusCode());
+        }
     }
 
     private JsonNode json(String method, String path, JsonNode body) {
-        Supplier<HttpRequest.BodyPublisher> publisher = body == null ? null
-                : () -> HttpRequest.BodyPublishers.ofByteArray(toBytes(body));
-        return send(method, path, publisher, body == null ? null : "application/json", "application/json",
-                response -> parse(readBody(response)));
-    }
-
-    @FunctionalInterface
-    private interface SuccessReader<T> {
-        T read(HttpResponse<InputStream> response);
-    }
-
-    /**
-     * Sends one call, replaying it once with a new token after a 401 (§1.7), and hands a 2xx response to
-     * {@code onSuccess}; anything else becomes a classified {@link IntegrationException}.
-     */
-    private <T> T send(String method, String path, Supplier<HttpRequest.BodyPublisher> body, String contentType,
-                       String accept, SuccessReader<T> onSuccess) {
-        String what = method + " " + path;
-        AccessToken token = tokens.token();
-        HttpResponse<InputStream> response = exchange(method, token, path, body, contentType, accept, what);
-        if (response.statusCode() == 401) {
-            readBody(response);
-            LOG.info("Salesforce answered 401 to {}; re-authenticating once", what);
-            tokens.invalidate(token);
-            AccessToken fresh = tokens.token();
-            response = exchange(method, fresh, path, body, contentType, accept, what);
-            if (response.statusCode() == 401) {
-                tokens.invalidate(fresh);
-                String text = readBody(response);
-                List<ApiError> errors = classifier.errors(401, parse(text), text);
-                ApiError error = errors.getFirst();
-                throw new IntegrationException(ErrorClassifier.SYSTEM,
-                        error.errorCode().startsWith("HTTP_") ? "INVALID_SESSION_ID" : error.errorCode(),
-                        "Salesforce refused a newly obtained access token: " + error.message(), 401, true,
-                        List.of(), null, null);
-            }
-        }
-        if (response.statusCode() / 100 != 2) {
-            String text = readBody(response);
-            throw classifier.toException(response.statusCode(), parse(text), text);
-        }
-        return onSuccess.read(response);
-    }
-
-    private HttpResponse<InputStream> exchange(String method, AccessToken token, String path,
-                                               Supplier<HttpRequest.BodyPublisher> body, String contentType,
-                                               String accept, String what) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(token.instanceUrl() + config.dataPathPrefix()
-                        + path))
-                .timeout(config.requestTimeout())
-                .header("Authorization", "Bearer " + token.value())
-                .header("Accept", accept)
-                .header("Sforce-Call-Options", "client=" + config.callOptionsClient());
+        Supplier<HttpRequest.BodyPublisher> publisher = null;
         if (body != null) {
-            request.header("Content-Type", contentType).method(method, body.get());
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
+            byte[] bytes = toBytes(body);
+            publisher = () -> HttpRequest.BodyPublishers.ofByteArray(bytes);
         }
-        calls.increment();
-        try {
-            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            LOG.debug("Salesforce {} -> {}", what, response.statusCode());
-            return response;
-        } catch (IOException e) {
-            throw ErrorClassifier.transportFailure(what, e);
-        } catch (InterruptedException e) {
-            throw ErrorClassifier.interrupted(what, e);
-        }
+        return parse(readBody(rest.send(method, path, publisher, body == null ? null : "application/json",
+                "application/json")));
     }
 
     private static String readBody(HttpResponse<InputStream> response) {

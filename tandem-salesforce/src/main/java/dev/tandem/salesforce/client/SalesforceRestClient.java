@@ -36,6 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,11 +50,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.LinkedHashMap;
 import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -73,6 +79,10 @@ public final class SalesforceRestClient implements SalesforceApi, SalesforceColl
     public static final String METRIC_USAGE_USED = "tandem.salesforce.api.usage.used";
     public static final String METRIC_USAGE_MAX = "tandem.salesforce.api.usage.max";
 
+    /** §2.10 "max depth 15": nodes in a graph's longest chain of {@code @{ref}} references. */
+    public static final int MAX_GRAPH_DEPTH = 15;
+    /** §2.10 "max distinct node types/payload 15": sObject types across every graph of one request. */
+    public static final int MAX_GRAPH_NODE_TYPES = 15;
     /** §2.9: "You can have up to 25 subrequests in a single call." */
     public static final int MAX_COMPOSITE_SUBREQUESTS = 25;
     /** §2.11: "Up to a total of 200 records across all trees". */
@@ -84,6 +94,8 @@ public final class SalesforceRestClient implements SalesforceApi, SalesforceColl
 
     private static final Logger LOG = LoggerFactory.getLogger(SalesforceRestClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** §2.9 {@code @{referenceId.field}}: the reference id is the part up to the first {@code .} or {@code [}. */
+    private static final Pattern REFERENCE = Pattern.compile("@\\{([A-Za-z0-9][A-Za-z0-9_]*)");
 
     private final SalesforceConfig config;
     private final AccessTokenProvider tokens;
@@ -174,7 +186,9 @@ public final class SalesforceRestClient implements SalesforceApi, SalesforceColl
      * back with its node errors classified, the others are unaffected. Results are in request order.
      *
      * @throws IllegalArgumentException over {@value #MAX_GRAPHS_PER_REQUEST} graphs or {@value #MAX_NODES_PER_REQUEST}
-     *                                  nodes, an empty graph, or a blank or repeated graph id (checked before any call)
+     *                                  nodes, a graph deeper than {@value #MAX_GRAPH_DEPTH}, over
+     *                                  {@value #MAX_GRAPH_NODE_TYPES} distinct sObject types in all, an empty graph, or
+     *                                  a blank or repeated graph id (checked before any call)
      */
     @Override
     public List<GraphResult> compositeGraph(List<Graph> graphs) {
@@ -706,24 +720,89 @@ public final class SalesforceRestClient implements SalesforceApi, SalesforceColl
     record Reply(int status, JsonNode json, String text) {
     }
 
-    /** Sends with the current token; on 401 invalidates it and replays once with a new one (§1.7). */
-    private Reply call(String method, String pathAndQuery, JsonNode body) {
-        AccessToken token = tokens.token();
-        Reply reply = exchange(method, token, pathAndQuery, body);
-        if (reply.status() != 401) {
-            return reply;
+    /**
+     * Sends one call to the data API exactly as this client's own operations do, for resources it has no typed method
+     * for (Bulk API 2.0 jobs, §5): the bearer token, {@code Sforce-Call-Options}, one replay with a new token after a
+     * 401 (§1.7), {@code Sforce-Limit-Info} into {@link #apiUsage()}, and the call counted in {@link #apiCallCount()}
+     * and {@value #METRIC_API_CALLS} (Bulk calls draw on the same daily allocation, §5).
+     *
+     * @param method      the HTTP method
+     * @param dataPath    the resource under {@code /services/data/vXX.X/} (e.g. {@code jobs/ingest}), query string
+     *                    included; a path already starting with {@code /services/data/} is taken as it is
+     * @param body        the request body, or {@code null} for none; a supplier because a replay after a 401 needs a
+     *                    fresh publisher (a file or stream publisher can be read once)
+     * @param contentType the body's {@code Content-Type}; required with a body
+     * @param accept      the {@code Accept} header, e.g. {@code application/json} or {@code text/csv}
+     * @return the 2xx response with its body unread; the caller closes the stream
+     * @throws IntegrationException any other status, classified by this client's {@link ErrorClassifier}, or a
+     *                              transport failure (retryable)
+     */
+    public HttpResponse<InputStream> send(String method, String dataPath, Supplier<HttpRequest.BodyPublisher> body,
+                                          String contentType, String accept) {
+        PathSegments.value(method, "method");
+        PathSegments.value(accept, "accept");
+        if (body != null) {
+            PathSegments.value(contentType, "contentType");
         }
+        HttpResponse<InputStream> response = authorized(method, dataPath(dataPath), body, contentType, accept);
+        if (response.statusCode() / 100 != 2) {
+            String text = readText(response, method, dataPath);
+            throw classifier.toException(response.statusCode(), parse(text), text);
+        }
+        return response;
+    }
+
+    /** A path relative to the data API, or one under {@code /services/data/}; never another host (§1.7 token). */
+    private String dataPath(String path) {
+        PathSegments.value(path, "dataPath");
+        if (path.contains("://") || path.startsWith("//") || path.contains("\\")) {
+            throw new IllegalArgumentException("dataPath must be a path on the instance, got: " + withoutQuery(path));
+        }
+        if (path.startsWith("/")) {
+            if (!path.startsWith("/services/data/")) {
+                throw new IllegalArgumentException("dataPath must be under /services/data/, got: "
+                        + withoutQuery(path));
+            }
+            return path;
+        }
+        return config.dataPathPrefix() + path;
+    }
+
+    /** Sends a JSON call (or none) and reads the whole answer. */
+    private Reply call(String method, String pathAndQuery, JsonNode body) {
+        Supplier<HttpRequest.BodyPublisher> publisher = null;
+        if (body != null) {
+            byte[] bytes = toBytes(body);
+            publisher = () -> HttpRequest.BodyPublishers.ofByteArray(bytes);
+        }
+        HttpResponse<InputStream> response = authorized(method, pathAndQuery, publisher,
+                body == null ? null : "application/json", "application/json");
+        String text = readText(response, method, pathAndQuery);
+        return new Reply(response.statusCode(), parse(text), text);
+    }
+
+    /** Sends with the current token; on 401 invalidates it and replays once with a new one (§1.7). */
+    private HttpResponse<InputStream> authorized(String method, String pathAndQuery,
+                                                 Supplier<HttpRequest.BodyPublisher> body, String contentType,
+                                                 String accept) {
+        AccessToken token = tokens.token();
+        HttpResponse<InputStream> response = exchange(method, token, pathAndQuery, body, contentType, accept);
+        if (response.statusCode() != 401) {
+            return response;
+        }
+        readText(response, method, pathAndQuery);
         LOG.info("Salesforce answered 401 to {} {}; re-authenticating once", method, withoutQuery(pathAndQuery));
         tokens.invalidate(token);
         AccessToken fresh = tokens.token();
-        reply = exchange(method, fresh, pathAndQuery, body);
-        if (reply.status() != 401) {
-            return reply;
+        response = exchange(method, fresh, pathAndQuery, body, contentType, accept);
+        if (response.statusCode() != 401) {
+            return response;
         }
         // A new token refused at once: a session policy or a revoked app. Retrying later (with yet another token)
         // is the only useful move; the retry policy dead-letters it when it persists.
         tokens.invalidate(fresh);
-        List<ApiError> errors = classifier.errors(401, reply.json(), reply.text());
+        String text = readText(response, method, pathAndQuery);
+        List<ApiError> errors = classifier.errors(401, parse(text), text);
         ApiError error = errors.getFirst();
         throw new IntegrationException(ErrorClassifier.SYSTEM,
                 error.errorCode().startsWith("HTTP_") ? "INVALID_SESSION_ID" : error.errorCode(),
@@ -731,33 +810,42 @@ public final class SalesforceRestClient implements SalesforceApi, SalesforceColl
                 List.of(), null, null);
     }
 
-    private Reply exchange(String method, AccessToken token, String pathAndQuery, JsonNode body) {
+    private HttpResponse<InputStream> exchange(String method, AccessToken token, String pathAndQuery,
+                                               Supplier<HttpRequest.BodyPublisher> body, String contentType,
+                                               String accept) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(token.instanceUrl() + pathAndQuery))
                 .timeout(config.requestTimeout())
                 .header("Authorization", "Bearer " + token.value())
-                .header("Accept", "application/json")
+                .header("Accept", accept)
                 .header("Sforce-Call-Options", "client=" + config.callOptionsClient());
         if (body != null) {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(toBytes(body)));
+            request.header("Content-Type", contentType).method(method, body.get());
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
         String what = method + " " + withoutQuery(pathAndQuery);
         callCount.incrementAndGet();
         callCounter.increment();
-        HttpResponse<byte[]> response;
+        HttpResponse<InputStream> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw ErrorClassifier.transportFailure(what, e);
         } catch (InterruptedException e) {
             throw ErrorClassifier.interrupted(what, e);
         }
         response.headers().firstValue(LimitInfoHeader.NAME).flatMap(LimitInfoHeader::parse).ifPresent(usage::set);
-        String text = new String(response.body(), StandardCharsets.UTF_8);
         LOG.debug("Salesforce {} -> {}", what, response.statusCode());
-        return new Reply(response.statusCode(), parse(text), text);
+        return response;
+    }
+
+    /** Reads and closes a response body; a connection lost mid-body is a transport failure like a failed send. */
+    private static String readText(HttpResponse<InputStream> response, String method, String pathAndQuery) {
+        try (InputStream in = response.body()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw ErrorClassifier.transportFailure(method + " " + withoutQuery(pathAndQuery), e);
+        }
     }
 
     private JsonNode success(Reply reply) {
@@ -821,7 +909,77 @@ public final class SalesforceRestClient implements SalesforceApi, SalesforceColl
             if (graph.nodes().isEmpty()) {
                 throw new IllegalArgumentException("graph " + graph.graphId() + " has no nodes");
             }
+            int depth = depth(graph);
+            if (depth > MAX_GRAPH_DEPTH) {
+                throw new IllegalArgumentException("a composite graph is at most " + MAX_GRAPH_DEPTH
+                        + " nodes deep (max depth), graph " + graph.graphId() + " is " + depth);
+            }
         }
+        Set<String> types = new HashSet<>();
+        graphs.forEach(g -> g.nodes().forEach(n -> sObjectType(n.path()).ifPresent(types::add)));
+        if (types.size() > MAX_GRAPH_NODE_TYPES) {
+            throw new IllegalArgumentException("a composite graph request holds at most " + MAX_GRAPH_NODE_TYPES
+                    + " distinct node types (sObjects), got " + types.size() + ": " + new TreeSet<>(types));
+        }
+    }
+
+    /**
+     * §2.10 depth: the nodes in the longest {@code @{ref}} chain. A node refers only to nodes before it (their
+     * results must exist when it runs, §2.9), so one pass in order suffices; references to unknown ids are left to
+     * Salesforce to report.
+     */
+    private static int depth(Graph graph) {
+        Map<String, Integer> depths = new HashMap<>();
+        int deepest = 0;
+        for (GraphNode node : graph.nodes()) {
+            Set<String> referenced = new HashSet<>();
+            references(node.path(), referenced);
+            if (node.body() != null) {
+                references(node.body(), referenced);
+            }
+            int depth = 1;
+            for (String id : referenced) {
+                Integer before = depths.get(id);
+                if (before != null) {
+                    depth = Math.max(depth, before + 1);
+                }
+            }
+            depths.put(node.referenceId(), depth);
+            deepest = Math.max(deepest, depth);
+        }
+        return deepest;
+    }
+
+    private static void references(JsonNode json, Set<String> into) {
+        if (json.isTextual()) {
+            references(json.asText(), into);
+        } else {
+            json.forEach(child -> references(child, into));
+        }
+    }
+
+    private static void references(String text, Set<String> into) {
+        Matcher matcher = REFERENCE.matcher(text);
+        while (matcher.find()) {
+            into.add(matcher.group(1));
+        }
+    }
+
+    /** The sObject a graph node addresses, {@code Account} in {@code sobjects/Account/...}; case-insensitive. */
+    private static Optional<String> sObjectType(String path) {
+        String rest = stripLeadingSlash(path);
+        if (!rest.startsWith("sobjects/")) {
+            return Optional.empty();
+        }
+        rest = rest.substring("sobjects/".length());
+        int end = rest.length();
+        for (int i = 0; i < rest.length(); i++) {
+            if (rest.charAt(i) == '/' || rest.charAt(i) == '?') {
+                end = i;
+                break;
+            }
+        }
+        return end == 0 ? Optional.empty() : Optional.of(rest.substring(0, end).toLowerCase(Locale.ROOT));
     }
 
     private IntegrationException multipleChoices(String sobject, String extIdField, Reply reply) {

@@ -315,4 +315,55 @@ class SalesforceBulkClientTest {
 
         assertThat(meters.get(SalesforceRestClient.METRIC_API_CALLS).counter().count()).isEqualTo(1);
     }
+
+    @Test
+    void callsThroughASharedRestClientCountInItsApiCallCount() {
+        serveJob("JobComplete", SUCCESSFUL, FAILED, UNPROCESSED);
+        SalesforceRestClient rest = salesforce.client(meters);
+        SalesforceBulkClient shared = new SalesforceBulkClient(rest,
+                BulkSettings.defaults().withPolling(Duration.ofMillis(1), Duration.ofMillis(5)));
+
+        shared.ingest(BulkIngestJob.upsert("Account", "Clarity_Account_Key__c", COLUMNS),
+                Stream.of(account("Acme", "CL-1", "555-0100")));
+
+        long dataCalls = server.requests().stream().filter(r -> r.path().startsWith("/services/data/")).count();
+        assertThat(dataCalls).isGreaterThanOrEqualTo(7);
+        assertThat(rest.apiCallCount()).isEqualTo(dataCalls);
+        assertThat(meters.get(SalesforceRestClient.METRIC_API_CALLS).counter().count()).isEqualTo(dataCalls);
+    }
+
+    @Test
+    void bulkResponsesUpdateTheSharedClientsApiUsage() {
+        server.on("GET", JOB, r -> Response.json(200, jobJson("insert", "InProgress", 0, 0))
+                .withHeader("Sforce-Limit-Info", "api-usage=1234/15000"));
+        // A registry of its own: the gauges follow the first client registered on a registry (the @BeforeEach one).
+        SimpleMeterRegistry ownMeters = new SimpleMeterRegistry();
+        SalesforceRestClient rest = salesforce.client(ownMeters);
+
+        new SalesforceBulkClient(rest, BulkSettings.defaults()).job(JOB_ID);
+
+        assertThat(rest.apiUsage()).hasValueSatisfying(u -> {
+            assertThat(u.used()).isEqualTo(1234);
+            assertThat(u.max()).isEqualTo(15000);
+        });
+        assertThat(ownMeters.get(SalesforceRestClient.METRIC_USAGE_USED).gauge().value()).isEqualTo(1234);
+    }
+
+    @Test
+    void anUploadRefusedWith401IsReplayedWithTheWholeCsv() {
+        serveJob("JobComplete", SUCCESSFUL, FAILED, UNPROCESSED);
+        AtomicInteger puts = new AtomicInteger();
+        server.on("PUT", JOB + "/batches", r -> puts.incrementAndGet() == 1
+                ? Response.json(401, "[{\"message\":\"Session expired or invalid\",\"errorCode\":\"INVALID_SESSION_ID\"}]")
+                : new Response(201, "", List.of()));
+        SalesforceBulkClient shared = new SalesforceBulkClient(salesforce.client(meters), BulkSettings.defaults());
+
+        shared.upload(JOB_ID, List.of("Name"), List.of(JsonNodeFactory.instance.objectNode().put("Name", "Acme"))
+                .iterator());
+
+        assertThat(server.requests("PUT", JOB + "/batches")).hasSize(2)
+                .allSatisfy(r -> assertThat(r.body()).isEqualTo("Name\nAcme\n"))
+                .last().satisfies(r -> assertThat(r.header("Authorization"))
+                        .isEqualTo("Bearer " + FakeSalesforce.token(2)));
+    }
 }

@@ -354,6 +354,53 @@ class SalesforceRestClientTest {
         assertThat(http.requests()).isEmpty();
     }
 
+    /** {@code length} Account nodes, each referring to the one before it. */
+    private static Graph referenceChain(String graphId, int length) {
+        List<GraphNode> nodes = new ArrayList<>();
+        nodes.add(new GraphNode("POST", "sobjects/Account", "a0", fields("{\"Name\":\"A0\"}")));
+        for (int i = 1; i < length; i++) {
+            nodes.add(new GraphNode("POST", "sobjects/Account", "a" + i,
+                    fields("{\"Name\":\"A" + i + "\",\"ParentId\":\"@{a" + (i - 1) + ".id}\"}")));
+        }
+        return new Graph(graphId, nodes);
+    }
+
+    /** One graph per sObject type {@code Type0__c}, {@code Type1__c}, ... */
+    private static List<Graph> graphsOfTypes(int types) {
+        return IntStream.range(0, types).mapToObj(i -> new Graph("g" + i, List.of(
+                new GraphNode("POST", "sobjects/Type" + i + "__c", "n", fields("{\"Name\":\"x\"}"))))).toList();
+    }
+
+    @Test
+    void compositeGraphRejectsAGraphDeeperThan15BeforeSendingAnything() {
+        assertThatThrownBy(() -> client.compositeGraph(List.of(orderGraph("g1"), referenceChain("deep", 16))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max depth")
+                .hasMessageContaining("16");
+        assertThat(http.requests()).isEmpty();
+    }
+
+    @Test
+    void compositeGraphRejectsMoreThan15DistinctNodeTypesBeforeSendingAnything() {
+        assertThatThrownBy(() -> client.compositeGraph(graphsOfTypes(16)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("15 distinct node types")
+                .hasMessageContaining("16");
+        assertThat(http.requests()).isEmpty();
+    }
+
+    @Test
+    void compositeGraphSendsGraphsAtTheDepthAndNodeTypeLimits() {
+        answer("POST", data("composite/graph"), 200, "{\"graphs\":[]}");
+        List<Graph> graphs = new ArrayList<>(graphsOfTypes(14));
+        // Account, and the same type spelt in another case, is one more type: 15 in all.
+        graphs.add(new Graph("accounts", List.of(referenceChain("x", 15).nodes().getFirst(),
+                new GraphNode("GET", "sobjects/account/@{a0.id}", "readBack", null))));
+        graphs.add(referenceChain("deep", 15));
+
+        client.compositeGraph(graphs);
+
+        assertThat(http.requests("POST", data("composite/graph"))).hasSize(1);
+    }
+
     // ---------------------------------------------------------------------------------------------- records
 
     @Test
@@ -490,5 +537,48 @@ class SalesforceRestClientTest {
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------- raw calls
+
+    @Test
+    void aRawCallIsSentUnderTheDataApiWithTheClientsHeadersAndCounted() throws Exception {
+        http.on("GET", data("jobs/ingest/750xx0000000001AAA/successfulResults"),
+                r -> new Response(200, "\"sf__Id\"\n", List.of(java.util.Map.entry("Content-Type", "text/csv"))));
+
+        java.net.http.HttpResponse<java.io.InputStream> response = client.send("GET",
+                "jobs/ingest/750xx0000000001AAA/successfulResults", null, null, "text/csv");
+
+        try (java.io.InputStream body = response.body()) {
+            assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("\"sf__Id\"\n");
+        }
+        FakeHttpServer.Request request = http.requests().getLast();
+        assertThat(request.header("Accept")).isEqualTo("text/csv");
+        assertThat(request.header("Authorization")).isEqualTo("Bearer " + FakeSalesforce.token(1));
+        assertThat(request.header("Sforce-Call-Options")).isEqualTo("client=tandem");
+        assertThat(client.apiCallCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedRawCallIsAClassifiedFailure() {
+        answer("POST", data("jobs/ingest"), 400,
+                "[{\"errorCode\":\"INVALIDJOB\",\"message\":\"Unable to find object: Bogus\"}]");
+
+        assertThatThrownBy(() -> client.send("POST", "jobs/ingest",
+                () -> java.net.http.HttpRequest.BodyPublishers.ofString("{\"object\":\"Bogus\"}"),
+                "application/json", "application/json"))
+                .isInstanceOfSatisfying(IntegrationException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo("INVALIDJOB");
+                    assertThat(e.httpStatus()).isEqualTo(400);
+                });
+    }
+
+    @Test
+    void aRawCallOffTheDataApiIsRefusedBeforeAnyCall() {
+        assertThatThrownBy(() -> client.send("GET", "https://evil.example.com/x", null, null, "application/json"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> client.send("GET", "/services/oauth2/userinfo", null, null, "application/json"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(http.requests()).isEmpty();
     }
 }

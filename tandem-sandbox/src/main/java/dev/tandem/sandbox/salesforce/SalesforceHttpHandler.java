@@ -133,8 +133,10 @@ final class SalesforceHttpHandler {
         boolean head = method.equals("HEAD");
         Map<String, String> headers = new LinkedHashMap<>();
         ctx.headerMap().forEach(headers::put);
+        byte[] rawBody = ctx.bodyAsBytes();
+        boolean bulkJobs = segments.size() >= 2 && segments.get(1).equals("jobs");
         ApiRequest request = new ApiRequest(head ? "GET" : method, version, segments.subList(1, segments.size()),
-                ctx.queryParamMap(), null, ctx.bodyAsBytes(), headers);
+                ctx.queryParamMap(), bulkJobs ? null : parseOutsideLock(method, rawBody), rawBody, headers);
         if (request.depth() >= 1 && request.segment(0).equals("jobs")) {
             // Bulk API 2.0 manages its own jobs and transactions (spec §5); results are CSV, not JSON.
             writeBulk(ctx, bulk.handle(request, callOptionsClient(ctx)), head);
@@ -151,6 +153,23 @@ final class SalesforceHttpHandler {
             response = new ApiResponse(response.status(), response.headers(), null);
         }
         write(ctx, response, true);
+    }
+
+    /**
+     * A write's JSON body, parsed before the store's lock is taken so that parsing does not serialise requests.
+     * Null when there is none or it does not parse: the resource then parses {@code rawBody} itself, inside the
+     * transaction, and reports the error exactly where it always has.
+     */
+    private static JsonNode parseOutsideLock(String method, byte[] rawBody) {
+        if (method.equalsIgnoreCase("GET") || method.equalsIgnoreCase("HEAD") || rawBody == null
+                || rawBody.length == 0) {
+            return null;
+        }
+        try {
+            return Json.parseBody(rawBody);
+        } catch (ApiException | UncheckedIOException e) {
+            return null;
+        }
     }
 
     private void token(Context ctx, String method) {

@@ -279,6 +279,7 @@ public final class SalesforceSandbox implements AutoCloseable {
         bulk.clear();
         store.clear();
         api.clearCursors();
+        api.platformEvents().clear();
         usage.reset();
         seed();
     }

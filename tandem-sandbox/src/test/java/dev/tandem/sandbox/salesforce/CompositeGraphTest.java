@@ -118,6 +118,73 @@ class CompositeGraphTest extends SandboxTestSupport {
         assertThat(sandbox.records("Account")).isEmpty();
     }
 
+    /** A graph of {@code length} Accounts, each naming the one before it by reference. */
+    private static ObjectNode referenceChain(String graphId, int length) {
+        ObjectNode graph = SandboxClient.object();
+        graph.put("graphId", graphId);
+        ArrayNode nodes = graph.putArray("compositeRequest");
+        nodes.add(node("POST", V + "/sobjects/Account", "a0", Map.of("Name", "A0")));
+        for (int i = 1; i < length; i++) {
+            nodes.add(node("POST", V + "/sobjects/Account", "a" + i,
+                    Map.of("Name", "A" + i, "Description", "after @{a" + (i - 1) + ".id}")));
+        }
+        return graph;
+    }
+
+    @Test
+    void aReferenceChainOf15NodesIsWithinTheDepthLimit() {
+        SandboxClient.Response response = client.post(GRAPH, graphs(referenceChain("deep", 15)));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().get("graphs").get(0).get("isSuccessful").asBoolean()).isTrue();
+        assertThat(sandbox.records("Account")).hasSize(15);
+    }
+
+    @Test
+    void aReferenceChainDeeperThan15IsRejectedAsAWhole() {
+        SandboxClient.Response response = client.post(GRAPH,
+                graphs(graph("flat", node("POST", V + "/sobjects/Account", "x", Map.of("Name", "X"))),
+                        referenceChain("deep", 16)));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get(0).get("errorCode").asText()).isEqualTo("LIMIT_EXCEEDED");
+        assertThat(response.json().get(0).get("message").asText()).contains("depth");
+        assertThat(sandbox.records("Account")).isEmpty();
+    }
+
+    @Test
+    void moreThan15DistinctNodeTypesInOnePayloadAreRejectedAsAWhole() {
+        ObjectNode request = SandboxClient.object();
+        ArrayNode graphs = request.putArray("graphs");
+        graphs.add(graph("accounts", node("POST", V + "/sobjects/Account", "a", Map.of("Name", "A"))));
+        for (int i = 0; i < 15; i++) {
+            graphs.add(graph("g" + i, node("POST", V + "/sobjects/Type" + i + "__c", "n", Map.of("Name", "N"))));
+        }
+
+        SandboxClient.Response response = client.post(GRAPH, request);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get(0).get("errorCode").asText()).isEqualTo("LIMIT_EXCEEDED");
+        assertThat(response.json().get(0).get("message").asText()).contains("node types");
+        assertThat(sandbox.records("Account")).isEmpty();
+    }
+
+    @Test
+    void fifteenDistinctNodeTypesAreWithinTheLimit() {
+        ObjectNode request = SandboxClient.object();
+        ArrayNode graphs = request.putArray("graphs");
+        graphs.add(graph("accounts", node("POST", V + "/sobjects/Account", "a", Map.of("Name", "A")),
+                node("GET", V + "/sobjects/account/@{a.id}", "readBack", null)));
+        for (int i = 0; i < 14; i++) {
+            graphs.add(graph("g" + i, node("POST", V + "/sobjects/Type" + i + "__c", "n", Map.of("Name", "N"))));
+        }
+
+        SandboxClient.Response response = client.post(GRAPH, request);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().get("graphs").get(0).get("isSuccessful").asBoolean()).isTrue();
+    }
+
     @Test
     void moreThan500NodesAreRejectedAsAWhole() {
         ObjectNode request = SandboxClient.object();

@@ -79,6 +79,32 @@ public final class JdbcEventLog implements EventLog {
         return request.outcome();
     }
 
+    /**
+     * Queues every event at once, so the writer commits them in as few transactions (and fsyncs) as its batch size
+     * allows, then waits for all of them.
+     */
+    @Override
+    public List<AppendResult> appendAll(List<InboundEvent> events) {
+        Objects.requireNonNull(events, "events");
+        events.forEach(e -> Objects.requireNonNull(e, "event"));
+        ensureOpen();
+        List<PendingAppend> requests = events.stream().map(PendingAppend::new).toList();
+        queued.addAll(requests);
+        if (closed.get()) {
+            List<PendingAppend> withdrawn = requests.stream().filter(queued::remove).toList();
+            if (!withdrawn.isEmpty()) {
+                // Those the writer took will complete; the withdrawn ones never will: report the log closed.
+                requests.stream().filter(r -> !withdrawn.contains(r)).forEach(PendingAppend::outcome);
+                throw new LogClosedException();
+            }
+        }
+        List<AppendResult> results = new ArrayList<>(requests.size());
+        for (PendingAppend request : requests) {
+            results.add(request.outcome());
+        }
+        return results;
+    }
+
     /** The writer thread: commits queued appends, a batch per transaction, until {@link #close()}. */
     private void writeQueued() {
         List<PendingAppend> batch = new ArrayList<>(MAX_BATCH);

@@ -239,12 +239,12 @@ public final class BulkIngestJobs implements AutoCloseable {
         if (!request.method().equals("GET")) {
             throw methodNotAllowed(request, "GET");
         }
-        StringBuilder csv = new StringBuilder();
         List<String> header = new ArrayList<>(List.of(prefix));
         header.addAll(job.header());
-        CsvFormat.appendQuoted(csv, header);
-        rows.forEach(row -> CsvFormat.appendQuoted(csv, row));
-        return BulkReply.csv(csv.toString());
+        List<List<String>> csv = new ArrayList<>(rows.size() + 1);
+        csv.add(header);
+        csv.addAll(rows);
+        return BulkReply.csv(CsvFormat.writeQuoted(csv));
     }
 
     private synchronized ObjectNode list(String version) {

@@ -5,6 +5,7 @@ import dev.tandem.sandbox.salesforce.schema.SObjectDefinition;
 import dev.tandem.sandbox.salesforce.schema.SalesforceSchema;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -30,10 +31,8 @@ public final class DataStore {
     private final SalesforceSchema schema;
     private final Map<String, Row> byId = new HashMap<>();
     private final Map<String, LinkedHashMap<String, Row>> byType = new HashMap<>();
-    /** "Type.Field" → lower-cased value → ids of live records holding it (external-id and unique fields). */
-    private final Map<String, Map<String, Set<String>>> keyIndex = new HashMap<>();
-    /** "Type.Field" → parent id → ids of live children (reference fields). */
-    private final Map<String, Map<String, Set<String>>> childIndex = new HashMap<>();
+    /** Type → its indexed fields and their indexes; built on a type's first write. */
+    private final Map<String, TypeIndex> indexes = new HashMap<>();
 
     public DataStore(SalesforceSchema schema) {
         this.schema = schema;
@@ -68,8 +67,7 @@ public final class DataStore {
         try {
             byId.clear();
             byType.clear();
-            keyIndex.clear();
-            childIndex.clear();
+            indexes.clear();
         } finally {
             lock.unlock();
         }
@@ -112,14 +110,15 @@ public final class DataStore {
 
         /** Live records of {@code type} whose {@code field} equals {@code value} case-insensitively (indexed fields). */
         public List<Row> findByKey(String type, String field, String value) {
-            Set<String> ids = keyIndex.getOrDefault(type + "." + field, Map.of()).get(normalizeKey(value));
-            return ids == null ? List.of() : ids.stream().map(byId::get).toList();
+            IndexedField indexed = indexedField(type, field);
+            return indexed == null || indexed.byKey == null ? List.of()
+                    : rows(indexed.byKey.get(normalizeKey(value)));
         }
 
         /** Live records of {@code childType} whose reference {@code field} points at {@code parentId}. */
         public List<Row> children(String childType, String field, String parentId) {
-            Set<String> ids = childIndex.getOrDefault(childType + "." + field, Map.of()).get(parentId);
-            return ids == null ? List.of() : ids.stream().map(byId::get).toList();
+            IndexedField indexed = indexedField(childType, field);
+            return indexed == null || indexed.byParent == null ? List.of() : rows(indexed.byParent.get(parentId));
         }
 
         public void put(Row row) {
@@ -141,8 +140,16 @@ public final class DataStore {
         }
 
         private void store(Row current, Row replacement) {
-            if (current != null) {
-                unindex(current);
+            if (current != null && replacement != null && current.type().equals(replacement.type())
+                    && !current.deleted() && !replacement.deleted()) {
+                reindex(current, replacement);
+            } else {
+                if (current != null) {
+                    unindex(current);
+                }
+                if (replacement != null) {
+                    index(replacement);
+                }
             }
             if (replacement == null) {
                 if (current != null) {
@@ -153,26 +160,80 @@ public final class DataStore {
             }
             byId.put(replacement.id(), replacement);
             byType.computeIfAbsent(replacement.type(), t -> new LinkedHashMap<>()).put(replacement.id(), replacement);
-            index(replacement);
         }
+    }
+
+    /**
+     * One indexed field of a type. An index maps a value to the ids of the live records holding it, in the order
+     * they were (re)indexed: a single id is stored as the String itself, several as a LinkedHashSet.
+     */
+    private static final class IndexedField {
+        final String name;
+        /** lower-cased value → id(s), for external-id and unique fields; null otherwise. */
+        final Map<String, Object> byKey;
+        /** parent id → child id(s), for reference fields; null otherwise. */
+        final Map<String, Object> byParent;
+
+        IndexedField(FieldDefinition field) {
+            this.name = field.name();
+            this.byKey = field.externalId() || field.unique() ? new HashMap<>() : null;
+            this.byParent = field.isReference() ? new HashMap<>() : null;
+        }
+    }
+
+    private record TypeIndex(IndexedField[] fields, Map<String, IndexedField> byName) {
+    }
+
+    private TypeIndex typeIndex(String type) {
+        TypeIndex existing = indexes.get(type);
+        if (existing != null) {
+            return existing;
+        }
+        List<IndexedField> fields = new ArrayList<>();
+        Map<String, IndexedField> byName = new HashMap<>();
+        for (FieldDefinition field : schema.require(type).fields()) {
+            if (field.externalId() || field.unique() || field.isReference()) {
+                IndexedField indexed = new IndexedField(field);
+                fields.add(indexed);
+                byName.put(field.name(), indexed);
+            }
+        }
+        TypeIndex created = new TypeIndex(fields.toArray(IndexedField[]::new), byName);
+        indexes.put(type, created);
+        return created;
+    }
+
+    private IndexedField indexedField(String type, String field) {
+        TypeIndex index = indexes.get(type);
+        return index == null ? null : index.byName().get(field);
+    }
+
+    private List<Row> rows(Object ids) {
+        if (ids == null) {
+            return List.of();
+        }
+        if (ids instanceof String id) {
+            return Collections.singletonList(byId.get(id));
+        }
+        @SuppressWarnings("unchecked")
+        Set<String> set = (Set<String>) ids;
+        return set.stream().map(byId::get).toList();
     }
 
     private void index(Row row) {
         if (row.deleted()) {
             return;
         }
-        for (FieldDefinition field : schema.require(row.type()).fields()) {
-            Object value = row.get(field.name());
+        for (IndexedField field : typeIndex(row.type()).fields()) {
+            Object value = row.get(field.name);
             if (value == null) {
                 continue;
             }
-            if (field.externalId() || field.unique()) {
-                keyIndex.computeIfAbsent(row.type() + "." + field.name(), k -> new HashMap<>())
-                        .computeIfAbsent(normalizeKey(value.toString()), k -> new LinkedHashSet<>()).add(row.id());
+            if (field.byKey != null) {
+                add(field.byKey, normalizeKey(value.toString()), row.id());
             }
-            if (field.isReference()) {
-                childIndex.computeIfAbsent(row.type() + "." + field.name(), k -> new HashMap<>())
-                        .computeIfAbsent(value.toString(), k -> new LinkedHashSet<>()).add(row.id());
+            if (field.byParent != null) {
+                add(field.byParent, value.toString(), row.id());
             }
         }
     }
@@ -181,32 +242,102 @@ public final class DataStore {
         if (row.deleted()) {
             return;
         }
-        for (FieldDefinition field : schema.require(row.type()).fields()) {
-            Object value = row.get(field.name());
+        for (IndexedField field : typeIndex(row.type()).fields()) {
+            Object value = row.get(field.name);
             if (value == null) {
                 continue;
             }
-            if (field.externalId() || field.unique()) {
-                removeFrom(keyIndex, row.type() + "." + field.name(), normalizeKey(value.toString()), row.id());
+            if (field.byKey != null) {
+                remove(field.byKey, normalizeKey(value.toString()), row.id());
             }
-            if (field.isReference()) {
-                removeFrom(childIndex, row.type() + "." + field.name(), value.toString(), row.id());
+            if (field.byParent != null) {
+                remove(field.byParent, value.toString(), row.id());
             }
         }
     }
 
-    private static void removeFrom(Map<String, Map<String, Set<String>>> index, String key, String value, String id) {
-        Map<String, Set<String>> byValue = index.get(key);
-        if (byValue == null) {
-            return;
-        }
-        Set<String> ids = byValue.get(value);
-        if (ids != null) {
-            ids.remove(id);
-            if (ids.isEmpty()) {
-                byValue.remove(value);
+    /**
+     * Exactly {@code unindex(current); index(replacement)} for two live versions of one record, but a field whose
+     * index entry stays the same is only moved to the end of its id set (where the re-add would put it).
+     */
+    private void reindex(Row current, Row replacement) {
+        String id = replacement.id();
+        for (IndexedField field : typeIndex(replacement.type()).fields()) {
+            Object before = current.get(field.name);
+            Object after = replacement.get(field.name);
+            if (before == null && after == null) {
+                continue;
+            }
+            String beforeText = before == null ? null : before.toString();
+            String afterText = after == null ? null : after.toString();
+            if (field.byKey != null) {
+                String beforeKey = beforeText == null ? null : normalizeKey(beforeText);
+                String afterKey = afterText == null ? null : normalizeKey(afterText);
+                update(field.byKey, beforeKey, afterKey, id);
+            }
+            if (field.byParent != null) {
+                update(field.byParent, beforeText, afterText, id);
             }
         }
+    }
+
+    private static void update(Map<String, Object> index, String before, String after, String id) {
+        if (before != null && before.equals(after)) {
+            moveToEnd(index, before, id);
+            return;
+        }
+        if (before != null) {
+            remove(index, before, id);
+        }
+        if (after != null) {
+            add(index, after, id);
+        }
+    }
+
+    private static void add(Map<String, Object> index, String value, String id) {
+        Object ids = index.putIfAbsent(value, id);
+        if (ids == null || ids.equals(id)) {
+            return;
+        }
+        if (ids instanceof String single) {
+            Set<String> set = new LinkedHashSet<>();
+            set.add(single);
+            set.add(id);
+            index.put(value, set);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Set<String> set = (Set<String>) ids;
+        set.add(id);
+    }
+
+    private static void remove(Map<String, Object> index, String value, String id) {
+        Object ids = index.get(value);
+        if (ids == null) {
+            return;
+        }
+        if (ids instanceof String single) {
+            if (single.equals(id)) {
+                index.remove(value);
+            }
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Set<String> set = (Set<String>) ids;
+        set.remove(id);
+        if (set.size() == 1) {
+            index.put(value, set.iterator().next());
+        } else if (set.isEmpty()) {
+            index.remove(value);
+        }
+    }
+
+    private static void moveToEnd(Map<String, Object> index, String value, String id) {
+        if (index.get(value) instanceof String single && single.equals(id)) {
+            return;
+        }
+        remove(index, value, id);
+        add(index, value, id);
     }
 
     /** External ids and unique text fields compare case-insensitively (the Salesforce default for Unique). */

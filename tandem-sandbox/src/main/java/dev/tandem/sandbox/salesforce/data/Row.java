@@ -15,8 +15,18 @@ public record Row(String type, String id, Map<String, Object> values, String las
 
     public static final String IS_DELETED = "IsDeleted";
 
+    /**
+     * Copies {@code values}, except a {@link RowValues} built for this row (from {@link RowLayout#newValues()} or
+     * {@link #mutableValues()}), which the row takes over without copying: it becomes immutable.
+     */
     public Row {
-        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        values = values instanceof RowValues compact ? compact.freeze()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    /** A mutable copy of the values, same entries in the same order, to build the next version of this record. */
+    public Map<String, Object> mutableValues() {
+        return values instanceof RowValues compact ? compact.mutableCopy() : new LinkedHashMap<>(values);
     }
 
     public Object get(String canonicalField) {

@@ -20,7 +20,6 @@ import dev.tandem.sandbox.salesforce.wire.ApiException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +67,7 @@ final class BusinessRules {
                 if (old != null && (!DmlEngine.sameValue(old.get("Name"), saved.get("Name"))
                         || !DmlEngine.sameValue(old.get("ProductCode"), saved.get("ProductCode")))) {
                     for (Row entry : tx.children(PRICEBOOK_ENTRY, "Product2Id", saved.id())) {
-                        Map<String, Object> values = new LinkedHashMap<>(entry.values());
+                        Map<String, Object> values = entry.mutableValues();
                         values.put("Name", saved.get("Name"));
                         values.put("ProductCode", saved.get("ProductCode"));
                         values.put("SystemModstamp", ctx.now());
@@ -249,7 +248,7 @@ final class BusinessRules {
         if (old == null) {
             Object pricebook = opportunity.get("Pricebook2Id");
             if (pricebook == null) {
-                Map<String, Object> adopted = new LinkedHashMap<>(opportunity.values());
+                Map<String, Object> adopted = opportunity.mutableValues();
                 adopted.put("Pricebook2Id", entry.get("Pricebook2Id"));
                 adopted.put("SystemModstamp", ctx.now());
                 tx.put(opportunity.with(adopted, opportunity.lastModifiedByClient()));
@@ -296,7 +295,7 @@ final class BusinessRules {
         BigDecimal amount = lines.stream().map(i -> (BigDecimal) i.get("TotalPrice"))
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
         if (!DmlEngine.sameValue(amount, opportunity.get("Amount"))) {
-            Map<String, Object> values = new LinkedHashMap<>(opportunity.values());
+            Map<String, Object> values = opportunity.mutableValues();
             values.put("Amount", amount);
             values.put("SystemModstamp", ctx.now());
             tx.put(opportunity.with(values, opportunity.lastModifiedByClient()));
@@ -310,7 +309,7 @@ final class BusinessRules {
                 .map(i -> (BigDecimal) i.get("TotalPrice"))
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
         if (!DmlEngine.sameValue(total, order.get("TotalAmount"))) {
-            Map<String, Object> values = new LinkedHashMap<>(order.values());
+            Map<String, Object> values = order.mutableValues();
             values.put("TotalAmount", total);
             values.put("SystemModstamp", ctx.now());
             tx.put(order.with(values, order.lastModifiedByClient()));

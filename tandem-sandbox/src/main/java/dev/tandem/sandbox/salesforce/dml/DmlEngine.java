@@ -59,9 +59,13 @@ public final class DmlEngine {
 
     public void update(Transaction tx, SObjectDefinition def, String rawId, JsonNode body, WriteContext ctx) {
         ObjectNode object = requireObject(def, body);
-        Row existing = requireLive(tx, def, rawId);
+        updateLive(tx, def, requireLive(tx, def, rawId), object, ctx);
+    }
+
+    /** Updates {@code existing}, a live record of {@code def} the caller has just looked up. */
+    private void updateLive(Transaction tx, SObjectDefinition def, Row existing, ObjectNode object, WriteContext ctx) {
         ctx.lockFault().check(existing.id());
-        Map<String, Object> values = new LinkedHashMap<>(existing.values());
+        Map<String, Object> values = existing.mutableValues();
         values.putAll(parseChanges(tx, def, object, existing));
         save(tx, def, existing, existing.id(), values, ctx);
     }
@@ -89,7 +93,7 @@ public final class DmlEngine {
                 return new UpsertOutcome(create(tx, def, object, ctx), true, List.of());
             }
             Row existing = requireLive(tx, def, value);
-            update(tx, def, existing.id(), object, ctx);
+            updateLive(tx, def, existing, object, ctx);
             return new UpsertOutcome(existing.id(), false, List.of());
         }
         List<Row> matches = findByExternalId(tx, def, key, value);
@@ -97,7 +101,8 @@ public final class DmlEngine {
             return new UpsertOutcome(null, false, matches.stream().map(Row::id).toList());
         }
         if (matches.size() == 1) {
-            update(tx, def, matches.getFirst().id(), object, ctx);
+            // findByExternalId returns live records of def only, so the match needs no second look-up.
+            updateLive(tx, def, matches.getFirst(), object, ctx);
             return new UpsertOutcome(matches.getFirst().id(), false, List.of());
         }
         if (updateOnly) {
@@ -146,10 +151,7 @@ public final class DmlEngine {
     }
 
     String insert(Transaction tx, SObjectDefinition def, String id, Map<String, Object> changes, WriteContext ctx) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (FieldDefinition field : def.fields()) {
-            values.put(field.name(), field.defaultValue());
-        }
+        Map<String, Object> values = def.rowLayout().newValues();
         values.putAll(changes);
         save(tx, def, null, id, values, ctx);
         return id;
@@ -157,9 +159,17 @@ public final class DmlEngine {
 
     private void save(Transaction tx, SObjectDefinition def, Row old, String id, Map<String, Object> values,
             WriteContext ctx) {
-        List<String> missing = def.fields().stream()
-                .filter(f -> f.required() && values.get(f.name()) == null).map(FieldDefinition::name).toList();
+        List<String> missing = List.of();
+        for (FieldDefinition field : def.requiredFields()) {
+            if (values.get(field.name()) == null) {
+                if (missing.isEmpty()) {
+                    missing = new ArrayList<>();
+                }
+                missing.add(field.name());
+            }
+        }
         if (!missing.isEmpty()) {
+            missing = List.copyOf(missing);
             // One error listing every missing field (spec §9 "Error arrays").
             throw ApiException.badRequest(ApiError.of("REQUIRED_FIELD_MISSING",
                     "Required fields are missing: [" + String.join(", ", missing) + "]", missing));
@@ -328,7 +338,7 @@ public final class DmlEngine {
             for (ChildReference ref : childReferences(row.type())) {
                 if (ref.field().deleteRule() == DeleteRule.SET_NULL) {
                     for (Row child : tx.children(ref.child().name(), ref.field().name(), row.id())) {
-                        Map<String, Object> values = new LinkedHashMap<>(child.values());
+                        Map<String, Object> values = child.mutableValues();
                         values.put(ref.field().name(), null);
                         values.put("SystemModstamp", ctx.now());
                         clearedChildren.add(child.with(values, child.lastModifiedByClient()));
@@ -338,7 +348,7 @@ public final class DmlEngine {
         }
         clearedChildren.forEach(tx::put);
         for (Row row : doomed.values()) {
-            Map<String, Object> values = new LinkedHashMap<>(row.values());
+            Map<String, Object> values = row.mutableValues();
             values.put(Row.IS_DELETED, Boolean.TRUE);
             values.put("LastModifiedDate", ctx.now());
             values.put("LastModifiedById", ctx.userId());

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tandem.sandbox.salesforce.wire.ApiError;
 import dev.tandem.sandbox.salesforce.wire.ApiException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,6 +25,27 @@ final class References {
     private static final Pattern STEP = Pattern.compile("\\.([A-Za-z0-9_]+)|\\[(\\d+)\\]");
     /** "The referenceId must start with a letter or a number" and only letters/numbers/underscore (§2.9). */
     static final Pattern REFERENCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_]*");
+
+    /** The reference ids that {@code @{...}} references anywhere in {@code node} (its url or body) point to. */
+    static Set<String> referencedIds(JsonNode node) {
+        Set<String> ids = new HashSet<>();
+        collect(node, ids);
+        return ids;
+    }
+
+    private static void collect(JsonNode node, Set<String> ids) {
+        if (node == null) {
+            return;
+        }
+        if (node.isTextual()) {
+            Matcher matcher = REFERENCE.matcher(node.asText());
+            while (matcher.find()) {
+                ids.add(matcher.group(1));
+            }
+            return;
+        }
+        node.forEach(child -> collect(child, ids));
+    }
 
     private final Map<String, JsonNode> results = new HashMap<>();
 

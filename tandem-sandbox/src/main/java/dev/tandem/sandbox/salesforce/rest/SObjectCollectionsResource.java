@@ -248,8 +248,13 @@ final class SObjectCollectionsResource {
         if (!(record instanceof ObjectNode object)) {
             throw ApiException.badRequest(ApiError.of("JSON_PARSER_ERROR", "Each record must be a JSON object"));
         }
-        ObjectNode copy = object.deepCopy();
-        copy.remove("attributes");
+        // The caller removes top-level fields only and nothing writes below them, so a shallow copy is enough.
+        ObjectNode copy = Json.object();
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
+            if (!field.getKey().equals("attributes")) {
+                copy.set(field.getKey(), field.getValue());
+            }
+        }
         return copy;
     }
 

@@ -1,5 +1,6 @@
 package dev.tandem.sandbox.salesforce.schema;
 
+import dev.tandem.sandbox.salesforce.data.RowLayout;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,6 +18,8 @@ public final class SObjectDefinition {
     private final List<FieldDefinition> fields;
     private final Map<String, FieldDefinition> byLowerName;
     private final Map<String, FieldDefinition> byLowerRelationship;
+    private final RowLayout rowLayout;
+    private final List<FieldDefinition> requiredFields;
 
     public SObjectDefinition(String name, String label, String keyPrefix, List<FieldDefinition> fields) {
         this.name = name;
@@ -35,6 +38,10 @@ public final class SObjectDefinition {
         }
         this.byLowerName = Collections.unmodifiableMap(names);
         this.byLowerRelationship = Collections.unmodifiableMap(relationships);
+        this.rowLayout = new RowLayout(this.fields.stream().map(FieldDefinition::name).toList(),
+                this.fields.stream().map(FieldDefinition::defaultValue).collect(ArrayList::new, ArrayList::add,
+                        ArrayList::addAll));
+        this.requiredFields = this.fields.stream().filter(FieldDefinition::required).toList();
     }
 
     public String name() {
@@ -51,6 +58,16 @@ public final class SObjectDefinition {
 
     public List<FieldDefinition> fields() {
         return fields;
+    }
+
+    /** The layout of this object's stored records: its fields in order, with their defaults. */
+    public RowLayout rowLayout() {
+        return rowLayout;
+    }
+
+    /** The fields that must have a value on insert, in field order. */
+    public List<FieldDefinition> requiredFields() {
+        return requiredFields;
     }
 
     public Optional<FieldDefinition> field(String anyCase) {
