@@ -199,6 +199,11 @@ public final class DeltaPollerLoad {
         }
 
         @Override
+        public java.util.List<AppendResult> appendAll(java.util.List<InboundEvent> events) {
+            return appends.time(() -> delegate.appendAll(events));
+        }
+
+        @Override
         public List<LoggedEvent> readAfter(long afterOffset, int max) {
             return delegate.readAfter(afterOffset, max);
         }
