@@ -192,7 +192,13 @@ public final class ClarityDeltaPoller implements AutoCloseable {
     private PollResult.Counts poll(ClarityEntity entity) {
         String cursorName = CURSOR_PREFIX + entity.entityName();
         PollCursor cursor = cursors.cursor(cursorName).map(v -> PollCursor.parse(cursorName, v))
-                .orElseGet(() -> PollCursor.at(settings.initialCursor()));
+                .orElseGet(() -> {
+                    // Stored before the first request: a start point like "now" must not move on if the first
+                    // polls fail and Tandem restarts, or the changes in between would never be polled.
+                    PollCursor initial = PollCursor.at(settings.initialCursor());
+                    cursors.saveCursor(cursorName, initial.format());
+                    return initial;
+                });
         Instant pollStart = clock.instant();
         Instant since = cursor.watermark().minus(settings.overlap());
         Map<String, Instant> seen = new HashMap<>(cursor.seen());

@@ -142,6 +142,27 @@ class ClarityDeltaPollerSandboxTest {
     }
 
     @Test
+    void aStartPointOfNowIsKeptWhenTheFirstPollFailsAndTandemRestarts() {
+        Instant startedAt = clock.instant();
+        PollSettings fromNow = settings.withInitialCursor(startedAt);
+        ClarityPageSource down = (entity, query) -> {
+            throw dev.tandem.core.error.IntegrationException.transientFailure("clarity", "IO_ERROR", "connection refused", 0, null);
+        };
+        PollResult failed = new ClarityDeltaPoller(down, stores.eventLog(), stores.stateStore(), clock, fromNow).pollOnce();
+        assertThat(failed.failures()).isNotEmpty();
+
+        clock.now.set(startedAt.plus(Duration.ofMinutes(30)));
+        List<SalesOrderRef> placedWhileDown = sandbox.orders().createRandomOrders(2, BadData.NONE);
+        clock.now.set(startedAt.plus(Duration.ofHours(1)));
+        // After the restart "now" is an hour later; only the stored start point still covers the outage.
+        new ClarityDeltaPoller(client, stores.eventLog(), stores.stateStore(), clock,
+                settings.withInitialCursor(clock.instant())).pollOnce();
+
+        assertThat(events("SalesOrder.Created")).extracting(InboundEvent::entityKey)
+                .containsAll(placedWhileDown.stream().map(SalesOrderRef::customKey).toList());
+    }
+
+    @Test
     void aStatusChangeIsEmittedAsUpdatedAndStatusChanged() {
         SalesOrderRef order = sandbox.orders().createRandomOrder();
         ClarityDeltaPoller poller = poller(client);

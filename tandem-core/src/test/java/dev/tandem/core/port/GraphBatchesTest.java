@@ -46,4 +46,13 @@ class GraphBatchesTest {
     void nothingToSendMeansNoRequest() {
         assertThat(GraphBatches.split(List.of())).isEmpty();
     }
+
+    @Test
+    void packsAtMostFifteenDistinctSObjectTypesPerRequest() {
+        List<Graph> graphs = IntStream.range(0, 20).mapToObj(i -> new Graph("g" + i,
+                List.of(new GraphNode("POST", "sobjects/Type" + i + "__c", "n", null)))).toList();
+        List<List<Graph>> requests = GraphBatches.split(graphs);
+        assertThat(requests).extracting(List::size).containsExactly(15, 5);
+        assertThat(GraphBatches.nodeTypes(graphs.get(3))).containsExactly("type3__c");
+    }
 }

@@ -139,7 +139,7 @@ class WebhookBadInputTest {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("tandem_events_received_total", "tandem_events_processed_total",
                 "tandem_events_retried_total", "tandem_events_dead_lettered_total", "tandem_salesforce_api_calls_total",
-                "tandem_processing_latency_seconds_bucket");
+                "tandem_processing_latency_seconds_bucket", "tandem_salesforce_calls_per_record", "tandem_salesforce_writer_requests_total");
     }
 
     private DeadLetter awaitDeadLetter(SalesOrderRef ref) {
