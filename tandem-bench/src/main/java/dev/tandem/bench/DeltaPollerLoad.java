@@ -12,7 +12,6 @@ import dev.tandem.sandbox.clarity.ClaritySandbox;
 import dev.tandem.sandbox.clarity.model.SalesOrderModel;
 import dev.tandem.core.event.AppendResult;
 import dev.tandem.core.event.InboundEvent;
-import dev.tandem.core.event.LoggedEvent;
 import dev.tandem.core.spi.EventLog;
 import dev.tandem.store.jdbc.JdbcStores;
 
@@ -31,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -191,46 +189,23 @@ public final class DeltaPollerLoad {
         }
     }
 
-    /** The event log, with the time spent in {@link #append} summed. */
-    private record TimedEventLog(EventLog delegate, Stopwatch appends) implements EventLog {
+    /** The event log, with the time spent in appends summed. */
+    private static final class TimedEventLog extends dev.tandem.core.spi.ForwardingEventLog {
+        private final Stopwatch appends;
+
+        TimedEventLog(EventLog delegate, Stopwatch appends) {
+            super(delegate);
+            this.appends = appends;
+        }
+
         @Override
         public AppendResult append(InboundEvent event) {
             return appends.time(() -> delegate.append(event));
         }
 
         @Override
-        public java.util.List<AppendResult> appendAll(java.util.List<InboundEvent> events) {
+        public List<AppendResult> appendAll(List<InboundEvent> events) {
             return appends.time(() -> delegate.appendAll(events));
-        }
-
-        @Override
-        public List<LoggedEvent> readAfter(long afterOffset, int max) {
-            return delegate.readAfter(afterOffset, max);
-        }
-
-        @Override
-        public Optional<LoggedEvent> get(long offset) {
-            return delegate.get(offset);
-        }
-
-        @Override
-        public long endOffset() {
-            return delegate.endOffset();
-        }
-
-        @Override
-        public long committedOffset(String consumer) {
-            return delegate.committedOffset(consumer);
-        }
-
-        @Override
-        public void commit(String consumer, long offset) {
-            delegate.commit(consumer, offset);
-        }
-
-        @Override
-        public void close() {
-            // the store owns the log
         }
     }
 
