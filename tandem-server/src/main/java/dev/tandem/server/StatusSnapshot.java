@@ -10,7 +10,12 @@ package dev.tandem.server;
  * @param retrying           events waiting for a retry
  * @param deadLettered       dead letters in the store
  * @param salesforceApiCalls Salesforce data-API calls made by this process
+ * @param flows              every loaded flow: id, version, enabled, its committed offset
+ * @param flowProblems       flow files refused at start or by the last reload, as {@code file:line:column: message}
  */
 public record StatusSnapshot(long received, long settled, long synced, long skipped, long retrying, long deadLettered,
-                             long salesforceApiCalls) {
+                             long salesforceApiCalls, java.util.List<FlowStatus> flows, java.util.List<String> flowProblems) {
+
+    public record FlowStatus(String id, String version, boolean enabled, long committedOffset) {
+    }
 }

@@ -7,8 +7,12 @@ import dev.tandem.clarity.read.ClarityDeltaPoller;
 import dev.tandem.clarity.webhook.CidrAllowlist;
 import dev.tandem.clarity.webhook.ClarityWebhookParser;
 import dev.tandem.clarity.webhook.WebhookSignatureVerifier;
-import dev.tandem.core.flow.order.OrderToSalesforceFlow;
-import dev.tandem.core.mapping.JsonataMapping;
+import dev.tandem.core.connector.ConnectorParts;
+import dev.tandem.core.flow.Flow;
+import dev.tandem.core.flow.FlowCatalog;
+import dev.tandem.core.flow.FlowProblem;
+import dev.tandem.core.flow.FlowSpec;
+import dev.tandem.core.runtime.FlowPipeline;
 import dev.tandem.core.retry.RetryPolicy;
 import dev.tandem.core.runtime.FlowRuntime;
 import dev.tandem.core.runtime.ProcessingMetrics;
@@ -18,7 +22,12 @@ import dev.tandem.core.spi.StateStore;
 import dev.tandem.salesforce.SalesforceConfig;
 import dev.tandem.salesforce.auth.AccessTokenProviders;
 import dev.tandem.salesforce.client.SalesforceRestClient;
+import dev.tandem.salesforce.enrich.PricebookEntryEnricher;
+import dev.tandem.salesforce.enrich.PricebookEntryResolver;
 import dev.tandem.salesforce.write.BatchingSalesforceWriter;
+import dev.tandem.salesforce.write.SalesforceRecordWriter;
+import dev.tandem.server.flows.FlowReloader;
+import dev.tandem.server.flows.FlowRepository;
 import dev.tandem.salesforce.write.BatchingSettings;
 import dev.tandem.server.config.TandemConfig;
 import dev.tandem.server.http.ClarityWebhookHandler;
@@ -38,6 +47,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The composition root: opens the store, builds the connectors and flows, starts the flow runtime and the HTTP
@@ -56,6 +67,8 @@ public final class TandemServer implements AutoCloseable {
     private final FlowRuntime runtime;
     private final ClarityDeltaPoller poller;
     private final Javalin http;
+    private final FlowReloader reloader;
+    private volatile List<FlowProblem> flowProblems;
     private final HttpClient httpClient;
 
     private TandemServer(TandemConfig config) {
@@ -84,13 +97,27 @@ public final class TandemServer implements AutoCloseable {
             this.writer = createdWriter = new BatchingSalesforceWriter(salesforce, salesforce,
                     new BatchingSettings(sf.writerWindow(), sf.writerMaxRecords(), false), registry);
             StateStore store = stores.stateStore();
-            OrderToSalesforceFlow orderFlow = new OrderToSalesforceFlow(clarity, salesforce, writer, store, store,
-                    JsonataMapping.fromClasspath(OrderToSalesforceFlow.MAPPING), clock);
+            Map<String, ConnectorParts> connectors = Map.of(
+                    "clarity", new ConnectorParts("clarity", Optional.of(clarity), Optional.empty(), Map.of()),
+                    "salesforce", new ConnectorParts("salesforce", Optional.empty(),
+                            Optional.of(new SalesforceRecordWriter(writer, salesforce)),
+                            Map.of(PricebookEntryEnricher.NAME, new PricebookEntryEnricher(
+                                    new PricebookEntryResolver(salesforce, writer)))));
+            FlowCatalog catalog = new FlowCatalog(Set.of("clarity"), Set.of("salesforce"), Set.of(PricebookEntryEnricher.NAME));
+            FlowRepository repository = new FlowRepository(catalog, config.flows().dir(), config.flows().enabled());
+            FlowRepository.Loaded loaded = repository.load();
+            if (!loaded.problems().isEmpty() && config.flows().dir() == null) {
+                throw new IllegalStateException("a shipped flow does not load: " + loaded.problems());
+            }
+            loaded.problems().forEach(p -> log.error("Flow file refused: {}", p));
+            this.flowProblems = loaded.problems();
             TandemConfig.Retry r = config.retry();
             TandemConfig.Runtime rt = config.runtime();
-            this.runtime = new FlowRuntime(stores.eventLog(), store, List.of(orderFlow),
+            this.runtime = new FlowRuntime(stores.eventLog(), store, pipelines(loaded.flows(), connectors, store, clock),
                     new RetryPolicy(r.initialDelay(), r.multiplier(), r.maxDelay(), r.maxAttempts(), r.jitter()),
                     new RuntimeSettings(rt.batchSize(), rt.linger(), rt.pollInterval()), metrics, clock);
+            this.reloader = config.flows().dir() == null || !java.nio.file.Files.isDirectory(config.flows().dir()) ? null
+                    : new FlowReloader(repository, loaded, flows -> runtime.replaceFlows(pipelines(flows, connectors, store, clock)));
 
             io.javalin.http.Handler webhook = cl.ingest().webhooks()
                     ? new ClarityWebhookHandler(CidrAllowlist.parse(cl.webhookAllowedCidrs()),
@@ -151,6 +178,16 @@ public final class TandemServer implements AutoCloseable {
         }
     }
 
+    private static List<Flow> pipelines(Map<String, FlowSpec> specs, Map<String, ConnectorParts> connectors,
+                                        StateStore store, Clock clock) {
+        return specs.values().stream().<Flow>map(spec -> new FlowPipeline(spec, connectors, store, clock)).toList();
+    }
+
+    /** The problems of flow files that were refused (at start or by the last reload). */
+    public List<FlowProblem> flowProblems() {
+        return reloader == null ? flowProblems : reloader.problems();
+    }
+
     /** Opens the store, starts processing, then opens the HTTP listener. */
     public static TandemServer start(TandemConfig config) {
         TandemServer server = new TandemServer(config);
@@ -199,9 +236,11 @@ public final class TandemServer implements AutoCloseable {
     public StatusSnapshot status() {
         EventLog eventLog = stores.eventLog();
         StateStore store = stores.stateStore();
-        return new StatusSnapshot(eventLog.endOffset(), eventLog.committedOffset(FlowRuntime.CONSUMER),
+        List<StatusSnapshot.FlowStatus> flows = runtime.flows().stream().map(f -> new StatusSnapshot.FlowStatus(
+                f.name(), f.version(), f.enabled(), eventLog.committedOffset(FlowRuntime.consumer(f.name())))).toList();
+        return new StatusSnapshot(eventLog.endOffset(), runtime.committedOffset(),
                 metrics.syncedCount(), metrics.skippedCount(), store.pendingRetryCount(), store.deadLetterCount(),
-                salesforce.apiCallCount());
+                salesforce.apiCallCount(), flows, flowProblems().stream().map(FlowProblem::toString).toList());
     }
 
     /** Stops accepting webhooks and polling first (nothing is acknowledged that is not processed later), then processing, then the store. */
@@ -210,6 +249,9 @@ public final class TandemServer implements AutoCloseable {
         try {
             if (poller != null) {
                 poller.close();
+            }
+            if (reloader != null) {
+                reloader.close();
             }
             http.stop();
         } finally {

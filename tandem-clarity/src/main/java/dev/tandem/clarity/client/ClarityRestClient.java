@@ -9,7 +9,7 @@ import dev.tandem.clarity.auth.SessionToken;
 import dev.tandem.clarity.model.ClarityEntity;
 import dev.tandem.clarity.read.ClarityPageSource;
 import dev.tandem.core.error.IntegrationException;
-import dev.tandem.core.port.RecordSource;
+import dev.tandem.core.connector.RecordReader;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -50,7 +50,7 @@ import java.util.stream.StreamSupport;
  *
  * <p>Thread-safe: one instance (and one {@link HttpClient}) is shared by all threads, virtual ones included.
  */
-public final class ClarityRestClient implements RecordSource, ClarityPageSource, AutoCloseable {
+public final class ClarityRestClient implements RecordReader, ClarityPageSource, AutoCloseable {
 
     /** The error code of a call refused because the circuit breaker is open. */
     public static final String CIRCUIT_OPEN = "CLARITY_CIRCUIT_OPEN";

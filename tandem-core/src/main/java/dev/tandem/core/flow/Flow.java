@@ -2,24 +2,48 @@ package dev.tandem.core.flow;
 
 import dev.tandem.core.event.InboundEvent;
 import dev.tandem.core.event.LoggedEvent;
+import dev.tandem.core.retry.RetryPolicy;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
- * A flow turns source events into writes on the target (fetch → validate → map → resolve → write). Flows take
- * events in batches so that writes can be batched into few API calls (architecture invariant 5).
+ * A flow turns source events into writes on the target. Flows take events in batches so that reads and writes can
+ * be batched into few API calls (architecture invariant 5). File-defined flows are {@code FlowPipeline}s.
  */
 public interface Flow {
 
-    /** A stable name, used in the audit trail, retries and dead letters. */
+    /** The stable id: names the flow's consumer offset, retries, audit entries and dead letters. */
     String name();
+
+    /** The version that handles events now (a content hash for file-defined flows); recorded with each audit entry and dead letter. */
+    default String version() {
+        return "";
+    }
 
     /** Whether this flow acts on the event. */
     boolean handles(InboundEvent event);
 
     /**
-     * Processes a batch and returns exactly one outcome per event (matched by offset). A flow should not throw;
-     * if it does, the runtime treats every event of the batch as a retryable failure.
+     * Processes a batch and returns exactly one outcome per event (matched by offset). State the flow produces
+     * (audit entries, links) goes to {@code state}, which the runtime commits together with the outcomes in one
+     * durable transaction. A flow should not throw; if it does, the runtime treats every event of the batch as a
+     * retryable failure.
      */
-    List<FlowOutcome> process(List<LoggedEvent> batch);
+    List<FlowOutcome> process(List<LoggedEvent> batch, FlowState state);
+
+    /** The redelivery policy for a failure with this code; empty for the runtime's default. */
+    default Optional<RetryPolicy> redelivery(String errorCode) {
+        return Optional.empty();
+    }
+
+    /** Whether the flow runs; a paused flow keeps its offset and is read again when resumed. */
+    default boolean enabled() {
+        return true;
+    }
+
+    /** Where a flow that has never committed an offset starts: true for the end of the log (only new events). */
+    default boolean startsAtLatest() {
+        return false;
+    }
 }

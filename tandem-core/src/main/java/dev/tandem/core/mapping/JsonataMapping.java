@@ -1,5 +1,6 @@
 package dev.tandem.core.mapping;
 
+import com.dashjoin.jsonata.JException;
 import com.dashjoin.jsonata.Jsonata;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -31,6 +33,8 @@ public final class JsonataMapping {
         Objects.requireNonNull(source, "source");
         try {
             return new JsonataMapping(name, Jsonata.jsonata(source));
+        } catch (JException e) {
+            throw new MappingException("mapping " + name + " does not compile: " + e.getMessage(), e, e.getLocation());
         } catch (RuntimeException e) {
             throw new MappingException("mapping " + name + " does not compile: " + e.getMessage(), e);
         }
@@ -56,12 +60,48 @@ public final class JsonataMapping {
      * Applies the mapping. The JSONata evaluator keeps per-evaluation state in the compiled expression, so calls
      * are serialised; a mapping takes microseconds, well below the cost of the API calls around it.
      */
-    public synchronized JsonNode apply(JsonNode input) {
+    public JsonNode apply(JsonNode input) {
+        return apply(input, Map.of());
+    }
+
+    /**
+     * Applies the mapping with variables bound, e.g. {@code $event}; a JSONata {@code undefined} result is a
+     * {@link com.fasterxml.jackson.databind.node.MissingNode}.
+     */
+    public synchronized JsonNode apply(JsonNode input, Map<String, ?> bindings) {
         try {
-            Object result = expression.evaluate(JSON.convertValue(input, Object.class));
-            return JSON.valueToTree(result);
+            Object result;
+            Object in = input == null || input.isMissingNode() ? null : JSON.convertValue(input, Object.class);
+            if (bindings.isEmpty()) {
+                result = expression.evaluate(in);
+            } else {
+                Jsonata.Frame frame = expression.createFrame();
+                bindings.forEach((k, v) -> frame.bind(k, v instanceof JsonNode n ? JSON.convertValue(n, Object.class) : v));
+                result = expression.evaluate(in, frame);
+            }
+            return result == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : JSON.valueToTree(result);
+        } catch (JException e) {
+            throw new MappingException("mapping " + name + " failed: " + e.getMessage(), e, e.getLocation());
         } catch (RuntimeException e) {
             throw new MappingException("mapping " + name + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** JSONata truthiness of the result ({@code $boolean}): for rules and conditions. */
+    public boolean test(JsonNode input, Map<String, ?> bindings) {
+        JsonNode result = apply(input, bindings);
+        if (result.isMissingNode() || result.isNull()) {
+            return false;
+        }
+        if (result.isBoolean()) {
+            return result.booleanValue();
+        }
+        if (result.isNumber()) {
+            return result.doubleValue() != 0;
+        }
+        if (result.isTextual()) {
+            return !result.textValue().isEmpty();
+        }
+        return !result.isEmpty() || result.isObject();
     }
 }

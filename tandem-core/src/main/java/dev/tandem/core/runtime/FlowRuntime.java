@@ -4,6 +4,7 @@ import dev.tandem.core.error.IntegrationException;
 import dev.tandem.core.event.LoggedEvent;
 import dev.tandem.core.flow.Flow;
 import dev.tandem.core.flow.FlowOutcome;
+import dev.tandem.core.flow.FlowState;
 import dev.tandem.core.retry.RetryPolicy;
 import dev.tandem.core.spi.EventLog;
 import dev.tandem.core.spi.StateStore;
@@ -18,39 +19,47 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Reads the event log in order, hands batches to the flows, and settles every event: commit on success, a durable
- * retry row with backoff on a transient failure, a dead letter on a permanent one.
+ * Reads the event log, hands every event to each flow that handles it (fan-out: one event can start several
+ * flows, each settled, retried and dead-lettered on its own), and settles each event per flow: synced, skipped, a
+ * durable retry row with backoff, or a dead letter.
  *
- * <p>One runtime thread does both the log and the retry queue, so an event is never processed twice at the same
- * time. The consumer offset is committed only after every event of a batch is settled (synced, skipped, scheduled
- * for retry or dead-lettered), so a crash between a write and the commit replays the batch; flows write
- * idempotently (upsert by external id), which turns that at-least-once replay into exactly-once effects.
+ * <p>Each flow has its own consumer offset ({@code flow:<id>}, Kafka Connect's one consumer group per sink), so a
+ * flow can be paused, or added later and backfilled from the start of the log, without touching the others. A
+ * batch's outcomes, the state its flows produced (audit entries, links) and the offsets are written in ONE store
+ * transaction: one durable commit per batch instead of one per row, and a crash before it replays the batch, which
+ * the flows' idempotent writes (upserts by external id) turn into exactly-once effects.
+ *
+ * <p>One runtime thread does both the log and the retry queue, so an event is never processed by the same flow
+ * twice at the same time.
  */
 public final class FlowRuntime implements AutoCloseable {
 
-    /** The consumer name under which the runtime commits its log offset. */
-    public static final String CONSUMER = "flow-runtime";
+    /** The consumer every flow shared before offsets were per flow; read once as a new flow's start. */
+    public static final String LEGACY_CONSUMER = "flow-runtime";
 
     private static final Logger log = LoggerFactory.getLogger(FlowRuntime.class);
 
     private final EventLog eventLog;
     private final StateStore store;
-    private final List<Flow> flows;
-    private final RetryPolicy retryPolicy;
+    private volatile List<Flow> flows;
+    private final RetryPolicy defaultPolicy;
     private final RuntimeSettings settings;
     private final ProcessingMetrics metrics;
     private final Clock clock;
     private final Random random = new Random();
+    private final Set<String> initialised = new HashSet<>();
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeUp = lock.newCondition();
@@ -63,10 +72,28 @@ public final class FlowRuntime implements AutoCloseable {
         this.eventLog = eventLog;
         this.store = store;
         this.flows = List.copyOf(flows);
-        this.retryPolicy = retryPolicy;
+        this.defaultPolicy = retryPolicy;
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /** The consumer name of a flow's offset. */
+    public static String consumer(String flowId) {
+        return "flow:" + flowId;
+    }
+
+    public List<Flow> flows() {
+        return flows;
+    }
+
+    /**
+     * Swaps in a new set of flows (hot reload); takes effect at the next batch. A flow that keeps its id keeps its
+     * offset, retries and dead letters; a new one starts where its trigger says.
+     */
+    public void replaceFlows(List<Flow> newFlows) {
+        this.flows = List.copyOf(newFlows);
+        wake();
     }
 
     public synchronized void start() {
@@ -94,9 +121,16 @@ public final class FlowRuntime implements AutoCloseable {
         return running && t != null && t.isAlive();
     }
 
-    /** True when every event in the log has been settled and no retry is pending. */
+    /** The lowest committed offset of the enabled flows: what every running flow has settled. */
+    public long committedOffset() {
+        long end = eventLog.endOffset();
+        return flows.stream().filter(Flow::enabled).mapToLong(f -> eventLog.committedOffset(consumer(f.name())))
+                .min().orElse(end);
+    }
+
+    /** True when every enabled flow has settled every event in the log and no retry is pending. */
     public boolean idle() {
-        return eventLog.committedOffset(CONSUMER) >= eventLog.endOffset() && store.pendingRetryCount() == 0;
+        return committedOffset() >= eventLog.endOffset() && store.pendingRetryCount() == 0;
     }
 
     /** Stops after the batch in progress is settled; events not yet committed are processed after a restart. */
@@ -156,21 +190,70 @@ public final class FlowRuntime implements AutoCloseable {
         }
     }
 
+    /** A new flow's offset: the old shared one after an upgrade, else the start or the end of the log. */
+    private void initialise(List<Flow> active) {
+        for (Flow f : active) {
+            if (initialised.add(f.name()) && eventLog.committedOffset(consumer(f.name())) == 0) {
+                long legacy = eventLog.committedOffset(LEGACY_CONSUMER);
+                long start = legacy > 0 ? legacy : f.startsAtLatest() ? eventLog.endOffset() : 0;
+                if (start > 0) {
+                    eventLog.commit(consumer(f.name()), start);
+                }
+            }
+        }
+    }
+
     private boolean processLog() {
-        long committed = eventLog.committedOffset(CONSUMER);
-        List<LoggedEvent> batch = eventLog.readAfter(committed, settings.batchSize());
+        List<Flow> active = flows.stream().filter(Flow::enabled).toList();
+        if (active.isEmpty()) {
+            return false;
+        }
+        initialise(active);
+        Map<Flow, Long> offsets = new LinkedHashMap<>();
+        active.forEach(f -> offsets.put(f, eventLog.committedOffset(consumer(f.name()))));
+        long from = offsets.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+        long newest = offsets.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+        List<LoggedEvent> batch = eventLog.readAfter(from, settings.batchSize());
         if (batch.isEmpty()) {
             return false;
         }
         if (batch.size() < settings.batchSize() && !settings.linger().isZero()) {
             // Let the batch fill a little: under load, one Composite Graph call then carries many records.
             sleepQuietly(settings.linger());
-            batch = eventLog.readAfter(committed, settings.batchSize());
+            batch = eventLog.readAfter(from, settings.batchSize());
         }
-        Map<Long, Integer> attemptsMade = new HashMap<>();
-        batch.forEach(e -> attemptsMade.put(e.offset(), 0));
-        settle(batch, attemptsMade);
-        eventLog.commit(CONSUMER, batch.getLast().offset());
+        long last = batch.getLast().offset();
+        Settlement settlement = new Settlement();
+        Set<Long> handled = new HashSet<>();
+        for (Flow flow : active) {
+            long flowOffset = offsets.get(flow);
+            List<LoggedEvent> events = new ArrayList<>();
+            for (LoggedEvent e : batch) {
+                if (e.offset() > flowOffset && flow.handles(e.event())) {
+                    events.add(e);
+                    handled.add(e.offset());
+                }
+            }
+            if (!events.isEmpty()) {
+                Map<Long, Integer> attempts = new HashMap<>();
+                events.forEach(e -> attempts.put(e.offset(), 0));
+                runFlow(flow, events, attempts, settlement);
+            }
+        }
+        for (LoggedEvent e : batch) {
+            if (e.offset() > newest && !handled.contains(e.offset())) {
+                settlement.audit(auditEntry(e, "none", "", "SKIPPED", "no flow handles " + e.event().type()));
+                metrics.skipped(Duration.between(e.receivedAt(), clock.instant()));
+            }
+        }
+        store.inTransaction(() -> {
+            settlement.writeTo(store);
+            for (Flow flow : active) {
+                if (offsets.get(flow) < last) {
+                    eventLog.commit(consumer(flow.name()), last);
+                }
+            }
+        });
         return true;
     }
 
@@ -181,44 +264,41 @@ public final class FlowRuntime implements AutoCloseable {
         }
         Map<String, List<LoggedEvent>> byFlow = new LinkedHashMap<>();
         Map<Long, Integer> attemptsMade = new HashMap<>();
+        Settlement settlement = new Settlement();
         for (PendingRetry retry : due) {
             Optional<LoggedEvent> event = eventLog.get(retry.eventOffset());
             if (event.isEmpty()) {
                 log.error("Retry for offset {} points at no event; dropping the retry row", retry.eventOffset());
-                store.removeRetry(retry.eventOffset(), retry.flow());
+                settlement.removeRetry(retry.eventOffset(), retry.flow());
                 continue;
             }
             attemptsMade.put(retry.eventOffset(), retry.attempts());
             byFlow.computeIfAbsent(retry.flow(), f -> new ArrayList<>()).add(event.get());
         }
-        byFlow.forEach((flowName, events) -> flows.stream().filter(f -> f.name().equals(flowName)).findFirst()
-                .ifPresentOrElse(
-                        flow -> runFlow(flow, events, attemptsMade),
-                        () -> events.forEach(e -> {
-                            log.error("Retry for offset {} names unknown flow {}; dropping it", e.offset(), flowName);
-                            store.removeRetry(e.offset(), flowName);
-                        })));
+        Map<String, Flow> byName = new HashMap<>();
+        flows.forEach(f -> byName.put(f.name(), f));
+        byFlow.forEach((flowName, events) -> {
+            Flow flow = byName.get(flowName);
+            if (flow == null || !flow.enabled()) {
+                // The flow is paused or not loaded (a file removed or refused): keep the retry, look again later.
+                for (LoggedEvent e : events) {
+                    settlement.retry(new PendingRetry(e.offset(), flowName, attemptsMade.get(e.offset()),
+                            clock.instant().plus(Duration.ofMinutes(5)), "flow " + flowName
+                            + (flow == null ? " is not loaded" : " is paused") + "; the retry waits for it"));
+                }
+            } else {
+                runFlow(flow, events, attemptsMade, settlement);
+            }
+        });
+        store.inTransaction(() -> settlement.writeTo(store));
         return true;
     }
 
-    private void settle(List<LoggedEvent> batch, Map<Long, Integer> attemptsMade) {
-        Map<Flow, List<LoggedEvent>> byFlow = new LinkedHashMap<>();
-        for (LoggedEvent event : batch) {
-            Optional<Flow> flow = flows.stream().filter(f -> f.handles(event.event())).findFirst();
-            if (flow.isPresent()) {
-                byFlow.computeIfAbsent(flow.get(), f -> new ArrayList<>()).add(event);
-            } else {
-                apply(null, event, new FlowOutcome.Skipped(event.offset(),
-                        "no flow handles " + event.event().type()), 0);
-            }
-        }
-        byFlow.forEach((flow, events) -> runFlow(flow, events, attemptsMade));
-    }
-
-    private void runFlow(Flow flow, List<LoggedEvent> events, Map<Long, Integer> attemptsMade) {
+    private void runFlow(Flow flow, List<LoggedEvent> events, Map<Long, Integer> attemptsMade, Settlement settlement) {
         List<FlowOutcome> outcomes;
+        Settlement flowState = new Settlement();
         try {
-            outcomes = flow.process(events);
+            outcomes = flow.process(events, flowState);
         } catch (IntegrationException e) {
             // A failure of the whole batch (the target unreachable, credentials refused) says nothing about the
             // records themselves, so even a "permanent" one is retried: dead-lettering every record of a batch
@@ -232,6 +312,7 @@ public final class FlowRuntime implements AutoCloseable {
                     e.getClass().getSimpleName() + ": " + e.getMessage(), true, Duration.ZERO,
                     ev.event().payload())).toList();
         }
+        settlement.addAll(flowState);
         Map<Long, FlowOutcome> byOffset = new HashMap<>();
         outcomes.forEach(o -> byOffset.put(o.offset(), o));
         for (LoggedEvent event : events) {
@@ -241,61 +322,61 @@ public final class FlowRuntime implements AutoCloseable {
                         "flow " + flow.name() + " returned no outcome for this event", true, Duration.ZERO,
                         event.event().payload());
             }
-            apply(flow, event, outcome, attemptsMade.getOrDefault(event.offset(), 0));
+            apply(flow, event, outcome, attemptsMade.getOrDefault(event.offset(), 0), settlement);
         }
     }
 
-    private void apply(Flow flow, LoggedEvent event, FlowOutcome outcome, int previousAttempts) {
-        String flowName = flow == null ? "none" : flow.name();
+    private void apply(Flow flow, LoggedEvent event, FlowOutcome outcome, int previousAttempts, Settlement s) {
+        String flowName = flow.name();
         Instant now = clock.instant();
         Duration sinceReceipt = Duration.between(event.receivedAt(), now);
         int attempts = previousAttempts + 1;
         switch (outcome) {
             case FlowOutcome.Synced synced -> {
-                removeRetryIfAny(flowName, event, previousAttempts);
-                audit(event, flowName, "OK", synced.detail(), now);
+                s.removeRetry(event.offset(), flowName);
+                s.audit(auditEntry(event, flowName, flow.version(), "OK", synced.detail()));
                 metrics.synced(sinceReceipt);
             }
             case FlowOutcome.Skipped skipped -> {
-                removeRetryIfAny(flowName, event, previousAttempts);
-                audit(event, flowName, "SKIPPED", skipped.reason(), now);
+                s.removeRetry(event.offset(), flowName);
+                s.audit(auditEntry(event, flowName, flow.version(), "SKIPPED", skipped.reason()));
                 metrics.skipped(sinceReceipt);
             }
-            case FlowOutcome.Failed failed when failed.retryable() && retryPolicy.allowsAnotherAttempt(attempts) -> {
-                Instant due = retryPolicy.nextAttemptAt(now, attempts, failed.minimumWait(), random);
-                store.scheduleRetry(new PendingRetry(event.offset(), flowName, attempts, due,
+            case FlowOutcome.Failed failed when failed.retryable()
+                    && policy(flow, failed.errorCode()).allowsAnotherAttempt(attempts) -> {
+                Instant due = policy(flow, failed.errorCode()).nextAttemptAt(now, attempts, failed.minimumWait(), random);
+                s.retry(new PendingRetry(event.offset(), flowName, attempts, due,
                         failed.errorCode() + ": " + failed.message()));
-                audit(event, flowName, "RETRY", failed.errorCode() + ": " + failed.message()
-                        + " (attempt " + attempts + ", next at " + due + ")", now);
+                s.audit(auditEntry(event, flowName, flow.version(), "RETRY", failed.errorCode() + ": " + failed.message()
+                        + " (attempt " + attempts + ", next at " + due + ")"));
                 metrics.retried();
             }
             case FlowOutcome.Failed failed -> {
                 String message = failed.retryable()
                         ? failed.message() + " (gave up after " + attempts + " attempts)"
                         : failed.message();
-                store.addDeadLetter(new DeadLetter(0, event.offset(), flowName, entityKey(event), failed.payload(),
-                        failed.errorCode(), message, attempts, now));
-                removeRetryIfAny(flowName, event, previousAttempts);
-                audit(event, flowName, "DEAD_LETTER", failed.errorCode() + ": " + message, now);
+                s.deadLetter(new DeadLetter(0, event.offset(), flowName, flow.version(), entityKey(event),
+                        failed.payload(), failed.errorCode(), message, attempts, now));
+                // Also for a first attempt: after a crash between scheduling a retry and the offset commit, the log
+                // replays an event that already has a row, and a settled event must not run again.
+                s.removeRetry(event.offset(), flowName);
+                s.audit(auditEntry(event, flowName, flow.version(), "DEAD_LETTER", failed.errorCode() + ": " + message));
                 metrics.deadLettered(sinceReceipt);
-                log.warn("Dead-lettered {} {} (offset {}): {}: {}", event.event().entity(), entityKey(event),
-                        event.offset(), failed.errorCode(), message);
+                log.warn("Dead-lettered {} {} (offset {}, flow {}): {}: {}", event.event().entity(), entityKey(event),
+                        event.offset(), flowName, failed.errorCode(), message);
             }
         }
     }
 
-    /**
-     * Removes the event's retry row. Also for a first attempt: after a crash between scheduling a retry and the
-     * offset commit, the log replays an event that already has a row, and a settled event must not run again.
-     */
-    private void removeRetryIfAny(String flowName, LoggedEvent event, int previousAttempts) {
-        store.removeRetry(event.offset(), flowName);
+    private RetryPolicy policy(Flow flow, String errorCode) {
+        return flow.redelivery(errorCode).orElse(defaultPolicy);
     }
 
-    private void audit(LoggedEvent event, String flowName, String outcome, String detail, Instant now) {
-        store.audit(new AuditEntry(event.offset(), flowName, "settle", event.event().type() + " "
+    private AuditEntry auditEntry(LoggedEvent event, String flowName, String version, String outcome, String detail) {
+        Instant now = clock.instant();
+        return new AuditEntry(event.offset(), flowName, version, "settle", event.event().type() + " "
                 + event.event().entity() + " " + event.event().entityId(), 0,
-                Duration.between(event.receivedAt(), now).toMillis(), outcome, detail, now));
+                Duration.between(event.receivedAt(), now).toMillis(), outcome, detail, now);
     }
 
     private static String entityKey(LoggedEvent event) {
@@ -307,6 +388,43 @@ public final class FlowRuntime implements AutoCloseable {
             Thread.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The state writes of a batch, kept in order and written in one transaction. */
+    private static final class Settlement implements FlowState {
+        private final List<java.util.function.Consumer<StateStore>> writes = new ArrayList<>();
+
+        @Override
+        public void audit(AuditEntry entry) {
+            writes.add(s -> s.audit(entry));
+        }
+
+        @Override
+        public void link(String entity, String sourceKey, String targetId) {
+            if (!targetId.isEmpty()) {
+                writes.add(s -> s.putId(entity, sourceKey, targetId));
+            }
+        }
+
+        void retry(PendingRetry retry) {
+            writes.add(s -> s.scheduleRetry(retry));
+        }
+
+        void removeRetry(long offset, String flow) {
+            writes.add(s -> s.removeRetry(offset, flow));
+        }
+
+        void deadLetter(DeadLetter d) {
+            writes.add(s -> s.addDeadLetter(d));
+        }
+
+        void addAll(Settlement other) {
+            writes.addAll(other.writes);
+        }
+
+        void writeTo(StateStore store) {
+            writes.forEach(w -> w.accept(store));
         }
     }
 }

@@ -7,6 +7,15 @@ package dev.tandem.core.spi;
 public interface StateStore extends IdMap, RetryQueue, DeadLetterQueue, AuditTrail, CursorStore,
         AutoCloseable {
 
+    /**
+     * Runs {@code work} so that everything it writes through this store (and through the event log of the same
+     * database: offset commits) becomes durable in ONE commit, or not at all. The flow runtime settles a whole
+     * batch this way. This default runs it write by write.
+     */
+    default void inTransaction(Runnable work) {
+        work.run();
+    }
+
     /** Throws when the store cannot be reached; used by {@code GET /health}. */
     void ping();
 

@@ -82,7 +82,7 @@ public final class ConfigLoader {
         }
         substitute(root, "");
         ObjectNode r = (ObjectNode) root;
-        checkKeys(r, "", Set.of("server", "store", "clarity", "salesforce", "runtime", "retry"));
+        checkKeys(r, "", Set.of("server", "store", "clarity", "salesforce", "runtime", "retry", "flows"));
 
         ObjectNode server = section(r, "server", Set.of("host", "port"));
         ObjectNode store = section(r, "store", Set.of("path"));
@@ -100,6 +100,7 @@ public final class ConfigLoader {
         AuthConfig authConfig = authConfig(auth);
         ObjectNode runtime = section(r, "runtime", Set.of("batchSize", "linger", "pollInterval"));
         ObjectNode retry = section(r, "retry", Set.of("initialDelay", "multiplier", "maxDelay", "maxAttempts", "jitter"));
+        ObjectNode flows = section(r, "flows", Set.of("dir", "enabled"));
 
         TandemConfig config = new TandemConfig(
                 new TandemConfig.Server(text(server, "server.host", "127.0.0.1"), integer(server, "server.port", 8080, 0, 65535)),
@@ -123,7 +124,8 @@ public final class ConfigLoader {
                         duration(runtime, "runtime.pollInterval", Duration.ofMillis(500))),
                 new TandemConfig.Retry(duration(retry, "retry.initialDelay", Duration.ofSeconds(1)),
                         decimal(retry, "retry.multiplier", 2.0), duration(retry, "retry.maxDelay", Duration.ofMinutes(10)),
-                        integer(retry, "retry.maxAttempts", 10, 1, 1000), decimal(retry, "retry.jitter", 0.2)));
+                        integer(retry, "retry.maxAttempts", 10, 1, 1000), decimal(retry, "retry.jitter", 0.2)),
+                flows(flows));
         if (!config.clarity().webhookTolerance().isPositive()) {
             throw new ConfigException("clarity.webhook.tolerance must be positive, got " + config.clarity().webhookTolerance());
         }
@@ -183,6 +185,29 @@ public final class ConfigLoader {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /** {@code flows.dir} (a folder of flow files, hot-reloaded) and {@code flows.enabled} (flow id → true/false). */
+    private static TandemConfig.Flows flows(ObjectNode flows) {
+        String dir = text(flows, "flows.dir", null);
+        java.util.Map<String, Boolean> enabled = new java.util.LinkedHashMap<>();
+        JsonNode e = flows.path("enabled");
+        if (!e.isMissingNode() && !e.isNull()) {
+            if (!e.isObject()) {
+                throw new ConfigException("flows.enabled must be a mapping of flow id to true or false");
+            }
+            for (var entry : e.properties()) {
+                if (!entry.getValue().isBoolean()) {
+                    throw new ConfigException("flows.enabled." + entry.getKey() + " must be true or false, got "
+                            + entry.getValue());
+                }
+                enabled.put(entry.getKey(), entry.getValue().booleanValue());
+            }
+        }
+        if (dir != null && !Files.isDirectory(Path.of(dir))) {
+            throw new ConfigException("flows.dir " + dir + " is not a folder");
+        }
+        return new TandemConfig.Flows(dir == null ? null : Path.of(dir), enabled);
     }
 
     private static ObjectNode section(ObjectNode parent, String name, Set<String> allowed) {
@@ -289,21 +314,7 @@ public final class ConfigLoader {
 
     /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, or ISO-8601 ({@code PT30S}). */
     static Duration parseDuration(String v) {
-        Matcher m = Pattern.compile("(\\d+)(ms|s|m|h)").matcher(v.trim());
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        }
-        try {
-            return Duration.parse(v.trim());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(v, e);
-        }
+        return dev.tandem.core.config.Durations.parse(v);
     }
 
     private static TandemConfig.Ingest ingest(ObjectNode clarity) {

@@ -13,7 +13,29 @@ import java.util.List;
  * default and its meaning are listed in docs/configuration.md.
  */
 public record TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime,
-                           Retry retry) {
+                           Retry retry, Flows flows) {
+
+    public TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime, Retry retry) {
+        this(server, store, clarity, salesforce, runtime, retry, Flows.shipped());
+    }
+
+    public TandemConfig withFlows(Flows value) {
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, value);
+    }
+
+    /**
+     * @param dir     a folder of flow files that add to or override the shipped ones (hot-reloaded); null for none
+     * @param enabled per flow id, switches a flow on or off over its file's {@code enabled}
+     */
+    public record Flows(Path dir, java.util.Map<String, Boolean> enabled) {
+        public Flows {
+            enabled = java.util.Map.copyOf(enabled);
+        }
+
+        public static Flows shipped() {
+            return new Flows(null, java.util.Map.of());
+        }
+    }
 
     /** HTTP listener for webhooks, health and metrics. */
     public record Server(String host, int port) {

@@ -46,13 +46,26 @@ class FlowRuntimeTest {
         final List<List<Long>> batches = Collections.synchronizedList(new ArrayList<>());
         final BiFunction<LoggedEvent, Integer, FlowOutcome> script;
 
+        final String name;
+        volatile boolean on = true;
+
         ScriptedFlow(BiFunction<LoggedEvent, Integer, FlowOutcome> script) {
+            this("scripted", script);
+        }
+
+        ScriptedFlow(String name, BiFunction<LoggedEvent, Integer, FlowOutcome> script) {
+            this.name = name;
             this.script = script;
         }
 
         @Override
         public String name() {
-            return "scripted";
+            return name;
+        }
+
+        @Override
+        public boolean enabled() {
+            return on;
         }
 
         @Override
@@ -61,7 +74,7 @@ class FlowRuntimeTest {
         }
 
         @Override
-        public List<FlowOutcome> process(List<LoggedEvent> batch) {
+        public List<FlowOutcome> process(List<LoggedEvent> batch, dev.tandem.core.flow.FlowState state) {
             batches.add(batch.stream().map(LoggedEvent::offset).toList());
             return batch.stream().map(e -> script.apply(e,
                     attempts.computeIfAbsent(e.event().entityId(), k -> new AtomicInteger()).incrementAndGet())).toList();
@@ -82,7 +95,11 @@ class FlowRuntimeTest {
     }
 
     private void start(Flow flow, int maxAttempts) {
-        runtime = new FlowRuntime(stores.eventLog(), stores.stateStore(), List.of(flow),
+        start(List.of(flow), maxAttempts);
+    }
+
+    private void start(List<Flow> flows, int maxAttempts) {
+        runtime = new FlowRuntime(stores.eventLog(), stores.stateStore(), flows,
                 new RetryPolicy(Duration.ofMillis(10), 2.0, Duration.ofMillis(40), maxAttempts, 0),
                 new RuntimeSettings(10, Duration.ZERO, Duration.ofMillis(20)), metrics, Clock.systemUTC());
         runtime.start();
@@ -94,6 +111,42 @@ class FlowRuntimeTest {
 
     private static FlowOutcome.Failed transientFailure(LoggedEvent e) {
         return new FlowOutcome.Failed(e.offset(), "UNABLE_TO_LOCK_ROW", "locked", true, Duration.ZERO, "{\"id\":1}");
+    }
+
+    @Test
+    void oneEventStartsEveryFlowThatHandlesItEachSettledOnItsOwn() {
+        ScriptedFlow ok = new ScriptedFlow("a", (e, n) -> new FlowOutcome.Synced(e.offset(), "a"));
+        ScriptedFlow failing = new ScriptedFlow("b", (e, n) -> new FlowOutcome.Failed(e.offset(), "BAD", "bad data",
+                false, Duration.ZERO, "{}"));
+        start(List.of(ok, failing), 3);
+        append("Test.Event", "1");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> runtime.idle() && stores.stateStore().deadLetterCount() == 1);
+        assertThat(ok.batches).containsExactly(List.of(1L));
+        assertThat(failing.batches).containsExactly(List.of(1L));
+        assertThat(stores.stateStore().deadLetters(10).getFirst().flow()).isEqualTo("b");
+        assertThat(stores.eventLog().committedOffset(FlowRuntime.consumer("a"))).isEqualTo(1);
+        assertThat(stores.eventLog().committedOffset(FlowRuntime.consumer("b"))).isEqualTo(1);
+    }
+
+    @Test
+    void aPausedFlowKeepsItsOffsetAndCatchesUpWhenResumedWithoutHoldingTheOthers() {
+        ScriptedFlow running = new ScriptedFlow("running", (e, n) -> new FlowOutcome.Synced(e.offset(), "ok"));
+        ScriptedFlow paused = new ScriptedFlow("paused", (e, n) -> new FlowOutcome.Synced(e.offset(), "ok"));
+        paused.on = false;
+        start(List.of(running, paused), 3);
+        append("Test.Event", "1");
+        append("Test.Event", "2");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> stores.eventLog().committedOffset(FlowRuntime.consumer("running")) == 2);
+        assertThat(paused.batches).isEmpty();
+        assertThat(stores.eventLog().committedOffset(FlowRuntime.consumer("paused"))).isZero();
+
+        paused.on = true;
+        runtime.wake();
+        await().atMost(Duration.ofSeconds(10)).until(() -> stores.eventLog().committedOffset(FlowRuntime.consumer("paused")) == 2);
+        assertThat(paused.batches.stream().flatMap(List::stream).toList()).containsExactly(1L, 2L);
+        assertThat(running.batches.stream().flatMap(List::stream).toList()).containsExactly(1L, 2L);
     }
 
     @Test
@@ -162,7 +215,7 @@ class FlowRuntimeTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> runtime.idle() && metrics.syncedCount() == 1);
         assertThat(metrics.skippedCount()).isEqualTo(1);
-        assertThat(stores.eventLog().committedOffset(FlowRuntime.CONSUMER)).isEqualTo(2);
+        assertThat(stores.eventLog().committedOffset(FlowRuntime.consumer("scripted"))).isEqualTo(2);
     }
 
     @Test

@@ -24,6 +24,8 @@ final class Database {
     private final Dialect dialect;
     private final ReentrantLock writeLock = new ReentrantLock(true);
     private final AtomicInteger holders = new AtomicInteger();
+    /** The connection of the transaction {@link #transaction} opened on this thread, if any. */
+    private final ThreadLocal<Connection> bound = new ThreadLocal<>();
 
     Database(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
@@ -59,6 +61,14 @@ final class Database {
      * opens with synchronous=FULL). Rolls back and throws {@link StoreException} when anything fails.
      */
     <T> T write(String what, SqlWork<T> work) {
+        Connection open = bound.get();
+        if (open != null) {
+            try {
+                return work.run(open); // part of the enclosing transaction: committed with it
+            } catch (SQLException e) {
+                throw new StoreException("Could not " + what + ": " + e.getMessage(), e);
+            }
+        }
         boolean serialise = dialect.singleWriter();
         if (serialise) {
             writeLock.lock();
@@ -72,6 +82,26 @@ final class Database {
                 writeLock.unlock();
             }
         }
+    }
+
+    /**
+     * Runs {@code work} as ONE transaction: every {@link #write} it makes on this thread (state store rows, offset
+     * commits) joins it, and one commit (one fsync) makes all of it durable, or none of it on failure.
+     */
+    void transaction(String what, Runnable work) {
+        if (bound.get() != null) {
+            work.run();
+            return;
+        }
+        write(what, c -> {
+            bound.set(c);
+            try {
+                work.run();
+                return null;
+            } finally {
+                bound.remove();
+            }
+        });
     }
 
     private static <T> T inTransaction(Connection connection, SqlWork<T> work) throws SQLException {

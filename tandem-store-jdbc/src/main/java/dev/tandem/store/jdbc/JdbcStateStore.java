@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class JdbcStateStore implements StateStore {
 
     private static final String DEAD_LETTER_COLUMNS =
-            "id, event_offset, flow, entity_key, payload, error_code, error_message, attempts, created_at";
+            "id, event_offset, flow, flow_version, entity_key, payload, error_code, error_message, attempts, created_at";
 
     private final Database database;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -182,8 +182,9 @@ public final class JdbcStateStore implements StateStore {
         return database.write("store a dead letter", c -> {
             try (PreparedStatement upsert = c.prepareStatement(
                     "INSERT INTO dead_letter (event_offset, flow, entity_key, payload, error_code, error_message, "
-                            + "attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                            + "attempts, created_at, flow_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                             + "ON CONFLICT (event_offset, flow) DO UPDATE SET entity_key = excluded.entity_key, "
+                            + "flow_version = excluded.flow_version, "
                             + "payload = excluded.payload, error_code = excluded.error_code, "
                             + "error_message = excluded.error_message, attempts = excluded.attempts, "
                             + "created_at = excluded.created_at "
@@ -196,6 +197,7 @@ public final class JdbcStateStore implements StateStore {
                 upsert.setString(6, deadLetter.errorMessage());
                 upsert.setInt(7, deadLetter.attempts());
                 upsert.setLong(8, deadLetter.createdAt().toEpochMilli());
+                upsert.setString(9, deadLetter.flowVersion());
                 try (ResultSet rows = upsert.executeQuery()) {
                     if (!rows.next()) {
                         throw new SQLException("Storing a dead letter returned no id");
@@ -248,7 +250,7 @@ public final class JdbcStateStore implements StateStore {
 
     private static DeadLetter toDeadLetter(ResultSet row) throws SQLException {
         return new DeadLetter(row.getLong("id"), row.getLong("event_offset"), row.getString("flow"),
-                row.getString("entity_key"), row.getString("payload"), row.getString("error_code"),
+                row.getString("flow_version"), row.getString("entity_key"), row.getString("payload"), row.getString("error_code"),
                 row.getString("error_message"), row.getInt("attempts"),
                 Instant.ofEpochMilli(row.getLong("created_at")));
     }
@@ -266,7 +268,7 @@ public final class JdbcStateStore implements StateStore {
         database.write("write an audit entry", c -> {
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO audit_entry (event_offset, flow, step, request_summary, response_status, "
-                            + "duration_ms, outcome, detail, audited_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                            + "duration_ms, outcome, detail, audited_at, flow_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setLong(1, entry.eventOffset());
                 insert.setString(2, entry.flow());
                 insert.setString(3, entry.step());
@@ -276,6 +278,7 @@ public final class JdbcStateStore implements StateStore {
                 insert.setString(7, entry.outcome());
                 insert.setString(8, entry.detail());
                 insert.setLong(9, entry.at().toEpochMilli());
+                insert.setString(10, entry.flowVersion());
                 return insert.executeUpdate();
             }
         });
@@ -288,13 +291,13 @@ public final class JdbcStateStore implements StateStore {
             // id breaks ties between steps that finished within the same millisecond, in the order they were written.
             try (PreparedStatement select = c.prepareStatement(
                     "SELECT event_offset, flow, step, request_summary, response_status, duration_ms, outcome, "
-                            + "detail, audited_at FROM audit_entry WHERE event_offset = ? ORDER BY audited_at, id")) {
+                            + "detail, audited_at, flow_version FROM audit_entry WHERE event_offset = ? ORDER BY audited_at, id")) {
                 select.setLong(1, eventOffset);
                 try (ResultSet rows = select.executeQuery()) {
                     List<AuditEntry> entries = new ArrayList<>();
                     while (rows.next()) {
                         entries.add(new AuditEntry(rows.getLong("event_offset"), rows.getString("flow"),
-                                rows.getString("step"), rows.getString("request_summary"),
+                                rows.getString("flow_version"), rows.getString("step"), rows.getString("request_summary"),
                                 rows.getInt("response_status"), rows.getLong("duration_ms"),
                                 rows.getString("outcome"), rows.getString("detail"),
                                 Instant.ofEpochMilli(rows.getLong("audited_at"))));
@@ -340,6 +343,13 @@ public final class JdbcStateStore implements StateStore {
     }
 
     // ---- lifecycle
+
+    /** One commit for everything {@code work} writes through this store and the event log sharing its database. */
+    @Override
+    public void inTransaction(Runnable work) {
+        ensureOpen();
+        database.transaction("write a batch of state", work);
+    }
 
     @Override
     public void ping() {

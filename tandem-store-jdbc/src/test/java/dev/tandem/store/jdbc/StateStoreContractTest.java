@@ -163,7 +163,7 @@ abstract class StateStoreContractTest {
 
         DeadLetter stored = store.deadLetter(id).orElseThrow();
 
-        assertThat(stored).isEqualTo(new DeadLetter(id, 5, "orders", "SO-5001", "{\"ID\":5001}",
+        assertThat(stored).isEqualTo(new DeadLetter(id, 5, "orders", "v1", "SO-5001", "{\"ID\":5001}",
                 "REQUIRED_FIELD_MISSING", "Required fields are missing: [AccountId]", 4, NOW));
         assertThat(store.deadLetter(id + 1)).isEmpty();
     }
@@ -316,12 +316,12 @@ abstract class StateStoreContractTest {
     }
 
     private static DeadLetter deadLetter(long eventOffset, String flow, String errorCode, Instant createdAt) {
-        return new DeadLetter(0, eventOffset, flow, "SO-5001", "{\"ID\":5001}", errorCode,
+        return new DeadLetter(0, eventOffset, flow, "v1", "SO-5001", "{\"ID\":5001}", errorCode,
                 "Required fields are missing: [AccountId]", 4, createdAt);
     }
 
     private static AuditEntry audit(long eventOffset, String step, int status, String outcome, Instant at) {
-        return new AuditEntry(eventOffset, "orders", step, "POST /composite/graph (1 graph, 4 nodes)", status, 35,
+        return new AuditEntry(eventOffset, "orders", "v1", step, "POST /composite/graph (1 graph, 4 nodes)", status, 35,
                 outcome, "ids 801000000000001", at);
     }
 }

@@ -1,0 +1,76 @@
+package dev.tandem.core.flow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.tandem.core.event.LoggedEvent;
+import dev.tandem.core.write.WriteGroup;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One record on its way through a flow (Camel's Exchange): the events that announced it (two deliveries of the
+ * same change in one batch are one exchange), the body (the fetched record), the write plan once transformed, and
+ * the outcome once settled. Immutable; steps return new exchanges.
+ */
+public final class Exchange {
+
+    private final List<LoggedEvent> events;
+    private final JsonNode body;
+    private final WriteGroup plan;
+    private final FlowOutcome outcome;
+
+    private Exchange(List<LoggedEvent> events, JsonNode body, WriteGroup plan, FlowOutcome outcome) {
+        this.events = List.copyOf(events);
+        this.body = Objects.requireNonNull(body, "body");
+        this.plan = plan;
+        this.outcome = outcome;
+    }
+
+    public static Exchange of(List<LoggedEvent> events) {
+        return new Exchange(events, MissingNode.getInstance(), null, null);
+    }
+
+    public List<LoggedEvent> events() {
+        return events;
+    }
+
+    public LoggedEvent first() {
+        return events.getFirst();
+    }
+
+    /** The fetched record, or a missing node before {@code fetch}. */
+    public JsonNode body() {
+        return body;
+    }
+
+    public Optional<WriteGroup> plan() {
+        return Optional.ofNullable(plan);
+    }
+
+    public Optional<FlowOutcome> outcome() {
+        return Optional.ofNullable(outcome);
+    }
+
+    public boolean settled() {
+        return outcome != null;
+    }
+
+    public Exchange withBody(JsonNode newBody) {
+        return new Exchange(events, newBody, plan, outcome);
+    }
+
+    public Exchange withPlan(WriteGroup newPlan) {
+        return new Exchange(events, body, newPlan, outcome);
+    }
+
+    public Exchange settle(FlowOutcome o) {
+        return new Exchange(events, body, plan, o);
+    }
+
+    /** What a dead letter keeps: the fetched record when there is one, else the event as received. */
+    public String payload() {
+        return body.isMissingNode() ? first().event().payload() : body.toString();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.tandem.core.flow;
+
+import java.util.Set;
+
+/**
+ * What the running deployment offers flows: systems with a reader, systems with a writer, and enricher names. The
+ * loader checks a flow against it, so a flow that names a system Tandem has no connector for is refused at load
+ * time rather than dead-lettering every event.
+ */
+public record FlowCatalog(Set<String> readers, Set<String> writers, Set<String> enrichers) {
+
+    public FlowCatalog {
+        readers = Set.copyOf(readers);
+        writers = Set.copyOf(writers);
+        enrichers = Set.copyOf(enrichers);
+    }
+
+    /** The connectors Tandem ships; for {@code tandem flows validate} without a running server. */
+    public static FlowCatalog shipped() {
+        return new FlowCatalog(Set.of("clarity", "salesforce"), Set.of("salesforce", "clarity"),
+                Set.of("salesforce.pricebookEntries"));
+    }
+}

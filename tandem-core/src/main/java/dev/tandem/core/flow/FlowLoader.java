@@ -1,0 +1,405 @@
+package dev.tandem.core.flow;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonNodePath;
+import com.networknt.schema.ValidationMessage;
+import dev.tandem.core.config.Durations;
+import dev.tandem.core.flow.model.ChoiceStep;
+import dev.tandem.core.flow.model.EnrichStep;
+import dev.tandem.core.flow.model.ErrorHandlerDefinition;
+import dev.tandem.core.flow.model.FetchStep;
+import dev.tandem.core.flow.model.FilterStep;
+import dev.tandem.core.flow.model.FlowDefinitionFile;
+import dev.tandem.core.flow.model.IdempotentConsumerStep;
+import dev.tandem.core.flow.model.StepDefinition;
+import dev.tandem.core.flow.model.ToStep;
+import dev.tandem.core.flow.model.TransformStep;
+import dev.tandem.core.flow.model.ValidateStep;
+import dev.tandem.core.mapping.JsonataMapping;
+import dev.tandem.core.mapping.MappingException;
+import dev.tandem.core.retry.RetryPolicy;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Loads a flow file: YAML → checked against the generated {@link FlowSchema} → bound to {@link FlowDefinitionFile}
+ * → every JSONata expression and mapping file compiled → systems and enrichers checked against the
+ * {@link FlowCatalog}. Every problem names its file, line and column; all of a file's problems are reported at
+ * once, so a user fixes them in one go.
+ */
+public final class FlowLoader {
+
+    /** Limits that keep a hostile or broken file from costing more than a real one ever needs. */
+    public static final int MAX_FILE_BYTES = 1024 * 1024;
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern CODE = Pattern.compile("[A-Z][A-Z0-9_]{0,79}");
+    private static final Pattern TEMPLATE = Pattern.compile("\\{\\{(.+?)}}");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+    private static final ObjectMapper BIND = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final FlowCatalog catalog;
+
+    public FlowLoader(FlowCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /**
+     * Loads one flow file.
+     *
+     * @param file     the file's name for messages and for {@link FlowSpec#file()}
+     * @param yaml     its text
+     * @param siblings reads a file named relative to the flow file (a mapping, a lookup table); empty when absent
+     * @throws FlowFileException with every problem found
+     */
+    public FlowSpec load(String file, String yaml, Function<String, Optional<String>> siblings) {
+        List<FlowProblem> problems = new ArrayList<>();
+        if (yaml.getBytes(StandardCharsets.UTF_8).length > MAX_FILE_BYTES) {
+            throw new FlowFileException(List.of(new FlowProblem(file, 0, 0,
+                    "the file is larger than " + MAX_FILE_BYTES + " bytes")));
+        }
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            int col = e.getLocation() == null ? 0 : e.getLocation().getColumnNr();
+            throw new FlowFileException(List.of(new FlowProblem(file, line, col,
+                    "not valid YAML: " + e.getOriginalMessage())));
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new FlowFileException(List.of(new FlowProblem(file, 1, 1,
+                    "a flow file is a YAML mapping with id, from and steps")));
+        }
+        YamlLocations where = YamlLocations.of(yaml);
+        // A step is a one-key map whose key is its kind. The schema says so with an anyOf over the kinds, whose
+        // failures would list every kind; check the kind here and keep only the schema's word on the kind given.
+        Map<String, String> stepKinds = new LinkedHashMap<>();
+        collectSteps(tree.path("steps"), "steps", stepKinds);
+        for (Map.Entry<String, String> step : stepKinds.entrySet()) {
+            if (step.getValue() == null) {
+                YamlLocations.Position p = where.at(step.getKey());
+                JsonNode node = at(tree, step.getKey());
+                String given = node.isObject() ? String.join(", ", node.properties().stream().map(Map.Entry::getKey).toList()) : node.getNodeType().toString().toLowerCase();
+                problems.add(new FlowProblem(file, p.line(), p.column(), (node.isObject() && node.size() == 1
+                        ? "unknown step '" + given + "'" : "a step is a map with one key, its kind; got " + given)
+                        + " (known: " + String.join(", ", KINDS) + ")"));
+            }
+        }
+        for (ValidationMessage m : schemaErrors(tree)) {
+            List<String> path = path(m.getInstanceLocation());
+            if (stepKinds.containsKey(String.join("/", path))) {
+                continue; // the step's own level: its kind was checked above; the branches' complaints are noise
+            }
+            if (m.getProperty() != null && "additionalProperties".equals(m.getType())) {
+                path = new ArrayList<>(path);
+                path.add(m.getProperty());
+            }
+            YamlLocations.Position p = where.at(path);
+            problems.add(new FlowProblem(file, p.line(), p.column(), describe(m)));
+        }
+        if (!problems.isEmpty()) {
+            throw new FlowFileException(problems);
+        }
+        FlowDefinitionFile def;
+        try {
+            def = BIND.treeToValue(tree, FlowDefinitionFile.class);
+        } catch (JsonProcessingException e) {
+            throw new FlowFileException(List.of(new FlowProblem(file, 1, 1, "cannot read the flow: " + e.getOriginalMessage())));
+        }
+
+        Compiler c = new Compiler(file, where, problems);
+        if (!ID.matcher(def.id()).matches()) {
+            c.problem("id", "id '" + def.id() + "' must be lower-case letters, digits and dashes (at most 63), e.g. clarity-order-to-salesforce");
+        }
+        if (def.from().events().isEmpty()) {
+            c.problem("from/events", "from.events names no event type");
+        }
+        if (def.from().when() != null) {
+            c.expr("from/when", def.from().when());
+        }
+        Map<String, JsonataMapping> mappings = new LinkedHashMap<>();
+        Map<String, String> hashed = new TreeMap<>();
+        checkSteps(def.steps(), "steps", c, siblings, mappings, hashed);
+        for (Map.Entry<String, String> lookup : def.lookups().entrySet()) {
+            Optional<String> text = siblings.apply(lookup.getValue());
+            if (text.isEmpty()) {
+                c.problem("lookups/" + lookup.getKey(), "lookup table file " + lookup.getValue() + " does not exist");
+            } else {
+                hashed.put(lookup.getValue(), text.get());
+            }
+        }
+        RetryPolicy redelivery = null;
+        Map<String, RetryPolicy> byCode = new LinkedHashMap<>();
+        ErrorHandlerDefinition handler = def.errorHandler();
+        if (handler != null && handler.deadLetterChannel() != null) {
+            ErrorHandlerDefinition.DeadLetterChannel dlc = handler.deadLetterChannel();
+            redelivery = dlc.redelivery() == null ? null
+                    : policy(dlc.redelivery(), RetryPolicy.defaults(), "errorHandler/deadLetterChannel/redelivery", c);
+            for (int i = 0; i < dlc.onErrors().size(); i++) {
+                ErrorHandlerDefinition.OnError on = dlc.onErrors().get(i);
+                RetryPolicy p = policy(on.redelivery(), redelivery == null ? RetryPolicy.defaults() : redelivery, "errorHandler/deadLetterChannel/onErrors/" + i + "/redelivery", c);
+                for (String code : on.codes()) {
+                    byCode.putIfAbsent(code, p);
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new FlowFileException(problems);
+        }
+        String version = version(yaml, hashed);
+        return new FlowSpec(def, file, version, def.enabled() == null || def.enabled(), c.expressions, mappings,
+                redelivery, byCode);
+    }
+
+    private void checkSteps(List<StepDefinition> steps, String at, Compiler c, Function<String, Optional<String>> siblings,
+                            Map<String, JsonataMapping> mappings, Map<String, String> hashed) {
+        if (steps.isEmpty() && at.equals("steps")) {
+            c.problem("steps", "a flow needs at least one step");
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            StepDefinition step = steps.get(i);
+            String p = at + "/" + i + "/" + step.kind();
+            switch (step) {
+                case IdempotentConsumerStep s -> c.expr(p + "/key", s.key());
+                case FetchStep s -> {
+                    if (!catalog.readers().contains(s.system())) {
+                        c.problem(p + "/system", "no connector can read from system '" + s.system() + "' (known: "
+                                + sorted(catalog.readers()) + ")");
+                    }
+                    if (s.id() != null) {
+                        c.expr(p + "/id", s.id());
+                    }
+                    for (int r = 0; r < s.related().size(); r++) {
+                        FetchStep.Related rel = s.related().get(r);
+                        c.expr(p + "/related/" + r + "/id", rel.id());
+                        if (rel.when() != null) {
+                            c.expr(p + "/related/" + r + "/when", rel.when());
+                        }
+                    }
+                }
+                case FilterStep s -> c.expr(p + "/when", s.when());
+                case ValidateStep s -> {
+                    for (int r = 0; r < s.rules().size(); r++) {
+                        ValidateStep.Rule rule = s.rules().get(r);
+                        String rp = p + "/rules/" + r;
+                        c.expr(rp + "/rule", rule.rule());
+                        if (rule.each() != null) {
+                            c.expr(rp + "/each", rule.each());
+                        }
+                        if (!CODE.matcher(rule.code()).matches()) {
+                            c.problem(rp + "/code", "code '" + rule.code() + "' must be UPPER_SNAKE_CASE, e.g. BUSINESS_RULE_VIOLATION");
+                        }
+                        Matcher m = TEMPLATE.matcher(rule.message());
+                        while (m.find()) {
+                            c.expr(rp + "/message", m.group(1).trim());
+                        }
+                    }
+                }
+                case ChoiceStep s -> {
+                    if (s.when().isEmpty()) {
+                        c.problem(p + "/when", "a choice needs at least one branch");
+                    }
+                    for (int w = 0; w < s.when().size(); w++) {
+                        c.expr(p + "/when/" + w + "/condition", s.when().get(w).condition());
+                        checkSteps(s.when().get(w).steps(), p + "/when/" + w + "/steps", c, siblings, mappings, hashed);
+                    }
+                    checkSteps(s.otherwise(), p + "/otherwise", c, siblings, mappings, hashed);
+                }
+                case TransformStep s -> {
+                    Optional<String> text = siblings.apply(s.mapping());
+                    if (text.isEmpty()) {
+                        c.problem(p + "/mapping", "mapping file " + s.mapping() + " does not exist (paths are relative to the flow file)");
+                    } else {
+                        hashed.put(s.mapping(), text.get());
+                        try {
+                            mappings.put(s.mapping(), JsonataMapping.compile(s.mapping(), text.get()));
+                        } catch (MappingException e) {
+                            int[] lc = lineColumn(text.get(), e.position());
+                            c.problems.add(new FlowProblem(s.mapping(), lc[0], lc[1], rootMessage(e)));
+                        }
+                    }
+                }
+                case EnrichStep s -> {
+                    if (!catalog.enrichers().contains(s.using())) {
+                        c.problem(p + "/using", "no enricher named '" + s.using() + "' (known: " + sorted(catalog.enrichers()) + ")");
+                    }
+                }
+                case ToStep s -> {
+                    if (!catalog.writers().contains(s.system())) {
+                        c.problem(p + "/system", "no connector can write to system '" + s.system() + "' (known: "
+                                + sorted(catalog.writers()) + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    private static RetryPolicy policy(ErrorHandlerDefinition.Redelivery r, RetryPolicy base, String at, Compiler c) {
+        if (r == null) {
+            return base;
+        }
+        try {
+            Duration delay = r.redeliveryDelay() == null ? base.initialDelay() : Durations.parse(r.redeliveryDelay());
+            Duration max = r.maximumRedeliveryDelay() == null ? base.maxDelay() : Durations.parse(r.maximumRedeliveryDelay());
+            int attempts = r.maximumRedeliveries() == null ? base.maxAttempts() : r.maximumRedeliveries() + 1;
+            return new RetryPolicy(delay, r.backOffMultiplier() == null ? base.multiplier() : r.backOffMultiplier(),
+                    max.compareTo(delay) < 0 ? delay : max, attempts, r.jitter() == null ? base.jitter() : r.jitter());
+        } catch (IllegalArgumentException e) {
+            c.problem(at, "redelivery: " + e.getMessage());
+            return base;
+        }
+    }
+
+    private static final List<String> KINDS = List.of("idempotentConsumer", "fetch", "filter", "validate", "choice",
+            "transform", "enrich", "to");
+
+    /** Every step's path, with its kind, or null when the step is not a one-key map of a known kind. */
+    private static void collectSteps(JsonNode steps, String at, Map<String, String> out) {
+        if (!steps.isArray()) {
+            return;
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            JsonNode step = steps.get(i);
+            String p = at + "/" + i;
+            String kind = step.isObject() && step.size() == 1 ? step.properties().iterator().next().getKey() : null;
+            out.put(p, kind != null && KINDS.contains(kind) ? kind : null);
+            if ("choice".equals(kind)) {
+                JsonNode choice = step.path("choice");
+                JsonNode branches = choice.path("when");
+                for (int w = 0; w < branches.size(); w++) {
+                    collectSteps(branches.get(w).path("steps"), p + "/choice/when/" + w + "/steps", out);
+                }
+                collectSteps(choice.path("otherwise"), p + "/choice/otherwise", out);
+            }
+        }
+    }
+
+    private static JsonNode at(JsonNode tree, String path) {
+        JsonNode n = tree;
+        for (String part : path.split("/")) {
+            n = n.isArray() ? n.path(Integer.parseInt(part)) : n.path(part);
+        }
+        return n;
+    }
+
+    private static Set<ValidationMessage> schemaErrors(JsonNode tree) {
+        return FlowSchema.validator().validate(tree);
+    }
+
+    private static List<String> path(JsonNodePath p) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < p.getNameCount(); i++) {
+            out.add(String.valueOf(p.getElement(i)));
+        }
+        return out;
+    }
+
+    private static String describe(ValidationMessage m) {
+        String text = m.getMessage();
+        // networknt prefixes the instance path ("$.steps[0].fetch: ..."); the line and column already say where.
+        int colon = text.indexOf(": ");
+        if (text.startsWith("$") && colon > 0) {
+            text = text.substring(colon + 2);
+        }
+        if ("additionalProperties".equals(m.getType())) {
+            text = "unknown key '" + m.getProperty() + "'";
+        }
+        return text;
+    }
+
+    private static String sorted(Set<String> names) {
+        return String.join(", ", names.stream().sorted(Comparator.naturalOrder()).toList());
+    }
+
+    private static String rootMessage(MappingException e) {
+        Throwable t = e.getCause() == null ? e : e.getCause();
+        return "JSONata: " + t.getMessage();
+    }
+
+    /** 1-based line and column of a character offset; (0, 0) when unknown. */
+    static int[] lineColumn(String text, int offset) {
+        if (offset < 0) {
+            return new int[]{0, 0};
+        }
+        int line = 1;
+        int col = 1;
+        for (int i = 0; i < Math.min(offset, text.length()); i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        return new int[]{line, col};
+    }
+
+    private static String version(String yaml, Map<String, String> files) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(yaml.getBytes(StandardCharsets.UTF_8));
+            files.forEach((name, text) -> {
+                sha.update((byte) 0);
+                sha.update(name.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(text.getBytes(StandardCharsets.UTF_8));
+            });
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Compiles the JSONata expressions of one file, collecting problems with their YAML positions. */
+    private static final class Compiler {
+        final String file;
+        final YamlLocations where;
+        final List<FlowProblem> problems;
+        final Map<String, JsonataMapping> expressions = new LinkedHashMap<>();
+
+        Compiler(String file, YamlLocations where, List<FlowProblem> problems) {
+            this.file = file;
+            this.where = where;
+            this.problems = problems;
+        }
+
+        void expr(String path, String source) {
+            if (expressions.containsKey(source)) {
+                return;
+            }
+            try {
+                expressions.put(source, JsonataMapping.compile(file + "#" + path, source));
+            } catch (MappingException e) {
+                YamlLocations.Position p = where.at(path);
+                problems.add(new FlowProblem(file, p.line(), p.column(), "JSONata in " + path.replace('/', '.')
+                        + ": " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage())));
+            }
+        }
+
+        void problem(String path, String message) {
+            YamlLocations.Position p = where.at(path);
+            problems.add(new FlowProblem(file, p.line(), p.column(), message));
+        }
+    }
+}

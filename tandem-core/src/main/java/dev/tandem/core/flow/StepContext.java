@@ -1,0 +1,98 @@
+package dev.tandem.core.flow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.core.error.IntegrationException;
+import dev.tandem.core.event.InboundEvent;
+import dev.tandem.core.spi.IdMap;
+import dev.tandem.core.state.AuditEntry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What a step may use while it runs one batch: the flow's identity, the clock, the links, and the audit sink. */
+public final class StepContext {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String flowId;
+    private final String version;
+    private final Clock clock;
+    private final IdMap links;
+    private final FlowState state;
+
+    public StepContext(String flowId, String version, Clock clock, IdMap links, FlowState state) {
+        this.flowId = flowId;
+        this.version = version;
+        this.clock = clock;
+        this.links = links;
+        this.state = state;
+    }
+
+    public String flowId() {
+        return flowId;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public IdMap links() {
+        return links;
+    }
+
+    public FlowState state() {
+        return state;
+    }
+
+    /** An audit entry for every event of the exchange. */
+    public void audit(Exchange x, String step, String request, int status, String outcome, String detail, long millis) {
+        Instant now = clock.instant();
+        for (var e : x.events()) {
+            state.audit(new AuditEntry(e.offset(), flowId, version, step, request, status, millis, outcome, detail, now));
+        }
+    }
+
+    public long millisSince(Instant started) {
+        return Duration.between(started, clock.instant()).toMillis();
+    }
+
+    /** The JSONata variables of an exchange: {@code $event} (type, entity, entityId, entityKey, source, payload). */
+    public static Map<String, Object> bindings(Exchange x) {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("event", eventNode(x.first().event()));
+        x.plan().ifPresent(p -> b.put("plan", JSON.valueToTree(p)));
+        return b;
+    }
+
+    public static ObjectNode eventNode(InboundEvent e) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("source", e.source());
+        n.put("type", e.type());
+        n.put("entity", e.entity());
+        n.put("entityId", e.entityId());
+        n.put("entityKey", e.entityKey());
+        n.put("occurredAt", e.occurredAt().toString());
+        try {
+            JsonNode payload = JSON.readTree(e.payload());
+            n.set("payload", payload == null ? JSON.nullNode() : payload);
+        } catch (Exception notJson) {
+            n.put("payload", e.payload());
+        }
+        return n;
+    }
+
+    /** A failure outcome from an exception thrown by a connector. */
+    public static FlowOutcome.Failed failure(Throwable t, String payload) {
+        if (t instanceof IntegrationException e) {
+            return new FlowOutcome.Failed(0, e.errorCode(), e.system() + ": " + e.getMessage(), e.retryable(),
+                    e.retryAfter().orElse(Duration.ZERO), payload);
+        }
+        return new FlowOutcome.Failed(0, "FLOW_ERROR", t.getClass().getSimpleName() + ": " + t.getMessage(), true,
+                Duration.ZERO, payload);
+    }
+}

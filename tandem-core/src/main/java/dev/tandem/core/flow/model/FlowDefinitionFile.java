@@ -1,0 +1,33 @@
+package dev.tandem.core.flow.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A flow file ({@code flows/<id>.yaml}) as written. The id is stable: it names the flow's consumer offset, its
+ * retries and its dead letters, so renaming {@code name} never reprocesses anything (the lesson of Kafka Connect,
+ * whose sink consumer group is named after the connector).
+ *
+ * @param picklists value maps the mappings use through {@code $picklist(value, 'name')}
+ * @param lookups   lookup tables (CSV or YAML files relative to the flow file) for {@code $lookup('name', key)}
+ */
+public record FlowDefinitionFile(
+        @JsonProperty(required = true) @JsonPropertyDescription("Stable id: names the consumer offset, retries and dead letters") String id,
+        @JsonPropertyDescription("Display name") String name,
+        @JsonPropertyDescription("What the flow does") String description,
+        @JsonPropertyDescription("false pauses the flow (its offset stays where it is)") Boolean enabled,
+        @JsonProperty(required = true) @JsonPropertyDescription("The trigger") Trigger from,
+        @JsonProperty(required = true) @JsonPropertyDescription("The steps, in order") List<StepDefinition> steps,
+        @JsonPropertyDescription("Redelivery and dead-letter policy") ErrorHandlerDefinition errorHandler,
+        @JsonPropertyDescription("Picklist value maps: name -> (source value -> target value)") Map<String, Map<String, String>> picklists,
+        @JsonPropertyDescription("Lookup tables: name -> CSV or YAML file relative to the flow file") Map<String, String> lookups) {
+
+    public FlowDefinitionFile {
+        steps = steps == null ? List.of() : List.copyOf(steps);
+        picklists = picklists == null ? Map.of() : Map.copyOf(picklists);
+        lookups = lookups == null ? Map.of() : Map.copyOf(lookups);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.tandem.core.flow.step;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.core.connector.RecordWriter;
+import dev.tandem.core.flow.Exchange;
+import dev.tandem.core.flow.FlowOutcome;
+import dev.tandem.core.flow.Step;
+import dev.tandem.core.flow.StepContext;
+import dev.tandem.core.port.ApiError;
+import dev.tandem.core.write.RecordWrite;
+import dev.tandem.core.write.WriteGroup;
+import dev.tandem.core.write.WriteOutcome;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The target's idempotent writer: every plan of the batch is queued, then flushed together, so the target packs
+ * them into as few requests as its limits allow. On success every record is linked (the root last: its link is
+ * what marks the record as synced for the idempotent consumer).
+ */
+public final class To implements Step {
+
+    private final String system;
+    private final RecordWriter writer;
+
+    public To(String system, RecordWriter writer) {
+        this.system = system;
+        this.writer = writer;
+    }
+
+    @Override
+    public String kind() {
+        return "to";
+    }
+
+    @Override
+    public List<Exchange> apply(List<Exchange> batch, StepContext ctx) {
+        List<Exchange> out = new ArrayList<>(batch);
+        Map<Integer, CompletableFuture<WriteOutcome>> pending = new LinkedHashMap<>();
+        Instant started = ctx.clock().instant();
+        for (int i = 0; i < batch.size(); i++) {
+            Exchange x = batch.get(i);
+            if (x.plan().isEmpty()) {
+                out.set(i, x.settle(new FlowOutcome.Failed(0, "FLOW_ERROR", "the flow reached 'to' without a write plan: "
+                        + "add a transform step before it", false, Duration.ZERO, x.payload())));
+                continue;
+            }
+            String placeholder = placeholder(x.plan().get());
+            if (placeholder != null) {
+                out.set(i, x.settle(new FlowOutcome.Failed(0, "FLOW_ERROR", "the write plan still holds an enrich placeholder ("
+                        + placeholder + "): add the enrich step that fills it before 'to'", false, Duration.ZERO, x.payload())));
+                continue;
+            }
+            try {
+                pending.put(i, writer.write(x.plan().get()));
+            } catch (RuntimeException e) {
+                // Refused before sending (writer closed, group over the target's limits): only this record fails.
+                out.set(i, x.settle(StepContext.failure(e, x.payload())));
+            }
+        }
+        writer.flush();
+        for (Map.Entry<Integer, CompletableFuture<WriteOutcome>> entry : pending.entrySet()) {
+            int i = entry.getKey();
+            Exchange x = out.get(i);
+            WriteGroup plan = x.plan().orElseThrow();
+            WriteOutcome outcome;
+            try {
+                outcome = entry.getValue().join();
+            } catch (CompletionException | CancellationException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                FlowOutcome.Failed f = StepContext.failure(cause, x.payload());
+                ctx.audit(x, kind(), "write to " + system, 0, "FAILED", f.errorCode() + ": " + f.message(), ctx.millisSince(started));
+                out.set(i, x.settle(f));
+                continue;
+            }
+            long millis = ctx.millisSince(started);
+            switch (outcome) {
+                case WriteOutcome.Written w when w.replayed() -> {
+                    RecordWrite root = plan.rootRecord();
+                    String id = w.idsByRef().getOrDefault(root.ref(), "");
+                    ctx.state().link(root.entity(), root.key(), id);
+                    String reason = root.entity() + " " + root.key() + " was already in " + system + " as " + id
+                            + " (a replay after an interrupted run)";
+                    ctx.audit(x, kind(), w.request(), 200, "SKIPPED", reason, millis);
+                    out.set(i, x.settle(new FlowOutcome.Skipped(0, reason)));
+                }
+                case WriteOutcome.Written w -> {
+                    RecordWrite root = plan.rootRecord();
+                    for (RecordWrite r : plan.records()) {
+                        if (r != root) {
+                            ctx.state().link(r.entity(), r.key(), w.idsByRef().getOrDefault(r.ref(), ""));
+                        }
+                    }
+                    ctx.state().link(root.entity(), root.key(), w.idsByRef().getOrDefault(root.ref(), ""));
+                    String detail = summary(plan, w.idsByRef());
+                    ctx.audit(x, kind(), w.request(), 200, "OK", detail, millis);
+                    out.set(i, x.settle(new FlowOutcome.Synced(0, detail)));
+                }
+                case WriteOutcome.Rejected r -> {
+                    ApiError cause = r.error();
+                    String where = plan.record(r.ref()).map(rec -> r.ref() + " (" + rec.entity() + " " + rec.key() + ")").orElse(r.ref());
+                    String message = system + " rejected " + where + " of " + plan.rootRecord().entity() + " "
+                            + plan.rootRecord().key() + ": " + cause.message()
+                            + (cause.fields().isEmpty() ? "" : " (fields " + cause.fields() + ")");
+                    ctx.audit(x, kind(), r.request(), 200, cause.retryable() ? "RETRY" : "DEAD_LETTER",
+                            cause.errorCode() + ": " + message, millis);
+                    out.set(i, x.settle(new FlowOutcome.Failed(0, cause.errorCode(), message, cause.retryable(),
+                            Duration.ZERO, x.payload())));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** e.g. {@code Order 801… (3 OrderItem), Account 001…, Contact 003…}: the root first. */
+    private static String summary(WriteGroup plan, Map<String, String> ids) {
+        RecordWrite root = plan.rootRecord();
+        Map<String, List<String>> byEntity = new LinkedHashMap<>();
+        for (RecordWrite r : plan.records()) {
+            if (r != root) {
+                byEntity.computeIfAbsent(r.entity(), k -> new ArrayList<>()).add(ids.getOrDefault(r.ref(), ""));
+            }
+        }
+        StringBuilder s = new StringBuilder(root.entity()).append(' ').append(ids.getOrDefault(root.ref(), ""));
+        byEntity.forEach((entity, list) -> {
+            s.append(", ");
+            if (list.size() == 1) {
+                s.append(entity).append(' ').append(list.getFirst());
+            } else {
+                s.append(list.size()).append(' ').append(entity);
+            }
+        });
+        return s.toString();
+    }
+
+    private static String placeholder(WriteGroup plan) {
+        for (RecordWrite r : plan.records()) {
+            for (var f : r.fields().properties()) {
+                JsonNode v = f.getValue();
+                if (v.isObject() && v.has("enrich")) {
+                    return r.ref() + "." + f.getKey() + " = " + v.path("enrich").asText();
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.tandem.core.flow.step;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.core.flow.Exchange;
+import dev.tandem.core.flow.FlowOutcome;
+import dev.tandem.core.flow.Step;
+import dev.tandem.core.flow.StepContext;
+import dev.tandem.core.mapping.JsonataMapping;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Validation rules in JSONata. A broken error rule settles the exchange as a permanent failure with the rule's
+ * code (bad data is never sent and never retried); warnings are audited and the exchange goes on. Rules see the
+ * body, {@code $event}, {@code $plan} once transformed, and with {@code each}: the element, {@code $index}
+ * (1-based) and {@code $root} (the body).
+ */
+public final class Validate implements Step {
+
+    private static final Pattern TEMPLATE = Pattern.compile("\\{\\{(.+?)}}");
+
+    /** A compiled rule; {@code parts} are the message's {@code {{expr}}} expressions. */
+    public record Rule(JsonataMapping rule, String code, String message, JsonataMapping each, boolean warning,
+                       Map<String, JsonataMapping> parts) {
+    }
+
+    private final List<Rule> rules;
+
+    public Validate(List<Rule> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    @Override
+    public String kind() {
+        return "validate";
+    }
+
+    @Override
+    public List<Exchange> apply(List<Exchange> batch, StepContext ctx) {
+        List<Exchange> out = new ArrayList<>(batch.size());
+        for (Exchange x : batch) {
+            List<String> errors = new ArrayList<>();
+            String firstCode = null;
+            List<String> warnings = new ArrayList<>();
+            Map<String, Object> bindings = StepContext.bindings(x);
+            for (Rule r : rules) {
+                for (String broken : check(r, x.body(), bindings)) {
+                    if (r.warning()) {
+                        warnings.add(r.code() + ": " + broken);
+                    } else {
+                        errors.add(broken);
+                        if (firstCode == null) {
+                            firstCode = r.code();
+                        }
+                    }
+                }
+            }
+            if (!warnings.isEmpty()) {
+                ctx.audit(x, kind(), "rules", 0, "WARNING", String.join("; ", warnings), 0);
+            }
+            if (errors.isEmpty()) {
+                ctx.audit(x, kind(), "rules", 0, "OK", rules.size() + " rules passed", 0);
+                out.add(x);
+            } else {
+                String message = String.join("; ", errors);
+                ctx.audit(x, kind(), "rules", 0, "DEAD_LETTER", firstCode + ": " + message, 0);
+                out.add(x.settle(new FlowOutcome.Failed(0, firstCode, message, false, Duration.ZERO, x.payload())));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> check(Rule r, JsonNode body, Map<String, Object> bindings) {
+        List<String> broken = new ArrayList<>();
+        if (r.each() == null) {
+            if (!r.rule().test(body, bindings)) {
+                broken.add(render(r, body, bindings));
+            }
+            return broken;
+        }
+        JsonNode items = r.each().apply(body, bindings);
+        List<JsonNode> elements = new ArrayList<>();
+        if (items.isArray()) {
+            items.forEach(elements::add);
+        } else if (!items.isMissingNode() && !items.isNull()) {
+            elements.add(items);
+        }
+        for (int i = 0; i < elements.size(); i++) {
+            Map<String, Object> b = new LinkedHashMap<>(bindings);
+            b.put("index", i + 1);
+            b.put("root", body);
+            if (!r.rule().test(elements.get(i), b)) {
+                broken.add(render(r, elements.get(i), b));
+            }
+        }
+        return broken;
+    }
+
+    private static String render(Rule r, JsonNode input, Map<String, Object> bindings) {
+        Matcher m = TEMPLATE.matcher(r.message());
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            JsonNode v = r.parts().get(m.group(1).trim()).apply(input, bindings);
+            String text = v.isMissingNode() ? "(none)" : v.isTextual() ? v.textValue() : v.toString();
+            m.appendReplacement(out, Matcher.quoteReplacement(text));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+}

@@ -1,0 +1,249 @@
+package dev.tandem.core.runtime;
+
+import dev.tandem.core.connector.ConnectorParts;
+import dev.tandem.core.connector.Enricher;
+import dev.tandem.core.connector.RecordReader;
+import dev.tandem.core.connector.RecordWriter;
+import dev.tandem.core.event.InboundEvent;
+import dev.tandem.core.event.LoggedEvent;
+import dev.tandem.core.flow.Exchange;
+import dev.tandem.core.flow.Flow;
+import dev.tandem.core.flow.FlowOutcome;
+import dev.tandem.core.flow.FlowSpec;
+import dev.tandem.core.flow.FlowState;
+import dev.tandem.core.flow.Step;
+import dev.tandem.core.flow.StepContext;
+import dev.tandem.core.flow.model.ChoiceStep;
+import dev.tandem.core.flow.model.EnrichStep;
+import dev.tandem.core.flow.model.FetchStep;
+import dev.tandem.core.flow.model.FilterStep;
+import dev.tandem.core.flow.model.IdempotentConsumerStep;
+import dev.tandem.core.flow.model.StepDefinition;
+import dev.tandem.core.flow.model.ToStep;
+import dev.tandem.core.flow.model.TransformStep;
+import dev.tandem.core.flow.model.Trigger;
+import dev.tandem.core.flow.model.ValidateStep;
+import dev.tandem.core.flow.step.Choice;
+import dev.tandem.core.flow.step.Enrich;
+import dev.tandem.core.flow.step.Fetch;
+import dev.tandem.core.flow.step.Filter;
+import dev.tandem.core.flow.step.IdempotentConsumer;
+import dev.tandem.core.flow.step.To;
+import dev.tandem.core.flow.step.Transform;
+import dev.tandem.core.flow.step.Validate;
+import dev.tandem.core.mapping.JsonataMapping;
+import dev.tandem.core.mapping.MappingException;
+import dev.tandem.core.retry.RetryPolicy;
+import dev.tandem.core.spi.IdMap;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Interprets a flow file (cf. Kafka Connect's {@code WorkerSinkTask}: the worker owns the pipeline, the plugins only
+ * read and write). Events of one batch for the same record become one exchange; each step gets the exchanges not
+ * yet settled; what reaches the end settles as synced. A step that throws a mapping error is run again one exchange
+ * at a time, so only the record that broke it is dead-lettered (MAPPING_ERROR), never its neighbours.
+ */
+public final class FlowPipeline implements Flow {
+
+    private static final Pattern TEMPLATE = Pattern.compile("\\{\\{(.+?)}}");
+
+    private final FlowSpec spec;
+    private final List<Step> steps;
+    private final IdMap links;
+    private final Clock clock;
+    private final Set<String> eventTypes;
+    private final JsonataMapping when;
+
+    public FlowPipeline(FlowSpec spec, Map<String, ConnectorParts> connectors, IdMap links, Clock clock) {
+        this.spec = spec;
+        this.links = links;
+        this.clock = clock;
+        this.steps = build(spec.definition().steps(), connectors);
+        this.eventTypes = Set.copyOf(spec.definition().from().events());
+        this.when = spec.definition().from().when() == null ? null : spec.expression(spec.definition().from().when());
+    }
+
+    public FlowSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public String name() {
+        return spec.id();
+    }
+
+    @Override
+    public String version() {
+        return spec.version();
+    }
+
+    @Override
+    public boolean enabled() {
+        return spec.enabled();
+    }
+
+    @Override
+    public boolean startsAtLatest() {
+        return spec.definition().from().startAt() == Trigger.StartAt.latest;
+    }
+
+    @Override
+    public Optional<RetryPolicy> redelivery(String errorCode) {
+        return spec.redeliveryFor(errorCode);
+    }
+
+    @Override
+    public boolean handles(InboundEvent event) {
+        if (!spec.definition().from().system().equals(event.source()) || !eventTypes.contains(event.type())) {
+            return false;
+        }
+        if (when == null) {
+            return true;
+        }
+        try {
+            return when.test(com.fasterxml.jackson.databind.node.MissingNode.getInstance(), Map.of("event", StepContext.eventNode(event)));
+        } catch (MappingException e) {
+            return true; // the flow then dead-letters it with the mapping error, visibly, rather than ignoring it
+        }
+    }
+
+    @Override
+    public List<FlowOutcome> process(List<LoggedEvent> batch, FlowState state) {
+        Map<String, List<LoggedEvent>> byRecord = new LinkedHashMap<>();
+        for (LoggedEvent e : batch) {
+            byRecord.computeIfAbsent(e.event().entity() + "/" + e.event().entityId(), k -> new ArrayList<>()).add(e);
+        }
+        List<Exchange> exchanges = byRecord.values().stream().map(Exchange::of).toList();
+        StepContext ctx = new StepContext(spec.id(), spec.version(), clock, links, state);
+        List<Exchange> done = run(steps, exchanges, ctx);
+        List<FlowOutcome> outcomes = new ArrayList<>(batch.size());
+        for (Exchange x : done) {
+            FlowOutcome o = x.outcome().orElse(new FlowOutcome.Synced(0, "processed by " + spec.id()));
+            for (LoggedEvent e : x.events()) {
+                outcomes.add(withOffset(o, e.offset()));
+            }
+        }
+        return outcomes;
+    }
+
+    private static List<Exchange> run(List<Step> steps, List<Exchange> exchanges, StepContext ctx) {
+        List<Exchange> all = new ArrayList<>(exchanges);
+        for (Step step : steps) {
+            List<Integer> open = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+                if (!all.get(i).settled()) {
+                    open.add(i);
+                }
+            }
+            if (open.isEmpty()) {
+                break;
+            }
+            List<Exchange> in = open.stream().map(all::get).toList();
+            List<Exchange> result;
+            try {
+                result = step.apply(in, ctx);
+            } catch (MappingException e) {
+                result = oneByOne(step, in, ctx);
+            }
+            for (int k = 0; k < open.size(); k++) {
+                all.set(open.get(k), result.get(k));
+            }
+        }
+        return all;
+    }
+
+    private static List<Exchange> oneByOne(Step step, List<Exchange> in, StepContext ctx) {
+        List<Exchange> out = new ArrayList<>(in.size());
+        for (Exchange x : in) {
+            try {
+                out.add(step.apply(List.of(x), ctx).getFirst());
+            } catch (MappingException e) {
+                String message = "a JSONata expression of step " + step.kind() + " failed: " + e.getMessage()
+                        + (e.position() >= 0 ? " (at character " + e.position() + ")" : "");
+                ctx.audit(x, step.kind(), "JSONata", 0, "DEAD_LETTER", Transform.MAPPING_ERROR + ": " + message, 0);
+                out.add(x.settle(new FlowOutcome.Failed(0, Transform.MAPPING_ERROR, message, false, Duration.ZERO, x.payload())));
+            }
+        }
+        return out;
+    }
+
+    private List<Step> build(List<StepDefinition> defs, Map<String, ConnectorParts> connectors) {
+        List<Step> built = new ArrayList<>();
+        for (StepDefinition def : defs) {
+            built.add(switch (def) {
+                case IdempotentConsumerStep s -> new IdempotentConsumer(s.link(), spec.expression(s.key()));
+                case FetchStep s -> new Fetch(s.system(), s.entity(), s.id() == null ? null : spec.expression(s.id()),
+                        s.related().stream().map(r -> new Fetch.Related(r.as(), r.entity(), spec.expression(r.id()),
+                                r.when() == null ? null : spec.expression(r.when()))).toList(),
+                        reader(connectors, s.system()));
+                case FilterStep s -> new Filter(spec.expression(s.when()), s.reason());
+                case ValidateStep s -> new Validate(s.rules().stream().map(this::rule).toList());
+                case ChoiceStep s -> {
+                    List<Choice.Branch> branches = new ArrayList<>();
+                    for (ChoiceStep.When w : s.when()) {
+                        List<Step> sub = build(w.steps(), connectors);
+                        branches.add(new Choice.Branch(spec.expression(w.condition()), (b, c) -> run(sub, b, c)));
+                    }
+                    List<Step> otherwise = build(s.otherwise(), connectors);
+                    yield new Choice(branches, (b, c) -> run(otherwise, b, c));
+                }
+                case TransformStep s -> new Transform(spec.mapping(s.mapping()));
+                case EnrichStep s -> new Enrich(s.using(), enricher(connectors, s.using()));
+                case ToStep s -> new To(s.system(), writer(connectors, s.system()));
+            });
+        }
+        return built;
+    }
+
+    private Validate.Rule rule(ValidateStep.Rule r) {
+        Map<String, JsonataMapping> parts = new LinkedHashMap<>();
+        Matcher m = TEMPLATE.matcher(r.message());
+        while (m.find()) {
+            parts.put(m.group(1).trim(), spec.expression(m.group(1).trim()));
+        }
+        return new Validate.Rule(spec.expression(r.rule()), r.code(), r.message(),
+                r.each() == null ? null : spec.expression(r.each()), r.severity() == ValidateStep.Severity.warning, parts);
+    }
+
+    private RecordReader reader(Map<String, ConnectorParts> connectors, String system) {
+        return part(connectors, system).reader().orElseThrow(() ->
+                new IllegalArgumentException("flow " + spec.id() + ": system " + system + " has no reader"));
+    }
+
+    private RecordWriter writer(Map<String, ConnectorParts> connectors, String system) {
+        return part(connectors, system).writer().orElseThrow(() ->
+                new IllegalArgumentException("flow " + spec.id() + ": system " + system + " has no writer"));
+    }
+
+    private Enricher enricher(Map<String, ConnectorParts> connectors, String name) {
+        return connectors.values().stream().map(c -> c.enrichers().get(name)).filter(e -> e != null).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("flow " + spec.id() + ": no enricher named " + name));
+    }
+
+    private ConnectorParts part(Map<String, ConnectorParts> connectors, String system) {
+        ConnectorParts p = connectors.get(system);
+        if (p == null) {
+            throw new IllegalArgumentException("flow " + spec.id() + ": no connector for system " + system);
+        }
+        return p;
+    }
+
+    private static FlowOutcome withOffset(FlowOutcome o, long offset) {
+        return switch (o) {
+            case FlowOutcome.Synced s -> new FlowOutcome.Synced(offset, s.detail());
+            case FlowOutcome.Skipped s -> new FlowOutcome.Skipped(offset, s.reason());
+            case FlowOutcome.Failed f -> new FlowOutcome.Failed(offset, f.errorCode(), f.message(), f.retryable(),
+                    f.minimumWait(), f.payload());
+        };
+    }
+}

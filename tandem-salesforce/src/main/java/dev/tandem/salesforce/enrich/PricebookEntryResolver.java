@@ -1,0 +1,197 @@
+package dev.tandem.salesforce.enrich;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.core.error.IntegrationException;
+import dev.tandem.core.port.ApiError;
+import dev.tandem.core.port.Graph;
+import dev.tandem.core.port.GraphNode;
+import dev.tandem.core.port.GraphResult;
+import dev.tandem.core.port.SalesforceApi;
+import dev.tandem.core.port.SalesforceWriter;
+import dev.tandem.salesforce.client.PathSegments;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * Finds, or creates, the standard-price-book entry of each product an order line names, and caches it: price book
+ * entries never change id and cannot be deleted (salesforce-api.md §3.3), so after the first sight of a product no
+ * order pays an API call for it.
+ *
+ * <p>Cost of a batch of unseen products: one query for the Product2 ids, one for their standard entries, and
+ * graphs (sent through the batching writer) that create what is missing: Product2 upserted by external id, then
+ * its entry.
+ */
+public final class PricebookEntryResolver {
+
+    /** Per product: the entry id, or the error that stopped it. */
+    public sealed interface Resolution {
+        record Found(String pricebookEntryId) implements Resolution {
+        }
+
+        record Failed(ApiError error) implements Resolution {
+        }
+    }
+
+    private static final int IN_CLAUSE_CHUNK = 100;
+
+    private final SalesforceApi salesforce;
+    private final SalesforceWriter writer;
+    private final Map<String, String> entryIdByProductKey = new ConcurrentHashMap<>();
+    private volatile String standardPricebookId;
+    private final AtomicLong graphSequence = new AtomicLong();
+
+    public PricebookEntryResolver(SalesforceApi salesforce, SalesforceWriter writer) {
+        this.salesforce = salesforce;
+        this.writer = writer;
+    }
+
+    /** The id of the org's standard price book, looked up once. */
+    public String standardPricebookId() {
+        String id = standardPricebookId;
+        if (id == null) {
+            synchronized (this) {
+                if (standardPricebookId == null) {
+                    List<ObjectNode> rows = salesforce.query("SELECT Id FROM Pricebook2 WHERE IsStandard = true");
+                    if (rows.isEmpty()) {
+                        throw IntegrationException.permanentFailure("salesforce", "STANDARD_PRICEBOOK_MISSING",
+                                "the org has no standard price book (SELECT Id FROM Pricebook2 WHERE IsStandard = true returned nothing)", 200);
+                    }
+                    standardPricebookId = rows.getFirst().path("Id").asText();
+                }
+                id = standardPricebookId;
+            }
+        }
+        return id;
+    }
+
+    public int cachedEntries() {
+        return entryIdByProductKey.size();
+    }
+
+    /** Resolves every product; products that cannot be resolved carry the Salesforce error. */
+    public synchronized Map<String, Resolution> resolve(Collection<ProductRef> products) {
+        Map<String, ProductRef> wanted = new LinkedHashMap<>();
+        products.forEach(p -> wanted.putIfAbsent(p.key(), p));
+        Map<String, Resolution> result = new HashMap<>();
+        List<ProductRef> missing = new ArrayList<>();
+        wanted.values().forEach(p -> {
+            String cached = entryIdByProductKey.get(p.key());
+            if (cached != null) {
+                result.put(p.key(), new Resolution.Found(cached));
+            } else {
+                missing.add(p);
+            }
+        });
+        if (missing.isEmpty()) {
+            return result;
+        }
+        String pricebookId = standardPricebookId();
+
+        Map<String, String> productIdByKey = new HashMap<>();
+        for (List<ProductRef> chunk : chunks(missing)) {
+            String keys = chunk.stream().map(p -> soqlString(p.key())).collect(Collectors.joining(", "));
+            for (ObjectNode row : salesforce.query("SELECT Id, Clarity_Product_Key__c FROM Product2 WHERE Clarity_Product_Key__c IN (" + keys + ")")) {
+                productIdByKey.put(row.path("Clarity_Product_Key__c").asText(), row.path("Id").asText());
+            }
+        }
+        Map<String, String> keyByProductId = new HashMap<>();
+        productIdByKey.forEach((k, v) -> keyByProductId.put(v, k));
+        List<String> productIds = new ArrayList<>(productIdByKey.values());
+        for (int i = 0; i < productIds.size(); i += IN_CLAUSE_CHUNK) {
+            String ids = productIds.subList(i, Math.min(productIds.size(), i + IN_CLAUSE_CHUNK)).stream()
+                    .map(PricebookEntryResolver::soqlString).collect(Collectors.joining(", "));
+            for (ObjectNode row : salesforce.query("SELECT Id, Product2Id FROM PricebookEntry WHERE Pricebook2Id = "
+                    + soqlString(pricebookId) + " AND Product2Id IN (" + ids + ")")) {
+                String key = keyByProductId.get(row.path("Product2Id").asText());
+                if (key != null) {
+                    entryIdByProductKey.put(key, row.path("Id").asText());
+                }
+            }
+        }
+
+        List<Graph> graphs = new ArrayList<>();
+        Map<String, ProductRef> productByGraph = new HashMap<>();
+        for (ProductRef p : missing) {
+            if (entryIdByProductKey.containsKey(p.key())) {
+                continue;
+            }
+            // Graph ids must be unique within a request, and the batching writer may share one with other callers.
+            String graphId = "product" + graphSequence.incrementAndGet();
+            List<GraphNode> nodes = new ArrayList<>();
+            String productRef;
+            if (productIdByKey.containsKey(p.key())) {
+                productRef = productIdByKey.get(p.key());
+            } else {
+                ObjectNode product = JsonNodeFactory.instance.objectNode();
+                product.put("Name", p.name());
+                if (!p.sku().isBlank()) {
+                    product.put("ProductCode", p.sku());
+                }
+                product.put("IsActive", true);
+                nodes.add(new GraphNode("PATCH", "sobjects/Product2/Clarity_Product_Key__c/" + PathSegments.encode(p.key()),
+                        "product", product));
+                productRef = "@{product.id}";
+            }
+            ObjectNode entry = JsonNodeFactory.instance.objectNode();
+            entry.put("Pricebook2Id", pricebookId);
+            entry.put("Product2Id", productRef);
+            entry.put("UnitPrice", p.listPrice());
+            entry.put("IsActive", true);
+            nodes.add(new GraphNode("POST", "sobjects/PricebookEntry", "entry", entry));
+            graphs.add(new Graph(graphId, nodes));
+            productByGraph.put(graphId, p);
+        }
+        List<CompletableFuture<GraphResult>> pending = graphs.stream().map(writer::graph).toList();
+        writer.flush();
+        for (CompletableFuture<GraphResult> future : pending) {
+            GraphResult graph;
+            try {
+                graph = future.join();
+            } catch (CompletionException e) {
+                // The request failed as a whole (outage, timeout): the caller retries the batch.
+                if (e.getCause() instanceof IntegrationException ie) {
+                    throw ie;
+                }
+                throw e;
+            }
+            ProductRef p = productByGraph.get(graph.graphId());
+            if (graph.successful()) {
+                graph.node("entry").ifPresent(n -> entryIdByProductKey.put(p.key(), n.id()));
+            } else {
+                result.put(p.key(), new Resolution.Failed(graph.cause().orElse(
+                        new ApiError("UNKNOWN_ERROR", "the graph failed without an error", List.of(), true))));
+            }
+        }
+        for (ProductRef p : missing) {
+            String id = entryIdByProductKey.get(p.key());
+            if (id != null) {
+                result.put(p.key(), new Resolution.Found(id));
+            }
+        }
+        return result;
+    }
+
+    private static List<List<ProductRef>> chunks(List<ProductRef> products) {
+        List<List<ProductRef>> chunks = new ArrayList<>();
+        for (int i = 0; i < products.size(); i += IN_CLAUSE_CHUNK) {
+            chunks.add(products.subList(i, Math.min(products.size(), i + IN_CLAUSE_CHUNK)));
+        }
+        return chunks;
+    }
+
+    /** A SOQL string literal: quotes and backslashes escaped (SOQL reserved-character rules). */
+    public static String soqlString(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+}

@@ -1,0 +1,128 @@
+package dev.tandem.salesforce.write;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.core.connector.RecordWriter;
+import dev.tandem.core.error.IntegrationException;
+import dev.tandem.core.port.ApiError;
+import dev.tandem.core.port.Graph;
+import dev.tandem.core.port.GraphNode;
+import dev.tandem.core.port.GraphResult;
+import dev.tandem.core.port.NodeResult;
+import dev.tandem.core.port.SalesforceApi;
+import dev.tandem.core.port.SalesforceWriter;
+import dev.tandem.core.port.SaveResult;
+import dev.tandem.core.write.RecordWrite;
+import dev.tandem.core.write.WriteGroup;
+import dev.tandem.core.write.WriteOutcome;
+import dev.tandem.salesforce.client.PathSegments;
+import dev.tandem.salesforce.enrich.PricebookEntryResolver;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Tandem's Salesforce writer for flows: a {@link WriteGroup} of several records becomes ONE Composite Graph (an
+ * all-or-nothing transaction; salesforce-api.md §2.10, https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_graph_introduction.htm
+ * "Composite Graphs"), every record an upsert by its external id
+ * ({@code PATCH /sobjects/{SObject}/{ExtIdField}/{value}}, "Insert or Update (Upsert) a Record Using an External
+ * ID"); a single-record group goes to the sObject Collections lane. Both go through the
+ * {@link BatchingSalesforceWriter}, which packs the groups of all callers into the fewest requests.
+ *
+ * <p>Replay recovery is Salesforce knowledge and lives here: a group written before whose link was lost (a crash
+ * between the write and the store commit) comes back as a replay, and its graph updates OrderItems with their
+ * create-only fields (OrderId, PricebookEntryId), which Salesforce may refuse with INVALID_FIELD_FOR_INSERT_UPDATE
+ * (or DUPLICATE_VALUE). The root record is then looked up once by its external id; if it exists the group is
+ * reported as {@link WriteOutcome.Written#replayed()}. Costs a query only then.
+ */
+public final class SalesforceRecordWriter implements RecordWriter {
+
+    private final SalesforceWriter writer;
+    private final SalesforceApi api;
+    private final AtomicLong sequence = new AtomicLong();
+
+    public SalesforceRecordWriter(SalesforceWriter writer, SalesforceApi api) {
+        this.writer = writer;
+        this.api = api;
+    }
+
+    @Override
+    public CompletableFuture<WriteOutcome> write(WriteGroup group) {
+        if (group.records().size() == 1) {
+            RecordWrite r = group.records().getFirst();
+            ObjectNode record = r.fields().deepCopy();
+            record.put(r.keyField(), r.key());
+            String request = "PATCH /composite/sobjects/" + r.entity() + "/" + r.keyField() + " (packed by the batching writer)";
+            return writer.upsert(PathSegments.apiName(r.entity(), "sObject"), PathSegments.apiName(r.keyField(), "field"), record)
+                    .thenApply(save -> single(r, save, request));
+        }
+        Graph graph = graph(group);
+        String request = "POST /composite/graph (packed by the batching writer)";
+        return writer.graph(graph).thenApply(result -> outcome(group, result, request));
+    }
+
+    @Override
+    public void flush() {
+        writer.flush();
+    }
+
+    private Graph graph(WriteGroup group) {
+        List<GraphNode> nodes = group.records().stream().map(r -> new GraphNode("PATCH",
+                "sobjects/" + PathSegments.apiName(r.entity(), "sObject") + "/" + PathSegments.apiName(r.keyField(), "field")
+                        + "/" + PathSegments.encode(r.key()), r.ref(), r.fields())).toList();
+        // Graph ids must be unique within a request, and the batching writer may share one with other callers.
+        return new Graph("g" + sequence.incrementAndGet(), nodes);
+    }
+
+    private static WriteOutcome single(RecordWrite r, SaveResult save, String request) {
+        if (save.success()) {
+            return new WriteOutcome.Written(Map.of(r.ref(), save.id()), false, request);
+        }
+        ApiError error = save.errors().isEmpty()
+                ? new ApiError("UNKNOWN_ERROR", "Salesforce refused the record without saying why", List.of(), true)
+                : save.errors().getFirst();
+        return new WriteOutcome.Rejected(r.ref(), error, request);
+    }
+
+    private WriteOutcome outcome(WriteGroup group, GraphResult result, String request) {
+        if (result.successful()) {
+            Map<String, String> ids = new LinkedHashMap<>();
+            for (RecordWrite r : group.records()) {
+                ids.put(r.ref(), result.node(r.ref()).map(NodeResult::id).orElse(""));
+            }
+            return new WriteOutcome.Written(ids, false, request);
+        }
+        ApiError cause = result.cause().orElse(new ApiError("UNKNOWN_ERROR",
+                "Salesforce rolled the graph back without saying why", List.of(), true));
+        String where = result.nodes().stream().filter(n -> n.errors().stream().anyMatch(e -> e == cause))
+                .map(NodeResult::referenceId).findFirst().orElse("?");
+        if ("INVALID_FIELD_FOR_INSERT_UPDATE".equals(cause.errorCode()) || "DUPLICATE_VALUE".equals(cause.errorCode())) {
+            Optional<String> existing = existingRoot(group);
+            if (existing.isPresent()) {
+                return new WriteOutcome.Written(Map.of(group.root(), existing.get()), true,
+                        request + "; SELECT " + group.rootRecord().entity() + " by " + group.rootRecord().keyField());
+            }
+        }
+        return new WriteOutcome.Rejected(where, cause, request);
+    }
+
+    private Optional<String> existingRoot(WriteGroup group) {
+        RecordWrite root = group.rootRecord();
+        try {
+            String soql = "SELECT Id FROM " + PathSegments.apiName(root.entity(), "sObject") + " WHERE "
+                    + PathSegments.apiName(root.keyField(), "field") + " = " + PricebookEntryResolver.soqlString(root.key());
+            List<ObjectNode> rows = api.query(soql);
+            return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst().path("Id").asText());
+        } catch (IntegrationException e) {
+            return Optional.empty();
+        }
+    }
+
+    static boolean isPlaceholder(JsonNode v) {
+        return v.isObject() && v.has("enrich");
+    }
+}
