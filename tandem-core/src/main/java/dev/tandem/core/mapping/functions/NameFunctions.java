@@ -99,7 +99,7 @@ final class NameFunctions {
 
     private static List<String> words(String s) {
         String trimmed = s.trim();
-        return trimmed.isEmpty() ? List.of() : Arrays.asList(trimmed.split(" "));
+        return trimmed.isEmpty() ? List.of() : Arrays.asList(trimmed.split("\\s+"));
     }
 
     private static void putIfPresent(Map<String, String> out, String key, String value) {

@@ -13,7 +13,8 @@ import java.util.TreeSet;
  *
  * <p>The key is matched exactly, then ignoring case and surrounding blanks; numbers are matched as their text
  * ({@code 3} matches key {@code "3"}). A value the map does not list raises {@link PicklistValueException} (a
- * validation error of the record, code {@link PicklistValueException#CODE}), unless a default is given.
+ * validation error of the record, code {@link PicklistValueException#CODE}), unless a default is given (an
+ * undefined default counts as none; {@code null} as the default leaves the field out).
  * A map entry may map to null, which yields undefined (the field is left out).
  */
 final class PicklistFunctions {
@@ -67,9 +68,11 @@ final class PicklistFunctions {
         if (key != null) {
             return map.get(key);
         }
-        if (args.size() > 2) {
-            Object fallback = Args.arg(args, 2);
-            return fallback;
+        // JSONata pads missing arguments with undefined, so an undefined default means "no default";
+        // the null literal is a default (it yields undefined, so the field is left out)
+        Object fallback = args.size() > 2 ? args.get(2) : null;
+        if (fallback != null) {
+            return fallback == com.dashjoin.jsonata.Jsonata.NULL_VALUE ? null : fallback;
         }
         throw new PicklistValueException(mapName, value);
     }
