@@ -4,6 +4,9 @@ import com.dashjoin.jsonata.JException;
 import com.dashjoin.jsonata.Jsonata;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.core.mapping.functions.FunctionException;
+import dev.tandem.core.mapping.functions.FunctionLibrary;
+import dev.tandem.core.mapping.functions.PicklistValueException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,16 +31,32 @@ public final class JsonataMapping {
         this.expression = expression;
     }
 
-    /** Compiles a mapping; a syntax error becomes a {@link MappingException} naming the mapping and the position. */
+    /**
+     * Compiles a mapping with the {@linkplain FunctionLibrary#standard() standard function library}; a syntax error
+     * becomes a {@link MappingException} naming the mapping and the position.
+     */
     public static JsonataMapping compile(String name, String source) {
+        return compile(name, source, FunctionLibrary.standard());
+    }
+
+    /**
+     * Compiles a mapping with the functions of a flow (the standard ones plus its picklist maps and lookup
+     * tables) registered on the expression.
+     */
+    public static JsonataMapping compile(String name, String source, FunctionLibrary functions) {
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(functions, "functions");
+        Jsonata expression;
         try {
-            return new JsonataMapping(name, Jsonata.jsonata(source));
+            expression = Jsonata.jsonata(source);
         } catch (JException e) {
             throw new MappingException("mapping " + name + " does not compile: " + e.getMessage(), e, e.getLocation());
         } catch (RuntimeException e) {
             throw new MappingException("mapping " + name + " does not compile: " + e.getMessage(), e);
         }
+        // bound in the expression's own environment, before it is shared: apply() only reads them
+        functions.registerOn(expression);
+        return new JsonataMapping(name, expression);
     }
 
     /** Loads and compiles a mapping shipped on the classpath, e.g. {@code mappings/clarity-order-to-salesforce.jsonata}. */
@@ -58,7 +77,9 @@ public final class JsonataMapping {
 
     /**
      * Applies the mapping. The JSONata evaluator keeps per-evaluation state in the compiled expression, so calls
-     * are serialised; a mapping takes microseconds, well below the cost of the API calls around it.
+     * are serialised; a mapping takes microseconds, well below the cost of the API calls around it. A value a
+     * picklist map does not list is a {@link PicklistValueException} (a validation error of the record); every
+     * other failure is a {@link MappingException}.
      */
     public JsonNode apply(JsonNode input) {
         return apply(input, Map.of());
@@ -80,9 +101,17 @@ public final class JsonataMapping {
                 result = expression.evaluate(in, frame);
             }
             return result == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : JSON.valueToTree(result);
-        } catch (JException e) {
-            throw new MappingException("mapping " + name + " failed: " + e.getMessage(), e, e.getLocation());
         } catch (RuntimeException e) {
+            FunctionException function = functionCause(e);
+            if (function instanceof PicklistValueException picklist) {
+                throw picklist.inMapping(name);
+            }
+            if (function != null) {
+                throw new MappingException("mapping " + name + " failed: " + function.getMessage(), function);
+            }
+            if (e instanceof JException j) {
+                throw new MappingException("mapping " + name + " failed: " + e.getMessage(), e, j.getLocation());
+            }
             throw new MappingException("mapping " + name + " failed: " + e.getMessage(), e);
         }
     }
@@ -103,5 +132,15 @@ public final class JsonataMapping {
             return !result.textValue().isEmpty();
         }
         return !result.isEmpty() || result.isObject();
+    }
+
+    /** A function's error, also when JSONata wrapped it (a function called inside $map reaches us wrapped). */
+    private static FunctionException functionCause(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof FunctionException f) {
+                return f;
+            }
+        }
+        return null;
     }
 }
