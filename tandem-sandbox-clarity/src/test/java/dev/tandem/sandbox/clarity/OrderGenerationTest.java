@@ -165,6 +165,39 @@ class OrderGenerationTest {
     }
 
     @Test
+    void totalMismatchOrderStatesATotalItsLinesDoNotAddUpTo() {
+        try (ClaritySandbox sb = sandbox(11).start()) {
+            SalesOrderRef ref = sb.orders().createRandomOrder(BadData.TOTAL_MISMATCH);
+            JsonNode totals = new ClarityTestClient(sb.baseUrl()).withBasic(sb.user(), sb.password())
+                    .get("/Ordering/SalesOrder/ID/" + ref.id()).json().get("Totals");
+
+            BigDecimal sum = totals.get("SubTotal").decimalValue().add(totals.get("Shipping").decimalValue())
+                    .add(totals.get("Handling").decimalValue()).add(totals.get("Fees").decimalValue())
+                    .add(totals.get("Tax").decimalValue()).subtract(totals.get("Discounts").decimalValue());
+            assertThat(totals.get("Total").decimalValue()).isNotEqualByComparingTo(sum);
+            assertThat(totals.get("Total").decimalValue().remainder(BigDecimal.ONE)).isEqualByComparingTo("0.5");
+            assertThat(sb.orders().find(ref.id()).orElseThrow().balanceDue())
+                    .isEqualByComparingTo(totals.get("Total").decimalValue());
+        }
+    }
+
+    @Test
+    void billingContactByIdOrderOmitsTheEmbeddedContact() {
+        try (ClaritySandbox sb = sandbox(13).start()) {
+            SalesOrderRef ref = sb.orders().createRandomOrder(BadData.BILLING_CONTACT_BY_ID);
+            ClarityTestClient client = new ClarityTestClient(sb.baseUrl()).withBasic(sb.user(), sb.password());
+
+            JsonNode order = client.get("/Ordering/SalesOrder/ID/" + ref.id()).json();
+            JsonNode contact = client.get("/Contacts/Contact/ID/" + order.get("BillingContactID").asInt()).json();
+
+            assertThat(order.has("BillingContact")).isFalse();
+            assertThat(contact.get("LastName").asText()).isNotBlank();
+            assertThat(contact.get("ID").asInt()).isEqualTo(order.get("BillingContactID").asInt());
+            assertThat(order.get("SalesItems")).isNotEmpty();
+        }
+    }
+
+    @Test
     void noItemsOrderHasAnEmptyItemListAndZeroTotals() {
         try (ClaritySandbox sb = sandbox(10).start()) {
             SalesOrderRef ref = sb.orders().createRandomOrder(BadData.NO_ITEMS);

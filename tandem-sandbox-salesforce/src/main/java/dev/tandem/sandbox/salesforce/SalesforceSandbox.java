@@ -83,9 +83,12 @@ public final class SalesforceSandbox implements AutoCloseable {
     private final SalesforceHttpHandler handler;
     private volatile Javalin server;
     private volatile String standardPricebookId;
+    private final List<String[]> recordTypes;
 
     private SalesforceSandbox(Builder builder) {
         this.requestedPort = builder.port;
+        this.recordTypes = builder.recordTypes.isEmpty() ? Builder.DEFAULT_RECORD_TYPES
+                : List.copyOf(builder.recordTypes);
         this.clientId = builder.clientId;
         this.clientSecret = builder.clientSecret;
         this.clock = builder.clock;
@@ -322,6 +325,40 @@ public final class SalesforceSandbox implements AutoCloseable {
             return null;
         });
         standardPricebookId = id;
+        seedRecordTypes();
+    }
+
+    /** The org's record types ({@link Builder#recordType}); setup data, so seeded rather than created by API. */
+    private void seedRecordTypes() {
+        SObjectDefinition def = store.schema().require(SalesforceSchema.RECORD_TYPE);
+        store.transaction(tx -> {
+            for (String[] type : recordTypes) {
+                String id = ids.next(def.keyPrefix());
+                Map<String, Object> values = new LinkedHashMap<>();
+                def.fields().forEach(f -> values.put(f.name(), f.defaultValue()));
+                values.put("Id", id);
+                values.put(Row.IS_DELETED, Boolean.FALSE);
+                values.put("SobjectType", type[0]);
+                values.put("DeveloperName", type[1]);
+                values.put("Name", type[2]);
+                values.put("IsActive", Boolean.TRUE);
+                values.put("CreatedDate", clock.instant());
+                values.put("CreatedById", userId);
+                values.put("LastModifiedDate", clock.instant());
+                values.put("LastModifiedById", userId);
+                values.put("SystemModstamp", clock.instant());
+                tx.put(new Row(def.name(), id, values, null));
+            }
+            return null;
+        });
+    }
+
+    /** The id of the active record type {@code developerName} of {@code sobjectType} (changes on {@link #reset()}). */
+    public Optional<String> recordTypeId(String sobjectType, String developerName) {
+        return records(SalesforceSchema.RECORD_TYPE).stream()
+                .filter(r -> sobjectType.equals(r.get("SobjectType")) && developerName.equals(r.get("DeveloperName")))
+                .map(r -> (String) r.get("Id"))
+                .findFirst();
     }
 
     private static Map<String, Object> toMap(SObjectDefinition def, Row row) {
@@ -345,8 +382,22 @@ public final class SalesforceSandbox implements AutoCloseable {
         private PublicKey jwtKey;
         private boolean contactDuplicateRuleByEmail;
         private final Map<String, List<FieldDefinition>> customFields = new LinkedHashMap<>();
+        /** Account's record types when none are configured: a business and a consumer type [inferred]. */
+        static final List<String[]> DEFAULT_RECORD_TYPES = List.of(
+                new String[] {SalesforceSchema.ACCOUNT, "Business", "Business Account"},
+                new String[] {SalesforceSchema.ACCOUNT, "Consumer", "Consumer Account"});
+        private final List<String[]> recordTypes = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Adds an active record type of {@code sobjectType} (only Account has a RecordTypeId field here). The first
+         * call replaces the default ones (Account "Business" and "Consumer").
+         */
+        public Builder recordType(String sobjectType, String developerName, String label) {
+            recordTypes.add(new String[] {sobjectType, developerName, label});
+            return this;
         }
 
         /** TCP port on 127.0.0.1; 0 (the default) picks a free one. */

@@ -181,10 +181,28 @@ public final class SandboxDataGenerator {
         }
     }
 
+    /**
+     * The order edge case of the next order: forced by {@code badData}, else one of {@link EdgeCase#ORDER_CASES} at
+     * the edge-case rate (drawn from {@link #edgeRandom} only, so a rate of 0 leaves the clean data unchanged).
+     */
+    private EdgeCase orderEdgeCase(BadData badData, boolean hasItems) {
+        if (badData == BadData.TOTAL_MISMATCH) {
+            return EdgeCase.TOTAL_MISMATCH;
+        }
+        if (badData == BadData.BILLING_CONTACT_BY_ID) {
+            return EdgeCase.BILLING_CONTACT_BY_ID;
+        }
+        if (badData != BadData.NONE || !hasItems || edgeCaseRate <= 0 || edgeRandom.nextDouble() >= edgeCaseRate) {
+            return EdgeCase.NONE;
+        }
+        return Text.pick(edgeRandom, EdgeCase.ORDER_CASES);
+    }
+
     private SalesOrderModel order(Customer customer, BadData badData, Instant now) {
         int orderId = store.salesOrders().nextId();
         String orderKey = "SO-" + orderId;
         List<SalesItemModel> items = badData == BadData.NO_ITEMS ? List.of() : items(orderId, orderKey, now);
+        EdgeCase edgeCase = orderEdgeCase(badData, !items.isEmpty());
 
         BigDecimal subTotal = items.stream().map(i -> i.unitSoldPrice().multiply(i.quantity()))
                 .reduce(ZERO, BigDecimal::add).setScale(2, RoundingMode.HALF_UP);
@@ -205,6 +223,11 @@ public final class SandboxDataGenerator {
         BigDecimal handling = ZERO;
         BigDecimal fees = ZERO;
         BigDecimal total = subTotal.add(shipping).add(handling).add(fees).add(tax).subtract(discounts);
+        if (edgeCase == EdgeCase.TOTAL_MISMATCH) {
+            // A stated total unrelated to the lines, like 12.50 on a 3,913.39 order; never the right one.
+            BigDecimal stated = new BigDecimal(1 + edgeRandom.nextInt(99) + ".50");
+            total = stated.compareTo(total) == 0 ? stated.add(BigDecimal.ONE) : stated;
+        }
         CartTotals totals = new CartTotals(subTotal, shipping, handling, fees, discounts, tax, total);
 
         // CEF copies the customer's contact into order-owned billing/shipping contacts.
@@ -215,6 +238,8 @@ public final class SandboxDataGenerator {
                 Lookup.CONTACT_TYPE_SHIPPING, customers.address(random, country, null,
                         Text.pick(random, country.places())), now);
         String purchaseOrder = random.nextInt(10) < 3 ? "PO-" + (10000 + random.nextInt(90000)) : null;
+        // The contacts are stored either way; this edge case only leaves them out of the order.
+        boolean embedContacts = edgeCase != EdgeCase.BILLING_CONTACT_BY_ID;
 
         return new SalesOrderModel(orderId, orderKey, true, now, now, null, Map.of(),
                 Lookup.ORDER_TYPE_WEB.id(), Lookup.ORDER_TYPE_WEB.key(), Lookup.ORDER_TYPE_WEB.name(),
@@ -224,8 +249,9 @@ public final class SandboxDataGenerator {
                 customer.user().id(), customer.user().customKey(), customer.user().userName(),
                 customer.user().contactEmail(), customer.user().contactFirstName(),
                 customer.user().contactLastName(), totals, total, itemQuantity, now, purchaseOrder,
-                billing.id(), billing.customKey(), billing, shippingContact.id(), shippingContact.customKey(),
-                shippingContact, shipToBilling, items);
+                billing.id(), billing.customKey(), embedContacts ? billing : null, shippingContact.id(),
+                shippingContact.customKey(), embedContacts || !shipToBilling ? shippingContact : null, shipToBilling,
+                items);
     }
 
     private List<SalesItemModel> items(int orderId, String orderKey, Instant now) {

@@ -1,5 +1,6 @@
 package dev.tandem.sandbox.salesforce.dml;
 
+import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.ACCOUNT;
 import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.CONTACT;
 import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.OPPORTUNITY;
 import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.OPPORTUNITY_LINE_ITEM;
@@ -8,6 +9,7 @@ import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.ORDER_ITEM;
 import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.PRICEBOOK2;
 import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.PRICEBOOK_ENTRY;
 import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.PRODUCT2;
+import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.RECORD_TYPE;
 import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.STATUS_ACTIVATED;
 import static dev.tandem.sandbox.salesforce.schema.SalesforceSchema.STATUS_DRAFT;
 
@@ -45,6 +47,11 @@ final class BusinessRules {
     void beforeSave(Transaction tx, SObjectDefinition def, Row old, Map<String, Object> values, WriteContext ctx) {
         switch (def.name()) {
             case CONTACT -> values.put("Name", joinName(values.get("FirstName"), values.get("LastName")));
+            case ACCOUNT -> recordTypeOf(tx, old, values, ACCOUNT);
+            // Record types are setup data, created in Setup or the Metadata API, not through this data API here
+            // [inferred]; the sandbox seeds them.
+            case RECORD_TYPE -> throw ApiException.badRequest(ApiError.of("INSUFFICIENT_ACCESS_OR_READONLY",
+                    "insufficient access rights on object id", List.of()));
             case PRICEBOOK_ENTRY -> pricebookEntry(tx, old, values);
             case ORDER -> order(tx, def, old, values);
             case ORDER_ITEM -> orderItem(tx, old, values);
@@ -52,6 +59,15 @@ final class BusinessRules {
                 Object stage = values.get("StageName");
                 values.put("IsClosed", "Closed Won".equals(stage) || "Closed Lost".equals(stage));
                 values.put("IsWon", "Closed Won".equals(stage));
+                // With products, Amount is the sum of their TotalPrice and a written Amount does not stick
+                // [inferred: the object reference says the amount of an opportunity with products is their sum].
+                if (old != null) {
+                    List<Row> lines = tx.children(OPPORTUNITY_LINE_ITEM, "OpportunityId", old.id());
+                    if (!lines.isEmpty()) {
+                        values.put("Amount", lines.stream().map(i -> (BigDecimal) i.get("TotalPrice"))
+                                .reduce(BigDecimal.ZERO, BigDecimal::add));
+                    }
+                }
             }
             case OPPORTUNITY_LINE_ITEM -> opportunityLineItem(tx, old, values, ctx);
             default -> {
@@ -86,7 +102,7 @@ final class BusinessRules {
             // §3.3: "Although you can never delete PricebookEntry records, your client application can set this
             // flag [IsActive] to false." The platform's exact refusal is not documented; the sandbox answers with
             // the generic access error [inferred].
-            case PRICEBOOK_ENTRY -> throw ApiException.badRequest(ApiError.of("INSUFFICIENT_ACCESS_OR_READONLY",
+            case PRICEBOOK_ENTRY, RECORD_TYPE -> throw ApiException.badRequest(ApiError.of("INSUFFICIENT_ACCESS_OR_READONLY",
                     "insufficient access rights on object id", List.of()));
             // §3.1: "Your client application can delete orders when the Status is Draft but not when its Status is
             // Activated." Error code inferred.
@@ -129,6 +145,25 @@ final class BusinessRules {
         }
         for (String orderId : orders) {
             tx.find(orderId).filter(o -> !o.deleted()).ifPresent(o -> recomputeOrderTotal(tx, orderId, ctx));
+        }
+    }
+
+    /**
+     * A RecordTypeId must name an active record type of the record's own object. The platform's refusal is
+     * INVALID_CROSS_REFERENCE_KEY "Record Type ID: this ID value isn't valid for the user: 012..." (error code in
+     * spec §2.12's catalog; message [inferred] from public reports).
+     */
+    private static void recordTypeOf(Transaction tx, Row old, Map<String, Object> values, String sobjectType) {
+        Object recordTypeId = values.get("RecordTypeId");
+        if (recordTypeId == null || (old != null && recordTypeId.equals(old.get("RecordTypeId")))) {
+            return;
+        }
+        Row recordType = tx.find(recordTypeId.toString()).orElseThrow();
+        if (!recordType.type().equals(RECORD_TYPE) || !sobjectType.equals(recordType.get("SobjectType"))
+                || !Boolean.TRUE.equals(recordType.get("IsActive"))) {
+            throw ApiException.badRequest(ApiError.of("INVALID_CROSS_REFERENCE_KEY",
+                    "Record Type ID: this ID value isn't valid for the user: " + recordTypeId,
+                    List.of("RecordTypeId")));
         }
     }
 

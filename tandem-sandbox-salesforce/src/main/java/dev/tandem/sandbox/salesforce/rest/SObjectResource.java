@@ -59,7 +59,7 @@ final class SObjectResource {
                 case "GET" -> ApiResponse.of(200, basicInfo(def, request.version()));
                 default -> throw Responses.methodNotAllowed(request, "GET", "HEAD", "POST");
             };
-            case 3 -> request.segment(2).equals("describe") ? describe(request, def) : byId(request, scope, def);
+            case 3 -> request.segment(2).equals("describe") ? describe(request, scope, def) : byId(request, scope, def);
             case 4 -> byExternalId(request, scope, def);
             default -> throw Responses.notFound();
         };
@@ -186,7 +186,7 @@ final class SObjectResource {
      * (type, length, byteLength, precision/scale, nillable, createable, updateable, defaultedOnCreate, unique,
      * externalId, picklist values with {@code restrictedPicklist}, referenceTo/relationshipName).
      */
-    private ApiResponse describe(ApiRequest request, SObjectDefinition def) {
+    private ApiResponse describe(ApiRequest request, CallScope scope, SObjectDefinition def) {
         if (!request.method().equals("GET")) {
             throw Responses.methodNotAllowed(request, "GET", "HEAD");
         }
@@ -226,6 +226,26 @@ final class SObjectResource {
         master.put("master", true);
         master.put("name", "Master");
         master.put("recordTypeId", "012000000000000AAA");
+        // The object's own active record types after Master, in creation order. The sandbox's user keeps Master as
+        // its default mapping, so records created without a RecordTypeId keep it null [inferred].
+        if (def.field("RecordTypeId").isPresent()) {
+            for (Row type : scope.tx().all(SalesforceSchema.RECORD_TYPE)) {
+                if (type.deleted() || !def.name().equals(type.get("SobjectType"))
+                        || !Boolean.TRUE.equals(type.get("IsActive"))) {
+                    continue;
+                }
+                ObjectNode info = recordTypes.addObject();
+                info.put("active", true);
+                info.put("available", true);
+                info.put("defaultRecordTypeMapping", false);
+                info.put("developerName", String.valueOf(type.get("DeveloperName")));
+                info.put("master", false);
+                info.put("name", String.valueOf(type.get("Name")));
+                info.put("recordTypeId", type.id());
+                info.putObject("urls").put("layout", "/services/data/v" + request.version() + "/sobjects/"
+                        + def.name() + "/describe/layouts/" + type.id());
+            }
+        }
         ArrayNode fields = body.putArray("fields");
         for (FieldDefinition field : def.fields()) {
             fields.add(describeField(field));

@@ -28,6 +28,7 @@ public final class SalesforceSchema {
     public static final String ORDER_ITEM = "OrderItem";
     public static final String OPPORTUNITY = "Opportunity";
     public static final String OPPORTUNITY_LINE_ITEM = "OpportunityLineItem";
+    public static final String RECORD_TYPE = "RecordType";
 
     /** A child relationship of describe's {@code childRelationships} and of sObject Tree bodies (§2.6, §2.11). */
     public record ChildRelationship(SObjectDefinition child, FieldDefinition field, String relationshipName) {
@@ -84,7 +85,7 @@ public final class SalesforceSchema {
 
     public static SalesforceSchema standard() {
         return new SalesforceSchema(List.of(account(), contact(), product2(), pricebook2(), pricebookEntry(), order(),
-                orderItem(), opportunity(), opportunityLineItem()));
+                orderItem(), opportunity(), opportunityLineItem(), recordType()));
     }
 
     private static SObjectDefinition account() {
@@ -101,6 +102,10 @@ public final class SalesforceSchema {
         f.addAll(address("Shipping"));
         f.add(of("Description", "Account Description", FieldType.TEXTAREA, 32000));
         f.add(clarityKey("Clarity_Account_Key__c", "Clarity Account Key"));
+        // "Record Type ID" on every object with record types; Account's are listed in describe's recordTypeInfos
+        // (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_recordtype.htm,
+        // "RecordType"). Defaulted on create to the default record type [inferred: the profile's default].
+        f.add(reference("RecordTypeId", "Record Type ID", RECORD_TYPE, "RecordType", DeleteRule.RESTRICT));
         return new SObjectDefinition(ACCOUNT, "Account", "001", f);
     }
 
@@ -178,6 +183,14 @@ public final class SalesforceSchema {
         f.addAll(address("Shipping"));
         f.add(of("TotalAmount", "Order Amount", FieldType.CURRENCY, 0).asReadOnly());
         f.add(clarityKey("Clarity_Order_Key__c", "Clarity Order Key"));
+        // Currency(16, 2) custom fields carrying Clarity's order Totals, which TotalAmount (the roll-up of the order
+        // products only) cannot hold: issue 7 item 5. Plain writable fields; nothing derives them [inferred].
+        f.add(of("Clarity_Subtotal__c", "Clarity Subtotal", FieldType.CURRENCY, 0));
+        f.add(of("Clarity_Tax__c", "Clarity Tax", FieldType.CURRENCY, 0));
+        f.add(of("Clarity_Shipping__c", "Clarity Shipping", FieldType.CURRENCY, 0));
+        f.add(of("Clarity_Handling__c", "Clarity Handling", FieldType.CURRENCY, 0));
+        f.add(of("Clarity_Discount__c", "Clarity Discount", FieldType.CURRENCY, 0));
+        f.add(of("Clarity_Total__c", "Clarity Total", FieldType.CURRENCY, 0));
         return new SObjectDefinition(ORDER, "Order", "801", f);
     }
 
@@ -215,6 +228,8 @@ public final class SalesforceSchema {
         f.add(of("IsClosed", "Closed", FieldType.BOOLEAN, 0).withDefault(Boolean.FALSE).asReadOnly());
         f.add(of("IsWon", "Won", FieldType.BOOLEAN, 0).withDefault(Boolean.FALSE).asReadOnly());
         f.add(of("Description", "Description", FieldType.TEXTAREA, 32000));
+        // The Clarity order an Opportunity was made from (the Order-to-Opportunity flow), keyed like Order's.
+        f.add(clarityKey("Clarity_Order_Key__c", "Clarity Order Key"));
         return new SObjectDefinition(OPPORTUNITY, "Opportunity", "006", f);
     }
 
@@ -235,7 +250,26 @@ public final class SalesforceSchema {
         f.add(of("Discount", "Discount", FieldType.DOUBLE, 0));
         f.add(of("ServiceDate", "Date", FieldType.DATE, 0));
         f.add(text("Description", "Line Description", 255));
+        // The Clarity sales item a line was made from, keyed like OrderItem's Clarity_Order_Item_Key__c.
+        f.add(clarityKey("Clarity_Line_Key__c", "Clarity Line Key"));
         return new SObjectDefinition(OPPORTUNITY_LINE_ITEM, "Opportunity Product", "00k", f);
+    }
+
+    /**
+     * Record types are setup data: queryable (e.g. {@code SELECT Id, DeveloperName FROM RecordType WHERE SobjectType
+     * = 'Account'}) but not written through the data API here; the sandbox seeds them (see
+     * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_recordtype.htm,
+     * "RecordType": Name, DeveloperName, SobjectType, IsActive, Description, BusinessProcessId).
+     */
+    private static SObjectDefinition recordType() {
+        List<FieldDefinition> f = system();
+        f.add(text("Name", "Record Type Name", 80).asReadOnly());
+        f.add(text("DeveloperName", "Record Type Name", 80).asReadOnly());
+        f.add(text("NamespacePrefix", "Namespace Prefix", 15).asReadOnly());
+        f.add(text("Description", "Description", 255).asReadOnly());
+        f.add(text("SobjectType", "SObject Type Name", 40).asReadOnly());
+        f.add(of("IsActive", "Active", FieldType.BOOLEAN, 0).withDefault(Boolean.FALSE).asReadOnly());
+        return new SObjectDefinition(RECORD_TYPE, "Record Type", "012", f);
     }
 
     /**
