@@ -164,6 +164,15 @@ public final class ClarityRestClient implements RecordReader, ClarityPageSource,
      * @throws IllegalArgumentException for another entity or a non-numeric id
      * @throws IntegrationException     as {@link #page}
      */
+    /**
+     * A batch's records in few requests: the flow engine's {@code fetch} step reads a whole batch through this
+     * (CEF's list with repeated {@code IDs} filters, clarity-api.md §3), instead of one GET per record.
+     */
+    @Override
+    public Map<String, ObjectNode> fetchAll(String entity, Collection<String> ids) {
+        return fetchByIds(entity, ids);
+    }
+
     public Map<String, ObjectNode> fetchByIds(String entity, Collection<String> ids) {
         ClarityEntity e = ClarityEntity.fromName(entity);
         Objects.requireNonNull(ids, "ids");

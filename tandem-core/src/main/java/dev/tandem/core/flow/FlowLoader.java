@@ -21,9 +21,13 @@ import dev.tandem.core.flow.model.TransformStep;
 import dev.tandem.core.flow.model.ValidateStep;
 import dev.tandem.core.mapping.JsonataMapping;
 import dev.tandem.core.mapping.MappingException;
+import dev.tandem.core.mapping.functions.FunctionLibrary;
+import dev.tandem.core.mapping.functions.LookupTable;
 import dev.tandem.core.retry.RetryPolicy;
 
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -128,7 +132,26 @@ public final class FlowLoader {
             throw new FlowFileException(List.of(new FlowProblem(file, 1, 1, "cannot read the flow: " + e.getOriginalMessage())));
         }
 
-        Compiler c = new Compiler(file, where, problems);
+        Map<String, String> hashed = new TreeMap<>();
+        Map<String, LookupTable> tables = new LinkedHashMap<>();
+        for (Map.Entry<String, FlowDefinitionFile.Lookup> lookup : def.lookups().entrySet()) {
+            String lookupFile = lookup.getValue().file();
+            Optional<String> text = siblings.apply(lookupFile);
+            YamlLocations.Position at = where.at("lookups/" + lookup.getKey());
+            if (text.isEmpty()) {
+                problems.add(new FlowProblem(file, at.line(), at.column(), "lookup table file " + lookupFile + " does not exist"));
+                continue;
+            }
+            hashed.put(lookupFile, text.get());
+            try {
+                tables.put(lookup.getKey(), LookupTable.read(Path.of(lookupFile),
+                        new ByteArrayInputStream(text.get().getBytes(StandardCharsets.UTF_8)), lookup.getValue().key()));
+            } catch (RuntimeException e) {
+                problems.add(new FlowProblem(lookupFile, 0, 0, "lookup table " + lookup.getKey() + ": " + e.getMessage()));
+            }
+        }
+        FunctionLibrary functions = FunctionLibrary.of(def.picklists(), tables);
+        Compiler c = new Compiler(file, where, problems, functions);
         if (!ID.matcher(def.id()).matches()) {
             c.problem("id", "id '" + def.id() + "' must be lower-case letters, digits and dashes (at most 63), e.g. clarity-order-to-salesforce");
         }
@@ -139,16 +162,7 @@ public final class FlowLoader {
             c.expr("from/when", def.from().when());
         }
         Map<String, JsonataMapping> mappings = new LinkedHashMap<>();
-        Map<String, String> hashed = new TreeMap<>();
         checkSteps(def.steps(), "steps", c, siblings, mappings, hashed);
-        for (Map.Entry<String, String> lookup : def.lookups().entrySet()) {
-            Optional<String> text = siblings.apply(lookup.getValue());
-            if (text.isEmpty()) {
-                c.problem("lookups/" + lookup.getKey(), "lookup table file " + lookup.getValue() + " does not exist");
-            } else {
-                hashed.put(lookup.getValue(), text.get());
-            }
-        }
         RetryPolicy redelivery = null;
         Map<String, RetryPolicy> byCode = new LinkedHashMap<>();
         ErrorHandlerDefinition handler = def.errorHandler();
@@ -233,7 +247,7 @@ public final class FlowLoader {
                     } else {
                         hashed.put(s.mapping(), text.get());
                         try {
-                            mappings.put(s.mapping(), JsonataMapping.compile(s.mapping(), text.get()));
+                            mappings.put(s.mapping(), JsonataMapping.compile(s.mapping(), text.get(), c.functions));
                         } catch (MappingException e) {
                             int[] lc = lineColumn(text.get(), e.position());
                             c.problems.add(new FlowProblem(s.mapping(), lc[0], lc[1], rootMessage(e)));
@@ -377,11 +391,13 @@ public final class FlowLoader {
         final YamlLocations where;
         final List<FlowProblem> problems;
         final Map<String, JsonataMapping> expressions = new LinkedHashMap<>();
+        final FunctionLibrary functions;
 
-        Compiler(String file, YamlLocations where, List<FlowProblem> problems) {
+        Compiler(String file, YamlLocations where, List<FlowProblem> problems, FunctionLibrary functions) {
             this.file = file;
             this.where = where;
             this.problems = problems;
+            this.functions = functions;
         }
 
         void expr(String path, String source) {
@@ -389,7 +405,7 @@ public final class FlowLoader {
                 return;
             }
             try {
-                expressions.put(source, JsonataMapping.compile(file + "#" + path, source));
+                expressions.put(source, JsonataMapping.compile(file + "#" + path, source, functions));
             } catch (MappingException e) {
                 YamlLocations.Position p = where.at(path);
                 problems.add(new FlowProblem(file, p.line(), p.column(), "JSONata in " + path.replace('/', '.')

@@ -23,11 +23,17 @@ public record FlowDefinitionFile(
         @JsonProperty(required = true) @JsonPropertyDescription("The steps, in order") List<StepDefinition> steps,
         @JsonPropertyDescription("Redelivery and dead-letter policy") ErrorHandlerDefinition errorHandler,
         @JsonPropertyDescription("Picklist value maps: name -> (source value -> target value)") Map<String, Map<String, String>> picklists,
-        @JsonPropertyDescription("Lookup tables: name -> CSV or YAML file relative to the flow file") Map<String, String> lookups) {
+        @JsonPropertyDescription("Lookup tables: name -> {file: CSV or YAML relative to the flow file, key: key column}") Map<String, Lookup> lookups) {
 
     public FlowDefinitionFile {
         steps = steps == null ? List.of() : List.copyOf(steps);
         picklists = picklists == null ? Map.of() : Map.copyOf(picklists);
         lookups = lookups == null ? Map.of() : Map.copyOf(lookups);
+    }
+
+    /** A lookup table: a CSV or YAML file relative to the flow file, keyed by a column (default: the first). */
+    public record Lookup(
+            @JsonProperty(required = true) @JsonPropertyDescription("CSV or YAML file, relative to the flow file") String file,
+            @JsonPropertyDescription("The key column; default the first column") String key) {
     }
 }

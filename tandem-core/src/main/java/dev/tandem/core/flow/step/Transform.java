@@ -8,6 +8,7 @@ import dev.tandem.core.flow.Step;
 import dev.tandem.core.flow.StepContext;
 import dev.tandem.core.mapping.JsonataMapping;
 import dev.tandem.core.mapping.MappingException;
+import dev.tandem.core.mapping.functions.PicklistValueException;
 import dev.tandem.core.write.RecordWrite;
 import dev.tandem.core.write.WriteGroup;
 
@@ -45,6 +46,11 @@ public final class Transform implements Step {
             try {
                 JsonNode plan = mapping.apply(x.body(), StepContext.bindings(x));
                 out.add(x.withPlan(plan(plan, ctx.flowId() + ":" + x.first().offset())));
+            } catch (PicklistValueException e) {
+                // A value the flow's picklist map does not list: bad data, caught before Salesforce answers
+                // INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST.
+                ctx.audit(x, kind(), mapping.name(), 0, "DEAD_LETTER", e.code() + ": " + e.getMessage(), 0);
+                out.add(x.settle(new FlowOutcome.Failed(0, e.code(), e.getMessage(), false, Duration.ZERO, x.payload())));
             } catch (MappingException e) {
                 String message = e.getMessage() + (e.position() >= 0 ? " (at character " + e.position() + ")" : "");
                 ctx.audit(x, kind(), mapping.name(), 0, "DEAD_LETTER", MAPPING_ERROR + ": " + message, 0);
