@@ -342,6 +342,8 @@ public final class OrderSyncLoad {
             r.put("tandemEventMetrics", events);
             ObjectNode cm = r.putObject("metricsCommitCounters");
             commitDelta.forEach(cm::put);
+            r.put("measuredFromEpochMillis", wall0);
+            r.put("measuredToEpochMillis", wall1);
             r.put("loadAverageBefore", loadBefore);
             r.put("loadAverageAfter", Machine.loadAverage());
             if (jfr != null) {
@@ -796,7 +798,8 @@ public final class OrderSyncLoad {
             try (Stream<String> lines = Files.lines(straceLog)) {
                 for (String line : (Iterable<String>) lines::iterator) {
                     // "<pid> <seconds.micros> fdatasync(12</path/tandem.db-wal>) = 0"
-                    String[] parts = line.split(" ", 3);
+                    // strace pads the pid: split on runs of blanks
+                    String[] parts = line.strip().split("\\s+", 3);
                     if (parts.length < 3 || !(parts[2].startsWith("fsync(") || parts[2].startsWith("fdatasync("))) {
                         continue;
                     }
