@@ -21,7 +21,7 @@ import java.math.BigDecimal;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The order flow's mapping step: {@code mappings/clarity-order-to-salesforce.jsonata} applied to a Clarity sales
+ * The order flow's mapping step: {@code flows/clarity-order-to-salesforce.jsonata} applied to a Clarity sales
  * order as CEF returns it from {@code GET /Ordering/SalesOrder/ID/{id}} (PascalCase, nulls omitted, clarity-api.md
  * §6/§8), with 1, 5 or 25 line items. The measured call is exactly what the flow calls, including the conversion
  * of the Jackson tree into JSONata's input and of the result back.
@@ -46,7 +46,7 @@ public class JsonataMappingBenchmark {
 
     @Setup
     public void setUp() {
-        mapping = JsonataMapping.fromClasspath("mappings/clarity-order-to-salesforce.jsonata");
+        mapping = JsonataMapping.fromClasspath("flows/clarity-order-to-salesforce.jsonata");
         order = order(5001, items);
         JsonNode mapped = mapping.apply(order);
         // the benchmark must measure a mapping that produces the full shape, not an early "undefined"
