@@ -24,6 +24,7 @@ import dev.tandem.salesforce.auth.AccessTokenProviders;
 import dev.tandem.salesforce.client.SalesforceRestClient;
 import dev.tandem.salesforce.enrich.PricebookEntryEnricher;
 import dev.tandem.salesforce.enrich.PricebookEntryResolver;
+import dev.tandem.salesforce.enrich.RecordTypeEnricher;
 import dev.tandem.salesforce.write.BatchingSalesforceWriter;
 import dev.tandem.salesforce.write.SalesforceRecordWriter;
 import dev.tandem.server.flows.FlowReloader;
@@ -102,8 +103,10 @@ public final class TandemServer implements AutoCloseable {
                     "salesforce", new ConnectorParts("salesforce", Optional.empty(),
                             Optional.of(new SalesforceRecordWriter(writer, salesforce)),
                             Map.of(PricebookEntryEnricher.NAME, new PricebookEntryEnricher(
-                                    new PricebookEntryResolver(salesforce, writer)))));
-            FlowCatalog catalog = new FlowCatalog(Set.of("clarity"), Set.of("salesforce"), Set.of(PricebookEntryEnricher.NAME));
+                                    new PricebookEntryResolver(salesforce, writer)),
+                                    RecordTypeEnricher.NAME, new RecordTypeEnricher(salesforce))));
+            FlowCatalog catalog = new FlowCatalog(Set.of("clarity"), Set.of("salesforce"),
+                    Set.of(PricebookEntryEnricher.NAME, RecordTypeEnricher.NAME));
             FlowRepository repository = new FlowRepository(catalog, config.flows().dir(), config.flows().enabled());
             FlowRepository.Loaded loaded = repository.load();
             if (!loaded.problems().isEmpty() && config.flows().dir() == null) {

@@ -18,6 +18,6 @@ public record FlowCatalog(Set<String> readers, Set<String> writers, Set<String> 
     /** The connectors Tandem ships; for {@code tandem flows validate} without a running server. */
     public static FlowCatalog shipped() {
         return new FlowCatalog(Set.of("clarity", "salesforce"), Set.of("salesforce", "clarity"),
-                Set.of("salesforce.pricebookEntries"));
+                Set.of("salesforce.pricebookEntries", "salesforce.recordTypes"));
     }
 }

@@ -63,6 +63,7 @@ public final class FlowSchema {
                 .with(new JacksonModule(JacksonOption.RESPECT_JSONPROPERTY_REQUIRED))
                 .with(Option.FORBIDDEN_ADDITIONAL_PROPERTIES_BY_DEFAULT)
                 .with(Option.DEFINITIONS_FOR_ALL_OBJECTS)
+                .with(Option.MAP_VALUES_AS_ADDITIONAL_PROPERTIES)
                 .without(Option.SCHEMA_VERSION_INDICATOR);
         ObjectNode generated = new SchemaGenerator(config.build()).generateSchema(FlowDefinitionFile.class);
         ObjectNode root = JSON.createObjectNode();

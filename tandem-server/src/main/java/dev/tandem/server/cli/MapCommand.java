@@ -112,7 +112,7 @@ public final class MapCommand implements Runnable {
             Map<String, ConnectorParts> connectors = new LinkedHashMap<>();
             for (String system : List.of("clarity", "salesforce")) {
                 connectors.put(system, new ConnectorParts(system, Optional.of(reader), Optional.of(writer),
-                        Map.of("salesforce.pricebookEntries", passThrough)));
+                        Map.of("salesforce.pricebookEntries", passThrough, "salesforce.recordTypes", passThrough)));
             }
             FlowPipeline pipeline = new FlowPipeline(spec, connectors, new NoLinks(), Clock.systemUTC());
             String id = source.path("ID").asText("1");

@@ -75,6 +75,14 @@ class OrderFlowEndToEndTest {
         sf.query("SELECT Id, Clarity_Contact_Key__c FROM Contact")
                 .forEach(c -> contactKeyById.put(c.path("Id").asText(), c.path("Clarity_Contact_Key__c").asText()));
 
+        Map<String, String> recordTypeById = new HashMap<>();
+        sf.query("SELECT Id, DeveloperName FROM RecordType WHERE SobjectType = 'Account'")
+                .forEach(t -> recordTypeById.put(t.path("Id").asText(), t.path("DeveloperName").asText()));
+        Map<String, String> accountTypeByKey = new HashMap<>();
+        sf.query("SELECT Clarity_Account_Key__c, RecordTypeId FROM Account")
+                .forEach(a -> accountTypeByKey.put(a.path("Clarity_Account_Key__c").asText(),
+                        recordTypeById.get(a.path("RecordTypeId").asText())));
+
         Map<String, JsonNode> sfByKey = orders.stream().collect(Collectors.toMap(o -> o.path("Clarity_Order_Key__c").asText(), o -> o));
         for (SalesOrderRef ref : created) {
             JsonNode source = clarity.order(ref.id());
@@ -84,6 +92,12 @@ class OrderFlowEndToEndTest {
             String billingKey = source.at("/BillingContact/CustomKey").asText(source.path("BillingContactKey").asText());
             assertThat(contactKeyById.get(target.path("BillToContactId").asText())).isEqualTo(billingKey);
 
+            // The seed's conditional example: business customers get the B2B record type, consumers the B2C one.
+            String person = (source.at("/BillingContact/FirstName").asText() + " " + source.at("/BillingContact/LastName").asText()).trim();
+            boolean business = !source.at("/BillingContact/Address/Company").asText().isEmpty()
+                    || !source.path("AccountName").asText().equals(person);
+            assertThat(accountTypeByKey.get(source.path("AccountKey").asText())).as("record type of %s", source.path("AccountKey"))
+                    .isEqualTo(business ? "Business" : "Consumer");
             List<JsonNode> all = itemsByOrder.getOrDefault(target.path("Id").asText(), List.of());
             // Tax, shipping, handling, fees and discounts arrive as lines on CLARITY-* products.
             List<JsonNode> items = all.stream().filter(i -> !i.at("/Product2/Clarity_Product_Key__c").asText()
