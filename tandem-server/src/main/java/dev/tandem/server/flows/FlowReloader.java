@@ -83,8 +83,15 @@ public final class FlowReloader implements AutoCloseable {
         }
         Map<String, FlowSpec> next = new LinkedHashMap<>(loaded.flows());
         if (!loaded.problems().isEmpty()) {
-            // A file that did not load may be the new version of a running flow: keep those running.
-            current.forEach(next::putIfAbsent);
+            // A refused file may hold the new version of a running flow: the version loaded from that file keeps
+            // running (also over a shipped flow of the same id, which the file overrode).
+            java.util.Set<String> refused = new java.util.HashSet<>();
+            loaded.problems().forEach(p -> refused.add(p.file()));
+            current.forEach((id, spec) -> {
+                if (refused.contains(spec.file()) || !next.containsKey(id)) {
+                    next.put(id, spec);
+                }
+            });
             loaded.problems().forEach(p -> log.error("Flow file refused, the running version stays: {}", p));
         }
         boolean changed = !next.keySet().equals(current.keySet()) || next.entrySet().stream()

@@ -60,8 +60,19 @@ final class TandemStack implements AutoCloseable {
     }
 
     static TandemStack start(Path dir, ClaritySandbox.Builder clarity, TandemConfig.Ingest ingest) {
+        return start(dir, clarity, ingest, TandemConfig.Flows.shipped());
+    }
+
+    static TandemStack start(Path dir, TandemConfig.Flows flows) {
+        return start(dir, ClaritySandbox.builder().port(0).seed(7)
+                .webhookRetryInitial(Duration.ofMillis(100)).webhookRetryMax(Duration.ofSeconds(1)),
+                TandemConfig.Ingest.WEBHOOK, flows);
+    }
+
+    static TandemStack start(Path dir, ClaritySandbox.Builder clarity, TandemConfig.Ingest ingest, TandemConfig.Flows flows) {
         TandemStack stack = new TandemStack(dir, clarity.build().start());
         stack.ingest = ingest;
+        stack.flows = flows;
         stack.startTandem();
         if (ingest.webhooks()) {
             stack.registerWebhook();
@@ -74,8 +85,11 @@ final class TandemStack implements AutoCloseable {
     }
 
     /** Starts Tandem on the same store, and on the same port after a restart so Clarity's subscription still points at it. */
+    /** The flows section Tandem starts with (default: the shipped flows as their files say). */
+    TandemConfig.Flows flows = TandemConfig.Flows.shipped();
+
     void startTandem() {
-        tandem = TandemServer.start(config(port));
+        tandem = TandemServer.start(config(port).withFlows(flows));
         port = tandem.port();
     }
 
