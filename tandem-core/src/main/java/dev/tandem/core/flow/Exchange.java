@@ -5,7 +5,12 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.tandem.core.event.LoggedEvent;
 import dev.tandem.core.write.WriteGroup;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.core.mapping.JsonataMapping;
+
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -16,10 +21,15 @@ import java.util.Optional;
  */
 public final class Exchange {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final List<LoggedEvent> events;
     private final JsonNode body;
     private final WriteGroup plan;
     private final FlowOutcome outcome;
+    /** The body and the JSONata variables in JSONata's Java form, made once per exchange: every expression of a step reads them. */
+    private Object bodyValue;
+    private Map<String, Object> bindings;
 
     private Exchange(List<LoggedEvent> events, JsonNode body, WriteGroup plan, FlowOutcome outcome) {
         this.events = List.copyOf(events);
@@ -67,6 +77,27 @@ public final class Exchange {
 
     public Exchange settle(FlowOutcome o) {
         return new Exchange(events, body, plan, o);
+    }
+
+    /** The body in JSONata's Java form (converted once). */
+    public synchronized Object bodyValue() {
+        if (bodyValue == null && !body.isMissingNode()) {
+            bodyValue = JsonataMapping.toValue(body);
+        }
+        return bodyValue;
+    }
+
+    /** {@code $event} and, once transformed, {@code $plan}, in JSONata's Java form (made once). */
+    public synchronized Map<String, Object> bindings() {
+        if (bindings == null) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("event", JsonataMapping.toValue(StepContext.eventNode(first().event())));
+            if (plan != null) {
+                b.put("plan", JSON.convertValue(plan, Object.class));
+            }
+            bindings = Map.copyOf(b);
+        }
+        return bindings;
     }
 
     /** What a dead letter keeps: the fetched record when there is one, else the event as received. */

@@ -61,12 +61,9 @@ public final class StepContext {
         return Duration.between(started, clock.instant()).toMillis();
     }
 
-    /** The JSONata variables of an exchange: {@code $event} (type, entity, entityId, entityKey, source, payload). */
+    /** The JSONata variables of an exchange: {@code $event} (type, entity, entityId, entityKey, source, payload), {@code $plan}. */
     public static Map<String, Object> bindings(Exchange x) {
-        Map<String, Object> b = new LinkedHashMap<>();
-        b.put("event", eventNode(x.first().event()));
-        x.plan().ifPresent(p -> b.put("plan", JSON.valueToTree(p)));
-        return b;
+        return x.bindings();
     }
 
     public static ObjectNode eventNode(InboundEvent e) {

@@ -89,18 +89,26 @@ public final class JsonataMapping {
      * Applies the mapping with variables bound, e.g. {@code $event}; a JSONata {@code undefined} result is a
      * {@link com.fasterxml.jackson.databind.node.MissingNode}.
      */
-    public synchronized JsonNode apply(JsonNode input, Map<String, ?> bindings) {
+    public JsonNode apply(JsonNode input, Map<String, ?> bindings) {
+        Object in = input == null || input.isMissingNode() ? null : JSON.convertValue(input, Object.class);
+        Map<String, Object> converted = new java.util.LinkedHashMap<>();
+        bindings.forEach((k, v) -> converted.put(k, v instanceof JsonNode n ? JSON.convertValue(n, Object.class) : v));
+        Object result = evaluate(in, converted);
+        return result == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : JSON.valueToTree(result);
+    }
+
+    /**
+     * Evaluates on values already in JSONata's Java form (maps, lists, strings, numbers, booleans), so a step that
+     * runs several expressions on one record converts it once; returns {@code null} for JSONata's undefined.
+     */
+    public synchronized Object evaluate(Object input, Map<String, ?> bindings) {
         try {
-            Object result;
-            Object in = input == null || input.isMissingNode() ? null : JSON.convertValue(input, Object.class);
             if (bindings.isEmpty()) {
-                result = expression.evaluate(in);
-            } else {
-                Jsonata.Frame frame = expression.createFrame();
-                bindings.forEach((k, v) -> frame.bind(k, v instanceof JsonNode n ? JSON.convertValue(n, Object.class) : v));
-                result = expression.evaluate(in, frame);
+                return expression.evaluate(input);
             }
-            return result == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : JSON.valueToTree(result);
+            Jsonata.Frame frame = expression.createFrame();
+            bindings.forEach(frame::bind);
+            return expression.evaluate(input, frame);
         } catch (RuntimeException e) {
             FunctionException function = functionCause(e);
             if (function instanceof PicklistValueException picklist) {
@@ -116,22 +124,26 @@ public final class JsonataMapping {
         }
     }
 
+    /** {@link #test} on values in JSONata's Java form. */
+    public boolean testValue(Object input, Map<String, ?> bindings) {
+        return Jsonata.boolize(evaluate(input, bindings));
+    }
+
+    /** Converts a result of {@link #evaluate} to JSON. */
+    public static JsonNode toJson(Object value) {
+        return value == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : JSON.valueToTree(value);
+    }
+
+    /** A JSON value in JSONata's Java form. */
+    public static Object toValue(JsonNode node) {
+        return node == null || node.isMissingNode() ? null : JSON.convertValue(node, Object.class);
+    }
+
     /** JSONata truthiness of the result ({@code $boolean}): for rules and conditions. */
     public boolean test(JsonNode input, Map<String, ?> bindings) {
-        JsonNode result = apply(input, bindings);
-        if (result.isMissingNode() || result.isNull()) {
-            return false;
-        }
-        if (result.isBoolean()) {
-            return result.booleanValue();
-        }
-        if (result.isNumber()) {
-            return result.doubleValue() != 0;
-        }
-        if (result.isTextual()) {
-            return !result.textValue().isEmpty();
-        }
-        return !result.isEmpty() || result.isObject();
+        Map<String, Object> converted = new java.util.LinkedHashMap<>();
+        bindings.forEach((k, v) -> converted.put(k, v instanceof JsonNode n ? JSON.convertValue(n, Object.class) : v));
+        return testValue(toValue(input), converted);
     }
 
     /** A function's error, also when JSONata wrapped it (a function called inside $map reaches us wrapped). */

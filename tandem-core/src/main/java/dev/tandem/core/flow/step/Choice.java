@@ -47,7 +47,7 @@ public final class Choice implements Step {
             Exchange x = batch.get(i);
             int choice = n;
             for (int b = 0; b < n; b++) {
-                if (branches.get(b).condition().test(x.body(), StepContext.bindings(x))) {
+                if (branches.get(b).condition().testValue(x.bodyValue(), x.bindings())) {
                     choice = b;
                     break;
                 }

@@ -53,7 +53,7 @@ public final class Fetch implements Step {
     public List<Exchange> apply(List<Exchange> batch, StepContext ctx) {
         List<String> ids = new ArrayList<>(batch.size());
         for (Exchange x : batch) {
-            ids.add(id == null ? x.first().event().entityId() : text(id.apply(x.body(), StepContext.bindings(x))));
+            ids.add(id == null ? x.first().event().entityId() : text(id.evaluate(x.bodyValue(), x.bindings())));
         }
         Instant started = ctx.clock().instant();
         Map<String, ObjectNode> found;
@@ -101,8 +101,8 @@ public final class Fetch implements Step {
                 continue;
             }
             boolean need = r.when() == null ? x.body().path(r.as()).isMissingNode() || x.body().path(r.as()).isNull()
-                    : r.when().test(x.body(), StepContext.bindings(x));
-            String relatedId = need ? text(r.id().apply(x.body(), StepContext.bindings(x))) : "";
+                    : r.when().testValue(x.bodyValue(), x.bindings());
+            String relatedId = need ? text(r.id().evaluate(x.bodyValue(), x.bindings())) : "";
             if (!relatedId.isBlank()) {
                 wanted.add(i);
                 ids.add(relatedId);
@@ -145,7 +145,12 @@ public final class Fetch implements Step {
         return out;
     }
 
-    private static String text(JsonNode n) {
-        return n.isValueNode() ? n.asText() : "";
+    /** A scalar JSONata result as text: an id or key; anything else (undefined, an object) is empty. */
+    static String text(Object v) {
+        if (v instanceof Number n) {
+            double d = n.doubleValue();
+            return d == Math.rint(d) && !Double.isInfinite(d) ? String.valueOf((long) d) : n.toString();
+        }
+        return v instanceof String || v instanceof Boolean ? v.toString() : "";
     }
 }

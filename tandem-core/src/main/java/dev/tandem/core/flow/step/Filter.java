@@ -29,7 +29,7 @@ public final class Filter implements Step {
     public List<Exchange> apply(List<Exchange> batch, StepContext ctx) {
         List<Exchange> out = new ArrayList<>(batch.size());
         for (Exchange x : batch) {
-            if (when.test(x.body(), StepContext.bindings(x))) {
+            if (when.testValue(x.bodyValue(), x.bindings())) {
                 out.add(x);
             } else {
                 ctx.audit(x, kind(), "filter", 0, "SKIPPED", reason, 0);

@@ -31,8 +31,8 @@ public final class IdempotentConsumer implements Step {
     public List<Exchange> apply(List<Exchange> batch, StepContext ctx) {
         List<Exchange> out = new ArrayList<>(batch.size());
         for (Exchange x : batch) {
-            JsonNode k = key.apply(x.body(), StepContext.bindings(x));
-            String value = k.isValueNode() ? k.asText() : "";
+            Object k = key.evaluate(x.bodyValue(), x.bindings());
+            String value = Fetch.text(k);
             Optional<String> existing = value.isBlank() ? Optional.empty() : ctx.links().salesforceId(link, value);
             if (existing.isPresent()) {
                 String reason = link + " " + value + " is already synced as " + existing.get();

@@ -44,7 +44,7 @@ public final class Transform implements Step {
         List<Exchange> out = new ArrayList<>(batch.size());
         for (Exchange x : batch) {
             try {
-                JsonNode plan = mapping.apply(x.body(), StepContext.bindings(x));
+                JsonNode plan = JsonataMapping.toJson(mapping.evaluate(x.bodyValue(), x.bindings()));
                 out.add(x.withPlan(plan(plan, ctx.flowId() + ":" + x.first().offset())));
             } catch (PicklistValueException e) {
                 // A value the flow's picklist map does not list: bad data, caught before Salesforce answers

@@ -48,9 +48,8 @@ public final class Validate implements Step {
             List<String> errors = new ArrayList<>();
             String firstCode = null;
             List<String> warnings = new ArrayList<>();
-            Map<String, Object> bindings = StepContext.bindings(x);
             for (Rule r : rules) {
-                for (String broken : check(r, x.body(), bindings)) {
+                for (String broken : check(r, x.bodyValue(), x.bindings())) {
                     if (r.warning()) {
                         warnings.add(r.code() + ": " + broken);
                     } else {
@@ -76,37 +75,32 @@ public final class Validate implements Step {
         return out;
     }
 
-    private static List<String> check(Rule r, JsonNode body, Map<String, Object> bindings) {
+    private static List<String> check(Rule r, Object body, Map<String, Object> bindings) {
         List<String> broken = new ArrayList<>();
         if (r.each() == null) {
-            if (!r.rule().test(body, bindings)) {
+            if (!r.rule().testValue(body, bindings)) {
                 broken.add(render(r, body, bindings));
             }
             return broken;
         }
-        JsonNode items = r.each().apply(body, bindings);
-        List<JsonNode> elements = new ArrayList<>();
-        if (items.isArray()) {
-            items.forEach(elements::add);
-        } else if (!items.isMissingNode() && !items.isNull()) {
-            elements.add(items);
-        }
+        Object items = r.each().evaluate(body, bindings);
+        List<?> elements = items == null ? List.of() : items instanceof List<?> l ? l : List.of(items);
         for (int i = 0; i < elements.size(); i++) {
             Map<String, Object> b = new LinkedHashMap<>(bindings);
             b.put("index", i + 1);
             b.put("root", body);
-            if (!r.rule().test(elements.get(i), b)) {
+            if (!r.rule().testValue(elements.get(i), b)) {
                 broken.add(render(r, elements.get(i), b));
             }
         }
         return broken;
     }
 
-    private static String render(Rule r, JsonNode input, Map<String, Object> bindings) {
+    private static String render(Rule r, Object input, Map<String, Object> bindings) {
         Matcher m = TEMPLATE.matcher(r.message());
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            JsonNode v = r.parts().get(m.group(1).trim()).apply(input, bindings);
+            JsonNode v = JsonataMapping.toJson(r.parts().get(m.group(1).trim()).evaluate(input, bindings));
             String text = v.isMissingNode() ? "(none)" : v.isTextual() ? v.textValue() : v.toString();
             m.appendReplacement(out, Matcher.quoteReplacement(text));
         }
