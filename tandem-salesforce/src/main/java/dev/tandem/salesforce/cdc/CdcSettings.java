@@ -132,7 +132,7 @@ public record CdcSettings(boolean enabled, List<String> objects, List<String> to
 
     /** Enabled for {@code objects}, one stream per object, defaults for the rest. */
     public static CdcSettings forObjects(List<String> objects) {
-        return defaults().withEnabled(true).withObjects(objects);
+        return defaults().withObjects(objects).withEnabled(true);
     }
 
     /** The topics to subscribe: the configured ones, or one per object. */

@@ -189,6 +189,16 @@ public final class PubSubSubscriber implements AutoCloseable {
                 recoverSince != null ? ", recovering changes since " + recoverSince : "");
         stub.subscribe(stream);
         stream.send(first.build(), settings.batchSize());
+        if (recoverSince != null) {
+            // The server fixes LATEST when it reads the first FetchRequest; a quiet topic may answer only with a
+            // keep-alive minutes later, so the re-read also starts after a short delay (overlap is harmless:
+            // events are notifications and flows fetch the current record).
+            scheduler.schedule(() -> {
+                if (stream.isCurrent()) {
+                    stream.recoverOnce();
+                }
+            }, settings.reconnectInitial().toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private void scheduleReconnect(String reason, Instant recoverSince, boolean immediately) {
@@ -247,6 +257,7 @@ public final class PubSubSubscriber implements AutoCloseable {
     private final class Stream implements ClientResponseObserver<FetchRequest, FetchResponse> {
 
         private Instant recoverSince;
+        private final Object recoveryLock = new Object();
         private ClientCallStreamObserver<FetchRequest> requests;
         private int outstanding;
         private boolean cancelled;
@@ -282,6 +293,29 @@ public final class PubSubSubscriber implements AutoCloseable {
             }
         }
 
+        /** Runs the pending expired-replay re-read once, before any event of the new stream is handled. */
+        void recoverOnce() {
+            synchronized (recoveryLock) {
+                if (recoverSince == null) {
+                    return;
+                }
+                try {
+                    int recovered = ingest.recoverExpiredReplay(topic, recoveryObjects, recoverSince);
+                    LOG.warn("Recovered {}: {} new events from re-reading records changed since {}", topic,
+                            recovered, recoverSince);
+                    recoverSince = null;
+                    state = State.SUBSCRIBED;
+                } catch (RuntimeException e) {
+                    lastError = "recovery: " + e.getMessage();
+                    LOG.error("Re-reading {} after an invalid replay id failed; retrying on the next stream", topic,
+                            e);
+                    Instant since = recoverSince;
+                    cancel("recovery failed");
+                    scheduleReconnect("recovery-failed", since, false);
+                }
+            }
+        }
+
         @Override
         public void onNext(FetchResponse response) {
             if (!isCurrent()) {
@@ -289,12 +323,9 @@ public final class PubSubSubscriber implements AutoCloseable {
             }
             try {
                 attempts.set(0);
-                if (recoverSince != null) {
-                    Instant since = recoverSince;
-                    recoverSince = null;
-                    int recovered = ingest.recoverExpiredReplay(topic, recoveryObjects, since);
-                    LOG.warn("Recovered {}: re-read {} changed records since {} after an invalid replay id",
-                            topic, recovered, since);
+                recoverOnce();
+                if (!isCurrent()) {
+                    return;
                 }
                 state = State.SUBSCRIBED;
                 List<ChangeEvent> events = new ArrayList<>(response.getEventsCount());
