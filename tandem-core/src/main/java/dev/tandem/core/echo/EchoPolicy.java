@@ -56,7 +56,9 @@ public final class EchoPolicy {
     }
 
     /**
-     * Records that Tandem wrote {@code values} to the record, after the write succeeded. Replaces the record's
+     * Records that Tandem writes {@code values} to the record. Call it <em>before</em> sending the write: the
+     * change event can arrive before the write call returns. A write that then fails leaves a fingerprint that
+     * only ever matches Tandem's own identical write, and expires. Replaces the record's
      * previous fingerprint, and also keeps the previous fields whose values this write did not touch, so a
      * second partial write does not forget the first.
      */
