@@ -80,7 +80,8 @@ public final class Demo implements AutoCloseable {
         byte[] secret = new byte[24];
         new SecureRandom().nextBytes(secret);
         this.webhookSecret = HexFormat.of().formatHex(secret);
-        this.salesforce = SalesforceSandbox.builder().port(0).build().start();
+        // Pub/Sub API (Change Data Capture, issue 8) on a free port, TLS with the printed certificate.
+        this.salesforce = SalesforceSandbox.builder().port(0).pubSubPort(0).build().start();
         this.salesforce.faults().setServerErrorRate(options.faultRate() / 2);
         this.salesforce.faults().setLockErrorRate(options.faultRate() / 2);
         this.clarity = ClaritySandbox.builder().port(0).seed(options.seed())
@@ -229,6 +230,8 @@ public final class Demo implements AutoCloseable {
                 + "  client secret " + salesforce.clientSecret());
         out.println("      token:  curl -s -u " + salesforce.clientId() + ":" + salesforce.clientSecret()
                 + " -d grant_type=client_credentials " + salesforce.tokenUrl());
+        salesforce.pubSub().ifPresent(p -> out.println("      pubsub: " + p.endpoint() + " (TLS, certificate "
+                + p.certificatePath().map(Object::toString).orElse("none") + ")"));
         out.println("  Clarity sandbox     " + clarity.baseUrl() + "   user " + clarity.user() + "  password " + clarity.password());
         out.println("      orders: curl -s -u " + clarity.user() + ":" + clarity.password() + " '" + clarity.baseUrl()
                 + "/Ordering/SalesOrders?Paging=%7BSize:5,StartIndex:1%7D'");
