@@ -5,6 +5,10 @@ import dev.tandem.core.spi.WriteFingerprints;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -73,13 +77,48 @@ public final class EchoPolicy {
 
     /** Decides whether {@code change} is Tandem's own write coming back. */
     public EchoVerdict judge(ChangeNotice change) {
-        boolean byClient = !change.originClient().isEmpty() && ownClients.contains(change.originClient());
-        boolean byActor = !change.actor().isEmpty() && ownActors.contains(change.actor());
-        if (!byClient && !byActor) {
+        if (!byTandem(change)) {
             return EchoVerdict.original("not made by Tandem's client or integration user");
         }
-        Optional<WriteFingerprint> written = fingerprints.lastWrite(change.system(), change.entity(),
-                change.recordId(), clock.instant());
+        return compare(change, fingerprints.lastWrite(change.system(), change.entity(), change.recordId(),
+                clock.instant()));
+    }
+
+    /**
+     * {@link #judge} for a batch of changes, verdicts in the same order, looking up the fingerprints of the
+     * changes made by Tandem's identity with one query per (system, entity).
+     */
+    public List<EchoVerdict> judgeAll(List<ChangeNotice> changes) {
+        Instant now = clock.instant();
+        Map<List<String>, List<String>> idsByEntity = new LinkedHashMap<>();
+        for (ChangeNotice change : changes) {
+            if (byTandem(change)) {
+                idsByEntity.computeIfAbsent(List.of(change.system(), change.entity()), k -> new ArrayList<>())
+                        .add(change.recordId());
+            }
+        }
+        Map<List<String>, Map<String, WriteFingerprint>> found = new HashMap<>();
+        idsByEntity.forEach((key, ids) -> found.put(key, fingerprints.lastWrites(key.get(0), key.get(1), ids, now)));
+        List<EchoVerdict> verdicts = new ArrayList<>(changes.size());
+        for (ChangeNotice change : changes) {
+            if (!byTandem(change)) {
+                verdicts.add(EchoVerdict.original("not made by Tandem's client or integration user"));
+            } else {
+                verdicts.add(compare(change, Optional.ofNullable(found.get(List.of(change.system(),
+                        change.entity())).get(change.recordId()))));
+            }
+        }
+        return verdicts;
+    }
+
+    private boolean byTandem(ChangeNotice change) {
+        boolean byClient = !change.originClient().isEmpty() && ownClients.contains(change.originClient());
+        boolean byActor = !change.actor().isEmpty() && ownActors.contains(change.actor());
+        return byClient || byActor;
+    }
+
+    private EchoVerdict compare(ChangeNotice change, Optional<WriteFingerprint> written) {
+        boolean byClient = !change.originClient().isEmpty() && ownClients.contains(change.originClient());
         if (written.isEmpty()) {
             return EchoVerdict.original("made by Tandem's identity but no unexpired write of Tandem's to this record");
         }

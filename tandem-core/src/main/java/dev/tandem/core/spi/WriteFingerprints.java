@@ -3,6 +3,9 @@ package dev.tandem.core.spi;
 import dev.tandem.core.echo.WriteFingerprint;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,6 +20,20 @@ public interface WriteFingerprints {
 
     /** The fingerprint of the record unless none was stored or it expired at or before {@code now}. */
     Optional<WriteFingerprint> lastWrite(String system, String entity, String recordId, Instant now);
+
+    /**
+     * The unexpired fingerprints of several records of one entity, by record id (ids without one are absent). This
+     * default looks them up one by one; an implementation should answer with one query (a change feed judges a
+     * whole batch of events at once).
+     */
+    default Map<String, WriteFingerprint> lastWrites(String system, String entity, Collection<String> recordIds,
+                                                     Instant now) {
+        Map<String, WriteFingerprint> found = new LinkedHashMap<>();
+        for (String id : recordIds) {
+            lastWrite(system, entity, id, now).ifPresent(f -> found.put(id, f));
+        }
+        return found;
+    }
 
     /** Deletes the fingerprints that expired at or before {@code now}; returns how many. */
     int purgeExpired(Instant now);

@@ -106,6 +106,19 @@ class EchoPolicyTest {
         assertThat(List.of(FieldValues.canonical(0.0), FieldValues.canonical(0))).containsOnly("n:0");
     }
 
+    @Test
+    void judgingABatchGivesTheSameVerdictsAsOneByOne() {
+        policy.recordWrite("salesforce", "Account", "001A", Map.of("Name", "Acme"));
+        List<ChangeNotice> batch = List.of(
+                change("tandem", "", Map.of("Name", "Acme")),
+                change("", "005HUMAN", Map.of("Name", "Acme")),
+                new ChangeNotice("salesforce", "Account", "001B", "tandem", "", Map.of("Name", "Acme")),
+                new ChangeNotice("clarity", "Account", "001A", "tandem", "", Map.of("Name", "Acme")));
+
+        assertThat(policy.judgeAll(batch)).extracting(EchoVerdict::echo).containsExactly(true, false, false, false);
+        assertThat(policy.judgeAll(batch)).isEqualTo(batch.stream().map(policy::judge).toList());
+    }
+
     private static final class MutableClock extends Clock {
         Instant now;
 

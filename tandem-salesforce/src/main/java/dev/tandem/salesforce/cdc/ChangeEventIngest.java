@@ -93,31 +93,24 @@ public final class ChangeEventIngest {
             return 0;
         }
         metrics.received(topic, events.size());
-        List<InboundEvent> batch = new ArrayList<>();
+        Pending batch = new Pending();
         int appended = 0;
         for (ChangeEvent event : events) {
             if (event.isOverflow()) {
-                appended += appendAll(batch);
-                batch.clear();
+                appended += flush(topic, batch);
                 appended += reReadSince(topic, List.of(event.entityName()),
                         Instant.ofEpochMilli(event.commitTimestamp()), "GAP_OVERFLOW replay " + event.replayId());
             } else if (event.isGap()) {
-                batch.addAll(reReadGap(topic, event));
+                reReadGap(topic, event).forEach(e -> batch.add(e, null, null));
             } else {
+                Map<String, Object> values = echo.get().isPresent() ? changedValues(event) : Map.of();
                 for (InboundEvent inbound : toInbound(event)) {
-                    Optional<EchoVerdict> verdict = judge(event, inbound.entityId());
-                    if (verdict.isPresent() && verdict.get().echo()) {
-                        metrics.echo(topic);
-                        audit.audit(new AuditEntry(0, AUDIT_FLOW, "echo", topic + " replay " + event.replayId()
-                                + " " + event.entityName() + " " + inbound.entityId(), 0, 0, "SKIPPED",
-                                "echo: " + verdict.get().reason(), clock.instant()));
-                    } else {
-                        batch.add(inbound);
-                    }
+                    batch.add(inbound, event, new ChangeNotice(SOURCE, event.entityName(), inbound.entityId(),
+                            event.originClient(), event.commitUser(), values));
                 }
             }
         }
-        appended += appendAll(batch);
+        appended += flush(topic, batch);
         ChangeEvent last = events.get(events.size() - 1);
         cursors.saveCursor(CdcCursor.nameFor(topic), new CdcCursor(last.replayId(), last.commitTimestamp()).encode());
         metrics.committed(topic, last.commitTimestamp());
@@ -238,13 +231,53 @@ public final class ChangeEventIngest {
         return fresh;
     }
 
-    private Optional<EchoVerdict> judge(ChangeEvent event, String recordId) {
-        Optional<EchoPolicy> policy = echo.get();
-        if (policy.isEmpty()) {
-            return Optional.empty();
+    /** Events of one batch in log order; the change ones with the notice the echo policy judges. */
+    private static final class Pending {
+        final List<InboundEvent> events = new ArrayList<>();
+        final List<ChangeEvent> sources = new ArrayList<>();
+        final List<ChangeNotice> notices = new ArrayList<>();
+
+        void add(InboundEvent event, ChangeEvent source, ChangeNotice notice) {
+            events.add(event);
+            sources.add(source);
+            notices.add(notice);
         }
-        return Optional.of(policy.get().judge(new ChangeNotice(SOURCE, event.entityName(), recordId,
-                event.originClient(), event.commitUser(), changedValues(event))));
+    }
+
+    /**
+     * Drops the echoes among the batch (one fingerprint look-up per entity for the whole batch), audits and counts
+     * them, appends the rest in one call and empties the batch.
+     */
+    private int flush(String topic, Pending batch) {
+        Optional<EchoPolicy> policy = echo.get();
+        List<InboundEvent> kept = new ArrayList<>();
+        if (policy.isEmpty()) {
+            kept.addAll(batch.events);
+        } else {
+            List<ChangeNotice> judged = batch.notices.stream().filter(Objects::nonNull).toList();
+            Iterator<EchoVerdict> verdicts = policy.get().judgeAll(judged).iterator();
+            for (int i = 0; i < batch.events.size(); i++) {
+                InboundEvent event = batch.events.get(i);
+                if (batch.notices.get(i) == null) {
+                    kept.add(event);
+                    continue;
+                }
+                EchoVerdict verdict = verdicts.next();
+                if (verdict.echo()) {
+                    ChangeEvent source = batch.sources.get(i);
+                    metrics.echo(topic);
+                    audit.audit(new AuditEntry(0, AUDIT_FLOW, "echo", topic + " replay " + source.replayId() + " "
+                            + source.entityName() + " " + event.entityId(), 0, 0, "SKIPPED",
+                            "echo: " + verdict.reason(), clock.instant()));
+                } else {
+                    kept.add(event);
+                }
+            }
+        }
+        batch.events.clear();
+        batch.sources.clear();
+        batch.notices.clear();
+        return appendAll(kept);
     }
 
     /**

@@ -328,7 +328,19 @@ public final class PubSubSubscriber implements AutoCloseable {
                     return;
                 }
                 state = State.SUBSCRIBED;
-                List<ChangeEvent> events = new ArrayList<>(response.getEventsCount());
+                // Re-request first (the delivered events are no longer outstanding), so the server sends the next
+                // batch while this one is made durable: never more than batchSize outstanding, and no idle wire.
+                int delivered = response.getEventsCount();
+                int requestMore;
+                synchronized (this) {
+                    outstanding = Math.max(0, outstanding - delivered);
+                    requestMore = outstanding <= settings.batchSize() / 2 ? settings.batchSize() - outstanding : 0;
+                }
+                if (requestMore > 0) {
+                    send(FetchRequest.newBuilder().setTopicName(topic).setNumRequested(requestMore).build(),
+                            requestMore);
+                }
+                List<ChangeEvent> events = new ArrayList<>(delivered);
                 for (ConsumerEvent consumed : response.getEventsList()) {
                     String schemaId = consumed.getEvent().getSchemaId();
                     events.add(decoder.decode(topic, consumed.getReplayId().toByteArray(), schemaId,
@@ -340,16 +352,7 @@ public final class PubSubSubscriber implements AutoCloseable {
                     }
                 } else {
                     ingest.ingest(topic, events);
-                    delivered.addAndGet(events.size());
-                }
-                int requestMore;
-                synchronized (this) {
-                    outstanding = Math.max(0, outstanding - events.size());
-                    requestMore = outstanding <= settings.batchSize() / 2 ? settings.batchSize() - outstanding : 0;
-                }
-                if (requestMore > 0) {
-                    send(FetchRequest.newBuilder().setTopicName(topic).setNumRequested(requestMore).build(),
-                            requestMore);
+                    PubSubSubscriber.this.delivered.addAndGet(events.size());
                 }
             } catch (RuntimeException e) {
                 // Nothing of this response was committed: resubscribing from the stored replay id re-delivers it.

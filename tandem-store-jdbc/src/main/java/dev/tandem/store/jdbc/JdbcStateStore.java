@@ -409,6 +409,55 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
         });
     }
 
+    /** One query per up to 500 ids. */
+    @Override
+    public Map<String, WriteFingerprint> lastWrites(String system, String entity,
+                                                    java.util.Collection<String> recordIds, Instant now) {
+        Objects.requireNonNull(system, "system");
+        Objects.requireNonNull(entity, "entity");
+        Objects.requireNonNull(now, "now");
+        ensureOpen();
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(recordIds));
+        Map<String, WriteFingerprint> found = new LinkedHashMap<>();
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            database.read("read write fingerprints", c -> {
+                try (PreparedStatement select = c.prepareStatement(
+                        "SELECT record_id, field_hashes, written_at, expires_at FROM write_fingerprint "
+                                + "WHERE target_system = ? AND entity = ? AND expires_at > ? AND record_id IN ("
+                                + marks + ")")) {
+                    select.setString(1, system);
+                    select.setString(2, entity);
+                    select.setLong(3, now.toEpochMilli());
+                    for (int i = 0; i < chunk.size(); i++) {
+                        select.setString(4 + i, chunk.get(i));
+                    }
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            String id = rows.getString(1);
+                            found.put(id, new WriteFingerprint(system, entity, id, parseHashes(rows.getString(2)),
+                                    Instant.ofEpochMilli(rows.getLong(3)), Instant.ofEpochMilli(rows.getLong(4))));
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        return found;
+    }
+
+    private static Map<String, String> parseHashes(String text) {
+        Map<String, String> hashes = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            int tab = line.indexOf('\t');
+            if (tab > 0) {
+                hashes.put(line.substring(0, tab), line.substring(tab + 1));
+            }
+        }
+        return hashes;
+    }
+
     @Override
     public int purgeExpired(Instant now) {
         Objects.requireNonNull(now, "now");

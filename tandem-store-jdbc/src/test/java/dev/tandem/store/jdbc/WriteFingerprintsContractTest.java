@@ -75,6 +75,19 @@ abstract class WriteFingerprintsContractTest {
     }
 
     @Test
+    void severalFingerprintsAreReadAtOnceLeavingOutMissingAndExpiredOnes() {
+        fingerprints.remember(written("001A", Map.of("Name", "h1"), Duration.ofHours(1)));
+        fingerprints.remember(written("001B", Map.of("Name", "h2"), Duration.ofMinutes(1)));
+        fingerprints.remember(written("001C", Map.of("Name", "h3"), Duration.ofHours(1)));
+
+        Map<String, WriteFingerprint> found = fingerprints.lastWrites("salesforce", "Account",
+                java.util.List.of("001A", "001B", "001C", "001X", "001A"), NOW.plus(Duration.ofMinutes(1)));
+
+        assertThat(found.keySet()).containsExactlyInAnyOrder("001A", "001C");
+        assertThat(found.get("001C").fieldHashes()).containsExactlyEntriesOf(Map.of("Name", "h3"));
+    }
+
+    @Test
     void aFingerprintWithoutFieldsIsKept() {
         fingerprints.remember(written("001A", Map.of(), Duration.ofHours(1)));
 
