@@ -34,6 +34,8 @@ public final class ChangeEventDecoder {
 
     private final Function<String, String> schemaJsonById;
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
+    /** One reader per writer schema: building a reader resolves the schema, which costs more than a decode. */
+    private final Map<String, GenericDatumReader<GenericRecord>> readers = new ConcurrentHashMap<>();
 
     /** @param schemaJsonById GetSchema: schema id → the schema's JSON */
     public ChangeEventDecoder(Function<String, String> schemaJsonById) {
@@ -56,7 +58,7 @@ public final class ChangeEventDecoder {
         GenericRecord record;
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(payload, null);
-            record = new GenericDatumReader<GenericRecord>(schema).read(null, decoder);
+            record = readers.computeIfAbsent(schemaId, id -> new GenericDatumReader<>(schema)).read(null, decoder);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("Event " + ReplayIds.toHex(replayId) + " on " + topic
                     + " is not a valid Avro datum of schema " + schemaId + ": " + e.getMessage(), e);

@@ -111,6 +111,7 @@ public final class ChangeEventIngest {
             }
         }
         appended += flush(topic, batch);
+        metrics.appended(topic, appended);
         ChangeEvent last = events.get(events.size() - 1);
         cursors.saveCursor(CdcCursor.nameFor(topic), new CdcCursor(last.replayId(), last.commitTimestamp()).encode());
         metrics.committed(topic, last.commitTimestamp());
@@ -133,7 +134,9 @@ public final class ChangeEventIngest {
      * the two cover every change.
      */
     public int recoverExpiredReplay(String topic, List<String> objects, Instant since) {
-        return reReadSince(topic, objects, since, "replay id invalid or expired");
+        int appended = reReadSince(topic, objects, since, "replay id invalid or expired");
+        metrics.appended(topic, appended);
+        return appended;
     }
 
     private int reReadSince(String topic, List<String> objects, Instant since, String reason) {

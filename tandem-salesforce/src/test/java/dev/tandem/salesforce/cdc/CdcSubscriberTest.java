@@ -130,6 +130,7 @@ class CdcSubscriberTest {
         assertThat(pubsub.tenants).contains("00DORG");
         assertThat(pubsub.schemaFetches).hasValue(1);
         assertThat(meters.get(CdcMetrics.EVENTS_RECEIVED).tag("topic", TOPIC).counter().count()).isEqualTo(2);
+        assertThat(meters.get(CdcMetrics.EVENTS_APPENDED).tag("topic", TOPIC).counter().count()).isEqualTo(3);
         assertThat(meters.get(CdcMetrics.LAG).tag("topic", TOPIC).gauge().value()).isPositive();
     }
 
