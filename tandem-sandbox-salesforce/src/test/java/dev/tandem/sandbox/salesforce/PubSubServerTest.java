@@ -219,6 +219,20 @@ class PubSubServerTest extends PubSubTestSupport {
     }
 
     @Test
+    void aReplayIdHandedOutAfterExpiryStaysValid() {
+        createWithClient("Account", Map.of("Name", "Expired"));
+        control("POST", "cdc/expire-replay-ids", null);
+        Stream idle = subscribeLatest(ACCOUNTS, 5);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !idle.responses.isEmpty());
+        byte[] keepAliveId = idle.responses.getFirst().getLatestReplayId().toByteArray();
+
+        Stream resumed = subscribe(ACCOUNTS, ReplayPreset.CUSTOM, keepAliveId, 5);
+        createWithClient("Account", Map.of("Name", "Fresh"));
+        assertThat(text(decode(schemaOf("Account"), resumed.awaitEvents(1).getFirst().getEvent().getPayload()
+                .toByteArray()).get("Name"))).isEqualTo("Fresh");
+    }
+
+    @Test
     void retentionExpiresOldEvents() {
         createWithClient("Account", Map.of("Name", "Short-lived"));
         control("POST", "cdc/retention", "{\"seconds\":0}");
