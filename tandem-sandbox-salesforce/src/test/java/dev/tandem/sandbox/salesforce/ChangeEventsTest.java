@@ -232,12 +232,17 @@ class ChangeEventsTest extends PubSubTestSupport {
         GenericRecord itemCreate = changeEvents("OrderItem").getLast();
         assertThat(strings(header(itemCreate).get("recordIds"))).containsExactly(item);
         assertThat(itemCreate.get("Quantity")).isEqualTo(2.0);
-        List<GenericRecord> orderEvents = changeEvents("Order");
-        if (orderEvents.size() > 1) {
-            GenericRecord rollUp = orderEvents.getLast();
-            assertThat(text(header(rollUp).get("transactionKey")))
-                    .isEqualTo(text(header(itemCreate).get("transactionKey")));
-        }
+        // The TotalAmount roll-up is the org's own write in the item's transaction: an Order UPDATE after it.
+        GenericRecord rollUp = changeEvents("Order").getLast();
+        assertThat(text(header(rollUp).get("changeType"))).isEqualTo("UPDATE");
+        assertThat(strings(header(rollUp).get("recordIds"))).containsExactly(order);
+        assertThat(text(header(rollUp).get("transactionKey"))).isEqualTo(text(header(itemCreate).get("transactionKey")));
+        assertThat(header(itemCreate).get("sequenceNumber")).isEqualTo(1);
+        assertThat(header(rollUp).get("sequenceNumber")).isEqualTo(2);
+        assertThat(rollUp.get("TotalAmount")).isEqualTo(20.0);
+        assertThat(strings(header(rollUp).get("changedFields")).getFirst()).isIn(
+                bits(position("Order", "TotalAmount"), position("Order", "LastModifiedDate")),
+                bits(position("Order", "TotalAmount")));
     }
 
     @Test

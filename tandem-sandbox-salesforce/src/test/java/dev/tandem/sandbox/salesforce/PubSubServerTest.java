@@ -5,18 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
-import com.salesforce.eventbus.protobuf.ConsumerEvent;
-import com.salesforce.eventbus.protobuf.FetchRequest;
-import com.salesforce.eventbus.protobuf.FetchResponse;
-import com.salesforce.eventbus.protobuf.ProducerEvent;
-import com.salesforce.eventbus.protobuf.PubSubGrpc;
-import com.salesforce.eventbus.protobuf.PublishRequest;
-import com.salesforce.eventbus.protobuf.PublishResponse;
-import com.salesforce.eventbus.protobuf.ReplayPreset;
-import com.salesforce.eventbus.protobuf.SchemaInfo;
-import com.salesforce.eventbus.protobuf.SchemaRequest;
-import com.salesforce.eventbus.protobuf.TopicInfo;
-import com.salesforce.eventbus.protobuf.TopicRequest;
+import dev.tandem.sandbox.salesforce.pubsub.proto.ConsumerEvent;
+import dev.tandem.sandbox.salesforce.pubsub.proto.FetchRequest;
+import dev.tandem.sandbox.salesforce.pubsub.proto.FetchResponse;
+import dev.tandem.sandbox.salesforce.pubsub.proto.ProducerEvent;
+import dev.tandem.sandbox.salesforce.pubsub.proto.PubSubGrpc;
+import dev.tandem.sandbox.salesforce.pubsub.proto.PublishRequest;
+import dev.tandem.sandbox.salesforce.pubsub.proto.PublishResponse;
+import dev.tandem.sandbox.salesforce.pubsub.proto.ReplayPreset;
+import dev.tandem.sandbox.salesforce.pubsub.proto.SchemaInfo;
+import dev.tandem.sandbox.salesforce.pubsub.proto.SchemaRequest;
+import dev.tandem.sandbox.salesforce.pubsub.proto.TopicInfo;
+import dev.tandem.sandbox.salesforce.pubsub.proto.TopicRequest;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -216,6 +216,20 @@ class PubSubServerTest extends PubSubTestSupport {
         byte[] future = java.nio.ByteBuffer.allocate(8).putLong(1_000_000).array();
         assertThat(errorCode(subscribe(ACCOUNTS, ReplayPreset.CUSTOM, future, 10).awaitError()))
                 .isEqualTo("sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted");
+    }
+
+    @Test
+    void aReplayIdHandedOutAfterExpiryStaysValid() {
+        createWithClient("Account", Map.of("Name", "Expired"));
+        control("POST", "cdc/expire-replay-ids", null);
+        Stream idle = subscribeLatest(ACCOUNTS, 5);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !idle.responses.isEmpty());
+        byte[] keepAliveId = idle.responses.getFirst().getLatestReplayId().toByteArray();
+
+        Stream resumed = subscribe(ACCOUNTS, ReplayPreset.CUSTOM, keepAliveId, 5);
+        createWithClient("Account", Map.of("Name", "Fresh"));
+        assertThat(text(decode(schemaOf("Account"), resumed.awaitEvents(1).getFirst().getEvent().getPayload()
+                .toByteArray()).get("Name"))).isEqualTo("Fresh");
     }
 
     @Test

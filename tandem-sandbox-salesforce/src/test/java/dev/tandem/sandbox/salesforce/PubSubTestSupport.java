@@ -2,10 +2,10 @@ package dev.tandem.sandbox.salesforce;
 
 import static org.awaitility.Awaitility.await;
 
-import com.salesforce.eventbus.protobuf.FetchRequest;
-import com.salesforce.eventbus.protobuf.FetchResponse;
-import com.salesforce.eventbus.protobuf.PubSubGrpc;
-import com.salesforce.eventbus.protobuf.ReplayPreset;
+import dev.tandem.sandbox.salesforce.pubsub.proto.FetchRequest;
+import dev.tandem.sandbox.salesforce.pubsub.proto.FetchResponse;
+import dev.tandem.sandbox.salesforce.pubsub.proto.PubSubGrpc;
+import dev.tandem.sandbox.salesforce.pubsub.proto.ReplayPreset;
 import dev.tandem.sandbox.salesforce.cdc.ChangeEventLayout;
 import dev.tandem.sandbox.salesforce.cdc.EventBus;
 import io.grpc.ManagedChannel;
@@ -112,11 +112,11 @@ abstract class PubSubTestSupport extends SandboxTestSupport {
             requests.onNext(FetchRequest.newBuilder().setNumRequested(n).build());
         }
 
-        List<com.salesforce.eventbus.protobuf.ConsumerEvent> events() {
+        List<dev.tandem.sandbox.salesforce.pubsub.proto.ConsumerEvent> events() {
             return responses.stream().flatMap(r -> r.getEventsList().stream()).toList();
         }
 
-        List<com.salesforce.eventbus.protobuf.ConsumerEvent> awaitEvents(int count) {
+        List<dev.tandem.sandbox.salesforce.pubsub.proto.ConsumerEvent> awaitEvents(int count) {
             await().atMost(Duration.ofSeconds(20)).until(() -> events().size() >= count || error.get() != null);
             if (error.get() != null && events().size() < count) {
                 throw new AssertionError("stream failed", error.get());

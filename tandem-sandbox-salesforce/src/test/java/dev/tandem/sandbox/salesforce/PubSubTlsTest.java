@@ -2,9 +2,9 @@ package dev.tandem.sandbox.salesforce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.salesforce.eventbus.protobuf.PubSubGrpc;
-import com.salesforce.eventbus.protobuf.TopicInfo;
-import com.salesforce.eventbus.protobuf.TopicRequest;
+import dev.tandem.sandbox.salesforce.pubsub.proto.PubSubGrpc;
+import dev.tandem.sandbox.salesforce.pubsub.proto.TopicInfo;
+import dev.tandem.sandbox.salesforce.pubsub.proto.TopicRequest;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;

@@ -149,9 +149,6 @@ public final class EventBus {
             count++;
         }
         drop(count);
-        if (count == 0 && events.isEmpty()) {
-            expiredUpTo = lastSequence;
-        }
         return count;
     }
 
@@ -159,7 +156,8 @@ public final class EventBus {
     public synchronized int expireAll() {
         int count = events.size();
         drop(count);
-        expiredUpTo = lastSequence;
+        expiredUpTo = Math.max(expiredUpTo, lastSequence);
+        skipPastExpiry();
         return count;
     }
 
@@ -187,6 +185,18 @@ public final class EventBus {
         }
         expiredUpTo = Math.max(expiredUpTo, events.get(count - 1).sequence());
         events.subList(0, count).clear();
+        skipPastExpiry();
+    }
+
+    /**
+     * When nothing is retained, the next id handed out (LATEST start, keep-alive latest_replay_id) must not be the
+     * expired one, or a client storing it would be told its id is corrupted although it missed nothing: an
+     * unused sequence number is skipped (replay ids need not be contiguous, spec §4.4).
+     */
+    private void skipPastExpiry() {
+        if (events.isEmpty() && lastSequence == expiredUpTo && expiredUpTo > 0) {
+            lastSequence++;
+        }
     }
 
     private int firstIndexAbove(long sequence) {

@@ -1,10 +1,10 @@
 package dev.tandem.sandbox.salesforce.pubsub;
 
 import com.google.protobuf.ByteString;
-import com.salesforce.eventbus.protobuf.ConsumerEvent;
-import com.salesforce.eventbus.protobuf.FetchRequest;
-import com.salesforce.eventbus.protobuf.FetchResponse;
-import com.salesforce.eventbus.protobuf.ProducerEvent;
+import dev.tandem.sandbox.salesforce.pubsub.proto.ConsumerEvent;
+import dev.tandem.sandbox.salesforce.pubsub.proto.FetchRequest;
+import dev.tandem.sandbox.salesforce.pubsub.proto.FetchResponse;
+import dev.tandem.sandbox.salesforce.pubsub.proto.ProducerEvent;
 import dev.tandem.sandbox.salesforce.cdc.EventBus;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
