@@ -12,9 +12,11 @@ package dev.tandem.server;
  * @param salesforceApiCalls Salesforce data-API calls made by this process
  * @param flows              every loaded flow: id, version, enabled, its committed offset
  * @param flowProblems       flow files refused at start or by the last reload, as {@code file:line:column: message}
+ * @param cdcEvents          Salesforce change events delivered by the Pub/Sub API since start (0 when CDC is off)
  */
 public record StatusSnapshot(long received, long settled, long synced, long skipped, long retrying, long deadLettered,
-                             long salesforceApiCalls, java.util.List<FlowStatus> flows, java.util.List<String> flowProblems) {
+                             long salesforceApiCalls, java.util.List<FlowStatus> flows, java.util.List<String> flowProblems,
+                             long cdcEvents) {
 
     public record FlowStatus(String id, String version, boolean enabled, long committedOffset) {
     }

@@ -20,7 +20,10 @@ import dev.tandem.core.runtime.RuntimeSettings;
 import dev.tandem.core.spi.EventLog;
 import dev.tandem.core.spi.StateStore;
 import dev.tandem.salesforce.SalesforceConfig;
+import dev.tandem.salesforce.auth.AccessTokenProvider;
 import dev.tandem.salesforce.auth.AccessTokenProviders;
+import dev.tandem.salesforce.cdc.RestRecordReReader;
+import dev.tandem.salesforce.cdc.SalesforceCdcSource;
 import dev.tandem.salesforce.client.SalesforceRestClient;
 import dev.tandem.salesforce.enrich.PricebookEntryEnricher;
 import dev.tandem.salesforce.enrich.PricebookEntryResolver;
@@ -69,6 +72,7 @@ public final class TandemServer implements AutoCloseable {
     private final ClarityDeltaPoller poller;
     private final Javalin http;
     private final FlowReloader reloader;
+    private final SalesforceCdcSource cdc;
     private volatile List<FlowProblem> flowProblems;
     private final HttpClient httpClient;
 
@@ -88,8 +92,8 @@ public final class TandemServer implements AutoCloseable {
             TandemConfig.Salesforce sf = config.salesforce();
             SalesforceConfig sfConfig = new SalesforceConfig(sf.tokenUrl(), sf.clientId(), sf.clientSecret(),
                     sf.apiVersion(), sf.callOptionsClient(), sf.requestTimeout()).withAuth(sf.auth());
-            this.salesforce = new SalesforceRestClient(sfConfig, AccessTokenProviders.forConfig(sfConfig, httpClient),
-                    httpClient, registry);
+            AccessTokenProvider tokens = AccessTokenProviders.forConfig(sfConfig, httpClient);
+            this.salesforce = new SalesforceRestClient(sfConfig, tokens, httpClient, registry);
             TandemConfig.Clarity cl = config.clarity();
             ClarityConfig clarityConfig = new ClarityConfig(cl.baseUrl(), cl.username(), cl.password(), cl.requestTimeout());
             ClarityRestClient clarity = new ClarityRestClient(clarityConfig, new ClaritySession(clarityConfig, httpClient),
@@ -98,13 +102,20 @@ public final class TandemServer implements AutoCloseable {
             this.writer = createdWriter = new BatchingSalesforceWriter(salesforce, salesforce,
                     new BatchingSettings(sf.writerWindow(), sf.writerMaxRecords(), false), registry);
             StateStore store = stores.stateStore();
+            // Salesforce → Tandem: Change Data Capture over the Pub/Sub API (salesforce.cdc.*; issue 8). Its echo
+            // policy fingerprints what the flows write, so Tandem's own changes coming back are dropped.
+            this.cdc = new SalesforceCdcSource(config.cdc(), sfConfig, tokens, new RestRecordReReader(salesforce),
+                    new CountingEventLog(stores.eventLog(), metrics), store, store, stores.leases(),
+                    stores.writeFingerprints(), registry, clock);
+            SalesforceCdcSource cdcSource = this.cdc;
             Map<String, ConnectorParts> connectors = Map.of(
                     "clarity", new ConnectorParts("clarity", Optional.of(clarity), Optional.empty(), Map.of()),
                     "salesforce", new ConnectorParts("salesforce", Optional.empty(),
                             Optional.of(new SalesforceRecordWriter(writer, salesforce)),
                             Map.of(PricebookEntryEnricher.NAME, new PricebookEntryEnricher(
                                     new PricebookEntryResolver(salesforce, writer)),
-                                    RecordTypeEnricher.NAME, new RecordTypeEnricher(salesforce))));
+                                    RecordTypeEnricher.NAME, new RecordTypeEnricher(salesforce)),
+                            cdcSource::echoPolicy));
             FlowCatalog catalog = new FlowCatalog(Set.of("clarity"), Set.of("salesforce"),
                     Set.of(PricebookEntryEnricher.NAME, RecordTypeEnricher.NAME));
             FlowRepository repository = new FlowRepository(catalog, config.flows().dir(), config.flows().enabled());
@@ -151,6 +162,15 @@ public final class TandemServer implements AutoCloseable {
                     boolean processing = runtime.alive();
                     body.put("runtime", processing ? "UP" : "DOWN: the flow runtime stopped; see the log");
                     up &= processing;
+                    if (config.cdc().enabled()) {
+                        // Each topic's subscription: SUBSCRIBED when events flow; STANDBY while another Tandem
+                        // holds the single-reader lease; RECONNECTING (with the last error) while Salesforce is
+                        // unreachable or refuses the credentials, which is a fault of the connection, not of data.
+                        Map<String, Object> topics = new LinkedHashMap<>();
+                        cdc.status().forEach((topic, st) -> topics.put(topic, st.lastError() == null || st.lastError().isEmpty()
+                                ? st.state().name() : st.state().name() + ": " + st.lastError()));
+                        body.put("salesforceCdc", topics);
+                    }
                     body.put("status", up ? "UP" : "DOWN");
                     ctx.status(up ? 200 : 503).json(body);
                 });
@@ -200,6 +220,7 @@ public final class TandemServer implements AutoCloseable {
             if (server.poller != null) {
                 server.poller.start();
             }
+            server.cdc.start();
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -243,7 +264,8 @@ public final class TandemServer implements AutoCloseable {
                 f.name(), f.version(), f.enabled(), eventLog.committedOffset(FlowRuntime.consumer(f.name())))).toList();
         return new StatusSnapshot(eventLog.endOffset(), runtime.committedOffset(),
                 metrics.syncedCount(), metrics.skippedCount(), store.pendingRetryCount(), store.deadLetterCount(),
-                salesforce.apiCallCount(), flows, flowProblems().stream().map(FlowProblem::toString).toList());
+                salesforce.apiCallCount(), flows, flowProblems().stream().map(FlowProblem::toString).toList(),
+                cdc.status().values().stream().mapToLong(SalesforceCdcSource.TopicStatus::delivered).sum());
     }
 
     /** Stops accepting webhooks and polling first (nothing is acknowledged that is not processed later), then processing, then the store. */
@@ -256,6 +278,7 @@ public final class TandemServer implements AutoCloseable {
             if (reloader != null) {
                 reloader.close();
             }
+            cdc.close();
             http.stop();
         } finally {
             try {

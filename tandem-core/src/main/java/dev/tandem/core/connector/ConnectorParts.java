@@ -11,14 +11,24 @@ import java.util.Optional;
  *
  * @param system    {@code clarity}, {@code salesforce}
  * @param enrichers by name, e.g. {@code salesforce.pricebookEntries}
+ * @param echo      the system's echo policy once its change feed runs: the {@code to} step fingerprints what it
+ *                  writes, so the change coming back is recognised as Tandem's own (architecture invariant 3)
  */
 public record ConnectorParts(String system, Optional<RecordReader> reader, Optional<RecordWriter> writer,
-                             Map<String, Enricher> enrichers) {
+                             Map<String, Enricher> enrichers,
+                             java.util.function.Supplier<Optional<dev.tandem.core.echo.EchoPolicy>> echo) {
 
     public ConnectorParts {
         Objects.requireNonNull(system, "system");
         Objects.requireNonNull(reader, "reader");
         Objects.requireNonNull(writer, "writer");
         enrichers = Map.copyOf(enrichers);
+        Objects.requireNonNull(echo, "echo");
+    }
+
+    /** Parts without echo suppression (the system reports no changes back, or Tandem does not listen). */
+    public ConnectorParts(String system, Optional<RecordReader> reader, Optional<RecordWriter> writer,
+                          Map<String, Enricher> enrichers) {
+        this(system, reader, writer, enrichers, Optional::empty);
     }
 }

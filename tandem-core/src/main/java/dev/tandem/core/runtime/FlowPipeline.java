@@ -199,7 +199,7 @@ public final class FlowPipeline implements Flow {
                 }
                 case TransformStep s -> new Transform(spec.mapping(s.mapping()));
                 case EnrichStep s -> new Enrich(s.using(), enricher(connectors, s.using()));
-                case ToStep s -> new To(s.system(), writer(connectors, s.system()));
+                case ToStep s -> new To(s.system(), writer(connectors, s.system()), part(connectors, s.system()).echo());
             });
         }
         return built;

@@ -6,6 +6,7 @@ import dev.tandem.sandbox.salesforce.auth.IdentityResource;
 import dev.tandem.sandbox.salesforce.auth.OAuthTokenEndpoint;
 import dev.tandem.sandbox.salesforce.bulk.BulkIngestJobs;
 import dev.tandem.sandbox.salesforce.bulk.BulkReply;
+import dev.tandem.sandbox.salesforce.data.CommitOrigin;
 import dev.tandem.sandbox.salesforce.data.DataStore;
 import dev.tandem.sandbox.salesforce.dml.LockFault;
 import dev.tandem.sandbox.salesforce.dml.WriteContext;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -57,10 +59,12 @@ final class SalesforceHttpHandler {
     private final BulkIngestJobs bulk;
     private final Clock clock;
     private final String userId;
+    private final Supplier<String> actingUser;
 
     SalesforceHttpHandler(OAuthTokenEndpoint tokenEndpoint, IdentityResource identity, AccessTokens tokens,
             ApiUsage usage, FaultInjector faults, DataStore store, RestApi api, SandboxControlApi control,
-            BulkIngestJobs bulk, Clock clock, String userId) {
+            BulkIngestJobs bulk, Clock clock, String userId, Supplier<String> actingUser) {
+        this.actingUser = actingUser;
         this.bulk = bulk;
         this.tokenEndpoint = tokenEndpoint;
         this.identity = identity;
@@ -81,6 +85,8 @@ final class SalesforceHttpHandler {
             token(ctx, method);
         } else if (path.equals("/services/oauth2/revoke")) {
             revoke(ctx);
+        } else if (path.equals("/services/oauth2/userinfo")) {
+            userinfo(ctx);
         } else if (path.startsWith("/id/")) {
             identity(ctx, path);
         } else if (path.startsWith("/_sandbox/")) {
@@ -146,9 +152,15 @@ final class SalesforceHttpHandler {
                 && request.segment(1).equals("graph");
         // A graph request decides its lock faults per graph; any other write call decides once.
         LockFault lockFault = request.isWrite() && !graph ? faults.newLockFault() : LockFault.none();
-        WriteContext write = new WriteContext(clock.instant(), userId, callOptionsClient(ctx), lockFault,
-                allowDuplicateSave(ctx), version);
-        ApiResponse response = store.transaction(tx -> api.execute(request, new CallScope(tx, write)));
+        // "Change as a user" (control API): the write is a human user's, without Tandem's client id.
+        String human = actingUser.get();
+        String user = human != null ? human : userId;
+        String client = human != null ? null : callOptionsClient(ctx);
+        WriteContext write = new WriteContext(clock.instant(), user, client, lockFault, allowDuplicateSave(ctx),
+                version);
+        // changeOrigin of REST writes: com/salesforce/api/rest/<version>;client=<id> (spec §4.2).
+        CommitOrigin origin = request.isWrite() ? new CommitOrigin("rest", version, client, user, write.now()) : null;
+        ApiResponse response = store.transaction(origin, tx -> api.execute(request, new CallScope(tx, write)));
         if (head) {
             response = new ApiResponse(response.status(), response.headers(), null);
         }
@@ -209,6 +221,17 @@ final class SalesforceHttpHandler {
             return;
         }
         write(ctx, ApiResponse.of(200, identity.identity()), false);
+    }
+
+    /** OpenID Connect userinfo of the session's user (spec §9; clients read the org id from it). */
+    private void userinfo(Context ctx) {
+        String token = bearerToken(ctx);
+        if (!tokens.isValid(token)) {
+            write(ctx, ApiResponse.error(new ApiException(401, List.of(
+                    ApiError.of("INVALID_SESSION_ID", "Session expired or invalid")))), false);
+            return;
+        }
+        write(ctx, ApiResponse.of(200, identity.userinfo()), false);
     }
 
     private void writeBulk(Context ctx, BulkReply reply, boolean head) {

@@ -8,6 +8,10 @@ import dev.tandem.sandbox.salesforce.auth.JwtKeys;
 import dev.tandem.sandbox.salesforce.auth.RefreshTokens;
 import dev.tandem.sandbox.salesforce.auth.OAuthTokenEndpoint;
 import dev.tandem.sandbox.salesforce.bulk.BulkIngestJobs;
+import dev.tandem.sandbox.salesforce.cdc.ChangeCapture;
+import dev.tandem.sandbox.salesforce.cdc.EventBus;
+import dev.tandem.sandbox.salesforce.cdc.PlatformEventType;
+import dev.tandem.sandbox.salesforce.pubsub.PubSubServer;
 import dev.tandem.sandbox.salesforce.data.DataStore;
 import dev.tandem.sandbox.salesforce.data.Row;
 import dev.tandem.sandbox.salesforce.dml.DmlEngine;
@@ -81,6 +85,15 @@ public final class SalesforceSandbox implements AutoCloseable {
     private final OAuthTokenEndpoint tokenEndpoint;
     private final BulkIngestJobs bulk;
     private final SalesforceHttpHandler handler;
+    private final EventBus eventBus;
+    private final ChangeCapture changeCapture;
+    private final String humanUserId;
+    private volatile String actingUser;
+    private final boolean pubSubEnabled;
+    private final int pubSubPort;
+    private final boolean pubSubPlaintext;
+    private final Duration pubSubKeepAlive;
+    private volatile PubSubServer pubSub;
     private volatile Javalin server;
     private volatile String standardPricebookId;
     private final List<String[]> recordTypes;
@@ -103,6 +116,14 @@ public final class SalesforceSandbox implements AutoCloseable {
             }
         }
         this.store = new DataStore(schema);
+        this.humanUserId = ids.next("005");
+        this.eventBus = new EventBus(clock, builder.eventRetention);
+        this.changeCapture = new ChangeCapture(schema, eventBus);
+        store.onCommit(changeCapture);
+        this.pubSubEnabled = builder.pubSub;
+        this.pubSubPort = builder.pubSubPort;
+        this.pubSubPlaintext = builder.pubSubPlaintext;
+        this.pubSubKeepAlive = builder.pubSubKeepAlive;
         this.duplicateRules = new DuplicateRules(builder.contactDuplicateRuleByEmail);
         this.dml = new DmlEngine(schema, ids, duplicateRules);
         this.usage = new ApiUsage(builder.dailyApiLimit);
@@ -116,7 +137,8 @@ public final class SalesforceSandbox implements AutoCloseable {
         SandboxControlApi control = new SandboxControlApi(faults, this, this::stats);
         this.bulk = new BulkIngestJobs(schema, store, dml, ids, clock, userId, faults::newLockFault);
         this.handler = new SalesforceHttpHandler(tokenEndpoint, identity, tokens, usage, faults, store, api, control,
-                bulk, clock, userId);
+                bulk, clock, userId, () -> actingUser);
+        api.platformEvents().onPublish(this::publishPlatformEvent);
         seed();
     }
 
@@ -155,7 +177,66 @@ public final class SalesforceSandbox implements AutoCloseable {
             });
         }).start(HOST, requestedPort);
         LOG.info("Salesforce sandbox listening on {} (org {})", baseUrl(), orgId);
+        if (pubSubEnabled) {
+            pubSub = new PubSubServer(pubSubPort, pubSubPlaintext, pubSubKeepAlive,
+                    new PubSubServer.PubSubAuthority(tokens::isValid, orgId, this::baseUrl), eventBus, changeCapture,
+                    List.of(PlatformEventType.TANDEM_SYNC)).start();
+        }
         return this;
+    }
+
+    /** The Pub/Sub API server, when the builder enabled it ({@link Builder#pubSubPort}); started with the sandbox. */
+    public Optional<PubSubServer> pubSub() {
+        return Optional.ofNullable(pubSub);
+    }
+
+    /** The Pub/Sub server's port; fails when Pub/Sub is not enabled. */
+    public int pubSubPort() {
+        return pubSub().orElseThrow(() -> new IllegalStateException("Pub/Sub is not enabled")).port();
+    }
+
+    /** The PEM file of the Pub/Sub server's self-signed certificate; empty when plaintext or not enabled. */
+    public Optional<java.nio.file.Path> pubSubCertificatePath() {
+        return pubSub().flatMap(PubSubServer::certificatePath);
+    }
+
+    /** Every change and platform event of the org, with replay ids (also behind the Pub/Sub server). */
+    public EventBus eventBus() {
+        return eventBus;
+    }
+
+    public ChangeCapture changeCapture() {
+        return changeCapture;
+    }
+
+    /** A second user of the org: a person working in the UI, the commitUser of "change as a user" writes. */
+    public String humanUserId() {
+        return humanUserId;
+    }
+
+    /**
+     * While set, REST writes are made as this user (LastModifiedById, commitUser) and carry no Sforce-Call-Options
+     * client id, as a change a person makes would; null switches back to the integration user.
+     */
+    public void changeAsUser(String userIdOrNull) {
+        this.actingUser = userIdOrNull;
+    }
+
+    public Optional<String> actingUser() {
+        return Optional.ofNullable(actingUser);
+    }
+
+    /** A REST-published event of a type defined for Pub/Sub goes on the bus with its Avro payload (spec §4.7). */
+    private void publishPlatformEvent(PlatformEvents.PublishedEvent event, String publisher) {
+        if (!event.type().equals(PlatformEventType.TANDEM_SYNC.name())) {
+            return;
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        event.payload().properties().forEach(e -> values.put(e.getKey(),
+                e.getValue().isNull() ? null : e.getValue().asText()));
+        PlatformEventType type = PlatformEventType.TANDEM_SYNC;
+        eventBus.append(type.topic(), type.name(), false, event.eventUuid(), type.schemaId(),
+                type.encode(values, publisher, event.publishedAt()), null);
     }
 
     /** {@code http://127.0.0.1:<port>}: the instance URL and the OAuth host. */
@@ -284,11 +365,17 @@ public final class SalesforceSandbox implements AutoCloseable {
         api.clearCursors();
         api.platformEvents().clear();
         usage.reset();
+        eventBus.expireAll();
+        actingUser = null;
         seed();
     }
 
     @Override
     public synchronized void close() {
+        if (pubSub != null) {
+            pubSub.close();
+            pubSub = null;
+        }
         if (server != null) {
             server.stop();
             server = null;
@@ -387,6 +474,11 @@ public final class SalesforceSandbox implements AutoCloseable {
                 new String[] {SalesforceSchema.ACCOUNT, "Business", "Business Account"},
                 new String[] {SalesforceSchema.ACCOUNT, "Consumer", "Consumer Account"});
         private final List<String[]> recordTypes = new ArrayList<>();
+        private boolean pubSub;
+        private int pubSubPort;
+        private boolean pubSubPlaintext;
+        private Duration pubSubKeepAlive = Duration.ofSeconds(30);
+        private Duration eventRetention = Duration.ofHours(72);
 
         private Builder() {
         }
@@ -397,6 +489,43 @@ public final class SalesforceSandbox implements AutoCloseable {
          */
         public Builder recordType(String sobjectType, String developerName, String label) {
             recordTypes.add(new String[] {sobjectType, developerName, label});
+            return this;
+        }
+
+        /**
+         * Starts the Pub/Sub API server with the sandbox on this port of 127.0.0.1 (0 = a free port; see
+         * {@link SalesforceSandbox#pubSubPort()}). Off unless this or {@link #pubSub(boolean)} is called.
+         */
+        public Builder pubSubPort(int value) {
+            this.pubSub = true;
+            this.pubSubPort = value;
+            return this;
+        }
+
+        /** Enables (on a free port) or disables the Pub/Sub API server. */
+        public Builder pubSub(boolean enabled) {
+            this.pubSub = enabled;
+            return this;
+        }
+
+        /** Plaintext gRPC instead of TLS with the generated self-signed certificate (for tests). */
+        public Builder pubSubPlaintext(boolean value) {
+            this.pubSubPlaintext = value;
+            return this;
+        }
+
+        /**
+         * How long a Subscribe stream with pending requests stays idle before the empty keep-alive FetchResponse
+         * (default 30 s; the real server sends one "within 270 seconds" [inferred: the sandbox is quicker]).
+         */
+        public Builder pubSubKeepAlive(Duration value) {
+            this.pubSubKeepAlive = java.util.Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** How long change and platform events stay replayable (default 72 hours, spec §4.4). */
+        public Builder eventRetention(Duration value) {
+            this.eventRetention = java.util.Objects.requireNonNull(value);
             return this;
         }
 

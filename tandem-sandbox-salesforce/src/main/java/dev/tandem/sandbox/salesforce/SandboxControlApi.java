@@ -15,6 +15,12 @@ import java.util.function.Supplier;
  * Salesforce path: no session needed, not metered. Resources: {@code faults} (GET/POST/DELETE),
  * {@code revoke-tokens}, {@code exhaust-limit}, {@code refresh-tokens} (POST → {"refresh_token"}),
  * {@code duplicate-rules} (GET/POST {"contactByEmail":bool}), {@code reset}, {@code stats}, {@code dump}.
+ * Change Data Capture and Pub/Sub (issue 8): {@code cdc} (GET state), {@code cdc/entities} (POST
+ * {"entities":[...]}, null = all), {@code cdc/gap} (POST {"entity","changeType":"GAP_UPDATE"|...|"GAP_OVERFLOW",
+ * "recordIds":[...]}), {@code cdc/expire-replay-ids} (POST), {@code cdc/retention} (POST {"seconds":n}),
+ * {@code cdc/as-user} (POST {"userId"?} / DELETE), {@code cdc/events} (GET ?limit=n, decoded),
+ * {@code pubsub} (GET), {@code pubsub/pause} (POST {"paused":bool}), {@code pubsub/resume} (POST),
+ * {@code pubsub/drop} (POST {"topic"?}).
  */
 final class SandboxControlApi {
 
@@ -22,7 +28,10 @@ final class SandboxControlApi {
     private final SalesforceSandbox sandbox;
     private final Supplier<ObjectNode> stats;
 
+    private final CdcControl cdc;
+
     SandboxControlApi(FaultInjector faults, SalesforceSandbox sandbox, Supplier<ObjectNode> stats) {
+        this.cdc = new CdcControl(sandbox);
         this.faults = faults;
         this.sandbox = sandbox;
         this.stats = stats;
@@ -30,7 +39,11 @@ final class SandboxControlApi {
 
     ApiResponse handle(String method, String resource, byte[] body) {
         try {
-            return switch (resource.replaceAll("/+$", "") + " " + method) {
+            String key = resource.replaceAll("/+$", "") + " " + method;
+            if (key.startsWith("cdc") || key.startsWith("pubsub")) {
+                return cdc.handle(key, body);
+            }
+            return switch (key) {
                 case "faults POST" -> {
                     applyFaults(Json.parseBody(body));
                     yield ApiResponse.of(200, currentFaults());

@@ -57,6 +57,10 @@ public final class SandboxCommand implements Runnable {
         java.nio.file.Path jwtCert;
         @Option(names = "--duplicate-rule", description = "Turn on the Contact-by-Email duplicate rule (DUPLICATES_DETECTED)")
         boolean duplicateRule;
+        @Option(names = "--pubsub-port", defaultValue = "0", description = "Port of the Pub/Sub API (gRPC) server for Change Data Capture and platform events (0 = any free port; default ${DEFAULT-VALUE})")
+        int pubSubPort;
+        @Option(names = "--pubsub-plaintext", description = "Serve the Pub/Sub API without TLS (tests); by default TLS with a self-signed certificate written to a file")
+        boolean pubSubPlaintext;
 
         @Override
         public Integer call() throws InterruptedException, java.io.IOException {
@@ -65,7 +69,8 @@ public final class SandboxCommand implements Runnable {
             }
             SalesforceSandbox.Builder builder = SalesforceSandbox.builder().port(port).clientId(clientId)
                     .clientSecret(clientSecret).dailyApiLimit(dailyApiLimit).user(user)
-                    .contactDuplicateRuleByEmail(duplicateRule);
+                    .contactDuplicateRuleByEmail(duplicateRule).pubSubPort(pubSubPort)
+                    .pubSubPlaintext(pubSubPlaintext);
             if (jwtCert != null) {
                 java.security.PublicKey key = dev.tandem.sandbox.salesforce.auth.JwtKeys.fromPem(jwtCert);
                 if (!(key instanceof java.security.interfaces.RSAPublicKey rsa)) {
@@ -84,8 +89,16 @@ public final class SandboxCommand implements Runnable {
             System.out.println("  try: curl -s -u " + sandbox.clientId() + ":" + sandbox.clientSecret()
                     + " -d grant_type=client_credentials " + sandbox.tokenUrl());
             System.out.println("  user:          " + sandbox.username() + (jwtCert != null ? " (JWT bearer enabled)" : ""));
+            sandbox.pubSub().ifPresent(pubSub -> {
+                System.out.println("  pubsub:        " + pubSub.endpoint() + " (gRPC eventbus.v1.PubSub, "
+                        + (pubSub.plaintext() ? "plaintext)" : "TLS)"));
+                System.out.println("  pubsub port:   " + pubSub.port());
+                pubSub.certificatePath().ifPresent(cert -> System.out.println("  pubsub cert:   " + cert));
+            });
             System.out.println("  control: tandem sandbox control --url " + sandbox.baseUrl()
                     + " faults|revoke-tokens|exhaust-limit|refresh-token|reset|dump|stats");
+            System.out.println("  cdc control:   cdc|cdc-events|cdc-entities|gap|expire-replay-ids|as-user|as-integration-user"
+                    + "|pubsub|pause|resume|drop-stream");
             blockUntilStopped(sandbox);
             return 0;
         }

@@ -93,7 +93,10 @@ public final class ConfigLoader {
         TandemConfig.Ingest ingest = ingest(clarity);
         ObjectNode salesforce = section(r, "salesforce",
                 Set.of("tokenUrl", "clientId", "clientSecret", "apiVersion", "callOptionsClient", "requestTimeout", "auth",
-                        "writer"));
+                        "writer", "cdc"));
+        ObjectNode cdc = section(salesforce, "cdc", Set.of("enabled", "objects", "topics", "batchSize", "endpoint",
+                "plaintext", "trustStore", "trustStorePassword", "trustCertificate", "replayStart", "reconnectInitial",
+                "reconnectMax", "leaseTtl", "integrationUser"), "salesforce.");
         ObjectNode writer = section(salesforce, "writer", Set.of("window", "maxRecords"), "salesforce.");
         ObjectNode auth = section(salesforce, "auth", Set.of("flow", "clientAuth", "username", "audience",
                 "privateKeyFile", "keystore", "keystorePassword", "keyAlias", "keyPassword", "refreshToken"), "salesforce.");
@@ -125,7 +128,7 @@ public final class ConfigLoader {
                 new TandemConfig.Retry(duration(retry, "retry.initialDelay", Duration.ofSeconds(1)),
                         decimal(retry, "retry.multiplier", 2.0), duration(retry, "retry.maxDelay", Duration.ofMinutes(10)),
                         integer(retry, "retry.maxAttempts", 10, 1, 1000), decimal(retry, "retry.jitter", 0.2)),
-                flows(flows));
+                flows(flows), cdc(cdc));
         if (!config.clarity().webhookTolerance().isPositive()) {
             throw new ConfigException("clarity.webhook.tolerance must be positive, got " + config.clarity().webhookTolerance());
         }
@@ -185,6 +188,35 @@ public final class ConfigLoader {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /** {@code salesforce.cdc.*}: Change Data Capture over the Pub/Sub API (docs/salesforce.md). */
+    private static dev.tandem.salesforce.cdc.CdcSettings cdc(ObjectNode cdc) {
+        try {
+            String trustStore = text(cdc, "salesforce.cdc.trustStore", null);
+            String certificate = text(cdc, "salesforce.cdc.trustCertificate", null);
+            JsonNode enabled = cdc.path("enabled");
+            JsonNode plaintext = cdc.path("plaintext");
+            for (String key : List.of("enabled", "plaintext")) {
+                if (!cdc.path(key).isMissingNode() && !cdc.path(key).isBoolean()) {
+                    throw new ConfigException("salesforce.cdc." + key + " must be true or false, got " + cdc.path(key));
+                }
+            }
+            return new dev.tandem.salesforce.cdc.CdcSettings(enabled.asBoolean(false), optionalList(cdc, "objects"),
+                    optionalList(cdc, "topics"), integer(cdc, "salesforce.cdc.batchSize", 100, 1, 100),
+                    text(cdc, "salesforce.cdc.endpoint", dev.tandem.salesforce.cdc.CdcSettings.DEFAULT_ENDPOINT),
+                    plaintext.asBoolean(false), java.util.Optional.ofNullable(trustStore).map(Path::of),
+                    text(cdc, "salesforce.cdc.trustStorePassword", ""),
+                    java.util.Optional.ofNullable(certificate).map(Path::of),
+                    dev.tandem.salesforce.cdc.CdcSettings.ReplayStart.parse(text(cdc, "salesforce.cdc.replayStart", "latest")),
+                    duration(cdc, "salesforce.cdc.reconnectInitial", Duration.ofSeconds(1)),
+                    duration(cdc, "salesforce.cdc.reconnectMax", Duration.ofMinutes(1)),
+                    duration(cdc, "salesforce.cdc.leaseTtl", Duration.ofSeconds(30)),
+                    text(cdc, "salesforce.cdc.integrationUser", ""));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage().startsWith("No enum constant")
+                    ? "salesforce.cdc.replayStart must be latest or earliest" : e.getMessage(), e);
+        }
     }
 
     /** {@code flows.dir} (a folder of flow files, hot-reloaded) and {@code flows.enabled} (flow id → true/false). */

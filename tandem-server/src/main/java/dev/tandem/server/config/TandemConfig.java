@@ -13,14 +13,20 @@ import java.util.List;
  * default and its meaning are listed in docs/configuration.md.
  */
 public record TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime,
-                           Retry retry, Flows flows) {
+                           Retry retry, Flows flows, dev.tandem.salesforce.cdc.CdcSettings cdc) {
 
     public TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime, Retry retry) {
-        this(server, store, clarity, salesforce, runtime, retry, Flows.shipped());
+        this(server, store, clarity, salesforce, runtime, retry, Flows.shipped(),
+                dev.tandem.salesforce.cdc.CdcSettings.defaults());
     }
 
     public TandemConfig withFlows(Flows value) {
-        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, value);
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, value, cdc);
+    }
+
+    /** Salesforce Change Data Capture over the Pub/Sub API ({@code salesforce.cdc.*}). */
+    public TandemConfig withCdc(dev.tandem.salesforce.cdc.CdcSettings value) {
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, value);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.tandem.clarity.model.ClarityEntity;
 import dev.tandem.clarity.read.PollSettings;
 import dev.tandem.core.state.DeadLetter;
 import dev.tandem.salesforce.SalesforceConfig;
+import dev.tandem.salesforce.cdc.CdcSettings;
 import dev.tandem.salesforce.auth.ClientCredentialsTokenProvider;
 import dev.tandem.salesforce.client.SalesforceRestClient;
 import dev.tandem.sandbox.clarity.BadData;
@@ -80,7 +81,8 @@ public final class Demo implements AutoCloseable {
         byte[] secret = new byte[24];
         new SecureRandom().nextBytes(secret);
         this.webhookSecret = HexFormat.of().formatHex(secret);
-        this.salesforce = SalesforceSandbox.builder().port(0).build().start();
+        // Pub/Sub API (Change Data Capture, issue 8) on a free port, TLS with the printed certificate.
+        this.salesforce = SalesforceSandbox.builder().port(0).pubSubPort(0).build().start();
         this.salesforce.faults().setServerErrorRate(options.faultRate() / 2);
         this.salesforce.faults().setLockErrorRate(options.faultRate() / 2);
         this.clarity = ClaritySandbox.builder().port(0).seed(options.seed())
@@ -99,7 +101,21 @@ public final class Demo implements AutoCloseable {
                 new TandemConfig.Salesforce(URI.create(salesforce.tokenUrl()), salesforce.clientId(),
                         salesforce.clientSecret(), SalesforceConfig.DEFAULT_API_VERSION, "tandem", Duration.ofSeconds(10)),
                 new TandemConfig.Runtime(50, Duration.ofMillis(100), Duration.ofMillis(200)),
-                new TandemConfig.Retry(Duration.ofMillis(250), 2.0, Duration.ofSeconds(5), 10, 0.2));
+                new TandemConfig.Retry(Duration.ofMillis(250), 2.0, Duration.ofSeconds(5), 10, 0.2))
+                .withCdc(demoCdc());
+    }
+
+    /**
+     * CDC from the Salesforce sandbox's Pub/Sub API over TLS with the certificate it generated: change a record in
+     * the sandbox (curl, below) and the demo's status line counts the change event. Tandem's own Account and
+     * Contact writes come back too and are dropped as echoes.
+     */
+    private CdcSettings demoCdc() {
+        return salesforce.pubSub().map(p -> {
+            CdcSettings cdc = CdcSettings.forObjects(List.of("Account", "Contact")).withEndpoint(p.endpoint())
+                    .withReplayStart(CdcSettings.ReplayStart.LATEST);
+            return p.certificatePath().map(cdc::withTrustCertificate).orElse(cdc.withPlaintext(true));
+        }).orElse(CdcSettings.defaults());
     }
 
     public TandemServer tandem() {
@@ -229,6 +245,11 @@ public final class Demo implements AutoCloseable {
                 + "  client secret " + salesforce.clientSecret());
         out.println("      token:  curl -s -u " + salesforce.clientId() + ":" + salesforce.clientSecret()
                 + " -d grant_type=client_credentials " + salesforce.tokenUrl());
+        salesforce.pubSub().ifPresent(p -> out.println("      pubsub: " + p.endpoint() + " (TLS, certificate "
+                + p.certificatePath().map(Object::toString).orElse("none") + "); Tandem subscribes to Account and Contact changes"));
+        out.println("      change a record (a CDC event arrives): curl -s -H 'Authorization: Bearer <access_token from above>'"
+                + " -H 'Content-Type: application/json' -d '{\"Name\":\"Hello CDC\"}' " + salesforce.baseUrl()
+                + "/services/data/v" + SalesforceConfig.DEFAULT_API_VERSION + "/sobjects/Account");
         out.println("  Clarity sandbox     " + clarity.baseUrl() + "   user " + clarity.user() + "  password " + clarity.password());
         out.println("      orders: curl -s -u " + clarity.user() + ":" + clarity.password() + " '" + clarity.baseUrl()
                 + "/Ordering/SalesOrders?Paging=%7BSize:5,StartIndex:1%7D'");
@@ -247,9 +268,9 @@ public final class Demo implements AutoCloseable {
         long settledOrders = s.synced() + s.deadLettered();
         int done = options.orders() == 0 ? width : (int) Math.min(width, (settledOrders * width) / options.orders());
         String bar = "[" + "#".repeat(done) + ".".repeat(width - done) + "]";
-        String line = String.format("%s created %d/%d · events received %d · synced %d · retrying %d · dead-lettered %d · Salesforce API calls %d",
+        String line = String.format("%s created %d/%d · events received %d · synced %d · retrying %d · dead-lettered %d · Salesforce API calls %d · CDC events %d",
                 bar, createdCount, options.orders(), s.received(), s.synced(), s.retrying(), s.deadLettered(),
-                s.salesforceApiCalls());
+                s.salesforceApiCalls(), s.cdcEvents());
         if (liveLine) {
             out.print("\r" + line + (last ? System.lineSeparator() : ""));
         } else {

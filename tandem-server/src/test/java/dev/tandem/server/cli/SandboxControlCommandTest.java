@@ -49,6 +49,33 @@ class SandboxControlCommandTest {
     }
 
     @Test
+    void drivesSalesforceChangeDataCaptureAndPubSub() {
+        try (SalesforceSandbox sf = SalesforceSandbox.builder().port(0).pubSubPort(0).pubSubPlaintext(true).build()
+                .start()) {
+            String url = sf.baseUrl();
+            Run entities = run("sandbox", "control", "--url", url, "cdc-entities", "--entities", "Account,Contact");
+            assertThat(entities.code()).as(entities.err()).isZero();
+            assertThat(sf.changeCapture().selected()).containsExactly("Account", "Contact");
+            Run gap = run("sandbox", "control", "--url", url, "gap", "--entity", "Account", "--change-type",
+                    "GAP_OVERFLOW");
+            assertThat(gap.code()).as(gap.err()).isZero();
+            assertThat(sf.eventBus().size()).isEqualTo(1);
+            assertThat(run("sandbox", "control", "--url", url, "expire-replay-ids").code()).isZero();
+            assertThat(sf.eventBus().size()).isZero();
+            assertThat(run("sandbox", "control", "--url", url, "as-user").code()).isZero();
+            assertThat(sf.actingUser()).contains(sf.humanUserId());
+            assertThat(run("sandbox", "control", "--url", url, "as-integration-user").code()).isZero();
+            assertThat(sf.actingUser()).isEmpty();
+            assertThat(run("sandbox", "control", "--url", url, "pause").code()).isZero();
+            assertThat(sf.pubSub().orElseThrow().paused()).isTrue();
+            assertThat(run("sandbox", "control", "--url", url, "resume").code()).isZero();
+            Run pubsub = run("sandbox", "control", "--url", url, "pubsub");
+            assertThat(pubsub.out()).contains("\"port\":" + sf.pubSubPort());
+            assertThat(run("sandbox", "control", "--url", url, "drop-stream").out()).contains("\"dropped\":0");
+        }
+    }
+
+    @Test
     void expiresClaritySessionsAndSetsFaults() {
         try (ClaritySandbox clarity = ClaritySandbox.builder().port(0).build().start()) {
             String url = "http://127.0.0.1:" + clarity.port();

@@ -58,6 +58,21 @@ final class SalesforceRest {
         return get("/services/data/v64.0/query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8)).path("totalSize").asLong();
     }
 
+    /** PATCH /sobjects/{object}/{id} with a JSON body; the sandbox answers 204. */
+    void update(String sobject, String id, String json) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/services/data/v64.0/sobjects/"
+                            + sobject + "/" + id)).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() / 100 != 2) {
+                throw new IllegalStateException("PATCH " + sobject + "/" + id + " failed: " + r.statusCode() + " " + r.body());
+            }
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private JsonNode get(String path) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))

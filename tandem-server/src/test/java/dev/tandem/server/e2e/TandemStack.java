@@ -41,7 +41,8 @@ final class TandemStack implements AutoCloseable {
 
     private TandemStack(Path dir, ClaritySandbox clarity) {
         this.dir = dir;
-        this.salesforce = SalesforceSandbox.builder().port(0).build().start();
+        // The Pub/Sub API over TLS with the certificate the sandbox generates, as a real client would use it.
+        this.salesforce = SalesforceSandbox.builder().port(0).pubSubPort(0).pubSubKeepAlive(Duration.ofMillis(500)).build().start();
         this.clarity = clarity;
     }
 
@@ -87,9 +88,19 @@ final class TandemStack implements AutoCloseable {
     /** Starts Tandem on the same store, and on the same port after a restart so Clarity's subscription still points at it. */
     /** The flows section Tandem starts with (default: the shipped flows as their files say). */
     TandemConfig.Flows flows = TandemConfig.Flows.shipped();
+    /** CDC settings Tandem starts with (default: off). */
+    dev.tandem.salesforce.cdc.CdcSettings cdc = dev.tandem.salesforce.cdc.CdcSettings.defaults();
+
+    /** Subscribes Tandem to change events of these objects from the sandbox's Pub/Sub API (TLS, its certificate). */
+    dev.tandem.salesforce.cdc.CdcSettings cdcFor(String... objects) {
+        return dev.tandem.salesforce.cdc.CdcSettings.forObjects(List.of(objects))
+                .withEndpoint(salesforce.pubSub().orElseThrow().endpoint())
+                .withTrustCertificate(salesforce.pubSubCertificatePath().orElseThrow())
+                .withReconnect(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(1));
+    }
 
     void startTandem() {
-        tandem = TandemServer.start(config(port).withFlows(flows));
+        tandem = TandemServer.start(config(port).withFlows(flows).withCdc(cdc));
         port = tandem.port();
     }
 

@@ -1,6 +1,9 @@
 package dev.tandem.store.jdbc;
 
+import dev.tandem.core.echo.WriteFingerprint;
+import dev.tandem.core.spi.LeaseStore;
 import dev.tandem.core.spi.StateStore;
+import dev.tandem.core.spi.WriteFingerprints;
 import dev.tandem.core.state.AuditEntry;
 import dev.tandem.core.state.DeadLetter;
 import dev.tandem.core.state.PendingRetry;
@@ -8,18 +11,21 @@ import dev.tandem.core.state.PendingRetry;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Tandem's state (id map, retries, dead letters, audit trail) in SQLite or PostgreSQL, tables from V1; poll cursors
- * from V2.
+ * from V2; write fingerprints and leases from V20.
  */
-public final class JdbcStateStore implements StateStore {
+public final class JdbcStateStore implements StateStore, WriteFingerprints, LeaseStore {
 
     private static final String DEAD_LETTER_COLUMNS =
             "id, event_offset, flow, flow_version, entity_key, payload, error_code, error_message, attempts, created_at";
@@ -338,6 +344,191 @@ public final class JdbcStateStore implements StateStore {
                 upsert.setString(2, value);
                 upsert.setLong(3, System.currentTimeMillis());
                 return upsert.executeUpdate();
+            }
+        });
+    }
+
+    // ---- write fingerprints (echo suppression)
+
+    @Override
+    public void remember(WriteFingerprint fingerprint) {
+        Objects.requireNonNull(fingerprint, "fingerprint");
+        ensureOpen();
+        StringBuilder hashes = new StringBuilder();
+        fingerprint.sortedFieldHashes().forEach((field, hash) -> {
+            if (field.indexOf('\t') >= 0 || field.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("A field name must not hold a tab or a line break: " + field);
+            }
+            hashes.append(field).append('\t').append(hash).append('\n');
+        });
+        database.write("store a write fingerprint", c -> {
+            try (PreparedStatement upsert = c.prepareStatement(
+                    "INSERT INTO write_fingerprint (target_system, entity, record_id, field_hashes, written_at, "
+                            + "expires_at) VALUES (?, ?, ?, ?, ?, ?) "
+                            + "ON CONFLICT (target_system, entity, record_id) DO UPDATE SET "
+                            + "field_hashes = excluded.field_hashes, written_at = excluded.written_at, "
+                            + "expires_at = excluded.expires_at")) {
+                upsert.setString(1, fingerprint.system());
+                upsert.setString(2, fingerprint.entity());
+                upsert.setString(3, fingerprint.recordId());
+                upsert.setString(4, hashes.toString());
+                upsert.setLong(5, fingerprint.writtenAt().toEpochMilli());
+                upsert.setLong(6, fingerprint.expiresAt().toEpochMilli());
+                return upsert.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<WriteFingerprint> lastWrite(String system, String entity, String recordId, Instant now) {
+        Objects.requireNonNull(system, "system");
+        Objects.requireNonNull(entity, "entity");
+        Objects.requireNonNull(recordId, "recordId");
+        Objects.requireNonNull(now, "now");
+        ensureOpen();
+        return database.read("read a write fingerprint", c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT field_hashes, written_at, expires_at FROM write_fingerprint "
+                            + "WHERE target_system = ? AND entity = ? AND record_id = ? AND expires_at > ?")) {
+                select.setString(1, system);
+                select.setString(2, entity);
+                select.setString(3, recordId);
+                select.setLong(4, now.toEpochMilli());
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.empty();
+                    }
+                    Map<String, String> hashes = new LinkedHashMap<>();
+                    for (String line : rows.getString(1).split("\n")) {
+                        int tab = line.indexOf('\t');
+                        if (tab > 0) {
+                            hashes.put(line.substring(0, tab), line.substring(tab + 1));
+                        }
+                    }
+                    return Optional.of(new WriteFingerprint(system, entity, recordId, hashes,
+                            Instant.ofEpochMilli(rows.getLong(2)), Instant.ofEpochMilli(rows.getLong(3))));
+                }
+            }
+        });
+    }
+
+    /** One query per up to 500 ids. */
+    @Override
+    public Map<String, WriteFingerprint> lastWrites(String system, String entity,
+                                                    java.util.Collection<String> recordIds, Instant now) {
+        Objects.requireNonNull(system, "system");
+        Objects.requireNonNull(entity, "entity");
+        Objects.requireNonNull(now, "now");
+        ensureOpen();
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(recordIds));
+        Map<String, WriteFingerprint> found = new LinkedHashMap<>();
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            database.read("read write fingerprints", c -> {
+                try (PreparedStatement select = c.prepareStatement(
+                        "SELECT record_id, field_hashes, written_at, expires_at FROM write_fingerprint "
+                                + "WHERE target_system = ? AND entity = ? AND expires_at > ? AND record_id IN ("
+                                + marks + ")")) {
+                    select.setString(1, system);
+                    select.setString(2, entity);
+                    select.setLong(3, now.toEpochMilli());
+                    for (int i = 0; i < chunk.size(); i++) {
+                        select.setString(4 + i, chunk.get(i));
+                    }
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            String id = rows.getString(1);
+                            found.put(id, new WriteFingerprint(system, entity, id, parseHashes(rows.getString(2)),
+                                    Instant.ofEpochMilli(rows.getLong(3)), Instant.ofEpochMilli(rows.getLong(4))));
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        return found;
+    }
+
+    private static Map<String, String> parseHashes(String text) {
+        Map<String, String> hashes = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            int tab = line.indexOf('\t');
+            if (tab > 0) {
+                hashes.put(line.substring(0, tab), line.substring(tab + 1));
+            }
+        }
+        return hashes;
+    }
+
+    @Override
+    public int purgeExpired(Instant now) {
+        Objects.requireNonNull(now, "now");
+        ensureOpen();
+        return database.write("purge expired write fingerprints", c -> {
+            try (PreparedStatement delete = c.prepareStatement(
+                    "DELETE FROM write_fingerprint WHERE expires_at <= ?")) {
+                delete.setLong(1, now.toEpochMilli());
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    // ---- leases
+
+    /** One conditional upsert: the row changes only when it is free, expired or already ours. */
+    @Override
+    public boolean tryAcquire(String name, String holder, Duration ttl, Instant now) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(holder, "holder");
+        Objects.requireNonNull(ttl, "ttl");
+        Objects.requireNonNull(now, "now");
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("ttl must be positive, got: " + ttl);
+        }
+        ensureOpen();
+        return database.write("take a lease", c -> {
+            try (PreparedStatement upsert = c.prepareStatement(
+                    "INSERT INTO lease (name, holder, expires_at) VALUES (?, ?, ?) "
+                            + "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, "
+                            + "expires_at = excluded.expires_at "
+                            + "WHERE lease.holder = excluded.holder OR lease.expires_at <= ?")) {
+                upsert.setString(1, name);
+                upsert.setString(2, holder);
+                upsert.setLong(3, now.plus(ttl).toEpochMilli());
+                upsert.setLong(4, now.toEpochMilli());
+                return upsert.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public void release(String name, String holder) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(holder, "holder");
+        ensureOpen();
+        database.write("release a lease", c -> {
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM lease WHERE name = ? AND holder = ?")) {
+                delete.setString(1, name);
+                delete.setString(2, holder);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<Lease> lease(String name) {
+        Objects.requireNonNull(name, "name");
+        ensureOpen();
+        return database.read("read a lease", c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT holder, expires_at FROM lease WHERE name = ?")) {
+                select.setString(1, name);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next()
+                            ? Optional.of(new Lease(name, rows.getString(1), Instant.ofEpochMilli(rows.getLong(2))))
+                            : Optional.empty();
+                }
             }
         });
     }

@@ -3,7 +3,9 @@ package dev.tandem.store.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tandem.core.spi.EventLog;
+import dev.tandem.core.spi.LeaseStore;
 import dev.tandem.core.spi.StateStore;
+import dev.tandem.core.spi.WriteFingerprints;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -137,6 +139,16 @@ public final class JdbcStores implements AutoCloseable {
     }
 
     public StateStore stateStore() {
+        return stateStore;
+    }
+
+    /** Echo-suppression fingerprints, in the state store's database (V20). */
+    public WriteFingerprints writeFingerprints() {
+        return stateStore;
+    }
+
+    /** Single-reader leases, in the state store's database (V20). */
+    public LeaseStore leases() {
         return stateStore;
     }
 

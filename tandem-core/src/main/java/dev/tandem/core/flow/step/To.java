@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import dev.tandem.core.echo.EchoPolicy;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -30,10 +33,17 @@ public final class To implements Step {
 
     private final String system;
     private final RecordWriter writer;
+    private final Supplier<Optional<EchoPolicy>> echo;
 
     public To(String system, RecordWriter writer) {
+        this(system, writer, Optional::empty);
+    }
+
+    /** @param echo the target's echo policy, when its change feed runs: what is written is fingerprinted */
+    public To(String system, RecordWriter writer, Supplier<Optional<EchoPolicy>> echo) {
         this.system = system;
         this.writer = writer;
+        this.echo = echo;
     }
 
     @Override
@@ -59,6 +69,9 @@ public final class To implements Step {
                         + placeholder + "): add the enrich step that fills it before 'to'", false, Duration.ZERO, x.payload())));
                 continue;
             }
+            // Fingerprint before the write where the target id is known (the change event can come back before the
+            // write call returns); a record created now is fingerprinted once its id is known, below.
+            echo.get().ifPresent(policy -> fingerprint(policy, x.plan().get(), Map.of(), ctx));
             try {
                 pending.put(i, writer.write(x.plan().get()));
             } catch (RuntimeException e) {
@@ -93,6 +106,7 @@ public final class To implements Step {
                     out.set(i, x.settle(new FlowOutcome.Skipped(0, reason)));
                 }
                 case WriteOutcome.Written w -> {
+                    echo.get().ifPresent(policy -> fingerprint(policy, plan, w.idsByRef(), ctx));
                     RecordWrite root = plan.rootRecord();
                     for (RecordWrite r : plan.records()) {
                         if (r != root) {
@@ -118,6 +132,35 @@ public final class To implements Step {
             }
         }
         return out;
+    }
+
+    /** Records what this group writes to each record whose id is known, references resolved to ids. */
+    private void fingerprint(EchoPolicy policy, WriteGroup plan, Map<String, String> written, StepContext ctx) {
+        Map<String, String> ids = new LinkedHashMap<>(written);
+        for (RecordWrite r : plan.records()) {
+            ids.computeIfAbsent(r.ref(), ref -> ctx.links().salesforceId(r.entity(), r.key()).orElse(null));
+        }
+        for (RecordWrite r : plan.records()) {
+            String id = ids.get(r.ref());
+            if (id == null || id.isEmpty()) {
+                continue;
+            }
+            Map<String, Object> values = new LinkedHashMap<>();
+            values.put(r.keyField(), r.key());
+            r.fields().properties().forEach(f -> {
+                JsonNode v = f.getValue();
+                if (v.isTextual() && v.textValue().startsWith("@{") && v.textValue().endsWith(".id}")) {
+                    String target = ids.get(v.textValue().substring(2, v.textValue().length() - 4));
+                    if (target != null) {
+                        values.put(f.getKey(), target);
+                    }
+                } else if (v.isValueNode()) {
+                    values.put(f.getKey(), v.isNumber() ? v.numberValue() : v.isBoolean() ? v.booleanValue()
+                            : v.isNull() ? null : v.asText());
+                }
+            });
+            policy.recordWrite(system, r.entity(), id, values);
+        }
     }
 
     /** e.g. {@code Order 801… (3 OrderItem), Account 001…, Contact 003…}: the root first. */

@@ -26,6 +26,35 @@ public final class IdentityResource {
         return orgId.equals(org) && userId.equals(user);
     }
 
+    /**
+     * {@code GET /services/oauth2/userinfo}: the OpenID Connect claims of the user
+     * (https://help.salesforce.com/s/articleView?id=sf.remoteaccess_using_userinfo_endpoint.htm, "UserInfo Endpoint").
+     */
+    public ObjectNode userinfo() {
+        String base = baseUrl.get();
+        ObjectNode body = Json.object();
+        body.put("sub", base + "/id/" + orgId + "/" + userId);
+        body.put("user_id", userId);
+        body.put("organization_id", orgId);
+        body.put("preferred_username", username);
+        body.put("nickname", "integration");
+        body.put("name", "Integration User");
+        body.put("email", username);
+        body.put("email_verified", true);
+        body.put("active", true);
+        body.put("user_type", "STANDARD");
+        body.put("language", "en_US");
+        body.put("locale", "en_US");
+        body.put("utcOffset", 0);
+        body.put("updated_at", "2024-01-01T00:00:00Z");
+        ObjectNode urls = body.putObject("urls");
+        String data = base + "/services/data/v{version}/";
+        urls.put("rest", data);
+        urls.put("sobjects", data + "sobjects/");
+        urls.put("query", data + "query/");
+        return body;
+    }
+
     public ObjectNode identity() {
         String base = baseUrl.get();
         ObjectNode body = Json.object();

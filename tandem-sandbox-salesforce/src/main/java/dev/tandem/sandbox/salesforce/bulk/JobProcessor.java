@@ -1,6 +1,7 @@
 package dev.tandem.sandbox.salesforce.bulk;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.sandbox.salesforce.data.CommitOrigin;
 import dev.tandem.sandbox.salesforce.data.DataStore;
 import dev.tandem.sandbox.salesforce.data.DataStore.Transaction;
 import dev.tandem.sandbox.salesforce.dml.DmlEngine;
@@ -100,7 +101,9 @@ final class JobProcessor {
             }
             WriteContext ctx = new WriteContext(clock.instant(), userId, job.client, lockFaults.get(), false,
                     job.apiVersion);
-            store.transaction(tx -> {
+            // changeOrigin of Bulk API writes: com/salesforce/api/bulkapi/<version>;client=<id> (spec §4.2).
+            CommitOrigin origin = new CommitOrigin("bulkapi", job.apiVersion, job.client, userId, ctx.now());
+            store.transaction(origin, tx -> {
                 for (List<String> row : chunk) {
                     int savepoint = tx.savepoint();
                     try {

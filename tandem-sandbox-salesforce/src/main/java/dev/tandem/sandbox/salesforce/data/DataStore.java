@@ -47,18 +47,63 @@ public final class DataStore {
      * completely when it throws.
      */
     public <T> T transaction(Function<Transaction, T> work) {
+        return transaction(null, work);
+    }
+
+    /**
+     * Like {@link #transaction(Function)}, for a write on behalf of an API call: when {@code work} returns, the
+     * records it changed (after any savepoint rollbacks) go to the commit listener with {@code origin}, still under
+     * the lock, so listeners see commits in commit order. This is the one place every write path of the sandbox
+     * commits through (REST, Composite, Graph, Tree, Collections, Bulk): Change Data Capture hooks here.
+     */
+    public <T> T transaction(CommitOrigin origin, Function<Transaction, T> work) {
         lock.lock();
         try {
             Transaction tx = new Transaction();
+            T result;
             try {
-                return work.apply(tx);
+                result = work.apply(tx);
             } catch (RuntimeException | Error e) {
                 tx.rollbackTo(0);
                 throw e;
             }
+            CommitListener listener = commitListener;
+            if (origin != null && listener != null && !tx.undo.isEmpty()) {
+                List<Change> changes = tx.changes();
+                if (!changes.isEmpty()) {
+                    listener.committed(origin, changes);
+                }
+            }
+            return result;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Runs {@code work} under the store's lock without a transaction (e.g. to order an injected event). */
+    public void locked(Runnable work) {
+        lock.lock();
+        try {
+            work.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One record's change in a committed transaction: {@code before} null = created, in first-touch order. */
+    public record Change(String type, String id, Row before, Row after) {
+    }
+
+    /** Told about every committed transaction that has an origin; called under the store's lock. */
+    @FunctionalInterface
+    public interface CommitListener {
+        void committed(CommitOrigin origin, List<Change> changes);
+    }
+
+    private volatile CommitListener commitListener;
+
+    public void onCommit(CommitListener listener) {
+        this.commitListener = listener;
     }
 
     /** Removes every record (sandbox reset). */
@@ -125,6 +170,24 @@ public final class DataStore {
             Row previous = byId.get(row.id());
             undo.add(new Undo(row.id(), previous));
             store(previous, row);
+        }
+
+        /** The records this transaction changed, each with its version before the transaction and now. */
+        List<Change> changes() {
+            Map<String, Row> firstBefore = new LinkedHashMap<>();
+            for (Undo entry : undo) {
+                firstBefore.putIfAbsent(entry.id(), entry.previous());
+            }
+            List<Change> changes = new ArrayList<>(firstBefore.size());
+            for (Map.Entry<String, Row> entry : firstBefore.entrySet()) {
+                Row before = entry.getValue();
+                Row after = byId.get(entry.getKey());
+                if (before == after || (before == null && after == null)) {
+                    continue;
+                }
+                changes.add(new Change(after != null ? after.type() : before.type(), entry.getKey(), before, after));
+            }
+            return changes;
         }
 
         public int savepoint() {

@@ -36,6 +36,17 @@ public final class PlatformEvents {
 
     private final IdGenerator ids;
     private final List<PublishedEvent> published = new ArrayList<>();
+    private volatile PublishListener listener;
+
+    /** Told about every event published over REST (the sandbox puts defined event types on its event bus). */
+    @FunctionalInterface
+    public interface PublishListener {
+        void published(PublishedEvent event, String userId);
+    }
+
+    public void onPublish(PublishListener value) {
+        this.listener = value;
+    }
 
     public PlatformEvents(IdGenerator ids) {
         this.ids = ids;
@@ -45,7 +56,7 @@ public final class PlatformEvents {
         return EVENT_NAME.matcher(name).matches();
     }
 
-    ApiResponse publish(String type, JsonNode body, Instant now) {
+    ApiResponse publish(String type, JsonNode body, Instant now, String userId) {
         if (!(body instanceof ObjectNode fields)) {
             throw ApiException.badRequest(ApiError.of("JSON_PARSER_ERROR", "Cannot deserialize instance of " + type
                     + " from " + (body.isArray() ? "START_ARRAY" : "VALUE_STRING") + " value"));
@@ -68,8 +79,13 @@ public final class PlatformEvents {
         }
         String id = ids.next(EVENT_KEY_PREFIX);
         String uuid = UUID.randomUUID().toString();
+        PublishedEvent event = new PublishedEvent(type, id, uuid, payload, now);
         synchronized (published) {
-            published.add(new PublishedEvent(type, id, uuid, payload, now));
+            published.add(event);
+        }
+        PublishListener current = listener;
+        if (current != null) {
+            current.published(event, userId);
         }
         ObjectNode result = Json.object();
         result.put("id", id);

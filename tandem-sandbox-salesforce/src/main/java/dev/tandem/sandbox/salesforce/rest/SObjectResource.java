@@ -47,7 +47,7 @@ final class SObjectResource {
         }
         if (request.depth() == 2 && request.method().equals("POST")
                 && PlatformEvents.isEventType(request.segment(1))) {
-            return events.publish(request.segment(1), request.json(), scope.write().now());
+            return events.publish(request.segment(1), request.json(), scope.write().now(), scope.write().userId());
         }
         SObjectDefinition def = schema.object(request.segment(1)).orElseThrow(Responses::notFound);
         return switch (request.depth()) {
