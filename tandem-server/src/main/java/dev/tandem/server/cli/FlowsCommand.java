@@ -43,25 +43,25 @@ public final class FlowsCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every flow: id, version, trigger, enabled.")
-    static final class ListFlows implements Callable<Integer> {
+    static final class ListFlows extends CommandIo implements Callable<Integer> {
         @Option(names = "--dir", paramLabel = "DIR", description = "flows.dir: flow files that add to or override the shipped ones")
         Path dir;
 
         @Override
         public Integer call() {
             FlowRepository.Loaded loaded = load(dir);
-            System.out.printf("%-36s %-13s %-8s %s%n", "ID", "VERSION", "ENABLED", "TRIGGER");
+            out().printf("%-36s %-13s %-8s %s%n", "ID", "VERSION", "ENABLED", "TRIGGER");
             for (FlowSpec f : loaded.flows().values()) {
-                System.out.printf("%-36s %-13s %-8s %s %s%n", f.id(), f.version(), f.enabled(),
+                out().printf("%-36s %-13s %-8s %s %s%n", f.id(), f.version(), f.enabled(),
                         f.definition().from().system(), String.join(",", f.definition().from().events()));
             }
-            loaded.problems().forEach(p -> System.err.println(p));
+            loaded.problems().forEach(p -> err().println(p));
             return loaded.problems().isEmpty() ? 0 : 1;
         }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "One flow as loaded: its definition and version.")
-    static final class Show implements Callable<Integer> {
+    static final class Show extends CommandIo implements Callable<Integer> {
         @Parameters(paramLabel = "ID")
         String id;
         @Option(names = "--dir", paramLabel = "DIR")
@@ -71,11 +71,11 @@ public final class FlowsCommand implements Runnable {
         public Integer call() throws Exception {
             FlowSpec f = load(dir).flows().get(id);
             if (f == null) {
-                System.err.println("tandem: no flow with id '" + id + "' (tandem flows list shows them)");
+                err().println("tandem: no flow with id '" + id + "' (tandem flows list shows them)");
                 return 1;
             }
-            System.out.println("# " + f.file() + ", version " + f.version() + (f.enabled() ? "" : " (disabled)"));
-            System.out.print(YAML.writeValueAsString(f.definition()));
+            out().println("# " + f.file() + ", version " + f.version() + (f.enabled() ? "" : " (disabled)"));
+            out().print(YAML.writeValueAsString(f.definition()));
             return 0;
         }
     }
@@ -83,7 +83,7 @@ public final class FlowsCommand implements Runnable {
     @Command(name = "validate", mixinStandardHelpOptions = true,
             description = "Checks flow files (a file, or every *.yaml of a folder; default: the shipped flows). "
                     + "Prints every problem as file:line:column: message; exits 1 when there is any.")
-    static final class Validate implements Callable<Integer> {
+    static final class Validate extends CommandIo implements Callable<Integer> {
         @Parameters(paramLabel = "FILE|DIR", arity = "0..1")
         Path path;
 
@@ -97,29 +97,29 @@ public final class FlowsCommand implements Runnable {
                 ok = loaded.flows().size();
             } else {
                 if (!Files.exists(path)) {
-                    System.err.println("tandem: " + path + " does not exist");
+                    err().println("tandem: " + path + " does not exist");
                     return 1;
                 }
                 FlowRepository repo = new FlowRepository(FlowCatalog.shipped(), null, Map.of());
                 for (Path file : FlowRepository.files(path)) {
                     try {
                         FlowSpec f = repo.loadFile(file);
-                        System.out.println("ok " + file + " (" + f.id() + ", version " + f.version() + ")");
+                        out().println("ok " + file + " (" + f.id() + ", version " + f.version() + ")");
                         ok++;
                     } catch (FlowFileException e) {
                         problems.addAll(e.problems());
                     }
                 }
             }
-            problems.forEach(p -> System.out.println(p));
-            System.out.println(ok + " flow(s) valid, " + problems.size() + " problem(s)");
+            problems.forEach(p -> out().println(p));
+            out().println(ok + " flow(s) valid, " + problems.size() + " problem(s)");
             return problems.isEmpty() ? 0 : 1;
         }
     }
 
     @Command(name = "diff", mixinStandardHelpOptions = true,
             description = "Compares two flow files as loaded (their definitions, not their text).")
-    static final class Diff implements Callable<Integer> {
+    static final class Diff extends CommandIo implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "A")
         Path a;
         @Parameters(index = "1", paramLabel = "B")
@@ -132,25 +132,25 @@ public final class FlowsCommand implements Runnable {
             FlowSpec fb = repo.loadFile(b);
             List<String> la = YAML.writeValueAsString(fa.definition()).lines().toList();
             List<String> lb = YAML.writeValueAsString(fb.definition()).lines().toList();
-            System.out.println("--- " + a + " (version " + fa.version() + ")");
-            System.out.println("+++ " + b + " (version " + fb.version() + ")");
+            out().println("--- " + a + " (version " + fa.version() + ")");
+            out().println("+++ " + b + " (version " + fb.version() + ")");
             int changes = 0;
             for (String line : la) {
                 if (!lb.contains(line)) {
-                    System.out.println("- " + line);
+                    out().println("- " + line);
                     changes++;
                 }
             }
             for (String line : lb) {
                 if (!la.contains(line)) {
-                    System.out.println("+ " + line);
+                    out().println("+ " + line);
                     changes++;
                 }
             }
             if (fa.version().equals(fb.version())) {
-                System.out.println("same version");
+                out().println("same version");
             } else if (changes == 0) {
-                System.out.println("same definition; a mapping or lookup file differs");
+                out().println("same definition; a mapping or lookup file differs");
             }
             return 0;
         }
@@ -158,10 +158,10 @@ public final class FlowsCommand implements Runnable {
 
     @Command(name = "schema", mixinStandardHelpOptions = true,
             description = "Prints the JSON Schema of flow files (generated from the step model), for editors and the designer.")
-    static final class Schema implements Callable<Integer> {
+    static final class Schema extends CommandIo implements Callable<Integer> {
         @Override
         public Integer call() {
-            System.out.print(FlowSchema.text());
+            out().print(FlowSchema.text());
             return 0;
         }
     }

@@ -54,7 +54,7 @@ public final class MapCommand implements Runnable {
 
     @Command(name = "preview", mixinStandardHelpOptions = true,
             description = "Prints the write plan and the validation results of a flow for a sample source record (JSON); no writes.")
-    static final class Preview implements Callable<Integer> {
+    static final class Preview extends CommandIo implements Callable<Integer> {
         private static final ObjectMapper JSON = new ObjectMapper();
 
         @Option(names = "--flow", required = true, paramLabel = "ID")
@@ -68,22 +68,22 @@ public final class MapCommand implements Runnable {
         public Integer call() throws Exception {
             FlowSpec spec = FlowsCommand.load(dir).flows().get(flowId);
             if (spec == null) {
-                System.err.println("tandem: no flow with id '" + flowId + "' (tandem flows list shows them)");
+                err().println("tandem: no flow with id '" + flowId + "' (tandem flows list shows them)");
                 return 1;
             }
             if (!Files.isRegularFile(record) || Files.size(record) > 10 * 1024 * 1024) {
-                System.err.println("tandem: " + record + " is not a readable file of at most 10 MiB");
+                err().println("tandem: " + record + " is not a readable file of at most 10 MiB");
                 return 1;
             }
             JsonNode sample;
             try {
                 sample = JSON.readTree(record.toFile());
             } catch (java.io.IOException e) {
-                System.err.println("tandem: " + record + " is not JSON: " + e.getMessage());
+                err().println("tandem: " + record + " is not JSON: " + e.getMessage());
                 return 1;
             }
             if (!(sample instanceof ObjectNode source)) {
-                System.err.println("tandem: " + record + " must hold one JSON object (the source record)");
+                err().println("tandem: " + record + " must hold one JSON object (the source record)");
                 return 1;
             }
             List<WriteGroup> planned = new ArrayList<>();
@@ -131,23 +131,23 @@ public final class MapCommand implements Runnable {
                 }
             };
             FlowOutcome outcome = pipeline.process(List.of(new LoggedEvent(1, event, Instant.now())), state).getFirst();
-            System.out.println("# flow " + spec.id() + " version " + spec.version());
+            out().println("# flow " + spec.id() + " version " + spec.version());
             for (AuditEntry a : audit) {
                 if (!a.step().equals("to")) {
-                    System.out.println("# " + a.step() + ": " + a.outcome() + (a.detail().isEmpty() ? "" : " — " + a.detail()));
+                    out().println("# " + a.step() + ": " + a.outcome() + (a.detail().isEmpty() ? "" : " — " + a.detail()));
                 }
             }
             if (!planned.isEmpty()) {
-                System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(planned.getFirst()));
+                out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(planned.getFirst()));
             }
             switch (outcome) {
                 case FlowOutcome.Failed f -> {
-                    System.out.println("# result: would be " + (f.retryable() ? "retried" : "dead-lettered") + ": "
+                    out().println("# result: would be " + (f.retryable() ? "retried" : "dead-lettered") + ": "
                             + f.errorCode() + ": " + f.message());
                     return 1;
                 }
-                case FlowOutcome.Skipped s -> System.out.println("# result: skipped: " + s.reason());
-                case FlowOutcome.Synced s -> System.out.println("# result: would write the plan above");
+                case FlowOutcome.Skipped s -> out().println("# result: skipped: " + s.reason());
+                case FlowOutcome.Synced s -> out().println("# result: would write the plan above");
             }
             return 0;
         }

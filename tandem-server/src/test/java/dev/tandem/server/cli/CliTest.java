@@ -69,4 +69,56 @@ class CliTest {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("--rate");
     }
+
+    @Test
+    void flowsValidateNamesFileLineAndColumnOfEveryProblemAndExitsOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Files.writeString(dir.resolve("bad.yaml"), """
+                id: bad-flow
+                from: { system: clarity, events: [SalesOrder.Created] }
+                steps:
+                  - transform: { mapping: bad.jsonata }
+                  - to: { system: nowhere }
+                """);
+        java.nio.file.Files.writeString(dir.resolve("bad.jsonata"), "{ \"a\": $x( }");
+        java.nio.file.Files.writeString(dir.resolve("broken.yml"), "id: [unclosed\n");
+        Run r = run("flows", "validate", dir.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("bad.jsonata:1:", "JSONata", "bad.yaml:5:", "no connector can write to system 'nowhere'",
+                "broken.yml:", "not valid YAML", "0 flow(s) valid");
+        assertThat(run("flows", "validate", dir.resolve("missing.yaml").toString()).err()).contains("does not exist");
+    }
+
+    @Test
+    void theShippedFlowsValidateAndAreListed() {
+        Run validate = run("flows", "validate");
+        assertThat(validate.exitCode()).isZero();
+        Run list = run("flows", "list");
+        assertThat(list.out()).contains("clarity-order-to-salesforce", "clarity-order-to-opportunity", "false");
+        assertThat(run("flows", "show", "nope").exitCode()).isEqualTo(1);
+        assertThat(run("flows", "schema").out()).contains("\"$schema\"", "idempotentConsumer");
+    }
+
+    @Test
+    void mapPreviewPrintsThePlanAndRefusesRecordsThatAreNotJsonObjects(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path order = dir.resolve("order.json");
+        try (var in = CliTest.class.getResourceAsStream("/orders/order-5001.json")) {
+            java.nio.file.Files.write(order, in.readAllBytes());
+        }
+        Run ok = run("map", "preview", "--flow", "clarity-order-to-salesforce", "--record", order.toString());
+        assertThat(ok.exitCode()).isZero();
+        assertThat(ok.out()).contains("\"Clarity_Order_Key__c\"", "SO-5001-TAX", "would write the plan above");
+
+        java.nio.file.Files.writeString(order, "[1, 2]");
+        assertThat(run("map", "preview", "--flow", "clarity-order-to-salesforce", "--record", order.toString()).err())
+                .contains("must hold one JSON object");
+        java.nio.file.Files.writeString(order, "{ not json");
+        assertThat(run("map", "preview", "--flow", "clarity-order-to-salesforce", "--record", order.toString()).err())
+                .contains("is not JSON");
+        java.nio.file.Files.writeString(order, "{\"ID\": 1, \"CustomKey\": \"SO-1\", \"Totals\": {\"Total\": -5}}");
+        Run bad = run("map", "preview", "--flow", "clarity-order-to-salesforce", "--record", order.toString());
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.out()).contains("BUSINESS_RULE_VIOLATION", "negative total");
+    }
 }

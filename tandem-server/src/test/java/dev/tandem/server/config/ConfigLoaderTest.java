@@ -165,4 +165,40 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader.parse(MINIMAL.replace("    secrets:", "    allowedCidrs: [10.0.0.0/33]\n    secrets:"), "t"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("clarity.webhook.allowedCidrs");
     }
+
+    @Test
+    void cdcKeysAreReadAndCheckedWithTheirNames() {
+        TandemConfig c = loader.parse(MINIMAL + """
+                  cdc:
+                    enabled: true
+                    objects: [Account, Contact]
+                    replayStart: earliest
+                    batchSize: 50
+                """, "t");
+        assertThat(c.cdc().enabled()).isTrue();
+        assertThat(c.cdc().effectiveTopics()).containsExactly("/data/AccountChangeEvent", "/data/ContactChangeEvent");
+        assertThat(c.cdc().batchSize()).isEqualTo(50);
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "  cdc:\n    enabled: true\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("salesforce.cdc.objects");
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "  cdc:\n    enabled: yes please\n    objects: [Account]\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("salesforce.cdc.enabled");
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "  cdc:\n    objects: [Account]\n    replayStart: tomorrow\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("latest or earliest");
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "  cdc:\n    objects: [\"Account; DROP\"]\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("not an object API name");
+    }
+
+    @Test
+    void flowsKeysAreReadAndABadFolderOrSwitchIsNamed() throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("flows");
+        TandemConfig c = loader.parse(MINIMAL + "flows:\n  dir: " + dir + "\n  enabled: { clarity-order-to-opportunity: true }\n", "t");
+        assertThat(c.flows().dir()).isEqualTo(dir);
+        assertThat(c.flows().enabled()).containsEntry("clarity-order-to-opportunity", true);
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "flows:\n  dir: /nonexistent/flows\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("flows.dir");
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "flows:\n  enabled: { x: maybe }\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("flows.enabled.x");
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "flows:\n  folder: x\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("flows.folder");
+    }
 }
