@@ -394,16 +394,20 @@ public final class FlowRuntime implements AutoCloseable {
     /** The state writes of a batch, kept in order and written in one transaction. */
     private static final class Settlement implements FlowState {
         private final List<java.util.function.Consumer<StateStore>> writes = new ArrayList<>();
+        // Links and audit entries are independent of the retry and dead-letter rows and of each other, so they
+        // go in two JDBC batches (in their own order) instead of a statement each.
+        private final List<String[]> links = new ArrayList<>();
+        private final List<AuditEntry> audits = new ArrayList<>();
 
         @Override
         public void audit(AuditEntry entry) {
-            writes.add(s -> s.audit(entry));
+            audits.add(entry);
         }
 
         @Override
         public void link(String entity, String sourceKey, String targetId) {
             if (!targetId.isEmpty()) {
-                writes.add(s -> s.putId(entity, sourceKey, targetId));
+                links.add(new String[]{entity, sourceKey, targetId});
             }
         }
 
@@ -421,10 +425,14 @@ public final class FlowRuntime implements AutoCloseable {
 
         void addAll(Settlement other) {
             writes.addAll(other.writes);
+            links.addAll(other.links);
+            audits.addAll(other.audits);
         }
 
         void writeTo(StateStore store) {
             writes.forEach(w -> w.accept(store));
+            store.putIds(links);
+            store.auditAll(audits);
         }
     }
 }

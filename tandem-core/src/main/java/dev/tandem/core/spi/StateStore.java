@@ -16,6 +16,16 @@ public interface StateStore extends IdMap, RetryQueue, DeadLetterQueue, AuditTra
         work.run();
     }
 
+    /** Writes many audit entries; an implementation should send them as one batch. */
+    default void auditAll(java.util.List<dev.tandem.core.state.AuditEntry> entries) {
+        entries.forEach(this::audit);
+    }
+
+    /** Stores many id mappings as {@link #putId} does, in order; an implementation should send them as one batch. */
+    default void putIds(java.util.List<String[]> mappings) {
+        mappings.forEach(m -> putId(m[0], m[1], m[2]));
+    }
+
     /** Throws when the store cannot be reached; used by {@code GET /health}. */
     void ping();
 

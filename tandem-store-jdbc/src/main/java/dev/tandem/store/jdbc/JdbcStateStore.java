@@ -70,6 +70,37 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
         });
     }
 
+    /** {@link #putId} for many mappings in one JDBC batch per statement (one round trip to SQLite's engine). */
+    @Override
+    public void putIds(List<String[]> mappings) {
+        if (mappings.isEmpty()) {
+            return;
+        }
+        ensureOpen();
+        database.write("store id mappings", c -> {
+            try (PreparedStatement release = c.prepareStatement(
+                    "DELETE FROM id_map WHERE object_type = ? AND salesforce_id = ? AND clarity_key <> ?");
+                 PreparedStatement upsert = c.prepareStatement(
+                         "INSERT INTO id_map (object_type, clarity_key, salesforce_id) VALUES (?, ?, ?) "
+                                 + "ON CONFLICT (object_type, clarity_key) "
+                                 + "DO UPDATE SET salesforce_id = excluded.salesforce_id")) {
+                for (String[] m : mappings) {
+                    release.setString(1, Objects.requireNonNull(m[0], "objectType"));
+                    release.setString(2, Objects.requireNonNull(m[2], "salesforceId"));
+                    release.setString(3, Objects.requireNonNull(m[1], "clarityKey"));
+                    release.addBatch();
+                    upsert.setString(1, m[0]);
+                    upsert.setString(2, m[1]);
+                    upsert.setString(3, m[2]);
+                    upsert.addBatch();
+                }
+                release.executeBatch();
+                upsert.executeBatch();
+                return mappings.size();
+            }
+        });
+    }
+
     @Override
     public Optional<String> salesforceId(String objectType, String clarityKey) {
         return lookUpId("SELECT salesforce_id FROM id_map WHERE object_type = ? AND clarity_key = ?",
@@ -286,6 +317,36 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
                 insert.setLong(9, entry.at().toEpochMilli());
                 insert.setString(10, entry.flowVersion());
                 return insert.executeUpdate();
+            }
+        });
+    }
+
+    /** {@link #audit} for many entries in one JDBC batch. */
+    @Override
+    public void auditAll(List<AuditEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        ensureOpen();
+        database.write("write audit entries", c -> {
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO audit_entry (event_offset, flow, step, request_summary, response_status, "
+                            + "duration_ms, outcome, detail, audited_at, flow_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (AuditEntry entry : entries) {
+                    insert.setLong(1, entry.eventOffset());
+                    insert.setString(2, Objects.requireNonNull(entry.flow(), "flow"));
+                    insert.setString(3, Objects.requireNonNull(entry.step(), "step"));
+                    insert.setString(4, entry.requestSummary());
+                    insert.setInt(5, entry.responseStatus());
+                    insert.setLong(6, entry.durationMillis());
+                    insert.setString(7, Objects.requireNonNull(entry.outcome(), "outcome"));
+                    insert.setString(8, entry.detail());
+                    insert.setLong(9, entry.at().toEpochMilli());
+                    insert.setString(10, entry.flowVersion());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+                return entries.size();
             }
         });
     }

@@ -44,6 +44,38 @@ abstract class StateStoreContractTest {
     // ---- id map
 
     @Test
+    void manyIdMappingsAndAuditEntriesWrittenAsBatchesAreStoredAsOneByOneWouldBe() {
+        store.putId("Order", "SO-1", "801000000000009");
+        store.putIds(java.util.List.of(new String[]{"Order", "SO-1", "801000000000001"},
+                new String[]{"Order", "SO-2", "801000000000002"}, new String[]{"Account", "CUST-1", "001000000000001"}));
+        assertThat(store.salesforceId("Order", "SO-1")).hasValue("801000000000001");
+        assertThat(store.salesforceId("Order", "SO-2")).hasValue("801000000000002");
+        assertThat(store.clarityKey("Account", "001000000000001")).hasValue("CUST-1");
+        assertThat(store.countIds("Order")).isEqualTo(2);
+
+        Instant at = Instant.parse("2026-12-01T10:00:00Z");
+        store.auditAll(java.util.List.of(audit(7, "fetch", 200, "OK", at), audit(7, "to", 200, "OK", at.plusMillis(1))));
+        assertThat(store.auditFor(7)).extracting(AuditEntry::step).containsExactly("fetch", "to");
+        assertThat(store.auditFor(7).getFirst().flowVersion()).isEqualTo("v1");
+    }
+
+    @Test
+    void everythingWrittenInOneTransactionIsStoredTogether() {
+        store.inTransaction(() -> {
+            store.putId("Order", "SO-7", "801000000000007");
+            store.audit(audit(9, "settle", 0, "OK", Instant.parse("2026-12-01T10:00:00Z")));
+        });
+        assertThat(store.salesforceId("Order", "SO-7")).hasValue("801000000000007");
+        assertThat(store.auditFor(9)).hasSize(1);
+
+        assertThatThrownBy(() -> store.inTransaction(() -> {
+            store.putId("Order", "SO-8", "801000000000008");
+            throw new IllegalStateException("boom");
+        })).hasMessageContaining("boom");
+        assertThat(store.salesforceId("Order", "SO-8")).as("rolled back with the rest").isEmpty();
+    }
+
+    @Test
     void anIdMappingResolvesInBothDirections() {
         store.putId("Order", "SO-5001", "801000000000001");
 
