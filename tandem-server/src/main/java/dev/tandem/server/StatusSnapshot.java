@@ -13,10 +13,11 @@ package dev.tandem.server;
  * @param flows              every loaded flow: id, version, enabled, its committed offset
  * @param flowProblems       flow files refused at start or by the last reload, as {@code file:line:column: message}
  * @param cdcEvents          Salesforce change events delivered by the Pub/Sub API since start (0 when CDC is off)
+ * @param cdcEchoesDropped   of those, Tandem's own writes coming back, dropped by the echo policy
  */
 public record StatusSnapshot(long received, long settled, long synced, long skipped, long retrying, long deadLettered,
                              long salesforceApiCalls, java.util.List<FlowStatus> flows, java.util.List<String> flowProblems,
-                             long cdcEvents) {
+                             long cdcEvents, long cdcEchoesDropped) {
 
     public record FlowStatus(String id, String version, boolean enabled, long committedOffset) {
     }

@@ -265,7 +265,9 @@ public final class TandemServer implements AutoCloseable {
         return new StatusSnapshot(eventLog.endOffset(), runtime.committedOffset(),
                 metrics.syncedCount(), metrics.skippedCount(), store.pendingRetryCount(), store.deadLetterCount(),
                 salesforce.apiCallCount(), flows, flowProblems().stream().map(FlowProblem::toString).toList(),
-                cdc.status().values().stream().mapToLong(SalesforceCdcSource.TopicStatus::delivered).sum());
+                cdc.status().values().stream().mapToLong(SalesforceCdcSource.TopicStatus::delivered).sum(),
+                Math.round(registry.find("tandem.salesforce.cdc.echoes.dropped").counters().stream()
+                        .mapToDouble(io.micrometer.core.instrument.Counter::count).sum()));
     }
 
     /** Stops accepting webhooks and polling first (nothing is acknowledged that is not processed later), then processing, then the store. */

@@ -111,6 +111,30 @@ public final class EchoPolicy {
         return verdicts;
     }
 
+    /**
+     * {@link #judgeAll} that gives Tandem's own changes without a fingerprint up to {@code grace} to get one: a record
+     * Tandem creates is fingerprinted once the write returns its id, which can be after its change event arrived.
+     * Only changes made by Tandem's identity wait; a person's change is judged at once.
+     */
+    public List<EchoVerdict> judgeAll(List<ChangeNotice> changes, Duration grace) {
+        List<EchoVerdict> verdicts = new ArrayList<>(judgeAll(changes));
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (verdicts.stream().anyMatch(EchoVerdict::awaiting) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(25).toNanos());
+            List<Integer> waiting = new ArrayList<>();
+            for (int i = 0; i < verdicts.size(); i++) {
+                if (verdicts.get(i).awaiting()) {
+                    waiting.add(i);
+                }
+            }
+            List<EchoVerdict> again = judgeAll(waiting.stream().map(changes::get).toList());
+            for (int k = 0; k < waiting.size(); k++) {
+                verdicts.set(waiting.get(k), again.get(k));
+            }
+        }
+        return verdicts;
+    }
+
     private boolean byTandem(ChangeNotice change) {
         boolean byClient = !change.originClient().isEmpty() && ownClients.contains(change.originClient());
         boolean byActor = !change.actor().isEmpty() && ownActors.contains(change.actor());
@@ -120,7 +144,7 @@ public final class EchoPolicy {
     private EchoVerdict compare(ChangeNotice change, Optional<WriteFingerprint> written) {
         boolean byClient = !change.originClient().isEmpty() && ownClients.contains(change.originClient());
         if (written.isEmpty()) {
-            return EchoVerdict.original("made by Tandem's identity but no unexpired write of Tandem's to this record");
+            return EchoVerdict.awaitingFingerprint("made by Tandem's identity but no unexpired write of Tandem's to this record");
         }
         Map<String, String> hashes = written.get().fieldHashes();
         for (Map.Entry<String, ?> field : change.values().entrySet()) {

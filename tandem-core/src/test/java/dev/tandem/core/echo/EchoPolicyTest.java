@@ -29,6 +29,28 @@ class EchoPolicyTest {
     }
 
     @Test
+    void aCreateByTandemWhoseFingerprintIsStoredJustAfterItsEventArrivesIsStillRecognisedWithinTheGrace() throws Exception {
+        ChangeNotice created = change("tandem", "005INT", Map.of("Name", "Acme"));
+        assertThat(policy.judgeAll(List.of(created)).getFirst().awaiting()).isTrue();
+
+        Thread writer = Thread.ofVirtual().start(() -> {
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+            policy.recordWrite("salesforce", "Account", "001A", Map.of("Name", "Acme"));
+        });
+        EchoVerdict verdict = policy.judgeAll(List.of(created), Duration.ofSeconds(10)).getFirst();
+        writer.join();
+        assertThat(verdict.echo()).isTrue();
+    }
+
+    @Test
+    void aPersonsChangeIsNeverHeldForTheGrace() {
+        EchoVerdict verdict = policy.judgeAll(List.of(change("", "005PERSON", Map.of("Name", "Acme"))),
+                Duration.ofMinutes(5)).getFirst();
+        assertThat(verdict.echo()).isFalse();
+        assertThat(verdict.awaiting()).as("only Tandem's own changes wait for a fingerprint").isFalse();
+    }
+
+    @Test
     void tandemsOwnWriteComingBackByClientIdIsAnEcho() {
         policy.recordWrite("salesforce", "Account", "001A", Map.of("Name", "Acme", "AnnualRevenue", 10));
 
@@ -143,7 +165,7 @@ class EchoPolicyTest {
     }
 
     private static final class MemoryFingerprints implements WriteFingerprints {
-        private final Map<String, WriteFingerprint> rows = new HashMap<>();
+        private final Map<String, WriteFingerprint> rows = new java.util.concurrent.ConcurrentHashMap<>();
 
         @Override
         public void remember(WriteFingerprint f) {

@@ -268,9 +268,9 @@ public final class Demo implements AutoCloseable {
         long settledOrders = s.synced() + s.deadLettered();
         int done = options.orders() == 0 ? width : (int) Math.min(width, (settledOrders * width) / options.orders());
         String bar = "[" + "#".repeat(done) + ".".repeat(width - done) + "]";
-        String line = String.format("%s created %d/%d · events received %d · synced %d · retrying %d · dead-lettered %d · Salesforce API calls %d · CDC events %d",
+        String line = String.format("%s created %d/%d · events received %d · synced %d · retrying %d · dead-lettered %d · Salesforce API calls %d · CDC events %d (%d echoes of Tandem's own writes dropped)",
                 bar, createdCount, options.orders(), s.received(), s.synced(), s.retrying(), s.deadLettered(),
-                s.salesforceApiCalls(), s.cdcEvents());
+                s.salesforceApiCalls(), s.cdcEvents(), s.cdcEchoesDropped());
         if (liveLine) {
             out.print("\r" + line + (last ? System.lineSeparator() : ""));
         } else {
