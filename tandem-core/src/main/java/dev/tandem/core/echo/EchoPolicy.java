@@ -108,31 +108,63 @@ public final class EchoPolicy {
                         change.entity())).get(change.recordId()))));
             }
         }
-        return verdicts;
+        return byExternalKey(changes, verdicts, now);
     }
 
     /**
-     * {@link #judgeAll} that gives Tandem's own changes without a fingerprint up to {@code grace} to get one: a record
-     * Tandem creates is fingerprinted once the write returns its id, which can be after its change event arrived.
-     * Only changes made by Tandem's identity wait; a person's change is judged at once.
+     * The record id under which a write to a record whose id is not known yet (a create by upsert) is fingerprinted:
+     * its external key. A create's change event reports the key field's value, so the echo is recognised even when
+     * the event arrives before the write call has returned the new id.
      */
-    public List<EchoVerdict> judgeAll(List<ChangeNotice> changes, Duration grace) {
-        List<EchoVerdict> verdicts = new ArrayList<>(judgeAll(changes));
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (verdicts.stream().anyMatch(EchoVerdict::awaiting) && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(25).toNanos());
-            List<Integer> waiting = new ArrayList<>();
-            for (int i = 0; i < verdicts.size(); i++) {
-                if (verdicts.get(i).awaiting()) {
-                    waiting.add(i);
-                }
-            }
-            List<EchoVerdict> again = judgeAll(waiting.stream().map(changes::get).toList());
-            for (int k = 0; k < waiting.size(); k++) {
-                verdicts.set(waiting.get(k), again.get(k));
+    /**
+     * The value to record for a reference Tandem writes to a record created in the same write (e.g. a new
+     * Contact's AccountId): its id is not known until the write returns, so the fingerprint of the create accepts
+     * whatever id the change reports there. Only fingerprints stored under {@link #keyRecordId} carry it.
+     */
+    public static final String ANY_REFERENCE = "\u0000tandem:any-reference";
+    private static final String ANY_REFERENCE_HASH = FieldValues.hash(ANY_REFERENCE);
+
+    public static String keyRecordId(String keyField, String key) {
+        return "key:" + keyField + "=" + key;
+    }
+
+    /** Tandem's changes with no fingerprint by id: look for one under the external key any of their text values may be. */
+    private List<EchoVerdict> byExternalKey(List<ChangeNotice> changes, List<EchoVerdict> verdicts, Instant now) {
+        Map<List<String>, List<String>> candidates = new LinkedHashMap<>();
+        for (int i = 0; i < changes.size(); i++) {
+            if (verdicts.get(i).awaiting()) {
+                ChangeNotice c = changes.get(i);
+                c.values().forEach((field, value) -> {
+                    if (value instanceof String text && !text.isBlank()) {
+                        candidates.computeIfAbsent(List.of(c.system(), c.entity()), k -> new ArrayList<>())
+                                .add(keyRecordId(field, text));
+                    }
+                });
             }
         }
-        return verdicts;
+        if (candidates.isEmpty()) {
+            return verdicts;
+        }
+        Map<List<String>, Map<String, WriteFingerprint>> found = new HashMap<>();
+        candidates.forEach((key, ids) -> found.put(key, fingerprints.lastWrites(key.get(0), key.get(1), ids, now)));
+        List<EchoVerdict> out = new ArrayList<>(verdicts);
+        for (int i = 0; i < changes.size(); i++) {
+            if (!verdicts.get(i).awaiting()) {
+                continue;
+            }
+            ChangeNotice c = changes.get(i);
+            Map<String, WriteFingerprint> byKey = found.getOrDefault(List.of(c.system(), c.entity()), Map.of());
+            for (Map.Entry<String, ?> field : c.values().entrySet()) {
+                if (field.getValue() instanceof String text) {
+                    WriteFingerprint written = byKey.get(keyRecordId(field.getKey(), text));
+                    if (written != null) {
+                        out.set(i, compare(c, Optional.of(written)));
+                        break;
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private boolean byTandem(ChangeNotice change) {
@@ -152,7 +184,7 @@ public final class EchoPolicy {
             if (hash == null) {
                 return EchoVerdict.original("field " + field.getKey() + " changed but Tandem did not write it");
             }
-            if (!hash.equals(FieldValues.hash(field.getValue()))) {
+            if (!hash.equals(ANY_REFERENCE_HASH) && !hash.equals(FieldValues.hash(field.getValue()))) {
                 return EchoVerdict.original("field " + field.getKey() + " differs from what Tandem wrote");
             }
         }

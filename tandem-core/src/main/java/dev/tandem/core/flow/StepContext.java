@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** What a step may use while it runs one batch: the flow's identity, the clock, the links, and the audit sink. */
@@ -81,6 +82,21 @@ public final class StepContext {
             n.put("payload", e.payload());
         }
         return n;
+    }
+
+    /**
+     * Settles the exchanges at {@code indexes} of {@code out} as failed by {@code e} (a connector call for the whole
+     * batch failed: an outage, refused credentials), with an audit entry each.
+     */
+    public void failAll(List<Exchange> out, List<Integer> indexes, String step, String request, RuntimeException e,
+                        Instant started) {
+        long millis = millisSince(started);
+        for (int i : indexes) {
+            Exchange x = out.get(i);
+            FlowOutcome.Failed f = failure(e, x.payload());
+            audit(x, step, request, 0, "FAILED", f.errorCode() + ": " + f.message(), millis);
+            out.set(i, x.settle(f));
+        }
     }
 
     /** A failure outcome from an exception thrown by a connector. */

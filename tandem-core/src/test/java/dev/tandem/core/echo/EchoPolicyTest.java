@@ -29,25 +29,36 @@ class EchoPolicyTest {
     }
 
     @Test
-    void aCreateByTandemWhoseFingerprintIsStoredJustAfterItsEventArrivesIsStillRecognisedWithinTheGrace() throws Exception {
-        ChangeNotice created = change("tandem", "005INT", Map.of("Name", "Acme"));
-        assertThat(policy.judgeAll(List.of(created)).getFirst().awaiting()).isTrue();
+    void aCreateByTandemIsRecognisedByItsExternalKeyBeforeTheWriteHasReturnedItsId() {
+        policy.recordWrite("salesforce", "Account", EchoPolicy.keyRecordId("Clarity_Account_Key__c", "CUST-1"),
+                Map.of("Clarity_Account_Key__c", "CUST-1", "Name", "Acme"));
 
-        Thread writer = Thread.ofVirtual().start(() -> {
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-            policy.recordWrite("salesforce", "Account", "001A", Map.of("Name", "Acme"));
-        });
-        EchoVerdict verdict = policy.judgeAll(List.of(created), Duration.ofSeconds(10)).getFirst();
-        writer.join();
-        assertThat(verdict.echo()).isTrue();
+        ChangeNotice created = new ChangeNotice("salesforce", "Account", "001NEW", "tandem", "005INT",
+                Map.of("Clarity_Account_Key__c", "CUST-1", "Name", "Acme"));
+        assertThat(policy.judgeAll(List.of(created)).getFirst().echo()).isTrue();
+
+        ChangeNotice changed = new ChangeNotice("salesforce", "Account", "001NEW", "tandem", "005INT",
+                Map.of("Clarity_Account_Key__c", "CUST-1", "Name", "Other"));
+        assertThat(policy.judgeAll(List.of(changed)).getFirst().echo()).as("another value is a real change").isFalse();
     }
 
     @Test
-    void aPersonsChangeIsNeverHeldForTheGrace() {
-        EchoVerdict verdict = policy.judgeAll(List.of(change("", "005PERSON", Map.of("Name", "Acme"))),
-                Duration.ofMinutes(5)).getFirst();
+    void aReferenceToARecordCreatedInTheSameWriteMatchesTheIdTheCreateReports() {
+        policy.recordWrite("salesforce", "Contact", EchoPolicy.keyRecordId("Clarity_Contact_Key__c", "CON-1"),
+                Map.of("Clarity_Contact_Key__c", "CON-1", "LastName", "Doe", "AccountId", EchoPolicy.ANY_REFERENCE));
+        ChangeNotice created = new ChangeNotice("salesforce", "Contact", "003NEW", "tandem", "005INT",
+                Map.of("Clarity_Contact_Key__c", "CON-1", "LastName", "Doe", "AccountId", "001NEW"));
+        assertThat(policy.judgeAll(List.of(created)).getFirst().echo()).isTrue();
+    }
+
+    @Test
+    void aPersonsChangeIsNeverLookedUpByKey() {
+        policy.recordWrite("salesforce", "Account", EchoPolicy.keyRecordId("Clarity_Account_Key__c", "CUST-1"),
+                Map.of("Clarity_Account_Key__c", "CUST-1", "Name", "Acme"));
+        EchoVerdict verdict = policy.judgeAll(List.of(new ChangeNotice("salesforce", "Account", "001NEW", "", "005PERSON",
+                Map.of("Clarity_Account_Key__c", "CUST-1", "Name", "Acme")))).getFirst();
         assertThat(verdict.echo()).isFalse();
-        assertThat(verdict.awaiting()).as("only Tandem's own changes wait for a fingerprint").isFalse();
+        assertThat(verdict.awaiting()).isFalse();
     }
 
     @Test

@@ -50,9 +50,6 @@ public final class ChangeEventIngest {
      * Fields Salesforce sets itself on every write, left out when comparing an event with Tandem's write: Tandem
      * never writes them, so they would make every echo look like someone else's change.
      */
-    /** How long an event made by Tandem waits for its write's fingerprint (see {@code EchoPolicy.judgeAll}). */
-    static final java.time.Duration FINGERPRINT_GRACE = java.time.Duration.ofSeconds(2);
-
     static final Set<String> SYSTEM_FIELDS = Set.of("LastModifiedDate", "LastModifiedById", "SystemModstamp",
             "CreatedDate", "CreatedById", "OwnerId", "LastReferencedDate", "LastViewedDate");
 
@@ -261,9 +258,7 @@ public final class ChangeEventIngest {
             kept.addAll(batch.events);
         } else {
             List<ChangeNotice> judged = batch.notices.stream().filter(Objects::nonNull).toList();
-            // Tandem's own creates are fingerprinted when the write returns their id, which may be just after
-            // their change event arrives here: such events wait up to FINGERPRINT_GRACE for the fingerprint.
-            Iterator<EchoVerdict> verdicts = policy.get().judgeAll(judged, FINGERPRINT_GRACE).iterator();
+            Iterator<EchoVerdict> verdicts = policy.get().judgeAll(judged).iterator();
             for (int i = 0; i < batch.events.size(); i++) {
                 InboundEvent event = batch.events.get(i);
                 if (batch.notices.get(i) == null) {

@@ -50,24 +50,7 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
         Objects.requireNonNull(objectType, "objectType");
         Objects.requireNonNull(clarityKey, "clarityKey");
         Objects.requireNonNull(salesforceId, "salesforceId");
-        ensureOpen();
-        database.write("store an id mapping", c -> {
-            try (PreparedStatement release = c.prepareStatement(
-                    "DELETE FROM id_map WHERE object_type = ? AND salesforce_id = ? AND clarity_key <> ?");
-                 PreparedStatement upsert = c.prepareStatement(
-                         "INSERT INTO id_map (object_type, clarity_key, salesforce_id) VALUES (?, ?, ?) "
-                                 + "ON CONFLICT (object_type, clarity_key) "
-                                 + "DO UPDATE SET salesforce_id = excluded.salesforce_id")) {
-                release.setString(1, objectType);
-                release.setString(2, salesforceId);
-                release.setString(3, clarityKey);
-                release.executeUpdate();
-                upsert.setString(1, objectType);
-                upsert.setString(2, clarityKey);
-                upsert.setString(3, salesforceId);
-                return upsert.executeUpdate();
-            }
-        });
+        putIds(List.<String[]>of(new String[]{objectType, clarityKey, salesforceId}));
     }
 
     /** {@link #putId} for many mappings in one JDBC batch per statement (one round trip to SQLite's engine). */

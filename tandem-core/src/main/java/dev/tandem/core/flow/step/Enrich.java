@@ -48,12 +48,7 @@ public final class Enrich implements Step {
         try {
             results = enricher.enrich(plans);
         } catch (RuntimeException e) {
-            for (int i : withPlan) {
-                Exchange x = out.get(i);
-                FlowOutcome.Failed f = StepContext.failure(e, x.payload());
-                ctx.audit(x, kind(), name, 0, "FAILED", f.errorCode() + ": " + f.message(), ctx.millisSince(started));
-                out.set(i, x.settle(f));
-            }
+            ctx.failAll(out, withPlan, kind(), name, e, started);
             return out;
         }
         long millis = ctx.millisSince(started);

@@ -119,12 +119,7 @@ public final class Fetch implements Step {
         try {
             found = reader.fetchAll(r.entity(), distinct);
         } catch (RuntimeException e) {
-            for (int i : wanted) {
-                Exchange x = out.get(i);
-                FlowOutcome.Failed f = StepContext.failure(e, x.payload());
-                ctx.audit(x, kind(), request, 0, "FAILED", f.errorCode() + ": " + f.message(), ctx.millisSince(started));
-                out.set(i, x.settle(f));
-            }
+            ctx.failAll(out, wanted, kind(), request, e, started);
             return out;
         }
         long millis = ctx.millisSince(started);

@@ -134,7 +134,11 @@ public final class To implements Step {
         return out;
     }
 
-    /** Records what this group writes to each record whose id is known, references resolved to ids. */
+    /**
+     * Records what this group writes to each record, references resolved to ids: under the record's id when it is
+     * known (linked before, or {@code written} after the write), else under its external key (a create: its change
+     * event reports the key, and may arrive before the write returns the id).
+     */
     private void fingerprint(EchoPolicy policy, WriteGroup plan, Map<String, String> written, StepContext ctx) {
         Map<String, String> ids = new LinkedHashMap<>(written);
         for (RecordWrite r : plan.records()) {
@@ -143,7 +147,7 @@ public final class To implements Step {
         for (RecordWrite r : plan.records()) {
             String id = ids.get(r.ref());
             if (id == null || id.isEmpty()) {
-                continue;
+                id = EchoPolicy.keyRecordId(r.keyField(), r.key());
             }
             Map<String, Object> values = new LinkedHashMap<>();
             values.put(r.keyField(), r.key());
@@ -151,9 +155,7 @@ public final class To implements Step {
                 JsonNode v = f.getValue();
                 if (v.isTextual() && v.textValue().startsWith("@{") && v.textValue().endsWith(".id}")) {
                     String target = ids.get(v.textValue().substring(2, v.textValue().length() - 4));
-                    if (target != null) {
-                        values.put(f.getKey(), target);
-                    }
+                    values.put(f.getKey(), target != null ? target : EchoPolicy.ANY_REFERENCE);
                 } else if (v.isValueNode()) {
                     values.put(f.getKey(), v.isNumber() ? v.numberValue() : v.isBoolean() ? v.booleanValue()
                             : v.isNull() ? null : v.asText());
