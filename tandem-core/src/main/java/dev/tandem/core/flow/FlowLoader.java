@@ -163,6 +163,16 @@ public final class FlowLoader {
         }
         Map<String, JsonataMapping> mappings = new LinkedHashMap<>();
         checkSteps(def.steps(), "steps", c, siblings, mappings, hashed);
+        String example = null;
+        if (def.example() != null) {
+            Optional<String> text = siblings.apply(def.example());
+            if (text.isEmpty()) {
+                c.problem("example", "example record file " + def.example() + " does not exist");
+            } else {
+                example = text.get();
+                hashed.put(def.example(), example);
+            }
+        }
         RetryPolicy redelivery = null;
         Map<String, RetryPolicy> byCode = new LinkedHashMap<>();
         ErrorHandlerDefinition handler = def.errorHandler();
@@ -182,8 +192,10 @@ public final class FlowLoader {
             throw new FlowFileException(problems);
         }
         String version = version(yaml, hashed);
+        Map<String, String> mappingSources = new LinkedHashMap<>();
+        mappings.keySet().forEach(m -> mappingSources.put(m, hashed.get(m)));
         return new FlowSpec(def, file, version, def.enabled() == null || def.enabled(), c.expressions, mappings,
-                redelivery, byCode);
+                redelivery, byCode, mappingSources, example);
     }
 
     private void checkSteps(List<StepDefinition> steps, String at, Compiler c, Function<String, Optional<String>> siblings,

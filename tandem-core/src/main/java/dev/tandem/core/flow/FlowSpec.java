@@ -15,16 +15,21 @@ import java.util.Objects;
  * @param file     where it came from, e.g. {@code classpath:flows/clarity-order-to-salesforce.yaml}
  * @param version  12 hex digits of SHA-256 over the flow file and the files it names
  * @param enabled  whether the flow runs (the file's {@code enabled}, overridden by configuration)
+ * @param mappingSources the text of each mapping file, by its name (to point at a line of it)
+ * @param example  the text of the flow's sample source record, or empty
  */
 public record FlowSpec(FlowDefinitionFile definition, String file, String version, boolean enabled,
                        Map<String, JsonataMapping> expressions, Map<String, JsonataMapping> mappings,
-                       RetryPolicy defaultRedelivery, Map<String, RetryPolicy> redeliveryByCode) {
+                       RetryPolicy defaultRedelivery, Map<String, RetryPolicy> redeliveryByCode,
+                       Map<String, String> mappingSources, String example) {
 
     public FlowSpec {
         Objects.requireNonNull(definition, "definition");
         expressions = Map.copyOf(expressions);
         mappings = Map.copyOf(mappings);
         redeliveryByCode = Map.copyOf(redeliveryByCode);
+        mappingSources = Map.copyOf(mappingSources);
+        example = example == null ? "" : example;
     }
 
     public String id() {
@@ -58,6 +63,7 @@ public record FlowSpec(FlowDefinitionFile definition, String file, String versio
     }
 
     public FlowSpec withEnabled(boolean on) {
-        return new FlowSpec(definition, file, version, on, expressions, mappings, defaultRedelivery, redeliveryByCode);
+        return new FlowSpec(definition, file, version, on, expressions, mappings, defaultRedelivery, redeliveryByCode,
+                mappingSources, example);
     }
 }

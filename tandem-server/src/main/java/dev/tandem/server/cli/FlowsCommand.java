@@ -86,15 +86,31 @@ public final class FlowsCommand implements Runnable {
     static final class Validate extends CommandIo implements Callable<Integer> {
         @Parameters(paramLabel = "FILE|DIR", arity = "0..1")
         Path path;
+        @Option(names = "--against", paramLabel = "SYSTEM",
+                description = "also check every object and field the flows write against this org's describe "
+                        + "(salesforce); runs each flow on its example record to see the write plan")
+        String against;
+        @Option(names = "--config", paramLabel = "FILE", description = "tandem.yaml naming the org (with --against)")
+        Path config;
 
         @Override
         public Integer call() {
             List<FlowProblem> problems = new ArrayList<>();
+            List<FlowSpec> valid = new ArrayList<>();
             int ok = 0;
+            if (against != null && !against.equals("salesforce")) {
+                err().println("tandem: --against takes salesforce, got '" + against + "'");
+                return 1;
+            }
+            if (against != null && config == null) {
+                err().println("tandem: --against salesforce needs --config tandem.yaml (the org to check against)");
+                return 1;
+            }
             if (path == null) {
                 FlowRepository.Loaded loaded = load(null);
                 problems.addAll(loaded.problems());
                 ok = loaded.flows().size();
+                valid.addAll(loaded.flows().values());
             } else {
                 if (!Files.exists(path)) {
                     err().println("tandem: " + path + " does not exist");
@@ -106,10 +122,14 @@ public final class FlowsCommand implements Runnable {
                         FlowSpec f = repo.loadFile(file);
                         out().println("ok " + file + " (" + f.id() + ", version " + f.version() + ")");
                         ok++;
+                        valid.add(f);
                     } catch (FlowFileException e) {
                         problems.addAll(e.problems());
                     }
                 }
+            }
+            if (against != null && problems.isEmpty()) {
+                problems.addAll(new SalesforceSchemaCheck(config).check(valid));
             }
             problems.forEach(p -> out().println(p));
             out().println(ok + " flow(s) valid, " + problems.size() + " problem(s)");

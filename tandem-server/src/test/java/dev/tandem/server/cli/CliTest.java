@@ -121,4 +121,38 @@ class CliTest {
         assertThat(bad.exitCode()).isEqualTo(1);
         assertThat(bad.out()).contains("BUSINESS_RULE_VIOLATION", "negative total");
     }
+
+    @Test
+    void validateAgainstSalesforceChecksEveryObjectAndFieldTheFlowsWriteAgainstTheOrgsDescribe(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        try (dev.tandem.sandbox.salesforce.SalesforceSandbox sf = dev.tandem.sandbox.salesforce.SalesforceSandbox.builder()
+                .port(0).build().start()) {
+            java.nio.file.Path config = dir.resolve("tandem.yaml");
+            java.nio.file.Files.writeString(config, """
+                    clarity: { baseUrl: "http://127.0.0.1:9/api", username: u, password: p, webhook: { secrets: [s] } }
+                    salesforce: { tokenUrl: "%s", clientId: "%s", clientSecret: "%s" }
+                    """.formatted(sf.tokenUrl(), sf.clientId(), sf.clientSecret()));
+            Run shipped = run("flows", "validate", "--against", "salesforce", "--config", config.toString());
+            assertThat(shipped.out()).contains("0 problem(s)");
+            assertThat(shipped.exitCode()).isZero();
+
+            java.nio.file.Path flows = java.nio.file.Files.createDirectories(dir.resolve("flows"));
+            for (String name : java.util.List.of("clarity-order-to-salesforce.yaml", "clarity-order.example.json")) {
+                try (var in = CliTest.class.getClassLoader().getResourceAsStream("flows/" + name)) {
+                    java.nio.file.Files.write(flows.resolve(name), in.readAllBytes());
+                }
+            }
+            try (var in = CliTest.class.getClassLoader().getResourceAsStream("flows/clarity-order-to-salesforce.jsonata")) {
+                String mapping = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                        .replace("\"PoNumber\"", "\"PoNumbr\"");
+                java.nio.file.Files.writeString(flows.resolve("clarity-order-to-salesforce.jsonata"), mapping);
+            }
+            Run typo = run("flows", "validate", "--against", "salesforce", "--config", config.toString(), flows.toString());
+            assertThat(typo.exitCode()).isEqualTo(1);
+            assertThat(typo.out()).containsPattern("clarity-order-to-salesforce\\.jsonata:\\d+:\\d+: Order has no field PoNumbr");
+
+            assertThat(run("flows", "validate", "--against", "salesforce").err()).contains("needs --config");
+            assertThat(run("flows", "validate", "--against", "sap", "--config", config.toString()).err()).contains("takes salesforce");
+        }
+    }
 }

@@ -13,6 +13,8 @@ import java.util.Map;
  *
  * @param picklists value maps the mappings use through {@code $picklist(value, 'name')}
  * @param lookups   lookup tables (CSV or YAML files relative to the flow file) for {@code $lookup('name', key)}
+ * @param example   a sample source record beside the flow, for {@code tandem map preview} and
+ *                  {@code tandem flows validate --against salesforce}
  */
 public record FlowDefinitionFile(
         @JsonProperty(required = true) @JsonPropertyDescription("Stable id: names the consumer offset, retries and dead letters") String id,
@@ -23,7 +25,8 @@ public record FlowDefinitionFile(
         @JsonProperty(required = true) @JsonPropertyDescription("The steps, in order") List<StepDefinition> steps,
         @JsonPropertyDescription("Redelivery and dead-letter policy") ErrorHandlerDefinition errorHandler,
         @JsonPropertyDescription("Picklist value maps: name -> (source value -> target value)") Map<String, Map<String, String>> picklists,
-        @JsonPropertyDescription("Lookup tables: name -> {file: CSV or YAML relative to the flow file, key: key column}") Map<String, Lookup> lookups) {
+        @JsonPropertyDescription("Lookup tables: name -> {file: CSV or YAML relative to the flow file, key: key column}") Map<String, Lookup> lookups,
+        @JsonPropertyDescription("A sample source record (a JSON file beside the flow) for map preview and validate --against") String example) {
 
     public FlowDefinitionFile {
         steps = steps == null ? List.of() : List.copyOf(steps);
