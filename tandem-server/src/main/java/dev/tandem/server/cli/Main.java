@@ -9,7 +9,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine cli = commandLine();
+        int code = cli.execute(args);
+        cli.getOut().flush();
+        cli.getErr().flush();
+        System.exit(code);
     }
 
     public static CommandLine commandLine() {
