@@ -74,8 +74,10 @@ class FlowFilesEndToEndTest {
     @Test
     void aValidNewFlowVersionIsSwappedInAndAnInvalidOneIsRefusedWhileTheOldKeepsRunning() throws IOException {
         Path flows = Files.createDirectories(dir.resolve("flows"));
-        copyShipped(flows, "clarity-order-to-salesforce.yaml", "clarity-order-to-salesforce.jsonata");
+        copyShipped(flows, "clarity-order-to-salesforce.yaml", "clarity-order-to-salesforce.jsonata",
+                "clarity-order.example.json");
         stack = TandemStack.start(dir, new TandemConfig.Flows(flows, Map.of()));
+        assertThat(stack.tandem().status().flowProblems()).as("the copied flow loads").isEmpty();
         String first = version(stack);
 
         // A valid edit: a new version, swapped in.
