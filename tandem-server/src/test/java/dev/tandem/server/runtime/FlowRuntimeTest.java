@@ -228,8 +228,105 @@ class FlowRuntimeTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> runtime.idle() && metrics.syncedCount() == 25);
         assertThat(flow.batches).hasSize(3);
-        assertThat(flow.batches.stream().flatMap(List::stream).toList())
+        // Batches run in parallel, so they may finish in any order; each is in offset order and none overlaps.
+        assertThat(flow.batches).allSatisfy(b -> assertThat(b).isSorted());
+        assertThat(flow.batches.stream().sorted(java.util.Comparator.comparing(List::getFirst)).flatMap(List::stream).toList())
                 .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 25).boxed().toList());
+    }
+
+    private void appendFor(String id, String entityId) {
+        stores.eventLog().append(new InboundEvent("test", "ev-" + id, "Test.Event", "Thing", entityId, "K-" + entityId,
+                Instant.now(), "{}"));
+    }
+
+    @Test
+    void aSlowKeyDoesNotHoldOtherKeysAndTheOffsetWaitsForIt() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ScriptedFlow flow = new ScriptedFlow((e, attempt) -> {
+            if (e.event().entityId().equals("slow")) {
+                try {
+                    release.await();
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return new FlowOutcome.Synced(e.offset(), "ok");
+        });
+        start(flow, 3);
+        appendFor("1", "slow");
+        await().atMost(Duration.ofSeconds(10)).until(() -> flow.batches.size() == 1);
+        appendFor("2", "fast");
+        appendFor("3", "slow");
+
+        // Offset 2 (another key) is synced while offset 1 is under way; offset 3 (the slow key again) waits for it.
+        await().atMost(Duration.ofSeconds(10)).until(() -> metrics.syncedCount() == 1);
+        assertThat(flow.batches.stream().flatMap(List::stream).toList()).containsExactly(1L, 2L);
+        // The committed offset is the low watermark: nothing can be committed past the unsettled offset 1.
+        assertThat(stores.eventLog().committedOffset(FlowRuntime.consumer("scripted"))).isZero();
+
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> runtime.idle() && metrics.syncedCount() == 3);
+        assertThat(flow.batches.stream().flatMap(List::stream).toList()).containsExactly(1L, 2L, 3L);
+        assertThat(stores.eventLog().committedOffset(FlowRuntime.consumer("scripted"))).isEqualTo(3);
+    }
+
+    @Test
+    void aKeyWaitingForARetryHoldsItsLaterEventsAndRunsThemTogetherWithoutHoldingOtherKeys() {
+        AtomicInteger firstAttempts = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean healed = new java.util.concurrent.atomic.AtomicBoolean();
+        ScriptedFlow flow = new ScriptedFlow((e, attempt) -> {
+            if (e.event().entityId().equals("x") && !healed.get()) {
+                firstAttempts.incrementAndGet();
+                return new FlowOutcome.Failed(e.offset(), "UNABLE_TO_LOCK_ROW", "locked", true, Duration.ofMinutes(10), "{}");
+            }
+            return new FlowOutcome.Synced(e.offset(), "ok");
+        });
+        start(flow, 5);
+        appendFor("1", "x");
+        await().atMost(Duration.ofSeconds(10)).until(() -> stores.stateStore().pendingRetryCount() == 1);
+        appendFor("2", "x");
+        appendFor("3", "y");
+
+        // y goes on; the second event of x is held behind x's retry (a row due with it), not processed.
+        await().atMost(Duration.ofSeconds(10)).until(() -> metrics.syncedCount() == 1
+                && stores.stateStore().pendingRetryCount() == 2
+                && stores.eventLog().committedOffset(FlowRuntime.consumer("scripted")) == 3);
+        assertThat(flow.batches.stream().flatMap(List::stream).toList()).containsExactly(1L, 3L);
+        List<dev.tandem.core.state.PendingRetry> rows = stores.stateStore().dueRetries(Instant.now().plus(Duration.ofHours(1)), 10);
+        assertThat(rows).extracting(r -> r.eventOffset()).containsExactly(1L, 2L);
+        assertThat(rows.get(1).dueAt()).isEqualTo(rows.get(0).dueAt());
+        assertThat(rows.get(1).lastError()).contains("HELD").contains("offset 1");
+        assertThat(stores.stateStore().auditFor(2)).extracting(a -> a.outcome()).containsExactly("RETRY");
+        assertThat(firstAttempts).hasValue(1);
+
+        // A restart keeps the hold: make both rows due now, heal the target, and x's two events run as one batch.
+        runtime.close();
+        healed.set(true);
+        rows.forEach(r -> stores.stateStore().scheduleRetry(new dev.tandem.core.state.PendingRetry(r.eventOffset(),
+                r.flow(), r.attempts(), Instant.now(), r.lastError())));
+        flow.batches.clear();
+        start(flow, 5);
+        await().atMost(Duration.ofSeconds(10)).until(() -> runtime.idle() && metrics.syncedCount() == 3);
+        assertThat(flow.batches).containsExactly(List.of(1L, 2L));
+        assertThat(stores.stateStore().auditFor(2)).extracting(a -> a.outcome()).containsExactly("RETRY", "OK");
+    }
+
+    @Test
+    void aLaterEventOfAKeyWhoseHeadWasRescheduledWaitsForTheHead() {
+        // Rows as a crash could leave them: the head (offset 1) due later than the held event (offset 2).
+        appendFor("1", "x");
+        appendFor("2", "x");
+        stores.eventLog().commit(FlowRuntime.consumer("scripted"), 2);
+        Instant later = Instant.now().plus(Duration.ofMinutes(10)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        stores.stateStore().scheduleRetry(new dev.tandem.core.state.PendingRetry(1, "scripted", 1, later, "locked"));
+        stores.stateStore().scheduleRetry(new dev.tandem.core.state.PendingRetry(2, "scripted", 0, Instant.now(), "HELD"));
+        ScriptedFlow flow = new ScriptedFlow((e, attempt) -> new FlowOutcome.Synced(e.offset(), "ok"));
+        start(flow, 5);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> stores.stateStore().dueRetries(later.plusSeconds(1), 10)
+                .stream().allMatch(r -> r.dueAt().equals(later)));
+        assertThat(flow.batches).isEmpty();
+        assertThat(stores.stateStore().pendingRetryCount()).isEqualTo(2);
     }
 
     @Test
