@@ -516,6 +516,7 @@ public final class FlowRuntime implements AutoCloseable {
         lane.busy.addAll(keys);
         lane.inFlight++;
         inFlight++;
+        metrics.batchStarted();
         Flow flow = lane.flow;
         workers.execute(() -> {
             Settlement state = new Settlement();
@@ -578,6 +579,7 @@ public final class FlowRuntime implements AutoCloseable {
                 s.writeTo(store);
                 marks.forEach((lane, mark) -> eventLog.commit(consumer(lane.name), mark));
             });
+            metrics.committed();
         } finally {
             // Whether or not the commit worked, these batches are no longer in flight (a failure resets the lanes).
             for (Completed c : done) {
@@ -600,6 +602,7 @@ public final class FlowRuntime implements AutoCloseable {
         afterCommit.forEach(Runnable::run);
         marks.forEach((lane, mark) -> lane.committed = mark);
         lanes.values().removeIf(l -> l.retired && l.inFlight == 0);
+        metrics.runtimeLoad(inFlight, lanes.values().stream().mapToInt(l -> l.retrying.size()).sum());
         return true;
     }
 
@@ -619,7 +622,9 @@ public final class FlowRuntime implements AutoCloseable {
             }
             String key = key(event);
             keyOf.put(event.offset(), key);
-            PendingRetry retry = apply(c.flow, event, outcome, c.attempts.getOrDefault(event.offset(), 0), s);
+            TreeMap<Long, Instant> rows = c.lane.retrying.get(key);
+            boolean hasRow = c.retry || (rows != null && rows.containsKey(event.offset()));
+            PendingRetry retry = apply(c.flow, event, outcome, c.attempts.getOrDefault(event.offset(), 0), hasRow, s);
             if (retry != null) {
                 retries.add(retry);
                 dueByKey.merge(key, retry.dueAt(), (a, b) -> a.isAfter(b) ? a : b);
@@ -653,20 +658,21 @@ public final class FlowRuntime implements AutoCloseable {
     }
 
     /** Settles one event; returns the retry to schedule, or null when the event is settled for good. */
-    private PendingRetry apply(Flow flow, LoggedEvent event, FlowOutcome outcome, int previousAttempts, Settlement s) {
+    private PendingRetry apply(Flow flow, LoggedEvent event, FlowOutcome outcome, int previousAttempts, boolean hasRow,
+                               Settlement s) {
         String flowName = flow.name();
         Instant now = clock.instant();
         Duration sinceReceipt = Duration.between(event.receivedAt(), now);
         int attempts = previousAttempts + 1;
         switch (outcome) {
             case FlowOutcome.Synced synced -> {
-                s.removeRetry(event.offset(), flowName);
+                s.removeRetry(event.offset(), flowName, hasRow);
                 s.audit(auditEntry(event, flowName, flow.version(), "OK", synced.detail()));
                 metrics.synced(sinceReceipt);
                 return null;
             }
             case FlowOutcome.Skipped skipped -> {
-                s.removeRetry(event.offset(), flowName);
+                s.removeRetry(event.offset(), flowName, hasRow);
                 s.audit(auditEntry(event, flowName, flow.version(), "SKIPPED", skipped.reason()));
                 metrics.skipped(sinceReceipt);
                 return null;
@@ -685,9 +691,7 @@ public final class FlowRuntime implements AutoCloseable {
                         : failed.message();
                 s.deadLetter(new DeadLetter(0, event.offset(), flowName, flow.version(), entityKey(event),
                         failed.payload(), failed.errorCode(), message, attempts, now));
-                // Also for a first attempt: after a crash between scheduling a retry and the offset commit, the log
-                // replays an event that already has a row, and a settled event must not run again.
-                s.removeRetry(event.offset(), flowName);
+                s.removeRetry(event.offset(), flowName, hasRow);
                 s.audit(auditEntry(event, flowName, flow.version(), "DEAD_LETTER", failed.errorCode() + ": " + message));
                 metrics.deadLettered(sinceReceipt);
                 log.warn("Dead-lettered {} {} (offset {}, flow {}): {}: {}", event.event().entity(), entityKey(event),
@@ -822,6 +826,17 @@ public final class FlowRuntime implements AutoCloseable {
 
         void removeRetry(long offset, String flow) {
             writes.add(s -> s.removeRetry(offset, flow));
+        }
+
+        /**
+         * Removes the retry row of a settled event, if it has one. The lane knows which events have rows (it loads
+         * them when it starts, and an event read again after a restart whose row exists is not run as new), so a
+         * first attempt costs no DELETE.
+         */
+        void removeRetry(long offset, String flow, boolean hasRow) {
+            if (hasRow) {
+                removeRetry(offset, flow);
+            }
         }
 
         void deadLetter(DeadLetter d) {

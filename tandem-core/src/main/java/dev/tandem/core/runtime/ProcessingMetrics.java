@@ -21,6 +21,10 @@ public final class ProcessingMetrics {
     private final Counter retried;
     private final Counter deadLettered;
     private final Timer latency;
+    private final Counter commits;
+    private final Counter batches;
+    private final java.util.concurrent.atomic.AtomicInteger batchesInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger keysWaiting = new java.util.concurrent.atomic.AtomicInteger();
 
     public ProcessingMetrics(MeterRegistry registry) {
         received = Counter.builder("tandem.events.received").description("Events durably appended to the event log")
@@ -39,6 +43,37 @@ public final class ProcessingMetrics {
                 .description("Time from receipt of an event to its settlement (synced, skipped or dead-lettered)")
                 .publishPercentileHistogram()
                 .register(registry);
+        commits = Counter.builder("tandem.runtime.commits")
+                .description("Store transactions that settled finished batches (one durable commit each)").register(registry);
+        batches = Counter.builder("tandem.runtime.batches").description("Batches handed to flows").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("tandem.runtime.batches.in.flight", batchesInFlight, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("Batches being processed now").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("tandem.runtime.keys.waiting", keysWaiting, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("Record keys waiting for a retry (their later events are held behind it)").register(registry);
+    }
+
+    /** A settlement transaction was committed. */
+    public void committed() {
+        commits.increment();
+    }
+
+    /** A batch was handed to a flow. */
+    public void batchStarted() {
+        batches.increment();
+    }
+
+    /** The runtime's current load, for the gauges. */
+    public void runtimeLoad(int inFlight, int waitingKeys) {
+        batchesInFlight.set(inFlight);
+        keysWaiting.set(waitingKeys);
+    }
+
+    public long commitCount() {
+        return (long) commits.count();
+    }
+
+    public long batchCount() {
+        return (long) batches.count();
     }
 
     public void received() {
