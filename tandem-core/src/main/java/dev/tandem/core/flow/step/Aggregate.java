@@ -11,7 +11,6 @@ import dev.tandem.core.mapping.functions.PicklistValueException;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +54,11 @@ public final class Aggregate {
         }
         Map<String, Object> bindings = new LinkedHashMap<>(x.bindings());
         bindings.put("parent", x.bodyValue());
-        bindings.put("plans", Collections.unmodifiableList(plans));
+        // fresh mutable lists: jsonata-java's group expression ({...} on an empty array input) adds to its input
+        bindings.put("plans", plans);
         String counts = bodies.size() + " of " + parts.size() + " parts" + (skipped == 0 ? "" : ", " + skipped + " skipped");
         try {
-            Object result = strategy.evaluate(Collections.unmodifiableList(bodies), bindings);
+            Object result = strategy.evaluate(bodies, bindings);
             if (result == null) {
                 String reason = "the aggregationStrategy gave no value (" + counts + ")";
                 ctx.audit(x, kind(), "JSONata", 0, "SKIPPED", reason, 0);
