@@ -27,19 +27,35 @@ public final class Exchange {
     private final JsonNode body;
     private final WriteGroup plan;
     private final FlowOutcome outcome;
+    /** JSONata variables beyond $event and $plan, e.g. a split part's $splitIndex, $splitSize and $parent. */
+    private final Map<String, Object> variables;
     /** The body and the JSONata variables in JSONata's Java form, made once per exchange: every expression of a step reads them. */
     private Object bodyValue;
     private Map<String, Object> bindings;
 
-    private Exchange(List<LoggedEvent> events, JsonNode body, WriteGroup plan, FlowOutcome outcome) {
+    private Exchange(List<LoggedEvent> events, JsonNode body, WriteGroup plan, FlowOutcome outcome,
+                     Map<String, Object> variables) {
         this.events = List.copyOf(events);
         this.body = Objects.requireNonNull(body, "body");
         this.plan = plan;
         this.outcome = outcome;
+        this.variables = variables;
     }
 
     public static Exchange of(List<LoggedEvent> events) {
-        return new Exchange(events, MissingNode.getInstance(), null, null);
+        return new Exchange(events, MissingNode.getInstance(), null, null, Map.of());
+    }
+
+    /**
+     * A part of this exchange made by a split: the same events (its audit entries are the record's), {@code value}
+     * (in JSONata's Java form) as body, no plan, and {@code partVariables} added to the JSONata variables.
+     */
+    public Exchange part(Object value, Map<String, Object> partVariables) {
+        Map<String, Object> v = new LinkedHashMap<>(variables);
+        v.putAll(partVariables);
+        Exchange p = new Exchange(events, JsonataMapping.toJson(value), null, null, java.util.Collections.unmodifiableMap(v));
+        p.bodyValue = value;
+        return p;
     }
 
     public List<LoggedEvent> events() {
@@ -68,15 +84,17 @@ public final class Exchange {
     }
 
     public Exchange withBody(JsonNode newBody) {
-        return new Exchange(events, newBody, plan, outcome);
+        return new Exchange(events, newBody, plan, outcome, variables);
     }
 
     public Exchange withPlan(WriteGroup newPlan) {
-        return new Exchange(events, body, newPlan, outcome);
+        return new Exchange(events, body, newPlan, outcome, variables);
     }
 
     public Exchange settle(FlowOutcome o) {
-        return new Exchange(events, body, plan, o);
+        Exchange x = new Exchange(events, body, plan, o, variables);
+        x.bodyValue = bodyValue;
+        return x;
     }
 
     /** The body in JSONata's Java form (converted once). */
@@ -90,12 +108,12 @@ public final class Exchange {
     /** {@code $event} and, once transformed, {@code $plan}, in JSONata's Java form (made once). */
     public synchronized Map<String, Object> bindings() {
         if (bindings == null) {
-            Map<String, Object> b = new LinkedHashMap<>();
+            Map<String, Object> b = new LinkedHashMap<>(variables);
             b.put("event", JsonataMapping.toValue(StepContext.eventNode(first().event())));
             if (plan != null) {
                 b.put("plan", JSON.convertValue(plan, Object.class));
             }
-            bindings = Map.copyOf(b);
+            bindings = java.util.Collections.unmodifiableMap(b);
         }
         return bindings;
     }

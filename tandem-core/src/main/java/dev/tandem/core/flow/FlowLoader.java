@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.ValidationMessage;
 import dev.tandem.core.config.Durations;
+import dev.tandem.core.flow.model.AggregateStep;
 import dev.tandem.core.flow.model.ChoiceStep;
 import dev.tandem.core.flow.model.EnrichStep;
 import dev.tandem.core.flow.model.ErrorHandlerDefinition;
@@ -15,6 +16,7 @@ import dev.tandem.core.flow.model.FetchStep;
 import dev.tandem.core.flow.model.FilterStep;
 import dev.tandem.core.flow.model.FlowDefinitionFile;
 import dev.tandem.core.flow.model.IdempotentConsumerStep;
+import dev.tandem.core.flow.model.SplitStep;
 import dev.tandem.core.flow.model.StepDefinition;
 import dev.tandem.core.flow.model.ToStep;
 import dev.tandem.core.flow.model.TransformStep;
@@ -63,9 +65,17 @@ public final class FlowLoader {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final FlowCatalog catalog;
+    private final Function<String, String> environment;
 
+    /** A loader that resolves {@code ${env:NAME}} credential references from the process environment. */
     public FlowLoader(FlowCatalog catalog) {
+        this(catalog, System::getenv);
+    }
+
+    /** @param environment the value of an environment variable, or null when it is not set */
+    public FlowLoader(FlowCatalog catalog, Function<String, String> environment) {
         this.catalog = catalog;
+        this.environment = environment;
     }
 
     /**
@@ -195,7 +205,7 @@ public final class FlowLoader {
         Map<String, String> mappingSources = new LinkedHashMap<>();
         mappings.keySet().forEach(m -> mappingSources.put(m, hashed.get(m)));
         return new FlowSpec(def, file, version, def.enabled() == null || def.enabled(), c.expressions, mappings,
-                redelivery, byCode, mappingSources, example);
+                redelivery, byCode, mappingSources, example, Secrets.of(c.secrets));
     }
 
     private void checkSteps(List<StepDefinition> steps, String at, Compiler c, Function<String, Optional<String>> siblings,
@@ -203,10 +213,26 @@ public final class FlowLoader {
         if (steps.isEmpty() && at.equals("steps")) {
             c.problem("steps", "a flow needs at least one step");
         }
+        int openSplits = 0;
         for (int i = 0; i < steps.size(); i++) {
             StepDefinition step = steps.get(i);
             String p = at + "/" + i + "/" + step.kind();
             switch (step) {
+                case SplitStep s -> {
+                    openSplits++;
+                    c.expr(p + "/expression", s.expressionOrDefault());
+                    if (s.maxParts() != null && s.maxParts() < 1) {
+                        c.problem(p + "/maxParts", "maxParts must be at least 1, got " + s.maxParts());
+                    }
+                }
+                case AggregateStep s -> {
+                    if (openSplits == 0) {
+                        c.problem(at + "/" + i, "an aggregate closes a split, and there is no open split before it in this list of steps");
+                    } else {
+                        openSplits--;
+                    }
+                    c.expr(p + "/aggregationStrategy", s.strategyOrDefault());
+                }
                 case IdempotentConsumerStep s -> c.expr(p + "/key", s.key());
                 case FetchStep s -> {
                     if (!catalog.readers().contains(s.system())) {
@@ -267,8 +293,17 @@ public final class FlowLoader {
                     }
                 }
                 case EnrichStep s -> {
-                    if (!catalog.enrichers().contains(s.using())) {
-                        c.problem(p + "/using", "no enricher named '" + s.using() + "' (known: " + sorted(catalog.enrichers()) + ")");
+                    if ((s.using() == null) == (s.http() == null)) {
+                        c.problem(at + "/" + i + "/enrich", "an enrich step names exactly one source: using (a named enricher) or http");
+                    } else if (s.using() != null) {
+                        if (!catalog.enrichers().contains(s.using())) {
+                            c.problem(p + "/using", "no enricher named '" + s.using() + "' (known: " + sorted(catalog.enrichers()) + ")");
+                        }
+                        if (s.aggregationStrategy() != null) {
+                            c.problem(p + "/aggregationStrategy", "aggregationStrategy goes with http; a named enricher fills the plan itself");
+                        }
+                    } else {
+                        checkHttp(s, p, c);
                     }
                 }
                 case ToStep s -> {
@@ -278,6 +313,84 @@ public final class FlowLoader {
                     }
                 }
             }
+        }
+    }
+
+    private static final Set<String> CLIENT_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade");
+    private static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
+
+    private void checkHttp(EnrichStep s, String p, Compiler c) {
+        EnrichStep.Http http = s.http();
+        String hp = p + "/http";
+        if (s.aggregationStrategy() == null) {
+            c.problem(p, "an http enrich needs an aggregationStrategy: JSONata merging $response into the body, e.g. $merge([$, {\"Tax\": $response.totalTax}])");
+        } else {
+            c.expr(p + "/aggregationStrategy", s.aggregationStrategy());
+        }
+        String literal = TEMPLATE.matcher(http.url()).replaceAll("x");
+        if (!literal.startsWith("https://") && !literal.startsWith("http://")) {
+            c.problem(hp + "/url", "url must start with https:// or http://, got '" + http.url() + "'");
+        }
+        template(http.url(), hp + "/url", c);
+        for (Map.Entry<String, String> h : http.headers().entrySet()) {
+            String where = hp + "/headers/" + h.getKey();
+            if (!h.getKey().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                c.problem(where, "'" + h.getKey() + "' is not a valid header name (RFC 9110, 5.1)");
+            } else if (CLIENT_HEADERS.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) {
+                c.problem(where, "header " + h.getKey() + " is set by the HTTP client, not by the flow");
+            }
+            template(h.getValue(), where, c);
+        }
+        if (http.body() != null) {
+            c.expr(hp + "/body", http.body());
+        }
+        if (http.timeout() != null) {
+            try {
+                Duration t = Durations.parse(http.timeout());
+                if (t.isZero() || t.isNegative() || t.compareTo(MAX_TIMEOUT) > 0) {
+                    c.problem(hp + "/timeout", "timeout must be more than 0 and at most 5m, got " + http.timeout());
+                }
+            } catch (IllegalArgumentException e) {
+                c.problem(hp + "/timeout", "timeout: " + e.getMessage());
+            }
+        }
+        if (http.maxResponseBytes() != null && (http.maxResponseBytes() < 1 || http.maxResponseBytes() > 64 * 1024 * 1024)) {
+            c.problem(hp + "/maxResponseBytes", "maxResponseBytes must be between 1 and 67108864, got " + http.maxResponseBytes());
+        }
+        EnrichStep.Cache cache = http.cache();
+        if (cache != null) {
+            c.expr(hp + "/cache/key", cache.key());
+            if (cache.ttl() != null) {
+                try {
+                    if (Durations.parse(cache.ttl()).compareTo(Duration.ZERO) <= 0) {
+                        c.problem(hp + "/cache/ttl", "ttl must be more than 0, got " + cache.ttl());
+                    }
+                } catch (IllegalArgumentException e) {
+                    c.problem(hp + "/cache/ttl", "ttl: " + e.getMessage());
+                }
+            }
+            if (cache.maxEntries() != null && (cache.maxEntries() < 1 || cache.maxEntries() > 1_000_000)) {
+                c.problem(hp + "/cache/maxEntries", "maxEntries must be between 1 and 1000000, got " + cache.maxEntries());
+            }
+        }
+    }
+
+    /** Compiles a template's {@code {{expr}}} parts and resolves its {@code ${env:NAME}} references. */
+    private void template(String text, String at, Compiler c) {
+        Matcher m = TEMPLATE.matcher(text);
+        while (m.find()) {
+            c.expr(at, m.group(1).trim());
+        }
+        for (String name : Secrets.references(text)) {
+            String value = environment.apply(name);
+            if (value == null || value.isEmpty()) {
+                c.problem(at, "environment variable " + name + " (${env:" + name + "}) is " + (value == null ? "not set" : "empty"));
+            } else {
+                c.secrets.put(name, value);
+            }
+        }
+        if (Secrets.REFERENCE.matcher(text).replaceAll("").contains("${env:")) {
+            c.problem(at, "a credential reference is written ${env:NAME} (NAME: letters, digits, _), got '" + text + "'");
         }
     }
 
@@ -298,7 +411,7 @@ public final class FlowLoader {
     }
 
     private static final List<String> KINDS = List.of("idempotentConsumer", "fetch", "filter", "validate", "choice",
-            "transform", "enrich", "to");
+            "transform", "enrich", "split", "aggregate", "to");
 
     /** Every step's path, with its kind, or null when the step is not a one-key map of a known kind. */
     private static void collectSteps(JsonNode steps, String at, Map<String, String> out) {
@@ -404,6 +517,7 @@ public final class FlowLoader {
         final List<FlowProblem> problems;
         final Map<String, JsonataMapping> expressions = new LinkedHashMap<>();
         final FunctionLibrary functions;
+        final Map<String, String> secrets = new LinkedHashMap<>();
 
         Compiler(String file, YamlLocations where, List<FlowProblem> problems, FunctionLibrary functions) {
             this.file = file;

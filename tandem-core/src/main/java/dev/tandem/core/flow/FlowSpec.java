@@ -17,11 +17,12 @@ import java.util.Objects;
  * @param enabled  whether the flow runs (the file's {@code enabled}, overridden by configuration)
  * @param mappingSources the text of each mapping file, by its name (to point at a line of it)
  * @param example  the text of the flow's sample source record, or empty
+ * @param secrets  the values of the flow's {@code ${env:NAME}} credential references, read when it loaded
  */
 public record FlowSpec(FlowDefinitionFile definition, String file, String version, boolean enabled,
                        Map<String, JsonataMapping> expressions, Map<String, JsonataMapping> mappings,
                        RetryPolicy defaultRedelivery, Map<String, RetryPolicy> redeliveryByCode,
-                       Map<String, String> mappingSources, String example) {
+                       Map<String, String> mappingSources, String example, Secrets secrets) {
 
     public FlowSpec {
         Objects.requireNonNull(definition, "definition");
@@ -30,6 +31,7 @@ public record FlowSpec(FlowDefinitionFile definition, String file, String versio
         redeliveryByCode = Map.copyOf(redeliveryByCode);
         mappingSources = Map.copyOf(mappingSources);
         example = example == null ? "" : example;
+        secrets = secrets == null ? Secrets.none() : secrets;
     }
 
     public String id() {
@@ -64,6 +66,6 @@ public record FlowSpec(FlowDefinitionFile definition, String file, String versio
 
     public FlowSpec withEnabled(boolean on) {
         return new FlowSpec(definition, file, version, on, expressions, mappings, defaultRedelivery, redeliveryByCode,
-                mappingSources, example);
+                mappingSources, example, secrets);
     }
 }

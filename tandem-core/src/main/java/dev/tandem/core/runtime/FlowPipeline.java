@@ -13,21 +13,26 @@ import dev.tandem.core.flow.FlowSpec;
 import dev.tandem.core.flow.FlowState;
 import dev.tandem.core.flow.Step;
 import dev.tandem.core.flow.StepContext;
+import dev.tandem.core.flow.model.AggregateStep;
 import dev.tandem.core.flow.model.ChoiceStep;
 import dev.tandem.core.flow.model.EnrichStep;
 import dev.tandem.core.flow.model.FetchStep;
 import dev.tandem.core.flow.model.FilterStep;
 import dev.tandem.core.flow.model.IdempotentConsumerStep;
+import dev.tandem.core.flow.model.SplitStep;
 import dev.tandem.core.flow.model.StepDefinition;
 import dev.tandem.core.flow.model.ToStep;
 import dev.tandem.core.flow.model.TransformStep;
 import dev.tandem.core.flow.model.Trigger;
 import dev.tandem.core.flow.model.ValidateStep;
+import dev.tandem.core.flow.step.Aggregate;
 import dev.tandem.core.flow.step.Choice;
 import dev.tandem.core.flow.step.Enrich;
 import dev.tandem.core.flow.step.Fetch;
 import dev.tandem.core.flow.step.Filter;
+import dev.tandem.core.flow.step.HttpEnrich;
 import dev.tandem.core.flow.step.IdempotentConsumer;
+import dev.tandem.core.flow.step.Split;
 import dev.tandem.core.flow.step.To;
 import dev.tandem.core.flow.step.Transform;
 import dev.tandem.core.flow.step.Validate;
@@ -179,7 +184,19 @@ public final class FlowPipeline implements Flow {
 
     private List<Step> build(List<StepDefinition> defs, Map<String, ConnectorParts> connectors) {
         List<Step> built = new ArrayList<>();
-        for (StepDefinition def : defs) {
+        for (int i = 0; i < defs.size(); i++) {
+            StepDefinition def = defs.get(i);
+            if (def instanceof SplitStep s) {
+                // The one hook split/aggregate need, at build time only: the steps after a split, up to its matching
+                // aggregate (or the end of this list), become the split's scope, each run as run() runs a step.
+                int end = SplitStep.matchingAggregate(defs, i);
+                List<Step> scope = build(defs.subList(i + 1, end < 0 ? defs.size() : end), connectors);
+                Aggregate aggregate = end < 0 ? null : aggregate((AggregateStep) defs.get(end));
+                built.add(new Split(spec.expression(s.expressionOrDefault()), s.maxPartsOrDefault(),
+                        scope.stream().<Choice.Pipeline>map(step -> (b, c) -> run(List.of(step), b, c)).toList(), aggregate));
+                i = end < 0 ? defs.size() : end;
+                continue;
+            }
             built.add(switch (def) {
                 case IdempotentConsumerStep s -> new IdempotentConsumer(s.link(), spec.expression(s.key()));
                 case FetchStep s -> new Fetch(s.system(), s.entity(), s.id() == null ? null : spec.expression(s.id()),
@@ -198,11 +215,19 @@ public final class FlowPipeline implements Flow {
                     yield new Choice(branches, (b, c) -> run(otherwise, b, c));
                 }
                 case TransformStep s -> new Transform(spec.mapping(s.mapping()));
+                case EnrichStep s when s.http() != null -> HttpEnrich.of(s, spec);
                 case EnrichStep s -> new Enrich(s.using(), enricher(connectors, s.using()));
+                case SplitStep s -> throw new IllegalStateException("handled above");
+                case AggregateStep s -> throw new IllegalArgumentException("flow " + spec.id()
+                        + ": an aggregate step without a split before it (the loader refuses such a file)");
                 case ToStep s -> new To(s.system(), writer(connectors, s.system()), part(connectors, s.system()).echo());
             });
         }
         return built;
+    }
+
+    private Aggregate aggregate(AggregateStep a) {
+        return new Aggregate(spec.expression(a.strategyOrDefault()), a.intoOrDefault() == AggregateStep.Into.plan);
     }
 
     private Validate.Rule rule(ValidateStep.Rule r) {

@@ -123,6 +123,140 @@ class FlowLoaderTest {
     void theGeneratedSchemaDescribesEveryStepKind() {
         String schema = FlowSchema.text();
         assertThat(schema).contains("idempotentConsumer", "fetch", "filter", "validate", "choice", "transform",
-                "enrich", "\"to\"", "deadLetterChannel", "maximumRedeliveries");
+                "enrich", "\"to\"", "deadLetterChannel", "maximumRedeliveries", "\"split\"", "\"aggregate\"",
+                "aggregationStrategy", "maxResponseBytes");
+    }
+
+    private static final String SPLIT = """
+            id: split-flow
+            from: { system: clarity, events: [SalesOrder.Created] }
+            steps:
+              - fetch: { system: clarity, entity: SalesOrder }
+              - split: { expression: "Lines", maxParts: 500 }
+              - filter: { when: "Quantity > 0" }
+              - aggregate: { aggregationStrategy: "$merge([$parent, {'Lines': $}])" }
+              - transform: { mapping: m.jsonata }
+              - to: { system: salesforce }
+            """;
+
+    private static final String HTTP = """
+            id: tax-flow
+            from: { system: clarity, events: [SalesOrder.Created] }
+            steps:
+              - fetch: { system: clarity, entity: SalesOrder }
+              - enrich:
+                  http:
+                    method: POST
+                    url: "https://tax.example.com/v1/orders/{{ID}}/tax"
+                    headers:
+                      Authorization: "Bearer ${env:TAX_API_TOKEN}"
+                    body: "{ 'lines': Lines.{ 'amount': Total } }"
+                    timeout: 2s
+                    cache: { key: "ID", ttl: 10m, maxEntries: 100 }
+                  aggregationStrategy: "$merge([$, {'Tax': $response.totalTax}])"
+              - transform: { mapping: m.jsonata }
+              - to: { system: salesforce }
+            """;
+
+    private FlowSpec loadWithEnv(String yaml, Map<String, String> env) {
+        return new FlowLoader(FlowCatalog.shipped(), env::get).load("f.yaml", yaml, name -> Optional.of("{}"));
+    }
+
+    private FlowFileException problemsWithEnv(String yaml, Map<String, String> env) {
+        return (FlowFileException) org.assertj.core.api.Assertions.catchThrowable(() -> loadWithEnv(yaml, env));
+    }
+
+    @Test
+    void splitAndAggregateLoadAndTheirExpressionsAreCompiled() {
+        FlowSpec spec = load(SPLIT, Map.of("m.jsonata", "{}"));
+        assertThat(spec.definition().steps()).extracting(s -> s.kind())
+                .containsExactly("fetch", "split", "filter", "aggregate", "transform", "to");
+        assertThat(spec.expression("Lines")).isNotNull();
+        assertThat(spec.expression("$merge([$parent, {'Lines': $}])")).isNotNull();
+    }
+
+    @Test
+    void badSplitAndAggregateOptionsAreLocated() {
+        FlowFileException e = problems(SPLIT.replace("maxParts: 500", "maxPart: 500"), Map.of("m.jsonata", "{}"));
+        assertThat(e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(5);
+            assertThat(p.message()).contains("unknown key 'maxPart'");
+        });
+        e = problems(SPLIT.replace("maxParts: 500", "maxParts: many"), Map.of("m.jsonata", "{}"));
+        assertThat(e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(5);
+            assertThat(p.message()).contains("integer");
+        });
+        e = problems(SPLIT.replace("maxParts: 500", "maxParts: 0"), Map.of("m.jsonata", "{}"));
+        assertThat(e.getMessage()).contains("f.yaml:5:", "maxParts must be at least 1");
+        e = problems(SPLIT.replace("\"Lines\"", "\"Lines[\""), Map.of("m.jsonata", "{}"));
+        assertThat(e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(5);
+            assertThat(p.message()).contains("JSONata in steps.1.split.expression");
+        });
+        e = problems(SPLIT.replace("$merge([$parent, {'Lines': $}])", "$merge([$parent, "), Map.of("m.jsonata", "{}"));
+        assertThat(e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(7);
+            assertThat(p.message()).contains("JSONata in steps.3.aggregate.aggregationStrategy");
+        });
+        e = problems(SPLIT.replace("aggregationStrategy: \"$merge([$parent, {'Lines': $}])\"", "into: record"), Map.of("m.jsonata", "{}"));
+        assertThat(e.getMessage()).contains("f.yaml:7:", "enumeration", "body", "plan");
+    }
+
+    @Test
+    void anAggregateWithoutASplitIsRefusedAndASplitWithoutAnAggregateRunsToTheEnd() {
+        FlowFileException e = problems(SPLIT.replace("  - split: { expression: \"Lines\", maxParts: 500 }\n", ""),
+                Map.of("m.jsonata", "{}"));
+        assertThat(e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(6);
+            assertThat(p.column()).isEqualTo(5);
+            assertThat(p.message()).contains("no open split before it");
+        });
+        FlowSpec open = load(SPLIT.replace("  - aggregate: { aggregationStrategy: \"$merge([$parent, {'Lines': $}])\" }\n", ""),
+                Map.of("m.jsonata", "{}"));
+        assertThat(open.definition().steps()).hasSize(5);
+    }
+
+    @Test
+    void anHttpEnrichResolvesItsCredentialFromTheEnvironmentAndNeverShowsIt() {
+        FlowSpec spec = loadWithEnv(HTTP, Map.of("TAX_API_TOKEN", "s3cr3t-token"));
+        assertThat(spec.secrets().resolve("Bearer ${env:TAX_API_TOKEN}", v -> v)).isEqualTo("Bearer s3cr3t-token");
+        assertThat(spec.toString()).doesNotContain("s3cr3t-token");
+        assertThat(spec.definition().toString()).doesNotContain("s3cr3t-token").contains("${env:TAX_API_TOKEN}");
+        assertThat(spec.secrets().redact("echo: Bearer s3cr3t-token")).isEqualTo("echo: Bearer ***");
+    }
+
+    @Test
+    void aMissingOrEmptyEnvironmentVariableIsALoadErrorAtTheHeader() {
+        FlowFileException e = problemsWithEnv(HTTP, Map.of());
+        assertThat(e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(10);
+            assertThat(p.column()).isEqualTo(11);
+            assertThat(p.message()).contains("environment variable TAX_API_TOKEN", "not set");
+        });
+        assertThat(problemsWithEnv(HTTP, Map.of("TAX_API_TOKEN", "")).getMessage()).contains("f.yaml:10:11", "is empty");
+        assertThat(problemsWithEnv(HTTP.replace("${env:TAX_API_TOKEN}", "${env:TAX-TOKEN}"), Map.of()).getMessage())
+                .contains("f.yaml:10:11", "a credential reference is written ${env:NAME}");
+    }
+
+    @Test
+    void badHttpEnrichOptionsAreLocated() {
+        Map<String, String> env = Map.of("TAX_API_TOKEN", "t");
+        assertThat(problemsWithEnv(HTTP.replace("timeout: 2s", "timeout: 2 s"), env).getMessage()).contains("f.yaml:12:", "timeout");
+        assertThat(problemsWithEnv(HTTP.replace("timeout: 2s", "timeout: 1h"), env).getMessage()).contains("f.yaml:12:", "at most 5m");
+        assertThat(problemsWithEnv(HTTP.replace("timeout: 2s", "timout: 2s"), env).getMessage()).contains("f.yaml:12:", "unknown key 'timout'");
+        assertThat(problemsWithEnv(HTTP.replace("method: POST", "method: FETCH"), env).getMessage()).contains("f.yaml:7:", "GET");
+        assertThat(problemsWithEnv(HTTP.replace("maxEntries: 100", "maxEntries: \"lots\""), env).getMessage()).contains("f.yaml:13:", "integer");
+        assertThat(problemsWithEnv(HTTP.replace("https://tax", "ftp://tax"), env).getMessage()).contains("f.yaml:8:", "https://");
+        assertThat(problemsWithEnv(HTTP.replace("{{ID}}", "{{ID[}}"), env).getMessage()).contains("f.yaml:8:", "JSONata in steps.1.enrich.http.url");
+        assertThat(problemsWithEnv(HTTP.replace("Lines.{ 'amount': Total }", "Lines.{ 'amount' Total }"), env).getMessage())
+                .contains("f.yaml:11:", "JSONata in steps.1.enrich.http.body");
+        assertThat(problemsWithEnv(HTTP.replace("Authorization:", "Host:"), env).getMessage()).contains("f.yaml:10:", "set by the HTTP client");
+        assertThat(problemsWithEnv(HTTP.replace("      aggregationStrategy: \"$merge([$, {'Tax': $response.totalTax}])\"\n", ""), env)
+                .getMessage()).contains("f.yaml:5:", "needs an aggregationStrategy");
+        assertThat(problemsWithEnv(HTTP.replace("  - enrich:\n", "  - enrich:\n      using: salesforce.pricebookEntries\n"), env)
+                .getMessage()).contains("f.yaml:5:", "exactly one source");
+        assertThat(problemsWithEnv(HTTP.replace("cache: { key: \"ID\",", "cache: { key: \"ID(\","), env).getMessage())
+                .contains("f.yaml:13:", "JSONata in steps.1.enrich.http.cache.key");
     }
 }

@@ -19,11 +19,13 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = ChoiceStep.class, name = "choice"),
         @JsonSubTypes.Type(value = TransformStep.class, name = "transform"),
         @JsonSubTypes.Type(value = EnrichStep.class, name = "enrich"),
+        @JsonSubTypes.Type(value = SplitStep.class, name = "split"),
+        @JsonSubTypes.Type(value = AggregateStep.class, name = "aggregate"),
         @JsonSubTypes.Type(value = ToStep.class, name = "to")
 })
 public sealed interface StepDefinition
         permits IdempotentConsumerStep, FetchStep, FilterStep, ValidateStep, ChoiceStep, TransformStep, EnrichStep,
-        ToStep {
+        SplitStep, AggregateStep, ToStep {
 
     /** The step's kind as written in the flow file, e.g. {@code fetch}. */
     String kind();
