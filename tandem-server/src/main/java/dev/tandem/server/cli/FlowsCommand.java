@@ -138,7 +138,7 @@ public final class FlowsCommand implements Runnable {
     }
 
     @Command(name = "diff", mixinStandardHelpOptions = true,
-            description = "Compares two flow files as loaded (their definitions, not their text).")
+            description = "Compares two flow files as loaded: the definition as a tree, then a unified diff of each changed mapping file. Exit 0 same, 1 different, 2 a file does not load.")
     static final class Diff extends CommandIo implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "A")
         Path a;
@@ -148,31 +148,26 @@ public final class FlowsCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             FlowRepository repo = new FlowRepository(FlowCatalog.shipped(), null, Map.of());
-            FlowSpec fa = repo.loadFile(a);
-            FlowSpec fb = repo.loadFile(b);
-            List<String> la = YAML.writeValueAsString(fa.definition()).lines().toList();
-            List<String> lb = YAML.writeValueAsString(fb.definition()).lines().toList();
+            FlowSpec fa;
+            FlowSpec fb;
+            try {
+                fa = repo.loadFile(a);
+                fb = repo.loadFile(b);
+            } catch (FlowFileException e) {
+                // as diff(1): 2 for trouble; a flow that does not load has no definition to compare
+                e.problems().forEach(p -> err().println(p));
+                err().println("tandem: cannot compare: fix the flow file first");
+                return 2;
+            }
             out().println("--- " + a + " (version " + fa.version() + ")");
             out().println("+++ " + b + " (version " + fb.version() + ")");
-            int changes = 0;
-            for (String line : la) {
-                if (!lb.contains(line)) {
-                    out().println("- " + line);
-                    changes++;
-                }
+            List<String> changes = dev.tandem.server.flows.FlowDiff.between(fa, fb);
+            changes.forEach(out()::println);
+            if (changes.isEmpty()) {
+                out().println("no differences");
+                return 0;
             }
-            for (String line : lb) {
-                if (!la.contains(line)) {
-                    out().println("+ " + line);
-                    changes++;
-                }
-            }
-            if (fa.version().equals(fb.version())) {
-                out().println("same version");
-            } else if (changes == 0) {
-                out().println("same definition; a mapping or lookup file differs");
-            }
-            return 0;
+            return 1; // as diff(1): 1 when the flows differ, so a script can tell
         }
     }
 

@@ -90,6 +90,60 @@ class CliTest {
     }
 
     @Test
+    void flowsDiffShowsDefinitionChangesByPathAndMappingChangesAsAUnifiedDiff(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path a = dir.resolve("a");
+        java.nio.file.Path b = dir.resolve("b");
+        java.nio.file.Files.createDirectories(a);
+        java.nio.file.Files.createDirectories(b);
+        String flow = """
+                id: demo-flow
+                # a comment, which makes no difference
+                from: { system: clarity, events: [SalesOrder.Created] }
+                steps:
+                  - validate:
+                      rules:
+                        - { rule: "Total >= 0", code: NEGATIVE, message: "negative total" }
+                  - transform: { mapping: m.jsonata }
+                  - to: { system: salesforce }
+                """;
+        java.nio.file.Files.writeString(a.resolve("flow.yaml"), flow);
+        java.nio.file.Files.writeString(a.resolve("m.jsonata"), "{\n  \"root\": \"o\",\n  \"records\": []\n}\n");
+        // B: same flow written differently (key order, no comment): no difference
+        java.nio.file.Files.writeString(b.resolve("flow.yaml"), """
+                from: { events: [SalesOrder.Created], system: clarity }
+                id: demo-flow
+                steps:
+                  - validate:
+                      rules:
+                        - { code: NEGATIVE, rule: "Total >= 0", message: "negative total" }
+                  - transform: { mapping: m.jsonata }
+                  - to: { system: salesforce }
+                """);
+        java.nio.file.Files.copy(a.resolve("m.jsonata"), b.resolve("m.jsonata"));
+        Run same = run("flows", "diff", a.resolve("flow.yaml").toString(), b.resolve("flow.yaml").toString());
+        assertThat(same.exitCode()).as(same.out() + same.err()).isZero();
+        assertThat(same.out()).contains("no differences");
+
+        // now a changed message, a new step and a changed mapping line
+        java.nio.file.Files.writeString(b.resolve("flow.yaml"), flow.replace("negative total", "the total is negative")
+                .replace("  - to: { system: salesforce }", "  - filter: { when: \"Total > 0\", reason: zero }\n  - to: { system: salesforce }"));
+        java.nio.file.Files.writeString(b.resolve("m.jsonata"), "{\n  \"root\": \"order\",\n  \"records\": []\n}\n");
+        Run diff = run("flows", "diff", a.resolve("flow.yaml").toString(), b.resolve("flow.yaml").toString());
+        assertThat(diff.exitCode()).as(diff.out() + diff.err()).isEqualTo(1);
+        assertThat(diff.out()).contains(
+                "~ steps[0].validate.rules[0].message: \"negative total\" → \"the total is negative\"",
+                "steps[2]", "filter", "+ steps[3]",
+                "--- a/m.jsonata", "+++ b/m.jsonata", "-  \"root\": \"o\",", "+  \"root\": \"order\",");
+
+        // a file that does not load: exit 2 with its problem, never a stack trace
+        java.nio.file.Files.writeString(b.resolve("flow.yaml"), "id: [unclosed\n");
+        Run broken = run("flows", "diff", a.resolve("flow.yaml").toString(), b.resolve("flow.yaml").toString());
+        assertThat(broken.exitCode()).isEqualTo(2);
+        assertThat(broken.err()).contains("flow.yaml", "not valid YAML", "cannot compare");
+    }
+
+    @Test
     void theShippedFlowsValidateAndAreListed() {
         Run validate = run("flows", "validate");
         assertThat(validate.exitCode()).isZero();
