@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,7 +23,8 @@ class FlowLoaderTest {
               - to: { system: salesforce }
             """;
 
-    private final FlowLoader loader = new FlowLoader(FlowCatalog.shipped());
+    private final FlowLoader loader = new FlowLoader(new FlowCatalog(Set.of("clarity", "salesforce"),
+            Set.of("salesforce", "clarity"), Set.of("salesforce.pricebookEntries", "salesforce.recordTypes")));
 
     private FlowSpec load(String yaml, Map<String, String> files) {
         return loader.load("f.yaml", yaml, name -> Optional.ofNullable(files.get(name)));
