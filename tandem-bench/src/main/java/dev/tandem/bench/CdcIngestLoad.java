@@ -2,6 +2,7 @@ package dev.tandem.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.core.connector.Ingest;
 import dev.tandem.core.event.AppendResult;
 import dev.tandem.core.event.InboundEvent;
 import dev.tandem.core.spi.EventLog;
@@ -139,10 +140,10 @@ public final class CdcIngestLoad {
                     .withEndpoint("127.0.0.1:" + sandbox.pubSubPort()).withBatchSize(batch)
                     .withReplayStart(CdcSettings.ReplayStart.EARLIEST);
             SalesforceCdcSource source = new SalesforceCdcSource(settings, config, tokens,
-                    new RestRecordReReader(rest), timed, stores.stateStore(), stores.stateStore(), stores.leases(),
+                    new RestRecordReReader(rest), stores.stateStore(), stores.stateStore(), stores.leases(),
                     echo ? stores.writeFingerprints() : null, new SimpleMeterRegistry(), Clock.systemUTC());
             long started = System.nanoTime();
-            source.start();
+            source.start(Ingest.into(timed));
             if (!all.await(10, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("only " + (events - all.getCount()) + " of " + events
                         + " events arrived");

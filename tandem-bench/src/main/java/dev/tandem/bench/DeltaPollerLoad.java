@@ -1,5 +1,6 @@
 package dev.tandem.bench;
 
+import dev.tandem.core.connector.Ingest;
 import dev.tandem.clarity.ClarityConfig;
 import dev.tandem.clarity.client.ClarityRestClient;
 import dev.tandem.clarity.model.ClarityEntity;
@@ -36,13 +37,13 @@ import java.util.stream.Stream;
 /**
  * Load harness for the Clarity delta poller (issue 4, point 11: the poller ingests at least 2,000 changed records/s on
  * the 2-core development machine). Starts the Clarity sandbox in this JVM with {@code --orders} sales orders, then,
- * for each page size of {@code --page-sizes}, runs {@link ClarityDeltaPoller#pollOnce()} on the {@code SalesOrder}
+ * for each page size of {@code --page-sizes}, runs {@link ClarityDeltaPoller#pollOnce(Ingest)} on the {@code SalesOrder}
  * list against a fresh SQLite store (event log and cursors, {@code synchronous=FULL}): a full backfill, every order
  * appended once as {@code SalesOrder.Created}. Then it moves {@code --changes} distinct orders to another status and
  * polls each store again: the changed-records scenario, every changed order appended as {@code SalesOrder.Updated}.
  *
  * <p>The poller is the production one with the production {@link ClarityRestClient} (session login, resilience,
- * circuit breaker), over loopback HTTP/1.1. Records/s = events newly appended ÷ wall time of the {@code pollOnce()}
+ * circuit breaker), over loopback HTTP/1.1. Records/s = events newly appended ÷ wall time of the {@code pollOnce}
  * call, which includes the HTTP reads, the JSON parsing, one durable append per record and the cursor save. Each line
  * also splits that time: inside {@link ClarityPageSource#page} (HTTP, the sandbox's work, parsing the page), inside
  * {@link EventLog#append} (the poller appends one event at a time and waits for its commit), and the rest (the
@@ -164,10 +165,10 @@ public final class DeltaPollerLoad {
         Stopwatch reads = new Stopwatch();
         Stopwatch appends = new Stopwatch();
         ClarityPageSource source = (entity, query) -> reads.time(() -> client.page(entity, query));
-        ClarityDeltaPoller poller = new ClarityDeltaPoller(source, new TimedEventLog(store.eventLog(), appends),
-                store.stateStore(), Clock.systemUTC(), settings);
+        ClarityDeltaPoller poller = new ClarityDeltaPoller(source, store.stateStore(), Clock.systemUTC(), settings);
+        Ingest ingest = Ingest.into(new TimedEventLog(store.eventLog(), appends));
         long start = System.nanoTime();
-        PollResult result = poller.pollOnce();
+        PollResult result = poller.pollOnce(ingest);
         return new Timed(result, System.nanoTime() - start, reads.nanos, appends.nanos);
     }
 

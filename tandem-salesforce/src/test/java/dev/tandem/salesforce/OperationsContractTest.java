@@ -2,8 +2,8 @@ package dev.tandem.salesforce;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tandem.core.port.ApiError;
-import dev.tandem.core.port.SaveResult;
+import dev.tandem.core.error.ApiError;
+import dev.tandem.salesforce.api.SaveResult;
 import dev.tandem.salesforce.client.SalesforceRestClient;
 import dev.tandem.salesforce.model.CompositeResult;
 import dev.tandem.salesforce.model.CompositeSubrequest;

@@ -3,7 +3,7 @@ package dev.tandem.salesforce;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.core.error.IntegrationException;
-import dev.tandem.core.port.ApiError;
+import dev.tandem.core.error.ApiError;
 import dev.tandem.salesforce.client.SalesforceRestClient;
 import dev.tandem.salesforce.model.PublishResult;
 import dev.tandem.salesforce.model.TreeResult;

@@ -6,8 +6,13 @@ import dev.tandem.clarity.client.ClarityRestClient;
 import dev.tandem.clarity.read.ClarityDeltaPoller;
 import dev.tandem.clarity.webhook.CidrAllowlist;
 import dev.tandem.clarity.webhook.ClarityWebhookParser;
+import dev.tandem.clarity.webhook.ClarityWebhookSource;
 import dev.tandem.clarity.webhook.WebhookSignatureVerifier;
+import dev.tandem.core.connector.ChangeSource;
+import dev.tandem.core.connector.ChangeSources;
 import dev.tandem.core.connector.ConnectorParts;
+import dev.tandem.core.connector.Ingest;
+import dev.tandem.core.connector.WebhookSource;
 import dev.tandem.core.flow.Flow;
 import dev.tandem.core.flow.FlowCatalog;
 import dev.tandem.core.flow.FlowProblem;
@@ -34,8 +39,8 @@ import dev.tandem.server.flows.FlowReloader;
 import dev.tandem.server.flows.FlowRepository;
 import dev.tandem.salesforce.write.BatchingSettings;
 import dev.tandem.server.config.TandemConfig;
-import dev.tandem.server.http.ClarityWebhookHandler;
 import dev.tandem.server.http.ErrorBody;
+import dev.tandem.server.http.WebhookHandler;
 import dev.tandem.store.jdbc.JdbcStores;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -48,6 +53,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +75,8 @@ public final class TandemServer implements AutoCloseable {
     private final SalesforceRestClient salesforce;
     private final BatchingSalesforceWriter writer;
     private final FlowRuntime runtime;
-    private final ClarityDeltaPoller poller;
+    /** Every change source: the Clarity poller and webhook as {@code clarity.ingest} says, CDC when enabled. */
+    private final ChangeSources sources;
     private final Javalin http;
     private final FlowReloader reloader;
     private final SalesforceCdcSource cdc;
@@ -105,8 +112,7 @@ public final class TandemServer implements AutoCloseable {
             // Salesforce → Tandem: Change Data Capture over the Pub/Sub API (salesforce.cdc.*; issue 8). Its echo
             // policy fingerprints what the flows write, so Tandem's own changes coming back are dropped.
             this.cdc = new SalesforceCdcSource(config.cdc(), sfConfig, tokens, new RestRecordReReader(salesforce),
-                    new CountingEventLog(stores.eventLog(), metrics), store, store, stores.leases(),
-                    stores.writeFingerprints(), registry, clock);
+                    store, store, stores.leases(), stores.writeFingerprints(), registry, clock);
             SalesforceCdcSource cdcSource = this.cdc;
             Map<String, ConnectorParts> connectors = Map.of(
                     "clarity", new ConnectorParts("clarity", Optional.of(clarity), Optional.empty(), Map.of()),
@@ -133,22 +139,31 @@ public final class TandemServer implements AutoCloseable {
             this.reloader = config.flows().dir() == null || !java.nio.file.Files.isDirectory(config.flows().dir()) ? null
                     : new FlowReloader(repository, loaded, flows -> runtime.replaceFlows(pipelines(flows, connectors, store, clock)));
 
-            io.javalin.http.Handler webhook = cl.ingest().webhooks()
-                    ? new ClarityWebhookHandler(CidrAllowlist.parse(cl.webhookAllowedCidrs()),
-                            new WebhookSignatureVerifier(cl.webhookSecrets(), cl.webhookTolerance(), clock),
-                            new ClarityWebhookParser(), stores.eventLog(), metrics, runtime::wake)
-                    : ctx -> ctx.status(404).json(new ErrorBody("webhooks_disabled",
-                            "this Tandem ingests Clarity changes by polling (clarity.ingest: poll)"));
-            this.poller = cl.ingest().polls()
-                    ? new ClarityDeltaPoller(clarity, new CountingEventLog(stores.eventLog(), metrics), store, clock,
-                            cl.poll(), runtime::wake)
-                    : null;
+            List<ChangeSource> changeSources = new ArrayList<>();
+            if (cl.ingest().polls()) {
+                changeSources.add(new ClarityDeltaPoller(clarity, store, clock, cl.poll()));
+            }
+            if (cl.ingest().webhooks()) {
+                changeSources.add(new ClarityWebhookSource(CidrAllowlist.parse(cl.webhookAllowedCidrs()),
+                        new WebhookSignatureVerifier(cl.webhookSecrets(), cl.webhookTolerance(), clock),
+                        new ClarityWebhookParser()));
+            }
+            if (config.cdc().enabled()) {
+                changeSources.add(cdc);
+            }
+            this.sources = new ChangeSources(changeSources);
+            List<WebhookSource> webhooks = sources.webhooks();
             this.http = Javalin.create(cfg -> {
                 cfg.concurrency.useVirtualThreads = true;
                 cfg.startup.showJavalinBanner = false;
-                // The webhook handler enforces its own 1 MiB limit with a JSON 413; this only bounds other routes.
-                cfg.http.maxRequestSize = ClarityWebhookHandler.MAX_BODY_BYTES + 1L;
-                cfg.routes.post("/webhooks/clarity", webhook);
+                // Each webhook handler enforces its source's limit with a JSON 413; this only bounds other routes.
+                cfg.http.maxRequestSize = webhooks.stream().mapToInt(WebhookSource::maxBodyBytes)
+                        .max().orElse(ClarityWebhookParser.MAX_BODY_BYTES) + 1L;
+                webhooks.forEach(w -> cfg.routes.post(w.path(), new WebhookHandler(w)));
+                if (webhooks.stream().noneMatch(w -> w.path().equals(ClarityWebhookSource.PATH))) {
+                    cfg.routes.post(ClarityWebhookSource.PATH, ctx -> ctx.status(404).json(new ErrorBody(
+                            "webhooks_disabled", "this Tandem ingests Clarity changes by polling (clarity.ingest: poll)")));
+                }
                 cfg.routes.get("/health", ctx -> {
                     Map<String, Object> body = new LinkedHashMap<>();
                     boolean up = true;
@@ -162,15 +177,12 @@ public final class TandemServer implements AutoCloseable {
                     boolean processing = runtime.alive();
                     body.put("runtime", processing ? "UP" : "DOWN: the flow runtime stopped; see the log");
                     up &= processing;
-                    if (config.cdc().enabled()) {
-                        // Each topic's subscription: SUBSCRIBED when events flow; STANDBY while another Tandem
-                        // holds the single-reader lease; RECONNECTING (with the last error) while Salesforce is
-                        // unreachable or refuses the credentials, which is a fault of the connection, not of data.
-                        Map<String, Object> topics = new LinkedHashMap<>();
-                        cdc.status().forEach((topic, st) -> topics.put(topic, st.lastError() == null || st.lastError().isEmpty()
-                                ? st.state().name() : st.state().name() + ": " + st.lastError()));
-                        body.put("salesforceCdc", topics);
-                    }
+                    // Each change source under its name in camel case (salesforce.cdc → salesforceCdc): its parts
+                    // when it has some (CDC: each topic's subscription), else its state. Only a source that failed
+                    // to start makes Tandem DOWN; one that is reconnecting or whose last poll failed keeps trying.
+                    sources.health().forEach((name, h) -> body.put(healthKey(name),
+                            h.details().isEmpty() ? h.summary() : h.details()));
+                    up &= sources.allStarted();
                     body.put("status", up ? "UP" : "DOWN");
                     ctx.status(up ? 200 : 503).json(body);
                 });
@@ -201,6 +213,18 @@ public final class TandemServer implements AutoCloseable {
         }
     }
 
+    /** {@code salesforce.cdc} → {@code salesforceCdc}. */
+    static String healthKey(String sourceName) {
+        String[] parts = sourceName.split("[.\\-_]");
+        StringBuilder key = new StringBuilder(parts[0]);
+        for (int i = 1; i < parts.length; i++) {
+            if (!parts[i].isEmpty()) {
+                key.append(Character.toUpperCase(parts[i].charAt(0))).append(parts[i].substring(1));
+            }
+        }
+        return key.toString();
+    }
+
     private static List<Flow> pipelines(Map<String, FlowSpec> specs, Map<String, ConnectorParts> connectors,
                                         StateStore store, Clock clock) {
         return specs.values().stream().<Flow>map(spec -> new FlowPipeline(spec, connectors, store, clock)).toList();
@@ -216,11 +240,11 @@ public final class TandemServer implements AutoCloseable {
         TandemServer server = new TandemServer(config);
         try {
             server.runtime.start();
+            // Every source appends through one ingest: durable, de-duplicated, counted, and waking the runtime.
+            // Sources start before the listener, so the first webhook finds its source running.
+            server.sources.start(Ingest.into(new CountingEventLog(server.stores.eventLog(), server.metrics),
+                    server.runtime::wake));
             server.http.start(config.server().host(), config.server().port());
-            if (server.poller != null) {
-                server.poller.start();
-            }
-            server.cdc.start();
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -238,7 +262,7 @@ public final class TandemServer implements AutoCloseable {
     }
 
     public URI webhookUrl() {
-        return baseUrl().resolve("/webhooks/clarity");
+        return baseUrl().resolve(ClarityWebhookSource.PATH);
     }
 
     public EventLog eventLog() {
@@ -274,9 +298,7 @@ public final class TandemServer implements AutoCloseable {
     @Override
     public void close() {
         try {
-            if (poller != null) {
-                poller.close();
-            }
+            sources.close();
             if (reloader != null) {
                 reloader.close();
             }

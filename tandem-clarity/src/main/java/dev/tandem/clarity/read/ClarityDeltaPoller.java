@@ -7,10 +7,12 @@ import dev.tandem.clarity.client.ClarityPage;
 import dev.tandem.clarity.client.ListQuery;
 import dev.tandem.clarity.model.ClarityDates;
 import dev.tandem.clarity.model.ClarityEntity;
+import dev.tandem.core.connector.ChangeSource;
+import dev.tandem.core.connector.Ingest;
+import dev.tandem.core.connector.SourceHealth;
 import dev.tandem.core.event.AppendResult;
 import dev.tandem.core.event.InboundEvent;
 import dev.tandem.core.spi.CursorStore;
-import dev.tandem.core.spi.EventLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +33,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Ingestion path 1 of clarity-api.md §11, the one that works against every real CEF install: polls each list
+ * Ingestion path 1 of docs/clarity.md §2 ("How polling works"), the one that works against every real CEF install: polls each list
  * {@code GET /<M>/<E>s?ModifiedSince=<cursor − overlap>&Sorts=[{field:ID,dir:asc}]&Paging={Size:N,StartIndex:k}} and
- * appends the same {@link InboundEvent}s the webhook path produces (source {@code clarity}) to the {@link EventLog}.
+ * appends the same {@link InboundEvent}s the webhook path produces (source {@code clarity}) through the
+ * {@link Ingest}. As a {@link ChangeSource} ({@value #NAME}) it polls on its own virtual thread once started.
  *
  * <p><b>Event types</b>: {@code SalesOrder.Created} (an order created inside the window and not seen before) or
  * {@code SalesOrder.Updated}; {@code Customer.Updated} for {@code User}, {@code Account}, {@code Contact};
@@ -63,8 +66,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread-safe: polls never overlap ({@link #pollOnce()} and the background loop share one lock).
  */
-public final class ClarityDeltaPoller implements AutoCloseable {
+public final class ClarityDeltaPoller implements ChangeSource {
 
+    public static final String NAME = "clarity.poll";
     public static final String SOURCE = "clarity";
     public static final String CURSOR_PREFIX = "clarity.poll.";
     static final int MAX_PASSES = 3;
@@ -75,37 +79,31 @@ public final class ClarityDeltaPoller implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ClarityPageSource source;
-    private final EventLog eventLog;
     private final CursorStore cursors;
     private final Clock clock;
     private final PollSettings settings;
-    private final Runnable onAppended;
     private final ReentrantLock pollLock = new ReentrantLock();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Thread loop;
+    /** What went wrong in the last background poll; empty when it read every list. */
+    private volatile String lastProblem = "";
 
     /**
-     * @param source     the list reader, normally the {@link dev.tandem.clarity.client.ClarityRestClient}
-     * @param eventLog   where the events go
-     * @param cursors    where the cursors live (the {@link dev.tandem.core.spi.StateStore})
-     * @param clock      the poll start time (one bound of the new watermark)
-     * @param settings   interval, overlap, page size, entities
-     * @param onAppended run after a page's events were appended (at least one new), e.g. to wake the flow runtime
+     * @param source   the list reader, normally the {@link dev.tandem.clarity.client.ClarityRestClient}
+     * @param cursors  where the cursors live (the {@link dev.tandem.core.spi.StateStore})
+     * @param clock    the poll start time (one bound of the new watermark)
+     * @param settings interval, overlap, page size, entities
      */
-    public ClarityDeltaPoller(ClarityPageSource source, EventLog eventLog, CursorStore cursors, Clock clock,
-                              PollSettings settings, Runnable onAppended) {
+    public ClarityDeltaPoller(ClarityPageSource source, CursorStore cursors, Clock clock, PollSettings settings) {
         this.source = Objects.requireNonNull(source, "source");
-        this.eventLog = Objects.requireNonNull(eventLog, "eventLog");
         this.cursors = Objects.requireNonNull(cursors, "cursors");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.onAppended = onAppended == null ? () -> { } : onAppended;
     }
 
-    /** A poller without an {@code onAppended} hook. */
-    public ClarityDeltaPoller(ClarityPageSource source, EventLog eventLog, CursorStore cursors, Clock clock,
-                              PollSettings settings) {
-        this(source, eventLog, cursors, clock, settings, null);
+    @Override
+    public String name() {
+        return NAME;
     }
 
     public PollSettings settings() {
@@ -114,16 +112,18 @@ public final class ClarityDeltaPoller implements AutoCloseable {
 
     /**
      * Polls every configured list once, in order. A list that fails (Clarity down, a refused call) is reported in
-     * {@link PollResult#failures()} with its cursor unmoved, and the others are still polled.
+     * {@link PollResult#failures()} with its cursor unmoved, and the others are still polled. Each page's events
+     * go to {@code ingest} in one append; a list's cursor is saved after its last append returned.
      */
-    public PollResult pollOnce() {
+    public PollResult pollOnce(Ingest ingest) {
+        Objects.requireNonNull(ingest, "ingest");
         pollLock.lock();
         try {
             Map<ClarityEntity, PollResult.Counts> counts = new EnumMap<>(ClarityEntity.class);
             Map<ClarityEntity, String> failures = new EnumMap<>(ClarityEntity.class);
             for (ClarityEntity entity : settings.entities()) {
                 try {
-                    PollResult.Counts c = poll(entity);
+                    PollResult.Counts c = poll(entity, ingest);
                     counts.put(entity, c);
                 } catch (RuntimeException e) {
                     LOG.warn("Polling Clarity {} failed; its cursor stays where it was: {}", entity.entityName(),
@@ -142,11 +142,29 @@ public final class ClarityDeltaPoller implements AutoCloseable {
      *
      * @throws IllegalStateException when already started or closed
      */
-    public synchronized void start() {
+    @Override
+    public synchronized void start(Ingest ingest) {
+        Objects.requireNonNull(ingest, "ingest");
         if (loop != null || stopped.getCount() == 0) {
             throw new IllegalStateException("The Clarity poller was already started or closed");
         }
-        loop = Thread.ofVirtual().name("clarity-delta-poller").start(this::run);
+        loop = Thread.ofVirtual().name("clarity-delta-poller").start(() -> run(ingest));
+    }
+
+    /**
+     * {@code UP} while polling; {@code DEGRADED} with the lists that failed when the last poll could not read them
+     * (their cursors wait, the next poll tries again).
+     */
+    @Override
+    public SourceHealth health() {
+        if (stopped.getCount() == 0) {
+            return SourceHealth.of(SourceHealth.State.STOPPED);
+        }
+        if (loop == null) {
+            return SourceHealth.of(SourceHealth.State.NEW);
+        }
+        String problem = lastProblem;
+        return problem.isEmpty() ? SourceHealth.up() : SourceHealth.degraded(problem);
     }
 
     /** Stops the loop: a poll in progress finishes (its cursors are saved), no new one starts. */
@@ -163,18 +181,22 @@ public final class ClarityDeltaPoller implements AutoCloseable {
         }
     }
 
-    private void run() {
+    private void run(Ingest ingest) {
         LOG.info("Clarity delta poller started: every {}, overlap {}, {} rows a page, lists {}", settings.interval(),
                 settings.overlap(), settings.pageSize(),
                 settings.entities().stream().map(ClarityEntity::entityName).toList());
         try {
             while (stopped.getCount() > 0) {
                 try {
-                    PollResult result = pollOnce();
+                    PollResult result = pollOnce(ingest);
+                    lastProblem = result.failures().isEmpty() ? "" : "the last poll failed for "
+                            + result.failures().keySet().stream().map(ClarityEntity::entityName).toList() + ": "
+                            + result.failures().values().iterator().next();
                     if (result.appended() > 0) {
                         LOG.info("Clarity poll appended {} events ({} rows read)", result.appended(), result.read());
                     }
                 } catch (RuntimeException e) {
+                    lastProblem = "the last poll failed: " + e;
                     LOG.error("Clarity poll failed", e);
                 }
                 if (stopped.await(settings.interval().toNanos(), TimeUnit.NANOSECONDS)) {
@@ -189,7 +211,7 @@ public final class ClarityDeltaPoller implements AutoCloseable {
 
     // ---- one list
 
-    private PollResult.Counts poll(ClarityEntity entity) {
+    private PollResult.Counts poll(ClarityEntity entity, Ingest ingest) {
         String cursorName = CURSOR_PREFIX + entity.entityName();
         PollCursor cursor = cursors.cursor(cursorName).map(v -> PollCursor.parse(cursorName, v))
                 .orElseGet(() -> {
@@ -234,16 +256,13 @@ public final class ClarityDeltaPoller implements AutoCloseable {
                 // One durable commit per page instead of one per row (benchmarks.md: appends were 55-75 % of a
                 // poll); the cursor is still saved only after every append returned.
                 if (!pageEvents.isEmpty()) {
-                    int appendedBefore = tally.appended;
-                    for (AppendResult result : eventLog.appendAll(pageEvents)) {
+                    // The ingest wakes the flows when a page brought something new, not after the whole list.
+                    for (AppendResult result : ingest.append(pageEvents)) {
                         if (result.duplicate()) {
                             tally.duplicates++;
                         } else {
                             tally.appended++;
                         }
-                    }
-                    if (tally.appended > appendedBefore) {
-                        onAppended.run();  // wake the flows now, not after the whole list
                     }
                 }
                 if (p.results().size() < settings.pageSize() || page >= p.totalPages()) {

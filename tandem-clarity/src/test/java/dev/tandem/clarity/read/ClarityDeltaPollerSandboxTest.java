@@ -6,6 +6,8 @@ import dev.tandem.clarity.ClarityConfig;
 import dev.tandem.clarity.client.ClarityPage;
 import dev.tandem.clarity.client.ClarityRestClient;
 import dev.tandem.clarity.model.ClarityEntity;
+import dev.tandem.core.connector.Ingest;
+import dev.tandem.core.connector.SourceHealth;
 import dev.tandem.core.event.InboundEvent;
 import dev.tandem.core.event.LoggedEvent;
 import dev.tandem.sandbox.clarity.BadData;
@@ -96,7 +98,11 @@ class ClarityDeltaPollerSandboxTest {
     }
 
     private ClarityDeltaPoller poller(ClarityPageSource source) {
-        return new ClarityDeltaPoller(source, stores.eventLog(), stores.stateStore(), clock, settings);
+        return new ClarityDeltaPoller(source, stores.stateStore(), clock, settings);
+    }
+
+    private Ingest ingest() {
+        return Ingest.into(stores.eventLog());
     }
 
     private List<InboundEvent> events() {
@@ -112,8 +118,8 @@ class ClarityDeltaPollerSandboxTest {
         List<SalesOrderRef> orders = sandbox.orders().createRandomOrders(7, BadData.NONE);
         ClarityDeltaPoller poller = poller(client);
 
-        PollResult first = poller.pollOnce();
-        PollResult second = poller.pollOnce();
+        PollResult first = poller.pollOnce(ingest());
+        PollResult second = poller.pollOnce(ingest());
 
         assertThat(first.failures()).isEmpty();
         assertThat(first.entities().get(ClarityEntity.SALES_ORDER).pages()).isEqualTo(3);
@@ -130,10 +136,10 @@ class ClarityDeltaPollerSandboxTest {
     @Test
     void aRestartedPollerDoesNotEmitTheOverlapWindowAgain() {
         sandbox.orders().createRandomOrders(5, BadData.NONE);
-        poller(client).pollOnce();
+        poller(client).pollOnce(ingest());
         int before = events().size();
 
-        PollResult afterRestart = poller(client).pollOnce();
+        PollResult afterRestart = poller(client).pollOnce(ingest());
 
         assertThat(afterRestart.appended()).isZero();
         assertThat(afterRestart.duplicates()).isZero();
@@ -148,15 +154,15 @@ class ClarityDeltaPollerSandboxTest {
         ClarityPageSource down = (entity, query) -> {
             throw dev.tandem.core.error.IntegrationException.transientFailure("clarity", "IO_ERROR", "connection refused", 0, null);
         };
-        PollResult failed = new ClarityDeltaPoller(down, stores.eventLog(), stores.stateStore(), clock, fromNow).pollOnce();
+        PollResult failed = new ClarityDeltaPoller(down, stores.stateStore(), clock, fromNow).pollOnce(ingest());
         assertThat(failed.failures()).isNotEmpty();
 
         clock.now.set(startedAt.plus(Duration.ofMinutes(30)));
         List<SalesOrderRef> placedWhileDown = sandbox.orders().createRandomOrders(2, BadData.NONE);
         clock.now.set(startedAt.plus(Duration.ofHours(1)));
         // After the restart "now" is an hour later; only the stored start point still covers the outage.
-        new ClarityDeltaPoller(client, stores.eventLog(), stores.stateStore(), clock,
-                settings.withInitialCursor(clock.instant())).pollOnce();
+        new ClarityDeltaPoller(client, stores.stateStore(), clock,
+                settings.withInitialCursor(clock.instant())).pollOnce(ingest());
 
         assertThat(events("SalesOrder.Created")).extracting(InboundEvent::entityKey)
                 .containsAll(placedWhileDown.stream().map(SalesOrderRef::customKey).toList());
@@ -166,11 +172,11 @@ class ClarityDeltaPollerSandboxTest {
     void aStatusChangeIsEmittedAsUpdatedAndStatusChanged() {
         SalesOrderRef order = sandbox.orders().createRandomOrder();
         ClarityDeltaPoller poller = poller(client);
-        poller.pollOnce();
+        poller.pollOnce(ingest());
         clock.advance(Duration.ofMinutes(10));
 
         sandbox.orders().changeStatus(order.id(), otherStatus(order.id()));
-        PollResult result = poller.pollOnce();
+        PollResult result = poller.pollOnce(ingest());
 
         assertThat(result.appended()).isEqualTo(2);
         assertThat(events("SalesOrder.Updated")).singleElement()
@@ -184,11 +190,11 @@ class ClarityDeltaPollerSandboxTest {
     @Test
     void changesBetweenPagesAreNeitherMissedNorAppendedTwice() {
         List<SalesOrderRef> old = sandbox.orders().createRandomOrders(12, BadData.NONE);
-        poller(client).pollOnce();
+        poller(client).pollOnce(ingest());
         clock.advance(Duration.ofMinutes(10));
         // newer orders move the cursor on, so the 12 old ones fall out of the polled window
         List<SalesOrderRef> recent = sandbox.orders().createRandomOrders(8, BadData.NONE);
-        poller(client).pollOnce();
+        poller(client).pollOnce(ingest());
         clock.advance(Duration.ofMinutes(1));
         // While the orders list is read, after every page: the lowest-ID old order not yet touched changes status (it
         // enters the window behind the read position, shifting later rows on) and a new order is created (at the end).
@@ -207,11 +213,11 @@ class ClarityDeltaPollerSandboxTest {
         };
         ClarityDeltaPoller poller = poller(live);
 
-        PollResult duringChanges = poller.pollOnce();
+        PollResult duringChanges = poller.pollOnce(ingest());
         changing.set(false);
         clock.advance(Duration.ofSeconds(30));
-        poller.pollOnce();
-        poller.pollOnce();
+        poller.pollOnce(ingest());
+        poller.pollOnce(ingest());
 
         List<Integer> changed = old.subList(0, nextToChange.get()).stream().map(SalesOrderRef::id).toList();
         assertThat(changed).isNotEmpty();
@@ -238,15 +244,17 @@ class ClarityDeltaPollerSandboxTest {
     void theBackgroundLoopPollsAndWakesTheRuntime() {
         sandbox.orders().createRandomOrders(2, BadData.NONE);
         AtomicInteger wakeUps = new AtomicInteger();
-        try (ClarityDeltaPoller poller = new ClarityDeltaPoller(client, stores.eventLog(), stores.stateStore(), clock,
-                settings.withInterval(Duration.ofMillis(50)), wakeUps::incrementAndGet)) {
-            poller.start();
+        try (ClarityDeltaPoller poller = new ClarityDeltaPoller(client, stores.stateStore(), clock,
+                settings.withInterval(Duration.ofMillis(50)))) {
+            poller.start(Ingest.into(stores.eventLog(), wakeUps::incrementAndGet));
+            assertThat(poller.health().state()).isEqualTo(SourceHealth.State.UP);
 
             await().atMost(Duration.ofSeconds(10)).until(() -> events("SalesOrder.Created").size() == 2);
             sandbox.orders().createRandomOrder();
             await().atMost(Duration.ofSeconds(10)).until(() -> events("SalesOrder.Created").size() == 3);
         }
         assertThat(wakeUps.get()).isGreaterThanOrEqualTo(2);
+        assertThat(poller(client).health().state()).as("a new poller").isEqualTo(SourceHealth.State.NEW);
     }
 
     private String otherStatus(int orderId) {

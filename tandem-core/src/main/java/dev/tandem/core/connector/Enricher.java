@@ -1,6 +1,6 @@
 package dev.tandem.core.connector;
 
-import dev.tandem.core.port.ApiError;
+import dev.tandem.core.error.ApiError;
 import dev.tandem.core.write.WriteGroup;
 
 import java.util.List;

@@ -38,7 +38,7 @@ public class IntegrationException extends RuntimeException {
         return new IntegrationException(system, errorCode, message, httpStatus, false, List.of(), null, null);
     }
 
-    /** {@code salesforce} or {@code clarity}. */
+    /** The system's name, as flows name it (e.g. {@code clarity}). */
     public String system() {
         return system;
     }

@@ -14,10 +14,4 @@ public record FlowCatalog(Set<String> readers, Set<String> writers, Set<String> 
         writers = Set.copyOf(writers);
         enrichers = Set.copyOf(enrichers);
     }
-
-    /** The connectors Tandem ships; for {@code tandem flows validate} without a running server. */
-    public static FlowCatalog shipped() {
-        return new FlowCatalog(Set.of("clarity", "salesforce"), Set.of("salesforce", "clarity"),
-                Set.of("salesforce.pricebookEntries", "salesforce.recordTypes"));
-    }
 }

@@ -2,15 +2,21 @@ package dev.tandem.core.spi;
 
 import java.util.Optional;
 
-/** Clarity key ↔ Salesforce id, per object type (e.g. {@code Order}: {@code SO-5001} ↔ {@code 801...}). */
+/**
+ * The links between the two sides of a flow, per object type: a record's key in the source system ↔ its id in the
+ * target system (e.g. {@code Order}: the source key {@code SO-5001} ↔ the target id {@code 801...}). A source key
+ * links to one target id and a target id to one source key.
+ */
 public interface IdMap {
 
-    /** Inserts or replaces the mapping for ({@code objectType}, {@code clarityKey}). */
-    void putId(String objectType, String clarityKey, String salesforceId);
+    /** Inserts or replaces the link for ({@code objectType}, {@code sourceKey}). */
+    void putId(String objectType, String sourceKey, String targetId);
 
-    Optional<String> salesforceId(String objectType, String clarityKey);
+    /** The target id linked to a source key. */
+    Optional<String> targetId(String objectType, String sourceKey);
 
-    Optional<String> clarityKey(String objectType, String salesforceId);
+    /** The source key linked to a target id (the reverse look-up). */
+    Optional<String> sourceKey(String objectType, String targetId);
 
     /** Number of mappings of that object type. */
     long countIds(String objectType);

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,7 +23,9 @@ class FlowLoaderTest {
               - to: { system: salesforce }
             """;
 
-    private final FlowLoader loader = new FlowLoader(FlowCatalog.shipped());
+    private static final FlowCatalog CATALOG = new FlowCatalog(Set.of("clarity", "salesforce"),
+            Set.of("salesforce", "clarity"), Set.of("salesforce.pricebookEntries", "salesforce.recordTypes"));
+    private final FlowLoader loader = new FlowLoader(CATALOG);
 
     private FlowSpec load(String yaml, Map<String, String> files) {
         return loader.load("f.yaml", yaml, name -> Optional.ofNullable(files.get(name)));
@@ -159,7 +162,7 @@ class FlowLoaderTest {
             """;
 
     private FlowSpec loadWithEnv(String yaml, Map<String, String> env) {
-        return new FlowLoader(FlowCatalog.shipped(), env::get).load("f.yaml", yaml, name -> Optional.of("{}"));
+        return new FlowLoader(CATALOG, env::get).load("f.yaml", yaml, name -> Optional.of("{}"));
     }
 
     private FlowFileException problemsWithEnv(String yaml, Map<String, String> env) {

@@ -13,7 +13,7 @@ import dev.tandem.core.flow.FlowLoader;
 import dev.tandem.core.flow.FlowOutcome;
 import dev.tandem.core.flow.FlowSpec;
 import dev.tandem.core.flow.FlowState;
-import dev.tandem.core.port.ApiError;
+import dev.tandem.core.error.ApiError;
 import dev.tandem.core.spi.IdMap;
 import dev.tandem.core.state.AuditEntry;
 import dev.tandem.core.write.WriteGroup;
@@ -127,16 +127,16 @@ class FlowPipelineTest {
                 }).toList()))).toList();
         IdMap idMap = new IdMap() {
             @Override
-            public void putId(String objectType, String clarityKey, String salesforceId) {
+            public void putId(String objectType, String sourceKey, String targetId) {
             }
 
             @Override
-            public Optional<String> salesforceId(String objectType, String clarityKey) {
-                return Optional.ofNullable(links.get(objectType + "/" + clarityKey));
+            public Optional<String> targetId(String objectType, String sourceKey) {
+                return Optional.ofNullable(links.get(objectType + "/" + sourceKey));
             }
 
             @Override
-            public Optional<String> clarityKey(String objectType, String salesforceId) {
+            public Optional<String> sourceKey(String objectType, String targetId) {
                 return Optional.empty();
             }
 

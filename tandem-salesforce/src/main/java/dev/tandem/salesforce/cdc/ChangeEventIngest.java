@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.core.connector.Ingest;
 import dev.tandem.core.echo.ChangeNotice;
 import dev.tandem.core.echo.EchoPolicy;
 import dev.tandem.core.echo.EchoVerdict;
@@ -11,7 +12,6 @@ import dev.tandem.core.event.AppendResult;
 import dev.tandem.core.event.InboundEvent;
 import dev.tandem.core.spi.AuditTrail;
 import dev.tandem.core.spi.CursorStore;
-import dev.tandem.core.spi.EventLog;
 import dev.tandem.core.state.AuditEntry;
 
 import java.time.Clock;
@@ -59,7 +59,7 @@ public final class ChangeEventIngest {
     private static final Pattern ADDRESS = Pattern.compile("([A-Za-z]*)Address\\.([A-Za-z]+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final EventLog log;
+    private final Ingest ingest;
     private final CursorStore cursors;
     private final AuditTrail audit;
     private final Supplier<Optional<EchoPolicy>> echo;
@@ -67,9 +67,9 @@ public final class ChangeEventIngest {
     private final CdcMetrics metrics;
     private final Clock clock;
 
-    public ChangeEventIngest(EventLog log, CursorStore cursors, AuditTrail audit, Supplier<Optional<EchoPolicy>> echo,
+    public ChangeEventIngest(Ingest ingest, CursorStore cursors, AuditTrail audit, Supplier<Optional<EchoPolicy>> echo,
                              RecordReReader reReader, CdcMetrics metrics, Clock clock) {
-        this.log = Objects.requireNonNull(log, "log");
+        this.ingest = Objects.requireNonNull(ingest, "ingest");
         this.cursors = Objects.requireNonNull(cursors, "cursors");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.echo = Objects.requireNonNull(echo, "echo");
@@ -226,7 +226,7 @@ public final class ChangeEventIngest {
             return 0;
         }
         int fresh = 0;
-        for (AppendResult result : log.appendAll(List.copyOf(events))) {
+        for (AppendResult result : ingest.append(List.copyOf(events))) {
             if (!result.duplicate()) {
                 fresh++;
             }

@@ -1,10 +1,12 @@
 package dev.tandem.salesforce.cdc;
 
 import com.salesforce.eventbus.protobuf.PubSubGrpc;
+import dev.tandem.core.connector.ChangeSource;
+import dev.tandem.core.connector.Ingest;
+import dev.tandem.core.connector.SourceHealth;
 import dev.tandem.core.echo.EchoPolicy;
 import dev.tandem.core.spi.AuditTrail;
 import dev.tandem.core.spi.CursorStore;
-import dev.tandem.core.spi.EventLog;
 import dev.tandem.core.spi.LeaseStore;
 import dev.tandem.core.spi.WriteFingerprints;
 import dev.tandem.salesforce.SalesforceConfig;
@@ -39,10 +41,13 @@ import java.util.function.Supplier;
  * on one gRPC channel, every event made durable in the event log before its replay id is committed, gaps and
  * expired replay ids recovered over REST, Tandem's own writes dropped as echoes.
  *
- * <p>Lifecycle: construct, {@link #start()}, {@link #stop()} (or close). {@link #status()} for {@code /health};
+ * <p>A {@link ChangeSource} named {@value #NAME}: construct, {@link #start(Ingest)}, {@link #close()} (or
+ * {@link #stop()}). {@link #health()} for {@code /health} (one entry per topic), {@link #status()} for the details;
  * meters {@code tandem.salesforce.cdc.*} ({@link CdcMetrics}) in the given registry.
  */
-public final class SalesforceCdcSource implements AutoCloseable {
+public final class SalesforceCdcSource implements ChangeSource {
+
+    public static final String NAME = "salesforce.cdc";
 
     private static final Logger LOG = LoggerFactory.getLogger(SalesforceCdcSource.class);
 
@@ -55,7 +60,6 @@ public final class SalesforceCdcSource implements AutoCloseable {
     private final SalesforceConfig config;
     private final AccessTokenProvider tokens;
     private final RecordReReader reReader;
-    private final EventLog log;
     private final CursorStore cursors;
     private final AuditTrail audit;
     private final LeaseStore leases;
@@ -72,13 +76,14 @@ public final class SalesforceCdcSource implements AutoCloseable {
     private ManagedChannel channel;
     private ScheduledExecutorService scheduler;
     private ExecutorService callbacks;
+    private boolean started;
+    private boolean closed;
 
     /**
      * @param settings     {@code salesforce.cdc.*}
      * @param config       the Salesforce connection (its {@code callOptionsClient} marks Tandem's own writes)
      * @param tokens       the connector's OAuth token provider (shared with the REST client)
      * @param reReader     REST re-reads for recoveries, normally {@code new RestRecordReReader(restClient)}
-     * @param log          the inbound event log
      * @param cursors      where replay ids are committed (the state store)
      * @param audit        where recoveries and echoes are audited (the state store)
      * @param leases       single-reader leases (the JDBC stores' {@code leases()})
@@ -87,22 +92,21 @@ public final class SalesforceCdcSource implements AutoCloseable {
      * @param clock        the clock (lag, leases, audit times)
      */
     public SalesforceCdcSource(CdcSettings settings, SalesforceConfig config, AccessTokenProvider tokens,
-                               RecordReReader reReader, EventLog log, CursorStore cursors, AuditTrail audit,
+                               RecordReReader reReader, CursorStore cursors, AuditTrail audit,
                                LeaseStore leases, WriteFingerprints fingerprints, MeterRegistry meters, Clock clock) {
-        this(settings, config, tokens, reReader, log, cursors, audit, leases, fingerprints, meters, clock,
+        this(settings, config, tokens, reReader, cursors, audit, leases, fingerprints, meters, clock,
                 () -> PubSubChannels.open(settings), null);
     }
 
     /** As above with the channel and the org identity given (tests: an in-process channel). */
     public SalesforceCdcSource(CdcSettings settings, SalesforceConfig config, AccessTokenProvider tokens,
-                               RecordReReader reReader, EventLog log, CursorStore cursors, AuditTrail audit,
+                               RecordReReader reReader, CursorStore cursors, AuditTrail audit,
                                LeaseStore leases, WriteFingerprints fingerprints, MeterRegistry meters, Clock clock,
                                Supplier<ManagedChannel> channelFactory, OrgIdentity identity) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.config = Objects.requireNonNull(config, "config");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.reReader = Objects.requireNonNull(reReader, "reReader");
-        this.log = Objects.requireNonNull(log, "log");
         this.cursors = Objects.requireNonNull(cursors, "cursors");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.leases = Objects.requireNonNull(leases, "leases");
@@ -125,9 +129,25 @@ public final class SalesforceCdcSource implements AutoCloseable {
         }
     }
 
-    /** Opens the channel and starts one subscriber per topic; does nothing when CDC is disabled. */
-    public synchronized void start() {
-        if (!settings.enabled() || channel != null) {
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /**
+     * Opens the channel and starts one subscriber per topic, each appending through {@code ingest}; does nothing
+     * when CDC is disabled.
+     *
+     * @throws IllegalStateException when already started or closed
+     */
+    @Override
+    public synchronized void start(Ingest ingest) {
+        Objects.requireNonNull(ingest, "ingest");
+        if (started || closed) {
+            throw new IllegalStateException("Salesforce CDC was already started or closed");
+        }
+        started = true;
+        if (!settings.enabled()) {
             return;
         }
         channel = channelFactory.get();
@@ -153,9 +173,9 @@ public final class SalesforceCdcSource implements AutoCloseable {
                 .withExecutor(callbacks);
         PubSubGrpc.PubSubBlockingStub blocking = PubSubGrpc.newBlockingStub(channel).withCallCredentials(credentials);
         ChangeEventDecoder decoder = new ChangeEventDecoder(id -> PubSubSubscriber.fetchSchema(blocking, id));
-        ChangeEventIngest ingest = new ChangeEventIngest(log, cursors, audit, echo::get, reReader, metrics, clock);
+        ChangeEventIngest changes = new ChangeEventIngest(ingest, cursors, audit, echo::get, reReader, metrics, clock);
         for (String topic : settings.effectiveTopics()) {
-            PubSubSubscriber subscriber = new PubSubSubscriber(topic, stub, decoder, ingest, settings,
+            PubSubSubscriber subscriber = new PubSubSubscriber(topic, stub, decoder, changes, settings,
                     settings.objectsOf(topic), credentials, leases, holder, scheduler, metrics, clock);
             subscribers.add(subscriber);
             Gauge.builder("tandem.salesforce.cdc.subscribed", subscriber,
@@ -190,9 +210,41 @@ public final class SalesforceCdcSource implements AutoCloseable {
         }
     }
 
+    /** {@link #stop()}, and no start after it. Idempotent. */
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         stop();
+    }
+
+    /**
+     * One entry per topic ({@code SUBSCRIBED}, {@code STANDBY}, {@code CONNECTING}, {@code RECOVERING}, or
+     * {@code RECONNECTING: <last error>}); {@code DEGRADED} while any topic is reconnecting, which is a fault of the
+     * connection (Salesforce unreachable, credentials refused), not of data.
+     */
+    @Override
+    public synchronized SourceHealth health() {
+        if (closed) {
+            return SourceHealth.of(SourceHealth.State.STOPPED);
+        }
+        if (!started) {
+            return SourceHealth.of(SourceHealth.State.NEW);
+        }
+        Map<String, String> topics = new LinkedHashMap<>();
+        List<String> reconnecting = new ArrayList<>();
+        for (PubSubSubscriber subscriber : subscribers) {
+            String error = subscriber.lastError();
+            PubSubSubscriber.State state = subscriber.state();
+            topics.put(subscriber.topic(), error == null || error.isEmpty() ? state.name() : state.name() + ": " + error);
+            if (state == PubSubSubscriber.State.RECONNECTING) {
+                reconnecting.add(subscriber.topic());
+            }
+        }
+        SourceHealth health = reconnecting.isEmpty() ? SourceHealth.up()
+                : SourceHealth.degraded("reconnecting " + reconnecting);
+        return health.withDetails(topics);
     }
 
     /** The echo policy in use (empty before start or without fingerprints): writers record their writes with it. */

@@ -2,7 +2,7 @@ package dev.tandem.salesforce.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.core.error.IntegrationException;
-import dev.tandem.core.port.ApiError;
+import dev.tandem.core.error.ApiError;
 
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;

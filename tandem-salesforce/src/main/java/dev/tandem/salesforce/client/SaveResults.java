@@ -2,8 +2,8 @@ package dev.tandem.salesforce.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.core.error.IntegrationException;
-import dev.tandem.core.port.ApiError;
-import dev.tandem.core.port.SaveResult;
+import dev.tandem.core.error.ApiError;
+import dev.tandem.salesforce.api.SaveResult;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.core.connector.Enricher;
 import dev.tandem.core.error.IntegrationException;
-import dev.tandem.core.port.ApiError;
+import dev.tandem.core.error.ApiError;
 import dev.tandem.core.write.RecordWrite;
 import dev.tandem.core.write.WriteGroup;
 

@@ -3,12 +3,12 @@ package dev.tandem.salesforce.enrich;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.core.error.IntegrationException;
-import dev.tandem.core.port.ApiError;
-import dev.tandem.core.port.Graph;
-import dev.tandem.core.port.GraphNode;
-import dev.tandem.core.port.GraphResult;
-import dev.tandem.core.port.SalesforceApi;
-import dev.tandem.core.port.SalesforceWriter;
+import dev.tandem.core.error.ApiError;
+import dev.tandem.salesforce.api.Graph;
+import dev.tandem.salesforce.api.GraphNode;
+import dev.tandem.salesforce.api.GraphResult;
+import dev.tandem.salesforce.api.SalesforceApi;
+import dev.tandem.salesforce.api.SalesforceWriter;
 import dev.tandem.salesforce.client.PathSegments;
 
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package dev.tandem.salesforce.enrich;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.core.connector.Enricher;
-import dev.tandem.core.port.ApiError;
-import dev.tandem.core.port.SalesforceApi;
+import dev.tandem.core.error.ApiError;
+import dev.tandem.salesforce.api.SalesforceApi;
 import dev.tandem.core.write.RecordWrite;
 import dev.tandem.core.write.WriteGroup;
 

@@ -1,7 +1,7 @@
 package dev.tandem.salesforce.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tandem.core.port.ApiError;
+import dev.tandem.core.error.ApiError;
 
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.tandem.salesforce.model;
 
-import dev.tandem.core.port.ApiError;
+import dev.tandem.core.error.ApiError;
 
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.tandem.salesforce.write;
 
-import dev.tandem.core.port.SalesforceCollections;
+import dev.tandem.salesforce.api.SalesforceCollections;
 
 import java.time.Duration;
 import java.util.Objects;

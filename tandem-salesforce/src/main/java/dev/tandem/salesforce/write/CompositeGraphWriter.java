@@ -1,9 +1,8 @@
 package dev.tandem.salesforce.write;
 
-import dev.tandem.core.port.Graph;
-import dev.tandem.core.port.GraphBatches;
-import dev.tandem.core.port.GraphResult;
-import dev.tandem.core.port.SalesforceApi;
+import dev.tandem.salesforce.api.Graph;
+import dev.tandem.salesforce.api.GraphResult;
+import dev.tandem.salesforce.api.SalesforceApi;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.tandem.salesforce.cdc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.core.connector.Ingest;
 import dev.tandem.core.echo.EchoPolicy;
 import dev.tandem.core.event.LoggedEvent;
 import dev.tandem.core.spi.CursorStore;
@@ -97,10 +98,10 @@ class CdcSandboxContractTest {
 
     private SalesforceCdcSource source(CdcSettings settings, CursorStore cursors) {
         SalesforceCdcSource source = new SalesforceCdcSource(settings, config, tokens, new RestRecordReReader(rest),
-                stores.eventLog(), cursors, stores.stateStore(), stores.leases(), stores.writeFingerprints(), meters,
+                cursors, stores.stateStore(), stores.leases(), stores.writeFingerprints(), meters,
                 Clock.systemUTC());
         sources.add(source);
-        source.start();
+        source.start(Ingest.into(stores.eventLog()));
         await().until(() -> source.status().get(TOPIC).state() == PubSubSubscriber.State.SUBSCRIBED);
         return source;
     }
@@ -327,10 +328,10 @@ class CdcSandboxContractTest {
     @Test
     void aBadTopicIsReportedAndRetriedNotFatal() {
         SalesforceCdcSource source = new SalesforceCdcSource(settings().withTopics(List.of("/data/NoSuchChangeEvent")),
-                config, tokens, new RestRecordReReader(rest), stores.eventLog(), stores.stateStore(),
+                config, tokens, new RestRecordReReader(rest), stores.stateStore(),
                 stores.stateStore(), stores.leases(), null, meters, Clock.systemUTC());
         sources.add(source);
-        source.start();
+        source.start(Ingest.into(stores.eventLog()));
 
         await().until(() -> !source.status().get("/data/NoSuchChangeEvent").lastError().isEmpty());
         assertThat(source.status().get("/data/NoSuchChangeEvent").state())

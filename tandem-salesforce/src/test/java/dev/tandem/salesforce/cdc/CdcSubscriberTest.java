@@ -3,6 +3,7 @@ package dev.tandem.salesforce.cdc;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.salesforce.eventbus.protobuf.ReplayPreset;
+import dev.tandem.core.connector.Ingest;
 import dev.tandem.core.echo.EchoPolicy;
 import dev.tandem.core.event.LoggedEvent;
 import dev.tandem.core.spi.CursorStore;
@@ -83,11 +84,11 @@ class CdcSubscriberTest {
     private SalesforceCdcSource source(CdcSettings settings, CursorStore cursors) {
         SalesforceCdcSource source = new SalesforceCdcSource(settings,
                 SalesforceConfig.of(URI.create("https://login.example/services/oauth2/token"), "id", "secret"),
-                tokens, reReader, stores.eventLog(), cursors, stores.stateStore(), stores.leases(),
+                tokens, reReader, cursors, stores.stateStore(), stores.leases(),
                 stores.writeFingerprints(), meters, Clock.systemUTC(),
                 () -> InProcessChannelBuilder.forName(serverName).build(), null);
         sources.add(source);
-        source.start();
+        source.start(Ingest.into(stores.eventLog()));
         return source;
     }
 

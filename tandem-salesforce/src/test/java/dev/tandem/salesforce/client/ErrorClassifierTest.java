@@ -3,7 +3,7 @@ package dev.tandem.salesforce.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.core.error.IntegrationException;
-import dev.tandem.core.port.ApiError;
+import dev.tandem.core.error.ApiError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

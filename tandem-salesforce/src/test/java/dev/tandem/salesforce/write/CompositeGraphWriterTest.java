@@ -2,10 +2,10 @@ package dev.tandem.salesforce.write;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tandem.core.port.Graph;
-import dev.tandem.core.port.GraphNode;
-import dev.tandem.core.port.GraphResult;
-import dev.tandem.core.port.SalesforceApi;
+import dev.tandem.salesforce.api.Graph;
+import dev.tandem.salesforce.api.GraphNode;
+import dev.tandem.salesforce.api.GraphResult;
+import dev.tandem.salesforce.api.SalesforceApi;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

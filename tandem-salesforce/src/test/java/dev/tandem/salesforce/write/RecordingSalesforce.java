@@ -2,12 +2,12 @@ package dev.tandem.salesforce.write;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tandem.core.port.Graph;
-import dev.tandem.core.port.GraphResult;
-import dev.tandem.core.port.NodeResult;
-import dev.tandem.core.port.SalesforceApi;
-import dev.tandem.core.port.SalesforceCollections;
-import dev.tandem.core.port.SaveResult;
+import dev.tandem.salesforce.api.Graph;
+import dev.tandem.salesforce.api.GraphResult;
+import dev.tandem.salesforce.api.NodeResult;
+import dev.tandem.salesforce.api.SalesforceApi;
+import dev.tandem.salesforce.api.SalesforceCollections;
+import dev.tandem.salesforce.api.SaveResult;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -3,7 +3,6 @@ package dev.tandem.server.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.tandem.core.flow.FlowCatalog;
 import dev.tandem.core.flow.FlowFileException;
 import dev.tandem.core.flow.FlowProblem;
 import dev.tandem.core.flow.FlowSchema;
@@ -39,7 +38,7 @@ public final class FlowsCommand implements Runnable {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     static FlowRepository.Loaded load(Path dir) {
-        return new FlowRepository(FlowCatalog.shipped(), dir, Map.of()).load();
+        return new FlowRepository(FlowRepository.shippedCatalog(), dir, Map.of()).load();
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every flow: id, version, trigger, enabled.")
@@ -116,7 +115,7 @@ public final class FlowsCommand implements Runnable {
                     err().println("tandem: " + path + " does not exist");
                     return 1;
                 }
-                FlowRepository repo = new FlowRepository(FlowCatalog.shipped(), null, Map.of());
+                FlowRepository repo = new FlowRepository(FlowRepository.shippedCatalog(), null, Map.of());
                 for (Path file : FlowRepository.files(path)) {
                     try {
                         FlowSpec f = repo.loadFile(file);
@@ -147,7 +146,7 @@ public final class FlowsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            FlowRepository repo = new FlowRepository(FlowCatalog.shipped(), null, Map.of());
+            FlowRepository repo = new FlowRepository(FlowRepository.shippedCatalog(), null, Map.of());
             FlowSpec fa;
             FlowSpec fb;
             try {

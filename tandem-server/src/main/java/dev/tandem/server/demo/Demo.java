@@ -186,7 +186,7 @@ public final class Demo implements AutoCloseable {
             snapshot = List.copyOf(created);
         }
         return snapshot.stream().allMatch(r -> dead.contains(r.customKey())
-                || tandem.stateStore().salesforceId("Order", r.customKey()).isPresent());
+                || tandem.stateStore().targetId("Order", r.customKey()).isPresent());
     }
 
     private void registerWebhook() throws IOException, InterruptedException {

@@ -5,6 +5,8 @@ import dev.tandem.core.flow.FlowFileException;
 import dev.tandem.core.flow.FlowLoader;
 import dev.tandem.core.flow.FlowProblem;
 import dev.tandem.core.flow.FlowSpec;
+import dev.tandem.salesforce.enrich.PricebookEntryEnricher;
+import dev.tandem.salesforce.enrich.RecordTypeEnricher;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -35,6 +38,15 @@ public final class FlowRepository {
     }
 
     private static final String SHIPPED = "flows/";
+
+    /**
+     * What the connectors Tandem ships offer flows (both systems read and written, the Salesforce enrichers); for
+     * {@code tandem flows validate} and previews without a running server.
+     */
+    public static FlowCatalog shippedCatalog() {
+        return new FlowCatalog(Set.of("clarity", "salesforce"), Set.of("salesforce", "clarity"),
+                Set.of(PricebookEntryEnricher.NAME, RecordTypeEnricher.NAME));
+    }
 
     private final FlowLoader loader;
     private final Path dir;

@@ -108,16 +108,16 @@ public final class PlanPreview {
     /** Nothing is linked yet in a preview. */
     private static final class NoLinks implements IdMap {
         @Override
-        public void putId(String objectType, String clarityKey, String salesforceId) {
+        public void putId(String objectType, String sourceKey, String targetId) {
         }
 
         @Override
-        public Optional<String> salesforceId(String objectType, String clarityKey) {
+        public Optional<String> targetId(String objectType, String sourceKey) {
             return Optional.empty();
         }
 
         @Override
-        public Optional<String> clarityKey(String objectType, String salesforceId) {
+        public Optional<String> sourceKey(String objectType, String targetId) {
             return Optional.empty();
         }
 

@@ -50,7 +50,7 @@ class CdcEndToEndTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> stack.tandem().stateStore().countIds("Order") == 1);
         String accountKey = new ClarityRest(stack.clarity.baseUrl(), stack.clarity.user(), stack.clarity.password())
                 .order(order.id()).path("AccountKey").asText();
-        String accountId = stack.tandem().stateStore().salesforceId("Account", accountKey).orElseThrow();
+        String accountId = stack.tandem().stateStore().targetId("Account", accountKey).orElseThrow();
 
         // A sales rep changes the phone number in Salesforce (a person: another commit user, no Tandem client id).
         stack.salesforce.changeAsUser(stack.salesforce.humanUserId());

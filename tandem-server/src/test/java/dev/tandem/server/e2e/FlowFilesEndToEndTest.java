@@ -97,7 +97,7 @@ class FlowFilesEndToEndTest {
 
         SalesOrderRef ref = stack.clarity.orders().createRandomOrder(BadData.NONE);
         await().atMost(Duration.ofSeconds(60)).until(() -> stack.tandem().stateStore().countIds("Order") == 1);
-        assertThat(stack.tandem().stateStore().salesforceId("Order", ref.customKey())).isPresent();
+        assertThat(stack.tandem().stateStore().targetId("Order", ref.customKey())).isPresent();
     }
 
     private static String version(TandemStack stack) {

@@ -57,5 +57,8 @@ class IngestPathsTest {
         var response = stack.postWebhook(body, TandemStack.validSignature(body));
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.body()).contains("webhooks_disabled");
+        // Each running change source is reported under its name; the webhook is not one of them here.
+        await().atMost(Duration.ofSeconds(10)).until(() -> stack.get("/health").body().contains("\"clarityPoll\":\"UP\""));
+        assertThat(stack.get("/health").body()).doesNotContain("clarityWebhook").contains("\"status\":\"UP\"");
     }
 }

@@ -134,7 +134,7 @@ class WebhookBadInputTest {
     void healthAndMetricsAreServed() {
         HttpResponse<String> health = stack.get("/health");
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).contains("\"status\":\"UP\"");
+        assertThat(health.body()).contains("\"status\":\"UP\"", "\"clarityWebhook\":\"UP\"");
         HttpResponse<String> metrics = stack.get("/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("tandem_events_received_total", "tandem_events_processed_total",

@@ -3,7 +3,6 @@ package dev.tandem.server.flows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tandem.core.flow.FlowCatalog;
 import dev.tandem.core.flow.FlowSpec;
 import dev.tandem.core.flow.model.TransformStep;
 import dev.tandem.core.mapping.JsonataMapping;
@@ -20,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OrderMappingTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final FlowSpec flow = new FlowRepository(FlowCatalog.shipped(), null, Map.of()).load().flows()
+    private final FlowSpec flow = new FlowRepository(FlowRepository.shippedCatalog(), null, Map.of()).load().flows()
             .get("clarity-order-to-salesforce");
     private final JsonataMapping mapping = flow.mapping(flow.definition().steps().stream()
             .filter(s -> s instanceof TransformStep).map(s -> ((TransformStep) s).mapping()).findFirst().orElseThrow());

@@ -41,16 +41,17 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
     // ---- id map
 
     /**
-     * Maps the Clarity key to the Salesforce id, replacing the key's previous id. A Salesforce id maps to one key
-     * only, so if it was mapped to another key that mapping is dropped: the latest write reflects Salesforce (the
-     * record's external id now holds this key), and keeping both would make the reverse look-up ambiguous.
+     * Maps the source key to the target id, replacing the key's previous id. A target id maps to one key only, so
+     * if it was mapped to another key that mapping is dropped: the latest write reflects the target (the record's
+     * external id now holds this key), and keeping both would make the reverse look-up ambiguous. The columns keep
+     * their first names ({@code clarity_key} = source key, {@code salesforce_id} = target id; migration V1).
      */
     @Override
-    public void putId(String objectType, String clarityKey, String salesforceId) {
+    public void putId(String objectType, String sourceKey, String targetId) {
         Objects.requireNonNull(objectType, "objectType");
-        Objects.requireNonNull(clarityKey, "clarityKey");
-        Objects.requireNonNull(salesforceId, "salesforceId");
-        putIds(List.<String[]>of(new String[]{objectType, clarityKey, salesforceId}));
+        Objects.requireNonNull(sourceKey, "sourceKey");
+        Objects.requireNonNull(targetId, "targetId");
+        putIds(List.<String[]>of(new String[]{objectType, sourceKey, targetId}));
     }
 
     /** {@link #putId} for many mappings in one JDBC batch per statement (one round trip to SQLite's engine). */
@@ -69,8 +70,8 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
                                  + "DO UPDATE SET salesforce_id = excluded.salesforce_id")) {
                 for (String[] m : mappings) {
                     release.setString(1, Objects.requireNonNull(m[0], "objectType"));
-                    release.setString(2, Objects.requireNonNull(m[2], "salesforceId"));
-                    release.setString(3, Objects.requireNonNull(m[1], "clarityKey"));
+                    release.setString(2, Objects.requireNonNull(m[2], "targetId"));
+                    release.setString(3, Objects.requireNonNull(m[1], "sourceKey"));
                     release.addBatch();
                     upsert.setString(1, m[0]);
                     upsert.setString(2, m[1]);
@@ -85,15 +86,15 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
     }
 
     @Override
-    public Optional<String> salesforceId(String objectType, String clarityKey) {
+    public Optional<String> targetId(String objectType, String sourceKey) {
         return lookUpId("SELECT salesforce_id FROM id_map WHERE object_type = ? AND clarity_key = ?",
-                objectType, clarityKey);
+                objectType, sourceKey);
     }
 
     @Override
-    public Optional<String> clarityKey(String objectType, String salesforceId) {
+    public Optional<String> sourceKey(String objectType, String targetId) {
         return lookUpId("SELECT clarity_key FROM id_map WHERE object_type = ? AND salesforce_id = ?",
-                objectType, salesforceId);
+                objectType, targetId);
     }
 
     private Optional<String> lookUpId(String sql, String objectType, String id) {

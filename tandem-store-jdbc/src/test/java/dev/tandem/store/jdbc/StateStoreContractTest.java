@@ -48,9 +48,9 @@ abstract class StateStoreContractTest {
         store.putId("Order", "SO-1", "801000000000009");
         store.putIds(java.util.List.of(new String[]{"Order", "SO-1", "801000000000001"},
                 new String[]{"Order", "SO-2", "801000000000002"}, new String[]{"Account", "CUST-1", "001000000000001"}));
-        assertThat(store.salesforceId("Order", "SO-1")).hasValue("801000000000001");
-        assertThat(store.salesforceId("Order", "SO-2")).hasValue("801000000000002");
-        assertThat(store.clarityKey("Account", "001000000000001")).hasValue("CUST-1");
+        assertThat(store.targetId("Order", "SO-1")).hasValue("801000000000001");
+        assertThat(store.targetId("Order", "SO-2")).hasValue("801000000000002");
+        assertThat(store.sourceKey("Account", "001000000000001")).hasValue("CUST-1");
         assertThat(store.countIds("Order")).isEqualTo(2);
 
         Instant at = Instant.parse("2026-12-01T10:00:00Z");
@@ -65,28 +65,28 @@ abstract class StateStoreContractTest {
             store.putId("Order", "SO-7", "801000000000007");
             store.audit(audit(9, "settle", 0, "OK", Instant.parse("2026-12-01T10:00:00Z")));
         });
-        assertThat(store.salesforceId("Order", "SO-7")).hasValue("801000000000007");
+        assertThat(store.targetId("Order", "SO-7")).hasValue("801000000000007");
         assertThat(store.auditFor(9)).hasSize(1);
 
         assertThatThrownBy(() -> store.inTransaction(() -> {
             store.putId("Order", "SO-8", "801000000000008");
             throw new IllegalStateException("boom");
         })).hasMessageContaining("boom");
-        assertThat(store.salesforceId("Order", "SO-8")).as("rolled back with the rest").isEmpty();
+        assertThat(store.targetId("Order", "SO-8")).as("rolled back with the rest").isEmpty();
     }
 
     @Test
     void anIdMappingResolvesInBothDirections() {
         store.putId("Order", "SO-5001", "801000000000001");
 
-        assertThat(store.salesforceId("Order", "SO-5001")).contains("801000000000001");
-        assertThat(store.clarityKey("Order", "801000000000001")).contains("SO-5001");
+        assertThat(store.targetId("Order", "SO-5001")).contains("801000000000001");
+        assertThat(store.sourceKey("Order", "801000000000001")).contains("SO-5001");
     }
 
     @Test
     void unmappedIdsAreEmpty() {
-        assertThat(store.salesforceId("Order", "SO-404")).isEmpty();
-        assertThat(store.clarityKey("Order", "801000000000404")).isEmpty();
+        assertThat(store.targetId("Order", "SO-404")).isEmpty();
+        assertThat(store.sourceKey("Order", "801000000000404")).isEmpty();
     }
 
     @Test
@@ -95,8 +95,8 @@ abstract class StateStoreContractTest {
 
         store.putId("Order", "SO-5001", "801000000000002");
 
-        assertThat(store.salesforceId("Order", "SO-5001")).contains("801000000000002");
-        assertThat(store.clarityKey("Order", "801000000000001")).isEmpty();
+        assertThat(store.targetId("Order", "SO-5001")).contains("801000000000002");
+        assertThat(store.sourceKey("Order", "801000000000001")).isEmpty();
         assertThat(store.countIds("Order")).isEqualTo(1);
     }
 
@@ -106,8 +106,8 @@ abstract class StateStoreContractTest {
 
         store.putId("Account", "CUST-2", "001000000000001");
 
-        assertThat(store.clarityKey("Account", "001000000000001")).contains("CUST-2");
-        assertThat(store.salesforceId("Account", "CUST-1")).isEmpty();
+        assertThat(store.sourceKey("Account", "001000000000001")).contains("CUST-2");
+        assertThat(store.targetId("Account", "CUST-1")).isEmpty();
         assertThat(store.countIds("Account")).isEqualTo(1);
     }
 
@@ -117,8 +117,8 @@ abstract class StateStoreContractTest {
         store.putId("Account", "K-1", "001000000000001");
         store.putId("Account", "K-2", "001000000000002");
 
-        assertThat(store.salesforceId("Order", "K-1")).contains("801000000000001");
-        assertThat(store.salesforceId("Account", "K-1")).contains("001000000000001");
+        assertThat(store.targetId("Order", "K-1")).contains("801000000000001");
+        assertThat(store.targetId("Account", "K-1")).contains("001000000000001");
         assertThat(store.countIds("Order")).isEqualTo(1);
         assertThat(store.countIds("Account")).isEqualTo(2);
         assertThat(store.countIds("Product2")).isZero();
@@ -285,8 +285,8 @@ abstract class StateStoreContractTest {
 
         store = restart();
 
-        assertThat(store.salesforceId("Order", "SO-5001")).contains("801000000000001");
-        assertThat(store.clarityKey("Order", "801000000000001")).contains("SO-5001");
+        assertThat(store.targetId("Order", "SO-5001")).contains("801000000000001");
+        assertThat(store.sourceKey("Order", "801000000000001")).contains("SO-5001");
         assertThat(store.dueRetries(NOW, 10)).containsExactly(retry);
         assertThat(store.deadLetter(deadLetterId)).get().extracting(DeadLetter::errorCode)
                 .isEqualTo("REQUIRED_FIELD_MISSING");

@@ -5,7 +5,7 @@ import dev.tandem.core.flow.Exchange;
 import dev.tandem.core.flow.FlowOutcome;
 import dev.tandem.core.flow.Step;
 import dev.tandem.core.flow.StepContext;
-import dev.tandem.core.port.ApiError;
+import dev.tandem.core.error.ApiError;
 import dev.tandem.core.write.WriteGroup;
 
 import java.time.Duration;

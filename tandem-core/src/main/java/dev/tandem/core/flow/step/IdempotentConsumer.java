@@ -33,7 +33,7 @@ public final class IdempotentConsumer implements Step {
         for (Exchange x : batch) {
             Object k = key.evaluate(x.bodyValue(), x.bindings());
             String value = Fetch.text(k);
-            Optional<String> existing = value.isBlank() ? Optional.empty() : ctx.links().salesforceId(link, value);
+            Optional<String> existing = value.isBlank() ? Optional.empty() : ctx.links().targetId(link, value);
             if (existing.isPresent()) {
                 String reason = link + " " + value + " is already synced as " + existing.get();
                 ctx.audit(x, kind(), "link " + link + " " + value, 0, "SKIPPED", reason, 0);

@@ -6,7 +6,7 @@ import dev.tandem.core.flow.Exchange;
 import dev.tandem.core.flow.FlowOutcome;
 import dev.tandem.core.flow.Step;
 import dev.tandem.core.flow.StepContext;
-import dev.tandem.core.port.ApiError;
+import dev.tandem.core.error.ApiError;
 import dev.tandem.core.write.RecordWrite;
 import dev.tandem.core.write.WriteGroup;
 import dev.tandem.core.write.WriteOutcome;
@@ -142,7 +142,7 @@ public final class To implements Step {
     private void fingerprint(EchoPolicy policy, WriteGroup plan, Map<String, String> written, StepContext ctx) {
         Map<String, String> ids = new LinkedHashMap<>(written);
         for (RecordWrite r : plan.records()) {
-            ids.computeIfAbsent(r.ref(), ref -> ctx.links().salesforceId(r.entity(), r.key()).orElse(null));
+            ids.computeIfAbsent(r.ref(), ref -> ctx.links().targetId(r.entity(), r.key()).orElse(null));
         }
         for (RecordWrite r : plan.records()) {
             String id = ids.get(r.ref());

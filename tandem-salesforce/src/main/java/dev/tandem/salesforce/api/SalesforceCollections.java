@@ -1,10 +1,10 @@
-package dev.tandem.core.port;
+package dev.tandem.salesforce.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.List;
 
-/** sObject Collections (salesforce-api.md §2.8): up to 200 records of one type per call. */
+/** sObject Collections (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections.htm "sObject Collections"): up to 200 records of one type per call. */
 public interface SalesforceCollections {
 
     int MAX_RECORDS_PER_REQUEST = 200;

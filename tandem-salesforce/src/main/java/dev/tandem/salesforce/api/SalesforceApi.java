@@ -1,4 +1,4 @@
-package dev.tandem.core.port;
+package dev.tandem.salesforce.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -11,7 +11,7 @@ import java.util.List;
  */
 public interface SalesforceApi {
 
-    /** Maximum graphs in one Composite Graph request (salesforce-api.md §2.10). */
+    /** Maximum graphs in one Composite Graph request (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_graph_limits.htm "Composite Graph Limits"). */
     int MAX_GRAPHS_PER_REQUEST = 75;
     /** Maximum nodes across all graphs of one request (§2.10). */
     int MAX_NODES_PER_REQUEST = 500;

@@ -1,4 +1,4 @@
-package dev.tandem.core.port;
+package dev.tandem.salesforce.api;
 
 import java.util.List;
 

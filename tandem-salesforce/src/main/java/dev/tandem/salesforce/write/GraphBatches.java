@@ -1,13 +1,17 @@
-package dev.tandem.core.port;
+package dev.tandem.salesforce.write;
+
+import dev.tandem.salesforce.api.Graph;
+import dev.tandem.salesforce.api.GraphNode;
+import dev.tandem.salesforce.api.SalesforceApi;
 
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** Packs graphs into as few Composite Graph requests as the limits allow (salesforce-api.md §2.10). */
+/** Packs graphs into as few Composite Graph requests as the limits allow (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_graph_limits.htm "Composite Graph Limits"). */
 public final class GraphBatches {
 
-    /** Distinct sObject types in one Composite Graph payload (salesforce-api.md §2.10). */
+    /** Distinct sObject types in one Composite Graph payload (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_graph_limits.htm "Composite Graph Limits"). */
     public static final int MAX_NODE_TYPES_PER_REQUEST = 15;
 
     /** The sObject types a graph's nodes touch, read from their {@code sobjects/<Type>/...} paths. */

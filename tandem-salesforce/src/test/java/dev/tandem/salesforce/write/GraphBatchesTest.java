@@ -1,4 +1,7 @@
-package dev.tandem.core.port;
+package dev.tandem.salesforce.write;
+
+import dev.tandem.salesforce.api.Graph;
+import dev.tandem.salesforce.api.GraphNode;
 
 import org.junit.jupiter.api.Test;
 

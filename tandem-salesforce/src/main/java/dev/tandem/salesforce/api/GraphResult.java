@@ -1,4 +1,6 @@
-package dev.tandem.core.port;
+package dev.tandem.salesforce.api;
+
+import dev.tandem.core.error.ApiError;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,9 +1,9 @@
-package dev.tandem.core.port;
+package dev.tandem.salesforce.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * One subrequest of a Composite Graph (salesforce-api.md §2.10).
+ * One subrequest of a Composite Graph (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_graph_limits.htm "Composite Graph Limits").
  *
  * @param method      {@code POST}, {@code PATCH}, {@code GET} or {@code DELETE}
  * @param path        the resource path after {@code /services/data/vXX.X/}, e.g. {@code sobjects/Order/Clarity_Order_Key__c/SO-5001}
