@@ -276,7 +276,7 @@ public interface Type<T> {
             @Override
             public String format(Map<String, V> map) {
                 return map.entrySet().stream().map(e -> e.getKey() + ": " + value.format(e.getValue()))
-                        .collect(Collectors.joining(", ", "{", "}"));
+                        .collect(Collectors.joining(", "));
             }
         };
     }
