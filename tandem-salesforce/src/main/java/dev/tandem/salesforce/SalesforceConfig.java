@@ -56,7 +56,7 @@ public record SalesforceConfig(URI tokenUrl, String clientId, String clientSecre
                     && Double.parseDouble(v.strip()) >= MIN_API_VERSION, "must look like 64.0 (at least 50.0)"),
             "REST API version; at least 50.0 because Tandem writes through Composite Graph");
     private static final ConfigSpec.Key<String> CALL_OPTIONS = SPEC.define("callOptionsClient", Type.STRING,
-            DEFAULT_CALL_OPTIONS_CLIENT, Validator.of("", (String v) -> CALL_OPTIONS_CLIENT.matcher(v.strip()).matches(),
+            DEFAULT_CALL_OPTIONS_CLIENT, Validator.of("of 1–80 `A-Za-z0-9_.-`", (String v) -> CALL_OPTIONS_CLIENT.matcher(v.strip()).matches(),
                     "must be 1-80 letters, digits, '_', '.' or '-'"),
             "sent as `Sforce-Call-Options: client=…` on every request, so Tandem's own changes can be recognised in CDC");
     private static final ConfigSpec.Key<Duration> REQUEST_TIMEOUT = SPEC.define("requestTimeout", Type.DURATION,

@@ -253,8 +253,13 @@ public final class ConfigSpec {
      * keys written as full paths in declaration order.
      */
     public String markdownTable() {
+        return markdownTable("");
+    }
+
+    /** {@link #markdownTable()} for a spec used as section {@code path} (e.g. {@code salesforce.cdc}). */
+    public String markdownTable(String path) {
         StringBuilder out = new StringBuilder("| key | type | default | meaning |\n|---|---|---|---|\n");
-        rows("", out);
+        rows(path, out);
         return out.toString();
     }
 

@@ -73,7 +73,7 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
         /** The keys of {@code flows}. */
         public static final ConfigSpec SPEC = new ConfigSpec();
         private static final ConfigSpec.Key<Path> DIR = SPEC.optional("dir", Type.PATH, "none",
-                Validator.of("", Files::isDirectory, "must be an existing folder"),
+                Validator.of("to an existing folder", Files::isDirectory, "must be an existing folder"),
                 "flow files (`*.yaml`) that add to or override the shipped flows by id; watched and hot-reloaded "
                         + "([flows.md](flows.md))");
         private static final ConfigSpec.Key<Map<String, Boolean>> ENABLED = SPEC.define("enabled",
