@@ -1,11 +1,17 @@
 package dev.tandem.clarity;
 
+import dev.tandem.core.config.Config;
+import dev.tandem.core.config.ConfigSpec;
+import dev.tandem.core.config.Type;
+import dev.tandem.core.config.Validator;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How to reach one Clarity eCommerce (CEF) install.
+ * How to reach one Clarity eCommerce (CEF) install: the connection keys of {@code clarity.*} in tandem.yaml
+ * ({@link #SPEC}).
  *
  * @param baseUrl        the API root including its path, e.g.
  *                       {@code https://shop.example.com/DesktopModules/ClarityEcommerce/API} (clarity-api.md §1);
@@ -17,6 +23,18 @@ import java.util.Objects;
 public record ClarityConfig(URI baseUrl, String username, String password, Duration requestTimeout) {
 
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    /** The connection keys of the {@code clarity} section (the server adds the ingestion keys). */
+    public static final ConfigSpec SPEC = new ConfigSpec();
+    private static final ConfigSpec.Key<URI> BASE_URL = SPEC.required("baseUrl", Type.URL,
+            "CEF API root, e.g. `https://shop.example.com/DesktopModules/ClarityEcommerce/API` (no query; a trailing "
+                    + "slash is dropped)");
+    private static final ConfigSpec.Key<String> USERNAME = SPEC.required("username", Type.STRING,
+            "the integration user Tandem logs in as (`POST /auth/identity`)");
+    private static final ConfigSpec.Key<String> PASSWORD = SPEC.required("password", Type.STRING,
+            "its password; use `${CLARITY_PASSWORD}`");
+    private static final ConfigSpec.Key<Duration> REQUEST_TIMEOUT = SPEC.define("requestTimeout", Type.DURATION,
+            DEFAULT_REQUEST_TIMEOUT, Validator.positive(), "timeout of one Clarity request");
 
     /** A null {@code requestTimeout} takes the default. */
     public ClarityConfig {
@@ -42,6 +60,12 @@ public record ClarityConfig(URI baseUrl, String username, String password, Durat
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout must be positive, got: " + requestTimeout);
         }
+    }
+
+    /** The configuration of a {@code clarity} section parsed with a spec that includes {@link #SPEC}. */
+    public static ClarityConfig from(Config c) {
+        return c.build(() -> new ClarityConfig(c.get(BASE_URL), c.get(USERNAME), c.get(PASSWORD),
+                c.get(REQUEST_TIMEOUT)));
     }
 
     /** A configuration with the default timeout. */

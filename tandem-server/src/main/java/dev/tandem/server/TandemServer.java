@@ -135,7 +135,7 @@ public final class TandemServer implements AutoCloseable {
             TandemConfig.Runtime rt = config.runtime();
             this.runtime = new FlowRuntime(stores.eventLog(), store, pipelines(loaded.flows(), connectors, store, clock),
                     new RetryPolicy(r.initialDelay(), r.multiplier(), r.maxDelay(), r.maxAttempts(), r.jitter()),
-                    new RuntimeSettings(rt.batchSize(), rt.linger(), rt.pollInterval()), metrics, clock);
+                    new RuntimeSettings(rt.batchSize(), rt.linger(), rt.pollInterval(), rt.parallelism()), metrics, clock);
             this.reloader = config.flows().dir() == null || !java.nio.file.Files.isDirectory(config.flows().dir()) ? null
                     : new FlowReloader(repository, loaded, flows -> runtime.replaceFlows(pipelines(flows, connectors, store, clock)));
 

@@ -1,16 +1,23 @@
 package dev.tandem.clarity.read;
 
 import dev.tandem.clarity.model.ClarityEntity;
+import dev.tandem.core.config.Config;
+import dev.tandem.core.config.ConfigSpec;
+import dev.tandem.core.config.Type;
+import dev.tandem.core.config.Validator;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * Settings of the {@link ClarityDeltaPoller} (clarity-api.md §11, ingestion path 1).
+ * Settings of the {@link ClarityDeltaPoller} (clarity-api.md §11, ingestion path 1); {@code clarity.poll.*} in
+ * tandem.yaml ({@link #SPEC}).
  *
  * @param interval       the pause between two polls of all entities (after one poll ends, before the next starts)
  * @param overlap        how far before the stored cursor each poll starts reading ({@code ModifiedSince = cursor −
@@ -33,6 +40,40 @@ public record PollSettings(Duration interval, Duration overlap, int pageSize, Li
     public static final List<ClarityEntity> DEFAULT_ENTITIES = List.of(ClarityEntity.USER, ClarityEntity.ACCOUNT,
             ClarityEntity.CONTACT, ClarityEntity.SALES_ORDER, ClarityEntity.SALES_ORDER_EVENT, ClarityEntity.PRODUCT,
             ClarityEntity.PRODUCT_INVENTORY_LOCATION_SECTION);
+
+    /** An entity by its name, e.g. {@code SalesOrder} (case does not matter). */
+    private static final Type<ClarityEntity> ENTITY = Type.scalar("entity", name -> Arrays.stream(ClarityEntity.values())
+            .filter(e -> e.entityName().equalsIgnoreCase(name.strip())).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("names an unknown entity '" + name + "' (known: "
+                    + String.join(", ", Arrays.stream(ClarityEntity.values()).map(ClarityEntity::entityName).toList())
+                    + ")")), ClarityEntity::entityName);
+    /** {@code now} (when the configuration is read) or an ISO-8601 instant. */
+    private static final Type<Instant> START = Type.scalar("`now` or ISO instant", text -> {
+        try {
+            return "now".equalsIgnoreCase(text.strip()) ? Instant.now() : Instant.parse(text.strip());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("must be 'now' or an ISO instant like 2026-01-01T00:00:00Z, got '"
+                    + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "'", e);
+        }
+    }, Instant::toString);
+
+    /** The keys of {@code clarity.poll}. */
+    public static final ConfigSpec SPEC = new ConfigSpec();
+    private static final ConfigSpec.Key<Duration> INTERVAL = SPEC.define("interval", Type.DURATION, DEFAULT_INTERVAL,
+            Validator.positive(), "time between polls (from the end of one to the start of the next)");
+    private static final ConfigSpec.Key<Duration> OVERLAP = SPEC.define("overlap", Type.DURATION, DEFAULT_OVERLAP,
+            Validator.notNegative(), "each poll asks for `ModifiedSince = cursor − overlap`, so clock skew and late "
+                    + "commits are not missed; rows seen twice are de-duplicated by (ID, Hash)");
+    private static final ConfigSpec.Key<Integer> PAGE_SIZE = SPEC.define("pageSize", Type.INT, DEFAULT_PAGE_SIZE,
+            Validator.between(1, MAX_PAGE_SIZE), "rows per page (`Paging={Size:N,StartIndex:k}`, k a 1-based page "
+                    + "number)");
+    private static final ConfigSpec.Key<List<ClarityEntity>> ENTITIES = SPEC.define("entities", Type.listOf(ENTITY),
+            DEFAULT_ENTITIES, Validator.<List<ClarityEntity>>quiet("", l -> !l.isEmpty(), "must list at least one entity")
+                    .and(Validator.quiet("", l -> Set.copyOf(l).size() == l.size(), "must list each entity once")),
+            "which lists to poll, in this order (the default is every list Tandem knows)");
+    private static final ConfigSpec.Key<Instant> START_FROM = SPEC.optional("startFrom", START,
+            "the epoch (full backfill)", "where a poller without a stored cursor starts; the cursor is stored per "
+                    + "list and advanced only after the events are durably in the log");
 
     /** Nulls take the defaults. */
     public PollSettings {
@@ -66,6 +107,12 @@ public record PollSettings(Duration interval, Duration overlap, int pageSize, Li
     /** Every default: 30 s interval, 2 min overlap, 100 rows a page, all entities, backfill from the epoch. */
     public static PollSettings defaults() {
         return new PollSettings(null, null, DEFAULT_PAGE_SIZE, null, null, DEFAULT_MAX_REMEMBERED);
+    }
+
+    /** The settings of a {@code clarity.poll} section parsed with {@link #SPEC}. */
+    public static PollSettings from(Config c) {
+        return c.build(() -> new PollSettings(c.get(INTERVAL), c.get(OVERLAP), c.get(PAGE_SIZE), c.get(ENTITIES),
+                c.get(START_FROM), DEFAULT_MAX_REMEMBERED));
     }
 
     public PollSettings withInterval(Duration value) {

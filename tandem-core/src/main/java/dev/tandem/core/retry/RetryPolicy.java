@@ -1,5 +1,11 @@
 package dev.tandem.core.retry;
 
+import dev.tandem.core.config.Config;
+import dev.tandem.core.config.ConfigSpec;
+import dev.tandem.core.config.Durations;
+import dev.tandem.core.config.Type;
+import dev.tandem.core.config.Validator;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -9,7 +15,7 @@ import java.util.random.RandomGenerator;
  * Exponential backoff with jitter for transient failures (architecture invariant 4).
  * The n-th retry waits {@code initialDelay × multiplier^(n-1)}, capped at {@code maxDelay}, then spread by
  * ±{@code jitter} so that many records failing together (e.g. during a Salesforce outage) do not come back in one
- * thundering herd.
+ * thundering herd. In tandem.yaml this is {@code retry.*} ({@link #SPEC} declares the keys).
  *
  * @param initialDelay delay before the first retry
  * @param multiplier   growth factor per attempt (≥ 1)
@@ -18,6 +24,27 @@ import java.util.random.RandomGenerator;
  * @param jitter       relative spread in [0, 1)
  */
 public record RetryPolicy(Duration initialDelay, double multiplier, Duration maxDelay, int maxAttempts, double jitter) {
+
+    public static final Duration DEFAULT_INITIAL_DELAY = Duration.ofSeconds(1);
+    public static final double DEFAULT_MULTIPLIER = 2.0;
+    public static final Duration DEFAULT_MAX_DELAY = Duration.ofMinutes(10);
+    public static final int DEFAULT_MAX_ATTEMPTS = 10;
+    public static final int MAX_MAX_ATTEMPTS = 1000;
+    public static final double DEFAULT_JITTER = 0.2;
+
+    /** The keys of {@code retry.*}. */
+    public static final ConfigSpec SPEC = new ConfigSpec();
+    private static final ConfigSpec.Key<Duration> INITIAL_DELAY = SPEC.define("initialDelay", Type.DURATION,
+            DEFAULT_INITIAL_DELAY, Validator.positive(), "wait before the first retry of a transient failure");
+    private static final ConfigSpec.Key<Double> MULTIPLIER = SPEC.define("multiplier", Type.NUMBER, DEFAULT_MULTIPLIER,
+            Validator.atLeast(1), "growth of the wait per attempt");
+    private static final ConfigSpec.Key<Duration> MAX_DELAY = SPEC.define("maxDelay", Type.DURATION, DEFAULT_MAX_DELAY,
+            Validator.positive(), "cap on one wait; at least `initialDelay`");
+    private static final ConfigSpec.Key<Integer> MAX_ATTEMPTS = SPEC.define("maxAttempts", Type.INT,
+            DEFAULT_MAX_ATTEMPTS, Validator.between(1, MAX_MAX_ATTEMPTS),
+            "attempts (first included) before a transient failure is dead-lettered");
+    private static final ConfigSpec.Key<Double> JITTER = SPEC.define("jitter", Type.NUMBER, DEFAULT_JITTER,
+            Validator.inRange(0, 1), "random spread of each wait (0.2 = ±20 %)");
 
     public RetryPolicy {
         Objects.requireNonNull(initialDelay, "initialDelay");
@@ -41,7 +68,18 @@ public record RetryPolicy(Duration initialDelay, double multiplier, Duration max
 
     /** 1 s doubling to 10 min, 10 attempts (about 30 minutes in all), ±20 % jitter. */
     public static RetryPolicy defaults() {
-        return new RetryPolicy(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(10), 10, 0.2);
+        return new RetryPolicy(DEFAULT_INITIAL_DELAY, DEFAULT_MULTIPLIER, DEFAULT_MAX_DELAY, DEFAULT_MAX_ATTEMPTS,
+                DEFAULT_JITTER);
+    }
+
+    /** The policy of a {@code retry} section parsed with {@link #SPEC}. */
+    public static RetryPolicy from(Config c) {
+        if (c.get(MAX_DELAY).compareTo(c.get(INITIAL_DELAY)) < 0) {
+            throw c.invalid(MAX_DELAY, "must be at least " + c.path(INITIAL_DELAY) + " ("
+                    + Durations.format(c.get(INITIAL_DELAY)) + "), got " + Durations.format(c.get(MAX_DELAY)));
+        }
+        return c.build(() -> new RetryPolicy(c.get(INITIAL_DELAY), c.get(MULTIPLIER), c.get(MAX_DELAY),
+                c.get(MAX_ATTEMPTS), c.get(JITTER)));
     }
 
     /** Whether another attempt is allowed after {@code attemptsMade} failed attempts. */

@@ -1,12 +1,17 @@
 package dev.tandem.salesforce.auth;
 
+import dev.tandem.core.config.Config;
+import dev.tandem.core.config.ConfigSpec;
+import dev.tandem.core.config.Type;
+import dev.tandem.core.config.Validator;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
  * How the connector authenticates (salesforce-api.md §1). Build it with the static factories; the record
- * components that a flow does not use are null.
+ * components that a flow does not use are null. In tandem.yaml this is {@code salesforce.auth.*} ({@link #SPEC}).
  *
  * @param flow             the OAuth flow
  * @param clientAuthStyle  how the consumer key and secret travel (client-credentials and refresh-token flows)
@@ -24,6 +29,30 @@ import java.util.Objects;
 public record AuthConfig(OAuthFlow flow, ClientAuthStyle clientAuthStyle, String username, URI audience,
                          Path privateKeyPath, Path keystorePath, String keystorePassword, String keyAlias,
                          String keyPassword, String refreshToken) {
+
+    /** The keys of {@code salesforce.auth}. */
+    public static final ConfigSpec SPEC = new ConfigSpec();
+    private static final ConfigSpec.Key<OAuthFlow> FLOW = SPEC.define("flow", Type.oneOf(OAuthFlow.class),
+            OAuthFlow.CLIENT_CREDENTIALS, "the OAuth 2.0 flow ([salesforce.md](salesforce.md) says how to set up each)");
+    private static final ConfigSpec.Key<ClientAuthStyle> CLIENT_AUTH = SPEC.define("clientAuth",
+            Type.oneOf(ClientAuthStyle.class), ClientAuthStyle.BASIC,
+            "how the client id and secret are sent (HTTP Basic or form fields)");
+    private static final ConfigSpec.Key<String> USERNAME = SPEC.optional("username", Type.STRING,
+            "required for `jwt_bearer`", "the integration user (the JWT's `sub`)");
+    private static final ConfigSpec.Key<URI> AUDIENCE = SPEC.optional("audience", Type.URL, "the token URL's origin",
+            "the JWT's `aud`: `https://login.salesforce.com`, `https://test.salesforce.com` or the My Domain URL");
+    private static final ConfigSpec.Key<Path> PRIVATE_KEY_FILE = SPEC.optional("privateKeyFile", Type.PATH, "none",
+            "PKCS#8 PEM private key (`BEGIN PRIVATE KEY`) that signs the JWT (RS256)");
+    private static final ConfigSpec.Key<Path> KEYSTORE = SPEC.optional("keystore", Type.PATH, "none",
+            "instead of `privateKeyFile`: a PKCS#12 or JKS keystore holding the key");
+    private static final ConfigSpec.Key<String> KEYSTORE_PASSWORD = SPEC.optional("keystorePassword", Type.STRING,
+            "none", "the keystore's password (required with `keystore`)");
+    private static final ConfigSpec.Key<String> KEY_ALIAS = SPEC.optional("keyAlias", Type.STRING, "none",
+            "the key's alias in the keystore (required with `keystore`)");
+    private static final ConfigSpec.Key<String> KEY_PASSWORD = SPEC.optional("keyPassword", Type.STRING,
+            "the keystore's password", "the key's own password");
+    private static final ConfigSpec.Key<String> REFRESH_TOKEN = SPEC.optional("refreshToken", Type.STRING,
+            "required for `refresh_token`", "the refresh token; use `${SF_REFRESH_TOKEN}`");
 
     public AuthConfig {
         Objects.requireNonNull(flow, "flow");
@@ -52,6 +81,24 @@ public record AuthConfig(OAuthFlow flow, ClientAuthStyle clientAuthStyle, String
                 }
             }
         }
+    }
+
+    /** The settings of a {@code salesforce.auth} section parsed with {@link #SPEC}. */
+    public static AuthConfig from(Config c) {
+        OAuthFlow flow = c.get(FLOW);
+        if (flow == OAuthFlow.JWT_BEARER && blank(c.get(USERNAME))) {
+            throw c.invalid(USERNAME, "is required for the jwt_bearer flow (the JWT's sub claim)");
+        }
+        if (flow == OAuthFlow.REFRESH_TOKEN && blank(c.get(REFRESH_TOKEN))) {
+            throw c.invalid(REFRESH_TOKEN, "is required for the refresh_token flow");
+        }
+        return c.build(() -> new AuthConfig(flow, c.get(CLIENT_AUTH), c.get(USERNAME), c.get(AUDIENCE),
+                c.get(PRIVATE_KEY_FILE), c.get(KEYSTORE), c.get(KEYSTORE_PASSWORD), c.get(KEY_ALIAS),
+                c.get(KEY_PASSWORD), c.get(REFRESH_TOKEN)));
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     /** Client credentials with HTTP Basic (the default of {@code SalesforceConfig.of}). */

@@ -1,5 +1,10 @@
 package dev.tandem.salesforce.cdc;
 
+import dev.tandem.core.config.Config;
+import dev.tandem.core.config.ConfigSpec;
+import dev.tandem.core.config.Type;
+import dev.tandem.core.config.Validator;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +15,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Change Data Capture over the Pub/Sub API ({@code salesforce.cdc.*}, docs/salesforce.md "Change Data Capture").
+ * Change Data Capture over the Pub/Sub API ({@code salesforce.cdc.*}, docs/salesforce.md "Change Data Capture");
+ * {@link #SPEC} declares the keys.
  *
  * @param enabled           {@code salesforce.cdc.enabled}: subscribe at all (default false)
  * @param objects           {@code salesforce.cdc.objects}: the objects whose changes Tandem reads, e.g. Account,
@@ -56,6 +62,61 @@ public record CdcSettings(boolean enabled, List<String> objects, List<String> to
     private static final Pattern API_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
     private static final Pattern TOPIC = Pattern.compile("/data/[A-Za-z][A-Za-z0-9_]*|/event/[A-Za-z][A-Za-z0-9_]*");
     private static final Pattern ENDPOINT = Pattern.compile("[^:\\s]+:\\d{1,5}");
+
+    private static final Type<String> OBJECT = Type.scalar("object API name", text -> {
+        if (!API_NAME.matcher(text).matches()) {
+            throw new IllegalArgumentException("is not an object API name, got '" + shortened(text) + "'");
+        }
+        return text;
+    }, s -> s);
+    private static final Type<String> TOPIC_NAME = Type.scalar("topic", text -> {
+        if (!TOPIC.matcher(text).matches()) {
+            throw new IllegalArgumentException("is not /data/<Object>ChangeEvent or /data/ChangeEvents, got '"
+                    + shortened(text) + "'");
+        }
+        return text;
+    }, s -> s);
+
+    /** The keys of {@code salesforce.cdc}. */
+    public static final ConfigSpec SPEC = new ConfigSpec();
+    private static final ConfigSpec.Key<Boolean> ENABLED = SPEC.define("enabled", Type.BOOLEAN, false,
+            "subscribe to Change Data Capture at all (needs `objects` or `topics`)");
+    private static final ConfigSpec.Key<List<String>> OBJECTS = SPEC.define("objects", Type.listOf(OBJECT), List.of(),
+            "the objects whose changes Tandem reads, e.g. `[Account, Contact, My_Object__c]`; each needs CDC enabled "
+                    + "in Setup (Change Data Capture, *Selected Entities*); also what a gap or expired-replay recovery "
+                    + "re-reads");
+    private static final ConfigSpec.Key<List<String>> TOPICS = SPEC.optional("topics", Type.listOf(TOPIC_NAME),
+            "one per object", "Pub/Sub topics, one stream each: `/data/AccountChangeEvent`, "
+                    + "`/data/My_Object__ChangeEvent`, or `" + ALL_CHANGE_EVENTS + "` (all selected objects on one "
+                    + "stream; needs `objects`)");
+    private static final ConfigSpec.Key<Integer> BATCH_SIZE = SPEC.define("batchSize", Type.INT, DEFAULT_BATCH_SIZE,
+            Validator.between(1, MAX_BATCH_SIZE), "events requested per FetchRequest (the server treats more than 100 "
+                    + "as 100); requested again when half have arrived");
+    private static final ConfigSpec.Key<String> ENDPOINT_KEY = SPEC.define("endpoint", Type.STRING, DEFAULT_ENDPOINT,
+            Validator.matches(ENDPOINT.pattern(), "", "must be host:port"), "`host:port` of the Pub/Sub API");
+    private static final ConfigSpec.Key<Boolean> PLAINTEXT = SPEC.define("plaintext", Type.BOOLEAN, false,
+            "no TLS: only for a local sandbox, never against Salesforce");
+    private static final ConfigSpec.Key<Path> TRUST_STORE = SPEC.optional("trustStore", Type.PATH,
+            "the JDK's default trust", "a PKCS12/JKS trust store for the endpoint's certificate");
+    private static final ConfigSpec.Key<String> TRUST_STORE_PASSWORD = SPEC.define("trustStorePassword", Type.STRING,
+            "", "the trust store's password");
+    private static final ConfigSpec.Key<Path> TRUST_CERTIFICATE = SPEC.optional("trustCertificate", Type.PATH, "none",
+            "a PEM certificate file to trust instead of a trust store, e.g. the one `tandem sandbox salesforce` "
+                    + "writes and prints");
+    private static final ConfigSpec.Key<ReplayStart> REPLAY_START = SPEC.define("replayStart",
+            Type.oneOf(ReplayStart.class), ReplayStart.LATEST, "where a new deployment (no stored replay id) starts: "
+                    + "`latest` (new changes only) or `earliest` (everything retained, up to 72 h)");
+    private static final ConfigSpec.Key<Duration> RECONNECT_INITIAL = SPEC.define("reconnectInitial", Type.DURATION,
+            DEFAULT_RECONNECT_INITIAL, Validator.positive(), "first backoff after a dropped stream (exponential, "
+                    + "with jitter)");
+    private static final ConfigSpec.Key<Duration> RECONNECT_MAX = SPEC.define("reconnectMax", Type.DURATION,
+            DEFAULT_RECONNECT_MAX, Validator.positive(), "the reconnect backoff never grows past this; at least "
+                    + "`reconnectInitial`");
+    private static final ConfigSpec.Key<Duration> LEASE_TTL = SPEC.define("leaseTtl", Type.DURATION, DEFAULT_LEASE_TTL,
+            Validator.positive(), "single-reader lease: one Tandem process per topic reads; how long the lease lasts "
+                    + "unrenewed (renewed every third of it)");
+    private static final ConfigSpec.Key<String> INTEGRATION_USER = SPEC.optional("integrationUser", Type.STRING,
+            "from the token's identity URL", "the user id Tandem writes as, for echo suppression");
 
     /** Where a subscription without a stored replay id starts. */
     public enum ReplayStart {
@@ -114,6 +175,19 @@ public record CdcSettings(boolean enabled, List<String> objects, List<String> to
             throw new IllegalArgumentException("salesforce.cdc.topics " + ALL_CHANGE_EVENTS
                     + " needs salesforce.cdc.objects: the objects a recovery re-reads");
         }
+    }
+
+    /** The settings of a {@code salesforce.cdc} section parsed with {@link #SPEC}. */
+    public static CdcSettings from(Config c) {
+        return c.build(() -> new CdcSettings(c.get(ENABLED), c.get(OBJECTS), c.optional(TOPICS).orElse(List.of()),
+                c.get(BATCH_SIZE), c.get(ENDPOINT_KEY), c.get(PLAINTEXT), c.optional(TRUST_STORE),
+                c.get(TRUST_STORE_PASSWORD), c.optional(TRUST_CERTIFICATE), c.get(REPLAY_START),
+                c.get(RECONNECT_INITIAL), c.get(RECONNECT_MAX), c.get(LEASE_TTL),
+                c.optional(INTEGRATION_USER).orElse("")));
+    }
+
+    private static String shortened(String text) {
+        return text.length() > 80 ? text.substring(0, 80) + "…" : text;
     }
 
     private static void positive(Duration duration, String key) {

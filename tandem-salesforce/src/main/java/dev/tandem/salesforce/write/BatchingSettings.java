@@ -1,12 +1,17 @@
 package dev.tandem.salesforce.write;
 
+import dev.tandem.core.config.Config;
+import dev.tandem.core.config.ConfigSpec;
+import dev.tandem.core.config.Type;
+import dev.tandem.core.config.Validator;
 import dev.tandem.salesforce.api.SalesforceCollections;
 
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How {@link BatchingSalesforceWriter} batches (issue 3 point 5, architecture invariant 5).
+ * How {@link BatchingSalesforceWriter} batches (issue 3 point 5, architecture invariant 5); {@code salesforce.writer.*}
+ * in tandem.yaml ({@link #SPEC}; {@code allOrNone} is not configurable there).
  *
  * @param window     how long a queued write may wait for others to share its request; a request that is full is sent
  *                   at once. Longer windows mean fewer API calls and more latency.
@@ -19,6 +24,15 @@ public record BatchingSettings(Duration window, int maxRecords, boolean allOrNon
 
     public static final Duration DEFAULT_WINDOW = Duration.ofMillis(50);
     public static final int DEFAULT_MAX_RECORDS = SalesforceCollections.MAX_RECORDS_PER_REQUEST;
+
+    /** The keys of {@code salesforce.writer}. */
+    public static final ConfigSpec SPEC = new ConfigSpec();
+    private static final ConfigSpec.Key<Duration> WINDOW = SPEC.define("window", Type.DURATION, DEFAULT_WINDOW,
+            Validator.notNegative(), "how long the batching writer collects writes before sending (a full request "
+                    + "goes at once); longer means fewer API calls and more latency");
+    private static final ConfigSpec.Key<Integer> MAX_RECORDS = SPEC.define("maxRecords", Type.INT, DEFAULT_MAX_RECORDS,
+            Validator.between(1, SalesforceCollections.MAX_RECORDS_PER_REQUEST),
+            "records per sObject Collections request");
 
     public BatchingSettings {
         Objects.requireNonNull(window, "window");
@@ -34,6 +48,11 @@ public record BatchingSettings(Duration window, int maxRecords, boolean allOrNon
     /** 50 ms window, 200 records per request, allOrNone false. */
     public static BatchingSettings defaults() {
         return new BatchingSettings(DEFAULT_WINDOW, DEFAULT_MAX_RECORDS, false);
+    }
+
+    /** The settings of a {@code salesforce.writer} section parsed with {@link #SPEC} ({@code allOrNone} false). */
+    public static BatchingSettings from(Config c) {
+        return c.build(() -> new BatchingSettings(c.get(WINDOW), c.get(MAX_RECORDS), false));
     }
 
     public BatchingSettings withWindow(Duration newWindow) {

@@ -1,23 +1,58 @@
 package dev.tandem.server.config;
 
+import dev.tandem.clarity.ClarityConfig;
 import dev.tandem.clarity.read.PollSettings;
+import dev.tandem.clarity.webhook.WebhookSettings;
+import dev.tandem.core.config.Config;
+import dev.tandem.core.config.ConfigSpec;
+import dev.tandem.core.config.Type;
+import dev.tandem.core.config.Validator;
+import dev.tandem.core.retry.RetryPolicy;
+import dev.tandem.core.runtime.RuntimeSettings;
+import dev.tandem.salesforce.SalesforceConfig;
 import dev.tandem.salesforce.auth.AuthConfig;
+import dev.tandem.salesforce.cdc.CdcSettings;
+import dev.tandem.salesforce.write.BatchingSettings;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Everything {@code tandem server} needs, read from {@code tandem.yaml} by {@link ConfigLoader}. Every key, its
- * default and its meaning are listed in docs/configuration.md.
+ * Everything {@code tandem server} needs, read from {@code tandem.yaml} by {@link ConfigLoader}. {@link #SPEC}
+ * declares every key: the server's own here, each connector's in its module (docs/configuration.md is generated
+ * from it by {@code tandem config docs}).
  */
 public record TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime,
-                           Retry retry, Flows flows, dev.tandem.salesforce.cdc.CdcSettings cdc) {
+                           Retry retry, Flows flows, CdcSettings cdc) {
+
+    /** Every key of tandem.yaml, section by section, in the order of the docs. */
+    public static final ConfigSpec SPEC = new ConfigSpec()
+            .section("server", Server.SPEC)
+            .section("store", Store.SPEC)
+            .section("clarity", Clarity.SPEC)
+            .section("salesforce", Salesforce.SPEC)
+            .section("runtime", RuntimeSettings.SPEC)
+            .section("retry", RetryPolicy.SPEC)
+            .section("flows", Flows.SPEC);
 
     public TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime, Retry retry) {
-        this(server, store, clarity, salesforce, runtime, retry, Flows.shipped(),
-                dev.tandem.salesforce.cdc.CdcSettings.defaults());
+        this(server, store, clarity, salesforce, runtime, retry, Flows.shipped(), CdcSettings.defaults());
+    }
+
+    /** The configuration of a whole file parsed with {@link #SPEC}. */
+    public static TandemConfig from(Config c) {
+        Config salesforce = c.section("salesforce");
+        RuntimeSettings runtime = RuntimeSettings.from(c.section("runtime"));
+        RetryPolicy retry = RetryPolicy.from(c.section("retry"));
+        return new TandemConfig(Server.from(c.section("server")), Store.from(c.section("store")),
+                Clarity.from(c.section("clarity")), Salesforce.from(salesforce),
+                new Runtime(runtime.batchSize(), runtime.linger(), runtime.pollInterval(), runtime.parallelism()),
+                new Retry(retry.initialDelay(), retry.multiplier(), retry.maxDelay(), retry.maxAttempts(), retry.jitter()),
+                Flows.from(c.section("flows")), CdcSettings.from(salesforce.section("cdc")));
     }
 
     public TandemConfig withFlows(Flows value) {
@@ -25,7 +60,7 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
     }
 
     /** Salesforce Change Data Capture over the Pub/Sub API ({@code salesforce.cdc.*}). */
-    public TandemConfig withCdc(dev.tandem.salesforce.cdc.CdcSettings value) {
+    public TandemConfig withCdc(CdcSettings value) {
         return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, value);
     }
 
@@ -33,22 +68,58 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
      * @param dir     a folder of flow files that add to or override the shipped ones (hot-reloaded); null for none
      * @param enabled per flow id, switches a flow on or off over its file's {@code enabled}
      */
-    public record Flows(Path dir, java.util.Map<String, Boolean> enabled) {
+    public record Flows(Path dir, Map<String, Boolean> enabled) {
+
+        /** The keys of {@code flows}. */
+        public static final ConfigSpec SPEC = new ConfigSpec();
+        private static final ConfigSpec.Key<Path> DIR = SPEC.optional("dir", Type.PATH, "none",
+                Validator.of("to an existing folder", Files::isDirectory, "must be an existing folder"),
+                "flow files (`*.yaml`) that add to or override the shipped flows by id; watched and hot-reloaded "
+                        + "([flows.md](flows.md))");
+        private static final ConfigSpec.Key<Map<String, Boolean>> ENABLED = SPEC.define("enabled",
+                Type.mapOf("flow id", Type.BOOLEAN), Map.of(),
+                "switches flows on or off over their files' `enabled` (a paused flow keeps its offset)");
+
         public Flows {
-            enabled = java.util.Map.copyOf(enabled);
+            enabled = Map.copyOf(enabled);
         }
 
         public static Flows shipped() {
-            return new Flows(null, java.util.Map.of());
+            return new Flows(null, Map.of());
+        }
+
+        static Flows from(Config c) {
+            return new Flows(c.get(DIR), c.get(ENABLED));
         }
     }
 
     /** HTTP listener for webhooks, health and metrics. */
     public record Server(String host, int port) {
+
+        /** The keys of {@code server}. */
+        public static final ConfigSpec SPEC = new ConfigSpec();
+        private static final ConfigSpec.Key<String> HOST = SPEC.define("host", Type.STRING, "127.0.0.1",
+                "interface the HTTP listener binds (use `0.0.0.0` behind a proxy)");
+        private static final ConfigSpec.Key<Integer> PORT = SPEC.define("port", Type.INT, 8080,
+                Validator.between(0, 65535),
+                "port of `/webhooks/clarity`, `/health`, `/metrics`, `/api/status` (0 = any free port)");
+
+        static Server from(Config c) {
+            return new Server(c.get(HOST), c.get(PORT));
+        }
     }
 
     /** The embedded SQLite state store and event log. */
     public record Store(Path path) {
+
+        /** The keys of {@code store}. */
+        public static final ConfigSpec SPEC = new ConfigSpec();
+        private static final ConfigSpec.Key<Path> PATH = SPEC.define("path", Type.PATH, Path.of("./data/tandem.db"),
+                "the SQLite file holding the event log and the state (created with its folder)");
+
+        static Store from(Config c) {
+            return new Store(c.get(PATH));
+        }
     }
 
     /**
@@ -60,6 +131,17 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
                           List<String> webhookSecrets, Duration webhookTolerance, Ingest ingest,
                           List<String> webhookAllowedCidrs, PollSettings poll) {
 
+        /** The keys of {@code clarity}: the connector's connection, webhook and poll keys, and {@code ingest}. */
+        public static final ConfigSpec SPEC = new ConfigSpec().include(ClarityConfig.SPEC);
+        private static final ConfigSpec.Key<Ingest> INGEST = SPEC.define("ingest", Type.oneOf(Ingest.class),
+                Ingest.WEBHOOK, "how Clarity changes reach Tandem: the webhook extension, delta polling (works with "
+                        + "every CEF install), or both at once (a change seen twice is written once: flows fetch the "
+                        + "current record and skip what is already synced)");
+
+        static {
+            SPEC.section("webhook", WebhookSettings.SPEC).section("poll", PollSettings.SPEC);
+        }
+
         public Clarity(URI baseUrl, String username, String password, Duration requestTimeout,
                        List<String> webhookSecrets, Duration webhookTolerance) {
             this(baseUrl, username, password, requestTimeout, webhookSecrets, webhookTolerance, Ingest.WEBHOOK,
@@ -69,6 +151,15 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
         public Clarity withIngest(Ingest value, PollSettings pollSettings) {
             return new Clarity(baseUrl, username, password, requestTimeout, webhookSecrets, webhookTolerance, value,
                     webhookAllowedCidrs, pollSettings);
+        }
+
+        static Clarity from(Config c) {
+            ClarityConfig connection = ClarityConfig.from(c);
+            Ingest ingest = c.get(INGEST);
+            WebhookSettings webhook = WebhookSettings.from(c.section("webhook"), ingest.webhooks());
+            return new Clarity(connection.baseUrl(), connection.username(), connection.password(),
+                    connection.requestTimeout(), webhook.secrets(), webhook.tolerance(), ingest, webhook.allowedCidrs(),
+                    PollSettings.from(c.section("poll")));
         }
     }
 
@@ -94,16 +185,36 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
                              String callOptionsClient, Duration requestTimeout, AuthConfig auth,
                              Duration writerWindow, int writerMaxRecords) {
 
+        /** The keys of {@code salesforce}: the connector's connection, writer and CDC keys. */
+        public static final ConfigSpec SPEC = new ConfigSpec().include(SalesforceConfig.SPEC)
+                .section("writer", BatchingSettings.SPEC)
+                .section("cdc", CdcSettings.SPEC);
+
         public Salesforce(URI tokenUrl, String clientId, String clientSecret, String apiVersion,
                           String callOptionsClient, Duration requestTimeout) {
             this(tokenUrl, clientId, clientSecret, apiVersion, callOptionsClient, requestTimeout,
-                    AuthConfig.clientCredentials(), Duration.ofMillis(50), 200);
+                    AuthConfig.clientCredentials(), BatchingSettings.DEFAULT_WINDOW, BatchingSettings.DEFAULT_MAX_RECORDS);
+        }
+
+        static Salesforce from(Config c) {
+            SalesforceConfig connection = SalesforceConfig.from(c);
+            BatchingSettings writer = BatchingSettings.from(c.section("writer"));
+            return new Salesforce(connection.tokenUrl(), connection.clientId(), connection.clientSecret(),
+                    connection.apiVersion(), connection.callOptionsClient(), connection.requestTimeout(),
+                    connection.auth(), writer.window(), writer.maxRecords());
         }
     }
 
-    public record Runtime(int batchSize, Duration linger, Duration pollInterval) {
+    /** The flow runtime's tuning ({@code runtime.*}, declared by {@link RuntimeSettings#SPEC}). */
+    public record Runtime(int batchSize, Duration linger, Duration pollInterval, int parallelism) {
+
+        /** The default parallelism. */
+        public Runtime(int batchSize, Duration linger, Duration pollInterval) {
+            this(batchSize, linger, pollInterval, RuntimeSettings.DEFAULT_PARALLELISM);
+        }
     }
 
+    /** The retry policy of flows without their own error handler ({@code retry.*}, {@link RetryPolicy#SPEC}). */
     public record Retry(Duration initialDelay, double multiplier, Duration maxDelay, int maxAttempts, double jitter) {
     }
 }

@@ -26,12 +26,39 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "demo", "server", "sandbox", "sandbox salesforce", "sandbox clarity"})
+    @ValueSource(strings = {"", "demo", "server", "sandbox", "sandbox salesforce", "sandbox clarity", "config",
+            "config docs"})
     void everyCommandHasHelp(String command) {
         String[] args = (command.isEmpty() ? "--help" : command + " --help").split(" ");
         Run r = run(args);
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("Usage: tandem");
+    }
+
+    @Test
+    void configDocsPrintsTheTablesAndRewritesAFileBetweenItsMarkers(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        Run printed = run("config", "docs");
+        assertThat(printed.exitCode()).isZero();
+        assertThat(printed.out()).contains("| `server.port` | int 0–65535 | `8080` |");
+
+        java.nio.file.Path doc = dir.resolve("configuration.md");
+        java.nio.file.Files.writeString(doc, "intro\n" + dev.tandem.server.config.ConfigDocs.BEGIN + "\nstale\n"
+                + dev.tandem.server.config.ConfigDocs.END + "\noutro\n");
+        Run written = run("config", "docs", "--write", doc.toString());
+        assertThat(written.exitCode()).isZero();
+        assertThat(written.out()).contains("tables rewritten");
+        assertThat(java.nio.file.Files.readString(doc)).startsWith("intro\n").endsWith("outro\n")
+                .contains(printed.out()).doesNotContain("stale");
+        assertThat(run("config", "docs", "--write", doc.toString()).out()).contains("is up to date");
+
+        java.nio.file.Path plain = dir.resolve("plain.md");
+        java.nio.file.Files.writeString(plain, "no markers\n");
+        Run refused = run("config", "docs", "--write", plain.toString());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("BEGIN GENERATED");
+        assertThat(java.nio.file.Files.readString(plain)).isEqualTo("no markers\n");
+        assertThat(run("config", "docs", "--write", dir.resolve("nope.md").toString()).exitCode()).isEqualTo(1);
     }
 
     @Test

@@ -201,4 +201,65 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader.parse(MINIMAL + "flows:\n  folder: x\n", "t"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("flows.folder");
     }
+
+    @Test
+    void runtimeParallelismIsReadWithItsRangeAndDefault() {
+        assertThat(loader.parse(MINIMAL, "t").runtime().parallelism()).isEqualTo(4);
+        assertThat(loader.parse(MINIMAL + "runtime:\n  parallelism: 16\n", "t").runtime().parallelism()).isEqualTo(16);
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "runtime:\n  parallelism: 65\n", "t"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("runtime.parallelism must be between 1 and 64, got 65");
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "runtime:\n  parallelism: 0\n", "t"))
+                .hasMessageContaining("runtime.parallelism");
+    }
+
+    @Test
+    void rulesAcrossKeysNameBothKeys() {
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "retry:\n  initialDelay: 5s\n  maxDelay: 1s\n", "t"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("retry.maxDelay must be at least retry.initialDelay (5s), got 1s");
+        assertThatThrownBy(() -> loader.parse(MINIMAL.replace("  clientSecret: ${SF_SECRET:-fallback}\n", ""), "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("salesforce.clientSecret is required");
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "  auth:\n    flow: refresh-token\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("salesforce.auth.refreshToken is required");
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "  cdc:\n    trustStore: a.p12\n    trustCertificate: b.pem\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("salesforce.cdc.trustStore and");
+    }
+
+    @Test
+    void hostileValuesAreRefusedWithTheirFullKeyPath() {
+        assertThatThrownBy(() -> loader.parse(MINIMAL.replace("    secrets:", "    secret: x\n    secrets:"), "t"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown config key clarity.webhook.secret (known: allowedCidrs, secrets, tolerance)");
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "  cdc: [enabled]\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("salesforce.cdc must be a mapping");
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "server:\n  port: " + "9".repeat(100_000) + "\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("server.port must be a whole number")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(300));
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "  apiVersion: 49.0\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("salesforce.apiVersion must look like 64.0");
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "  writer:\n    maxRecords: [200]\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessage("salesforce.writer.maxRecords must be a single value, got a list");
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "store:\n  path: ~\nruntime:\n  linger: PT-1S\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessage("runtime.linger must not be negative, got PT-1S");
+    }
+
+    @Test
+    void aBlankWebhookSecretIsRefusedWithoutEchoingIt() {
+        ConfigLoader blank = new ConfigLoader(Map.of("CLARITY_PASSWORD", "pw", "WEBHOOK_SECRET", " ")::get);
+        assertThatThrownBy(() -> blank.parse(MINIMAL, "t")).isInstanceOf(ConfigException.class)
+                .hasMessage("clarity.webhook.secrets must list one or more non-empty secrets");
+        assertThatThrownBy(() -> loader.parse(MINIMAL.replace("  webhook:\n    secrets: [ \"${WEBHOOK_SECRET}\", \"old-secret\" ]\n", ""), "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("clarity.webhook.secrets is required");
+    }
+
+    @Test
+    void booleansAndNumbersMayComeFromTheEnvironment() {
+        ConfigLoader env = new ConfigLoader(Map.of("CLARITY_PASSWORD", "pw", "WEBHOOK_SECRET", "s", "CDC", "true",
+                "PORT", "9000")::get);
+        TandemConfig c = env.parse(MINIMAL + "  cdc:\n    enabled: ${CDC}\n    objects: Account\nserver:\n  port: ${PORT}\n", "t");
+        assertThat(c.cdc().enabled()).isTrue();
+        assertThat(c.cdc().objects()).containsExactly("Account");
+        assertThat(c.server().port()).isEqualTo(9000);
+    }
 }
