@@ -29,7 +29,8 @@ class ConfigDocsTest {
             assertThat(tables).contains("| `" + key + "` |");
         }
         assertThat(tables).contains("| `runtime.parallelism` | int 1–64 | `4` | batches the flow runtime processes at "
-                + "once; events of one record key stay in log order |");
+                + "once, across flows; events of one record key stay in log order (a key is in at most one batch at a "
+                + "time) |");
     }
 
     @Test
