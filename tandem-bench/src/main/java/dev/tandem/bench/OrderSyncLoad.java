@@ -73,6 +73,12 @@ import java.util.stream.Stream;
  * {@code --jfr FILE} records a JFR profile of Tandem over the measured phase only ({@code jcmd <pid> JFR.start} at its
  * start, {@code JFR.stop} at its end); {@code --tandem-jvm-args} passes any other JVM options to the Tandem child.
  *
+ * <p>{@code --target node-red|camel} runs one of the peers of issue 7 item 9 in Tandem's place, on the same sandboxes
+ * and workload: the Node-RED flow of {@code tandem-bench/peers/node-red} ({@code node red.js --settings settings.js
+ * flows.json}, its endpoints and credentials in environment variables) or {@link
+ * dev.tandem.bench.peers.CamelOrderSyncPeer} ({@code java -cp benchmarks.jar}); both are in memory and non-durable.
+ * CPU and RSS are then those of the peer's process; fsyncs, JFR and Tandem's metrics do not apply.
+ *
  * <p>Bounded: at most {@code --timeout-seconds} for the sync to complete, every child stopped at the end (SIGTERM,
  * then killed after 30 s), loopback only.
  *
@@ -308,6 +314,9 @@ public final class OrderSyncLoad {
                     : Jfr.start(javaHome(), tandemPid, Path.of(options.text("jfr")).toAbsolutePath());
             String loadBefore = Machine.loadAverage();
             Duration cpu0 = cpu(tandemPid);
+            Duration sfCpu0 = cpu(salesforce.process.pid());
+            Duration clarityCpu0 = cpu(clarity.process.pid());
+            Duration harnessCpu0 = cpu(ProcessHandle.current().pid());
             long wall0 = System.currentTimeMillis();
             long start = System.nanoTime();
             Thread sampler = Thread.ofPlatform().daemon().name("rss-sampler").start(rss);
@@ -328,6 +337,9 @@ public final class OrderSyncLoad {
             long end = done.orElse(System.nanoTime());
             long wall1 = System.currentTimeMillis();
             Duration cpu1 = cpu(tandemPid);
+            Duration sfCpu1 = cpu(salesforce.process.pid());
+            Duration clarityCpu1 = cpu(clarity.process.pid());
+            Duration harnessCpu1 = cpu(ProcessHandle.current().pid());
             rss.stop();
             sampler.join(Duration.ofSeconds(5));
             if (jfr != null) {
@@ -407,6 +419,10 @@ public final class OrderSyncLoad {
             r.put("unexpectedExtraOrders", extraOrders);
             r.put("tandemCpuSeconds", (cpu1.toNanos() - cpu0.toNanos()) / 1e9);
             r.put("tandemCpuMsPerOrder", cpuMsPerOrder);
+            // the sandboxes share the machine: their CPU per order shows what the target's calls cost them
+            r.put("salesforceSandboxCpuMsPerOrder", (sfCpu1.toNanos() - sfCpu0.toNanos()) / 1e6 / orders);
+            r.put("claritySandboxCpuMsPerOrder", (clarityCpu1.toNanos() - clarityCpu0.toNanos()) / 1e6 / orders);
+            r.put("harnessCpuMsPerOrder", (harnessCpu1.toNanos() - harnessCpu0.toNanos()) / 1e6 / orders);
             r.put("tandemRssSteadyMiB", rss.steadyKb() / 1024.0);
             r.put("tandemRssMaxSampledMiB", rss.maxKb() / 1024.0);
             r.put("tandemVmHwmMiB", hwm / 1024.0);
