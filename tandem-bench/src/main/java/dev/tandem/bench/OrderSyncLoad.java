@@ -133,7 +133,7 @@ public final class OrderSyncLoad {
                 .declare("report", "", "write the results as JSON to this file")
                 .declare("jar", "tandem-server/target/tandem.jar", "the tandem jar (CLI) that runs everything")
                 .declare("java", javaHome().resolve("bin/java").toString(), "java launcher for the children")
-                .declare("tandem-jvm-args", "", "JVM options for the Tandem child, space-separated")
+                .declare("tandem-jvm-args", "-Xmx256m", "JVM options for the Tandem child, space-separated (default: as ./tandem server)")
                 .declare("sandbox-jvm-args", "-XX:+UseParallelGC", "JVM options for the sandbox children (as ./tandem)")
                 .declare("jfr", "", "record a JFR profile (settings=profile) of Tandem over the measured phase here")
                 .declare("count-fsyncs", "false", "run Tandem under strace --seccomp-bpf and count its fsyncs")
