@@ -133,6 +133,8 @@ public final class OrderSyncLoad {
                 .declare("report", "", "write the results as JSON to this file")
                 .declare("jar", "tandem-server/target/tandem.jar", "the tandem jar (CLI) that runs everything")
                 .declare("java", javaHome().resolve("bin/java").toString(), "java launcher for the children")
+                .declare("tandem-runtime", "", "runtime settings for Tandem's tandem.yaml as a YAML flow mapping, "
+                        + "e.g. \"{parallelism: 1}\" (default: Tandem's defaults)")
                 .declare("tandem-jvm-args", "-Xmx256m", "JVM options for the Tandem child, space-separated (default: as ./tandem server)")
                 .declare("sandbox-jvm-args", "-XX:+UseParallelGC", "JVM options for the sandbox children (as ./tandem)")
                 .declare("jfr", "", "record a JFR profile (settings=profile) of Tandem over the measured phase here")
@@ -241,8 +243,9 @@ public final class OrderSyncLoad {
             Map<String, String> peerEnv = Map.of();
             Path straceOut = dir.resolve("tandem-fsyncs.strace");
             if (target == Target.TANDEM) {
+                String runtime = options.text("tandem-runtime");
                 Files.writeString(config, tandemYaml(tandemPort, dir.resolve("tandem.db"), clarityUrl, sfUrl,
-                        options.text("secret")));
+                        options.text("secret")) + (runtime.isBlank() ? "" : "runtime: " + runtime + "\n"));
                 if (countFsyncs) {
                     tandemCmd.addAll(List.of("strace", "-f", "--seccomp-bpf", "-qq", "-y", "-ttt",
                             "-e", "trace=fsync,fdatasync", "-o", straceOut.toString(), "--"));
