@@ -249,7 +249,8 @@ public final class TandemServer implements AutoCloseable {
             server.close();
             throw e;
         }
-        log.info("Tandem listening on {} (store {})", server.baseUrl(), config.store().path());
+        log.info("Tandem listening on {} (store {}, event log {})", server.baseUrl(), config.store().path(),
+                JdbcStores.eventLogFile(config.store().path()));
         return server;
     }
 

@@ -109,13 +109,14 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
         }
     }
 
-    /** The embedded SQLite state store and event log. */
+    /** The embedded SQLite state store and, in a file beside it, the event log. */
     public record Store(Path path) {
 
         /** The keys of {@code store}. */
         public static final ConfigSpec SPEC = new ConfigSpec();
         private static final ConfigSpec.Key<Path> PATH = SPEC.define("path", Type.PATH, Path.of("./data/tandem.db"),
-                "the SQLite file holding the event log and the state (created with its folder)");
+                "the SQLite file holding the state; the event log is in a second file beside it, `-events` "
+                        + "before the extension (`tandem-events.db`); both are created with their folder");
 
         static Store from(Config c) {
             return new Store(c.get(PATH));

@@ -9,14 +9,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The connection pool shared by the event log and the state store, and the one place that runs transactions.
+ * One database's connection pool, and the one place that runs transactions on it. With SQLite there are two: the
+ * state file (state store and consumer offsets) and the event log's file, each with its own lock, so neither's
+ * writers queue behind the other's (see {@link JdbcStores}). With PostgreSQL one serves both views.
  *
  * <p>On a single-writer database (SQLite) every write transaction first takes an in-process lock. SQLite lets one
- * connection write at a time; queueing writers on a fair Java lock (virtual-thread friendly, unlike a monitor on
+ * connection write to a file at a time; queueing writers on a fair Java lock (virtual-thread friendly, unlike a monitor on
  * JDK 21) is cheaper and fairer than letting them spin in SQLite's busy handler, which stays as the guard against
  * other processes opening the same file. Reads take no lock: in WAL mode they run beside the writer.
  *
  * <p>The pool closes when the last view holding it (event log, state store) is closed.
+ * A transaction bound by {@link #transaction} is joined only by writes to this same database.
  */
 final class Database {
 

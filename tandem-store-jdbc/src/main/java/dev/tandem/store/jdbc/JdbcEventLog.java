@@ -24,7 +24,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The embedded event log: a table in the state store database (SQLite in embedded mode).
+ * The embedded event log: a table in a SQLite file of its own beside the state file (see {@link JdbcStores}), or in
+ * the one PostgreSQL database.
+ *
+ * <p><b>Two databases.</b> Events are appended to and read from {@code events}; consumer offsets are read from and
+ * committed to {@code offsets}, the state store's database, so that {@link #commit} joins a transaction opened with
+ * {@code StateStore.inTransaction} on the calling thread: a settlement and the offset it moves commit together.
+ * On SQLite each has its own write lock, so an append never waits for a state transaction. (With PostgreSQL both
+ * are the same database.)
  *
  * <p><b>Offsets</b> are taken from the single row of {@code event_log_head}, which every append transaction locks
  * first. That serialises appenders (also across processes on PostgreSQL), so offsets are gap-free and commit in
@@ -50,16 +57,19 @@ public final class JdbcEventLog implements EventLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcEventLog.class);
 
-    private final Database database;
+    private final Database events;
+    private final Database offsets;
     private final Clock clock;
     private final BlockingQueue<PendingAppend> queued = new LinkedBlockingQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread writer;
 
-    JdbcEventLog(Database database, Clock clock) {
-        this.database = database;
+    JdbcEventLog(Database events, Database offsets, Clock clock) {
+        this.events = events;
+        this.offsets = offsets;
         this.clock = clock;
-        database.acquire();
+        events.acquire();
+        offsets.acquire();
         // A platform thread: SQLite's native calls pin a virtual thread's carrier anyway, and the writer would
         // then hold one of the few carriers that the request-handling virtual threads share.
         this.writer = Thread.ofPlatform().name("tandem-event-log-writer").daemon(true).start(this::writeQueued);
@@ -131,7 +141,7 @@ public final class JdbcEventLog implements EventLog {
     /** Commits one batch in one transaction and hands every caller its result. */
     private void commit(List<PendingAppend> batch) {
         try {
-            List<AppendResult> results = database.write("append events", c -> appendAll(c, batch));
+            List<AppendResult> results = events.write("append events", c -> appendAll(c, batch));
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).succeed(results.get(i));
             }
@@ -203,7 +213,7 @@ public final class JdbcEventLog implements EventLog {
         if (max == 0) {
             return List.of();
         }
-        return database.read("read the event log", c -> {
+        return events.read("read the event log", c -> {
             try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS
                     + " FROM event_log WHERE log_offset > ? ORDER BY log_offset LIMIT ?")) {
                 select.setLong(1, afterOffset);
@@ -222,7 +232,7 @@ public final class JdbcEventLog implements EventLog {
     @Override
     public Optional<LoggedEvent> get(long offset) {
         ensureOpen();
-        return database.read("read an event", c -> {
+        return events.read("read an event", c -> {
             try (PreparedStatement select = c.prepareStatement(
                     "SELECT " + COLUMNS + " FROM event_log WHERE log_offset = ?")) {
                 select.setLong(1, offset);
@@ -236,7 +246,7 @@ public final class JdbcEventLog implements EventLog {
     @Override
     public long endOffset() {
         ensureOpen();
-        return database.read("read the end offset", c -> {
+        return events.read("read the end offset", c -> {
             try (PreparedStatement select = c.prepareStatement(
                     "SELECT end_offset FROM event_log_head WHERE id = 1")) {
                 return firstLong(select).orElse(0L);
@@ -248,7 +258,7 @@ public final class JdbcEventLog implements EventLog {
     public long committedOffset(String consumer) {
         Objects.requireNonNull(consumer, "consumer");
         ensureOpen();
-        return database.read("read a committed offset", c -> {
+        return offsets.read("read a committed offset", c -> {
             try (PreparedStatement select = c.prepareStatement(
                     "SELECT committed_offset FROM consumer_offset WHERE consumer = ?")) {
                 select.setString(1, consumer);
@@ -265,7 +275,7 @@ public final class JdbcEventLog implements EventLog {
         }
         ensureOpen();
         // Last commit wins, as in Kafka: moving a consumer back is how an operator replays events.
-        database.write("commit an offset", c -> {
+        offsets.write("commit an offset", c -> {
             try (PreparedStatement upsert = c.prepareStatement(
                     "INSERT INTO consumer_offset (consumer, committed_offset) VALUES (?, ?) "
                             + "ON CONFLICT (consumer) DO UPDATE SET committed_offset = excluded.committed_offset")) {
@@ -276,13 +286,17 @@ public final class JdbcEventLog implements EventLog {
         });
     }
 
-    /** Releases this log's hold on the shared pool; the pool closes once the state store has let go too. */
+    /**
+     * Releases this log's holds on its pools: the events pool closes now, the state pool (offsets) once the state
+     * store has let go too.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             queued.add(PendingAppend.STOP);
             awaitWriter();
-            database.release();
+            events.release();
+            offsets.release();
         }
     }
 
