@@ -133,6 +133,8 @@ public final class OrderSyncLoad {
                 .declare("report", "", "write the results as JSON to this file")
                 .declare("jar", "tandem-server/target/tandem.jar", "the tandem jar (CLI) that runs everything")
                 .declare("java", javaHome().resolve("bin/java").toString(), "java launcher for the children")
+                .declare("salesforce-latency-ms", "0", "latency the Salesforce sandbox adds to every data call (a "
+                        + "real org answers a Composite Graph in hundreds of ms, loopback in a few)")
                 .declare("tandem-runtime", "", "runtime settings for Tandem's tandem.yaml as a YAML flow mapping, "
                         + "e.g. \"{parallelism: 1}\" (default: Tandem's defaults)")
                 .declare("tandem-jvm-args", "-Xmx256m", "JVM options for the Tandem child, space-separated (default: as ./tandem server)")
@@ -208,7 +210,8 @@ public final class OrderSyncLoad {
             List<String> sf = new ArrayList<>(List.of(java));
             sf.addAll(sandboxJvm);
             sf.addAll(List.of("-jar", jar.toString(), "sandbox", "salesforce", "--port", String.valueOf(sfPort),
-                    "--daily-api-limit", String.valueOf(Long.MAX_VALUE / 2)));
+                    "--daily-api-limit", String.valueOf(Long.MAX_VALUE / 2),
+                    "--latency-ms", options.text("salesforce-latency-ms")));
             Child salesforce = Child.start("salesforce-sandbox", sf, dir.resolve("salesforce-sandbox.log"));
             children.add(salesforce);
             List<String> cl = new ArrayList<>(List.of(java));
