@@ -90,8 +90,7 @@ public final class FlowRuntime implements AutoCloseable {
     /**
      * Platform threads, not virtual ones: a batch is CPU work (JSONata, Jackson) between its calls, and virtual
      * threads are not time-sliced, so batches on the few carrier threads would keep the webhook's request threads
-     * (virtual, on the same carriers) from running; measured: acks twice as slow. Platform threads leave the
-     * sharing to the OS scheduler.
+     * (virtual, on the same carriers) from running. Platform threads leave the sharing to the OS scheduler.
      */
     private final ExecutorService workers;
     private final ReentrantLock lock = new ReentrantLock();
