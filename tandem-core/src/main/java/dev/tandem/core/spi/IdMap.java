@@ -20,4 +20,28 @@ public interface IdMap {
 
     /** Number of mappings of that object type. */
     long countIds(String objectType);
+
+    /** A map with no links that keeps none (a preview writes nothing; tests of steps that need no links). */
+    static IdMap none() {
+        return new IdMap() {
+            @Override
+            public void putId(String objectType, String sourceKey, String targetId) {
+            }
+
+            @Override
+            public Optional<String> targetId(String objectType, String sourceKey) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> sourceKey(String objectType, String targetId) {
+                return Optional.empty();
+            }
+
+            @Override
+            public long countIds(String objectType) {
+                return 0;
+            }
+        };
+    }
 }

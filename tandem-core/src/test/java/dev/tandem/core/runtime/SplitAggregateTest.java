@@ -84,7 +84,7 @@ class SplitAggregateTest {
         return new FlowPipeline(spec, Map.of(
                 "src", new ConnectorParts("src", Optional.of(reader), Optional.empty(), Map.of()),
                 "dst", new ConnectorParts("dst", Optional.empty(), Optional.of(writer), Map.of())),
-                new NoLinks(), Clock.systemUTC());
+                IdMap.none(), Clock.systemUTC());
     }
 
     private List<FlowOutcome> run(String steps, String... ids) {
@@ -329,24 +329,4 @@ class SplitAggregateTest {
                 .contains("2 of 2 parts aggregated into the body", "1 of 1 parts aggregated into the body");
     }
 
-    private static final class NoLinks implements IdMap {
-        @Override
-        public void putId(String objectType, String sourceKey, String targetId) {
-        }
-
-        @Override
-        public Optional<String> targetId(String objectType, String sourceKey) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> sourceKey(String objectType, String targetId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public long countIds(String objectType) {
-            return 0;
-        }
-    }
 }

@@ -74,7 +74,7 @@ public final class PlanPreview {
         for (String system : List.of(spec.definition().from().system(), "clarity", "salesforce")) {
             connectors.putIfAbsent(system, new ConnectorParts(system, Optional.of(reader), Optional.of(writer), enrichers));
         }
-        FlowPipeline pipeline = new FlowPipeline(spec, connectors, new NoLinks(), Clock.systemUTC());
+        FlowPipeline pipeline = new FlowPipeline(spec, connectors, IdMap.none(), Clock.systemUTC());
         InboundEvent event = new InboundEvent(spec.definition().from().system(), "preview",
                 spec.definition().from().events().getFirst(), "Preview", source.path("ID").asText("1"),
                 source.path("CustomKey").asText(""), Instant.now(), "{}");
@@ -103,27 +103,5 @@ public final class PlanPreview {
             }
         });
         return r.withFields(fields);
-    }
-
-    /** Nothing is linked yet in a preview. */
-    private static final class NoLinks implements IdMap {
-        @Override
-        public void putId(String objectType, String sourceKey, String targetId) {
-        }
-
-        @Override
-        public Optional<String> targetId(String objectType, String sourceKey) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> sourceKey(String objectType, String targetId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public long countIds(String objectType) {
-            return 0;
-        }
     }
 }
