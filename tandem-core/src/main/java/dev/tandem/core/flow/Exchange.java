@@ -29,21 +29,24 @@ public final class Exchange {
     private final FlowOutcome outcome;
     /** JSONata variables beyond $event and $plan, e.g. a split part's $splitIndex, $splitSize and $parent. */
     private final Map<String, Object> variables;
+    /** Related records read for this one, as {@code entity/id}: a dead letter names them, so their change retries it. */
+    private final List<String> refs;
     /** The body and the JSONata variables in JSONata's Java form, made once per exchange: every expression of a step reads them. */
     private Object bodyValue;
     private Map<String, Object> bindings;
 
     private Exchange(List<LoggedEvent> events, JsonNode body, WriteGroup plan, FlowOutcome outcome,
-                     Map<String, Object> variables) {
+                     Map<String, Object> variables, List<String> refs) {
         this.events = List.copyOf(events);
         this.body = Objects.requireNonNull(body, "body");
         this.plan = plan;
         this.outcome = outcome;
         this.variables = variables;
+        this.refs = refs;
     }
 
     public static Exchange of(List<LoggedEvent> events) {
-        return new Exchange(events, MissingNode.getInstance(), null, null, Map.of());
+        return new Exchange(events, MissingNode.getInstance(), null, null, Map.of(), List.of());
     }
 
     /**
@@ -53,7 +56,7 @@ public final class Exchange {
     public Exchange part(Object value, Map<String, Object> partVariables) {
         Map<String, Object> v = new LinkedHashMap<>(variables);
         v.putAll(partVariables);
-        Exchange p = new Exchange(events, JsonataMapping.toJson(value), null, null, java.util.Collections.unmodifiableMap(v));
+        Exchange p = new Exchange(events, JsonataMapping.toJson(value), null, null, java.util.Collections.unmodifiableMap(v), refs);
         p.bodyValue = value;
         return p;
     }
@@ -84,15 +87,31 @@ public final class Exchange {
     }
 
     public Exchange withBody(JsonNode newBody) {
-        return new Exchange(events, newBody, plan, outcome, variables);
+        return new Exchange(events, newBody, plan, outcome, variables, refs);
     }
 
     public Exchange withPlan(WriteGroup newPlan) {
-        return new Exchange(events, body, newPlan, outcome, variables);
+        return new Exchange(events, body, newPlan, outcome, variables, refs);
+    }
+
+    /** This exchange with one more related record ({@code entity/id}) it was read with. */
+    public Exchange withRef(String ref) {
+        if (refs.contains(ref)) {
+            return this;
+        }
+        List<String> r = new java.util.ArrayList<>(refs);
+        r.add(ref);
+        Exchange x = new Exchange(events, body, plan, outcome, variables, List.copyOf(r));
+        x.bodyValue = bodyValue;
+        return x;
+    }
+
+    public List<String> refs() {
+        return refs;
     }
 
     public Exchange settle(FlowOutcome o) {
-        Exchange x = new Exchange(events, body, plan, o, variables);
+        Exchange x = new Exchange(events, body, plan, o, variables, refs);
         x.bodyValue = bodyValue;
         return x;
     }

@@ -32,6 +32,14 @@ public interface Flow {
      */
     List<FlowOutcome> process(List<LoggedEvent> batch, FlowState state);
 
+    /**
+     * {@link #process(List, FlowState)} with operators' edits of retried dead letters, by event offset (the runtime
+     * passes them only for retries). A flow that cannot apply edits ignores them.
+     */
+    default List<FlowOutcome> process(List<LoggedEvent> batch, FlowState state, java.util.Map<Long, RecordEdit> edits) {
+        return process(batch, state);
+    }
+
     /** The redelivery policy for a failure with this code; empty for the runtime's default. */
     default Optional<RetryPolicy> redelivery(String errorCode) {
         return Optional.empty();

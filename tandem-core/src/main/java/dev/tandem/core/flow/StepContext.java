@@ -103,7 +103,8 @@ public final class StepContext {
     public static FlowOutcome.Failed failure(Throwable t, String payload) {
         if (t instanceof IntegrationException e) {
             return new FlowOutcome.Failed(0, e.errorCode(), e.system() + ": " + e.getMessage(), e.retryable(),
-                    e.retryAfter().orElse(Duration.ZERO), payload);
+                    e.retryAfter().orElse(Duration.ZERO), payload,
+                    new FlowOutcome.FailureDetails("", e.httpStatus(), e.fields(), null, java.util.List.of()));
         }
         return new FlowOutcome.Failed(0, "FLOW_ERROR", t.getClass().getSimpleName() + ": " + t.getMessage(), true,
                 Duration.ZERO, payload);

@@ -11,6 +11,8 @@ import dev.tandem.core.flow.Flow;
 import dev.tandem.core.flow.FlowOutcome;
 import dev.tandem.core.flow.FlowSpec;
 import dev.tandem.core.flow.FlowState;
+import dev.tandem.core.flow.RecordEdit;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.core.flow.Step;
 import dev.tandem.core.flow.StepContext;
 import dev.tandem.core.flow.model.AggregateStep;
@@ -60,6 +62,7 @@ import java.util.regex.Pattern;
  */
 public final class FlowPipeline implements Flow {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Pattern TEMPLATE = Pattern.compile("\\{\\{(.+?)}}");
 
     private final FlowSpec spec;
@@ -124,16 +127,26 @@ public final class FlowPipeline implements Flow {
 
     @Override
     public List<FlowOutcome> process(List<LoggedEvent> batch, FlowState state) {
+        return process(batch, state, Map.of());
+    }
+
+    @Override
+    public List<FlowOutcome> process(List<LoggedEvent> batch, FlowState state, Map<Long, RecordEdit> edits) {
         Map<String, List<LoggedEvent>> byRecord = new LinkedHashMap<>();
         for (LoggedEvent e : batch) {
             byRecord.computeIfAbsent(e.event().entity() + "/" + e.event().entityId(), k -> new ArrayList<>()).add(e);
         }
         List<Exchange> exchanges = byRecord.values().stream().map(Exchange::of).toList();
         StepContext ctx = new StepContext(spec.id(), spec.version(), clock, links, state);
-        List<Exchange> done = run(steps, exchanges, ctx);
+        List<Exchange> done = run(steps, exchanges, ctx, edits == null ? Map.of() : edits);
         List<FlowOutcome> outcomes = new ArrayList<>(batch.size());
         for (Exchange x : done) {
             FlowOutcome o = x.outcome().orElse(new FlowOutcome.Synced(0, "processed by " + spec.id()));
+            if (o instanceof FlowOutcome.Failed f) {
+                // What a dead letter shows: the request as mapped (when it got that far) and the related records.
+                String request = x.plan().map(p -> JSON.valueToTree(p).toString()).orElse(null);
+                o = f.withDetails(f.details().withRequest(request, x.refs()));
+            }
             for (LoggedEvent e : x.events()) {
                 outcomes.add(withOffset(o, e.offset()));
             }
@@ -142,6 +155,45 @@ public final class FlowPipeline implements Flow {
     }
 
     private static List<Exchange> run(List<Step> steps, List<Exchange> exchanges, StepContext ctx) {
+        return run(steps, exchanges, ctx, Map.of());
+    }
+
+    /** The edit of an exchange: of any of its events (a retried dead letter is one event of it). */
+    private static RecordEdit editOf(Exchange x, Map<Long, RecordEdit> edits) {
+        for (LoggedEvent e : x.events()) {
+            RecordEdit edit = edits.get(e.offset());
+            if (edit != null) {
+                return edit;
+            }
+        }
+        return null;
+    }
+
+    /** Applies operators' edits after the step that produced what they replace: the fetch (source) or the transform (request). */
+    private static Exchange applyEdit(Step step, Exchange x, RecordEdit edit, StepContext ctx) {
+        try {
+            if (step instanceof Fetch && edit.source() != null && edit.source().isObject() && x.body().isObject()) {
+                JsonNode merged = JSON.readerForUpdating(x.body().deepCopy()).readValue(edit.source());
+                ctx.audit(x, "edit", "operator edit", 0, "OK", "source fields overridden: "
+                        + String.join(", ", edit.source().properties().stream().map(Map.Entry::getKey).toList()), 0);
+                return x.withBody(merged);
+            }
+            if (step instanceof Transform && edit.request() != null && edit.request().isObject()) {
+                String groupId = x.plan().map(p -> p.id()).orElse("edit-" + x.first().offset());
+                ctx.audit(x, "edit", "operator edit", 0, "OK", "mapped request replaced by the operator's edit", 0);
+                return x.withPlan(Transform.plan(edit.request(), groupId));
+            }
+        } catch (java.io.IOException | MappingException e) {
+            String message = "the operator's edit cannot be applied: " + e.getMessage();
+            ctx.audit(x, "edit", "operator edit", 0, "DEAD_LETTER", "EDIT_INVALID: " + message, 0);
+            return x.settle(new FlowOutcome.Failed(0, "EDIT_INVALID", message, false, Duration.ZERO, x.payload(),
+                    FlowOutcome.FailureDetails.NONE.withStep("edit")));
+        }
+        return x;
+    }
+
+    private static List<Exchange> run(List<Step> steps, List<Exchange> exchanges, StepContext ctx,
+                                      Map<Long, RecordEdit> edits) {
         List<Exchange> all = new ArrayList<>(exchanges);
         for (Step step : steps) {
             List<Integer> open = new ArrayList<>();
@@ -161,7 +213,17 @@ public final class FlowPipeline implements Flow {
                 result = oneByOne(step, in, ctx);
             }
             for (int k = 0; k < open.size(); k++) {
-                all.set(open.get(k), result.get(k));
+                Exchange x = result.get(k);
+                if (x.settled() && x.outcome().get() instanceof FlowOutcome.Failed f && f.details().step().isEmpty()) {
+                    x = x.settle(f.withDetails(f.details().withStep(step.kind())));
+                }
+                if (!edits.isEmpty() && !x.settled()) {
+                    RecordEdit edit = editOf(x, edits);
+                    if (edit != null) {
+                        x = applyEdit(step, x, edit, ctx);
+                    }
+                }
+                all.set(open.get(k), x);
             }
         }
         return all;
@@ -267,8 +329,7 @@ public final class FlowPipeline implements Flow {
         return switch (o) {
             case FlowOutcome.Synced s -> new FlowOutcome.Synced(offset, s.detail());
             case FlowOutcome.Skipped s -> new FlowOutcome.Skipped(offset, s.reason());
-            case FlowOutcome.Failed f -> new FlowOutcome.Failed(offset, f.errorCode(), f.message(), f.retryable(),
-                    f.minimumWait(), f.payload());
+            case FlowOutcome.Failed f -> f.withOffset(offset);
         };
     }
 }

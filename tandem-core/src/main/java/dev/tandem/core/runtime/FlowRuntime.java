@@ -98,6 +98,10 @@ public final class FlowRuntime implements AutoCloseable {
     private boolean woken;
     private volatile boolean running;
     private Thread thread;
+    /** Set by {@link #retriesChanged()} from other threads: look at the retry rows at once. */
+    private volatile boolean retriesChanged;
+    /** Flows an operator paused (FlowControls), by id; read by the dispatcher, changed through {@link #pause}. */
+    private final Set<String> operatorPaused = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public FlowRuntime(EventLog eventLog, StateStore store, List<Flow> flows, RetryPolicy retryPolicy,
                        RuntimeSettings settings, ProcessingMetrics metrics, Clock clock) {
@@ -136,6 +140,8 @@ public final class FlowRuntime implements AutoCloseable {
             return;
         }
         running = true;
+        store.flowControls().values().stream().filter(dev.tandem.core.spi.FlowControls.FlowControl::paused)
+                .forEach(c -> operatorPaused.add(c.flow()));
         thread = Thread.ofPlatform().name("tandem-flow-runtime").daemon(true).start(this::loop);
     }
 
@@ -148,6 +154,39 @@ public final class FlowRuntime implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Tells the runtime that retry rows were added or changed outside it (an operator's retry of a dead letter, a
+     * retry run now): it reads them at its next turn instead of at the next poll.
+     */
+    public void retriesChanged() {
+        retriesChanged = true;
+        wake();
+    }
+
+    /**
+     * Pauses a flow for an operator: no new batches; its offset, retries and dead letters stay; batches under way
+     * finish. Kept in the store, so it stays paused after a restart until {@link #resume}d.
+     */
+    public void pause(String flow, String actor, String reason) {
+        store.saveFlowControl(new dev.tandem.core.spi.FlowControls.FlowControl(flow, true, actor, clock.instant(), reason));
+        operatorPaused.add(flow);
+        log.warn("Flow {} paused by {}{}", flow, actor, reason == null || reason.isBlank() ? "" : ": " + reason);
+        wake();
+    }
+
+    /** Resumes a flow an operator paused: it continues from its committed offset. */
+    public void resume(String flow, String actor, String reason) {
+        store.saveFlowControl(new dev.tandem.core.spi.FlowControls.FlowControl(flow, false, actor, clock.instant(), reason));
+        operatorPaused.remove(flow);
+        log.info("Flow {} resumed by {}", flow, actor);
+        wake();
+    }
+
+    /** Whether an operator paused this flow. */
+    public boolean pausedByOperator(String flow) {
+        return operatorPaused.contains(flow);
     }
 
     /** Whether the runtime thread is running (false after {@link #close()} or a fatal error); for {@code /health}. */
@@ -299,7 +338,7 @@ public final class FlowRuntime implements AutoCloseable {
     private void syncLanes() {
         Map<String, Flow> active = new LinkedHashMap<>();
         for (Flow f : flows) {
-            if (f.enabled()) {
+            if (f.enabled() && !operatorPaused.contains(f.name())) {
                 active.put(f.name(), f);
             }
         }
@@ -336,6 +375,7 @@ public final class FlowRuntime implements AutoCloseable {
             }
         }
         Lane lane = new Lane(f, committed);
+        lane.deadKeys.addAll(store.activeDeadLetterKeys(f.name()));
         for (PendingRetry r : store.dueRetries(FAR_FUTURE, Integer.MAX_VALUE)) {
             if (r.flow().equals(f.name())) {
                 eventLog.get(r.eventOffset()).ifPresent(e -> lane.retryRow(key(e), r.eventOffset(), r.dueAt()));
@@ -462,6 +502,10 @@ public final class FlowRuntime implements AutoCloseable {
     /** Runs the retries that are due, each key's rows together and only when the key is not under way. */
     private boolean dispatchDueRetries() {
         Instant now = clock.instant();
+        if (retriesChanged) {
+            retriesChanged = false;
+            nextRetryCheck = Instant.EPOCH;
+        }
         if (inFlight >= settings.parallelism() || now.isBefore(nextRetryCheck)) {
             return false;
         }
@@ -488,7 +532,8 @@ public final class FlowRuntime implements AutoCloseable {
                 Flow flow = flows.stream().filter(f -> f.name().equals(retry.flow())).findFirst().orElse(null);
                 queued.retry(new PendingRetry(retry.eventOffset(), retry.flow(), retry.attempts(),
                         now.plus(WAIT_FOR_FLOW), "flow " + retry.flow()
-                        + (flow == null ? " is not loaded" : " is paused") + "; the retry waits for it"));
+                        + (flow == null ? " is not loaded" : " is paused") + "; the retry waits for it"
+                        + (retry.lastError() == null ? "" : " (last error: " + retry.lastError() + ")")));
                 any = true;
                 continue;
             }
@@ -532,15 +577,42 @@ public final class FlowRuntime implements AutoCloseable {
         Flow flow = lane.flow;
         workers.execute(() -> {
             Settlement state = new Settlement();
-            List<FlowOutcome> outcomes = runFlow(flow, batch, state);
+            List<FlowOutcome> outcomes = runFlow(flow, batch, state, retry ? edits(flow, batch) : Map.of());
             completions.add(new Completed(lane, flow, batch, attempts, keys, outcomes, state, retry));
             wake();
         });
     }
 
-    private static List<FlowOutcome> runFlow(Flow flow, List<LoggedEvent> events, Settlement state) {
+    /** The operators' edits of the retried dead letters among {@code batch} (read on the worker: retries only). */
+    private Map<Long, dev.tandem.core.flow.RecordEdit> edits(Flow flow, List<LoggedEvent> batch) {
+        Map<Long, String> stored;
         try {
-            return flow.process(events, state);
+            stored = store.retryEdits(flow.name(), batch.stream().map(LoggedEvent::offset).toList());
+        } catch (RuntimeException e) {
+            log.warn("Could not read the edits of retried dead letters of flow {}; retrying without them", flow.name(), e);
+            return Map.of();
+        }
+        Map<Long, dev.tandem.core.flow.RecordEdit> edits = new HashMap<>();
+        stored.forEach((offset, json) -> {
+            try {
+                com.fasterxml.jackson.databind.JsonNode node = EDIT_JSON.readTree(json);
+                dev.tandem.core.flow.RecordEdit edit = new dev.tandem.core.flow.RecordEdit(node.get("source"), node.get("request"));
+                if (!edit.isEmpty()) {
+                    edits.put(offset, edit);
+                }
+            } catch (java.io.IOException e) {
+                log.warn("Dead letter edit of event {} in flow {} is not JSON; retrying without it", offset, flow.name());
+            }
+        });
+        return edits;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper EDIT_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static List<FlowOutcome> runFlow(Flow flow, List<LoggedEvent> events, Settlement state,
+                                             Map<Long, dev.tandem.core.flow.RecordEdit> edits) {
+        try {
+            return edits.isEmpty() ? flow.process(events, state) : flow.process(events, state, edits);
         } catch (IntegrationException e) {
             // A failure of the whole batch (the target unreachable, credentials refused) says nothing about the
             // records themselves, so even a "permanent" one is retried: dead-lettering every record of a batch
@@ -612,6 +684,12 @@ public final class FlowRuntime implements AutoCloseable {
             }
         }
         afterCommit.forEach(Runnable::run);
+        for (Lane lane : lanes.values()) {
+            lane.deadKeys.removeAll(lane.deadKeysResolved);
+            lane.deadKeys.addAll(lane.deadKeysAdded);
+            lane.deadKeysResolved.clear();
+            lane.deadKeysAdded.clear();
+        }
         marks.forEach((lane, mark) -> lane.committed = mark);
         lanes.values().removeIf(l -> l.retired && l.inFlight == 0);
         metrics.runtimeLoad(inFlight, lanes.values().stream().mapToInt(l -> l.retrying.size()).sum());
@@ -636,7 +714,7 @@ public final class FlowRuntime implements AutoCloseable {
             keyOf.put(event.offset(), key);
             TreeMap<Long, Instant> rows = c.lane.retrying.get(key);
             boolean hasRow = c.retry || (rows != null && rows.containsKey(event.offset()));
-            PendingRetry retry = apply(c.flow, event, outcome, c.attempts.getOrDefault(event.offset(), 0), hasRow, s);
+            PendingRetry retry = apply(c.lane, c.flow, event, outcome, c.attempts.getOrDefault(event.offset(), 0), hasRow, s);
             if (retry != null) {
                 retries.add(retry);
                 dueByKey.merge(key, retry.dueAt(), (a, b) -> a.isAfter(b) ? a : b);
@@ -670,8 +748,8 @@ public final class FlowRuntime implements AutoCloseable {
     }
 
     /** Settles one event; returns the retry to schedule, or null when the event is settled for good. */
-    private PendingRetry apply(Flow flow, LoggedEvent event, FlowOutcome outcome, int previousAttempts, boolean hasRow,
-                               Settlement s) {
+    private PendingRetry apply(Lane lane, Flow flow, LoggedEvent event, FlowOutcome outcome, int previousAttempts,
+                               boolean hasRow, Settlement s) {
         String flowName = flow.name();
         Instant now = clock.instant();
         Duration sinceReceipt = Duration.between(event.receivedAt(), now);
@@ -681,6 +759,12 @@ public final class FlowRuntime implements AutoCloseable {
                 s.removeRetry(event.offset(), flowName, hasRow);
                 s.audit(auditEntry(event, flowName, flow.version(), "OK", synced.detail()));
                 metrics.synced(sinceReceipt);
+                if (lane.deadKeys.contains(key(event)) || lane.deadKeysAdded.contains(key(event))) {
+                    // The trace key: the record synced, so its earlier failures in this flow are resolved.
+                    s.resolveDeadLetters(flowName, key(event), event.offset(), "resolved: event " + event.offset()
+                            + " (" + event.event().type() + ") of the same record synced in flow " + flowName, now);
+                    lane.deadKeysResolved.add(key(event));
+                }
                 return null;
             }
             case FlowOutcome.Skipped skipped -> {
@@ -701,8 +785,12 @@ public final class FlowRuntime implements AutoCloseable {
                 String message = failed.retryable()
                         ? failed.message() + " (gave up after " + attempts + " attempts)"
                         : failed.message();
-                s.deadLetter(new DeadLetter(0, event.offset(), flowName, flow.version(), entityKey(event),
-                        failed.payload(), failed.errorCode(), message, attempts, now));
+                FlowOutcome.FailureDetails d = failed.details();
+                s.deadLetter(new DeadLetter(0, event.offset(), flowName, flow.version(), event.event().entity(),
+                        entityKey(event), key(event), d.step(), failed.errorCode(), null, message, d.httpStatus(),
+                        d.fields(), failed.payload(), d.request(), d.refs(), attempts, 1, DeadLetter.State.OPEN, null,
+                        null, now, now));
+                lane.deadKeysAdded.add(key(event));
                 s.removeRetry(event.offset(), flowName, hasRow);
                 s.audit(auditEntry(event, flowName, flow.version(), "DEAD_LETTER", failed.errorCode() + ": " + message));
                 metrics.deadLettered(sinceReceipt);
@@ -755,6 +843,14 @@ public final class FlowRuntime implements AutoCloseable {
         final Set<Long> retryInFlight = new HashSet<>();
         /** Held events whose retry rows are queued for the next commit. */
         final Set<Long> queuedHeld = new HashSet<>();
+        /**
+         * Record keys with active dead letters in this flow (loaded when the lane starts): only a sync of one of them
+         * costs the UPDATE that resolves them. Operators resolving some leave stale keys, which cost one no-op UPDATE.
+         */
+        final Set<String> deadKeys = new HashSet<>();
+        /** Changes to {@link #deadKeys} of the settlement being written, applied once it is committed. */
+        final Set<String> deadKeysAdded = new HashSet<>();
+        final Set<String> deadKeysResolved = new HashSet<>();
 
         Lane(Flow flow, long committed) {
             this.name = flow.name();
@@ -853,6 +949,10 @@ public final class FlowRuntime implements AutoCloseable {
 
         void deadLetter(DeadLetter d) {
             writes.add(s -> s.addDeadLetter(d));
+        }
+
+        void resolveDeadLetters(String flow, String recordKey, long offset, String reason, Instant at) {
+            writes.add(s -> s.resolveDeadLettersOf(flow, recordKey, offset, reason, at));
         }
 
         void addAll(Settlement other) {

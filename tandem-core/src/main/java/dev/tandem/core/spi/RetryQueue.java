@@ -17,4 +17,12 @@ public interface RetryQueue {
     void removeRetry(long eventOffset, String flow);
 
     long pendingRetryCount();
+
+    /** One page of the pending retries of {@code flow} (null for all), by event offset after {@code afterOffset}. */
+    java.util.List<PendingRetry> pendingRetries(String flow, long afterOffset, int limit);
+
+    java.util.Optional<PendingRetry> pendingRetry(long eventOffset, String flow);
+
+    /** The earliest due time of the pending retries, if any (how long the oldest has waited is in its audit). */
+    java.util.Optional<Instant> earliestRetryDue();
 }

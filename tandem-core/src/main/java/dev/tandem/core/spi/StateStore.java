@@ -4,7 +4,7 @@ package dev.tandem.core.spi;
  * Tandem's state: id map, pending retries, dead letters, audit trail, poll cursors. One implementation per database
  * (SQLite embedded, PostgreSQL in cluster mode); one contract test suite runs against each.
  */
-public interface StateStore extends IdMap, RetryQueue, DeadLetterQueue, AuditTrail, CursorStore,
+public interface StateStore extends IdMap, RetryQueue, DeadLetterQueue, AuditTrail, CursorStore, FlowControls,
         AutoCloseable {
 
     /**

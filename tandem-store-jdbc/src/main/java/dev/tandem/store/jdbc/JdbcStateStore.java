@@ -6,6 +6,9 @@ import dev.tandem.core.spi.StateStore;
 import dev.tandem.core.spi.WriteFingerprints;
 import dev.tandem.core.state.AuditEntry;
 import dev.tandem.core.state.DeadLetter;
+import dev.tandem.core.state.DeadLetterChange;
+import dev.tandem.core.state.DeadLetterQuery;
+import java.util.Collection;
 import dev.tandem.core.state.PendingRetry;
 
 import java.sql.PreparedStatement;
@@ -27,14 +30,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class JdbcStateStore implements StateStore, WriteFingerprints, LeaseStore {
 
-    private static final String DEAD_LETTER_COLUMNS =
-            "id, event_offset, flow, flow_version, entity_key, payload, error_code, error_message, attempts, created_at";
-
     private final Database database;
+    private final JdbcDeadLetters deadLetters;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     JdbcStateStore(Database database) {
         this.database = database;
+        this.deadLetters = new JdbcDeadLetters(database);
         database.acquire();
     }
 
@@ -188,59 +190,114 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
         return count("SELECT COUNT(*) FROM pending_retry");
     }
 
-    // ---- dead letters
-
-    /**
-     * Stores the dead letter; a second one for the same (event, flow) replaces the first in place and keeps its id,
-     * so a link an operator holds to it still leads to the latest failure.
-     */
     @Override
-    public long addDeadLetter(DeadLetter deadLetter) {
-        Objects.requireNonNull(deadLetter, "deadLetter");
-        Objects.requireNonNull(deadLetter.flow(), "flow");
-        Objects.requireNonNull(deadLetter.createdAt(), "createdAt");
+    public List<PendingRetry> pendingRetries(String flow, long afterOffset, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
         ensureOpen();
-        return database.write("store a dead letter", c -> {
-            try (PreparedStatement upsert = c.prepareStatement(
-                    "INSERT INTO dead_letter (event_offset, flow, entity_key, payload, error_code, error_message, "
-                            + "attempts, created_at, flow_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                            + "ON CONFLICT (event_offset, flow) DO UPDATE SET entity_key = excluded.entity_key, "
-                            + "flow_version = excluded.flow_version, "
-                            + "payload = excluded.payload, error_code = excluded.error_code, "
-                            + "error_message = excluded.error_message, attempts = excluded.attempts, "
-                            + "created_at = excluded.created_at "
-                            + "RETURNING id")) {
-                upsert.setLong(1, deadLetter.eventOffset());
-                upsert.setString(2, deadLetter.flow());
-                upsert.setString(3, deadLetter.entityKey());
-                upsert.setString(4, deadLetter.payload());
-                upsert.setString(5, deadLetter.errorCode());
-                upsert.setString(6, deadLetter.errorMessage());
-                upsert.setInt(7, deadLetter.attempts());
-                upsert.setLong(8, deadLetter.createdAt().toEpochMilli());
-                upsert.setString(9, deadLetter.flowVersion());
-                try (ResultSet rows = upsert.executeQuery()) {
-                    if (!rows.next()) {
-                        throw new SQLException("Storing a dead letter returned no id");
-                    }
-                    return rows.getLong(1);
+        return database.read("list pending retries", c -> {
+            // Two statements rather than "? IS NULL OR": PostgreSQL cannot type an untyped null parameter.
+            try (PreparedStatement select = c.prepareStatement("SELECT event_offset, flow, attempts, due_at, last_error "
+                    + "FROM pending_retry WHERE event_offset > ?" + (flow == null ? "" : " AND flow = ?")
+                    + " ORDER BY event_offset, flow LIMIT ?")) {
+                int i = 1;
+                select.setLong(i++, afterOffset);
+                if (flow != null) {
+                    select.setString(i++, flow);
                 }
+                select.setInt(i, limit);
+                return retries(select);
             }
         });
     }
 
     @Override
-    public Optional<DeadLetter> deadLetter(long id) {
+    public Optional<PendingRetry> pendingRetry(long eventOffset, String flow) {
         ensureOpen();
-        return database.read("read a dead letter", c -> {
-            try (PreparedStatement select = c.prepareStatement(
-                    "SELECT " + DEAD_LETTER_COLUMNS + " FROM dead_letter WHERE id = ?")) {
-                select.setLong(1, id);
-                try (ResultSet rows = select.executeQuery()) {
-                    return rows.next() ? Optional.of(toDeadLetter(rows)) : Optional.empty();
-                }
+        return database.read("read a pending retry", c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT event_offset, flow, attempts, due_at, last_error "
+                    + "FROM pending_retry WHERE event_offset = ? AND flow = ?")) {
+                select.setLong(1, eventOffset);
+                select.setString(2, flow);
+                List<PendingRetry> found = retries(select);
+                return found.isEmpty() ? Optional.empty() : Optional.of(found.getFirst());
             }
         });
+    }
+
+    @Override
+    public Optional<Instant> earliestRetryDue() {
+        ensureOpen();
+        return database.read("read the earliest retry", c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT MIN(due_at) FROM pending_retry");
+                 ResultSet rows = select.executeQuery()) {
+                rows.next();
+                long min = rows.getLong(1);
+                return rows.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(min));
+            }
+        });
+    }
+
+    private static List<PendingRetry> retries(PreparedStatement select) throws SQLException {
+        try (ResultSet rows = select.executeQuery()) {
+            List<PendingRetry> out = new ArrayList<>();
+            while (rows.next()) {
+                out.add(new PendingRetry(rows.getLong("event_offset"), rows.getString("flow"),
+                        rows.getInt("attempts"), Instant.ofEpochMilli(rows.getLong("due_at")), rows.getString("last_error")));
+            }
+            return List.copyOf(out);
+        }
+    }
+
+    // ---- flow controls
+
+    @Override
+    public Map<String, FlowControl> flowControls() {
+        ensureOpen();
+        return database.read("read flow controls", c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT flow, paused, changed_by, changed_at, reason FROM flow_control ORDER BY flow");
+                 ResultSet rows = select.executeQuery()) {
+                Map<String, FlowControl> controls = new LinkedHashMap<>();
+                while (rows.next()) {
+                    controls.put(rows.getString(1), new FlowControl(rows.getString(1), rows.getInt(2) != 0,
+                            rows.getString(3), Instant.ofEpochMilli(rows.getLong(4)), rows.getString(5)));
+                }
+                return controls;
+            }
+        });
+    }
+
+    @Override
+    public void saveFlowControl(FlowControl control) {
+        ensureOpen();
+        database.write("save a flow control", c -> {
+            try (PreparedStatement upsert = c.prepareStatement("INSERT INTO flow_control (flow, paused, changed_by, "
+                    + "changed_at, reason) VALUES (?, ?, ?, ?, ?) ON CONFLICT (flow) DO UPDATE SET paused = excluded.paused, "
+                    + "changed_by = excluded.changed_by, changed_at = excluded.changed_at, reason = excluded.reason")) {
+                upsert.setString(1, control.flow());
+                upsert.setInt(2, control.paused() ? 1 : 0);
+                upsert.setString(3, control.changedBy());
+                upsert.setLong(4, control.changedAt().toEpochMilli());
+                upsert.setString(5, control.reason());
+                return upsert.executeUpdate();
+            }
+        });
+    }
+
+    // ---- dead letters (JdbcDeadLetters)
+
+    @Override
+    public long addDeadLetter(DeadLetter deadLetter) {
+        ensureOpen();
+        return deadLetters.add(deadLetter);
+    }
+
+    @Override
+    public Optional<DeadLetter> deadLetter(long id) {
+        ensureOpen();
+        return deadLetters.get(id);
     }
 
     @Override
@@ -249,31 +306,74 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
             throw new IllegalArgumentException("limit must not be negative: " + limit);
         }
         ensureOpen();
-        return database.read("list dead letters", c -> {
-            try (PreparedStatement select = c.prepareStatement("SELECT " + DEAD_LETTER_COLUMNS
-                    + " FROM dead_letter ORDER BY created_at DESC, id DESC LIMIT ?")) {
-                select.setInt(1, limit);
-                try (ResultSet rows = select.executeQuery()) {
-                    List<DeadLetter> letters = new ArrayList<>();
-                    while (rows.next()) {
-                        letters.add(toDeadLetter(rows));
-                    }
-                    return List.copyOf(letters);
-                }
-            }
-        });
+        return limit == 0 ? List.of() : deadLetters.find(DeadLetterQuery.all(Math.min(limit, DeadLetterQuery.MAX_LIMIT)));
+    }
+
+    @Override
+    public List<DeadLetter> findDeadLetters(DeadLetterQuery query) {
+        ensureOpen();
+        return deadLetters.find(query);
+    }
+
+    @Override
+    public long countDeadLetters(DeadLetterQuery query) {
+        ensureOpen();
+        return deadLetters.count(query);
+    }
+
+    @Override
+    public Map<String, Map<String, Long>> activeDeadLetterCounts() {
+        ensureOpen();
+        return deadLetters.activeCounts();
+    }
+
+    @Override
+    public Map<String, Long> deadLettersCreatedSince(Instant since) {
+        ensureOpen();
+        return deadLetters.failedSince(since);
+    }
+
+    @Override
+    public List<DeadLetterChange> deadLetterHistory(long id) {
+        ensureOpen();
+        return deadLetters.history(id);
+    }
+
+    @Override
+    public boolean changeDeadLetter(long id, Collection<DeadLetter.State> from, DeadLetter.State to, String actor,
+                                    String action, String reason, String edit, Instant at) {
+        ensureOpen();
+        return deadLetters.change(id, from, to, actor, action, reason, edit, at);
+    }
+
+    @Override
+    public int resolveDeadLettersOf(String flow, String recordKey, long offset, String reason, Instant at) {
+        ensureOpen();
+        return deadLetters.resolveOf(flow, recordKey, offset, reason, at);
+    }
+
+    @Override
+    public List<DeadLetter> openDeadLettersReferencing(Collection<String> refs) {
+        ensureOpen();
+        return refs.isEmpty() ? List.of() : deadLetters.openReferencing(refs);
+    }
+
+    @Override
+    public List<String> activeDeadLetterKeys(String flow) {
+        ensureOpen();
+        return deadLetters.activeKeys(flow);
+    }
+
+    @Override
+    public Map<Long, String> retryEdits(String flow, Collection<Long> offsets) {
+        ensureOpen();
+        return deadLetters.retryEdits(flow, offsets);
     }
 
     @Override
     public long deadLetterCount() {
-        return count("SELECT COUNT(*) FROM dead_letter");
-    }
-
-    private static DeadLetter toDeadLetter(ResultSet row) throws SQLException {
-        return new DeadLetter(row.getLong("id"), row.getLong("event_offset"), row.getString("flow"),
-                row.getString("flow_version"), row.getString("entity_key"), row.getString("payload"), row.getString("error_code"),
-                row.getString("error_message"), row.getInt("attempts"),
-                Instant.ofEpochMilli(row.getLong("created_at")));
+        ensureOpen();
+        return deadLetters.activeCount();
     }
 
     // ---- audit trail

@@ -3,6 +3,8 @@ package dev.tandem.store.jdbc;
 import dev.tandem.core.spi.StateStore;
 import dev.tandem.core.state.AuditEntry;
 import dev.tandem.core.state.DeadLetter;
+import dev.tandem.core.state.DeadLetterChange;
+import dev.tandem.core.state.DeadLetterQuery;
 import dev.tandem.core.state.PendingRetry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -203,11 +205,11 @@ abstract class StateStoreContractTest {
     @Test
     void deadLettersAreListedNewestFirst() {
         store.addDeadLetter(deadLetter(1, "orders", "A", NOW.minusSeconds(20)));
-        store.addDeadLetter(deadLetter(2, "orders", "B", NOW));
-        store.addDeadLetter(deadLetter(3, "orders", "C", NOW.minusSeconds(10)));
+        store.addDeadLetter(deadLetter(2, "orders", "B", NOW.minusSeconds(10)));
+        store.addDeadLetter(deadLetter(3, "orders", "C", NOW));
 
-        assertThat(store.deadLetters(10)).extracting(DeadLetter::eventOffset).containsExactly(2L, 3L, 1L);
-        assertThat(store.deadLetters(2)).extracting(DeadLetter::eventOffset).containsExactly(2L, 3L);
+        assertThat(store.deadLetters(10)).extracting(DeadLetter::eventOffset).containsExactly(3L, 2L, 1L);
+        assertThat(store.deadLetters(2)).extracting(DeadLetter::eventOffset).containsExactly(3L, 2L);
         assertThat(store.deadLetterCount()).isEqualTo(3);
     }
 
@@ -220,9 +222,176 @@ abstract class StateStoreContractTest {
 
         assertThat(second).isEqualTo(first);
         assertThat(store.deadLetterCount()).isEqualTo(2);
-        assertThat(store.deadLetter(first)).get().extracting(DeadLetter::errorCode)
-                .isEqualTo("FIELD_INTEGRITY_EXCEPTION");
-        assertThat(store.deadLetters(10)).extracting(DeadLetter::eventOffset).containsExactly(1L, 2L);
+        DeadLetter again = store.deadLetter(first).orElseThrow();
+        assertThat(again.errorCode()).isEqualTo("FIELD_INTEGRITY_EXCEPTION");
+        assertThat(again.occurrences()).isEqualTo(2);
+        assertThat(again.createdAt()).isEqualTo(NOW.minusSeconds(60));
+        assertThat(again.updatedAt()).isEqualTo(NOW);
+        assertThat(store.deadLetterHistory(first)).extracting(DeadLetterChange::action)
+                .containsExactly("dead-lettered", "failed-again");
+    }
+
+    @Test
+    void theSameRecordFailingTheSameWayAgainCollapsesIntoOneDeadLetterWithACounter() {
+        long first = store.addDeadLetter(full(1, "orders", "SalesOrder/1", "REQUIRED_FIELD_MISSING", NOW.minusSeconds(60)));
+        long other = store.addDeadLetter(full(2, "orders", "SalesOrder/1", "DUPLICATE_VALUE", NOW.minusSeconds(50)));
+        long third = store.addDeadLetter(full(3, "orders", "SalesOrder/1", "REQUIRED_FIELD_MISSING", NOW));
+        long otherFlow = store.addDeadLetter(full(4, "invoices", "SalesOrder/1", "REQUIRED_FIELD_MISSING", NOW));
+
+        assertThat(third).isEqualTo(first);
+        assertThat(other).isNotEqualTo(first);
+        assertThat(otherFlow).isNotEqualTo(first);
+        DeadLetter d = store.deadLetter(first).orElseThrow();
+        assertThat(d.occurrences()).isEqualTo(2);
+        assertThat(d.eventOffset()).isEqualTo(3);
+        assertThat(store.deadLetterCount()).isEqualTo(3);
+        assertThat(store.activeDeadLetterCounts()).containsEntry("orders",
+                java.util.Map.of("DUPLICATE_VALUE", 1L, "REQUIRED_FIELD_MISSING", 1L));
+    }
+
+    @Test
+    void aFullDeadLetterIsReadBackWithEveryField() {
+        DeadLetter written = full(7, "orders", "SalesOrder/7", "REQUIRED_FIELD_MISSING", NOW);
+        long id = store.addDeadLetter(written);
+
+        DeadLetter d = store.deadLetter(id).orElseThrow();
+
+        assertThat(d.entity()).isEqualTo("SalesOrder");
+        assertThat(d.recordKey()).isEqualTo("SalesOrder/7");
+        assertThat(d.step()).isEqualTo("validate");
+        assertThat(d.errorClass()).isEqualTo(dev.tandem.core.error.ErrorClass.MISSING_FIELD);
+        assertThat(d.httpStatus()).isEqualTo(400);
+        assertThat(d.fields()).containsExactly("LastName", "AccountId");
+        assertThat(d.request()).isEqualTo("{\"records\":[]}");
+        assertThat(d.refs()).containsExactly("Contact/12");
+        assertThat(d.state()).isEqualTo(DeadLetter.State.OPEN);
+    }
+
+    @Test
+    void aLaterSuccessOfTheRecordResolvesItsActiveDeadLettersUpToThatEvent() {
+        long early = store.addDeadLetter(full(3, "orders", "SalesOrder/1", "A", NOW));
+        long later = store.addDeadLetter(full(9, "orders", "SalesOrder/1", "B", NOW));
+        long otherFlow = store.addDeadLetter(full(3, "invoices", "SalesOrder/1", "A", NOW));
+
+        int resolved = store.resolveDeadLettersOf("orders", "SalesOrder/1", 5, "synced by event 5", NOW.plusSeconds(1));
+
+        assertThat(resolved).isEqualTo(1);
+        assertThat(store.deadLetter(early).orElseThrow().state()).isEqualTo(DeadLetter.State.RESOLVED);
+        assertThat(store.deadLetter(early).orElseThrow().resolution()).isEqualTo("synced by event 5");
+        assertThat(store.deadLetter(later).orElseThrow().state()).isEqualTo(DeadLetter.State.OPEN);
+        assertThat(store.deadLetter(otherFlow).orElseThrow().state()).isEqualTo(DeadLetter.State.OPEN);
+        assertThat(store.deadLetterHistory(early)).last().satisfies(c -> {
+            assertThat(c.action()).isEqualTo("auto-resolve");
+            assertThat(c.actor()).isEqualTo("tandem");
+            assertThat(c.fromState()).isEqualTo(DeadLetter.State.OPEN);
+        });
+        assertThat(store.activeDeadLetterKeys("orders")).containsExactly("SalesOrder/1");
+    }
+
+    @Test
+    void aStateChangeHappensOnlyFromTheGivenStatesAndIsRecordedWithWhoAndWhy() {
+        long id = store.addDeadLetter(full(3, "orders", "SalesOrder/1", "A", NOW));
+        java.util.Set<DeadLetter.State> open = java.util.EnumSet.of(DeadLetter.State.OPEN);
+
+        assertThat(store.changeDeadLetter(id, java.util.EnumSet.of(DeadLetter.State.RETRYING), DeadLetter.State.RESOLVED,
+                "ops", "resolve", "no", null, NOW)).isFalse();
+        assertThat(store.changeDeadLetter(id, open, DeadLetter.State.RETRYING, "ops", "retry-edited", "fixed name",
+                "{\"source\":{\"LastName\":\"Li\"}}", NOW.plusSeconds(1))).isTrue();
+        assertThat(store.changeDeadLetter(id + 100, open, DeadLetter.State.RETRYING, "ops", "retry", "x", null, NOW)).isFalse();
+
+        DeadLetter d = store.deadLetter(id).orElseThrow();
+        assertThat(d.state()).isEqualTo(DeadLetter.State.RETRYING);
+        assertThat(d.edit()).isEqualTo("{\"source\":{\"LastName\":\"Li\"}}");
+        assertThat(store.retryEdits("orders", java.util.List.of(3L, 4L))).containsOnlyKeys(3L);
+        assertThat(store.deadLetterHistory(id)).last().satisfies(c -> {
+            assertThat(c.actor()).isEqualTo("ops");
+            assertThat(c.detail()).isEqualTo("fixed name");
+            assertThat(c.toState()).isEqualTo(DeadLetter.State.RETRYING);
+        });
+    }
+
+    @Test
+    void deadLettersAreFoundByFilterKeyAndTextAndPagedByCursor() {
+        for (int i = 1; i <= 5; i++) {
+            store.addDeadLetter(full(i, i % 2 == 0 ? "orders" : "invoices", "SalesOrder/" + i,
+                    i <= 3 ? "REQUIRED_FIELD_MISSING" : "DUPLICATE_VALUE", NOW.plusSeconds(i)));
+        }
+        DeadLetterQuery all = DeadLetterQuery.all(2);
+        java.util.List<DeadLetter> page1 = store.findDeadLetters(all);
+        java.util.List<DeadLetter> page2 = store.findDeadLetters(all.page(page1.getLast().id(), 2));
+        assertThat(page1).extracting(DeadLetter::eventOffset).containsExactly(5L, 4L);
+        assertThat(page2).extracting(DeadLetter::eventOffset).containsExactly(3L, 2L);
+
+        DeadLetterQuery byFlow = new DeadLetterQuery(java.util.Set.of("orders"), null, null,
+                java.util.Set.of(dev.tandem.core.error.ErrorClass.MISSING_FIELD), null, null, null, null, null, 0, 50);
+        assertThat(store.findDeadLetters(byFlow)).extracting(DeadLetter::eventOffset).containsExactly(2L);
+        assertThat(store.countDeadLetters(byFlow)).isEqualTo(1);
+
+        DeadLetterQuery byKey = new DeadLetterQuery(null, null, null, null, null, "3", null, null, null, 0, 50);
+        assertThat(store.findDeadLetters(byKey)).extracting(DeadLetter::eventOffset).containsExactly(3L);
+        DeadLetterQuery byRef = new DeadLetterQuery(null, null, null, null, null, "Contact/12", null, null, null, 0, 50);
+        assertThat(store.countDeadLetters(byRef)).isEqualTo(5);
+        DeadLetterQuery byText = new DeadLetterQuery(null, null, null, null, null, null, "lastname ACCOUNTID", null, null, 0, 50);
+        assertThat(store.countDeadLetters(byText)).isEqualTo(5);
+        DeadLetterQuery byTime = new DeadLetterQuery(null, null, null, null, null, null, null, NOW.plusSeconds(2),
+                NOW.plusSeconds(4), 0, 50);
+        assertThat(store.findDeadLetters(byTime)).extracting(DeadLetter::eventOffset).containsExactly(3L, 2L);
+    }
+
+    @Test
+    void hostileFilterValuesAreDataNotSql() {
+        store.addDeadLetter(full(1, "orders", "SalesOrder/1", "A", NOW));
+        for (String hostile : java.util.List.of("' OR '1'='1", "%", "_", "\\", "x'); DROP TABLE dead_letter; --",
+                "ü€😀")) {
+            DeadLetterQuery q = new DeadLetterQuery(java.util.Set.of(hostile), null, java.util.Set.of(hostile), null, null,
+                    hostile, hostile, null, null, 0, 50);
+            assertThat(store.findDeadLetters(q)).isEmpty();
+            DeadLetterQuery text = new DeadLetterQuery(null, null, null, null, null, null, hostile, null, null, 0, 50);
+            assertThat(store.countDeadLetters(text)).isZero();
+        }
+        assertThat(store.deadLetterCount()).isEqualTo(1);
+        // A NUL would end the pattern early in some drivers (matching everything): refused before the store.
+        assertThatThrownBy(() -> new DeadLetterQuery(null, null, null, null, null, null, "a\u0000b", null, null, 0, 50))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control character");
+    }
+
+    @Test
+    void openDeadLettersAreFoundByARelatedRecord() {
+        long id = store.addDeadLetter(full(1, "orders", "SalesOrder/1", "REQUIRED_FIELD_MISSING", NOW));
+        store.addDeadLetter(full(2, "orders", "SalesOrder/2", "REQUIRED_FIELD_MISSING", NOW));
+        store.changeDeadLetter(id + 1, java.util.EnumSet.of(DeadLetter.State.OPEN), DeadLetter.State.IGNORED, "ops",
+                "ignore", "test", null, NOW);
+
+        assertThat(store.openDeadLettersReferencing(java.util.List.of("Contact/12", "Contact/99")))
+                .extracting(DeadLetter::id).containsExactly(id);
+        assertThat(store.openDeadLettersReferencing(java.util.List.of("Contact/99"))).isEmpty();
+    }
+
+    @Test
+    void pendingRetriesArePagedAndFoundAndTheEarliestDueIsKnown() {
+        store.scheduleRetry(new PendingRetry(3, "orders", 1, NOW.plusSeconds(30), "A"));
+        store.scheduleRetry(new PendingRetry(1, "orders", 2, NOW.plusSeconds(10), "B"));
+        store.scheduleRetry(new PendingRetry(2, "invoices", 1, NOW.plusSeconds(20), "C"));
+
+        assertThat(store.pendingRetries(null, 0, 2)).extracting(PendingRetry::eventOffset).containsExactly(1L, 2L);
+        assertThat(store.pendingRetries(null, 2, 2)).extracting(PendingRetry::eventOffset).containsExactly(3L);
+        assertThat(store.pendingRetries("orders", 0, 10)).extracting(PendingRetry::eventOffset).containsExactly(1L, 3L);
+        assertThat(store.pendingRetry(2, "invoices")).get().extracting(PendingRetry::lastError).isEqualTo("C");
+        assertThat(store.pendingRetry(2, "orders")).isEmpty();
+        assertThat(store.earliestRetryDue()).contains(NOW.plusSeconds(10));
+    }
+
+    @Test
+    void aPausedFlowIsRememberedAcrossARestart() {
+        store.saveFlowControl(new dev.tandem.core.spi.FlowControls.FlowControl("orders", true, "ops", NOW, "month end"));
+        store.saveFlowControl(new dev.tandem.core.spi.FlowControls.FlowControl("invoices", false, "ops", NOW, null));
+
+        store = restart();
+
+        assertThat(store.flowControls()).containsOnlyKeys("invoices", "orders");
+        assertThat(store.flowControls().get("orders").paused()).isTrue();
+        assertThat(store.flowControls().get("orders").reason()).isEqualTo("month end");
+        assertThat(store.flowControls().get("invoices").paused()).isFalse();
     }
 
     @Test
@@ -345,6 +514,13 @@ abstract class StateStoreContractTest {
 
     private static PendingRetry retry(long eventOffset, String flow, Instant dueAt) {
         return new PendingRetry(eventOffset, flow, 1, dueAt, "timeout");
+    }
+
+    private static DeadLetter full(long eventOffset, String flow, String recordKey, String errorCode, Instant at) {
+        return new DeadLetter(0, eventOffset, flow, "v1", "SalesOrder", "SO-" + eventOffset, recordKey, "validate",
+                errorCode, null, "Required fields are missing: [LastName, AccountId]", 400,
+                java.util.List.of("LastName", "AccountId"), "{\"ID\":" + eventOffset + "}", "{\"records\":[]}",
+                java.util.List.of("Contact/12"), 1, 1, DeadLetter.State.OPEN, null, null, at, at);
     }
 
     private static DeadLetter deadLetter(long eventOffset, String flow, String errorCode, Instant createdAt) {

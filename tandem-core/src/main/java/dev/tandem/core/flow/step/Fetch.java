@@ -92,7 +92,8 @@ public final class Fetch implements Step {
         return out;
     }
 
-    private List<Exchange> fetchRelated(Related r, List<Exchange> batch, StepContext ctx) {
+    private List<Exchange> fetchRelated(Related r, List<Exchange> in, StepContext ctx) {
+        List<Exchange> batch = new ArrayList<>(in);
         List<Integer> wanted = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -102,7 +103,13 @@ public final class Fetch implements Step {
             }
             boolean need = r.when() == null ? x.body().path(r.as()).isMissingNode() || x.body().path(r.as()).isNull()
                     : r.when().testValue(x.bodyValue(), x.bindings());
-            String relatedId = need ? text(r.id().evaluate(x.bodyValue(), x.bindings())) : "";
+            String namedId = text(r.id().evaluate(x.bodyValue(), x.bindings()));
+            if (!namedId.isBlank()) {
+                // Fetched or embedded, the record depends on it: a change of it may fix this record's failure.
+                x = x.withRef(r.entity() + "/" + namedId);
+                batch.set(i, x);
+            }
+            String relatedId = need ? namedId : "";
             if (!relatedId.isBlank()) {
                 wanted.add(i);
                 ids.add(relatedId);

@@ -127,7 +127,8 @@ public final class To implements Step {
                     ctx.audit(x, kind(), r.request(), 200, cause.retryable() ? "RETRY" : "DEAD_LETTER",
                             cause.errorCode() + ": " + message, millis);
                     out.set(i, x.settle(new FlowOutcome.Failed(0, cause.errorCode(), message, cause.retryable(),
-                            Duration.ZERO, x.payload())));
+                            Duration.ZERO, x.payload(), new FlowOutcome.FailureDetails(kind(), 200, cause.fields(),
+                            null, List.of()))));
                 }
             }
         }

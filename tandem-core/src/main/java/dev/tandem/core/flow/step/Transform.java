@@ -61,7 +61,7 @@ public final class Transform implements Step {
     }
 
     /** Reads a plan; throws {@link MappingException} saying what is wrong with it. */
-    static WriteGroup plan(JsonNode plan, String groupId) {
+    public static WriteGroup plan(JsonNode plan, String groupId) {
         JsonNode records = plan.path("records");
         if (!records.isArray() || records.isEmpty()) {
             throw new MappingException("the mapping must return {\"records\": [...]} with at least one record, got "
