@@ -60,3 +60,8 @@ CREATE TABLE flow_control (
     changed_at BIGINT  NOT NULL,
     reason     TEXT
 );
+
+-- The record timeline (issue 9): a record's events by its key or id, and the audit trail's retention purge by time.
+CREATE INDEX event_log_entity_key_idx ON event_log (entity_key);
+CREATE INDEX event_log_entity_id_idx ON event_log (entity_id);
+CREATE INDEX audit_entry_at_idx ON audit_entry (audited_at);

@@ -11,4 +11,14 @@ public interface AuditTrail {
 
     /** Entries for one event, oldest first. */
     List<AuditEntry> auditFor(long eventOffset);
+
+    /** Entries for many events, by event then oldest first; an implementation should read them in one query. */
+    default List<AuditEntry> auditFor(java.util.Collection<Long> eventOffsets) {
+        return eventOffsets.stream().flatMap(o -> auditFor(o).stream()).toList();
+    }
+
+    /** Deletes audit entries older than {@code before}; returns how many (the retention purge). */
+    default int purgeAudit(java.time.Instant before) {
+        return 0;
+    }
 }

@@ -45,4 +45,14 @@ public interface EventLog extends AutoCloseable {
 
     @Override
     void close();
+
+    /** The newest events about a record: its entity key or entity id is {@code key} (the record timeline). */
+    default List<LoggedEvent> eventsOf(String key, int limit) {
+        return List.of();
+    }
+
+    /** The newest events whose payload contains {@code text} (e.g. an e-mail address), case-insensitively. */
+    default List<LoggedEvent> eventsMentioning(String text, int limit) {
+        return List.of();
+    }
 }

@@ -57,4 +57,14 @@ public abstract class ForwardingEventLog implements EventLog {
     @Override
     public void close() {
     }
+
+    @Override
+    public List<LoggedEvent> eventsOf(String key, int limit) {
+        return delegate.eventsOf(key, limit);
+    }
+
+    @Override
+    public List<LoggedEvent> eventsMentioning(String text, int limit) {
+        return delegate.eventsMentioning(text, limit);
+    }
 }

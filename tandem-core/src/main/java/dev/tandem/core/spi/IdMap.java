@@ -21,6 +21,15 @@ public interface IdMap {
     /** Number of mappings of that object type. */
     long countIds(String objectType);
 
+    /** A link of any object type: (object type, source key, target id). */
+    record Link(String objectType, String sourceKey, String targetId) {
+    }
+
+    /** The links whose source key or target id is {@code keyOrId}, any object type (for the record timeline). */
+    default java.util.List<Link> linksOf(String keyOrId) {
+        return java.util.List.of();
+    }
+
     /** A map with no links that keeps none (a preview writes nothing; tests of steps that need no links). */
     static IdMap none() {
         return new IdMap() {

@@ -244,6 +244,43 @@ public final class JdbcEventLog implements EventLog {
     }
 
     @Override
+    public List<LoggedEvent> eventsOf(String key, int limit) {
+        ensureOpen();
+        return events.read("read a record's events", c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM event_log WHERE "
+                    + "entity_key = ? OR entity_id = ? ORDER BY log_offset DESC LIMIT ?")) {
+                select.setString(1, key);
+                select.setString(2, key);
+                select.setInt(3, limit);
+                return loggedEvents(select);
+            }
+        });
+    }
+
+    @Override
+    public List<LoggedEvent> eventsMentioning(String text, int limit) {
+        ensureOpen();
+        return events.read("search events", c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM event_log WHERE "
+                    + "LOWER(payload) LIKE ? ESCAPE '\\' ORDER BY log_offset DESC LIMIT ?")) {
+                select.setString(1, "%" + JdbcDeadLetters.escape(text.toLowerCase(java.util.Locale.ROOT)) + "%");
+                select.setInt(2, limit);
+                return loggedEvents(select);
+            }
+        });
+    }
+
+    private List<LoggedEvent> loggedEvents(PreparedStatement select) throws SQLException {
+        try (ResultSet rows = select.executeQuery()) {
+            List<LoggedEvent> out = new ArrayList<>();
+            while (rows.next()) {
+                out.add(toLoggedEvent(rows));
+            }
+            return out;
+        }
+    }
+
+    @Override
     public long endOffset() {
         ensureOpen();
         return events.read("read the end offset", c -> {

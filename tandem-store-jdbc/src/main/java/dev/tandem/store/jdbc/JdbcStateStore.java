@@ -115,6 +115,67 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
     }
 
     @Override
+    public List<Link> linksOf(String keyOrId) {
+        ensureOpen();
+        return database.read("read links", c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT object_type, clarity_key, salesforce_id FROM id_map "
+                    + "WHERE clarity_key = ? OR salesforce_id = ? ORDER BY object_type")) {
+                select.setString(1, keyOrId);
+                select.setString(2, keyOrId);
+                try (ResultSet rows = select.executeQuery()) {
+                    List<Link> links = new ArrayList<>();
+                    while (rows.next()) {
+                        links.add(new Link(rows.getString(1), rows.getString(2), rows.getString(3)));
+                    }
+                    return links;
+                }
+            }
+        });
+    }
+
+    @Override
+    public int purgeAudit(Instant before) {
+        ensureOpen();
+        return database.write("purge the audit trail", c -> {
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM audit_entry WHERE audited_at < ?")) {
+                delete.setLong(1, before.toEpochMilli());
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<AuditEntry> auditFor(Collection<Long> eventOffsets) {
+        ensureOpen();
+        List<Long> all = List.copyOf(eventOffsets);
+        List<AuditEntry> out = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += 500) {
+            List<Long> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            out.addAll(database.read("read the audit trail", c -> {
+                try (PreparedStatement select = c.prepareStatement("SELECT event_offset, flow, step, request_summary, "
+                        + "response_status, duration_ms, outcome, detail, audited_at, flow_version FROM audit_entry "
+                        + "WHERE event_offset IN (" + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"))
+                        + ") ORDER BY event_offset, audited_at, id")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        select.setLong(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rows = select.executeQuery()) {
+                        List<AuditEntry> entries = new ArrayList<>();
+                        while (rows.next()) {
+                            entries.add(new AuditEntry(rows.getLong("event_offset"), rows.getString("flow"),
+                                    rows.getString("flow_version"), rows.getString("step"), rows.getString("request_summary"),
+                                    rows.getInt("response_status"), rows.getLong("duration_ms"), rows.getString("outcome"),
+                                    rows.getString("detail"), Instant.ofEpochMilli(rows.getLong("audited_at"))));
+                        }
+                        return entries;
+                    }
+                }
+            }));
+        }
+        return out;
+    }
+
+    @Override
     public long countIds(String objectType) {
         Objects.requireNonNull(objectType, "objectType");
         return count("SELECT COUNT(*) FROM id_map WHERE object_type = ?", objectType);
