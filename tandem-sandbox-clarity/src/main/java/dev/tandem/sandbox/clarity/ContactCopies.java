@@ -16,8 +16,9 @@ import java.util.stream.Collectors;
  * <p>[INFERRED] CEF stores these as foreign keys ({@code ContactID}, {@code BillingContactID}, {@code SlaveID},
  * spec §6) and fills the related model when it reads the row, so a read after a contact's change shows the new
  * values. The sandbox stores the rows denormalised, so it rewrites the copies instead. The referencing rows are not
- * themselves changed in CEF, so their {@code UpdatedDate} stays (no {@code ModifiedSince} poll and no webhook
- * reports them); only the contact's own change is announced. This matters for a retry: an order dead-lettered for
+ * themselves changed in CEF, so their {@code UpdatedDate} and {@code Hash} stay
+ * ({@link dev.tandem.sandbox.clarity.store.EntityTable#modifyEmbedded}): no {@code ModifiedSince} poll, digest or
+ * webhook reports them; only the contact's own change is announced. This matters for a retry: an order dead-lettered for
  * its billing contact's missing last name must read the fixed name once the contact is corrected.
  */
 final class ContactCopies {
@@ -36,7 +37,7 @@ final class ContactCopies {
                 .map(UserModel::id)
                 .collect(Collectors.toSet());
         for (int userId : usersOfContact) {
-            store.users().modify(userId, tree -> {
+            store.users().modifyEmbedded(userId, tree -> {
                 tree.set("Contact", store.json().tree(contact));
                 text(tree, "ContactKey", contact.customKey());
                 text(tree, "ContactFirstName", contact.firstName());
@@ -49,7 +50,7 @@ final class ContactCopies {
                 .filter(order -> Objects.equals(order.billingContactId(), id)
                         || Objects.equals(order.shippingContactId(), id)
                         || (order.userId() != null && usersOfContact.contains(order.userId())))
-                .forEach(order -> store.salesOrders().modify(order.id(), tree -> {
+                .forEach(order -> store.salesOrders().modifyEmbedded(order.id(), tree -> {
                     // Only the copies the order carries: an order that names its contact by ID alone keeps doing so.
                     if (Objects.equals(order.billingContactId(), id)) {
                         text(tree, "BillingContactKey", contact.customKey());
@@ -71,7 +72,7 @@ final class ContactCopies {
                 }));
         store.accountContacts().all().stream()
                 .filter(link -> link.slaveId() == id)
-                .forEach(link -> store.accountContacts().modify(link.id(), tree -> {
+                .forEach(link -> store.accountContacts().modifyEmbedded(link.id(), tree -> {
                     text(tree, "SlaveKey", contact.customKey());
                     text(tree, "SlaveFirstName", contact.firstName());
                     text(tree, "SlaveLastName", contact.lastName());

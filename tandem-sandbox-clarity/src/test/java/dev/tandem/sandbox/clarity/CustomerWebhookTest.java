@@ -100,6 +100,7 @@ class CustomerWebhookTest {
         JsonNode after = client.get("/Ordering/SalesOrder/ID/" + order.id()).json();
         assertThat(after.get("BillingContact").get("LastName").asText()).isEqualTo("Hopper");
         assertThat(after.get("UpdatedDate")).isEqualTo(before.get("UpdatedDate"));
+        assertThat(after.get("Hash")).isEqualTo(before.get("Hash"));
         assertThat(ids("/Ordering/SalesOrders", cursor)).isEmpty();
         assertThat(ids("/Contacts/Contacts", cursor)).containsExactly(billingContact);
         assertThat(sandbox.webhooks().deliveries()).singleElement().satisfies(d -> {
@@ -128,14 +129,18 @@ class CustomerWebhookTest {
     @CsvSource({"/Accounts/Account, 1003, Account, CUST-00003, Name, Renamed GmbH",
             "/Contacts/User, 2003, User, USR-2003, DisplayName, Grace H.",
             "/Contacts/Contact, 9003, Contact, CON-9003, FirstName, Grace"})
-    void anUpdateAndADeactivationEachFireOneCustomerUpdatedForTheirEntity(String route, int id, String entity,
+    void anUpdateAndADeactivationEachFireOneCustomerUpdatedAndTheDeactivationIsPolled(String route, int id, String entity,
             String key, String field, String value) {
         subscribeToEverything();
-
+        clock.advance(Duration.ofMinutes(1));
         client.put(route + "/Update", "{\"ID\":" + id + ",\"" + field + "\":\"" + value + "\"}");
+        clock.advance(Duration.ofMinutes(1));
+        Instant beforeDeactivation = clock.instant();
+
         client.patch(route + "/Deactivate/ID/" + id);
         client.patch(route + "/Deactivate/ID/" + id);
 
+        assertThat(ids(route + "s", beforeDeactivation)).containsExactly(id);
         await().atMost(Duration.ofSeconds(5)).until(() -> receiver.received().size() == 2);
         assertThat(sandbox.webhooks().deliveries()).hasSize(2);
         assertThat(receiver.received()).allSatisfy(r -> {
