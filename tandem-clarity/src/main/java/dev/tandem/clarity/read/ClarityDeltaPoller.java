@@ -7,6 +7,7 @@ import dev.tandem.clarity.client.ClarityPage;
 import dev.tandem.clarity.client.ListQuery;
 import dev.tandem.clarity.model.ClarityDates;
 import dev.tandem.clarity.model.ClarityEntity;
+import dev.tandem.clarity.model.ClarityEventType;
 import dev.tandem.core.connector.ChangeSource;
 import dev.tandem.core.connector.Ingest;
 import dev.tandem.core.connector.SourceHealth;
@@ -39,7 +40,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link Ingest}. As a {@link ChangeSource} ({@value #NAME}) it polls on its own virtual thread once started.
  *
  * <p><b>Event types</b>: {@code SalesOrder.Created} (an order created inside the window and not seen before) or
- * {@code SalesOrder.Updated}; {@code Customer.Updated} for {@code User}, {@code Account}, {@code Contact};
+ * {@code SalesOrder.Updated}; {@code Customer.Created} (the same rule) or {@code Customer.Updated} for {@code User},
+ * {@code Account}, {@code Contact} (entity the CEF name, entityId its {@code ID}, entityKey its {@code CustomKey} or
+ * {@code ""}; a deactivation is an update);
  * {@code Product.Updated}; {@code Inventory.Changed} for {@code ProductInventoryLocationSection} (with
  * {@code ProductID}, {@code ProductKey}, {@code Quantity}); {@code SalesOrder.StatusChanged} from
  * {@code SalesOrderEvents} whose status changed (entity {@code SalesOrder}, id = the order's). The payload is the
@@ -337,7 +340,9 @@ public final class ClarityDeltaPoller implements ChangeSource {
         ObjectNode extra = JSON.createObjectNode();
         switch (entity) {
             case SALES_ORDER -> type = createdInWindow ? "SalesOrder.Created" : "SalesOrder.Updated";
-            case USER, ACCOUNT, CONTACT -> type = "Customer.Updated";
+            // as for orders: a row created inside the window and not seen before is new, as the webhook says it
+            case USER, ACCOUNT, CONTACT -> type = (createdInWindow ? ClarityEventType.CUSTOMER_CREATED
+                    : ClarityEventType.CUSTOMER_UPDATED).typeName();
             case PRODUCT -> type = "Product.Updated";
             case PRODUCT_INVENTORY_LOCATION_SECTION -> {
                 type = "Inventory.Changed";

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.tandem.clarity.model.ClarityEntity;
+import dev.tandem.clarity.model.ClarityEventType;
 import dev.tandem.core.event.InboundEvent;
 
 import java.io.IOException;
@@ -26,7 +28,10 @@ import java.util.regex.Pattern;
  * <pre>{"EventID":"4f1c…","EventType":"SalesOrder.Created","Entity":"SalesOrder","ID":5001,
  *  "CustomKey":"SO-5001","OccurredAt":"2026-11-26T15:04:05.123Z","Hash":-4523312311}</pre>
  * Required: {@code EventID}, {@code EventType}, {@code Entity} (non-blank strings) and {@code ID} (an integer, or a
- * string of digits). Optional: {@code CustomKey}, {@code OccurredAt} (ISO-8601 instant or offset date-time, a
+ * string of digits); the type must be a {@link ClarityEventType} and the entity one it may name ({@code Customer.*}:
+ * {@code User}, {@code Account} or {@code Contact}). The event's {@code entity}, {@code entityId} and
+ * {@code entityKey} are the body's {@code Entity}, {@code ID} and {@code CustomKey} ({@code ""} when absent: CEF's
+ * CustomKey is optional, a contact created through the API may have none). Optional: {@code CustomKey}, {@code OccurredAt} (ISO-8601 instant or offset date-time, a
  * zoneless date-time read as UTC; now when absent), {@code Hash} (an integer; kept only in the payload). Other fields ({@code OldStatusKey},
  * {@code ProductID}, ...) are allowed and kept in the payload, which is the body text as received.
  *
@@ -89,11 +94,32 @@ public final class ClarityWebhookParser {
         String eventId = requiredText(body, "EventID");
         String eventType = requiredText(body, "EventType");
         String entity = requiredText(body, "Entity");
+        requireKnownPair(eventType, entity);
         String id = requiredId(body);
         String customKey = optionalText(body, "CustomKey");
         Instant occurredAt = occurredAt(body);
         optionalInteger(body, "Hash");
         return new InboundEvent(SOURCE, eventId, eventType, entity, id, customKey, occurredAt, text);
+    }
+
+    /**
+     * The type must be one of §11's (plus the poller's {@code SalesOrder.Updated}) and the entity one it may name:
+     * flows act on the type and fetch by the ID, so a mismatched pair would act on an unrelated record.
+     */
+    private static void requireKnownPair(String eventType, String entity) {
+        ClarityEventType type = ClarityEventType.fromName(eventType).orElseThrow(() -> new InvalidWebhookException(
+                "invalid field: EventType '" + excerpt(eventType) + "' is not a Clarity event type (known: "
+                        + ClarityEventType.typeNames() + ")"));
+        if (!type.accepts(entity)) {
+            throw new InvalidWebhookException("invalid field: Entity '" + excerpt(entity) + "' does not go with "
+                    + eventType + " (expected " + type.entities().stream().map(ClarityEntity::entityName).toList()
+                    + ")");
+        }
+    }
+
+    /** A sender's string quoted in an error message: capped, so a hostile body cannot make the 400 reply large. */
+    private static String excerpt(String text) {
+        return text.length() > 64 ? text.substring(0, 64) + "..." : text;
     }
 
     private static String requiredText(JsonNode body, String field) {

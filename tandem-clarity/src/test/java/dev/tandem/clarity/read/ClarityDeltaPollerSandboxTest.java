@@ -134,6 +134,31 @@ class ClarityDeltaPollerSandboxTest {
     }
 
     @Test
+    void customersAreCreatedOnTheFirstPollAndAFixedContactIsOneCustomerUpdatedAboutThatContact() {
+        ClarityDeltaPoller poller = new ClarityDeltaPoller(client, stores.stateStore(), clock,
+                settings.withEntities(List.of(ClarityEntity.USER, ClarityEntity.ACCOUNT, ClarityEntity.CONTACT)));
+        poller.pollOnce(ingest());
+        assertThat(events("Customer.Created")).hasSize(12)
+                .extracting(InboundEvent::entity).containsOnly("User", "Account", "Contact");
+        assertThat(events("Customer.Updated")).isEmpty();
+        clock.advance(Duration.ofMinutes(10));
+
+        sandbox.customers().renameContact(9002, null, "Lovelace");
+        PollResult result = poller.pollOnce(ingest());
+
+        assertThat(result.appended()).isEqualTo(1);
+        assertThat(events("Customer.Updated")).singleElement().satisfies(e -> {
+            assertThat(e.source()).isEqualTo("clarity");
+            assertThat(e.entity()).isEqualTo("Contact");
+            assertThat(e.entityId()).isEqualTo("9002");
+            assertThat(e.entityKey()).isEqualTo("CON-9002");
+            assertThat(e.payload()).contains("\"EventType\":\"Customer.Updated\"", "\"Entity\":\"Contact\"",
+                    "\"Source\":\"poll\"");
+            assertThat(hash(e)).isEqualTo(client.fetch("Contact", "9002").orElseThrow().path("Hash").asLong());
+        });
+    }
+
+    @Test
     void aRestartedPollerDoesNotEmitTheOverlapWindowAgain() {
         sandbox.orders().createRandomOrders(5, BadData.NONE);
         poller(client).pollOnce(ingest());

@@ -183,4 +183,74 @@ class ClarityWebhookParserTest {
                 .isInstanceOfSatisfying(WebhookPayloadTooLargeException.class,
                         e -> assertThat(e.size()).isEqualTo(body.length));
     }
+    @Test
+    void readsAContactUpdatedEventWithTheContactAsItsEntity() {
+        String body = """
+                {"EventID":"c-1","EventType":"Customer.Updated","Entity":"Contact","ID":9001,"CustomKey":"CON-9001",
+                 "OccurredAt":"2026-11-26T15:04:05Z","Hash":77}""";
+
+        InboundEvent event = parser.parse(bytes(body));
+
+        assertThat(event.type()).isEqualTo("Customer.Updated");
+        assertThat(event.entity()).isEqualTo("Contact");
+        assertThat(event.entityId()).isEqualTo("9001");
+        assertThat(event.entityKey()).isEqualTo("CON-9001");
+        assertThat(event.payload()).isEqualTo(body);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"Customer.Created, User", "Customer.Created, Account", "Customer.Created, Contact",
+            "Customer.Updated, User", "Customer.Updated, Account", "Customer.Updated, Contact"})
+    void everyCustomerEntityIsAcceptedWithBothCustomerTypes(String type, String entity) {
+        ObjectNode body = orderCreated().put("EventType", type).put("Entity", entity).put("ID", 2001)
+                .put("CustomKey", "K-2001");
+
+        InboundEvent event = parser.parse(bytes(body.toString()));
+
+        assertThat(event.type()).isEqualTo(type);
+        assertThat(event.entity()).isEqualTo(entity);
+        assertThat(event.entityId()).isEqualTo("2001");
+        assertThat(event.entityKey()).isEqualTo("K-2001");
+    }
+
+    @Test
+    void aCustomerWithoutACustomKeyHasAnEmptyEntityKey() {
+        InboundEvent event = parser.parse(bytes("""
+                {"EventID":"c-2","EventType":"Customer.Updated","Entity":"Contact","ID":9002}"""));
+
+        assertThat(event.entityKey()).isEmpty();
+        assertThat(event.entityId()).isEqualTo("9002");
+    }
+
+    @Test
+    void aCustomerEventWithoutAnIdIsMissingItsId() {
+        assertInvalid("""
+                {"EventID":"c-3","EventType":"Customer.Updated","Entity":"Contact","CustomKey":"CON-9003"}""",
+                "missing field: ID");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Contact.Updated", "Customer.Deleted", "customer.updated", "SalesOrder.Shipped"})
+    void anEventTypeOutsideTheCatalogueIsRefusedByName(String type) {
+        assertInvalid(orderCreated().put("EventType", type).toString(),
+                "invalid field: EventType '" + type + "' is not a Clarity event type");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"SalesOrder.Created, Contact", "SalesOrder.StatusChanged, Account", "Customer.Updated, SalesOrder",
+            "Customer.Created, Product", "Customer.Updated, contact", "Customer.Updated, Widget",
+            "Inventory.Changed, Product", "Product.Updated, User"})
+    void anEntityThatDoesNotGoWithTheTypeIsRefused(String type, String entity) {
+        assertInvalid(orderCreated().put("EventType", type).put("Entity", entity).toString(),
+                "invalid field: Entity '" + entity + "' does not go with " + type);
+    }
+
+    @Test
+    void aHugeUnknownEventTypeIsQuotedOnlyInPart() {
+        String type = "X".repeat(100_000);
+
+        assertThatThrownBy(() -> parser.parse(bytes(orderCreated().put("EventType", type).toString())))
+                .isInstanceOf(InvalidWebhookException.class)
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
+    }
 }

@@ -122,6 +122,27 @@ class ClarityWebhookSourceTest {
     }
 
     @Test
+    void aSignedEventAboutAnUnknownEntityOrWithAMismatchedTypeIsRefusedWith400AndNothingIsIngested() {
+        ClarityWebhookSource source = source(List.of());
+        source.start(ingest);
+        byte[] widget = """
+                {"EventID":"w-1","EventType":"Customer.Updated","Entity":"Widget","ID":7}""".getBytes(StandardCharsets.UTF_8);
+        byte[] contactAsOrder = """
+                {"EventID":"w-2","EventType":"SalesOrder.Created","Entity":"Contact","ID":9001}"""
+                .getBytes(StandardCharsets.UTF_8);
+
+        WebhookReply unknown = source.receive("127.0.0.1",
+                WebhookHeaders.single(Map.of("X-Clarity-Signature", sign(widget))), widget);
+        WebhookReply mismatched = source.receive("127.0.0.1",
+                WebhookHeaders.single(Map.of("X-Clarity-Signature", sign(contactAsOrder))), contactAsOrder);
+
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.code()).isEqualTo("invalid_event");
+        assertThat(mismatched.status()).isEqualTo(400);
+        assertThat(appended).isEmpty();
+    }
+
+    @Test
     void anAddressOutsideTheAllowlistIsRefusedBeforeTheBodyIsRead() {
         ClarityWebhookSource source = source(List.of("10.0.0.0/8"));
         source.start(ingest);

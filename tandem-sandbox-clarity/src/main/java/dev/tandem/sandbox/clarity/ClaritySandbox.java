@@ -71,6 +71,7 @@ public final class ClaritySandbox implements AutoCloseable {
     private final SandboxDataGenerator generator;
     private final SandboxOrders orders;
     private final SandboxCustomers customers;
+    private final ContactCopies contactCopies;
     private final SandboxProducts products;
     private final SandboxInventory inventory;
     private final InventoryService inventoryService;
@@ -94,7 +95,8 @@ public final class ClaritySandbox implements AutoCloseable {
         this.generator = new SandboxDataGenerator(store, config.clock, config.seed);
         generator.setEdgeCaseRate(config.edgeCaseRate);
         this.orders = new SandboxOrders(generator, store, dispatcher, config.clock);
-        this.customers = new SandboxCustomers(generator, store, dispatcher, config.clock);
+        this.contactCopies = new ContactCopies(store);
+        this.customers = new SandboxCustomers(generator, store, dispatcher, contactCopies, config.clock);
         this.products = new SandboxProducts(generator, store, dispatcher, config.clock);
         this.inventoryService = new InventoryService(store, config.clock,
                 EntityWrites.inventoryEvents(dispatcher, config.clock));
@@ -158,7 +160,7 @@ public final class ClaritySandbox implements AutoCloseable {
             readsAndWrites(routes, "Accounts", store.accounts(), EntityFilters.accounts(), EntityWrites.accountRules(),
                     guard, responder, EntityWrites.customerEvents(dispatcher, clock, "Account"));
             readsAndWrites(routes, "Contacts", store.contacts(), EntityFilters.contacts(), EntityWrites.contactRules(),
-                    guard, responder, EntityWrites.customerEvents(dispatcher, clock, "Contact"));
+                    guard, responder, EntityWrites.contactEvents(dispatcher, clock, contactCopies));
             readsAndWrites(routes, "Contacts", store.users(), EntityFilters.users(), EntityWrites.userRules(),
                     guard, responder, EntityWrites.customerEvents(dispatcher, clock, "User"));
             readsAndWrites(routes, "Products", store.products(), EntityFilters.products(), EntityWrites.productRules(),

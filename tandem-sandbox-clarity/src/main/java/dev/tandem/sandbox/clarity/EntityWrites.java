@@ -24,7 +24,9 @@ import java.util.Map;
 
 /**
  * Write rules of the writable entities and the webhook events their writes fire (spec §11: {@code Customer.*} with
- * Entity {@code Account}, {@code User} or {@code Contact}; {@code Product.*}).
+ * Entity {@code Account}, {@code User} or {@code Contact}; {@code Product.*}). Create fires {@code *.Created};
+ * Update, Upsert of an existing row, Deactivate and Reactivate fire {@code *.Updated}; a hard Delete fires nothing
+ * (§11 has no delete event).
  */
 final class EntityWrites {
 
@@ -160,6 +162,28 @@ final class EntityWrites {
     static <T extends CefModel> ChangeListener<T> customerEvents(WebhookDispatcher dispatcher, Clock clock,
             String entity) {
         return publishing(dispatcher, clock, WebhookEvent.CUSTOMER_CREATED, WebhookEvent.CUSTOMER_UPDATED, entity);
+    }
+
+    /**
+     * {@code Customer.Created}/{@code Customer.Updated} with Entity {@code Contact}; a change first rewrites the
+     * copies other rows embed ({@link ContactCopies}), so a receiver that fetches an order on the event reads the
+     * new contact.
+     */
+    static ChangeListener<ContactModel> contactEvents(WebhookDispatcher dispatcher, Clock clock,
+            ContactCopies copies) {
+        ChangeListener<ContactModel> announce = customerEvents(dispatcher, clock, "Contact");
+        return new ChangeListener<>() {
+            @Override
+            public void created(ContactModel row) {
+                announce.created(row);
+            }
+
+            @Override
+            public void updated(ContactModel row) {
+                copies.refresh(row);
+                announce.updated(row);
+            }
+        };
     }
 
     static <T extends CefModel> ChangeListener<T> productEvents(WebhookDispatcher dispatcher, Clock clock) {

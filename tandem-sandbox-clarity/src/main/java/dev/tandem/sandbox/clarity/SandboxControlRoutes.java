@@ -49,6 +49,7 @@ final class SandboxControlRoutes {
     void register(RoutesConfig routes) {
         routes.post("/_sandbox/orders", this::createOrders);
         routes.post("/_sandbox/webhooks", this::configureWebhooks);
+        routes.post("/_sandbox/contacts/{id}/name", this::renameContact);
         routes.get("/_sandbox/stats", ctx -> send(ctx, stats()));
         routes.get("/_sandbox/faults", ctx -> send(ctx, faults()));
         routes.post("/_sandbox/faults", this::configureFaults);
@@ -103,6 +104,36 @@ final class SandboxControlRoutes {
         } catch (IOException e) {
             throw ClarityHttpException.badRequest("SerializationException", e.getMessage());
         }
+    }
+
+    /**
+     * {@code POST /_sandbox/contacts/{id}/name {"firstName":"Ada","lastName":"Lovelace"}} (firstName optional): fixes
+     * a contact's name as a back-office edit, with its {@code Customer.Updated} webhook
+     * ({@link SandboxCustomers#renameContact}).
+     */
+    private void renameContact(Context ctx) {
+        int id;
+        try {
+            id = Integer.parseInt(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw ClarityHttpException.badRequest("ArgumentException", "id must be an integer");
+        }
+        if (store.contacts().byId(id).isEmpty()) {
+            throw ClarityHttpException.notFound("Contact with ID " + id + " was not found");
+        }
+        ContactName name = readBody(ctx, ContactName.class);
+        RecordRef ref;
+        try {
+            ref = sandbox.customers().renameContact(id, name.firstName(), name.lastName() == null ? ""
+                    : name.lastName());
+        } catch (IllegalArgumentException e) {
+            throw ClarityHttpException.badRequest("ArgumentException", e.getMessage());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("entity", ref.entity());
+        body.put("id", ref.id());
+        body.put("customKey", ref.customKey());
+        send(ctx, body);
     }
 
     /** {@code POST /_sandbox/orders?count=N&badData=MISSING_LAST_NAME}. */
@@ -199,6 +230,10 @@ final class SandboxControlRoutes {
 
     /** The fault switches as the control API reads and writes them. */
     record FaultSwitches(Long latencyMillis, Double errorRate, Integer errorStatus) {
+    }
+
+    /** The body of {@code POST /_sandbox/contacts/{id}/name}. */
+    record ContactName(String firstName, String lastName) {
     }
 
     /** The webhook test switches as the control API reads and writes them. */

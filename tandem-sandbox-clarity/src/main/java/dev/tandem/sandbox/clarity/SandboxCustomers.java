@@ -16,19 +16,23 @@ import java.util.Objects;
 /**
  * Customer activity on demand, as if shoppers registered and edited their profiles. Every change stamps
  * {@code UpdatedDate} and recomputes {@code Hash} (so {@code ModifiedSince} polling finds it, spec §3, §7) and fires
- * {@code Customer.Created}/{@code Customer.Updated} (spec §11) after the data is stored.
+ * {@code Customer.Created}/{@code Customer.Updated} (spec §11, Entity {@code Account}, {@code User} or
+ * {@code Contact}) after the data is stored.
  */
 public final class SandboxCustomers {
 
     private final SandboxDataGenerator generator;
     private final ClarityStore store;
     private final WebhookDispatcher webhooks;
+    private final ContactCopies copies;
     private final Clock clock;
 
-    SandboxCustomers(SandboxDataGenerator generator, ClarityStore store, WebhookDispatcher webhooks, Clock clock) {
+    SandboxCustomers(SandboxDataGenerator generator, ClarityStore store, WebhookDispatcher webhooks,
+            ContactCopies copies, Clock clock) {
         this.generator = generator;
         this.store = store;
         this.webhooks = webhooks;
+        this.copies = copies;
         this.clock = clock;
     }
 
@@ -54,6 +58,7 @@ public final class SandboxCustomers {
             tree.put("Phone1", phone);
             tree.put("UpdatedDate", CefDates.format(clock.instant()));
         }).orElseThrow();
+        copies.refresh(contact);
         UserModel user = store.users().modify(customer.user().id(), tree -> {
             tree.put("PhoneNumber", phone);
             tree.put("ContactPhone", phone);
@@ -80,6 +85,37 @@ public final class SandboxCustomers {
         }).orElseThrow(() -> new IllegalArgumentException("No Account with ID " + accountId));
         publish(WebhookEvent.CUSTOMER_UPDATED, "Account", account);
         return new RecordRef("Account", account.id(), account.customKey());
+    }
+
+    /**
+     * Corrects a contact's name, as a back-office user fixing a record would (e.g. the missing last name that sent an
+     * order to the dead letters): stamps {@code UpdatedDate}, recomputes {@code Hash} and {@code FullName}, rewrites
+     * the copies of the contact that users, orders and account contacts embed, and fires one
+     * {@code Customer.Updated} with Entity {@code Contact}. Works on any contact, a customer's own or an order's
+     * billing/shipping copy.
+     *
+     * @param firstName the new first name, or null to keep the current one
+     * @throws IllegalArgumentException for an unknown contact or a blank last name
+     */
+    public RecordRef renameContact(int contactId, String firstName, String lastName) {
+        if (Objects.requireNonNull(lastName, "lastName").isBlank()) {
+            throw new IllegalArgumentException("A contact's last name must not be blank");
+        }
+        if (firstName != null && firstName.isBlank()) {
+            throw new IllegalArgumentException("A contact's first name must not be blank; pass null to keep it");
+        }
+        ContactModel contact = store.contacts().modify(contactId, tree -> {
+            String first = firstName != null ? firstName : tree.path("FirstName").asText("");
+            if (firstName != null) {
+                tree.put("FirstName", firstName);
+            }
+            tree.put("LastName", lastName);
+            tree.put("FullName", first.isEmpty() ? lastName : first + " " + lastName);
+            tree.put("UpdatedDate", CefDates.format(clock.instant()));
+        }).orElseThrow(() -> new IllegalArgumentException("No Contact with ID " + contactId));
+        copies.refresh(contact);
+        publish(WebhookEvent.CUSTOMER_UPDATED, "Contact", contact);
+        return new RecordRef("Contact", contact.id(), contact.customKey());
     }
 
     public int count() {

@@ -5,6 +5,7 @@ import dev.tandem.sandbox.clarity.model.CefModel;
 import dev.tandem.sandbox.clarity.wire.ClarityJson;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -90,6 +91,32 @@ public final class EntityTable<T extends CefModel> {
         ObjectNode tree = (ObjectNode) json.tree(current);
         change.accept(tree);
         return Optional.of(put(json.fromTree(tree, type)));
+    }
+
+    /**
+     * Rewrites the copy of another record that a row embeds (an order's {@code BillingContact}), keeping the row's
+     * {@code Hash}: in CEF the copy is a related model filled in at read time through a foreign key, and
+     * {@code Hash} is a stored value of the row's own data points (spec §2), so a related record's change leaves
+     * it as it was [INFERRED]. The caller leaves {@code UpdatedDate} alone for the same reason.
+     */
+    public synchronized Optional<T> modifyEmbedded(int id, Consumer<ObjectNode> change) {
+        T current = rows.get(id);
+        if (current == null) {
+            return Optional.empty();
+        }
+        ObjectNode tree = (ObjectNode) json.tree(current);
+        change.accept(tree);
+        if (current.hash() == null) {
+            tree.remove("Hash");
+        } else {
+            tree.put("Hash", current.hash());
+        }
+        T stored = json.fromTree(tree, type);
+        if (stored.id() != id || !Objects.equals(stored.customKey(), current.customKey())) {
+            throw new IllegalArgumentException("modifyEmbedded must not change a row's ID or CustomKey");
+        }
+        rows.put(id, stored);
+        return Optional.of(stored);
     }
 
     /** Hard delete ({@code DELETE .../Delete/ID/{ID}}, spec §5). */
