@@ -165,6 +165,9 @@ final class ApiSupport {
     static <T> Set<T> multi(Context ctx, String name, Function<String, T> parse) {
         Set<T> out = new LinkedHashSet<>();
         for (String raw : ctx.queryParams(name)) {
+            if (raw.chars().anyMatch(Character::isISOControl)) {
+                throw badRequest("query parameter " + name + " must not contain control characters");
+            }
             for (String v : raw.split(",")) {
                 String t = v.trim();
                 if (t.isEmpty()) {
