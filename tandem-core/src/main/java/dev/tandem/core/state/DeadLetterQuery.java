@@ -35,14 +35,14 @@ public record DeadLetterQuery(Set<String> flows, Set<String> steps, Set<String> 
         errorCodes = errorCodes == null ? Set.of() : Set.copyOf(errorCodes);
         errorClasses = errorClasses == null ? Set.of() : Set.copyOf(errorClasses);
         states = states == null ? Set.of() : Set.copyOf(states);
-        key = key == null || key.isBlank() ? null : key.trim();
-        text = text == null || text.isBlank() ? null : text.trim();
         for (String v : new String[]{key, text}) {
             if (v != null && (v.length() > 500 || v.chars().anyMatch(ch -> ch < 0x20 && ch != '\t'))) {
                 throw new IllegalArgumentException(v.length() > 500 ? "a search term is at most 500 characters"
                         : "a search term must not contain a control character");
             }
         }
+        key = key == null || key.isBlank() ? null : key.trim();
+        text = text == null || text.isBlank() ? null : text.trim();
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
         }
