@@ -65,3 +65,6 @@ CREATE TABLE flow_control (
 CREATE INDEX event_log_entity_key_idx ON event_log (entity_key);
 CREATE INDEX event_log_entity_id_idx ON event_log (entity_id);
 CREATE INDEX audit_entry_at_idx ON audit_entry (audited_at);
+
+-- What a write step wrote (fields per record, sensitive ones masked before storage): the timeline's diff.
+ALTER TABLE audit_entry ADD COLUMN written TEXT;

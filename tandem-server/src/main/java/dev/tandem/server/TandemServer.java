@@ -82,6 +82,9 @@ public final class TandemServer implements AutoCloseable {
     private final SalesforceCdcSource cdc;
     private volatile List<FlowProblem> flowProblems;
     private final HttpClient httpClient;
+    /** Dead letters, retries, flows and the timeline for operators (admin API), and the dead-letter auto-retry. */
+    private final Operations operations;
+    private final dev.tandem.core.ops.Retention.Purge purge;
 
     private TandemServer(TandemConfig config) {
         this.config = config;
@@ -133,11 +136,14 @@ public final class TandemServer implements AutoCloseable {
             this.flowProblems = loaded.problems();
             TandemConfig.Retry r = config.retry();
             TandemConfig.Runtime rt = config.runtime();
-            this.runtime = new FlowRuntime(stores.eventLog(), store, pipelines(loaded.flows(), connectors, store, clock),
+            this.runtime = new FlowRuntime(stores.eventLog(), store, pipelines(loaded.flows(), connectors, store, clock,
+                    config.retention().redactor()),
                     new RetryPolicy(r.initialDelay(), r.multiplier(), r.maxDelay(), r.maxAttempts(), r.jitter()),
                     new RuntimeSettings(rt.batchSize(), rt.linger(), rt.pollInterval(), rt.parallelism()), metrics, clock);
+            this.operations = new Operations(stores.eventLog(), store, runtime, Duration.ofSeconds(2), clock);
+            this.purge = new dev.tandem.core.ops.Retention.Purge(config.retention(), store, clock);
             this.reloader = config.flows().dir() == null || !java.nio.file.Files.isDirectory(config.flows().dir()) ? null
-                    : new FlowReloader(repository, loaded, flows -> runtime.replaceFlows(pipelines(flows, connectors, store, clock)));
+                    : new FlowReloader(repository, loaded, flows -> runtime.replaceFlows(pipelines(flows, connectors, store, clock, config.retention().redactor())));
 
             List<ChangeSource> changeSources = new ArrayList<>();
             if (cl.ingest().polls()) {
@@ -226,8 +232,9 @@ public final class TandemServer implements AutoCloseable {
     }
 
     private static List<Flow> pipelines(Map<String, FlowSpec> specs, Map<String, ConnectorParts> connectors,
-                                        StateStore store, Clock clock) {
-        return specs.values().stream().<Flow>map(spec -> new FlowPipeline(spec, connectors, store, clock)).toList();
+                                        StateStore store, Clock clock, dev.tandem.core.state.Redactor redactor) {
+        return specs.values().stream().<Flow>map(spec -> new FlowPipeline(spec, connectors, store, clock)
+                .redacting(redactor)).toList();
     }
 
     /** The problems of flow files that were refused (at start or by the last reload). */
@@ -240,6 +247,8 @@ public final class TandemServer implements AutoCloseable {
         TandemServer server = new TandemServer(config);
         try {
             server.runtime.start();
+            server.operations.start();
+            server.purge.start();
             // Every source appends through one ingest: durable, de-duplicated, counted, and waking the runtime.
             // Sources start before the listener, so the first webhook finds its source running.
             server.sources.start(Ingest.into(new CountingEventLog(server.stores.eventLog(), server.metrics),
@@ -278,6 +287,11 @@ public final class TandemServer implements AutoCloseable {
         return runtime;
     }
 
+    /** What operators do with dead letters and retries, also without HTTP (tests, the CLI on the box). */
+    public dev.tandem.core.ops.DeadLetterService deadLetters() {
+        return operations.deadLetters();
+    }
+
     public ProcessingMetrics metrics() {
         return metrics;
     }
@@ -299,6 +313,8 @@ public final class TandemServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            operations.close();
+            purge.close();
             sources.close();
             if (reloader != null) {
                 reloader.close();

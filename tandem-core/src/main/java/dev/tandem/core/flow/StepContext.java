@@ -58,6 +58,27 @@ public final class StepContext {
         }
     }
 
+    /** {@link #audit} of a write step, with what it wrote (already redacted) as JSON. */
+    public void auditWrite(Exchange x, String step, String request, int status, String detail, long millis, String written) {
+        Instant now = clock.instant();
+        for (var e : x.events()) {
+            state.audit(new AuditEntry(e.offset(), flowId, version, step, request, status, millis, "OK", detail, now, written));
+        }
+    }
+
+    /** Masks sensitive fields of what is audited. */
+    public dev.tandem.core.state.Redactor redactor() {
+        return redactor;
+    }
+
+    public StepContext withRedactor(dev.tandem.core.state.Redactor r) {
+        StepContext c = new StepContext(flowId, version, clock, links, state);
+        c.redactor = r;
+        return c;
+    }
+
+    private dev.tandem.core.state.Redactor redactor = dev.tandem.core.state.Redactor.defaults();
+
     public long millisSince(Instant started) {
         return Duration.between(started, clock.instant()).toMillis();
     }

@@ -71,6 +71,7 @@ public final class FlowPipeline implements Flow {
     private final Clock clock;
     private final Set<String> eventTypes;
     private final JsonataMapping when;
+    private volatile dev.tandem.core.state.Redactor redactor = dev.tandem.core.state.Redactor.defaults();
 
     public FlowPipeline(FlowSpec spec, Map<String, ConnectorParts> connectors, IdMap links, Clock clock) {
         this.spec = spec;
@@ -137,7 +138,7 @@ public final class FlowPipeline implements Flow {
             byRecord.computeIfAbsent(e.event().entity() + "/" + e.event().entityId(), k -> new ArrayList<>()).add(e);
         }
         List<Exchange> exchanges = byRecord.values().stream().map(Exchange::of).toList();
-        StepContext ctx = new StepContext(spec.id(), spec.version(), clock, links, state);
+        StepContext ctx = new StepContext(spec.id(), spec.version(), clock, links, state).withRedactor(redactor);
         List<Exchange> done = run(steps, exchanges, ctx, edits == null ? Map.of() : edits);
         List<FlowOutcome> outcomes = new ArrayList<>(batch.size());
         for (Exchange x : done) {
@@ -145,7 +146,7 @@ public final class FlowPipeline implements Flow {
             if (o instanceof FlowOutcome.Failed f) {
                 // What a dead letter shows: the request as mapped (when it got that far) and the related records.
                 String request = x.plan().map(p -> JSON.valueToTree(p).toString()).orElse(null);
-                o = f.withDetails(f.details().withRequest(request, x.refs()));
+                o = redacted(f).withDetails(f.details().withRequest(request, x.refs()));
             }
             for (LoggedEvent e : x.events()) {
                 outcomes.add(withOffset(o, e.offset()));
@@ -156,6 +157,26 @@ public final class FlowPipeline implements Flow {
 
     private static List<Exchange> run(List<Step> steps, List<Exchange> exchanges, StepContext ctx) {
         return run(steps, exchanges, ctx, Map.of());
+    }
+
+    /** Masks sensitive fields of the source record a dead letter keeps (the request stays as sent, for an as-is retry). */
+    private FlowOutcome.Failed redacted(FlowOutcome.Failed f) {
+        if (f.payload() == null || f.payload().isEmpty()) {
+            return f;
+        }
+        try {
+            String masked = redactor.redact(JSON.readTree(f.payload())).toString();
+            return new FlowOutcome.Failed(f.offset(), f.errorCode(), f.message(), f.retryable(), f.minimumWait(), masked,
+                    f.details());
+        } catch (java.io.IOException e) {
+            return f;
+        }
+    }
+
+    /** Uses {@code r} for what this flow's audit entries and dead letters keep (by default {@link dev.tandem.core.state.Redactor#defaults()}). */
+    public FlowPipeline redacting(dev.tandem.core.state.Redactor r) {
+        this.redactor = r;
+        return this;
     }
 
     /** The edit of an exchange: of any of its events (a retried dead letter is one event of it). */

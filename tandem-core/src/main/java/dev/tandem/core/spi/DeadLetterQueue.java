@@ -67,6 +67,11 @@ public interface DeadLetterQueue {
     /** The edits kept with retrying dead letters of {@code flow} for these event offsets: offset → edit JSON. */
     Map<Long, String> retryEdits(String flow, Collection<Long> offsets);
 
+    /** Deletes resolved and ignored dead letters (with their history) last changed before {@code before}; returns how many. */
+    default int purgeSettledDeadLetters(Instant before) {
+        return 0;
+    }
+
     /** Active (open or retrying) dead letters. */
     long deadLetterCount();
 }

@@ -15,11 +15,19 @@ import java.time.Instant;
  * @param outcome        {@code OK}, {@code RETRY}, {@code DEAD_LETTER}, {@code SKIPPED}, {@code WARNING} or {@code FAILED}
  * @param detail         error code and message, or the ids written
  * @param at             when the step finished
+ * @param written        what a write step wrote, as JSON {@code {ref: {entity, key, fields}}} with sensitive fields
+ *                       masked ({@link Redactor}); null for other steps
  */
 public record AuditEntry(long eventOffset, String flow, String flowVersion, String step, String requestSummary,
-                         int responseStatus, long durationMillis, String outcome, String detail, Instant at) {
+                         int responseStatus, long durationMillis, String outcome, String detail, Instant at,
+                         String written) {
 
     public AuditEntry {
         flowVersion = flowVersion == null ? "" : flowVersion;
+    }
+
+    public AuditEntry(long eventOffset, String flow, String flowVersion, String step, String requestSummary,
+                      int responseStatus, long durationMillis, String outcome, String detail, Instant at) {
+        this(eventOffset, flow, flowVersion, step, requestSummary, responseStatus, durationMillis, outcome, detail, at, null);
     }
 }

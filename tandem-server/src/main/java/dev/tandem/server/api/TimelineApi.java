@@ -108,6 +108,41 @@ public final class TimelineApi {
         for (AuditEntry a : store.auditFor(events.stream().map(LoggedEvent::offset).toList())) {
             audit.computeIfAbsent(a.eventOffset(), o -> new ArrayList<>()).add(a);
         }
+        // What each write changed: its fields against the previous write of the same record in the same flow.
+        Map<AuditEntry, ObjectNode> changes = new java.util.IdentityHashMap<>();
+        Map<String, com.fasterxml.jackson.databind.JsonNode> previous = new LinkedHashMap<>();
+        List<LoggedEvent> oldestFirst = new ArrayList<>(events);
+        java.util.Collections.reverse(oldestFirst);
+        for (LoggedEvent e : oldestFirst) {
+            for (AuditEntry a : audit.getOrDefault(e.offset(), List.of())) {
+                if (a.written() == null) {
+                    continue;
+                }
+                com.fasterxml.jackson.databind.JsonNode w = DeadLetterApi.parse(a.written());
+                ObjectNode diff = JSON.createObjectNode();
+                w.properties().forEach(rec -> {
+                    String k = a.flow() + "|" + rec.getValue().path("entity").asText() + "|" + rec.getValue().path("key").asText();
+                    com.fasterxml.jackson.databind.JsonNode before = previous.get(k);
+                    ObjectNode fieldDiff = JSON.createObjectNode();
+                    rec.getValue().path("fields").properties().forEach(f -> {
+                        com.fasterxml.jackson.databind.JsonNode old = before == null ? null : before.path("fields").get(f.getKey());
+                        if (old == null || !old.equals(f.getValue())) {
+                            ObjectNode c = fieldDiff.putObject(f.getKey());
+                            c.set("from", old);
+                            c.set("to", f.getValue());
+                        }
+                    });
+                    ObjectNode r = diff.putObject(rec.getKey());
+                    r.put("entity", rec.getValue().path("entity").asText());
+                    r.put("key", rec.getValue().path("key").asText());
+                    r.put("id", rec.getValue().path("id").asText());
+                    r.put("firstWrite", before == null);
+                    r.set("changed", fieldDiff);
+                    previous.put(k, rec.getValue());
+                });
+                changes.put(a, diff);
+            }
+        }
         ArrayNode out = body.putArray("events");
         for (LoggedEvent e : events) {
             ObjectNode n = out.addObject();
@@ -132,6 +167,9 @@ public final class TimelineApi {
                 s.put("status", a.responseStatus());
                 s.put("durationMs", a.durationMillis());
                 s.put("detail", a.detail());
+                if (changes.containsKey(a)) {
+                    s.set("written", changes.get(a));
+                }
             }
         }
         ArrayNode dls = body.putArray("deadLetters");

@@ -7,6 +7,7 @@ import dev.tandem.core.config.Config;
 import dev.tandem.core.config.ConfigSpec;
 import dev.tandem.core.config.Type;
 import dev.tandem.core.config.Validator;
+import dev.tandem.core.ops.Retention;
 import dev.tandem.core.retry.RetryPolicy;
 import dev.tandem.core.runtime.RuntimeSettings;
 import dev.tandem.salesforce.SalesforceConfig;
@@ -27,7 +28,7 @@ import java.util.Map;
  * from it by {@code tandem config docs}).
  */
 public record TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime,
-                           Retry retry, Flows flows, CdcSettings cdc) {
+                           Retry retry, Flows flows, CdcSettings cdc, Retention retention) {
 
     /** Every key of tandem.yaml, section by section, in the order of the docs. */
     public static final ConfigSpec SPEC = new ConfigSpec()
@@ -37,10 +38,11 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
             .section("salesforce", Salesforce.SPEC)
             .section("runtime", RuntimeSettings.SPEC)
             .section("retry", RetryPolicy.SPEC)
-            .section("flows", Flows.SPEC);
+            .section("flows", Flows.SPEC)
+            .section("retention", Retention.SPEC);
 
     public TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime, Retry retry) {
-        this(server, store, clarity, salesforce, runtime, retry, Flows.shipped(), CdcSettings.defaults());
+        this(server, store, clarity, salesforce, runtime, retry, Flows.shipped(), CdcSettings.defaults(), Retention.defaults());
     }
 
     /** The configuration of a whole file parsed with {@link #SPEC}. */
@@ -52,16 +54,21 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
                 Clarity.from(c.section("clarity")), Salesforce.from(salesforce),
                 new Runtime(runtime.batchSize(), runtime.linger(), runtime.pollInterval(), runtime.parallelism()),
                 new Retry(retry.initialDelay(), retry.multiplier(), retry.maxDelay(), retry.maxAttempts(), retry.jitter()),
-                Flows.from(c.section("flows")), CdcSettings.from(salesforce.section("cdc")));
+                Flows.from(c.section("flows")), CdcSettings.from(salesforce.section("cdc")),
+                Retention.from(c.section("retention")));
+    }
+
+    public TandemConfig withRetention(Retention value) {
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, cdc, value);
     }
 
     public TandemConfig withFlows(Flows value) {
-        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, value, cdc);
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, value, cdc, retention);
     }
 
     /** Salesforce Change Data Capture over the Pub/Sub API ({@code salesforce.cdc.*}). */
     public TandemConfig withCdc(CdcSettings value) {
-        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, value);
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, value, retention);
     }
 
     /**

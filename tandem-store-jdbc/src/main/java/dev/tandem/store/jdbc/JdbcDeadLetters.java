@@ -451,6 +451,24 @@ final class JdbcDeadLetters {
         return edits;
     }
 
+    int purgeSettled(Instant before) {
+        return database.write("purge settled dead letters", c -> {
+            String settled = "SELECT id FROM dead_letter WHERE state IN ('RESOLVED', 'IGNORED') AND updated_at < ?";
+            for (String table : List.of("dead_letter_ref", "dead_letter_change")) {
+                try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE dead_letter_id IN ("
+                        + settled + ")")) {
+                    delete.setLong(1, before.toEpochMilli());
+                    delete.executeUpdate();
+                }
+            }
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM dead_letter WHERE state IN ('RESOLVED', "
+                    + "'IGNORED') AND updated_at < ?")) {
+                delete.setLong(1, before.toEpochMilli());
+                return delete.executeUpdate();
+            }
+        });
+    }
+
     long activeCount() {
         return database.read("count dead letters", c -> {
             try (PreparedStatement select = c.prepareStatement(

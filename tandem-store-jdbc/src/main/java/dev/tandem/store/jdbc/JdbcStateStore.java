@@ -153,7 +153,7 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
             List<Long> chunk = all.subList(from, Math.min(all.size(), from + 500));
             out.addAll(database.read("read the audit trail", c -> {
                 try (PreparedStatement select = c.prepareStatement("SELECT event_offset, flow, step, request_summary, "
-                        + "response_status, duration_ms, outcome, detail, audited_at, flow_version FROM audit_entry "
+                        + "response_status, duration_ms, outcome, detail, audited_at, flow_version, written FROM audit_entry "
                         + "WHERE event_offset IN (" + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"))
                         + ") ORDER BY event_offset, audited_at, id")) {
                     for (int i = 0; i < chunk.size(); i++) {
@@ -165,7 +165,7 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
                             entries.add(new AuditEntry(rows.getLong("event_offset"), rows.getString("flow"),
                                     rows.getString("flow_version"), rows.getString("step"), rows.getString("request_summary"),
                                     rows.getInt("response_status"), rows.getLong("duration_ms"), rows.getString("outcome"),
-                                    rows.getString("detail"), Instant.ofEpochMilli(rows.getLong("audited_at"))));
+                                    rows.getString("detail"), Instant.ofEpochMilli(rows.getLong("audited_at")), rows.getString("written")));
                         }
                         return entries;
                     }
@@ -432,6 +432,12 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
     }
 
     @Override
+    public int purgeSettledDeadLetters(Instant before) {
+        ensureOpen();
+        return deadLetters.purgeSettled(before);
+    }
+
+    @Override
     public long deadLetterCount() {
         ensureOpen();
         return deadLetters.activeCount();
@@ -450,7 +456,7 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
         database.write("write an audit entry", c -> {
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO audit_entry (event_offset, flow, step, request_summary, response_status, "
-                            + "duration_ms, outcome, detail, audited_at, flow_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                            + "duration_ms, outcome, detail, audited_at, flow_version, written) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setLong(1, entry.eventOffset());
                 insert.setString(2, entry.flow());
                 insert.setString(3, entry.step());
@@ -461,6 +467,7 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
                 insert.setString(8, entry.detail());
                 insert.setLong(9, entry.at().toEpochMilli());
                 insert.setString(10, entry.flowVersion());
+                insert.setString(11, entry.written());
                 return insert.executeUpdate();
             }
         });
@@ -476,7 +483,7 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
         database.write("write audit entries", c -> {
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO audit_entry (event_offset, flow, step, request_summary, response_status, "
-                            + "duration_ms, outcome, detail, audited_at, flow_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                            + "duration_ms, outcome, detail, audited_at, flow_version, written) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (AuditEntry entry : entries) {
                     insert.setLong(1, entry.eventOffset());
                     insert.setString(2, Objects.requireNonNull(entry.flow(), "flow"));
@@ -488,6 +495,8 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
                     insert.setString(8, entry.detail());
                     insert.setLong(9, entry.at().toEpochMilli());
                     insert.setString(10, entry.flowVersion());
+                    insert.setString(11, entry.written());
+                insert.setString(11, entry.written());
                     insert.addBatch();
                 }
                 insert.executeBatch();
@@ -503,7 +512,7 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
             // id breaks ties between steps that finished within the same millisecond, in the order they were written.
             try (PreparedStatement select = c.prepareStatement(
                     "SELECT event_offset, flow, step, request_summary, response_status, duration_ms, outcome, "
-                            + "detail, audited_at, flow_version FROM audit_entry WHERE event_offset = ? ORDER BY audited_at, id")) {
+                            + "detail, audited_at, flow_version, written FROM audit_entry WHERE event_offset = ? ORDER BY audited_at, id")) {
                 select.setLong(1, eventOffset);
                 try (ResultSet rows = select.executeQuery()) {
                     List<AuditEntry> entries = new ArrayList<>();
@@ -512,7 +521,7 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
                                 rows.getString("flow_version"), rows.getString("step"), rows.getString("request_summary"),
                                 rows.getInt("response_status"), rows.getLong("duration_ms"),
                                 rows.getString("outcome"), rows.getString("detail"),
-                                Instant.ofEpochMilli(rows.getLong("audited_at"))));
+                                Instant.ofEpochMilli(rows.getLong("audited_at")), rows.getString("written")));
                     }
                     return List.copyOf(entries);
                 }

@@ -115,7 +115,7 @@ public final class To implements Step {
                     }
                     ctx.state().link(root.entity(), root.key(), w.idsByRef().getOrDefault(root.ref(), ""));
                     String detail = summary(plan, w.idsByRef());
-                    ctx.audit(x, kind(), w.request(), 200, "OK", detail, millis);
+                    ctx.auditWrite(x, kind(), w.request(), 200, detail, millis, written(plan, w.idsByRef(), ctx));
                     out.set(i, x.settle(new FlowOutcome.Synced(0, detail)));
                 }
                 case WriteOutcome.Rejected r -> {
@@ -165,6 +165,21 @@ public final class To implements Step {
             policy.recordWrite(system, r.entity(), id, values);
         }
     }
+
+    /** What the group wrote, per record ref: entity, key, id and the fields (sensitive ones masked), for the timeline. */
+    private static String written(WriteGroup plan, Map<String, String> ids, StepContext ctx) {
+        com.fasterxml.jackson.databind.node.ObjectNode out = WRITTEN_JSON.createObjectNode();
+        for (RecordWrite r : plan.records()) {
+            com.fasterxml.jackson.databind.node.ObjectNode n = out.putObject(r.ref());
+            n.put("entity", r.entity());
+            n.put("key", r.key());
+            n.put("id", ids.getOrDefault(r.ref(), ""));
+            n.set("fields", ctx.redactor().redact(r.fields()));
+        }
+        return out.toString();
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper WRITTEN_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** e.g. {@code Order 801… (3 OrderItem), Account 001…, Contact 003…}: the root first. */
     private static String summary(WriteGroup plan, Map<String, String> ids) {
