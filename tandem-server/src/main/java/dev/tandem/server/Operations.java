@@ -37,7 +37,11 @@ final class Operations implements AutoCloseable {
     private final FlowApi flowApi;
     private final TimelineApi timelineApi;
 
-    Operations(EventLog eventLog, StateStore store, FlowRuntime runtime, Duration autoRetryInterval, Clock clock) {
+    private final dev.tandem.server.api.MetricsApi metricsApi;
+
+    Operations(EventLog eventLog, StateStore store, FlowRuntime runtime, Duration autoRetryInterval, Clock clock,
+               java.util.function.LongSupplier salesforceCalls, java.util.function.LongSupplier synced) {
+        this.metricsApi = new dev.tandem.server.api.MetricsApi(store, salesforceCalls, synced, clock);
         this.deadLetters = new DeadLetterService(store, runtime::retriesChanged, (d, e) -> validate(runtime, d, e), clock);
         this.autoRetry = new DeadLetterAutoRetry(eventLog, store, deadLetters, autoRetryInterval);
         this.timelineApi = new TimelineApi(eventLog, store);
@@ -53,6 +57,7 @@ final class Operations implements AutoCloseable {
         deadLetterApi.register(routes);
         flowApi.register(routes);
         timelineApi.register(routes);
+        metricsApi.register(routes);
     }
 
     void start() {

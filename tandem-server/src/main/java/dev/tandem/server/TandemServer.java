@@ -140,7 +140,8 @@ public final class TandemServer implements AutoCloseable {
                     config.retention().redactor()),
                     new RetryPolicy(r.initialDelay(), r.multiplier(), r.maxDelay(), r.maxAttempts(), r.jitter()),
                     new RuntimeSettings(rt.batchSize(), rt.linger(), rt.pollInterval(), rt.parallelism()), metrics, clock);
-            this.operations = new Operations(stores.eventLog(), store, runtime, Duration.ofSeconds(2), clock);
+            this.operations = new Operations(stores.eventLog(), store, runtime, Duration.ofSeconds(2), clock,
+                    salesforce::apiCallCount, metrics::syncedCount);
             this.purge = new dev.tandem.core.ops.Retention.Purge(config.retention(), store, clock);
             this.reloader = config.flows().dir() == null || !java.nio.file.Files.isDirectory(config.flows().dir()) ? null
                     : new FlowReloader(repository, loaded, flows -> runtime.replaceFlows(pipelines(flows, connectors, store, clock, config.retention().redactor())));

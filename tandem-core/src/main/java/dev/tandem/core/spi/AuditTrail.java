@@ -17,6 +17,11 @@ public interface AuditTrail {
         return eventOffsets.stream().flatMap(o -> auditFor(o).stream()).toList();
     }
 
+    /** Per flow and time bucket since {@code since}, how events settled (the dashboard's series). */
+    default List<dev.tandem.core.state.SettleStats> settleStats(java.time.Instant since, java.time.Duration bucket) {
+        return List.of();
+    }
+
     /** Deletes audit entries older than {@code before}; returns how many (the retention purge). */
     default int purgeAudit(java.time.Instant before) {
         return 0;

@@ -129,6 +129,7 @@ class OperationsApiTest {
         new DeadLetterApi(stores.stateStore(), stores.eventLog(), service, timeline).register(collect);
         new FlowApi(runtime, stores.eventLog(), stores.stateStore()).register(collect);
         timeline.register(collect);
+        new MetricsApi(stores.stateStore(), () -> 7, () -> 3, Clock.systemUTC()).register(collect);
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.routes.before("/api/v1/*", ctx -> ctx.attribute(ApiRoutes.ACTOR_ATTRIBUTE, "test-operator"));
@@ -357,6 +358,25 @@ class OperationsApiTest {
         assertThat(resumed.body().path("state").asText()).isEqualTo("running");
         await().atMost(Duration.ofSeconds(10)).until(() -> call("GET", "/flows/orders", null).body().path("backlog").asLong() == 0);
         assertThat(call("GET", "/flows/nope", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void theMetricsSummaryCountsSettlementsPerFlowAndBucketFromTheAuditTrail() throws Exception {
+        order("20", "Li");
+        order("21", "Li");
+        order("22", "");
+        wake();
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters("").path("total").asLong() == 1
+                && call("GET", "/flows/orders", null).body().path("backlog").asLong() == 0);
+
+        JsonNode s = call("GET", "/metrics/summary?window=1h&bucket=1m", null).body();
+        assertThat(s.path("flows").path(FLOW).path("synced").asLong()).isEqualTo(2);
+        assertThat(s.path("flows").path(FLOW).path("deadLettered").asLong()).isEqualTo(1);
+        assertThat(s.path("flows").path(FLOW).path("series")).isNotEmpty();
+        assertThat(s.path("overall").path("latencyMsAtMost").path("p50").isNumber()).isTrue();
+        assertThat(s.path("salesforceApi").path("callsPerSyncedRecord").asDouble()).isEqualTo(2.333);
+        assertThat(call("GET", "/metrics/summary?window=100y", null).status()).isEqualTo(400);
+        assertThat(call("GET", "/metrics/summary?window=7d&bucket=1m", null).status()).isEqualTo(400);
     }
 
     @Test

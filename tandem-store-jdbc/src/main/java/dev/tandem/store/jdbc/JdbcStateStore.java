@@ -134,6 +134,40 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
     }
 
     @Override
+    public List<dev.tandem.core.state.SettleStats> settleStats(Instant since, Duration bucket) {
+        ensureOpen();
+        long size = Math.max(1000, bucket.toMillis());
+        StringBuilder hist = new StringBuilder();
+        for (long b : dev.tandem.core.state.SettleStats.BOUNDS_MS) {
+            hist.append(", SUM(CASE WHEN duration_ms <= ").append(b).append(" THEN 1 ELSE 0 END)");
+        }
+        // The runtime writes one 'settle' entry per event and outcome; durations are receipt → settlement.
+        String sql = "SELECT flow, (audited_at / " + size + ") * " + size + " AS bucket, "
+                + "SUM(CASE WHEN outcome = 'OK' THEN 1 ELSE 0 END), SUM(CASE WHEN outcome = 'SKIPPED' THEN 1 ELSE 0 END), "
+                + "SUM(CASE WHEN outcome = 'RETRY' THEN 1 ELSE 0 END), SUM(CASE WHEN outcome = 'DEAD_LETTER' THEN 1 ELSE 0 END)"
+                + hist + ", COUNT(*) FROM audit_entry WHERE step = 'settle' AND audited_at >= ? "
+                + "GROUP BY flow, (audited_at / " + size + ") ORDER BY flow, bucket";
+        return database.read("summarise settlements", c -> {
+            try (PreparedStatement select = c.prepareStatement(sql)) {
+                select.setLong(1, since.toEpochMilli());
+                try (ResultSet rows = select.executeQuery()) {
+                    List<dev.tandem.core.state.SettleStats> out = new ArrayList<>();
+                    int n = dev.tandem.core.state.SettleStats.BOUNDS_MS.length;
+                    while (rows.next()) {
+                        long[] h = new long[n + 1];
+                        for (int i = 0; i <= n; i++) {
+                            h[i] = rows.getLong(7 + i);
+                        }
+                        out.add(new dev.tandem.core.state.SettleStats(rows.getString(1), Instant.ofEpochMilli(rows.getLong(2)),
+                                rows.getLong(3), rows.getLong(4), rows.getLong(5), rows.getLong(6), h));
+                    }
+                    return out;
+                }
+            }
+        });
+    }
+
+    @Override
     public int purgeAudit(Instant before) {
         ensureOpen();
         return database.write("purge the audit trail", c -> {
