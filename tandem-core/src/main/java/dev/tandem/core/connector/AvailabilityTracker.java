@@ -124,6 +124,9 @@ public final class AvailabilityTracker implements Availability {
                 }
             }
         } catch (IntegrationException e) {
+            if ("INTERRUPTED".equals(e.errorCode())) {
+                return state; // Tandem stopping: the probe says nothing about the system
+            }
             synchronized (this) {
                 AvailabilityState.Cause cause = causeOf(e);
                 if (cause == null) {

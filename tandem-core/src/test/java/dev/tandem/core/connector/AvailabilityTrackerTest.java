@@ -124,4 +124,12 @@ class AvailabilityTrackerTest {
         tracker.succeeded();
         assertThat(tracker.state().available()).isTrue();
     }
+
+    @Test
+    void aProbeInterruptedBecauseTandemStopsLeavesTheStateAsItWas() {
+        tracker.failed(failure("REQUEST_LIMIT_EXCEEDED", 403));
+        probeAnswer.set(failure("INTERRUPTED", 0));
+        assertThat(tracker.probe().available()).isFalse();
+        assertThat(cause()).isEqualTo(AvailabilityState.Cause.RATE_LIMITED);
+    }
 }
