@@ -211,12 +211,11 @@ class FlowRuntimeAvailabilityTest {
     void anOutageLongerThanTheWholeRetryBudgetPausesTheFlowAndDeadLettersNothing() {
         WritingFlow flow = new WritingFlow("orders", Set.of("clarity", "salesforce"));
         trouble.set(outage());
-        start(flow);
         for (int i = 1; i <= 4; i++) {
-            append(String.valueOf(i), String.valueOf(i));
+            append(String.valueOf(i), String.valueOf(i)); // in the log before the runtime reads: one batch
         }
+        start(flow);
 
-        // Two batches of two fail (parallelism 2 is not guaranteed, so wait for the pause, not for a batch count).
         untilPaused();
         PausedFlow paused = runtime.pausedFlows().getFirst();
         assertThat(paused.flow()).isEqualTo("orders");
@@ -261,9 +260,9 @@ class FlowRuntimeAvailabilityTest {
     void whenTheSystemAnswersAgainThePausedFlowResumesAndDrainsEveryEventInOrderPerKey() {
         WritingFlow flow = new WritingFlow("orders", Set.of("salesforce"));
         trouble.set(outage());
-        start(flow);
         append("a1", "A");
         append("b1", "B");
+        start(flow);
         untilPaused();
         await().atMost(TIMEOUT).until(() -> stores.stateStore().pendingRetryCount() == 2);
         append("a2", "A");
@@ -291,9 +290,9 @@ class FlowRuntimeAvailabilityTest {
         // Salesforce answers 403 REQUEST_LIMIT_EXCEEDED; the connector's classifier asks for a 15-minute wait.
         trouble.set(new IntegrationException("salesforce", "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.",
                 403, true, List.of(), Duration.ofMinutes(15), null));
-        start(flow);
         append("1", "1");
         append("2", "2");
+        start(flow);
         untilPaused();
         assertThat(runtime.pausedFlows().getFirst().cause()).isEqualTo(AvailabilityState.Cause.RATE_LIMITED);
         await().atMost(TIMEOUT).until(() -> stores.stateStore().pendingRetryCount() == 2);
