@@ -18,10 +18,11 @@ import dev.tandem.core.flow.FlowCatalog;
 import dev.tandem.core.flow.FlowProblem;
 import dev.tandem.core.flow.FlowSpec;
 import dev.tandem.core.runtime.FlowPipeline;
-import dev.tandem.core.retry.RetryPolicy;
+import dev.tandem.core.connector.Availability;
+import dev.tandem.core.connector.AvailabilityState;
 import dev.tandem.core.runtime.FlowRuntime;
+import dev.tandem.core.runtime.PausedFlow;
 import dev.tandem.core.runtime.ProcessingMetrics;
-import dev.tandem.core.runtime.RuntimeSettings;
 import dev.tandem.core.spi.EventLog;
 import dev.tandem.core.spi.StateStore;
 import dev.tandem.salesforce.SalesforceConfig;
@@ -75,6 +76,8 @@ public final class TandemServer implements AutoCloseable {
     private final SalesforceRestClient salesforce;
     private final BatchingSalesforceWriter writer;
     private final FlowRuntime runtime;
+    /** Salesforce's and Clarity's availability, as their clients see it; checked at start, probed while down. */
+    private final List<Availability> availabilities;
     /** Every change source: the Clarity poller and webhook as {@code clarity.ingest} says, CDC when enabled. */
     private final ChangeSources sources;
     private final Javalin http;
@@ -137,9 +140,11 @@ public final class TandemServer implements AutoCloseable {
             TandemConfig.Retry r = config.retry();
             TandemConfig.Runtime rt = config.runtime();
             this.runtime = new FlowRuntime(stores.eventLog(), store, pipelines(loaded.flows(), connectors, store, clock,
-                    config.retention().redactor()),
-                    new RetryPolicy(r.initialDelay(), r.multiplier(), r.maxDelay(), r.maxAttempts(), r.jitter()),
-                    new RuntimeSettings(rt.batchSize(), rt.linger(), rt.pollInterval(), rt.parallelism()), metrics, clock);
+                    config.retention().redactor()), r.policies(), rt.settings(), metrics, clock);
+            // An outage, a used-up request limit or refused credentials pause the flows that use the system.
+            runtime.watch(salesforce.availability());
+            runtime.watch(clarity.availability());
+            this.availabilities = List.of(salesforce.availability(), clarity.availability());
             this.operations = new Operations(stores.eventLog(), store, runtime, Duration.ofSeconds(2), clock,
                     salesforce::apiCallCount, metrics::syncedCount);
             this.purge = new dev.tandem.core.ops.Retention.Purge(config.retention(), store, clock);
@@ -190,6 +195,17 @@ public final class TandemServer implements AutoCloseable {
                     sources.health().forEach((name, h) -> body.put(healthKey(name),
                             h.details().isEmpty() ? h.summary() : h.details()));
                     up &= sources.allStarted();
+                    // An unavailable system pauses its flows (nothing is dead-lettered) and does not make Tandem
+                    // DOWN: Tandem is fine and resumes by itself. Refused credentials are reported here and by
+                    // configurationFaults() for a readiness check.
+                    Map<String, String> systems = new LinkedHashMap<>();
+                    runtime.availability().forEach((name, state) -> systems.put(name,
+                            state instanceof AvailabilityState.Unavailable u ? "UNAVAILABLE: " + u.summary()
+                                    + " (since " + u.since() + ")" : "AVAILABLE"));
+                    body.put("systems", systems);
+                    if (!runtime.pausedFlows().isEmpty()) {
+                        body.put("pausedFlows", runtime.pausedFlows());
+                    }
                     body.put("status", up ? "UP" : "DOWN");
                     ctx.status(up ? 200 : 503).json(body);
                 });
@@ -247,6 +263,7 @@ public final class TandemServer implements AutoCloseable {
     public static TandemServer start(TandemConfig config) {
         TandemServer server = new TandemServer(config);
         try {
+            server.checkSystems();
             server.runtime.start();
             server.operations.start();
             server.purge.start();
@@ -295,6 +312,41 @@ public final class TandemServer implements AutoCloseable {
 
     public ProcessingMetrics metrics() {
         return metrics;
+    }
+
+    /** The flows paused now because Salesforce or Clarity is unavailable, with the cause and since when. */
+    public List<PausedFlow> pausedFlows() {
+        return runtime.pausedFlows();
+    }
+
+    /**
+     * The systems that refuse Tandem's credentials now ({@code invalid_client}, {@code invalid_grant}, a refused
+     * Clarity login), by name, with what they said: a readiness check is DOWN while this is not empty. They are
+     * probed like an outage, so fixed credentials clear it without a restart.
+     */
+    public Map<String, String> configurationFaults() {
+        Map<String, String> faults = new LinkedHashMap<>();
+        for (Availability a : availabilities) {
+            if (a.state() instanceof AvailabilityState.Unavailable u
+                    && u.cause() == AvailabilityState.Cause.CONFIGURATION) {
+                faults.put(a.system(), u.detail());
+            }
+        }
+        return faults;
+    }
+
+    /**
+     * The start-up check: one probe of each system (Salesforce: a token and {@code GET /limits}; Clarity: a login and
+     * one GET). A refused credential or an unreachable system pauses its flows from the start instead of
+     * dead-lettering their first records; the runtime probes it until it is fixed or back.
+     */
+    private void checkSystems() {
+        for (Availability a : availabilities) {
+            if (a.probe() instanceof AvailabilityState.Unavailable u) {
+                log.warn("Start-up check: {} is unavailable ({}); its flows stay paused until it is available",
+                        a.system(), u.summary());
+            }
+        }
     }
 
     public StatusSnapshot status() {

@@ -10,6 +10,8 @@ import dev.tandem.clarity.model.ClarityEntity;
 import dev.tandem.clarity.read.ClarityPageSource;
 import dev.tandem.core.error.IntegrationException;
 import dev.tandem.core.connector.RecordReader;
+import dev.tandem.core.connector.Availability;
+import dev.tandem.core.connector.AvailabilityTracker;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -50,7 +52,9 @@ import java.util.stream.StreamSupport;
  * <p>Resilience ({@link ClarityResilience}): calls safe to repeat are retried a few times with exponential backoff on
  * 5xx, 408, 429, timeouts and connection failures; every call goes through one resilience4j circuit breaker per client
  * (named after the base URL), which opens when Clarity keeps failing and then fails calls at once with the retryable
- * {@value #CIRCUIT_OPEN}.
+ * {@value #CIRCUIT_OPEN}. The same answers feed {@link #availability()}, with a refused login
+ * ({@value ClaritySession#LOGIN_FAILED}) as a configuration fault: the flow runtime pauses the Clarity flows then and
+ * probes with one authenticated GET.
  *
  * <p>Thread-safe: one instance (and one {@link HttpClient}) is shared by all threads, virtual ones included.
  */
@@ -74,6 +78,7 @@ public final class ClarityRestClient implements RecordReader, ClarityPageSource,
     private final boolean ownsHttpClient;
     private final ClarityResilience resilience;
     private final CircuitBreaker breaker;
+    private final AvailabilityTracker availability;
 
     public ClarityRestClient(ClarityConfig config, ClaritySession session, HttpClient http) {
         this(config, session, http, ClarityResilience.DEFAULTS);
@@ -99,6 +104,26 @@ public final class ClarityRestClient implements RecordReader, ClarityPageSource,
                 .waitDurationInOpenState(resilience.breakerOpenWait())
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .build());
+        this.availability = new AvailabilityTracker(ErrorClassifier.SYSTEM, java.time.Clock.systemUTC(),
+                AvailabilityTracker.DEFAULT_FAILURE_THRESHOLD, this::probe);
+    }
+
+    /** Whether Clarity can be used now, as this client's calls show (outage, 429, a refused login). */
+    public Availability availability() {
+        return availability;
+    }
+
+    /**
+     * The probe: one authenticated GET, through the breaker but without the retries (logging in first when there is
+     * no session, so fixed credentials show at once). Any answer but 5xx/408/429 is Clarity up; a 404 for the id
+     * that never exists included.
+     */
+    private void probe() {
+        String path = dev.tandem.clarity.model.ClarityEntity.SALES_ORDER.routePrefix() + "/ID/0";
+        ClarityReply reply = guarded("GET", path, null);
+        if (ErrorClassifier.isRetryable(reply.status())) {
+            throw ErrorClassifier.toException("GET " + path, reply.status(), reply.json());
+        }
     }
 
     /** A client with its own {@link HttpClient} (closed by {@link #close()}) and session. */
@@ -368,24 +393,30 @@ public final class ClarityRestClient implements RecordReader, ClarityPageSource,
         try {
             breaker.acquirePermission();
         } catch (CallNotPermittedException open) {
-            throw IntegrationException.transientFailure(ErrorClassifier.SYSTEM, CIRCUIT_OPEN,
+            IntegrationException refused = IntegrationException.transientFailure(ErrorClassifier.SYSTEM, CIRCUIT_OPEN,
                     "Clarity at " + config.baseUrl() + " keeps failing; not calling it for up to "
                             + resilience.breakerOpenWait() + " (circuit open): " + method + " " + stripQuery(path),
                     0, open);
+            availability.failed(refused);
+            throw refused;
         }
         long start = System.nanoTime();
         try {
             ClarityReply reply = authenticated(method, path, jsonBody);
             long took = System.nanoTime() - start;
             if (ErrorClassifier.isRetryable(reply.status())) {
-                breaker.onError(took, TimeUnit.NANOSECONDS,
-                        ErrorClassifier.toException(method + " " + stripQuery(path), reply.status(), reply.json()));
+                IntegrationException failure = ErrorClassifier.toException(method + " " + stripQuery(path),
+                        reply.status(), reply.json());
+                breaker.onError(took, TimeUnit.NANOSECONDS, failure);
+                availability.failed(failure);
             } else {
                 breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+                availability.succeeded();
             }
             return reply;
         } catch (IntegrationException e) {
             long took = System.nanoTime() - start;
+            availability.failed(e);
             if (e.retryable() && e.httpStatus() != 401) {
                 breaker.onError(took, TimeUnit.NANOSECONDS, e);
             } else {

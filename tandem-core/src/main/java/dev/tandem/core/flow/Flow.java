@@ -6,6 +6,7 @@ import dev.tandem.core.retry.RetryPolicy;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A flow turns source events into writes on the target. Flows take events in batches so that reads and writes can
@@ -48,6 +49,15 @@ public interface Flow {
     /** Whether the flow runs; a paused flow keeps its offset and is read again when resumed. */
     default boolean enabled() {
         return true;
+    }
+
+    /**
+     * The systems the flow reads from or writes to (its source and the systems of its steps), by the names
+     * connectors register. The runtime pauses the flow while one of them is unavailable
+     * ({@link dev.tandem.core.connector.Availability}); empty means it depends on none the runtime watches.
+     */
+    default Set<String> systems() {
+        return Set.of();
     }
 
     /** Where a flow that has never committed an offset starts: true for the end of the log (only new events). */

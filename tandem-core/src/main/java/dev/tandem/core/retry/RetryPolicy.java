@@ -46,6 +46,30 @@ public record RetryPolicy(Duration initialDelay, double multiplier, Duration max
     private static final ConfigSpec.Key<Double> JITTER = SPEC.define("jitter", Type.NUMBER, DEFAULT_JITTER,
             Validator.inRange(0, 1), "random spread of each wait (0.2 = ±20 %)");
 
+    /**
+     * {@code retry.classes.<class>.*}: the same keys for the failures of one {@link dev.tandem.core.error.ErrorClass}
+     * (e.g. {@code retry.classes.lock.maxAttempts}); a key left out is the one of {@code retry.*}.
+     */
+    static final ConfigSpec CLASS_SPEC = new ConfigSpec();
+    private static final ConfigSpec.Key<Duration> CLASS_INITIAL_DELAY = CLASS_SPEC.optional("initialDelay",
+            Type.DURATION, "retry.initialDelay", Validator.positive(), "wait before the first retry of this class");
+    private static final ConfigSpec.Key<Double> CLASS_MULTIPLIER = CLASS_SPEC.optional("multiplier", Type.NUMBER,
+            "retry.multiplier", Validator.atLeast(1), "growth of the wait per attempt");
+    private static final ConfigSpec.Key<Duration> CLASS_MAX_DELAY = CLASS_SPEC.optional("maxDelay", Type.DURATION,
+            "retry.maxDelay", Validator.positive(), "cap on one wait");
+    private static final ConfigSpec.Key<Integer> CLASS_MAX_ATTEMPTS = CLASS_SPEC.optional("maxAttempts", Type.INT,
+            "retry.maxAttempts", Validator.between(1, MAX_MAX_ATTEMPTS), "attempts before it is dead-lettered");
+    private static final ConfigSpec.Key<Double> CLASS_JITTER = CLASS_SPEC.optional("jitter", Type.NUMBER,
+            "retry.jitter", Validator.inRange(0, 1), "random spread of each wait");
+
+    static {
+        ConfigSpec classes = new ConfigSpec();
+        for (dev.tandem.core.error.ErrorClass errorClass : dev.tandem.core.error.ErrorClass.values()) {
+            classes.section(RetryPolicies.configName(errorClass), CLASS_SPEC);
+        }
+        SPEC.section("classes", classes);
+    }
+
     public RetryPolicy {
         Objects.requireNonNull(initialDelay, "initialDelay");
         Objects.requireNonNull(maxDelay, "maxDelay");
@@ -80,6 +104,25 @@ public record RetryPolicy(Duration initialDelay, double multiplier, Duration max
         }
         return c.build(() -> new RetryPolicy(c.get(INITIAL_DELAY), c.get(MULTIPLIER), c.get(MAX_DELAY),
                 c.get(MAX_ATTEMPTS), c.get(JITTER)));
+    }
+
+    /**
+     * The policy of one {@code retry.classes.<class>} section: each key written there, the others from this
+     * policy (the {@code retry.*} one); this policy itself when the section is empty.
+     */
+    RetryPolicy overriddenBy(Config c) {
+        if (!(c.isSet(CLASS_INITIAL_DELAY) || c.isSet(CLASS_MULTIPLIER) || c.isSet(CLASS_MAX_DELAY)
+                || c.isSet(CLASS_MAX_ATTEMPTS) || c.isSet(CLASS_JITTER))) {
+            return this;
+        }
+        Duration initial = c.optional(CLASS_INITIAL_DELAY).orElse(initialDelay);
+        Duration max = c.optional(CLASS_MAX_DELAY).orElse(maxDelay);
+        if (max.compareTo(initial) < 0) {
+            throw c.invalid(CLASS_MAX_DELAY, "must be at least the initial delay (" + Durations.format(initial)
+                    + "), got " + Durations.format(max));
+        }
+        return c.build(() -> new RetryPolicy(initial, c.optional(CLASS_MULTIPLIER).orElse(multiplier), max,
+                c.optional(CLASS_MAX_ATTEMPTS).orElse(maxAttempts), c.optional(CLASS_JITTER).orElse(jitter)));
     }
 
     /** Whether another attempt is allowed after {@code attemptsMade} failed attempts. */

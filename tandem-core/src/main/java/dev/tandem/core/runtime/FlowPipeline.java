@@ -72,6 +72,7 @@ public final class FlowPipeline implements Flow {
     private final Set<String> eventTypes;
     private final JsonataMapping when;
     private volatile dev.tandem.core.state.Redactor redactor = dev.tandem.core.state.Redactor.defaults();
+    private final Set<String> systems;
 
     public FlowPipeline(FlowSpec spec, Map<String, ConnectorParts> connectors, IdMap links, Clock clock) {
         this.spec = spec;
@@ -80,6 +81,36 @@ public final class FlowPipeline implements Flow {
         this.steps = build(spec.definition().steps(), connectors);
         this.eventTypes = Set.copyOf(spec.definition().from().events());
         this.when = spec.definition().from().when() == null ? null : spec.expression(spec.definition().from().when());
+        Set<String> used = new java.util.TreeSet<>();
+        used.add(spec.definition().from().system());
+        systemsOf(spec.definition().steps(), connectors, used);
+        this.systems = Set.copyOf(used);
+    }
+
+    @Override
+    public Set<String> systems() {
+        return systems;
+    }
+
+    /** The systems the steps fetch from, enrich with (a connector's enricher) and write to, branches included. */
+    private static void systemsOf(List<StepDefinition> defs, Map<String, ConnectorParts> connectors, Set<String> into) {
+        for (StepDefinition def : defs) {
+            switch (def) {
+                case FetchStep s -> into.add(s.system());
+                case ToStep s -> into.add(s.system());
+                case EnrichStep s when s.http() == null -> connectors.forEach((system, parts) -> {
+                    if (parts.enrichers().containsKey(s.using())) {
+                        into.add(system);
+                    }
+                });
+                case ChoiceStep s -> {
+                    s.when().forEach(w -> systemsOf(w.steps(), connectors, into));
+                    systemsOf(s.otherwise(), connectors, into);
+                }
+                default -> {
+                }
+            }
+        }
     }
 
     public FlowSpec spec() {

@@ -1,10 +1,14 @@
 package dev.tandem.core.runtime;
 
+import dev.tandem.core.connector.Availability;
+import dev.tandem.core.connector.AvailabilityState;
+import dev.tandem.core.error.ErrorClass;
 import dev.tandem.core.error.IntegrationException;
 import dev.tandem.core.event.LoggedEvent;
 import dev.tandem.core.flow.Flow;
 import dev.tandem.core.flow.FlowOutcome;
 import dev.tandem.core.flow.FlowState;
+import dev.tandem.core.retry.RetryPolicies;
 import dev.tandem.core.retry.RetryPolicy;
 import dev.tandem.core.spi.EventLog;
 import dev.tandem.core.spi.StateStore;
@@ -30,6 +34,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,6 +65,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * reads the log, forms batches, and writes the outcomes of every batch finished since its last commit — audit
  * entries, links, retry rows, dead letters and the new offsets — in ONE store transaction (group commit: under
  * load several batches share one fsync).
+ *
+ * <p><b>Paused while a system is unavailable.</b> A flow whose systems ({@link Flow#systems()}) include one whose
+ * {@link Availability} says unavailable (an outage, a used-up request limit, refused credentials) gets no new
+ * batches and no retries; its offset stays. Events of a batch that failed because of it (a connection, rate-limit
+ * or auth error) are rescheduled without counting the attempt, so an outage of any length dead-letters nothing.
+ * Meanwhile the system is probed with one request at a time, at most once per probe interval (doubling up to
+ * {@link RuntimeSettings#maxProbeInterval()}), and the flow resumes when the probe says it is available.
  */
 public final class FlowRuntime implements AutoCloseable {
 
@@ -73,7 +85,7 @@ public final class FlowRuntime implements AutoCloseable {
     private final EventLog eventLog;
     private final StateStore store;
     private volatile List<Flow> flows;
-    private final RetryPolicy defaultPolicy;
+    private final RetryPolicies policies;
     private final RuntimeSettings settings;
     private final ProcessingMetrics metrics;
     private final Clock clock;
@@ -85,6 +97,16 @@ public final class FlowRuntime implements AutoCloseable {
     private final Settlement queued = new Settlement();
     private int inFlight;
     private Instant nextRetryCheck = Instant.EPOCH;
+    private final Map<String, Probing> probing = new HashMap<>();
+    /** A resumed lane's retries were moved to now: look for due retries once that is committed. */
+    private boolean recheckAfterCommit;
+
+    /** The systems whose availability pauses flows, by name. */
+    private final Map<String, Availability> watched = new ConcurrentHashMap<>();
+    private volatile List<PausedFlow> paused = List.of();
+    /** One thread: one probe at a time, whatever the number of unavailable systems or waiting events. */
+    private final ExecutorService prober = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("tandem-availability-probe").daemon(true).factory());
 
     private final ConcurrentLinkedQueue<Completed> completions = new ConcurrentLinkedQueue<>();
     /**
@@ -105,10 +127,16 @@ public final class FlowRuntime implements AutoCloseable {
 
     public FlowRuntime(EventLog eventLog, StateStore store, List<Flow> flows, RetryPolicy retryPolicy,
                        RuntimeSettings settings, ProcessingMetrics metrics, Clock clock) {
+        this(eventLog, store, flows, RetryPolicies.of(retryPolicy), settings, metrics, clock);
+    }
+
+    /** With a retry policy per error class ({@code retry.classes.*}). */
+    public FlowRuntime(EventLog eventLog, StateStore store, List<Flow> flows, RetryPolicies retryPolicies,
+                       RuntimeSettings settings, ProcessingMetrics metrics, Clock clock) {
         this.eventLog = eventLog;
         this.store = store;
         this.flows = List.copyOf(flows);
-        this.defaultPolicy = retryPolicy;
+        this.policies = retryPolicies;
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
@@ -133,6 +161,27 @@ public final class FlowRuntime implements AutoCloseable {
     public void replaceFlows(List<Flow> newFlows) {
         this.flows = List.copyOf(newFlows);
         wake();
+    }
+
+    /**
+     * Pauses the flows that use {@code availability.system()} while it says unavailable, and probes it then; one
+     * per system (a second one for the same system replaces the first).
+     */
+    public void watch(Availability availability) {
+        watched.put(availability.system(), availability);
+        wake();
+    }
+
+    /** The flows paused now because a system they use is unavailable, with the cause and since when. */
+    public List<PausedFlow> pausedFlows() {
+        return paused;
+    }
+
+    /** The state of every watched system, by name. */
+    public Map<String, AvailabilityState> availability() {
+        Map<String, AvailabilityState> states = new TreeMap<>();
+        watched.forEach((name, a) -> states.put(name, a.state()));
+        return states;
     }
 
     public synchronized void start() {
@@ -180,8 +229,22 @@ public final class FlowRuntime implements AutoCloseable {
     public void resume(String flow, String actor, String reason) {
         store.saveFlowControl(new dev.tandem.core.spi.FlowControls.FlowControl(flow, false, actor, clock.instant(), reason));
         operatorPaused.remove(flow);
+        // Retries that fell due while it was paused were put off; they run now.
+        String waiting = "flow " + flow + " is paused";
+        for (long after = 0; ; ) {
+            List<PendingRetry> page = store.pendingRetries(flow, after, 500);
+            for (PendingRetry r : page) {
+                if (r.lastError() != null && r.lastError().startsWith(waiting)) {
+                    store.scheduleRetry(new PendingRetry(r.eventOffset(), r.flow(), r.attempts(), clock.instant(), r.lastError()));
+                }
+            }
+            if (page.size() < 500) {
+                break;
+            }
+            after = page.getLast().eventOffset();
+        }
         log.info("Flow {} resumed by {}", flow, actor);
-        wake();
+        retriesChanged();
     }
 
     /** Whether an operator paused this flow. */
@@ -225,6 +288,7 @@ public final class FlowRuntime implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         workers.shutdown();
+        prober.shutdownNow();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -236,6 +300,7 @@ public final class FlowRuntime implements AutoCloseable {
                 try {
                     boolean worked = settleCompleted();
                     syncLanes();
+                    worked |= checkAvailability();
                     worked |= read();
                     worked |= dispatch();
                     worked |= dispatchDueRetries();
@@ -265,7 +330,8 @@ public final class FlowRuntime implements AutoCloseable {
         Duration wait = settings.pollInterval();
         Instant now = clock.instant();
         for (Lane lane : lanes.values()) {
-            if (lane.lingerUntil != null && !lane.retired && inFlight < settings.parallelism()) {
+            if (lane.lingerUntil != null && !lane.retired && lane.pausedBy == null
+                    && inFlight < settings.parallelism()) {
                 Duration left = Duration.between(now, lane.lingerUntil);
                 wait = left.compareTo(wait) < 0 ? left : wait;
             }
@@ -332,6 +398,7 @@ public final class FlowRuntime implements AutoCloseable {
         lanes.clear();
         queued.clear();
         nextRetryCheck = Instant.EPOCH;
+        probing.clear();
     }
 
     /** Creates lanes for flows that became enabled, points lanes at new versions, retires disabled ones. */
@@ -390,7 +457,8 @@ public final class FlowRuntime implements AutoCloseable {
         // Read only for a lane that can use events now: one whose partial batch waits for the linger reads again
         // when the linger is over (a wake-up per webhook must not cost a query per event), and one that already
         // holds enough for its next batches waits for a batch to finish.
-        List<Lane> readers = lanes.values().stream().filter(l -> !l.retired && l.pending.size() < pendingCap()
+        List<Lane> readers = lanes.values().stream().filter(l -> !l.retired && l.pausedBy == null
+                && l.pending.size() < pendingCap()
                 && (l.lingerUntil == null || !at.isBefore(l.lingerUntil))
                 && (inFlight < settings.parallelism() || l.pending.size() < settings.batchSize())).toList();
         if (readers.isEmpty()) {
@@ -458,7 +526,8 @@ public final class FlowRuntime implements AutoCloseable {
         while (progress && inFlight < settings.parallelism()) {
             progress = false;
             for (Lane lane : lanes.values()) {
-                if (inFlight >= settings.parallelism() || lane.retired || lane.pending.isEmpty()) {
+                if (inFlight >= settings.parallelism() || lane.retired || lane.pausedBy != null
+                        || lane.pending.isEmpty()) {
                     continue;
                 }
                 List<LoggedEvent> batch = new ArrayList<>();
@@ -538,6 +607,15 @@ public final class FlowRuntime implements AutoCloseable {
                 continue;
             }
             String key = key(event.get());
+            if (lane.pausedBy != null) {
+                // Its system is unavailable: the retry waits, uncounted, until the next probe could resume the flow.
+                Instant later = pausedRetryAt(lane.pausedBy, now);
+                queued.retry(new PendingRetry(retry.eventOffset(), retry.flow(), retry.attempts(), later,
+                        retry.lastError()));
+                lane.retryRow(key, retry.eventOffset(), later);
+                any = true;
+                continue;
+            }
             if (lane.busy.contains(key) && !keysByFlow.getOrDefault(lane.name, Set.of()).contains(key)) {
                 continue; // the key is under way; its rows run after it
             }
@@ -690,6 +768,10 @@ public final class FlowRuntime implements AutoCloseable {
             lane.deadKeysResolved.clear();
             lane.deadKeysAdded.clear();
         }
+        if (recheckAfterCommit) {
+            recheckAfterCommit = false;
+            nextRetryCheck = Instant.EPOCH;
+        }
         marks.forEach((lane, mark) -> lane.committed = mark);
         lanes.values().removeIf(l -> l.retired && l.inFlight == 0);
         metrics.runtimeLoad(inFlight, lanes.values().stream().mapToInt(l -> l.retrying.size()).sum());
@@ -703,6 +785,8 @@ public final class FlowRuntime implements AutoCloseable {
         Map<String, Instant> dueByKey = new HashMap<>();
         List<PendingRetry> retries = new ArrayList<>();
         Map<Long, String> keyOf = new HashMap<>();
+        // Looked up now, not when the batch started: its own failures may just have made the system unavailable.
+        Blocker blocker = unavailable(c.flow);
         for (LoggedEvent event : c.batch) {
             FlowOutcome outcome = byOffset.get(event.offset());
             if (outcome == null) {
@@ -714,7 +798,8 @@ public final class FlowRuntime implements AutoCloseable {
             keyOf.put(event.offset(), key);
             TreeMap<Long, Instant> rows = c.lane.retrying.get(key);
             boolean hasRow = c.retry || (rows != null && rows.containsKey(event.offset()));
-            PendingRetry retry = apply(c.lane, c.flow, event, outcome, c.attempts.getOrDefault(event.offset(), 0), hasRow, s);
+            PendingRetry retry = apply(c.lane, c.flow, event, outcome, c.attempts.getOrDefault(event.offset(), 0), hasRow,
+                    blocker, s);
             if (retry != null) {
                 retries.add(retry);
                 dueByKey.merge(key, retry.dueAt(), (a, b) -> a.isAfter(b) ? a : b);
@@ -749,7 +834,7 @@ public final class FlowRuntime implements AutoCloseable {
 
     /** Settles one event; returns the retry to schedule, or null when the event is settled for good. */
     private PendingRetry apply(Lane lane, Flow flow, LoggedEvent event, FlowOutcome outcome, int previousAttempts,
-                               boolean hasRow, Settlement s) {
+                               boolean hasRow, Blocker blocker, Settlement s) {
         String flowName = flow.name();
         Instant now = clock.instant();
         Duration sinceReceipt = Duration.between(event.receivedAt(), now);
@@ -772,6 +857,17 @@ public final class FlowRuntime implements AutoCloseable {
                 s.audit(auditEntry(event, flowName, flow.version(), "SKIPPED", skipped.reason()));
                 metrics.skipped(sinceReceipt);
                 return null;
+            }
+            case FlowOutcome.Failed failed when blocker != null && waitsForRecovery(failed.errorCode()) -> {
+                // The system is unavailable: not the record's fault, so the attempt does not count and no wait is
+                // added (a REQUEST_LIMIT_EXCEEDED's fixed wait included): it runs when the flow resumes.
+                Instant due = pausedRetryAt(blocker.system(), now);
+                String why = PAUSED + blocker.system() + " is unavailable (" + blocker.state().summary() + "); "
+                        + failed.errorCode() + ": " + failed.message();
+                s.audit(auditEntry(event, flowName, flow.version(), "RETRY", why + " (attempt not counted, "
+                        + previousAttempts + " so far)"));
+                metrics.parked();
+                return new PendingRetry(event.offset(), flowName, previousAttempts, due, why);
             }
             case FlowOutcome.Failed failed when failed.retryable()
                     && policy(flow, failed.errorCode()).allowsAnotherAttempt(attempts) -> {
@@ -802,7 +898,149 @@ public final class FlowRuntime implements AutoCloseable {
     }
 
     private RetryPolicy policy(Flow flow, String errorCode) {
-        return flow.redelivery(errorCode).orElse(defaultPolicy);
+        return flow.redelivery(errorCode).orElseGet(() -> policies.forCode(errorCode));
+    }
+
+    /** The failures an unavailable system explains: it being back fixes them, not a change of the record. */
+    private static boolean waitsForRecovery(String errorCode) {
+        ErrorClass c = ErrorClass.of(errorCode);
+        return c == ErrorClass.CONNECTION || c == ErrorClass.RATE_LIMIT || c == ErrorClass.AUTH;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Availability: pausing, probing, resuming
+
+    /** The lastError prefix of a retry that waits, uncounted, for its system. */
+    private static final String PAUSED = "PAUSED: ";
+
+    /** An unavailable system that pauses a flow. */
+    private record Blocker(String system, AvailabilityState.Unavailable state) {
+    }
+
+    /** The first of the flow's systems that is unavailable, or null. */
+    private Blocker unavailable(Flow flow) {
+        if (watched.isEmpty()) {
+            return null;
+        }
+        for (String system : new TreeSet<>(flow.systems())) {
+            Availability a = watched.get(system);
+            if (a != null && a.state() instanceof AvailabilityState.Unavailable u) {
+                return new Blocker(system, u);
+            }
+        }
+        return null;
+    }
+
+    /** When a retry of a flow paused by {@code system} is due: the next probe, which may resume the flow. */
+    private Instant pausedRetryAt(String system, Instant now) {
+        Probing p = probing.get(system);
+        Instant floor = now.plus(settings.pollInterval());
+        return p != null && p.nextAt != null && p.nextAt.isAfter(floor) ? p.nextAt : now.plus(settings.probeInterval());
+    }
+
+    /**
+     * Pauses and resumes lanes by their systems' availability (logged, counted in a gauge, listed by
+     * {@link #pausedFlows()}), and starts a probe of each unavailable system whose interval is over.
+     */
+    private boolean checkAvailability() {
+        if (watched.isEmpty()) {
+            return false;
+        }
+        Instant now = clock.instant();
+        boolean changed = false;
+        List<PausedFlow> pausedNow = new ArrayList<>();
+        for (Lane lane : lanes.values()) {
+            if (lane.retired) {
+                continue;
+            }
+            Blocker blocker = unavailable(lane.flow);
+            if (blocker == null) {
+                if (lane.pausedBy != null) {
+                    log.info("Flow {} resumed: {} is available again (paused for {})", lane.name, lane.pausedBy,
+                            Duration.between(lane.pausedSince, now));
+                    lane.pausedBy = null;
+                    resume(lane, now);
+                    changed = true;
+                }
+                continue;
+            }
+            if (!blocker.system().equals(lane.pausedBy)) {
+                log.warn("Flow {} paused: {} is unavailable ({}); its events wait, nothing is dead-lettered for it",
+                        lane.name, blocker.system(), blocker.state().summary());
+                if (lane.pausedBy == null) {
+                    lane.pausedSince = now;
+                }
+                lane.pausedBy = blocker.system();
+                changed = true;
+            }
+            pausedNow.add(new PausedFlow(lane.name, blocker.system(), blocker.state().cause(),
+                    blocker.state().detail(), blocker.state().since()));
+        }
+        paused = List.copyOf(pausedNow);
+        metrics.flowsPaused(pausedNow.size());
+        probe(now);
+        return changed;
+    }
+
+    /**
+     * A resumed lane's retries that waited for the system run now, in their keys' order (the dispatcher still holds
+     * a key's later events behind its head); the pending events go out with the next dispatch.
+     */
+    private void resume(Lane lane, Instant now) {
+        nextRetryCheck = Instant.EPOCH;
+        recheckAfterCommit = true;
+        for (PendingRetry r : store.dueRetries(FAR_FUTURE, Integer.MAX_VALUE)) {
+            if (r.flow().equals(lane.name) && r.dueAt().isAfter(now) && !lane.retryInFlight.contains(r.eventOffset())
+                    && (r.lastError().startsWith(PAUSED) || r.lastError().startsWith("HELD: "))) {
+                queued.retry(new PendingRetry(r.eventOffset(), r.flow(), r.attempts(), now, r.lastError()));
+                eventLog.get(r.eventOffset()).ifPresent(e -> lane.retryRow(key(e), r.eventOffset(), now));
+            }
+        }
+    }
+
+    /** Starts one probe of an unavailable system whose wait is over, if no probe is running. */
+    private void probe(Instant now) {
+        for (Availability a : watched.values()) {
+            Probing p = probing.computeIfAbsent(a.system(), k -> new Probing());
+            if (a.state().available()) {
+                p.count = 0;
+                p.nextAt = null;
+                continue;
+            }
+            if (p.nextAt == null) {
+                p.count = 1;
+                p.nextAt = now.plus(probeDelay(1)); // it just failed: the first probe after the interval
+                continue;
+            }
+            if (p.running || now.isBefore(p.nextAt) || prober.isShutdown()) {
+                continue;
+            }
+            p.running = true;
+            p.count++;
+            p.nextAt = now.plus(probeDelay(p.count));
+            prober.execute(() -> {
+                try {
+                    a.probe();
+                } catch (RuntimeException e) {
+                    log.warn("Probe of {} failed", a.system(), e);
+                } finally {
+                    p.running = false;
+                    wake();
+                }
+            });
+        }
+    }
+
+    private Duration probeDelay(int probes) {
+        return new RetryPolicy(settings.probeInterval(), 2.0, settings.maxProbeInterval(), RetryPolicy.MAX_MAX_ATTEMPTS,
+                0).delayAfter(probes, random);
+    }
+
+    /** The probe schedule of one system (dispatcher thread, except {@code running}, cleared by the probe). */
+    private static final class Probing {
+        int count;
+        Instant nextAt;
+        volatile boolean running;
     }
 
     private AuditEntry auditEntry(LoggedEvent event, String flowName, String version, String outcome, String detail) {
@@ -851,6 +1089,9 @@ public final class FlowRuntime implements AutoCloseable {
         /** Changes to {@link #deadKeys} of the settlement being written, applied once it is committed. */
         final Set<String> deadKeysAdded = new HashSet<>();
         final Set<String> deadKeysResolved = new HashSet<>();
+        /** The unavailable system this lane's flow waits for, or null when it runs. */
+        String pausedBy;
+        Instant pausedSince = Instant.EPOCH;
 
         Lane(Flow flow, long committed) {
             this.name = flow.name();

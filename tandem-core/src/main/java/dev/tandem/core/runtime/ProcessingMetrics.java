@@ -25,6 +25,8 @@ public final class ProcessingMetrics {
     private final Counter batches;
     private final java.util.concurrent.atomic.AtomicInteger batchesInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger keysWaiting = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger flowsPaused = new java.util.concurrent.atomic.AtomicInteger();
+    private final Counter parked;
 
     public ProcessingMetrics(MeterRegistry registry) {
         received = Counter.builder("tandem.events.received").description("Events durably appended to the event log")
@@ -50,6 +52,26 @@ public final class ProcessingMetrics {
                 .description("Batches being processed now").register(registry);
         io.micrometer.core.instrument.Gauge.builder("tandem.runtime.keys.waiting", keysWaiting, java.util.concurrent.atomic.AtomicInteger::get)
                 .description("Record keys waiting for a retry (their later events are held behind it)").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("tandem.runtime.flows.paused", flowsPaused, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("Flows paused because a system they use is unavailable (outage, request limit, credentials)")
+                .register(registry);
+        parked = Counter.builder("tandem.events.parked")
+                .description("Failed attempts rescheduled without counting because their system became unavailable")
+                .register(registry);
+    }
+
+    /** How many flows are paused for an unavailable system now. */
+    public void flowsPaused(int count) {
+        flowsPaused.set(count);
+    }
+
+    /** An attempt that failed because its system is unavailable was rescheduled without counting it. */
+    public void parked() {
+        parked.increment();
+    }
+
+    public long parkedCount() {
+        return (long) parked.count();
     }
 
     /** A settlement transaction was committed. */

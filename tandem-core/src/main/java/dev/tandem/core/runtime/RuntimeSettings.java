@@ -14,8 +14,11 @@ import java.time.Duration;
  * @param linger        how long a batch that is not full may wait for more events before it is processed
  * @param pollInterval  how often the log and the retry queue are checked when nothing wakes the runtime
  * @param parallelism   batches the flow runtime processes at once; events of one record key stay in log order
+ * @param probeInterval    the first wait between probes of an unavailable system (its flows paused)
+ * @param maxProbeInterval the longest wait between probes; the wait doubles from {@code probeInterval} up to it
  */
-public record RuntimeSettings(int batchSize, Duration linger, Duration pollInterval, int parallelism) {
+public record RuntimeSettings(int batchSize, Duration linger, Duration pollInterval, int parallelism,
+                              Duration probeInterval, Duration maxProbeInterval) {
 
     public static final int DEFAULT_BATCH_SIZE = 50;
     public static final int MAX_BATCH_SIZE = 10_000;
@@ -23,6 +26,8 @@ public record RuntimeSettings(int batchSize, Duration linger, Duration pollInter
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
     public static final int DEFAULT_PARALLELISM = 4;
     public static final int MAX_PARALLELISM = 64;
+    public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_MAX_PROBE_INTERVAL = Duration.ofSeconds(60);
 
     /** The keys of {@code runtime.*}. */
     public static final ConfigSpec SPEC = new ConfigSpec();
@@ -38,6 +43,13 @@ public record RuntimeSettings(int batchSize, Duration linger, Duration pollInter
     private static final ConfigSpec.Key<Integer> PARALLELISM = SPEC.define("parallelism", Type.INT, DEFAULT_PARALLELISM,
             Validator.between(1, MAX_PARALLELISM), "batches the flow runtime processes at once, across flows; events of one "
                     + "record key stay in log order (a key is in at most one batch at a time)");
+    private static final ConfigSpec.Key<Duration> PROBE_INTERVAL = SPEC.define("probeInterval", Type.DURATION,
+            DEFAULT_PROBE_INTERVAL, Validator.positive(), "while a system is unavailable (outage, request limit used "
+                    + "up, credentials refused) its flows are paused and it is probed with one request, first after "
+                    + "this wait, then doubling up to `maxProbeInterval`");
+    private static final ConfigSpec.Key<Duration> MAX_PROBE_INTERVAL = SPEC.define("maxProbeInterval", Type.DURATION,
+            DEFAULT_MAX_PROBE_INTERVAL, Validator.positive(), "the longest wait between two probes of an unavailable "
+                    + "system; at least `probeInterval`");
 
     public RuntimeSettings {
         if (batchSize < 1) {
@@ -50,6 +62,19 @@ public record RuntimeSettings(int batchSize, Duration linger, Duration pollInter
             throw new IllegalArgumentException("parallelism must be between 1 and " + MAX_PARALLELISM + ", got: "
                     + parallelism);
         }
+        if (probeInterval.isNegative() || probeInterval.isZero() || maxProbeInterval.compareTo(probeInterval) < 0) {
+            throw new IllegalArgumentException("probeInterval must be > 0 and maxProbeInterval >= probeInterval");
+        }
+    }
+
+    /** The default probe intervals. */
+    public RuntimeSettings(int batchSize, Duration linger, Duration pollInterval, int parallelism) {
+        this(batchSize, linger, pollInterval, parallelism, DEFAULT_PROBE_INTERVAL, DEFAULT_MAX_PROBE_INTERVAL);
+    }
+
+    /** These settings with other probe intervals. */
+    public RuntimeSettings withProbeIntervals(Duration first, Duration max) {
+        return new RuntimeSettings(batchSize, linger, pollInterval, parallelism, first, max);
     }
 
     /** The default parallelism ({@value #DEFAULT_PARALLELISM}). */
@@ -58,12 +83,16 @@ public record RuntimeSettings(int batchSize, Duration linger, Duration pollInter
     }
 
     public static RuntimeSettings defaults() {
-        return new RuntimeSettings(DEFAULT_BATCH_SIZE, DEFAULT_LINGER, DEFAULT_POLL_INTERVAL, DEFAULT_PARALLELISM);
+        return new RuntimeSettings(DEFAULT_BATCH_SIZE, DEFAULT_LINGER, DEFAULT_POLL_INTERVAL, DEFAULT_PARALLELISM,
+                DEFAULT_PROBE_INTERVAL, DEFAULT_MAX_PROBE_INTERVAL);
     }
 
     /** The settings of a {@code runtime} section parsed with {@link #SPEC}. */
     public static RuntimeSettings from(Config c) {
+        if (c.get(MAX_PROBE_INTERVAL).compareTo(c.get(PROBE_INTERVAL)) < 0) {
+            throw c.invalid(MAX_PROBE_INTERVAL, "must be at least " + c.path(PROBE_INTERVAL));
+        }
         return c.build(() -> new RuntimeSettings(c.get(BATCH_SIZE), c.get(LINGER), c.get(POLL_INTERVAL),
-                c.get(PARALLELISM)));
+                c.get(PARALLELISM), c.get(PROBE_INTERVAL), c.get(MAX_PROBE_INTERVAL)));
     }
 }

@@ -151,6 +151,12 @@ class FlowPipelineTest {
                 idMap, Clock.systemUTC());
     }
 
+    @Test
+    void theSystemsOfAFlowAreItsSourceAndThoseItsStepsFetchFromEnrichWithAndWriteTo() {
+        // The runtime pauses the flow while one of them is unavailable.
+        assertThat(pipeline().systems()).containsExactlyInAnyOrder("src", "dst");
+    }
+
     private List<FlowOutcome> run(String... ids) {
         List<LoggedEvent> batch = new ArrayList<>();
         long offset = 1;

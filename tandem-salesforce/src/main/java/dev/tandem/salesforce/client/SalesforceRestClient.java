@@ -16,6 +16,8 @@ import dev.tandem.salesforce.api.SalesforceApi;
 import dev.tandem.salesforce.api.SalesforceCollections;
 import dev.tandem.salesforce.api.SaveResult;
 import dev.tandem.salesforce.SalesforceConfig;
+import dev.tandem.core.connector.Availability;
+import dev.tandem.core.connector.AvailabilityTracker;
 import dev.tandem.salesforce.auth.AccessToken;
 import dev.tandem.salesforce.auth.AccessTokenProvider;
 import dev.tandem.salesforce.auth.AccessTokenProviders;
@@ -70,6 +72,9 @@ import java.util.stream.Collectors;
  * name comes back in CDC {@code changeOrigin}, which is how Tandem suppresses echoes of its own writes).
  * A 401 invalidates the token and replays the request once with a new one (§1.7). Every response's
  * {@code Sforce-Limit-Info} header updates {@link #apiUsage()} and the {@code tandem.salesforce.api.usage.*} gauges.
+ * Every answer and failure also feeds {@link #availability()}: consecutive 5xx/timeouts mean an outage,
+ * REQUEST_LIMIT_EXCEEDED a used-up limit, a refused client secret or grant a configuration fault; the flow runtime
+ * pauses the Salesforce flows then and probes with {@code GET /limits}.
  *
  * <p>Thread-safe: one instance (and one {@link HttpClient}) is shared by all threads, virtual ones included.
  */
@@ -106,6 +111,8 @@ public final class SalesforceRestClient implements SalesforceApi, SalesforceColl
     private final AtomicLong callCount = new AtomicLong();
     private final AtomicReference<ApiUsage> usage = new AtomicReference<>();
     private final DescribeCache describeCache = new DescribeCache(this::loadDescribe, this::loadDescribeGlobal);
+    private final AvailabilityTracker availability = new AvailabilityTracker(ErrorClassifier.SYSTEM,
+            java.time.Clock.systemUTC(), AvailabilityTracker.DEFAULT_FAILURE_THRESHOLD, this::probeLimits);
 
     public SalesforceRestClient(SalesforceConfig config, AccessTokenProvider tokens, HttpClient http,
                                 MeterRegistry meters) {
@@ -589,6 +596,24 @@ public final class SalesforceRestClient implements SalesforceApi, SalesforceColl
                 "global describe");
     }
 
+    /** Whether Salesforce can be used now, as this client's calls show; {@link Availability#probe()} reads /limits. */
+    public Availability availability() {
+        return availability;
+    }
+
+    /**
+     * The probe: {@code GET /limits} is cheap and tells whether the daily allocation has room
+     * (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm). A token
+     * refused on the way (invalid_client) or no answer fails it like any call; {@code Remaining: 0} keeps the limit
+     * closed.
+     */
+    private void probeLimits() {
+        limits().dailyApiRequests().filter(l -> l.remaining() <= 0).ifPresent(l -> {
+            throw new IntegrationException(ErrorClassifier.SYSTEM, "REQUEST_LIMIT_EXCEEDED",
+                    "DailyApiRequests: 0 of " + l.max() + " remaining", 403, true, List.of(), null, null);
+        });
+    }
+
     /** §2.7: {@code GET /limits}, every {@code {"Max":..,"Remaining":..}} entry by name. */
     public OrgLimits limits() {
         JsonNode body = requireObject(success(call("GET", config.dataPathPrefix() + "limits", null)), "limits");
@@ -747,7 +772,7 @@ public final class SalesforceRestClient implements SalesforceApi, SalesforceColl
         HttpResponse<InputStream> response = authorized(method, dataPath(dataPath), body, contentType, accept);
         if (response.statusCode() / 100 != 2) {
             String text = readText(response, method, dataPath);
-            throw classifier.toException(response.statusCode(), parse(text), text);
+            throw observed(classifier.toException(response.statusCode(), parse(text), text));
         }
         return response;
     }
@@ -781,10 +806,38 @@ public final class SalesforceRestClient implements SalesforceApi, SalesforceColl
         return new Reply(response.statusCode(), parse(text), text);
     }
 
-    /** Sends with the current token; on 401 invalidates it and replays once with a new one (§1.7). */
+    /**
+     * {@link #reauthorizing} fed into {@link #availability()}: a refused token request, no answer, or a token refused
+     * twice is a failure; any answer below 500 other than 401/403 says Salesforce is up (5xx and 403 are judged
+     * where they are classified, by {@link #observed}).
+     */
     private HttpResponse<InputStream> authorized(String method, String pathAndQuery,
                                                  Supplier<HttpRequest.BodyPublisher> body, String contentType,
                                                  String accept) {
+        HttpResponse<InputStream> response;
+        try {
+            response = reauthorizing(method, pathAndQuery, body, contentType, accept);
+        } catch (IntegrationException e) {
+            availability.failed(e);
+            throw e;
+        }
+        int status = response.statusCode();
+        if (status < 500 && status != 401 && status != 403) {
+            availability.succeeded();
+        }
+        return response;
+    }
+
+    /** A classified failure, told to {@link #availability()} (which ignores errors about a record). */
+    private IntegrationException observed(IntegrationException failure) {
+        availability.failed(failure);
+        return failure;
+    }
+
+    /** Sends with the current token; on 401 invalidates it and replays once with a new one (§1.7). */
+    private HttpResponse<InputStream> reauthorizing(String method, String pathAndQuery,
+                                                    Supplier<HttpRequest.BodyPublisher> body, String contentType,
+                                                    String accept) {
         AccessToken token = tokens.token();
         HttpResponse<InputStream> response = exchange(method, token, pathAndQuery, body, contentType, accept);
         if (response.statusCode() != 401) {
@@ -856,7 +909,7 @@ public final class SalesforceRestClient implements SalesforceApi, SalesforceColl
     }
 
     private IntegrationException failure(Reply reply) {
-        return classifier.toException(reply.status(), reply.json(), reply.text());
+        return observed(classifier.toException(reply.status(), reply.json(), reply.text()));
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

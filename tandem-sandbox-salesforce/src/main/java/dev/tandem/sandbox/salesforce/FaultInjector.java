@@ -8,7 +8,8 @@ import java.util.Random;
 
 /**
  * Failure modes a real org shows under load (spec §8 "fault injection"): 503 SERVER_UNAVAILABLE, transient
- * UNABLE_TO_LOCK_ROW on writes, latency, revoked sessions (401) and an exhausted daily allocation (403). Rates are
+ * UNABLE_TO_LOCK_ROW on writes, latency, revoked sessions (401), an exhausted daily allocation (403 and
+ * {@code DailyApiRequests.Remaining: 0} in {@code /limits}) and its renewal. A full outage is a server error rate of 1. Rates are
  * drawn from a seedable {@link Random} so a test or benchmark run can be replayed.
  */
 public final class FaultInjector {
@@ -56,6 +57,12 @@ public final class FaultInjector {
     /** Uses up the daily API allocation: data calls answer 403 REQUEST_LIMIT_EXCEEDED until a reset. */
     public FaultInjector exhaustLimit() {
         usage.exhaust();
+        return this;
+    }
+
+    /** A new day of the daily allocation: the used requests start from zero again (records are kept). */
+    public FaultInjector restoreLimit() {
+        usage.reset();
         return this;
     }
 

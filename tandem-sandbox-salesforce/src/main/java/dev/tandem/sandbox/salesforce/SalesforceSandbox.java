@@ -260,6 +260,15 @@ public final class SalesforceSandbox implements AutoCloseable {
         return clientSecret;
     }
 
+    /**
+     * Changes the consumer secret the connected app accepts (also {@code POST /_sandbox/connected-app
+     * {"clientSecret":"..."}}): a client with another one gets {@code invalid_client} at its next token request.
+     * {@link #clientSecret()} stays the secret the sandbox was built with.
+     */
+    public void setAcceptedClientSecret(String secret) {
+        tokenEndpoint.setClientSecret(secret);
+    }
+
     public String orgId() {
         return orgId;
     }

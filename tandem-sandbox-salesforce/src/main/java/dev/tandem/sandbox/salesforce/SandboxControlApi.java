@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 /**
  * {@code /_sandbox/...}: the sandbox's own control API for demos, end-to-end tests and benchmarks. Not a
  * Salesforce path: no session needed, not metered. Resources: {@code faults} (GET/POST/DELETE),
- * {@code revoke-tokens}, {@code exhaust-limit}, {@code refresh-tokens} (POST → {"refresh_token"}),
+ * {@code revoke-tokens}, {@code exhaust-limit}, {@code restore-limit} (a new day of the daily allocation),
+ * {@code connected-app} (POST {"clientSecret"}: the consumer secret the app accepts), {@code refresh-tokens} (POST → {"refresh_token"}),
  * {@code duplicate-rules} (GET/POST {"contactByEmail":bool}), {@code reset}, {@code stats}, {@code dump}.
  * Change Data Capture and Pub/Sub (issue 8): {@code cdc} (GET state), {@code cdc/entities} (POST
  * {"entities":[...]}, null = all), {@code cdc/gap} (POST {"entity","changeType":"GAP_UPDATE"|...|"GAP_OVERFLOW",
@@ -59,6 +60,19 @@ final class SandboxControlApi {
                 }
                 case "exhaust-limit POST" -> {
                     faults.exhaustLimit();
+                    yield ApiResponse.noContent();
+                }
+                case "restore-limit POST" -> {
+                    faults.restoreLimit();
+                    yield ApiResponse.noContent();
+                }
+                case "connected-app POST" -> {
+                    JsonNode request = Json.parseBody(body);
+                    if (!request.path("clientSecret").isTextual() || request.get("clientSecret").asText().isEmpty()) {
+                        throw ApiException.badRequest(ApiError.of("INVALID_INPUT",
+                                "clientSecret: a non-empty string is required", List.of()));
+                    }
+                    sandbox.setAcceptedClientSecret(request.get("clientSecret").asText());
                     yield ApiResponse.noContent();
                 }
                 case "refresh-tokens POST" -> {

@@ -124,4 +124,42 @@ class FaultInjectionTest extends SandboxTestSupport {
 
         assertThat(client.get(V + "/limits").status()).isEqualTo(403);
     }
+
+    @Test
+    void restoreLimitStartsANewDayOfTheAllocationAndKeepsTheRecords() {
+        account("A-1");
+        sandbox.faults().exhaustLimit();
+        assertThat(client.get(V + "/limits").status()).isEqualTo(403);
+
+        assertThat(client.send("POST", "/_sandbox/restore-limit", null, Map.of()).status()).isEqualTo(204);
+
+        JsonNode limits = client.get(V + "/limits").json();
+        assertThat(limits.get("DailyApiRequests").get("Remaining").asLong())
+                .isEqualTo(limits.get("DailyApiRequests").get("Max").asLong() - 1);
+        assertThat(sandbox.records("Account")).hasSize(1);
+    }
+
+    @Test
+    void aResetConsumerSecretRefusesTheOldOneWithInvalidClient() {
+        String form = "grant_type=client_credentials&client_id=" + sandbox.clientId() + "&client_secret="
+                + sandbox.clientSecret();
+        assertThat(client.send("POST", "/_sandbox/connected-app", "{\"clientSecret\":\"rotated\"}", Map.of())
+                .status()).isEqualTo(204);
+
+        SandboxClient.Response refused = client.form(sandbox.tokenUrl(), form, null);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("error").asText()).isEqualTo("invalid_client");
+        assertThat(client.form(sandbox.tokenUrl(), "grant_type=client_credentials&client_id=" + sandbox.clientId()
+                + "&client_secret=rotated", null).status()).isEqualTo(200);
+        sandbox.setAcceptedClientSecret(sandbox.clientSecret());
+    }
+
+    @Test
+    void theConnectedAppRefusesAnEmptyOrMissingSecret() {
+        assertThat(client.send("POST", "/_sandbox/connected-app", "{\"clientSecret\":\"\"}", Map.of()).status())
+                .isEqualTo(400);
+        assertThat(client.send("POST", "/_sandbox/connected-app", "{\"clientSecret\":42}", Map.of()).status())
+                .isEqualTo(400);
+        assertThat(client.send("POST", "/_sandbox/connected-app", "[1,2", Map.of()).status()).isEqualTo(400);
+    }
 }

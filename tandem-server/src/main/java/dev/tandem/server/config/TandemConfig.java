@@ -49,11 +49,14 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
     public static TandemConfig from(Config c) {
         Config salesforce = c.section("salesforce");
         RuntimeSettings runtime = RuntimeSettings.from(c.section("runtime"));
-        RetryPolicy retry = RetryPolicy.from(c.section("retry"));
+        dev.tandem.core.retry.RetryPolicies retries = dev.tandem.core.retry.RetryPolicies.from(c.section("retry"));
+        RetryPolicy retry = retries.defaults();
         return new TandemConfig(Server.from(c.section("server")), Store.from(c.section("store")),
                 Clarity.from(c.section("clarity")), Salesforce.from(salesforce),
-                new Runtime(runtime.batchSize(), runtime.linger(), runtime.pollInterval(), runtime.parallelism()),
-                new Retry(retry.initialDelay(), retry.multiplier(), retry.maxDelay(), retry.maxAttempts(), retry.jitter()),
+                new Runtime(runtime.batchSize(), runtime.linger(), runtime.pollInterval(), runtime.parallelism(),
+                        runtime.probeInterval(), runtime.maxProbeInterval()),
+                new Retry(retry.initialDelay(), retry.multiplier(), retry.maxDelay(), retry.maxAttempts(), retry.jitter(),
+                        retries.byClass()),
                 Flows.from(c.section("flows")), CdcSettings.from(salesforce.section("cdc")),
                 Retention.from(c.section("retention")));
     }
@@ -214,15 +217,47 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
     }
 
     /** The flow runtime's tuning ({@code runtime.*}, declared by {@link RuntimeSettings#SPEC}). */
-    public record Runtime(int batchSize, Duration linger, Duration pollInterval, int parallelism) {
+    public record Runtime(int batchSize, Duration linger, Duration pollInterval, int parallelism,
+                          Duration probeInterval, Duration maxProbeInterval) {
 
         /** The default parallelism. */
         public Runtime(int batchSize, Duration linger, Duration pollInterval) {
             this(batchSize, linger, pollInterval, RuntimeSettings.DEFAULT_PARALLELISM);
         }
+
+        /** The default probe intervals. */
+        public Runtime(int batchSize, Duration linger, Duration pollInterval, int parallelism) {
+            this(batchSize, linger, pollInterval, parallelism, RuntimeSettings.DEFAULT_PROBE_INTERVAL,
+                    RuntimeSettings.DEFAULT_MAX_PROBE_INTERVAL);
+        }
+
+        /** This tuning with other probe intervals (an unavailable system is probed at these). */
+        public Runtime withProbeIntervals(Duration first, Duration max) {
+            return new Runtime(batchSize, linger, pollInterval, parallelism, first, max);
+        }
+
+        public RuntimeSettings settings() {
+            return new RuntimeSettings(batchSize, linger, pollInterval, parallelism, probeInterval, maxProbeInterval);
+        }
     }
 
     /** The retry policy of flows without their own error handler ({@code retry.*}, {@link RetryPolicy#SPEC}). */
-    public record Retry(Duration initialDelay, double multiplier, Duration maxDelay, int maxAttempts, double jitter) {
+    public record Retry(Duration initialDelay, double multiplier, Duration maxDelay, int maxAttempts, double jitter,
+                        Map<dev.tandem.core.error.ErrorClass, RetryPolicy> classes) {
+
+        public Retry {
+            classes = Map.copyOf(classes);
+        }
+
+        /** No policy per error class. */
+        public Retry(Duration initialDelay, double multiplier, Duration maxDelay, int maxAttempts, double jitter) {
+            this(initialDelay, multiplier, maxDelay, maxAttempts, jitter, Map.of());
+        }
+
+        /** The policies: {@code retry.*}, and {@code retry.classes.<class>.*} over it. */
+        public dev.tandem.core.retry.RetryPolicies policies() {
+            return new dev.tandem.core.retry.RetryPolicies(new RetryPolicy(initialDelay, multiplier, maxDelay,
+                    maxAttempts, jitter), classes);
+        }
     }
 }

@@ -118,7 +118,9 @@ final class TandemStack implements AutoCloseable {
                                 .withEntities(List.of(ClarityEntity.SALES_ORDER))),
                 new TandemConfig.Salesforce(URI.create(salesforce.tokenUrl()), salesforce.clientId(),
                         salesforce.clientSecret(), "64.0", "tandem", Duration.ofSeconds(10)),
-                new TandemConfig.Runtime(50, Duration.ofMillis(20), Duration.ofMillis(50)),
+                // An unavailable system is probed every 100 ms at first, then up to every second (time-scaled).
+                new TandemConfig.Runtime(50, Duration.ofMillis(20), Duration.ofMillis(50))
+                        .withProbeIntervals(Duration.ofMillis(100), Duration.ofSeconds(1)),
                 new TandemConfig.Retry(Duration.ofMillis(50), 2.0, Duration.ofMillis(500), 8, 0.2));
     }
 

@@ -31,7 +31,10 @@ public final class OAuthTokenEndpoint {
     }
 
     private final String clientId;
-    private final String clientSecret;
+    /** The consumer secret the connected app accepts now; an admin can reset it ({@link #setClientSecret}). */
+    private volatile String clientSecret;
+    /** The HMAC key of token signatures: the secret the app was created with, kept when the secret is reset. */
+    private final String signingKey;
     private final String orgId;
     private final String userId;
     private final AccessTokens tokens;
@@ -49,6 +52,7 @@ public final class OAuthTokenEndpoint {
             Supplier<String> baseUrl) {
         this.clientId = clientId;
         this.clientSecret = clientSecret;
+        this.signingKey = clientSecret;
         this.orgId = orgId;
         this.userId = userId;
         this.tokens = tokens;
@@ -58,6 +62,17 @@ public final class OAuthTokenEndpoint {
         // The audience is the login URL (§1.3): production, sandbox, or this emulator's own host.
         this.jwt = new JwtAssertionVerifier(clientId, jwtKey, jwtUsers,
                 () -> List.of(baseUrl.get(), "https://login.salesforce.com", "https://test.salesforce.com"), clock);
+    }
+
+    /**
+     * Changes the consumer secret the app accepts, as "Manage Consumer Details → Generate new secret" does in Setup:
+     * token requests with the old one answer {@code invalid_client} from now on; issued tokens stay valid.
+     */
+    public void setClientSecret(String secret) {
+        if (secret == null || secret.isEmpty()) {
+            throw new IllegalArgumentException("a consumer secret is not empty");
+        }
+        this.clientSecret = secret;
     }
 
     /**
@@ -155,7 +170,7 @@ public final class OAuthTokenEndpoint {
     private String signature(String data) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(clientSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.init(new SecretKeySpec(signingKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             return Base64.getEncoder().encodeToString(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
