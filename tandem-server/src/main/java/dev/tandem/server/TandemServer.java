@@ -39,11 +39,25 @@ import dev.tandem.server.flows.FlowReloader;
 import dev.tandem.server.flows.FlowRepository;
 import dev.tandem.salesforce.write.BatchingSettings;
 import dev.tandem.server.config.TandemConfig;
-import dev.tandem.server.http.ErrorBody;
+import dev.tandem.core.logging.RateLimitedLog;
+import dev.tandem.server.http.ClientFailures;
+import dev.tandem.server.http.HttpLimits;
+import dev.tandem.server.http.Problem;
+import dev.tandem.server.http.ProblemErrorHandler;
+import dev.tandem.server.http.Readiness;
 import dev.tandem.server.http.WebhookHandler;
 import dev.tandem.store.jdbc.JdbcStores;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -53,6 +67,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,12 +97,27 @@ public final class TandemServer implements AutoCloseable {
     private final SalesforceCdcSource cdc;
     private volatile List<FlowProblem> flowProblems;
     private final HttpClient httpClient;
+    /** What {@code /health/ready} checks; other parts add theirs with {@link #readiness()}. */
+    private final Readiness readiness;
+    private final QueueDepthMetrics queueDepths;
+    private final JvmGcMetrics gcMetrics;
+    private final Instant startedAt;
+
+    /** How stale the queue-depth gauges may be: each reading is a few queries on the store. */
+    private static final Duration QUEUE_METRICS_MAX_AGE = Duration.ofSeconds(5);
 
     private TandemServer(TandemConfig config) {
         this.config = config;
         Clock clock = Clock.systemUTC();
+        this.startedAt = clock.instant();
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
+        this.gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
         this.metrics = new ProcessingMetrics(registry);
         this.stores = JdbcStores.openSqlite(config.store().path());
         BatchingSalesforceWriter createdWriter = null;
@@ -153,55 +183,94 @@ public final class TandemServer implements AutoCloseable {
             }
             this.sources = new ChangeSources(changeSources);
             List<WebhookSource> webhooks = sources.webhooks();
+            this.readiness = new Readiness();
+            registerReadinessChecks();
+            this.queueDepths = new QueueDepthMetrics(registry, store, stores.eventLog(),
+                    () -> runtime.flows().stream().map(Flow::name).toList(), clock, QUEUE_METRICS_MAX_AGE);
+            RateLimitedLog rejections = RateLimitedLog.warn(LoggerFactory.getLogger(WebhookHandler.class),
+                    Duration.ofMinutes(1), clock);
+            HttpLimits limits = config.server().limits();
             this.http = Javalin.create(cfg -> {
                 cfg.concurrency.useVirtualThreads = true;
                 cfg.startup.showJavalinBanner = false;
-                // Each webhook handler enforces its source's limit with a JSON 413; this only bounds other routes.
+                // Each webhook handler enforces its source's limit with a problem 413; this only bounds other routes.
                 cfg.http.maxRequestSize = webhooks.stream().mapToInt(WebhookSource::maxBodyBytes)
                         .max().orElse(ClarityWebhookParser.MAX_BODY_BYTES) + 1L;
-                webhooks.forEach(w -> cfg.routes.post(w.path(), new WebhookHandler(w)));
-                if (webhooks.stream().noneMatch(w -> w.path().equals(ClarityWebhookSource.PATH))) {
-                    cfg.routes.post(ClarityWebhookSource.PATH, ctx -> ctx.status(404).json(new ErrorBody(
-                            "webhooks_disabled", "this Tandem ingests Clarity changes by polling (clarity.ingest: poll)")));
-                }
-                cfg.routes.get("/health", ctx -> {
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    boolean up = true;
-                    try {
-                        stores.stateStore().ping();
-                        body.put("store", "UP");
-                    } catch (RuntimeException e) {
-                        up = false;
-                        body.put("store", "DOWN: " + e.getMessage());
-                    }
-                    boolean processing = runtime.alive();
-                    body.put("runtime", processing ? "UP" : "DOWN: the flow runtime stopped; see the log");
-                    up &= processing;
-                    // Each change source under its name in camel case (salesforce.cdc → salesforceCdc): its parts
-                    // when it has some (CDC: each topic's subscription), else its state. Only a source that failed
-                    // to start makes Tandem DOWN; one that is reconnecting or whose last poll failed keeps trying.
-                    sources.health().forEach((name, h) -> body.put(healthKey(name),
-                            h.details().isEmpty() ? h.summary() : h.details()));
-                    up &= sources.allStarted();
-                    body.put("status", up ? "UP" : "DOWN");
-                    ctx.status(up ? 200 : 503).json(body);
+                cfg.jetty.modifyHttpConfiguration(http -> {
+                    http.setRequestHeaderSize(limits.maxRequestHeaderBytes());
+                    http.setIdleTimeout(limits.idleTimeout().toMillis());
+                    http.setMinRequestDataRate(limits.minRequestDataRate());
+                    http.setSendServerVersion(false);
                 });
-                cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                        .result(registry.scrape()));
+                cfg.jetty.modifyServer(server -> {
+                    // What Jetty refuses before Javalin sees the request (400, 408, 414, 431) as problem JSON too.
+                    server.setErrorHandler(new ProblemErrorHandler());
+                    server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+                        @Override
+                        public void lifeCycleStarted(org.eclipse.jetty.util.component.LifeCycle event) {
+                            for (org.eclipse.jetty.server.Connector c : server.getConnectors()) {
+                                if (c instanceof org.eclipse.jetty.server.AbstractConnector connector) {
+                                    connector.setIdleTimeout(limits.idleTimeout().toMillis());
+                                }
+                            }
+                        }
+                    });
+                    new JettyServerThreadPoolMetrics(server.getThreadPool(), List.of()).bindTo(registry);
+                });
+                cfg.requestLogger.http((ctx, millis) -> Timer.builder("http.server.requests")
+                        .description("HTTP requests handled by Tandem's listener")
+                        .tag("method", ctx.method().name())
+                        .tag("uri", routeOf(ctx))
+                        .tag("status", Integer.toString(ctx.statusCode()))
+                        .register(registry)
+                        .record(Duration.ofNanos(Math.round(millis * 1_000_000))));
+                webhooks.forEach(w -> cfg.routes.post(w.path(), new WebhookHandler(w, registry, rejections)));
+                if (webhooks.stream().noneMatch(w -> w.path().equals(ClarityWebhookSource.PATH))) {
+                    cfg.routes.post(ClarityWebhookSource.PATH, ctx -> Problem.of(404, "webhooks_disabled",
+                            "Webhooks Disabled", "this Tandem ingests Clarity changes by polling (clarity.ingest: poll)")
+                            .withInstance(ctx.path()).send(ctx));
+                }
+                // Liveness: the process can do its work at all (restart it when not); readiness: every part it
+                // needs is there (send it traffic when so). /health stays the readiness view for old probes.
+                cfg.routes.get("/health/live", ctx -> {
+                    boolean alive = runtime.alive();
+                    ctx.status(alive ? 200 : 503).json(Map.of("status", alive ? "UP" : "DOWN",
+                            "runtime", alive ? "UP" : "DOWN: the flow runtime stopped; see the log"));
+                });
+                cfg.routes.get("/health/ready", this::ready);
+                cfg.routes.get("/health", this::ready);
+                cfg.routes.get("/metrics", ctx -> {
+                    queueDepths.refresh();
+                    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+                });
                 cfg.routes.get("/api/status", ctx -> ctx.json(status()));
                 cfg.routes.error(404, ctx -> {
                     // A handler's own 404 body (e.g. webhooks_disabled) stays; only unmatched paths get this one.
                     String type = ctx.res().getContentType();
-                    if (type == null || !type.startsWith("application/json")) {
-                        ctx.json(new ErrorBody("not_found", "no such endpoint: " + ctx.method() + " " + ctx.path()));
+                    if (type == null || !(type.startsWith(Problem.MEDIA_TYPE) || type.startsWith("application/json"))) {
+                        Problem.of(404, "not_found", "Not Found", "no such endpoint: " + ctx.method() + " "
+                                + ctx.path()).withInstance(ctx.path()).send(ctx);
                     }
                 });
-                cfg.routes.error(405, ctx -> ctx.json(new ErrorBody("method_not_allowed", ctx.method()
-                        + " is not allowed on " + ctx.path())));
+                cfg.routes.error(405, ctx -> Problem.of(405, "method_not_allowed", "Method Not Allowed",
+                        ctx.method() + " is not allowed on " + ctx.path()).withInstance(ctx.path()).send(ctx));
+                cfg.routes.exception(HttpResponseException.class, (e, ctx) ->
+                        ProblemErrorHandler.problem(e.getStatus(), e.getMessage()).withInstance(ctx.path()).send(ctx));
                 cfg.routes.exception(Exception.class, (e, ctx) -> {
+                    ClientFailures.Kind kind = ClientFailures.classify(e);
+                    if (kind != ClientFailures.Kind.OTHER) {
+                        // The client went away or was too slow: nothing to fix in Tandem; one line, no stack trace.
+                        log.info("{} {}: the client failed: {}", ctx.method(), ctx.path(), ClientFailures.describe(e));
+                        if (kind == ClientFailures.Kind.TOO_SLOW) {
+                            ctx.header("Connection", "close");
+                            Problem.of(408, "request_timeout", "Request Timeout", "the request arrived too slowly "
+                                    + "(server.minRequestDataRate, server.idleTimeout)").send(ctx);
+                        }
+                        return;
+                    }
                     log.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
-                    ctx.status(500).json(new ErrorBody("internal_error",
-                            "Tandem failed to handle the request; see the server log"));
+                    Problem.of(500, "internal_error", "Internal Server Error",
+                            "Tandem failed to handle the request; see the server log").send(ctx);
                 });
             });
         } catch (RuntimeException e) {
@@ -211,6 +280,55 @@ public final class TandemServer implements AutoCloseable {
             stores.close();
             throw e;
         }
+    }
+
+    /**
+     * The server's own readiness checks: the store answers, the flow runtime runs, and each change source as it
+     * reports itself under its name in camel case (salesforce.cdc → salesforceCdc): its parts when it has some (CDC:
+     * each topic's subscription), else its state. Only a source that failed to start makes Tandem DOWN; one that
+     * is reconnecting or whose last poll failed keeps trying and stays UP with its state as the detail.
+     */
+    private void registerReadinessChecks() {
+        readiness.register("store", () -> {
+            try {
+                stores.stateStore().ping();
+                return Readiness.Check.up();
+            } catch (RuntimeException e) {
+                return Readiness.Check.down(String.valueOf(e.getMessage()));
+            }
+        });
+        readiness.register("runtime", () -> runtime.alive() ? Readiness.Check.up()
+                : Readiness.Check.down("the flow runtime stopped; see the log"));
+        for (ChangeSource source : sources.all()) {
+            readiness.register(healthKey(source.name()), () -> {
+                dev.tandem.core.connector.SourceHealth h = sources.health().get(source.name());
+                return new Readiness.Check(h.state() != dev.tandem.core.connector.SourceHealth.State.FAILED
+                        ? Readiness.Status.UP : Readiness.Status.DOWN,
+                        h.details().isEmpty() ? h.summary() : h.details());
+            });
+        }
+    }
+
+    private void ready(Context ctx) {
+        Readiness.Report report = readiness.check();
+        ctx.status(report.up() ? 200 : 503).json(report.body());
+    }
+
+    /** The matched route (never the raw path, which a client chooses: one time series per path would not end). */
+    private static String routeOf(Context ctx) {
+        if (ctx.statusCode() == 404) {
+            return "NOT_FOUND";
+        }
+        try {
+            return ctx.endpoint().path;
+        } catch (RuntimeException e) {
+            return "UNKNOWN";
+        }
+    }
+
+    /** Where other parts register their readiness checks (credentials, logins, circuit breakers). */
+    public Readiness readiness() {
+        return readiness;
     }
 
     /** {@code salesforce.cdc} → {@code salesforceCdc}. */
@@ -287,7 +405,7 @@ public final class TandemServer implements AutoCloseable {
         StateStore store = stores.stateStore();
         List<StatusSnapshot.FlowStatus> flows = runtime.flows().stream().map(f -> new StatusSnapshot.FlowStatus(
                 f.name(), f.version(), f.enabled(), eventLog.committedOffset(FlowRuntime.consumer(f.name())))).toList();
-        return new StatusSnapshot(eventLog.endOffset(), runtime.committedOffset(),
+        return new StatusSnapshot(startedAt, eventLog.endOffset(), runtime.committedOffset(),
                 metrics.syncedCount(), metrics.skippedCount(), store.pendingRetryCount(), store.deadLetterCount(),
                 salesforce.apiCallCount(), flows, flowProblems().stream().map(FlowProblem::toString).toList(),
                 cdc.status().values().stream().mapToLong(SalesforceCdcSource.TopicStatus::delivered).sum(),
@@ -305,6 +423,7 @@ public final class TandemServer implements AutoCloseable {
             }
             cdc.close();
             http.stop();
+            gcMetrics.close();
         } finally {
             try {
                 runtime.close();
