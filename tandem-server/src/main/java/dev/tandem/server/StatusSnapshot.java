@@ -1,5 +1,6 @@
 package dev.tandem.server;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.time.Instant;
@@ -27,7 +28,7 @@ import java.time.Instant;
  * @param cdcEvents          since start: Salesforce change events delivered by the Pub/Sub API (0 when CDC is off)
  * @param cdcEchoesDropped   since start: of those, Tandem's own writes coming back, dropped by the echo policy
  */
-public record StatusSnapshot(Instant startedAt, long received, long settled,
+public record StatusSnapshot(@JsonFormat(shape = JsonFormat.Shape.STRING) Instant startedAt, long received, long settled,
                              @JsonProperty("syncedSinceStart") long synced,
                              @JsonProperty("skippedSinceStart") long skipped,
                              long retrying, long deadLettered,

@@ -48,18 +48,24 @@ public enum LogFormat {
      * @return false when there is no such appender (logback.xml replaced by the operator's own: theirs rules)
      */
     public boolean apply() {
-        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-            return false;
-        }
+        return LoggerFactory.getILoggerFactory() instanceof LoggerContext context && apply(context);
+    }
+
+    /** {@link #apply()} on a given logback context. */
+    public boolean apply(LoggerContext context) {
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         if (!(root.getAppender(APPENDER) instanceof OutputStreamAppender<ILoggingEvent> appender)) {
             return false;
         }
         Encoder<ILoggingEvent> encoder = encoder(context);
         encoder.start();
-        appender.stop();
+        // Swapped in place: stopping the appender would close its stream (stderr). Done once at start, before
+        // the listener and the flows log anything that matters.
+        Encoder<ILoggingEvent> old = appender.getEncoder();
         appender.setEncoder(encoder);
-        appender.start();
+        if (old != null) {
+            old.stop();
+        }
         return true;
     }
 
