@@ -41,6 +41,7 @@ import dev.tandem.salesforce.write.BatchingSettings;
 import dev.tandem.server.config.TandemConfig;
 import dev.tandem.core.logging.RateLimitedLog;
 import dev.tandem.server.http.ClientFailures;
+import dev.tandem.server.http.HeaderDeadline;
 import dev.tandem.server.http.HttpLimits;
 import dev.tandem.server.http.Problem;
 import dev.tandem.server.http.ProblemErrorHandler;
@@ -207,10 +208,15 @@ public final class TandemServer implements AutoCloseable {
                     server.setErrorHandler(new ProblemErrorHandler());
                     server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
                         @Override
-                        public void lifeCycleStarted(org.eclipse.jetty.util.component.LifeCycle event) {
+                        public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+                            // Javalin adds its connector before starting the server; configure it before it opens.
                             for (org.eclipse.jetty.server.Connector c : server.getConnectors()) {
                                 if (c instanceof org.eclipse.jetty.server.AbstractConnector connector) {
                                     connector.setIdleTimeout(limits.idleTimeout().toMillis());
+                                    connector.addBean(new HeaderDeadline(connector.getScheduler(),
+                                            limits.requestHeaderTimeout(), new RateLimitedLog(
+                                                    LoggerFactory.getLogger(HeaderDeadline.class)::info,
+                                                    Duration.ofMinutes(1), clock)));
                                 }
                             }
                         }

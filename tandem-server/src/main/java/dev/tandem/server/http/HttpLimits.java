@@ -20,13 +20,17 @@ import java.time.Duration;
  *       a slower body (slowloris: one byte a second, which the idle timeout alone never cuts) is refused with 408
  *       and the connection closed. Jetty's {@code HttpConfiguration.setMinRequestDataRate}, checked by the servlet
  *       layer at every read. 0 turns the check off.</li>
+ *   <li>{@code requestHeaderTimeout}: a connection whose first request's headers are not complete this long after
+ *       it opened is closed ({@link HeaderDeadline}): the slowloris that trickles header bytes.</li>
  * </ul>
  *
  * @param maxRequestHeaderBytes the request line and headers, in bytes
  * @param idleTimeout           how long a connection may stay silent
  * @param minRequestDataRate    bytes per second; 0 = no minimum
+ * @param requestHeaderTimeout  from connection open to the first request's complete headers
  */
-public record HttpLimits(int maxRequestHeaderBytes, Duration idleTimeout, int minRequestDataRate) {
+public record HttpLimits(int maxRequestHeaderBytes, Duration idleTimeout, int minRequestDataRate,
+                         Duration requestHeaderTimeout) {
 
     /** The keys of {@code server} that set these limits. */
     public static final ConfigSpec SPEC = new ConfigSpec();
@@ -40,21 +44,27 @@ public record HttpLimits(int maxRequestHeaderBytes, Duration idleTimeout, int mi
             1024, Validator.between(0, Integer.MAX_VALUE),
             "bytes per second a request body must arrive at (from its first byte); slower is cut off with 408 "
                     + "(slowloris); 0 = no minimum");
+    private static final ConfigSpec.Key<Duration> HEADER_TIMEOUT = SPEC.define("requestHeaderTimeout",
+            Type.DURATION, Duration.ofSeconds(10), Validator.positive(),
+            "a connection whose first request's headers are not complete this long after it opened is closed "
+                    + "(slowloris sending headers a byte at a time)");
 
     public HttpLimits {
         if (maxRequestHeaderBytes <= 0 || idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()
-                || minRequestDataRate < 0) {
+                || minRequestDataRate < 0 || requestHeaderTimeout == null || requestHeaderTimeout.isNegative()
+                || requestHeaderTimeout.isZero()) {
             throw new IllegalArgumentException("invalid HTTP limits: " + maxRequestHeaderBytes + ", " + idleTimeout
-                    + ", " + minRequestDataRate);
+                    + ", " + minRequestDataRate + ", " + requestHeaderTimeout);
         }
     }
 
     /** The defaults of {@link #SPEC}. */
     public static HttpLimits defaults() {
-        return new HttpLimits(MAX_HEADER.defaultValue(), IDLE_TIMEOUT.defaultValue(), MIN_DATA_RATE.defaultValue());
+        return new HttpLimits(MAX_HEADER.defaultValue(), IDLE_TIMEOUT.defaultValue(), MIN_DATA_RATE.defaultValue(),
+                HEADER_TIMEOUT.defaultValue());
     }
 
     public static HttpLimits from(Config c) {
-        return new HttpLimits(c.get(MAX_HEADER), c.get(IDLE_TIMEOUT), c.get(MIN_DATA_RATE));
+        return new HttpLimits(c.get(MAX_HEADER), c.get(IDLE_TIMEOUT), c.get(MIN_DATA_RATE), c.get(HEADER_TIMEOUT));
     }
 }

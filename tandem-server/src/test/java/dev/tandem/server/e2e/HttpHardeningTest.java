@@ -115,6 +115,29 @@ class HttpHardeningTest {
     }
 
     @Test
+    void headersTricklingInAtOneBytePerSecondAreCutOff() throws Exception {
+        try (Socket socket = connect()) {
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            CompletableFuture<String> answer = readUntilClosed(socket);
+            trickle.scheduleAtFixedRate(() -> {
+                try {
+                    out.write('a');
+                    out.flush();
+                } catch (IOException closed) {
+                    throw new IllegalStateException(closed);
+                }
+            }, 1, 1, TimeUnit.SECONDS);
+
+            // Each byte resets the 30 s idle timeout; the header deadline (10 s by default) closes it anyway.
+            await().atMost(Duration.ofSeconds(45)).until(answer::isDone);
+            assertThat(answer.get()).as("no request was answered").isEmpty();
+        }
+        assertThat(stack.get("/health/live").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aTwentyKilobyteHeaderIsRefusedWith431ProblemJson() throws Exception {
         try (Socket socket = connect()) {
             String response = exchange(socket, "GET /health HTTP/1.1\r\nHost: localhost\r\nX-Filler: "
