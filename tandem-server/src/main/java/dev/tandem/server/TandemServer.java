@@ -40,19 +40,14 @@ import dev.tandem.server.flows.FlowRepository;
 import dev.tandem.salesforce.write.BatchingSettings;
 import dev.tandem.server.config.TandemConfig;
 import dev.tandem.core.logging.RateLimitedLog;
-import dev.tandem.server.http.ClientFailures;
-import dev.tandem.server.http.HeaderDeadline;
 import dev.tandem.server.http.HttpLimits;
+import dev.tandem.server.http.HttpListener;
 import dev.tandem.server.http.Problem;
-import dev.tandem.server.http.ProblemErrorHandler;
 import dev.tandem.server.http.Readiness;
 import dev.tandem.server.http.WebhookHandler;
 import dev.tandem.store.jdbc.JdbcStores;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -70,7 +65,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -197,39 +191,7 @@ public final class TandemServer implements AutoCloseable {
                 // Each webhook handler enforces its source's limit with a problem 413; this only bounds other routes.
                 cfg.http.maxRequestSize = webhooks.stream().mapToInt(WebhookSource::maxBodyBytes)
                         .max().orElse(ClarityWebhookParser.MAX_BODY_BYTES) + 1L;
-                cfg.jetty.modifyHttpConfiguration(http -> {
-                    http.setRequestHeaderSize(limits.maxRequestHeaderBytes());
-                    http.setIdleTimeout(limits.idleTimeout().toMillis());
-                    http.setMinRequestDataRate(limits.minRequestDataRate());
-                    http.setSendServerVersion(false);
-                });
-                cfg.jetty.modifyServer(server -> {
-                    // What Jetty refuses before Javalin sees the request (400, 408, 414, 431) as problem JSON too.
-                    server.setErrorHandler(new ProblemErrorHandler());
-                    server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
-                        @Override
-                        public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
-                            // Javalin adds its connector before starting the server; configure it before it opens.
-                            for (org.eclipse.jetty.server.Connector c : server.getConnectors()) {
-                                if (c instanceof org.eclipse.jetty.server.AbstractConnector connector) {
-                                    connector.setIdleTimeout(limits.idleTimeout().toMillis());
-                                    connector.addBean(new HeaderDeadline(connector.getScheduler(),
-                                            limits.requestHeaderTimeout(), new RateLimitedLog(
-                                                    LoggerFactory.getLogger(HeaderDeadline.class)::info,
-                                                    Duration.ofMinutes(1), clock)));
-                                }
-                            }
-                        }
-                    });
-                    new JettyServerThreadPoolMetrics(server.getThreadPool(), List.of()).bindTo(registry);
-                });
-                cfg.requestLogger.http((ctx, millis) -> Timer.builder("http.server.requests")
-                        .description("HTTP requests handled by Tandem's listener")
-                        .tag("method", ctx.method().name())
-                        .tag("uri", routeOf(ctx))
-                        .tag("status", Integer.toString(ctx.statusCode()))
-                        .register(registry)
-                        .record(Duration.ofNanos(Math.round(millis * 1_000_000))));
+                HttpListener.harden(cfg, limits, registry, clock);
                 webhooks.forEach(w -> cfg.routes.post(w.path(), new WebhookHandler(w, registry, rejections)));
                 if (webhooks.stream().noneMatch(w -> w.path().equals(ClarityWebhookSource.PATH))) {
                     cfg.routes.post(ClarityWebhookSource.PATH, ctx -> Problem.of(404, "webhooks_disabled",
@@ -250,34 +212,6 @@ public final class TandemServer implements AutoCloseable {
                     ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
                 });
                 cfg.routes.get("/api/status", ctx -> ctx.json(status()));
-                cfg.routes.error(404, ctx -> {
-                    // A handler's own 404 body (e.g. webhooks_disabled) stays; only unmatched paths get this one.
-                    String type = ctx.res().getContentType();
-                    if (type == null || !(type.startsWith(Problem.MEDIA_TYPE) || type.startsWith("application/json"))) {
-                        Problem.of(404, "not_found", "Not Found", "no such endpoint: " + ctx.method() + " "
-                                + ctx.path()).withInstance(ctx.path()).send(ctx);
-                    }
-                });
-                cfg.routes.error(405, ctx -> Problem.of(405, "method_not_allowed", "Method Not Allowed",
-                        ctx.method() + " is not allowed on " + ctx.path()).withInstance(ctx.path()).send(ctx));
-                cfg.routes.exception(HttpResponseException.class, (e, ctx) ->
-                        ProblemErrorHandler.problem(e.getStatus(), e.getMessage()).withInstance(ctx.path()).send(ctx));
-                cfg.routes.exception(Exception.class, (e, ctx) -> {
-                    ClientFailures.Kind kind = ClientFailures.classify(e);
-                    if (kind != ClientFailures.Kind.OTHER) {
-                        // The client went away or was too slow: nothing to fix in Tandem; one line, no stack trace.
-                        log.info("{} {}: the client failed: {}", ctx.method(), ctx.path(), ClientFailures.describe(e));
-                        if (kind == ClientFailures.Kind.TOO_SLOW) {
-                            ctx.header("Connection", "close");
-                            Problem.of(408, "request_timeout", "Request Timeout", "the request arrived too slowly "
-                                    + "(server.minRequestDataRate, server.idleTimeout)").send(ctx);
-                        }
-                        return;
-                    }
-                    log.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
-                    Problem.of(500, "internal_error", "Internal Server Error",
-                            "Tandem failed to handle the request; see the server log").send(ctx);
-                });
             });
         } catch (RuntimeException e) {
             if (createdWriter != null) {
@@ -318,18 +252,6 @@ public final class TandemServer implements AutoCloseable {
     private void ready(Context ctx) {
         Readiness.Report report = readiness.check();
         ctx.status(report.up() ? 200 : 503).json(report.body());
-    }
-
-    /** The matched route (never the raw path, which a client chooses: one time series per path would not end). */
-    private static String routeOf(Context ctx) {
-        if (ctx.statusCode() == 404) {
-            return "NOT_FOUND";
-        }
-        try {
-            return ctx.endpoint().path;
-        } catch (RuntimeException e) {
-            return "UNKNOWN";
-        }
     }
 
     /** Where other parts register their readiness checks (credentials, logins, circuit breakers). */
