@@ -40,11 +40,21 @@ import dev.tandem.server.flows.FlowReloader;
 import dev.tandem.server.flows.FlowRepository;
 import dev.tandem.salesforce.write.BatchingSettings;
 import dev.tandem.server.config.TandemConfig;
-import dev.tandem.server.http.ErrorBody;
+import dev.tandem.core.logging.RateLimitedLog;
+import dev.tandem.server.http.HttpLimits;
+import dev.tandem.server.http.HttpListener;
+import dev.tandem.server.http.Problem;
+import dev.tandem.server.http.Readiness;
 import dev.tandem.server.http.WebhookHandler;
 import dev.tandem.store.jdbc.JdbcStores;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -54,6 +64,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,12 +99,27 @@ public final class TandemServer implements AutoCloseable {
     /** Dead letters, retries, flows and the timeline for operators (admin API), and the dead-letter auto-retry. */
     private final Operations operations;
     private final dev.tandem.core.ops.Retention.Purge purge;
+    /** What {@code /health/ready} checks; other parts add theirs with {@link #readiness()}. */
+    private final Readiness readiness;
+    private final QueueDepthMetrics queueDepths;
+    private final JvmGcMetrics gcMetrics;
+    private final Instant startedAt;
+
+    /** How stale the queue-depth gauges may be: each reading is a few queries on the store. */
+    private static final Duration QUEUE_METRICS_MAX_AGE = Duration.ofSeconds(5);
 
     private TandemServer(TandemConfig config) {
         this.config = config;
         Clock clock = Clock.systemUTC();
+        this.startedAt = clock.instant();
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
+        this.gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
         this.metrics = new ProcessingMetrics(registry);
         this.stores = JdbcStores.openSqlite(config.store().path());
         BatchingSalesforceWriter createdWriter = null;
@@ -165,67 +191,40 @@ public final class TandemServer implements AutoCloseable {
             }
             this.sources = new ChangeSources(changeSources);
             List<WebhookSource> webhooks = sources.webhooks();
+            this.readiness = new Readiness();
+            registerReadinessChecks();
+            this.queueDepths = new QueueDepthMetrics(registry, store, stores.eventLog(),
+                    () -> runtime.flows().stream().map(Flow::name).toList(), clock, QUEUE_METRICS_MAX_AGE);
+            RateLimitedLog rejections = RateLimitedLog.warn(LoggerFactory.getLogger(WebhookHandler.class),
+                    Duration.ofMinutes(1), clock);
+            HttpLimits limits = config.server().limits();
             this.http = Javalin.create(cfg -> {
                 cfg.concurrency.useVirtualThreads = true;
                 cfg.startup.showJavalinBanner = false;
-                // Each webhook handler enforces its source's limit with a JSON 413; this only bounds other routes.
+                // Each webhook handler enforces its source's limit with a problem 413; this only bounds other routes.
                 cfg.http.maxRequestSize = webhooks.stream().mapToInt(WebhookSource::maxBodyBytes)
                         .max().orElse(ClarityWebhookParser.MAX_BODY_BYTES) + 1L;
-                webhooks.forEach(w -> cfg.routes.post(w.path(), new WebhookHandler(w)));
+                HttpListener.harden(cfg, limits, registry, clock);
+                webhooks.forEach(w -> cfg.routes.post(w.path(), new WebhookHandler(w, registry, rejections)));
                 if (webhooks.stream().noneMatch(w -> w.path().equals(ClarityWebhookSource.PATH))) {
-                    cfg.routes.post(ClarityWebhookSource.PATH, ctx -> ctx.status(404).json(new ErrorBody(
-                            "webhooks_disabled", "this Tandem ingests Clarity changes by polling (clarity.ingest: poll)")));
+                    cfg.routes.post(ClarityWebhookSource.PATH, ctx -> Problem.of(404, "webhooks_disabled",
+                            "Webhooks Disabled", "this Tandem ingests Clarity changes by polling (clarity.ingest: poll)")
+                            .withInstance(ctx.path()).send(ctx));
                 }
-                cfg.routes.get("/health", ctx -> {
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    boolean up = true;
-                    try {
-                        stores.stateStore().ping();
-                        body.put("store", "UP");
-                    } catch (RuntimeException e) {
-                        up = false;
-                        body.put("store", "DOWN: " + e.getMessage());
-                    }
-                    boolean processing = runtime.alive();
-                    body.put("runtime", processing ? "UP" : "DOWN: the flow runtime stopped; see the log");
-                    up &= processing;
-                    // Each change source under its name in camel case (salesforce.cdc → salesforceCdc): its parts
-                    // when it has some (CDC: each topic's subscription), else its state. Only a source that failed
-                    // to start makes Tandem DOWN; one that is reconnecting or whose last poll failed keeps trying.
-                    sources.health().forEach((name, h) -> body.put(healthKey(name),
-                            h.details().isEmpty() ? h.summary() : h.details()));
-                    up &= sources.allStarted();
-                    // An unavailable system pauses its flows (nothing is dead-lettered) and does not make Tandem
-                    // DOWN: Tandem is fine and resumes by itself. Refused credentials are reported here and by
-                    // configurationFaults() for a readiness check.
-                    Map<String, String> systems = new LinkedHashMap<>();
-                    runtime.availability().forEach((name, state) -> systems.put(name,
-                            state instanceof AvailabilityState.Unavailable u ? "UNAVAILABLE: " + u.summary()
-                                    + " (since " + u.since() + ")" : "AVAILABLE"));
-                    body.put("systems", systems);
-                    if (!runtime.pausedFlows().isEmpty()) {
-                        body.put("pausedFlows", runtime.pausedFlows());
-                    }
-                    body.put("status", up ? "UP" : "DOWN");
-                    ctx.status(up ? 200 : 503).json(body);
+                // Liveness: the process can do its work at all (restart it when not); readiness: every part it
+                // needs is there (send it traffic when so). /health stays the readiness view for old probes.
+                cfg.routes.get("/health/live", ctx -> {
+                    boolean alive = runtime.alive();
+                    ctx.status(alive ? 200 : 503).json(Map.of("status", alive ? "UP" : "DOWN",
+                            "runtime", alive ? "UP" : "DOWN: the flow runtime stopped; see the log"));
                 });
-                cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                        .result(registry.scrape()));
+                cfg.routes.get("/health/ready", this::ready);
+                cfg.routes.get("/health", this::ready);
+                cfg.routes.get("/metrics", ctx -> {
+                    queueDepths.refresh();
+                    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+                });
                 cfg.routes.get("/api/status", ctx -> ctx.json(status()));
-                cfg.routes.error(404, ctx -> {
-                    // A handler's own 404 body (e.g. webhooks_disabled) stays; only unmatched paths get this one.
-                    String type = ctx.res().getContentType();
-                    if (type == null || !type.startsWith("application/json")) {
-                        ctx.json(new ErrorBody("not_found", "no such endpoint: " + ctx.method() + " " + ctx.path()));
-                    }
-                });
-                cfg.routes.error(405, ctx -> ctx.json(new ErrorBody("method_not_allowed", ctx.method()
-                        + " is not allowed on " + ctx.path())));
-                cfg.routes.exception(Exception.class, (e, ctx) -> {
-                    log.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
-                    ctx.status(500).json(new ErrorBody("internal_error",
-                            "Tandem failed to handle the request; see the server log"));
-                });
             });
         } catch (RuntimeException e) {
             if (createdWriter != null) {
@@ -234,6 +233,58 @@ public final class TandemServer implements AutoCloseable {
             stores.close();
             throw e;
         }
+    }
+
+    /**
+     * The server's own readiness checks: the store answers, the flow runtime runs, and each change source as it
+     * reports itself under its name in camel case (salesforce.cdc → salesforceCdc): its parts when it has some (CDC:
+     * each topic's subscription), else its state. Only a source that failed to start makes Tandem DOWN; one that
+     * is reconnecting or whose last poll failed keeps trying and stays UP with its state as the detail.
+     */
+    private void registerReadinessChecks() {
+        readiness.register("store", () -> {
+            try {
+                stores.stateStore().ping();
+                return Readiness.Check.up();
+            } catch (RuntimeException e) {
+                return Readiness.Check.down(String.valueOf(e.getMessage()));
+            }
+        });
+        readiness.register("runtime", () -> runtime.alive() ? Readiness.Check.up()
+                : Readiness.Check.down("the flow runtime stopped; see the log"));
+        // Refused credentials are a configuration fault: not ready until fixed (the flows wait, nothing is dead-lettered).
+        readiness.register("credentials", () -> {
+            Map<String, String> faults = configurationFaults();
+            return faults.isEmpty() ? Readiness.Check.up() : Readiness.Check.down("credentials refused: " + faults);
+        });
+        // An outage or a used-up limit pauses the flows that need the system; Tandem itself stays ready and resumes
+        // by itself, so these two only inform.
+        readiness.register("systems", () -> {
+            Map<String, String> systems = new LinkedHashMap<>();
+            runtime.availability().forEach((name, state) -> systems.put(name,
+                    state instanceof AvailabilityState.Unavailable u ? "UNAVAILABLE: " + u.summary()
+                            + " (since " + u.since() + ")" : "AVAILABLE"));
+            return Readiness.Check.up(systems);
+        });
+        readiness.register("pausedFlows", () -> Readiness.Check.up(runtime.pausedFlows()));
+        for (ChangeSource source : sources.all()) {
+            readiness.register(healthKey(source.name()), () -> {
+                dev.tandem.core.connector.SourceHealth h = sources.health().get(source.name());
+                return new Readiness.Check(h.state() != dev.tandem.core.connector.SourceHealth.State.FAILED
+                        ? Readiness.Status.UP : Readiness.Status.DOWN,
+                        h.details().isEmpty() ? h.summary() : h.details());
+            });
+        }
+    }
+
+    private void ready(Context ctx) {
+        Readiness.Report report = readiness.check();
+        ctx.status(report.up() ? 200 : 503).json(report.body());
+    }
+
+    /** Where other parts register their readiness checks (credentials, logins, circuit breakers). */
+    public Readiness readiness() {
+        return readiness;
     }
 
     /** {@code salesforce.cdc} → {@code salesforceCdc}. */
@@ -354,7 +405,7 @@ public final class TandemServer implements AutoCloseable {
         StateStore store = stores.stateStore();
         List<StatusSnapshot.FlowStatus> flows = runtime.flows().stream().map(f -> new StatusSnapshot.FlowStatus(
                 f.name(), f.version(), f.enabled(), eventLog.committedOffset(FlowRuntime.consumer(f.name())))).toList();
-        return new StatusSnapshot(eventLog.endOffset(), runtime.committedOffset(),
+        return new StatusSnapshot(startedAt, eventLog.endOffset(), runtime.committedOffset(),
                 metrics.syncedCount(), metrics.skippedCount(), store.pendingRetryCount(), store.deadLetterCount(),
                 salesforce.apiCallCount(), flows, flowProblems().stream().map(FlowProblem::toString).toList(),
                 cdc.status().values().stream().mapToLong(SalesforceCdcSource.TopicStatus::delivered).sum(),
@@ -374,6 +425,7 @@ public final class TandemServer implements AutoCloseable {
             }
             cdc.close();
             http.stop();
+            gcMetrics.close();
         } finally {
             try {
                 runtime.close();

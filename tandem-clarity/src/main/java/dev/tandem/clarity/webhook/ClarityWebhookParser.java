@@ -35,6 +35,13 @@ import java.util.regex.Pattern;
  * zoneless date-time read as UTC; now when absent), {@code Hash} (an integer; kept only in the payload). Other fields ({@code OldStatusKey},
  * {@code ProductID}, ...) are allowed and kept in the payload, which is the body text as received.
  *
+ * <p>Field sizes: each envelope field has a maximum ({@link #MAX_EVENT_ID_LENGTH} characters for {@code EventID},
+ * {@link #MAX_NAME_LENGTH} for {@code EventType} and {@code Entity}, {@link #MAX_CUSTOM_KEY_LENGTH} for
+ * {@code CustomKey}, {@link #MAX_OCCURRED_AT_LENGTH} for {@code OccurredAt}); a longer one is an
+ * {@link InvalidWebhookException} naming the field and its limit. These fields become the event log's key and
+ * index columns and appear in logs and the audit trail, so a 900 KB {@code EventID} (which fits the body limit) is
+ * refused rather than stored. CEF's own ids are GUIDs and short names, far below these limits.
+ *
  * <p>Size: bodies over {@value #MAX_BODY_BYTES} bytes are rejected here with {@link WebhookPayloadTooLargeException}.
  * The receiver should still cap the request size before reading the body (so it never buffers more than that), and
  * verify the signature ({@link WebhookSignatureVerifier}) before calling this parser.
@@ -46,6 +53,14 @@ public final class ClarityWebhookParser {
     /** 1 MiB. */
     public static final int MAX_BODY_BYTES = 1024 * 1024;
     public static final String SOURCE = "clarity";
+    /** {@code EventID}: a GUID is 36 characters; room for a sender's prefix, no room for a payload. */
+    public static final int MAX_EVENT_ID_LENGTH = 200;
+    /** {@code EventType} and {@code Entity}: names such as {@code SalesOrder.Created}. */
+    public static final int MAX_NAME_LENGTH = 100;
+    /** {@code CustomKey}: CEF's custom keys are short codes (e.g. {@code SO-5001}); 255 is a common column width. */
+    public static final int MAX_CUSTOM_KEY_LENGTH = 255;
+    /** {@code OccurredAt}: an ISO-8601 date-time with seven fraction digits and an offset is about 33. */
+    public static final int MAX_OCCURRED_AT_LENGTH = 64;
 
     private static final Pattern DIGITS = Pattern.compile("\\d{1,19}");
     /**
@@ -91,12 +106,12 @@ public final class ClarityWebhookParser {
         if (body == null || !body.isObject()) {
             throw new InvalidWebhookException("the body must be a JSON object");
         }
-        String eventId = requiredText(body, "EventID");
-        String eventType = requiredText(body, "EventType");
-        String entity = requiredText(body, "Entity");
+        String eventId = limited("EventID", requiredText(body, "EventID"), MAX_EVENT_ID_LENGTH);
+        String eventType = limited("EventType", requiredText(body, "EventType"), MAX_NAME_LENGTH);
+        String entity = limited("Entity", requiredText(body, "Entity"), MAX_NAME_LENGTH);
         requireKnownPair(eventType, entity);
         String id = requiredId(body);
-        String customKey = optionalText(body, "CustomKey");
+        String customKey = limited("CustomKey", optionalText(body, "CustomKey"), MAX_CUSTOM_KEY_LENGTH);
         Instant occurredAt = occurredAt(body);
         optionalInteger(body, "Hash");
         return new InboundEvent(SOURCE, eventId, eventType, entity, id, customKey, occurredAt, text);
@@ -120,6 +135,14 @@ public final class ClarityWebhookParser {
     /** A sender's string quoted in an error message: capped, so a hostile body cannot make the 400 reply large. */
     private static String excerpt(String text) {
         return text.length() > 64 ? text.substring(0, 64) + "..." : text;
+    }
+
+    private static String limited(String field, String value, int max) {
+        if (value.length() > max) {
+            throw new InvalidWebhookException("invalid field: " + field + " is " + value.length()
+                    + " characters long; the limit is " + max);
+        }
+        return value;
     }
 
     private static String requiredText(JsonNode body, String field) {
@@ -187,7 +210,7 @@ public final class ClarityWebhookParser {
         if (!value.isTextual()) {
             throw new InvalidWebhookException("invalid field: OccurredAt must be an ISO-8601 string");
         }
-        String text = value.asText().strip();
+        String text = limited("OccurredAt", value.asText().strip(), MAX_OCCURRED_AT_LENGTH);
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException notAnInstant) {

@@ -80,7 +80,8 @@ public final class ClarityWebhookSource implements WebhookSource {
     public Optional<WebhookReply> admit(String remoteAddress) {
         // The peer address of the connection: behind a proxy, the allowlist names the proxy.
         if (!allowlist.isEmpty() && (remoteAddress == null || !allowlist.allows(remoteAddress))) {
-            LOG.warn("Refused a Clarity webhook from {}: not in clarity.webhook.allowedCidrs", remoteAddress);
+            // DEBUG: the HTTP listener counts and logs refusals, rate-limited (a flood must not fill the disk).
+            LOG.debug("Refused a Clarity webhook from {}: not in clarity.webhook.allowedCidrs", remoteAddress);
             return Optional.of(WebhookReply.refused(403, "forbidden_address",
                     "this address may not post webhooks (clarity.webhook.allowedCidrs)"));
         }
@@ -104,7 +105,7 @@ public final class ClarityWebhookSource implements WebhookSource {
         try {
             verifier.verify(headers.first(WebhookSignatureVerifier.HEADER).orElse(null), body);
         } catch (WebhookRejectedException e) {
-            LOG.warn("Rejected Clarity webhook from {}: {}", remoteAddress, e.getMessage());
+            LOG.debug("Rejected Clarity webhook from {}: {}", remoteAddress, e.getMessage());
             return WebhookReply.refused(401, code(e), e.getMessage());
         }
         InboundEvent event;

@@ -152,6 +152,22 @@ class ClarityWebhookParserTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"EventID, 200", "EventType, 100", "Entity, 100", "CustomKey, 255", "OccurredAt, 64"})
+    void aFieldOverItsLimitIsRefusedNamingTheLimit(String field, int limit) {
+        assertThat(parser.parse(bytes(orderCreated().put("EventID", "e".repeat(200)).toString())).sourceEventId())
+                .hasSize(200);
+
+        assertInvalid(orderCreated().put(field, "x".repeat(limit + 1)).toString(),
+                "invalid field: " + field + " is " + (limit + 1) + " characters long; the limit is " + limit);
+    }
+
+    @Test
+    void aNineHundredKilobyteEventIdIsRefused() {
+        assertInvalid(orderCreated().put("EventID", "a".repeat(900 * 1024)).toString(),
+                "invalid field: EventID is 921600 characters long");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"{\"EventID\":", "not json", "{\"EventID\":\"a\"} trailing", "\"a string\"", "[1,2]", "42", "", "   "})
     void aBodyThatIsNotOneJsonObjectIsInvalid(String body) {
         assertThatThrownBy(() -> parser.parse(bytes(body))).isInstanceOf(InvalidWebhookException.class)

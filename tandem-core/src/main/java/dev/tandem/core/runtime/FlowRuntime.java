@@ -89,6 +89,8 @@ public final class FlowRuntime implements AutoCloseable {
     private final RuntimeSettings settings;
     private final ProcessingMetrics metrics;
     private final Clock clock;
+    /** Retry lines, rate-limited per error code. */
+    private final dev.tandem.core.logging.RateLimitedLog retryLog;
     private final Random random = new Random();
 
     // Dispatcher-thread state
@@ -140,6 +142,7 @@ public final class FlowRuntime implements AutoCloseable {
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
+        this.retryLog = dev.tandem.core.logging.RateLimitedLog.warn(log, Duration.ofMinutes(1), clock);
         this.workers = Executors.newFixedThreadPool(settings.parallelism(),
                 Thread.ofPlatform().name("tandem-flow-worker-", 0).daemon(true).factory());
     }
@@ -875,6 +878,10 @@ public final class FlowRuntime implements AutoCloseable {
                 s.audit(auditEntry(event, flowName, flow.version(), "RETRY", failed.errorCode() + ": " + failed.message()
                         + " (attempt " + attempts + ", next at " + due + ")"));
                 metrics.retried();
+                // WARN with the cause, at most a line a minute per error code: an outage retries every event.
+                retryLog.log(failed.errorCode(), "Retrying {} {} (offset {}, flow {}) at {} after attempt {}: {}: {}",
+                        event.event().entity(), entityKey(event), event.offset(), flowName, due, attempts,
+                        failed.errorCode(), failed.message());
                 return new PendingRetry(event.offset(), flowName, attempts, due, failed.errorCode() + ": " + failed.message());
             }
             case FlowOutcome.Failed failed -> {

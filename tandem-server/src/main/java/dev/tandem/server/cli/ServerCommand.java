@@ -21,6 +21,7 @@ public final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         TandemConfig cfg = ConfigLoader.fromSystemEnvironment().load(config);
+        cfg.logging().format().apply();
         TandemServer server = TandemServer.start(cfg);
         System.out.println("Tandem is running: webhooks at " + server.webhookUrl() + ", health at "
                 + server.baseUrl().resolve("/health") + ", metrics at " + server.baseUrl().resolve("/metrics"));

@@ -14,6 +14,8 @@ import dev.tandem.salesforce.SalesforceConfig;
 import dev.tandem.salesforce.auth.AuthConfig;
 import dev.tandem.salesforce.cdc.CdcSettings;
 import dev.tandem.salesforce.write.BatchingSettings;
+import dev.tandem.server.http.HttpLimits;
+import dev.tandem.server.logging.LogFormat;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -28,7 +30,7 @@ import java.util.Map;
  * from it by {@code tandem config docs}).
  */
 public record TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime,
-                           Retry retry, Flows flows, CdcSettings cdc, Retention retention) {
+                           Retry retry, Flows flows, CdcSettings cdc, Logging logging, Retention retention) {
 
     /** Every key of tandem.yaml, section by section, in the order of the docs. */
     public static final ConfigSpec SPEC = new ConfigSpec()
@@ -39,10 +41,16 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
             .section("runtime", RuntimeSettings.SPEC)
             .section("retry", RetryPolicy.SPEC)
             .section("flows", Flows.SPEC)
+            .section("logging", Logging.SPEC)
             .section("retention", Retention.SPEC);
 
     public TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime, Retry retry) {
-        this(server, store, clarity, salesforce, runtime, retry, Flows.shipped(), CdcSettings.defaults(), Retention.defaults());
+        this(server, store, clarity, salesforce, runtime, retry, Flows.shipped(), CdcSettings.defaults());
+    }
+
+    public TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime, Retry retry,
+                        Flows flows, CdcSettings cdc) {
+        this(server, store, clarity, salesforce, runtime, retry, flows, cdc, Logging.fromEnvironment(), Retention.defaults());
     }
 
     /** The configuration of a whole file parsed with {@link #SPEC}. */
@@ -58,20 +66,20 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
                 new Retry(retry.initialDelay(), retry.multiplier(), retry.maxDelay(), retry.maxAttempts(), retry.jitter(),
                         retries.byClass()),
                 Flows.from(c.section("flows")), CdcSettings.from(salesforce.section("cdc")),
-                Retention.from(c.section("retention")));
+                Logging.from(c.section("logging")), Retention.from(c.section("retention")));
     }
 
     public TandemConfig withRetention(Retention value) {
-        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, cdc, value);
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, cdc, logging, value);
     }
 
     public TandemConfig withFlows(Flows value) {
-        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, value, cdc, retention);
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, value, cdc, logging, retention);
     }
 
     /** Salesforce Change Data Capture over the Pub/Sub API ({@code salesforce.cdc.*}). */
     public TandemConfig withCdc(CdcSettings value) {
-        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, value, retention);
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, value, logging, retention);
     }
 
     /**
@@ -103,8 +111,40 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
         }
     }
 
-    /** HTTP listener for webhooks, health and metrics. */
-    public record Server(String host, int port) {
+    /**
+     * How Tandem logs ({@code logging.*}).
+     *
+     * @param format text or JSON lines on stderr ({@link LogFormat})
+     */
+    public record Logging(LogFormat format) {
+
+        /** The keys of {@code logging}. */
+        public static final ConfigSpec SPEC = new ConfigSpec();
+        private static final ConfigSpec.Key<LogFormat> FORMAT = SPEC.optional("format", Type.oneOf(LogFormat.class),
+                "`TANDEM_LOG_FORMAT`, else `text`",
+                "`text` (a line per event, ISO-8601 time with offset) or `json` (an object per line with an ISO-8601 "
+                        + "`time`, for log stores)");
+
+        /** {@code TANDEM_LOG_FORMAT}'s format, else text. */
+        public static Logging fromEnvironment() {
+            return new Logging(LogFormat.choose(null, System::getenv));
+        }
+
+        static Logging from(Config c) {
+            return new Logging(LogFormat.choose(c.get(FORMAT), System::getenv));
+        }
+    }
+
+    /**
+     * HTTP listener for webhooks, health and metrics.
+     *
+     * @param limits what the listener accepts from a client (header size, timeouts, body data rate)
+     */
+    public record Server(String host, int port, HttpLimits limits) {
+
+        public Server(String host, int port) {
+            this(host, port, HttpLimits.defaults());
+        }
 
         /** The keys of {@code server}. */
         public static final ConfigSpec SPEC = new ConfigSpec();
@@ -114,8 +154,12 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
                 Validator.between(0, 65535),
                 "port of `/webhooks/clarity`, `/health`, `/metrics`, `/api/status` (0 = any free port)");
 
+        static {
+            SPEC.include(HttpLimits.SPEC);
+        }
+
         static Server from(Config c) {
-            return new Server(c.get(HOST), c.get(PORT));
+            return new Server(c.get(HOST), c.get(PORT), HttpLimits.from(c));
         }
     }
 

@@ -3,8 +3,11 @@ package dev.tandem.server.http;
 import dev.tandem.core.connector.WebhookHeaders;
 import dev.tandem.core.connector.WebhookReply;
 import dev.tandem.core.connector.WebhookSource;
+import dev.tandem.core.logging.RateLimitedLog;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +24,12 @@ import java.util.Optional;
  *
  * <p>Order: {@link WebhookSource#admit} (before the body is read) → size, by Content-Length and while reading (413
  * with {@code Connection: close}) → {@link WebhookSource#receive}.
+ *
+ * <p>Every refusal is counted in {@code tandem_webhook_rejected_total{source, reason}} (the reply's code, e.g.
+ * {@code invalid_signature}) and logged through a {@link RateLimitedLog}: the first of each reason at once, then
+ * at most one line a minute with the count suppressed meanwhile, so a flood of forged requests cannot fill the
+ * disk. A client that goes away mid-body, or sends it slower than {@code server.minRequestDataRate}, is the
+ * same: one line (rate-limited), no stack trace, no 500.
  */
 public final class WebhookHandler implements Handler {
 
@@ -28,45 +37,60 @@ public final class WebhookHandler implements Handler {
     static final long DRAIN_LIMIT_BYTES = 8L * 1024 * 1024;
 
     private final WebhookSource source;
+    private final MeterRegistry registry;
+    private final RateLimitedLog log;
 
-    public WebhookHandler(WebhookSource source) {
+    /**
+     * @param registry gets {@code tandem.webhook.rejected}
+     * @param log      where refusals are logged (rate-limited per reason)
+     */
+    public WebhookHandler(WebhookSource source, MeterRegistry registry, RateLimitedLog log) {
         this.source = source;
+        this.registry = registry;
+        this.log = log;
     }
 
     @Override
-    public void handle(Context ctx) throws IOException {
+    public void handle(Context ctx) {
         String peer = ctx.req().getRemoteAddr();
         Optional<WebhookReply> refused = source.admit(peer);
         if (refused.isPresent()) {
-            render(ctx, refused.get());
+            render(ctx, peer, refused.get());
             return;
         }
         int max = source.maxBodyBytes();
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > max) {
-            // Read (and drop) a moderately oversized body before answering: a client still sending when the
-            // connection closes sees a reset instead of the 413. Far larger bodies are not read at all.
-            if (declared <= DRAIN_LIMIT_BYTES) {
-                try (InputStream in = ctx.req().getInputStream()) {
+        byte[] body;
+        try {
+            long declared = ctx.req().getContentLengthLong();
+            if (declared > max) {
+                // Read (and drop) a moderately oversized body before answering: a client still sending when the
+                // connection closes sees a reset instead of the 413. Far larger bodies are not read at all.
+                if (declared <= DRAIN_LIMIT_BYTES) {
+                    try (InputStream in = ctx.req().getInputStream()) {
+                        drain(in);
+                    }
+                }
+                tooLarge(ctx, peer, max);
+                return;
+            }
+            try (InputStream in = ctx.req().getInputStream()) {
+                // A chunked body has no Content-Length: read one byte past the limit to know it is too large.
+                body = in.readNBytes(max + 1);
+                if (body.length > max) {
                     drain(in);
                 }
             }
-            tooLarge(ctx, max);
+        } catch (IOException | RuntimeException e) {
+            // Jetty reports a too-slow body as an unchecked BadMessageException(408), a vanished client as an
+            // EofException (an IOException).
+            bodyFailed(ctx, peer, e);
             return;
-        }
-        byte[] body;
-        try (InputStream in = ctx.req().getInputStream()) {
-            // A chunked body has no Content-Length: read one byte past the limit to know it is too large.
-            body = in.readNBytes(max + 1);
-            if (body.length > max) {
-                drain(in);
-            }
         }
         if (body.length > max) {
-            tooLarge(ctx, max);
+            tooLarge(ctx, peer, max);
             return;
         }
-        render(ctx, source.receive(peer, headers(ctx), body));
+        render(ctx, peer, source.receive(peer, headers(ctx), body));
     }
 
     /** Every header with every value, as received. */
@@ -78,14 +102,47 @@ public final class WebhookHandler implements Handler {
         return WebhookHeaders.of(headers);
     }
 
-    static void render(Context ctx, WebhookReply reply) {
+    private void render(Context ctx, String peer, WebhookReply reply) {
         if (reply.successful()) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", reply.code());
             body.putAll(reply.details());
             ctx.status(reply.status()).json(body);
         } else {
-            ctx.status(reply.status()).json(new ErrorBody(reply.code(), reply.message()));
+            rejected(peer, reply.code(), reply.message());
+            Problem.of(reply.status(), reply.code(), ProblemErrorHandler.problem(reply.status(), null).title(),
+                    reply.message()).withInstance(ctx.path()).send(ctx);
+        }
+    }
+
+    /** Counts and logs (rate-limited) one refused request. */
+    private void rejected(String peer, String reason, String message) {
+        Counter.builder("tandem.webhook.rejected")
+                .description("webhook requests refused, by reason (the problem code of the answer)")
+                .tag("source", source.name())
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+        log.log(source.name() + "/" + reason, "Rejected a {} webhook from {}: {} ({})", source.name(), peer,
+                reason, message);
+    }
+
+    private void bodyFailed(Context ctx, String peer, Exception e) {
+        switch (ClientFailures.classify(e)) {
+            case TOO_SLOW -> {
+                rejected(peer, "request_timeout", "the body arrived too slowly: " + ClientFailures.describe(e));
+                try {
+                    ctx.header("Connection", "close");
+                    Problem.of(408, "request_timeout", "Request Timeout", "the request body arrived too slowly "
+                            + "(server.minRequestDataRate); send it again").send(ctx);
+                } catch (RuntimeException alreadyGone) {
+                    // The connection is closed already: nothing to answer.
+                }
+            }
+            case DISCONNECTED -> log.log(source.name() + "/client_disconnected",
+                    "A client ({}) disconnected while sending a {} webhook body: {}", peer, source.name(),
+                    ClientFailures.describe(e));
+            case OTHER -> throw e instanceof IOException io ? new java.io.UncheckedIOException(io) : (RuntimeException) e;
         }
     }
 
@@ -99,10 +156,11 @@ public final class WebhookHandler implements Handler {
         }
     }
 
-    private static void tooLarge(Context ctx, int max) {
+    private void tooLarge(Context ctx, String peer, int max) {
+        String detail = "webhook bodies are limited to " + max + " bytes"
+                + (max == 1024 * 1024 ? " (1 MiB)" : "") + "; an event carries keys, not records";
+        rejected(peer, "payload_too_large", detail);
         ctx.header("Connection", "close");
-        ctx.json(new ErrorBody("payload_too_large", "webhook bodies are limited to " + max + " bytes"
-                + (max == 1024 * 1024 ? " (1 MiB)" : "") + "; an event carries keys, not records"));
-        ctx.status(413);
+        Problem.of(413, "payload_too_large", "Content Too Large", detail).withInstance(ctx.path()).send(ctx);
     }
 }

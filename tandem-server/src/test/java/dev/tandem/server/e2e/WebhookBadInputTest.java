@@ -53,10 +53,12 @@ class WebhookBadInputTest {
 
     private void assertRejected(HttpResponse<String> response, int status, String error) throws Exception {
         assertThat(response.statusCode()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("application/json"));
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("application/problem+json"));
         JsonNode body = JSON.readTree(response.body());
-        assertThat(body.path("error").asText()).isEqualTo(error);
-        assertThat(body.path("message").asText()).isNotBlank();
+        assertThat(body.path("code").asText()).isEqualTo(error);
+        assertThat(body.path("status").asInt()).isEqualTo(status);
+        assertThat(body.path("type").asText()).isEqualTo("https://tandem.dev/problems/" + error);
+        assertThat(body.path("detail").asText()).isNotBlank();
         assertThat(stack.tandem().eventLog().endOffset()).as("nothing was appended").isZero();
     }
 
@@ -127,7 +129,8 @@ class WebhookBadInputTest {
     void unknownEndpointsAnswerJson404() throws Exception {
         HttpResponse<String> r = stack.get("/webhooks/nope");
         assertThat(r.statusCode()).isEqualTo(404);
-        assertThat(JSON.readTree(r.body()).path("error").asText()).isEqualTo("not_found");
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+        assertThat(JSON.readTree(r.body()).path("code").asText()).isEqualTo("not_found");
     }
 
     @Test
@@ -195,7 +198,7 @@ class WebhookBadInputTest {
                     .header("X-Clarity-Signature", TandemStack.validSignature(body))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(403);
-            assertThat(JSON.readTree(r.body()).path("error").asText()).isEqualTo("forbidden_address");
+            assertThat(JSON.readTree(r.body()).path("code").asText()).isEqualTo("forbidden_address");
             assertThat(server.eventLog().endOffset()).isZero();
         }
     }

@@ -70,6 +70,8 @@ public final class JdbcStores implements AutoCloseable {
     private final Database eventsDatabase;
     private final JdbcEventLog eventLog;
     private final JdbcStateStore stateStore;
+    /** Held from {@link #openSqlite} to {@link #close}; null for stores opened by URL. */
+    private volatile StoreLock lock;
 
     private JdbcStores(Database stateDatabase, Database eventsDatabase, Clock clock) {
         this.stateDatabase = stateDatabase;
@@ -80,7 +82,11 @@ public final class JdbcStores implements AutoCloseable {
 
     /**
      * Opens (creating them and their parent directories when missing) the SQLite state file and, beside it, the
-     * event log's file {@link #eventLogFile(Path) eventLogFile(databaseFile)}.
+     * event log's file {@link #eventLogFile(Path) eventLogFile(databaseFile)}, holding the store's lock file
+     * ({@code <file>.lock}, see {@link StoreLock}) until {@link #close}.
+     *
+     * @throws StoreException at once when another Tandem (another process, or another {@code JdbcStores} of this
+     *                        JVM) has the store open
      */
     public static JdbcStores openSqlite(Path databaseFile) {
         Path file = databaseFile.toAbsolutePath();
@@ -89,7 +95,15 @@ public final class JdbcStores implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the directory for the state store " + file, e);
         }
-        return open("jdbc:sqlite:" + file, null, null);
+        StoreLock lock = StoreLock.acquire(file);
+        try {
+            JdbcStores stores = open("jdbc:sqlite:" + file, null, null);
+            stores.lock = lock;
+            return stores;
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     /**
@@ -139,7 +153,9 @@ public final class JdbcStores implements AutoCloseable {
     /**
      * Opens the database at {@code jdbcUrl}: {@code jdbc:sqlite:<file>} or {@code jdbc:postgresql://...}
      * (user and password are ignored for SQLite) and migrates its schema. For SQLite, {@code <file>} is the state
-     * file and the event log opens in {@link #eventLogUrl its sibling}.
+     * file and the event log opens in {@link #eventLogUrl its sibling}. This takes no {@link StoreLock}: it is for
+     * PostgreSQL (shared by design) and for tests that open two pools on one SQLite file on purpose; a server opens
+     * SQLite with {@link #openSqlite}.
      */
     public static JdbcStores open(String jdbcUrl, String user, String password) {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
@@ -377,7 +393,15 @@ public final class JdbcStores implements AutoCloseable {
 
     @Override
     public void close() {
-        eventLog.close();
-        stateStore.close();
+        try {
+            eventLog.close();
+            stateStore.close();
+        } finally {
+            StoreLock held = lock;
+            lock = null;
+            if (held != null) {
+                held.close();
+            }
+        }
     }
 }

@@ -29,7 +29,8 @@ class SqliteLeaseStoreTest extends LeaseStoreContractTest {
 
     @Override
     protected LeaseStore second() {
-        other = JdbcStores.openSqlite(directory.resolve("tandem.db"));
+        // By URL: openSqlite would refuse a second instance with its lock file (SqliteStoreLockTest).
+        other = JdbcStores.open("jdbc:sqlite:" + directory.resolve("tandem.db").toAbsolutePath(), null, null);
         return other.leases();
     }
 

@@ -12,6 +12,7 @@ class SqliteTwoInstancesTest extends TwoInstancesContractTest {
 
     @Override
     protected JdbcStores openInstance() {
-        return JdbcStores.openSqlite(directory.resolve("tandem.db"));
+        // By URL: openSqlite would refuse the second instance with its lock file (SqliteStoreLockTest).
+        return JdbcStores.open("jdbc:sqlite:" + directory.resolve("tandem.db").toAbsolutePath(), null, null);
     }
 }
