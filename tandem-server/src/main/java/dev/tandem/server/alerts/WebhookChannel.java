@@ -1,9 +1,5 @@
 package dev.tandem.server.alerts;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -24,7 +20,6 @@ public final class WebhookChannel implements AlertChannel {
 
     /** The request header carrying the signature. */
     public static final String SIGNATURE_HEADER = "X-Tandem-Signature";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ChannelSettings.Webhook settings;
     private final SecretKeySpec key;
@@ -66,38 +61,7 @@ public final class WebhookChannel implements AlertChannel {
 
     /** The JSON body (documented in docs/operations.md, "Alerts"). */
     static byte[] body(Alert a) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("id", a.id());
-        o.put("rule", a.rule());
-        o.put("condition", a.condition().configName());
-        o.put("severity", a.severity().label());
-        o.put("state", a.state().name());
-        o.put("test", a.state() == Alert.State.TEST);
-        o.put("flow", a.flow());
-        o.put("source", a.source());
-        if (a.value() == null) {
-            o.putNull("value");
-        } else {
-            o.put("value", a.value());
-        }
-        if (a.threshold() == null) {
-            o.putNull("threshold");
-        } else {
-            o.put("threshold", a.threshold());
-        }
-        o.put("unit", a.condition().unit());
-        o.put("since", AlertText.time(a.since()));
-        o.put("at", AlertText.time(a.at()));
-        o.put("summary", a.summary());
-        ArrayNode links = o.putArray("links");
-        for (Alert.Link link : a.links()) {
-            links.addObject().put("label", link.label()).put("url", link.url().toString());
-        }
-        try {
-            return JSON.writeValueAsBytes(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write an alert as JSON", e);
-        }
+        return AlertJson.bytes(AlertJson.alert(a));
     }
 
     @Override
