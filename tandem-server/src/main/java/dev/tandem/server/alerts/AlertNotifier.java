@@ -127,8 +127,8 @@ public final class AlertNotifier implements AutoCloseable {
                 log.debug("Alert {} {} of rule {} delivered to {}: {}", alert.id(), alert.state(), alert.rule(),
                         d.channel(), d.detail());
             } else if (!d.detail().equals(failing.put(d.channel(), d.detail()))) {
-                log.warn("Alert channel {} failed: {} (alert {} {} of rule {}; the same failure is not logged again "
-                        + "until the channel works)", d.channel(), d.detail(), alert.state(), alert.rule(), alert.id());
+                log.warn("Alert channel {} failed: {} ({} alert {} of rule {}; the same failure is not logged again "
+                        + "until the channel works)", d.channel(), d.detail(), alert.state(), alert.id(), alert.rule());
             }
         }
     }

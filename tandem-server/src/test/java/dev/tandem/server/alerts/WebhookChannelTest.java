@@ -117,6 +117,30 @@ class WebhookChannelTest {
     }
 
     @Test
+    void aReceiverThatNeverAnswersIsAFailedDeliveryAfterTheTimeout() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        com.sun.net.httpserver.HttpServer silent = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        silent.createContext("/", exchange -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        silent.start();
+        try (WebhookChannel slow = new WebhookChannel(new ChannelSettings.Webhook("slow",
+                URI.create("http://127.0.0.1:" + silent.getAddress().getPort() + "/"), new Secret(SECRET),
+                Duration.ofMillis(300)), CLOCK)) {
+            assertThat(slow.send(Alerts.firing())).isEqualTo(new Delivery("slow", false, "no answer within 300ms"));
+        } finally {
+            release.countDown();
+            silent.stop(0);
+        }
+    }
+
+    @Test
     void aRedirectIsNotFollowed() {
         receiver.status = 302;
         receiver.answer = "";
