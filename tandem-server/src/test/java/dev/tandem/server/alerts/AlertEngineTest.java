@@ -254,6 +254,37 @@ class AlertEngineTest {
     }
 
     @Test
+    void aReceiverAnswering500OrNotListeningIsInTheHistoryAndTheEngineGoesOn() throws Exception {
+        try (Receiver failing = new Receiver()) {
+            failing.status = 500;
+            AlertsSettings settings = AlertsYaml.parse("""
+                    channels:
+                      broken: {type: webhook, url: '%s', secret: 0123456789abcdef}
+                      absent: {type: webhook, url: 'http://127.0.0.1:%d/x', secret: 0123456789abcdef}
+                    rules:
+                      - {name: dl, condition: deadLetters, threshold: 0, channels: [broken, absent]}
+                      - {name: paused, condition: flowPaused, channels: [broken]}
+                    """.formatted(failing.url("/hook"), Receiver.closedPort()));
+            engine = new AlertEngine(settings, signals, AlertNotifier.fromSettings(settings, clock), clock);
+            signals.deadLetter("orders", T0, 1).pause("orders", "circuit open", T0);
+
+            List<SentAlert> sent = engine.evaluateNow();
+            assertThat(sent).extracting(s -> s.alert().rule()).containsExactly("dl", "paused");
+            assertThat(sent.getFirst().deliveries()).extracting(Delivery::detail)
+                    .containsExactly("HTTP 500", "connection refused");
+            signals.clearDeadLetters();
+            failing.status = 204;
+            clock.advance(Duration.ofMinutes(1));
+            assertThat(engine.evaluateNow()).singleElement().satisfies(s -> {
+                assertThat(s.alert().state()).isEqualTo(Alert.State.RESOLVED);
+                assertThat(s.deliveries()).extracting(Delivery::detail).containsExactly("HTTP 204", "connection refused");
+            });
+            assertThat(engine.history()).hasSize(3);
+            assertThat(failing.requests).hasSize(3);
+        }
+    }
+
+    @Test
     void theHistoryIsBoundedAndNewestFirst() {
         AlertsSettings settings = AlertsYaml.parse(CHANNELS + """
                 historySize: 2
