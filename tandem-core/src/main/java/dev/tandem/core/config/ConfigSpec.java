@@ -272,6 +272,7 @@ public final class ConfigSpec {
                 Key<?> key = (Key<?>) entry.getValue();
                 out.append("| `").append(path).append("` | ").append(cell(key.typeText())).append(" | ")
                         .append(cell(key.defaultText())).append(" | ").append(cell(key.doc)).append(" |\n");
+                key.type.nested().ifPresent(n -> n.spec().rows(path + n.suffix(), out));
             }
         }
     }

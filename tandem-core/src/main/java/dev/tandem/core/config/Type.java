@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -41,6 +42,52 @@ public interface Type<T> {
     /** The value as it would be written in tandem.yaml (for the docs' default column). */
     default String format(T value) {
         return String.valueOf(value);
+    }
+
+    /**
+     * The keys inside each value of a type made of {@link #section}s, for the docs.
+     *
+     * @param suffix how the key path continues to them: empty for a section, {@code []} for a list of sections,
+     *               {@code .<channel name>} for a map of them (so the docs read {@code alerts.rules[].name})
+     * @param spec   the keys of one such section
+     */
+    record Nested(String suffix, ConfigSpec spec) {
+    }
+
+    /** The keys inside the values of this type (a {@link #section}, or a list or map of them); empty for the rest. */
+    default Optional<Nested> nested() {
+        return Optional.empty();
+    }
+
+    /**
+     * A mapping whose keys {@code spec} declares, read into a {@link Config} with the full key path: the element of
+     * a list or map of sections ({@code listOf(section(RULE))}), for entries the user names or counts, where a
+     * fixed {@link ConfigSpec#section} cannot be declared in advance. Errors name the entry, e.g.
+     * {@code alerts.rules[2].threshold}.
+     */
+    static Type<Config> section(ConfigSpec spec) {
+        java.util.Objects.requireNonNull(spec, "spec");
+        return new Type<>() {
+            @Override
+            public String name() {
+                return "mapping";
+            }
+
+            @Override
+            public Config read(JsonNode node, String path) {
+                return spec.parse(node, path);
+            }
+
+            @Override
+            public String format(Config value) {
+                return value.path();
+            }
+
+            @Override
+            public Optional<Nested> nested() {
+                return Optional.of(new Nested("", spec));
+            }
+        };
     }
 
     /**
@@ -243,6 +290,11 @@ public interface Type<T> {
             public String format(List<T> value) {
                 return value.stream().map(element::format).collect(Collectors.joining(", "));
             }
+
+            @Override
+            public Optional<Nested> nested() {
+                return element.nested().map(n -> new Nested("[]" + n.suffix(), n.spec()));
+            }
         };
     }
 
@@ -277,6 +329,11 @@ public interface Type<T> {
             public String format(Map<String, V> map) {
                 return map.entrySet().stream().map(e -> e.getKey() + ": " + value.format(e.getValue()))
                         .collect(Collectors.joining(", "));
+            }
+
+            @Override
+            public Optional<Nested> nested() {
+                return value.nested().map(n -> new Nested(".<" + keyName + ">" + n.suffix(), n.spec()));
             }
         };
     }

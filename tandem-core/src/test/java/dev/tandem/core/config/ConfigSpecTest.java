@@ -255,4 +255,50 @@ class ConfigSpecTest {
             assertThat(Durations.format(Durations.parse(text))).isEqualTo(text);
         }
     }
+
+    private static final ConfigSpec RULE = new ConfigSpec();
+    private static final ConfigSpec.Key<String> RULE_NAME = RULE.required("name", Type.STRING, "the rule's name");
+    private static final ConfigSpec.Key<Integer> RULE_LIMIT = RULE.define("limit", Type.INT, 10,
+            Validator.between(1, 100), "how many");
+    private static final ConfigSpec LISTS = new ConfigSpec();
+    private static final ConfigSpec.Key<List<Config>> RULES = LISTS.define("rules", Type.listOf(Type.section(RULE)),
+            List.of(), "the rules");
+    private static final ConfigSpec.Key<Map<String, Config>> TARGETS = LISTS.define("targets",
+            Type.mapOf("target name", Type.section(RULE)), Map.of(), "named rules");
+
+    @Test
+    void listsAndMapsOfSectionsAreReadWithTheKeysOfTheirSpec() {
+        Config c = LISTS.parse(yaml("rules:\n  - {name: a}\n  - {name: b, limit: 3}\ntargets:\n  x: {name: c}\n"),
+                "alerts");
+        assertThat(c.get(RULES)).extracting(r -> r.get(RULE_NAME)).containsExactly("a", "b");
+        assertThat(c.get(RULES)).extracting(r -> r.get(RULE_LIMIT)).containsExactly(10, 3);
+        assertThat(c.get(RULES).get(1).path(RULE_LIMIT)).isEqualTo("alerts.rules[1].limit");
+        assertThat(c.get(TARGETS).get("x").get(RULE_NAME)).isEqualTo("c");
+        assertThat(LISTS.parse(yaml("{}"), "alerts").get(RULES)).isEmpty();
+    }
+
+    @Test
+    void anErrorInsideAListOrMapOfSectionsNamesTheEntry() {
+        assertThatThrownBy(() -> LISTS.parse(yaml("rules: [{name: a}, {name: b, limit: 500}]"), "alerts"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("alerts.rules[1].limit must be between 1");
+        assertThatThrownBy(() -> LISTS.parse(yaml("rules: [{limit: 5}]"), "alerts"))
+                .hasMessage("alerts.rules[0].name is required");
+        assertThatThrownBy(() -> LISTS.parse(yaml("rules: [{name: a, lmit: 5}]"), "alerts"))
+                .hasMessageStartingWith("unknown config key alerts.rules[0].lmit");
+        assertThatThrownBy(() -> LISTS.parse(yaml("targets: {x: {name: a, limit: zero}}"), "alerts"))
+                .hasMessageStartingWith("alerts.targets.x.limit must be a whole number");
+        assertThatThrownBy(() -> LISTS.parse(yaml("rules: [just-a-name]"), "alerts"))
+                .hasMessageContaining("alerts.rules[0] must be a mapping of keys");
+        assertThatThrownBy(() -> LISTS.parse(yaml("rules: {name: a}"), "alerts"))
+                .hasMessageContaining("alerts.rules must be a list of mapping, got a mapping");
+    }
+
+    @Test
+    void theDocsListTheKeysInsideListsAndMapsOfSections() {
+        assertThat(LISTS.markdownTable("alerts"))
+                .contains("| `alerts.rules` | list of mapping | empty | the rules |")
+                .contains("| `alerts.rules[].name` | string | required | the rule's name |")
+                .contains("| `alerts.rules[].limit` | int 1–100 | `10` | how many |")
+                .contains("| `alerts.targets.<target name>.name` | string | required | the rule's name |");
+    }
 }

@@ -20,8 +20,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads {@code tandem.yaml}: YAML parsed by Jackson, then {@code ${ENV_NAME}} (or {@code ${ENV_NAME:-default}})
- * replaced inside string values with the environment variable, so secrets need not be written in the file.
+ * Reads {@code tandem.yaml}: YAML parsed by Jackson, then {@code ${ENV_NAME}} (or {@code ${ENV_NAME:-default}}, or
+ * {@code ${env:ENV_NAME}} as flow files write credential references) replaced inside string values with the
+ * environment variable, so secrets need not be written in the file.
  * Substitution happens after parsing, on values only, so a secret can never change the structure of the file.
  * Then each section goes to its owner's spec ({@link TandemConfig#SPEC}): unknown keys are errors (a typo must not
  * silently fall back to a default), and every message names the full key path.
@@ -31,7 +32,7 @@ public final class ConfigLoader {
     /** Largest config file accepted. */
     static final long MAX_BYTES = 1024 * 1024;
 
-    private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+    private static final Pattern ENV = Pattern.compile("\\$\\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Function<String, String> environment;

@@ -16,6 +16,7 @@ import dev.tandem.salesforce.cdc.CdcSettings;
 import dev.tandem.salesforce.write.BatchingSettings;
 import dev.tandem.server.http.HttpLimits;
 import dev.tandem.server.logging.LogFormat;
+import dev.tandem.server.alerts.AlertsSettings;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -30,7 +31,8 @@ import java.util.Map;
  * from it by {@code tandem config docs}).
  */
 public record TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime,
-                           Retry retry, Flows flows, CdcSettings cdc, Logging logging, Retention retention) {
+                           Retry retry, Flows flows, CdcSettings cdc, Logging logging, Retention retention,
+                           AlertsSettings alerts) {
 
     /** Every key of tandem.yaml, section by section, in the order of the docs. */
     public static final ConfigSpec SPEC = new ConfigSpec()
@@ -42,15 +44,18 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
             .section("retry", RetryPolicy.SPEC)
             .section("flows", Flows.SPEC)
             .section("logging", Logging.SPEC)
-            .section("retention", Retention.SPEC);
+            .section("retention", Retention.SPEC)
+            .section("alerts", AlertsSettings.SPEC);
 
     public TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime, Retry retry) {
         this(server, store, clarity, salesforce, runtime, retry, Flows.shipped(), CdcSettings.defaults());
     }
 
+    /** No alerting. */
     public TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime, Retry retry,
                         Flows flows, CdcSettings cdc) {
-        this(server, store, clarity, salesforce, runtime, retry, flows, cdc, Logging.fromEnvironment(), Retention.defaults());
+        this(server, store, clarity, salesforce, runtime, retry, flows, cdc, Logging.fromEnvironment(), Retention.defaults(),
+                AlertsSettings.none());
     }
 
     /** The configuration of a whole file parsed with {@link #SPEC}. */
@@ -66,20 +71,26 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
                 new Retry(retry.initialDelay(), retry.multiplier(), retry.maxDelay(), retry.maxAttempts(), retry.jitter(),
                         retries.byClass()),
                 Flows.from(c.section("flows")), CdcSettings.from(salesforce.section("cdc")),
-                Logging.from(c.section("logging")), Retention.from(c.section("retention")));
+                Logging.from(c.section("logging")), Retention.from(c.section("retention")),
+                AlertsSettings.from(c.section("alerts")));
     }
 
     public TandemConfig withRetention(Retention value) {
-        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, cdc, logging, value);
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, cdc, logging, value, alerts);
     }
 
     public TandemConfig withFlows(Flows value) {
-        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, value, cdc, logging, retention);
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, value, cdc, logging, retention, alerts);
     }
 
     /** Salesforce Change Data Capture over the Pub/Sub API ({@code salesforce.cdc.*}). */
     public TandemConfig withCdc(CdcSettings value) {
-        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, value, logging, retention);
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, value, logging, retention, alerts);
+    }
+
+    /** The alert rules and channels ({@code alerts.*}). */
+    public TandemConfig withAlerts(AlertsSettings value) {
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, cdc, logging, retention, value);
     }
 
     /**
