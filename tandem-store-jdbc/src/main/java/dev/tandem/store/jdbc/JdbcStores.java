@@ -2,6 +2,7 @@ package dev.tandem.store.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.tandem.core.spi.ApiTokenStore;
 import dev.tandem.core.spi.EventLog;
 import dev.tandem.core.spi.LeaseStore;
 import dev.tandem.core.spi.StateStore;
@@ -70,12 +71,14 @@ public final class JdbcStores implements AutoCloseable {
     private final Database eventsDatabase;
     private final JdbcEventLog eventLog;
     private final JdbcStateStore stateStore;
+    private final JdbcApiTokenStore apiTokens;
 
     private JdbcStores(Database stateDatabase, Database eventsDatabase, Clock clock) {
         this.stateDatabase = stateDatabase;
         this.eventsDatabase = eventsDatabase;
         this.eventLog = new JdbcEventLog(eventsDatabase, stateDatabase, clock);
         this.stateStore = new JdbcStateStore(stateDatabase);
+        this.apiTokens = new JdbcApiTokenStore(stateDatabase);
     }
 
     /**
@@ -365,6 +368,11 @@ public final class JdbcStores implements AutoCloseable {
         return stateStore;
     }
 
+    /** The admin API's tokens and audit log, in the state store's database (V22). */
+    public ApiTokenStore apiTokens() {
+        return apiTokens;
+    }
+
     /** The state database's pool (consumer offsets included), for tests that inspect it directly. */
     DataSource stateDataSource() {
         return stateDatabase.dataSource();
@@ -379,5 +387,6 @@ public final class JdbcStores implements AutoCloseable {
     public void close() {
         eventLog.close();
         stateStore.close();
+        apiTokens.close();
     }
 }
