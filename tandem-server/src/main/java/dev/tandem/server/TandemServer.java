@@ -38,11 +38,17 @@ import dev.tandem.salesforce.write.SalesforceRecordWriter;
 import dev.tandem.server.flows.FlowReloader;
 import dev.tandem.server.flows.FlowRepository;
 import dev.tandem.salesforce.write.BatchingSettings;
+import dev.tandem.server.api.AdminApi;
+import dev.tandem.server.api.ApiRoutes;
+import dev.tandem.server.api.Role;
+import dev.tandem.server.api.TokenEndpoints;
 import dev.tandem.server.config.TandemConfig;
+import dev.tandem.server.http.Problem;
 import dev.tandem.server.http.ErrorBody;
 import dev.tandem.server.http.WebhookHandler;
 import dev.tandem.store.jdbc.JdbcStores;
 import io.javalin.Javalin;
+import io.javalin.http.Handler;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -82,6 +88,8 @@ public final class TandemServer implements AutoCloseable {
     private final SalesforceCdcSource cdc;
     private volatile List<FlowProblem> flowProblems;
     private final HttpClient httpClient;
+    /** The admin API ({@code /api/v1}): tokens, roles, audit, rate limits; every endpoint registers through it. */
+    private final AdminApi api;
 
     private TandemServer(TandemConfig config) {
         this.config = config;
@@ -90,6 +98,7 @@ public final class TandemServer implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry);
         this.metrics = new ProcessingMetrics(registry);
         this.stores = JdbcStores.openSqlite(config.store().path());
+        this.api = new AdminApi(stores.apiTokens(), config.api(), clock);
         BatchingSalesforceWriter createdWriter = null;
         try {
             this.httpClient = HttpClient.newBuilder()
@@ -156,6 +165,7 @@ public final class TandemServer implements AutoCloseable {
             this.http = Javalin.create(cfg -> {
                 cfg.concurrency.useVirtualThreads = true;
                 cfg.startup.showJavalinBanner = false;
+                api.install(cfg);
                 // Each webhook handler enforces its source's limit with a JSON 413; this only bounds other routes.
                 cfg.http.maxRequestSize = webhooks.stream().mapToInt(WebhookSource::maxBodyBytes)
                         .max().orElse(ClarityWebhookParser.MAX_BODY_BYTES) + 1L;
@@ -186,13 +196,20 @@ public final class TandemServer implements AutoCloseable {
                     body.put("status", up ? "UP" : "DOWN");
                     ctx.status(up ? 200 : 503).json(body);
                 });
-                cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                        .result(registry.scrape()));
-                cfg.routes.get("/api/status", ctx -> ctx.json(status()));
+                Handler scrape = ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(registry.scrape());
+                cfg.routes.get("/metrics", config.api().protectMetrics() ? api.guarded(Role.VIEWER, scrape) : scrape);
+                // Deprecated alias of GET /api/v1/status, kept open for existing scripts (RFC 9745 Deprecation).
+                cfg.routes.get("/api/status", ctx -> ctx.header("Deprecation", "true")
+                        .header("Link", "</api/v1/status>; rel=\"successor-version\"").json(status()));
                 cfg.routes.error(404, ctx -> {
                     // A handler's own 404 body (e.g. webhooks_disabled) stays; only unmatched paths get this one.
                     String type = ctx.res().getContentType();
-                    if (type == null || !type.startsWith("application/json")) {
+                    if (ctx.path().startsWith(AdminApi.BASE + "/") || ctx.path().equals(AdminApi.BASE)) {
+                        if (type == null || !type.startsWith(Problem.MEDIA_TYPE)) {
+                            AdminApi.notFound(ctx);
+                        }
+                    } else if (type == null || !type.startsWith("application/json")) {
                         ctx.json(new ErrorBody("not_found", "no such endpoint: " + ctx.method() + " " + ctx.path()));
                     }
                 });
@@ -200,10 +217,17 @@ public final class TandemServer implements AutoCloseable {
                         + " is not allowed on " + ctx.path())));
                 cfg.routes.exception(Exception.class, (e, ctx) -> {
                     log.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                    if (ctx.path().startsWith(AdminApi.BASE + "/")) {
+                        Problem.of(500, "internal_error", "Internal error",
+                                "Tandem failed to handle the request; see the server log").withInstance(ctx.path()).send(ctx);
+                        return;
+                    }
                     ctx.status(500).json(new ErrorBody("internal_error",
                             "Tandem failed to handle the request; see the server log"));
                 });
             });
+            api.get("/status", Role.VIEWER, ctx -> ctx.json(status()));
+            TokenEndpoints.register(api, clock);
         } catch (RuntimeException e) {
             if (createdWriter != null) {
                 createdWriter.close();
@@ -276,6 +300,16 @@ public final class TandemServer implements AutoCloseable {
 
     public FlowRuntime runtime() {
         return runtime;
+    }
+
+    /** Where the parts of the admin API register their endpoints (under {@code /api/v1}, token-checked). */
+    public ApiRoutes api() {
+        return api;
+    }
+
+    /** The admin API itself: its registrations (for the OpenAPI drift test) and its tokens. */
+    public AdminApi adminApi() {
+        return api;
     }
 
     public ProcessingMetrics metrics() {

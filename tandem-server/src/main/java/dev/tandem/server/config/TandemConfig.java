@@ -13,6 +13,7 @@ import dev.tandem.salesforce.SalesforceConfig;
 import dev.tandem.salesforce.auth.AuthConfig;
 import dev.tandem.salesforce.cdc.CdcSettings;
 import dev.tandem.salesforce.write.BatchingSettings;
+import dev.tandem.server.api.ApiSettings;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ import java.util.Map;
  * from it by {@code tandem config docs}).
  */
 public record TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime,
-                           Retry retry, Flows flows, CdcSettings cdc) {
+                           Retry retry, Flows flows, CdcSettings cdc, ApiSettings api) {
 
     /** Every key of tandem.yaml, section by section, in the order of the docs. */
     public static final ConfigSpec SPEC = new ConfigSpec()
@@ -37,10 +38,12 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
             .section("salesforce", Salesforce.SPEC)
             .section("runtime", RuntimeSettings.SPEC)
             .section("retry", RetryPolicy.SPEC)
-            .section("flows", Flows.SPEC);
+            .section("flows", Flows.SPEC)
+            .section("api", ApiSettings.SPEC);
 
     public TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime, Retry retry) {
-        this(server, store, clarity, salesforce, runtime, retry, Flows.shipped(), CdcSettings.defaults());
+        this(server, store, clarity, salesforce, runtime, retry, Flows.shipped(), CdcSettings.defaults(),
+                ApiSettings.defaults());
     }
 
     /** The configuration of a whole file parsed with {@link #SPEC}. */
@@ -52,16 +55,22 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
                 Clarity.from(c.section("clarity")), Salesforce.from(salesforce),
                 new Runtime(runtime.batchSize(), runtime.linger(), runtime.pollInterval(), runtime.parallelism()),
                 new Retry(retry.initialDelay(), retry.multiplier(), retry.maxDelay(), retry.maxAttempts(), retry.jitter()),
-                Flows.from(c.section("flows")), CdcSettings.from(salesforce.section("cdc")));
+                Flows.from(c.section("flows")), CdcSettings.from(salesforce.section("cdc")),
+                ApiSettings.from(c.section("api")));
     }
 
     public TandemConfig withFlows(Flows value) {
-        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, value, cdc);
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, value, cdc, api);
     }
 
     /** Salesforce Change Data Capture over the Pub/Sub API ({@code salesforce.cdc.*}). */
     public TandemConfig withCdc(CdcSettings value) {
-        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, value);
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, value, api);
+    }
+
+    /** The admin API's CORS, rate limits and metrics protection ({@code api.*}). */
+    public TandemConfig withApi(ApiSettings value) {
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, cdc, value);
     }
 
     /**
