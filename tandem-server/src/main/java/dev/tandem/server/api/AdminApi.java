@@ -101,6 +101,10 @@ public final class AdminApi implements ApiRoutes {
      */
     public void install(JavalinConfig cfg) {
         this.routes = cfg.routes;
+        // Jetty caches repeated header fields per connection and, by default, matches a cached value ignoring
+        // case: a token differing from the previous one only in letter case would be read as the previous one.
+        // Bearer tokens are case-sensitive (RFC 6750 section 2.1, b64token), so the cache must be too.
+        cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
         List<String> origins = settings.allowedOrigins();
         if (!origins.isEmpty()) {
             cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {

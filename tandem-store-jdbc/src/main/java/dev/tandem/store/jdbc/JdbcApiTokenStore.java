@@ -51,7 +51,8 @@ public final class JdbcApiTokenStore implements ApiTokenStore {
                 insert.setString(2, role);
                 insert.setString(3, tokenHash);
                 insert.setLong(4, now.toEpochMilli());
-                return new ApiToken(generatedId(insert), name, role, tokenHash, now, null, null);
+                return new ApiToken(generatedId(insert), name, role, tokenHash,
+                        Instant.ofEpochMilli(now.toEpochMilli()), null, null);
             }
         });
     }
