@@ -111,7 +111,7 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
                 "interface the HTTP listener binds (use `0.0.0.0` behind a proxy)");
         private static final ConfigSpec.Key<Integer> PORT = SPEC.define("port", Type.INT, 8080,
                 Validator.between(0, 65535),
-                "port of `/webhooks/clarity`, `/health`, `/metrics`, `/api/status` (0 = any free port)");
+                "port of `/webhooks/clarity`, `/health`, `/metrics` and the admin API `/api/v1` (0 = any free port)");
 
         static Server from(Config c) {
             return new Server(c.get(HOST), c.get(PORT));
