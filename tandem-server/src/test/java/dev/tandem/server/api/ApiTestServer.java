@@ -19,18 +19,19 @@ import java.util.List;
  * A Tandem server for admin API tests: its own store, the shipped flows, and Clarity and Salesforce pointed at a
  * closed port (nothing in these tests processes an event, so neither is ever called).
  */
-final class ApiTestServer implements AutoCloseable {
+public final class ApiTestServer implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON_MAPPER = JSON;
 
-    final TandemServer server;
+    public final TandemServer server;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private ApiTestServer(TandemServer server) {
         this.server = server;
     }
 
-    static ApiTestServer start(Path dir, ApiSettings api) {
+    public static ApiTestServer start(Path dir, ApiSettings api) {
         TandemConfig config = new TandemConfig(
                 new TandemConfig.Server("127.0.0.1", 0),
                 new TandemConfig.Store(dir.resolve("tandem.db")),
@@ -45,12 +46,12 @@ final class ApiTestServer implements AutoCloseable {
     }
 
     /** High limits, so tests that call every operation are not rate-limited. */
-    static ApiSettings unlimited() {
+    public static ApiSettings unlimited() {
         return ApiSettings.defaults().withRateLimits(1_000_000, 1_000_000, Duration.ofSeconds(1));
     }
 
     /** A new token of {@code role} (as `tandem tokens create` makes one); its secret. */
-    String token(String name, Role role) {
+    public String token(String name, Role role) {
         return server.adminApi().tokens().create(name, role).secret();
     }
 
