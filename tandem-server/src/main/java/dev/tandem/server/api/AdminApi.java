@@ -325,8 +325,13 @@ public final class AdminApi implements ApiRoutes {
             return malformed(j).problem();
         }
         if (e instanceof HttpResponseException h) {
-            return Problem.of(h.getStatus(), h.getStatus() == 400 ? "bad_request" : "http_" + h.getStatus(),
-                    h.getMessage(), h.getMessage());
+            String code = switch (h.getStatus()) {
+                case 400 -> "bad_request";
+                case 404 -> "not_found";
+                case 409 -> "conflict";
+                default -> "http_" + h.getStatus();
+            };
+            return Problem.of(h.getStatus(), code, h.getMessage(), h.getMessage());
         }
         log.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
         return Problem.of(500, "internal_error", "Internal error",

@@ -21,7 +21,7 @@ import java.util.function.Function;
  * {@code tandem tokens create|list|revoke}: the admin API's tokens, managed on the box in the store that
  * {@code --config} names (also while the server runs: SQLite admits other processes' writes, and the server reads
  * the token table on every request, so a revocation takes effect at once). The API offers the same as
- * {@code /api/v1/tokens} for an admin token.
+ * {@code /api/v1/tokens} for an admin token; with {@code --url} these commands use it instead of the store.
  */
 @Command(name = "tokens", mixinStandardHelpOptions = true,
         description = "Creates, lists and revokes admin API tokens in the store of --config.",
@@ -45,9 +45,23 @@ public final class TokensCommand implements Runnable {
                 description = "tandem.yaml of the server whose tokens these are (default ${DEFAULT-VALUE})")
         Path config;
 
+        @Option(names = "--url", paramLabel = "URL",
+                description = "manage the tokens of the Tandem at URL over its admin API instead (needs an admin token)")
+        java.net.URI url;
+
+        @Option(names = "--token-file", paramLabel = "FILE",
+                description = "with --url: a file holding the admin token (default: $TANDEM_TOKEN)")
+        Path tokenFile;
+
         JdbcStores open() {
             TandemConfig cfg = new ConfigLoader(environment).load(config);
             return JdbcStores.openSqlite(cfg.store().path());
+        }
+
+        /** The API client when {@code --url} was given. */
+        java.util.Optional<ApiClient> remote() {
+            return url == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(ApiClient.from(url, tokenFile, null, environment));
         }
     }
 
@@ -71,6 +85,18 @@ public final class TokensCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--role must be viewer, operator or admin, got '" + role + "'", e);
             }
+            java.util.Optional<ApiClient> api = remote();
+            if (api.isPresent()) {
+                com.fasterxml.jackson.databind.JsonNode created = api.get().post("/tokens",
+                        java.util.Map.of("name", name, "role", parsed.id()));
+                out().println(created.path("token").asText());
+                err().println("Created token " + created.path("id").asText() + " '" + name + "' (" + parsed.id()
+                        + ") at " + url + ". It is shown only now; store it, e.g.: export "
+                        + ApiClient.TOKEN_VARIABLE + "=<the token above>");
+                out().flush();
+                err().flush();
+                return 0;
+            }
             try (JdbcStores stores = open()) {
                 ApiTokens.Issued issued = new ApiTokens(stores.apiTokens(), Clock.systemUTC()).create(name, parsed);
                 out().println(issued.secret());
@@ -88,6 +114,16 @@ public final class TokensCommand implements Runnable {
 
         @Override
         public Integer call() {
+            java.util.Optional<ApiClient> api = remote();
+            if (api.isPresent()) {
+                List<List<String>> rows = new java.util.ArrayList<>();
+                api.get().get("/tokens").path("items").forEach(t -> rows.add(List.of(TableOutput.text(t, "id"),
+                        TableOutput.text(t, "name"), TableOutput.text(t, "role"), TableOutput.text(t, "createdAt"),
+                        TableOutput.text(t, "lastUsedAt"), t.path("active").asBoolean() ? "active"
+                                : "revoked " + TableOutput.text(t, "revokedAt"))));
+                TableOutput.table(out(), List.of("ID", "NAME", "ROLE", "CREATED", "LAST USED", "STATE"), rows);
+                return 0;
+            }
             try (JdbcStores stores = open()) {
                 List<List<String>> rows = stores.apiTokens().list().stream().map(t -> List.of(
                         Long.toString(t.id()), t.name(), t.role(), t.createdAt().toString(), text(t.lastUsedAt()),
@@ -111,6 +147,27 @@ public final class TokensCommand implements Runnable {
 
         @Override
         public Integer call() {
+            java.util.Optional<ApiClient> api = remote();
+            if (api.isPresent()) {
+                String id = token;
+                if (!token.chars().allMatch(Character::isDigit)) {
+                    com.fasterxml.jackson.databind.JsonNode match = null;
+                    for (com.fasterxml.jackson.databind.JsonNode t : api.get().get("/tokens").path("items")) {
+                        if (t.path("active").asBoolean() && t.path("name").asText().equals(token)) {
+                            match = t;
+                        }
+                    }
+                    if (match == null) {
+                        err().println("tandem: no token with id or active name '" + token + "'");
+                        return 1;
+                    }
+                    id = match.path("id").asText();
+                }
+                com.fasterxml.jackson.databind.JsonNode revoked = api.get().delete("/tokens/" + id);
+                out().println("Revoked token " + revoked.path("id").asText() + " '" + revoked.path("name").asText()
+                        + "' (" + revoked.path("role").asText() + ")");
+                return 0;
+            }
             try (JdbcStores stores = open()) {
                 ApiTokens tokens = new ApiTokens(stores.apiTokens(), Clock.systemUTC());
                 ApiToken t = tokens.find(token).orElse(null);

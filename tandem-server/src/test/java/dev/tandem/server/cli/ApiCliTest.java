@@ -118,6 +118,32 @@ class ApiCliTest {
     }
 
     @Test
+    void withUrlTheTokenCommandsUseTheApi(@TempDir Path dir) throws IOException {
+        try (ApiTestServer api = ApiTestServer.start(dir, ApiTestServer.unlimited())) {
+            Path adminFile = dir.resolve("admin-token");
+            Files.writeString(adminFile, api.token("root", Role.ADMIN));
+            Path viewerFile = dir.resolve("viewer-token");
+            Files.writeString(viewerFile, api.token("watcher", Role.VIEWER));
+            String url = api.server.baseUrl().toString();
+
+            Run created = run("tokens", "create", "--role", "viewer", "--name", "remote-ci", "--url", url,
+                    "--token-file", adminFile.toString());
+            Run listed = run("tokens", "list", "--url", url, "--token-file", adminFile.toString());
+            Run revoked = run("tokens", "revoke", "remote-ci", "--url", url, "--token-file", adminFile.toString());
+            Run refused = run("tokens", "list", "--url", url, "--token-file", viewerFile.toString());
+
+            assertThat(created.exitCode()).as(created.err()).isZero();
+            String secret = created.out().trim();
+            assertThat(secret).startsWith("tdm_");
+            assertThat(listed.out()).contains("remote-ci", "viewer", "active").doesNotContain(secret);
+            assertThat(revoked.out()).contains("Revoked token").contains("'remote-ci'");
+            assertThat(api.server.adminApi().tokens().authenticate(secret)).isEmpty();
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.err()).contains("403 forbidden: this needs an admin token (you have viewer)");
+        }
+    }
+
+    @Test
     void aProblemIsOneLineWithStatusCodeAndDetail(@TempDir Path dir) {
         try (ApiTestServer api = ApiTestServer.start(dir, ApiTestServer.unlimited())) {
             ApiClient viewer = new ApiClient(api.server.baseUrl(), api.token("v", Role.VIEWER));
