@@ -53,6 +53,13 @@ public final class JdbcApiTokenStore implements ApiTokenStore {
                 insert.setLong(4, now.toEpochMilli());
                 return new ApiToken(generatedId(insert), name, role, tokenHash,
                         Instant.ofEpochMilli(now.toEpochMilli()), null, null);
+            } catch (SQLException e) {
+                // Another process created the name between the check and the insert (PostgreSQL 23505, SQLite 19).
+                if ("23505".equals(e.getSQLState()) || e.getErrorCode() == 19) {
+                    throw new IllegalArgumentException("an active token is already named '" + name
+                            + "'; revoke it first or choose another name", e);
+                }
+                throw e;
             }
         });
     }
