@@ -62,7 +62,9 @@ class ApiTokensTest {
         assertThat(tokens.authenticate(secret)).isPresent();
         assertThat(tokens.authenticate(secret.toUpperCase())).isEmpty();
         assertThat(tokens.authenticate(secret + "x")).isEmpty();
-        assertThat(tokens.authenticate(secret.substring(0, secret.length() - 1) + "A")).isEmpty();
+        char last = secret.charAt(secret.length() - 1);
+        assertThat(tokens.authenticate(secret.substring(0, secret.length() - 1) + (last == 'A' ? 'B' : 'A')))
+                .as("one character changed").isEmpty();
         assertThat(tokens.authenticate("tdm_" + "A".repeat(43))).isEmpty();
         assertThat(tokens.authenticate("")).isEmpty();
         assertThat(tokens.authenticate(null)).isEmpty();
