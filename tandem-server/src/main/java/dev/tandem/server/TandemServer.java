@@ -39,6 +39,10 @@ import dev.tandem.salesforce.write.SalesforceRecordWriter;
 import dev.tandem.server.flows.FlowReloader;
 import dev.tandem.server.flows.FlowRepository;
 import dev.tandem.salesforce.write.BatchingSettings;
+import dev.tandem.server.api.AdminApi;
+import dev.tandem.server.api.ApiRoutes;
+import dev.tandem.server.api.Role;
+import dev.tandem.server.api.TokenEndpoints;
 import dev.tandem.server.config.TandemConfig;
 import dev.tandem.core.logging.RateLimitedLog;
 import dev.tandem.server.http.HttpLimits;
@@ -51,6 +55,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.javalin.http.Handler;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -107,6 +112,8 @@ public final class TandemServer implements AutoCloseable {
 
     /** How stale the queue-depth gauges may be: each reading is a few queries on the store. */
     private static final Duration QUEUE_METRICS_MAX_AGE = Duration.ofSeconds(5);
+    /** The admin API ({@code /api/v1}): tokens, roles, audit, rate limits; every endpoint registers through it. */
+    private final AdminApi api;
 
     private TandemServer(TandemConfig config) {
         this.config = config;
@@ -122,6 +129,7 @@ public final class TandemServer implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         this.metrics = new ProcessingMetrics(registry);
         this.stores = JdbcStores.openSqlite(config.store().path());
+        this.api = new AdminApi(stores.apiTokens(), config.api(), clock);
         BatchingSalesforceWriter createdWriter = null;
         try {
             this.httpClient = HttpClient.newBuilder()
@@ -201,6 +209,7 @@ public final class TandemServer implements AutoCloseable {
             this.http = Javalin.create(cfg -> {
                 cfg.concurrency.useVirtualThreads = true;
                 cfg.startup.showJavalinBanner = false;
+                api.install(cfg);
                 // Each webhook handler enforces its source's limit with a problem 413; this only bounds other routes.
                 cfg.http.maxRequestSize = webhooks.stream().mapToInt(WebhookSource::maxBodyBytes)
                         .max().orElse(ClarityWebhookParser.MAX_BODY_BYTES) + 1L;
@@ -220,12 +229,18 @@ public final class TandemServer implements AutoCloseable {
                 });
                 cfg.routes.get("/health/ready", this::ready);
                 cfg.routes.get("/health", this::ready);
-                cfg.routes.get("/metrics", ctx -> {
+                Handler scrape = ctx -> {
                     queueDepths.refresh();
                     ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
-                });
-                cfg.routes.get("/api/status", ctx -> ctx.json(status()));
+                };
+                cfg.routes.get("/metrics", config.api().protectMetrics() ? api.guarded(Role.VIEWER, scrape) : scrape);
+                // Deprecated alias of GET /api/v1/status, kept open for existing scripts (RFC 9745 Deprecation).
+                cfg.routes.get("/api/status", ctx -> ctx.header("Deprecation", "true")
+                        .header("Link", "</api/v1/status>; rel=\"successor-version\"").json(status()));
             });
+            api.get("/status", Role.VIEWER, ctx -> ctx.json(status()));
+            TokenEndpoints.register(api, clock);
+            operations.register(api);
         } catch (RuntimeException e) {
             if (createdWriter != null) {
                 createdWriter.close();
@@ -359,6 +374,16 @@ public final class TandemServer implements AutoCloseable {
     /** What operators do with dead letters and retries, also without HTTP (tests, the CLI on the box). */
     public dev.tandem.core.ops.DeadLetterService deadLetters() {
         return operations.deadLetters();
+    }
+
+    /** Where the parts of the admin API register their endpoints (under {@code /api/v1}, token-checked). */
+    public ApiRoutes api() {
+        return api;
+    }
+
+    /** The admin API itself: its registrations (for the OpenAPI drift test) and its tokens. */
+    public AdminApi adminApi() {
+        return api;
     }
 
     public ProcessingMetrics metrics() {

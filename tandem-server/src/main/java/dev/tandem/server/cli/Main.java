@@ -20,6 +20,7 @@ public final class Main {
         CommandLine cli = new CommandLine(new TandemCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("tandem: " + e.getMessage());
+            commandLine.getErr().flush();
             org.slf4j.LoggerFactory.getLogger(Main.class).debug("Command failed", e);
             return 1;
         });

@@ -23,7 +23,8 @@ public final class ServerCommand implements Callable<Integer> {
         TandemConfig cfg = ConfigLoader.fromSystemEnvironment().load(config);
         cfg.logging().format().apply();
         TandemServer server = TandemServer.start(cfg);
-        System.out.println("Tandem is running: webhooks at " + server.webhookUrl() + ", health at "
+        System.out.println("Tandem is running: webhooks at " + server.webhookUrl() + ", admin API at "
+                + server.baseUrl().resolve("/api/v1") + " (tokens: tandem tokens create), health at "
                 + server.baseUrl().resolve("/health") + ", metrics at " + server.baseUrl().resolve("/metrics"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -17,6 +17,7 @@ import dev.tandem.salesforce.write.BatchingSettings;
 import dev.tandem.server.http.HttpLimits;
 import dev.tandem.server.logging.LogFormat;
 import dev.tandem.server.alerts.AlertsSettings;
+import dev.tandem.server.api.ApiSettings;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ import java.util.Map;
  */
 public record TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime,
                            Retry retry, Flows flows, CdcSettings cdc, Logging logging, Retention retention,
-                           AlertsSettings alerts) {
+                           AlertsSettings alerts, ApiSettings api) {
 
     /** Every key of tandem.yaml, section by section, in the order of the docs. */
     public static final ConfigSpec SPEC = new ConfigSpec()
@@ -45,7 +46,8 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
             .section("flows", Flows.SPEC)
             .section("logging", Logging.SPEC)
             .section("retention", Retention.SPEC)
-            .section("alerts", AlertsSettings.SPEC);
+            .section("alerts", AlertsSettings.SPEC)
+            .section("api", ApiSettings.SPEC);
 
     public TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime, Retry retry) {
         this(server, store, clarity, salesforce, runtime, retry, Flows.shipped(), CdcSettings.defaults());
@@ -55,7 +57,7 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
     public TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime, Retry retry,
                         Flows flows, CdcSettings cdc) {
         this(server, store, clarity, salesforce, runtime, retry, flows, cdc, Logging.fromEnvironment(), Retention.defaults(),
-                AlertsSettings.none());
+                AlertsSettings.none(), ApiSettings.defaults());
     }
 
     /** The configuration of a whole file parsed with {@link #SPEC}. */
@@ -72,25 +74,30 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
                         retries.byClass()),
                 Flows.from(c.section("flows")), CdcSettings.from(salesforce.section("cdc")),
                 Logging.from(c.section("logging")), Retention.from(c.section("retention")),
-                AlertsSettings.from(c.section("alerts")));
+                AlertsSettings.from(c.section("alerts")), ApiSettings.from(c.section("api")));
     }
 
     public TandemConfig withRetention(Retention value) {
-        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, cdc, logging, value, alerts);
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, cdc, logging, value, alerts, api);
     }
 
     public TandemConfig withFlows(Flows value) {
-        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, value, cdc, logging, retention, alerts);
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, value, cdc, logging, retention, alerts, api);
     }
 
     /** Salesforce Change Data Capture over the Pub/Sub API ({@code salesforce.cdc.*}). */
     public TandemConfig withCdc(CdcSettings value) {
-        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, value, logging, retention, alerts);
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, value, logging, retention, alerts, api);
     }
 
     /** The alert rules and channels ({@code alerts.*}). */
     public TandemConfig withAlerts(AlertsSettings value) {
-        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, cdc, logging, retention, value);
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, cdc, logging, retention, value, api);
+    }
+
+    /** The admin API's CORS, rate limits and metrics protection ({@code api.*}). */
+    public TandemConfig withApi(ApiSettings value) {
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, cdc, logging, retention, alerts, value);
     }
 
     /**
@@ -163,7 +170,7 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
                 "interface the HTTP listener binds (use `0.0.0.0` behind a proxy)");
         private static final ConfigSpec.Key<Integer> PORT = SPEC.define("port", Type.INT, 8080,
                 Validator.between(0, 65535),
-                "port of `/webhooks/clarity`, `/health`, `/metrics`, `/api/status` (0 = any free port)");
+                "port of `/webhooks/clarity`, `/health`, `/metrics` and the admin API `/api/v1` (0 = any free port)");
 
         static {
             SPEC.include(HttpLimits.SPEC);

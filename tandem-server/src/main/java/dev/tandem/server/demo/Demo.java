@@ -14,6 +14,9 @@ import dev.tandem.sandbox.clarity.SalesOrderRef;
 import dev.tandem.sandbox.salesforce.SalesforceSandbox;
 import dev.tandem.server.StatusSnapshot;
 import dev.tandem.server.TandemServer;
+import dev.tandem.server.api.AdminApi;
+import dev.tandem.server.api.ApiTokens;
+import dev.tandem.server.api.Role;
 import dev.tandem.server.config.TandemConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -73,6 +76,8 @@ public final class Demo implements AutoCloseable {
     private final ClaritySandbox clarity;
     private final TandemServer tandem;
     private final String webhookSecret;
+    /** An operator token for the admin API, created at start and printed, so `tandem status` etc. work at once. */
+    private final String operatorToken;
 
     public Demo(Options options, PrintStream out, boolean liveLine) {
         this.options = options;
@@ -89,6 +94,27 @@ public final class Demo implements AutoCloseable {
                 .webhookRetryInitial(Duration.ofMillis(500)).webhookRetryMax(Duration.ofSeconds(10))
                 .build().start();
         this.tandem = TandemServer.start(config());
+        this.operatorToken = demoOperatorToken();
+    }
+
+    /** A fresh operator token named demo-operator; one left by an earlier demo on the same data is revoked. */
+    private String demoOperatorToken() {
+        ApiTokens tokens = tandem.adminApi().tokens();
+        tokens.store().findActiveByName(DEMO_TOKEN_NAME)
+                .ifPresent(old -> tokens.store().revoke(old.id(), java.time.Instant.now()));
+        return tokens.create(DEMO_TOKEN_NAME, Role.OPERATOR).secret();
+    }
+
+    private static final String DEMO_TOKEN_NAME = "demo-operator";
+
+    /** The admin API's base URL, e.g. {@code http://127.0.0.1:8080/api/v1}. */
+    public String apiUrl() {
+        return tandem.baseUrl() + AdminApi.BASE;
+    }
+
+    /** The operator token the demo created at start. */
+    public String operatorToken() {
+        return operatorToken;
     }
 
     private TandemConfig config() {
@@ -253,7 +279,10 @@ public final class Demo implements AutoCloseable {
         out.println("  Clarity sandbox     " + clarity.baseUrl() + "   user " + clarity.user() + "  password " + clarity.password());
         out.println("      orders: curl -s -u " + clarity.user() + ":" + clarity.password() + " '" + clarity.baseUrl()
                 + "/Ordering/SalesOrders?Paging=%7BSize:5,StartIndex:1%7D'");
-        out.println("  Tandem              " + tandem.baseUrl() + "   (/api/status, /health, /metrics)");
+        out.println("  Tandem              " + tandem.baseUrl() + "   (/api/v1, /health, /metrics)");
+        out.println("Tandem API: " + apiUrl());
+        out.println("      operator token: " + operatorToken);
+        out.println("      try: TANDEM_URL=" + tandem.baseUrl() + " TANDEM_TOKEN=" + operatorToken + " ./tandem status");
         out.println("  Clarity changes arrive by " + switch (options.ingest()) {
             case WEBHOOK -> "signed webhook";
             case POLL -> "delta polling (every 500 ms)";

@@ -27,7 +27,7 @@ class CliTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "demo", "server", "sandbox", "sandbox salesforce", "sandbox clarity", "config",
-            "config docs"})
+            "config docs", "status", "tokens", "tokens create", "tokens list", "tokens revoke"})
     void everyCommandHasHelp(String command) {
         String[] args = (command.isEmpty() ? "--help" : command + " --help").split(" ");
         Run r = run(args);

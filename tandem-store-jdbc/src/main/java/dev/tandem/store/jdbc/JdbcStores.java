@@ -2,6 +2,7 @@ package dev.tandem.store.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.tandem.core.spi.ApiTokenStore;
 import dev.tandem.core.spi.EventLog;
 import dev.tandem.core.spi.LeaseStore;
 import dev.tandem.core.spi.StateStore;
@@ -72,12 +73,14 @@ public final class JdbcStores implements AutoCloseable {
     private final JdbcStateStore stateStore;
     /** Held from {@link #openSqlite} to {@link #close}; null for stores opened by URL. */
     private volatile StoreLock lock;
+    private final JdbcApiTokenStore apiTokens;
 
     private JdbcStores(Database stateDatabase, Database eventsDatabase, Clock clock) {
         this.stateDatabase = stateDatabase;
         this.eventsDatabase = eventsDatabase;
         this.eventLog = new JdbcEventLog(eventsDatabase, stateDatabase, clock);
         this.stateStore = new JdbcStateStore(stateDatabase);
+        this.apiTokens = new JdbcApiTokenStore(stateDatabase);
     }
 
     /**
@@ -381,6 +384,11 @@ public final class JdbcStores implements AutoCloseable {
         return stateStore;
     }
 
+    /** The admin API's tokens and audit log, in the state store's database (V22). */
+    public ApiTokenStore apiTokens() {
+        return apiTokens;
+    }
+
     /** The state database's pool (consumer offsets included), for tests that inspect it directly. */
     DataSource stateDataSource() {
         return stateDatabase.dataSource();
@@ -396,6 +404,7 @@ public final class JdbcStores implements AutoCloseable {
         try {
             eventLog.close();
             stateStore.close();
+            apiTokens.close();
         } finally {
             StoreLock held = lock;
             lock = null;

@@ -1,0 +1,359 @@
+package dev.tandem.server.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.core.spi.ApiTokenStore;
+import dev.tandem.core.spi.ApiTokenStore.AdminAuditEntry;
+import dev.tandem.core.spi.ApiTokenStore.ApiToken;
+import dev.tandem.server.http.Problem;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The admin API ({@code /api/v1}) on Tandem's Javalin listener: where every endpoint is registered
+ * ({@link ApiRoutes}), and the one place that checks who calls.
+ *
+ * <p>Every registered handler runs behind the same guard, in this order: the remote address's rate limit (before
+ * the token is looked at, so guessing tokens is throttled too); the bearer token ({@code Authorization: Bearer
+ * tdm_…}; missing, malformed, unknown or revoked → 401 with {@code WWW-Authenticate: Bearer}, RFC 6750 section 3);
+ * the token's rate limit (429 with {@code Retry-After}); its role (too low → 403). The token's name becomes the
+ * actor ({@link ApiRoutes#ACTOR_ATTRIBUTE}). A failing handler's exception becomes a {@link Problem}
+ * ({@link ProblemException}, malformed JSON → 400, anything unexpected → 500 without details). Every
+ * state-changing call (POST, PUT, PATCH, DELETE) of an authenticated caller, refused ones included, is written to
+ * the admin audit log: who, role, method, path, what, status, address; never the body nor the token.
+ *
+ * <p>Every registration is recorded ({@link #registrations()}) so a test can hold the OpenAPI document
+ * ({@code openapi.json} beside this class, served without a token) to the routes that exist.
+ */
+public final class AdminApi implements ApiRoutes {
+
+    public static final String BASE = "/api/v1";
+    public static final String OPENAPI_PATH = BASE + "/openapi.json";
+    /** Set by a handler ({@link #describe}) to say in the audit log what it did; else method and route. */
+    private static final String ACTION_ATTRIBUTE = "tandem.audit.action";
+    /** {@code last_used_at} is written at most this often per token, not once per request. */
+    static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
+
+    private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** One route: method, path under {@code /api/v1} (OpenAPI's {@code {param}} syntax), and the role it needs. */
+    public record Registration(String method, String path, String role) {
+    }
+
+    private final ApiTokens tokens;
+    private final ApiSettings settings;
+    private final Clock clock;
+    private final ApiRateLimits limits;
+    private final List<Registration> registrations = new CopyOnWriteArrayList<>();
+    private final Map<Long, Instant> lastTouched = new ConcurrentHashMap<>();
+    private final byte[] openApi;
+    private volatile JavalinDefaultRoutingApi routes;
+
+    public AdminApi(ApiTokenStore store, ApiSettings settings, Clock clock) {
+        this.tokens = new ApiTokens(store, clock);
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = clock;
+        this.limits = new ApiRateLimits(settings);
+        this.openApi = openApiDocument();
+    }
+
+    /** The OpenAPI 3.1 document of {@code /api/v1} (the resource {@code openapi.json} beside this class). */
+    public static byte[] openApiDocument() {
+        try (InputStream in = AdminApi.class.getResourceAsStream("openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the classpath");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Mounts the API on the listener being configured: the OpenAPI document, CORS for the allowed origins (none by
+     * default: then no {@code Access-Control-*} header is ever sent). Routes can be registered from then on,
+     * also after the listener was created.
+     */
+    public void install(JavalinConfig cfg) {
+        this.routes = cfg.routes;
+        // Jetty caches repeated header fields per connection and, by default, matches a cached value ignoring
+        // case: a token differing from the previous one only in letter case would be read as the previous one.
+        // Bearer tokens are case-sensitive (RFC 6750 section 2.1, b64token), so the cache must be too.
+        cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
+        List<String> origins = settings.allowedOrigins();
+        if (!origins.isEmpty()) {
+            cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+                rule.allowHost(origins.get(0), origins.subList(1, origins.size()).toArray(String[]::new));
+                rule.maxAge = 600;
+            }));
+        }
+        cfg.routes.get(OPENAPI_PATH, ctx -> ctx.contentType("application/json").result(openApi));
+        registrations.add(new Registration("GET", "/openapi.json", "public"));
+    }
+
+    @Override
+    public void get(String path, Role role, Handler handler) {
+        register(HandlerType.GET, path, role, handler);
+    }
+
+    @Override
+    public void post(String path, Role role, Handler handler) {
+        register(HandlerType.POST, path, role, handler);
+    }
+
+    @Override
+    public void put(String path, Role role, Handler handler) {
+        register(HandlerType.PUT, path, role, handler);
+    }
+
+    @Override
+    public void patch(String path, Role role, Handler handler) {
+        register(HandlerType.PATCH, path, role, handler);
+    }
+
+    @Override
+    public void delete(String path, Role role, Handler handler) {
+        register(HandlerType.DELETE, path, role, handler);
+    }
+
+    private void register(HandlerType method, String path, Role role, Handler handler) {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(handler, "handler");
+        if (!path.startsWith("/") || path.startsWith(BASE)) {
+            throw new IllegalArgumentException("an admin API path is relative to " + BASE + " and starts with '/': "
+                    + path);
+        }
+        JavalinDefaultRoutingApi target = routes;
+        if (target == null) {
+            throw new IllegalStateException("AdminApi.install(cfg) must run before routes are registered");
+        }
+        boolean audited = method != HandlerType.GET;
+        target.addHttpHandler(method, BASE + path, guard(role, handler, audited, BASE + path), role);
+        registrations.add(new Registration(method.name(), path, role.id()));
+    }
+
+    /** Every route registered so far, in order (the OpenAPI document included, as role {@code public}). */
+    public List<Registration> registrations() {
+        return List.copyOf(registrations);
+    }
+
+    /**
+     * The same token check for an endpoint outside {@code /api/v1} (e.g. {@code /metrics} with
+     * {@code api.protectMetrics}): rate limits, token, role; not audited.
+     */
+    public Handler guarded(Role role, Handler handler) {
+        return guard(role, handler, false, null);
+    }
+
+    /** Says in the audit log what this call did, e.g. {@code created token ci (viewer)}; never a secret. */
+    public static void describe(Context ctx, String action) {
+        ctx.attribute(ACTION_ATTRIBUTE, action);
+    }
+
+    /**
+     * The request's JSON body as {@code type}: an empty or malformed body, or unknown members, is a 400 problem
+     * that says what is wrong.
+     */
+    public static <T> T body(Context ctx, Class<T> type) {
+        byte[] bytes = ctx.bodyAsBytes();
+        if (bytes.length == 0) {
+            throw ProblemException.badRequest("this endpoint needs a JSON body");
+        }
+        try {
+            T value = JSON.readValue(bytes, type);
+            if (value == null) {
+                throw ProblemException.badRequest("this endpoint needs a JSON object, not null");
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            throw malformed(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ProblemException malformed(JsonProcessingException e) {
+        String where = e.getLocation() == null ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        return new ProblemException(Problem.of(400, "malformed_json", "Malformed JSON body",
+                "the body is not the JSON this endpoint takes" + where + ": " + e.getOriginalMessage()));
+    }
+
+    /** The caller of a request that passed the token check. */
+    private record Caller(ApiToken token, Role role) {
+    }
+
+    private Handler guard(Role needed, Handler handler, boolean audited, String route) {
+        return ctx -> {
+            Caller caller;
+            try {
+                caller = authenticate(ctx);
+            } catch (ProblemException e) {
+                send(ctx, e.problem());
+                return;
+            }
+            try {
+                if (!caller.role().allows(needed)) {
+                    throw new ProblemException(Problem.of(403, "forbidden", "Forbidden", "this needs "
+                            + article(needed) + " " + needed.id() + " token (you have " + caller.role().id() + ")")
+                            .with("requiredRole", needed.id()).with("role", caller.role().id()));
+                }
+                ctx.attribute(ACTOR_ATTRIBUTE, caller.token().name());
+                handler.handle(ctx);
+            } catch (Exception e) {
+                send(ctx, problemOf(ctx, e));
+            } finally {
+                if (audited) {
+                    audit(ctx, caller, route);
+                }
+            }
+        };
+    }
+
+    private Caller authenticate(Context ctx) {
+        String address = ctx.ip();
+        OptionalLong wait = limits.address(address);
+        if (wait.isPresent()) {
+            throw rateLimited(ctx, wait.getAsLong(), settings.perAddress() + " requests per "
+                    + settings.period().toString().substring(2).toLowerCase(Locale.ROOT) + " from one address");
+        }
+        String header = ctx.header("Authorization");
+        if (header == null || header.isBlank()) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"tandem\"");
+            throw new ProblemException(Problem.of(401, "unauthorized", "Unauthorized",
+                    "this endpoint needs an API token: send Authorization: Bearer <token> "
+                            + "(create one with `tandem tokens create`)"));
+        }
+        String secret = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        Optional<ApiToken> token = secret == null ? Optional.empty() : tokens.authenticate(secret);
+        if (token.isEmpty()) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"tandem\", error=\"invalid_token\", "
+                    + "error_description=\"the token is malformed, unknown or revoked\"");
+            throw new ProblemException(Problem.of(401, "invalid_token", "Unauthorized",
+                    "the API token is malformed, unknown or revoked"));
+        }
+        ApiToken t = token.get();
+        OptionalLong tokenWait = limits.token(t.id());
+        if (tokenWait.isPresent()) {
+            throw rateLimited(ctx, tokenWait.getAsLong(), settings.perToken() + " requests per "
+                    + settings.period().toString().substring(2).toLowerCase(Locale.ROOT) + " for one token");
+        }
+        Role role;
+        try {
+            role = Role.parse(t.role());
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(Problem.of(401, "invalid_token", "Unauthorized",
+                    "the API token has an unknown role '" + t.role() + "'; create a new one"));
+        }
+        touch(t);
+        return new Caller(t, role);
+    }
+
+    private static ProblemException rateLimited(Context ctx, long seconds, String limit) {
+        ctx.header("Retry-After", Long.toString(seconds));
+        return new ProblemException(Problem.of(429, "rate_limited", "Too many requests",
+                "over the admin API's rate limit (" + limit + "); retry after " + seconds + " s")
+                .with("retryAfterSeconds", seconds));
+    }
+
+    /** {@code last_used_at} to the minute: one write per token per {@link #TOUCH_INTERVAL}, not per request. */
+    private void touch(ApiToken token) {
+        Instant now = clock.instant();
+        Instant[] due = new Instant[1];
+        lastTouched.compute(token.id(), (id, last) -> {
+            if (last == null || !now.isBefore(last.plus(TOUCH_INTERVAL))) {
+                due[0] = now;
+                return now;
+            }
+            return last;
+        });
+        if (due[0] != null) {
+            try {
+                tokens.store().touch(token.id(), due[0]);
+            } catch (RuntimeException e) {
+                log.warn("Could not record the use of API token {}: {}", token.id(), e.getMessage());
+            }
+        }
+    }
+
+    private void audit(Context ctx, Caller caller, String route) {
+        Object described = ctx.attribute(ACTION_ATTRIBUTE);
+        String action = described != null ? described.toString() : ctx.method().name() + " " + route;
+        try {
+            tokens.store().audit(new AdminAuditEntry(0, clock.instant(), caller.token().name(), caller.role().id(),
+                    ctx.method().name(), ctx.path(), action, ctx.statusCode(), ctx.ip()));
+        } catch (RuntimeException e) {
+            // The action itself has happened; losing its audit row is logged loudly rather than hidden.
+            log.error("Could not write the admin audit log for {} {} by {}: {}", ctx.method(), ctx.path(),
+                    caller.token().name(), e.getMessage());
+        }
+    }
+
+    private static Problem problemOf(Context ctx, Exception e) {
+        if (e instanceof ProblemException p) {
+            return p.problem();
+        }
+        if (e instanceof JsonProcessingException j) {
+            return malformed(j).problem();
+        }
+        if (e.getCause() instanceof JsonProcessingException j) {
+            return malformed(j).problem();
+        }
+        if (e instanceof HttpResponseException h) {
+            String code = switch (h.getStatus()) {
+                case 400 -> "bad_request";
+                case 404 -> "not_found";
+                case 409 -> "conflict";
+                default -> "http_" + h.getStatus();
+            };
+            return Problem.of(h.getStatus(), code, h.getMessage(), h.getMessage());
+        }
+        log.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
+        return Problem.of(500, "internal_error", "Internal error",
+                "Tandem failed to handle the request; see the server log");
+    }
+
+    private static void send(Context ctx, Problem problem) {
+        problem.withInstance(ctx.path()).send(ctx);
+    }
+
+    /** The 404 problem for a path under {@code /api/v1} that matches no route. */
+    public static void notFound(Context ctx) {
+        send(ctx, Problem.of(404, "not_found", "Not found", "no such endpoint: " + ctx.method() + " " + ctx.path()
+                + " (the API is described at " + OPENAPI_PATH + ")"));
+    }
+
+    private static String article(Role role) {
+        return role == Role.ADMIN || role == Role.OPERATOR ? "an" : "a";
+    }
+
+    /** The bearer-token handling of this API, for the endpoints that manage tokens. */
+    public ApiTokens tokens() {
+        return tokens;
+    }
+}
