@@ -12,6 +12,8 @@ import java.util.List;
 final class CountingEventLog extends ForwardingEventLog {
 
     private final ProcessingMetrics metrics;
+    /** When an event of each source system (e.g. {@code clarity}) last arrived, duplicates included: sources' activity. */
+    private final java.util.Map<String, java.time.Instant> lastArrival = new java.util.concurrent.ConcurrentHashMap<>();
 
     CountingEventLog(EventLog delegate, ProcessingMetrics metrics) {
         super(delegate);
@@ -20,14 +22,21 @@ final class CountingEventLog extends ForwardingEventLog {
 
     @Override
     public AppendResult append(InboundEvent event) {
+        lastArrival.put(event.source(), java.time.Instant.now());
         return count(delegate.append(event));
     }
 
     @Override
     public List<AppendResult> appendAll(List<InboundEvent> events) {
+        events.forEach(e -> lastArrival.put(e.source(), java.time.Instant.now()));
         List<AppendResult> results = delegate.appendAll(events);
         results.forEach(this::count);
         return results;
+    }
+
+    /** When an event of {@code system} last arrived, if one did since start. */
+    java.util.Optional<java.time.Instant> lastArrival(String system) {
+        return java.util.Optional.ofNullable(lastArrival.get(system));
     }
 
     private AppendResult count(AppendResult result) {

@@ -103,6 +103,10 @@ public final class TandemServer implements AutoCloseable {
     private final HttpClient httpClient;
     /** Dead letters, retries, flows and the timeline for operators (admin API), and the dead-letter auto-retry. */
     private final Operations operations;
+    /** The event log as the change sources append to it: counted, and when each system's events last arrived. */
+    private final CountingEventLog ingestLog;
+    /** Alert rules evaluated from the server's state (absent without {@code alerts.rules}). */
+    private final java.util.Optional<dev.tandem.server.alerts.AlertEngine> alerts;
     private final dev.tandem.core.ops.Retention.Purge purge;
     /** What {@code /health/ready} checks; other parts add theirs with {@link #readiness()}. */
     private final Readiness readiness;
@@ -198,6 +202,9 @@ public final class TandemServer implements AutoCloseable {
                 changeSources.add(cdc);
             }
             this.sources = new ChangeSources(changeSources);
+            this.ingestLog = new CountingEventLog(stores.eventLog(), metrics);
+            this.alerts = dev.tandem.server.alerts.AlertEngine.forServer(config.alerts(), new ServerAlertSignals(store,
+                    stores.eventLog(), runtime, salesforce, sources, this::configurationFaults, ingestLog::lastArrival, clock));
             List<WebhookSource> webhooks = sources.webhooks();
             this.readiness = new Readiness();
             registerReadinessChecks();
@@ -241,6 +248,7 @@ public final class TandemServer implements AutoCloseable {
             api.get("/status", Role.VIEWER, ctx -> ctx.json(status()));
             TokenEndpoints.register(api, clock);
             operations.register(api);
+            new dev.tandem.server.api.AlertApi(alerts, dev.tandem.server.logging.LogLevels.ofLogback()).register(api);
         } catch (RuntimeException e) {
             if (createdWriter != null) {
                 createdWriter.close();
@@ -332,10 +340,11 @@ public final class TandemServer implements AutoCloseable {
             server.checkSystems();
             server.runtime.start();
             server.operations.start();
+            server.alerts.ifPresent(dev.tandem.server.alerts.AlertEngine::start);
             server.purge.start();
             // Every source appends through one ingest: durable, de-duplicated, counted, and waking the runtime.
             // Sources start before the listener, so the first webhook finds its source running.
-            server.sources.start(Ingest.into(new CountingEventLog(server.stores.eventLog(), server.metrics),
+            server.sources.start(Ingest.into(server.ingestLog,
                     server.runtime::wake));
             server.http.start(config.server().host(), config.server().port());
         } catch (RuntimeException e) {
@@ -442,6 +451,7 @@ public final class TandemServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            alerts.ifPresent(dev.tandem.server.alerts.AlertEngine::close);
             operations.close();
             purge.close();
             sources.close();

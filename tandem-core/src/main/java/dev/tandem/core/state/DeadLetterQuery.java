@@ -35,10 +35,12 @@ public record DeadLetterQuery(Set<String> flows, Set<String> steps, Set<String> 
         errorCodes = errorCodes == null ? Set.of() : Set.copyOf(errorCodes);
         errorClasses = errorClasses == null ? Set.of() : Set.copyOf(errorClasses);
         states = states == null ? Set.of() : Set.copyOf(states);
-        for (String v : new String[]{key, text}) {
+        String[][] terms = {{"key", key}, {"q (the search text)", text}};
+        for (String[] t : terms) {
+            String v = t[1];
             if (v != null && (v.length() > 500 || v.chars().anyMatch(ch -> ch < 0x20 && ch != '\t'))) {
-                throw new IllegalArgumentException(v.length() > 500 ? "a search term is at most 500 characters"
-                        : "a search term must not contain a control character");
+                throw new IllegalArgumentException(t[0] + (v.length() > 500 ? " is at most 500 characters"
+                        : " must not contain a control character"));
             }
         }
         key = key == null || key.isBlank() ? null : key.trim();

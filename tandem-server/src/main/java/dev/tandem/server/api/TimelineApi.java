@@ -50,6 +50,7 @@ public final class TimelineApi {
     }
 
     private void timeline(Context ctx) {
+        int limit = ApiSupport.limit(ctx, MAX_EVENTS);
         String key = ctx.queryParam("key");
         if (key == null || key.isBlank()) {
             throw badRequest("give the record as ?key= a Clarity key (SO-5001) or id, a Salesforce id, or an e-mail address");
@@ -57,7 +58,7 @@ public final class TimelineApi {
         if (key.length() > 320 || key.chars().anyMatch(Character::isISOControl)) {
             throw badRequest("key is at most 320 characters without control characters");
         }
-        json(ctx, timelineOf(key.trim(), ApiSupport.limit(ctx, MAX_EVENTS)));
+        json(ctx, timelineOf(key.trim(), limit));
     }
 
     /** The Clarity key a Salesforce id is linked to, when {@code keyOrId} is one. */
