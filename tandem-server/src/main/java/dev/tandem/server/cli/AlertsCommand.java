@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 /** {@code tandem alerts ...}: the alert rules of tandem.yaml, without a running server. */
 @Command(name = "alerts", mixinStandardHelpOptions = true,
         description = "The alert rules and channels of tandem.yaml (docs/operations.md, \"Alerts\").",
-        subcommands = {AlertsCommand.Test.class})
+        subcommands = {AlertsCommand.Test.class, AlertsCommand.ListAlerts.class})
 public final class AlertsCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -60,6 +60,36 @@ public final class AlertsCommand implements Runnable {
             out().println(failed == 0 ? "all " + sent.deliveries().size() + " channel(s) delivered it"
                     : failed + " of " + sent.deliveries().size() + " channel(s) did not deliver it");
             return failed == 0 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "The rules of a running Tandem, what fires now and what was sent (GET /api/v1/alerts/...).")
+    static final class ListAlerts extends CommandIo implements Callable<Integer> {
+        @picocli.CommandLine.Mixin ApiOptions api;
+
+        @Override
+        public Integer call() {
+            com.fasterxml.jackson.databind.JsonNode rules = api.client().get("/alerts/rules");
+            com.fasterxml.jackson.databind.JsonNode firing = api.client().get("/alerts/firing");
+            com.fasterxml.jackson.databind.JsonNode history = api.client().get("/alerts/history?limit=20");
+            if (api.json()) {
+                com.fasterxml.jackson.databind.node.ObjectNode all = DlqCommand.JSON.createObjectNode();
+                all.set("rules", rules);
+                all.set("firing", firing);
+                all.set("history", history);
+                TableOutput.json(out(), all);
+                return 0;
+            }
+            java.util.List<java.util.List<String>> rows = new java.util.ArrayList<>();
+            rules.path("items").forEach(r -> rows.add(java.util.List.of(TableOutput.text(r, "name"),
+                    TableOutput.text(r, "condition"), TableOutput.text(r, "severity"), r.path("channels").toString())));
+            TableOutput.table(out(), java.util.List.of("RULE", "CONDITION", "SEVERITY", "CHANNELS"), rows);
+            firing.path("items").forEach(f -> out().println("FIRING  " + f.path("rule").asText() + "  since "
+                    + f.path("since").asText() + "  " + f.path("summary").asText()));
+            history.path("items").forEach(h -> out().println("sent    " + h.toString()));
+            out().flush();
+            return 0;
         }
     }
 }

@@ -21,9 +21,9 @@ import java.util.concurrent.Callable;
 
 /** {@code tandem flows ...}: the flow files, without a running server. */
 @Command(name = "flows", mixinStandardHelpOptions = true,
-        description = "Lists, shows, validates and compares flow files (docs/flows.md).",
+        description = "Lists, shows, validates and compares flow files (docs/flows.md); pauses and resumes flows of a running Tandem.",
         subcommands = {FlowsCommand.ListFlows.class, FlowsCommand.Show.class, FlowsCommand.Validate.class,
-                FlowsCommand.Diff.class, FlowsCommand.Schema.class})
+                FlowsCommand.Diff.class, FlowsCommand.Schema.class, FlowsCommand.Pause.class, FlowsCommand.Resume.class})
 public final class FlowsCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -177,6 +177,36 @@ public final class FlowsCommand implements Runnable {
         public Integer call() {
             out().print(FlowSchema.text());
             return 0;
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = "Pause a flow of a running Tandem (kept across restarts; its events wait in the log).")
+    static final class Pause extends CommandIo implements Callable<Integer> {
+        @picocli.CommandLine.Mixin ApiOptions api;
+        @Parameters(paramLabel = "FLOW") String flow;
+        @picocli.CommandLine.Option(names = "--reason") String reason;
+
+        @Override
+        public Integer call() {
+            com.fasterxml.jackson.databind.JsonNode f = api.client().post("/flows/" + DlqCommand.enc(flow) + "/pause",
+                    reason == null ? DlqCommand.JSON.createObjectNode() : DlqCommand.JSON.createObjectNode().put("reason", reason));
+            return DlqCommand.printed(this, api, f, flow + " is " + f.path("state").asText() + " (backlog "
+                    + f.path("backlog").asText() + ")");
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused flow of a running Tandem.")
+    static final class Resume extends CommandIo implements Callable<Integer> {
+        @picocli.CommandLine.Mixin ApiOptions api;
+        @Parameters(paramLabel = "FLOW") String flow;
+
+        @Override
+        public Integer call() {
+            com.fasterxml.jackson.databind.JsonNode f = api.client().post("/flows/" + DlqCommand.enc(flow) + "/resume",
+                    DlqCommand.JSON.createObjectNode());
+            return DlqCommand.printed(this, api, f, flow + " is " + f.path("state").asText() + " (backlog "
+                    + f.path("backlog").asText() + ")");
         }
     }
 }

@@ -23,8 +23,8 @@ public final class StatusCommand extends CommandIo implements Callable<Integer> 
             return 0;
         }
         List<List<String>> counters = new ArrayList<>();
-        for (String member : List.of("received", "settled", "synced", "skipped", "retrying", "deadLettered",
-                "salesforceApiCalls", "cdcEvents", "cdcEchoesDropped")) {
+        for (String member : List.of("received", "settled", "syncedSinceStart", "skippedSinceStart", "retrying", "deadLettered",
+                "salesforceApiCallsSinceStart", "cdcEventsSinceStart", "cdcEchoesDroppedSinceStart")) {
             counters.add(List.of(member, TableOutput.text(status, member)));
         }
         TableOutput.table(out(), List.of("COUNTER", "VALUE"), counters);

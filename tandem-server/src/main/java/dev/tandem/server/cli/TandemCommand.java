@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tandem", mixinStandardHelpOptions = true, version = "tandem 0.1.0",
         description = "Keeps a Clarity eCommerce store and a Salesforce org in sync.",
         subcommands = {DemoCommand.class, ServerCommand.class, SandboxCommand.class, FlowsCommand.class, MapCommand.class,
-                ConfigCommand.class, AlertsCommand.class, StatusCommand.class, TokensCommand.class})
+                ConfigCommand.class, AlertsCommand.class, StatusCommand.class, TokensCommand.class,
+                DlqCommand.class, RetriesCommand.class, TimelineCommand.class})
 public final class TandemCommand implements Runnable {
 
     @picocli.CommandLine.Spec
