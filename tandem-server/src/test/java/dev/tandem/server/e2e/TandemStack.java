@@ -99,8 +99,21 @@ final class TandemStack implements AutoCloseable {
                 .withReconnect(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(1));
     }
 
+    /** Changes to the config Tandem starts with (e.g. alert rules); none by default. */
+    java.util.function.UnaryOperator<TandemConfig> customize = c -> c;
+
+    /** Both sandboxes and Tandem with {@code customize} applied to its config. */
+    static TandemStack start(Path dir, java.util.function.UnaryOperator<TandemConfig> customize) {
+        TandemStack stack = new TandemStack(dir, ClaritySandbox.builder().port(0).seed(7)
+                .webhookRetryInitial(Duration.ofMillis(100)).webhookRetryMax(Duration.ofSeconds(1)).build().start());
+        stack.customize = customize;
+        stack.startTandem();
+        stack.registerWebhook();
+        return stack;
+    }
+
     void startTandem() {
-        tandem = TandemServer.start(config(port).withFlows(flows).withCdc(cdc));
+        tandem = TandemServer.start(customize.apply(config(port).withFlows(flows).withCdc(cdc)));
         port = tandem.port();
     }
 
