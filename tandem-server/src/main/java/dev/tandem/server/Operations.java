@@ -43,7 +43,9 @@ final class Operations implements AutoCloseable {
                java.util.function.LongSupplier salesforceCalls, java.util.function.LongSupplier synced) {
         this.metricsApi = new dev.tandem.server.api.MetricsApi(store, salesforceCalls, synced, clock);
         this.deadLetters = new DeadLetterService(store, runtime::retriesChanged, (d, e) -> validate(runtime, d, e), clock);
-        this.autoRetry = new DeadLetterAutoRetry(eventLog, store, deadLetters, autoRetryInterval);
+        this.autoRetry = new DeadLetterAutoRetry(eventLog, store, deadLetters, autoRetryInterval, () ->
+                runtime.pausedFlows().stream().map(dev.tandem.core.runtime.PausedFlow::flow)
+                        .collect(java.util.stream.Collectors.toSet()));
         this.timelineApi = new TimelineApi(eventLog, store);
         this.deadLetterApi = new DeadLetterApi(store, eventLog, deadLetters, timelineApi);
         this.flowApi = new FlowApi(runtime, eventLog, store);

@@ -36,13 +36,25 @@ public final class DeadLetterAutoRetry implements AutoCloseable {
     private final StateStore store;
     private final DeadLetterService service;
     private final Duration interval;
+    private final java.util.function.Supplier<java.util.Set<String>> pausedFlows;
+    private java.util.Set<String> pausedBefore = java.util.Set.of();
     private ScheduledExecutorService scheduler;
 
     public DeadLetterAutoRetry(EventLog eventLog, StateStore store, DeadLetterService service, Duration interval) {
+        this(eventLog, store, service, interval, java.util.Set::of);
+    }
+
+    /**
+     * @param pausedFlows the flows paused now because a system they use is unavailable: when one resumes, its open
+     *                    dead letters of the classes recovery fixes (connection, rate limit, lock) are retried
+     */
+    public DeadLetterAutoRetry(EventLog eventLog, StateStore store, DeadLetterService service, Duration interval,
+                               java.util.function.Supplier<java.util.Set<String>> pausedFlows) {
         this.eventLog = eventLog;
         this.store = store;
         this.service = service;
         this.interval = interval;
+        this.pausedFlows = pausedFlows;
     }
 
     public synchronized void start() {
@@ -59,6 +71,7 @@ public final class DeadLetterAutoRetry implements AutoCloseable {
 
     private void runSafely() {
         try {
+            retryRecovered();
             while (runOnce() == BATCH) {
                 // a full batch: read on at once
             }
@@ -100,6 +113,34 @@ public final class DeadLetterAutoRetry implements AutoCloseable {
         }
         eventLog.commit(CONSUMER, events.getLast().offset());
         return events.size();
+    }
+
+    /**
+     * Retries the open dead letters of flows that just resumed after their system came back, whose cause was that
+     * system's unavailability (failures that ran out of attempts before the circuit opened); returns how many.
+     */
+    public synchronized int retryRecovered() {
+        java.util.Set<String> now = java.util.Set.copyOf(pausedFlows.get());
+        java.util.Set<String> resumed = new java.util.HashSet<>(pausedBefore);
+        resumed.removeAll(now);
+        pausedBefore = now;
+        if (resumed.isEmpty()) {
+            return 0;
+        }
+        java.util.Set<dev.tandem.core.error.ErrorClass> classes = java.util.EnumSet.noneOf(dev.tandem.core.error.ErrorClass.class);
+        for (dev.tandem.core.error.ErrorClass c : dev.tandem.core.error.ErrorClass.values()) {
+            if (c.fixedByRecovery()) {
+                classes.add(c);
+            }
+        }
+        DeadLetterService.BulkResult r = service.bulk(new dev.tandem.core.state.DeadLetterQuery(resumed, null, null,
+                classes, java.util.EnumSet.of(DeadLetter.State.OPEN), null, null, null, null, 0, 1),
+                DeadLetterService.BulkAction.RETRY, false, "tandem", "auto-retry: " + resumed + " resumed, "
+                        + "the system they use is available again");
+        if (r.changed() > 0) {
+            log.info("Retried {} dead letters of {} after the system they use came back", r.changed(), resumed);
+        }
+        return (int) r.changed();
     }
 
     @Override

@@ -847,8 +847,9 @@ public final class FlowRuntime implements AutoCloseable {
                 s.removeRetry(event.offset(), flowName, hasRow);
                 s.audit(auditEntry(event, flowName, flow.version(), "OK", synced.detail()));
                 metrics.synced(sinceReceipt);
-                if (lane.deadKeys.contains(key(event)) || lane.deadKeysAdded.contains(key(event))) {
-                    // The trace key: the record synced, so its earlier failures in this flow are resolved.
+                if (hasRow || lane.deadKeys.contains(key(event)) || lane.deadKeysAdded.contains(key(event))) {
+                    // The trace key: the record synced, so its earlier failures in this flow are resolved. A retried
+                    // event always looks: an operator's retry of a dead letter the lane does not know of is one.
                     s.resolveDeadLetters(flowName, key(event), event.offset(), "resolved: event " + event.offset()
                             + " (" + event.event().type() + ") of the same record synced in flow " + flowName, now);
                     lane.deadKeysResolved.add(key(event));

@@ -302,6 +302,29 @@ class OperationsApiTest {
     }
 
     @Test
+    void deadLettersOfAnOutageAreRetriedWhenTheFlowResumes() throws Exception {
+        long offset = order("30", "Li");
+        wake();
+        await().atMost(Duration.ofSeconds(10)).until(() -> call("GET", "/flows/orders", null).body().path("backlog").asLong() == 0);
+        Instant now = Instant.now();
+        long id = stores.stateStore().addDeadLetter(new dev.tandem.core.state.DeadLetter(0, offset, FLOW, "", "SalesOrder",
+                "SO-30", "SalesOrder/30", "to", "IO_ERROR", null, "salesforce: connection refused (gave up after 8 attempts)",
+                0, List.of(), "{}", null, List.of(), 8, 1, dev.tandem.core.state.DeadLetter.State.OPEN, null, null, now, now));
+        Set<String> paused = ConcurrentHashMap.newKeySet();
+        DeadLetterAutoRetry autoRetry = new DeadLetterAutoRetry(stores.eventLog(), stores.stateStore(), service,
+                Duration.ofHours(1), () -> paused);
+        paused.add(FLOW);
+        assertThat(autoRetry.retryRecovered()).isZero();
+        paused.clear();
+
+        assertThat(autoRetry.retryRecovered()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                call("GET", "/dead-letters/" + id, null).body().path("state").asText().equals("resolved"));
+        assertThat(call("GET", "/dead-letters/" + id, null).body().path("history").findValuesAsText("detail").toString())
+                .contains("resumed");
+    }
+
+    @Test
     void bulkActionsCountFirstThenActWithAReason() throws Exception {
         order("10", "");
         order("11", "");
