@@ -76,7 +76,9 @@ public final class DeadLetterApi {
         ArrayNode items = body.putArray("items");
         page.forEach(d -> items.add(summary(d)));
         body.put("total", store.countDeadLetters(q));
-        body.put("nextCursor", page.size() == limit ? ApiSupport.cursor(page.getLast().id()) : null);
+        if (page.size() == limit) {
+            body.put("nextCursor", ApiSupport.cursor(page.getLast().id()));
+        }
         json(ctx, body);
     }
 
@@ -252,7 +254,9 @@ public final class DeadLetterApi {
         ArrayNode items = body.putArray("items");
         page.forEach(r -> items.add(retry(r)));
         body.put("total", store.pendingRetryCount());
-        body.put("nextCursor", page.size() == limit ? ApiSupport.cursor(page.getLast().eventOffset()) : null);
+        if (page.size() == limit) {
+            body.put("nextCursor", ApiSupport.cursor(page.getLast().eventOffset()));
+        }
         json(ctx, body);
     }
 
