@@ -35,17 +35,38 @@ public final class Redactor {
     }
 
     public boolean sensitive(String fieldName) {
-        return pattern != null && pattern.matcher(fieldName.replace("-", "").replace(" ", "")).find();
+        return pattern != null && pattern.matcher(fieldName.indexOf('-') < 0 && fieldName.indexOf(' ') < 0 ? fieldName
+                : fieldName.replace("-", "").replace(" ", "")).find();
     }
 
-    /** A copy of {@code node} with every sensitive field (at any depth) masked. */
+    /**
+     * {@code node} with every sensitive field (at any depth) masked: a copy when it has one, else {@code node} itself
+     * (the usual case, which costs a walk over the names and no copy).
+     */
     public JsonNode redact(JsonNode node) {
-        if (node == null || pattern == null) {
+        if (node == null || pattern == null || !hasSensitive(node)) {
             return node;
         }
         JsonNode copy = node.deepCopy();
         mask(copy);
         return copy;
+    }
+
+    private boolean hasSensitive(JsonNode n) {
+        if (n instanceof ObjectNode o) {
+            for (var f : o.properties()) {
+                if (sensitive(f.getKey()) || hasSensitive(f.getValue())) {
+                    return true;
+                }
+            }
+        } else if (n instanceof ArrayNode a) {
+            for (JsonNode e : a) {
+                if (hasSensitive(e)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void mask(JsonNode n) {
