@@ -248,7 +248,9 @@ public final class TandemServer implements AutoCloseable {
             api.get("/status", Role.VIEWER, ctx -> ctx.json(status()));
             TokenEndpoints.register(api, clock);
             operations.register(api);
-            new dev.tandem.server.api.AlertApi(alerts, dev.tandem.server.logging.LogLevels.ofLogback()).register(api);
+            alerts.ifPresent(e -> dev.tandem.server.api.AlertApi.loadStoredRules(e, store));
+            new dev.tandem.server.api.AlertApi(alerts, dev.tandem.server.logging.LogLevels.ofLogback(), store, clock)
+                    .register(api);
         } catch (RuntimeException e) {
             if (createdWriter != null) {
                 createdWriter.close();

@@ -55,6 +55,10 @@ public final class AlertEngine implements AutoCloseable {
     /** Rule name → the message of its last logged evaluation failure, while it keeps failing. */
     private final Map<String, String> failingRules = new HashMap<>();
     private ScheduledExecutorService scheduler;
+    /** The rules evaluated: tandem.yaml's, then those added through the admin API (in the order added). */
+    private volatile List<AlertRule> rules;
+    /** The names of the rules added through the admin API (the others come from tandem.yaml). */
+    private final java.util.Set<String> added = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param notifier the channels; the engine closes it
@@ -65,6 +69,46 @@ public final class AlertEngine implements AutoCloseable {
         this.notifier = Objects.requireNonNull(notifier, "notifier");
         this.clock = Objects.requireNonNull(clock, "clock");
         settings.rules().forEach(r -> firing.put(r.name(), new LinkedHashMap<>()));
+        this.rules = List.copyOf(settings.rules());
+    }
+
+    /**
+     * Adds a rule defined through the admin API (checked against the channels as a tandem.yaml rule is). A name in
+     * use is refused.
+     */
+    public void addRule(AlertRule rule) {
+        synchronized (lock) {
+            if (rules.stream().anyMatch(r -> r.name().equals(rule.name()))) {
+                throw new IllegalStateException("an alert rule named '" + rule.name() + "' exists already");
+            }
+            List<AlertRule> next = new ArrayList<>(rules);
+            next.add(rule);
+            rules = List.copyOf(next);
+            added.add(rule.name());
+            firing.put(rule.name(), new LinkedHashMap<>());
+        }
+    }
+
+    /** Removes a rule added through the admin API; false when there is none of that name; tandem.yaml's stay. */
+    public boolean removeRule(String name) {
+        synchronized (lock) {
+            if (!added.remove(name)) {
+                return false;
+            }
+            rules = rules.stream().filter(r -> !r.name().equals(name)).toList();
+            firing.remove(name);
+            return true;
+        }
+    }
+
+    /** Whether the rule came from the admin API (else from tandem.yaml). */
+    public boolean addedThroughApi(String name) {
+        return added.contains(name);
+    }
+
+    /** The channels rules may name. */
+    public java.util.Set<String> channelNames() {
+        return settings.channels().keySet();
     }
 
     /**
@@ -72,8 +116,8 @@ public final class AlertEngine implements AutoCloseable {
      * system clock; empty when no rule is configured. Call {@link #start()} on the result, {@link #close()} at shutdown.
      */
     public static Optional<AlertEngine> forServer(AlertsSettings settings, AlertSignals signals) {
-        if (settings.rules().isEmpty()) {
-            return Optional.empty();
+        if (settings.rules().isEmpty() && settings.channels().isEmpty()) {
+            return Optional.empty(); // nothing to evaluate and nowhere to send: rules can be added once channels exist
         }
         Clock clock = Clock.systemUTC();
         return Optional.of(new AlertEngine(settings, signals, AlertNotifier.fromSettings(settings, clock), clock));
@@ -93,7 +137,7 @@ public final class AlertEngine implements AutoCloseable {
         }
         long every = settings.evaluateEvery().toMillis();
         scheduler.scheduleWithFixedDelay(this::evaluateSafely, every, every, TimeUnit.MILLISECONDS);
-        log.info("Alerting: {} rule(s) evaluated every {}, to {} channel(s)", settings.rules().size(),
+        log.info("Alerting: {} rule(s) evaluated every {}, to {} channel(s)", rules.size(),
                 dev.tandem.core.config.Durations.format(settings.evaluateEvery()), settings.channels().size());
     }
 
@@ -110,7 +154,7 @@ public final class AlertEngine implements AutoCloseable {
         List<SentAlert> sent = new ArrayList<>();
         synchronized (lock) {
             Instant now = clock.instant();
-            for (AlertRule rule : settings.rules()) {
+            for (AlertRule rule : rules) {
                 List<Conditions.Observation> observations;
                 try {
                     observations = Conditions.observe(rule, signals, notifier.links(), now);
@@ -194,15 +238,15 @@ public final class AlertEngine implements AutoCloseable {
 
     /** Sends a TEST alert of the rule to its channels, without touching the firing state. */
     public SentAlert test(String ruleName) {
-        AlertRule rule = settings.rule(ruleName).orElseThrow(() -> new IllegalArgumentException("no alert rule '"
-                + ruleName + "' (rules: " + String.join(", ", settings.rules().stream().map(AlertRule::name).toList())
-                + ")"));
+        AlertRule rule = rules.stream().filter(r -> r.name().equals(ruleName)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("no alert rule '" + ruleName + "' (rules: " + String.join(", ",
+                        rules.stream().map(AlertRule::name).toList()) + ")"));
         return notifier.test(rule);
     }
 
-    /** The rules, in file order. */
+    /** The rules: tandem.yaml's in file order, then those added through the admin API. */
     public List<AlertRule> rules() {
-        return settings.rules();
+        return rules;
     }
 
     /** The alerts firing now, by rule in file order. */

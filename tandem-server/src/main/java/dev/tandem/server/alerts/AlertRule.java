@@ -89,6 +89,15 @@ public record AlertRule(String name, Condition condition, Severity severity, Dou
      *
      * @throws dev.tandem.core.config.ConfigException naming the key, e.g. {@code alerts.rules[1].channels}
      */
+    /**
+     * A rule given as JSON through the admin API, in the shape of a tandem.yaml rule, checked the same way.
+     *
+     * @throws dev.tandem.core.config.ConfigException naming the member
+     */
+    public static AlertRule parse(com.fasterxml.jackson.databind.JsonNode rule, Set<String> channelNames) {
+        return from(SPEC.parse(rule, "rule"), channelNames);
+    }
+
     static AlertRule from(Config c, Set<String> channelNames) {
         Condition condition = c.get(CONDITION);
         for (Map.Entry<String, ConfigSpec.Key<?>> key : CONDITIONAL.entrySet()) {

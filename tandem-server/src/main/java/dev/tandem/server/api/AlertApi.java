@@ -23,17 +23,38 @@ public final class AlertApi {
 
     private final Optional<AlertEngine> engine;
     private final LogLevels logLevels;
+    private final dev.tandem.core.spi.AlertRuleStore store;
+    private final java.time.Clock clock;
 
-    public AlertApi(Optional<AlertEngine> engine, LogLevels logLevels) {
+    public AlertApi(Optional<AlertEngine> engine, LogLevels logLevels, dev.tandem.core.spi.AlertRuleStore store,
+                    java.time.Clock clock) {
         this.engine = engine;
         this.logLevels = logLevels;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /**
+     * Adds the rules stored through the API to the engine at start; one that no longer fits (its channel left
+     * tandem.yaml) is skipped with a warning, and stays stored until deleted.
+     */
+    public static void loadStoredRules(AlertEngine engine, dev.tandem.core.spi.AlertRuleStore store) {
+        for (dev.tandem.core.spi.AlertRuleStore.StoredRule r : store.alertRules()) {
+            try {
+                engine.addRule(dev.tandem.server.alerts.AlertRule.parse(JSON.readTree(r.definition()), engine.channelNames()));
+            } catch (java.io.IOException | RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(AlertApi.class).warn("Alert rule {} (added by {} through the admin "
+                        + "API) is not evaluated: {}", r.name(), r.createdBy(), e.getMessage());
+            }
+        }
     }
 
     public void register(ApiRoutes routes) {
         routes.get("/alerts/rules", Role.VIEWER, guarded(ctx -> {
             ObjectNode body = JSON.createObjectNode();
             ArrayNode items = body.putArray("items");
-            engine.ifPresent(e -> e.rules().forEach(r -> items.add(AlertJson.rule(r))));
+            engine.ifPresent(e -> e.rules().forEach(r -> items.add(AlertJson.rule(r)
+                    .put("source", e.addedThroughApi(r.name()) ? "api" : "config"))));
             body.put("enabled", engine.isPresent());
             json(ctx, body);
         }));
@@ -59,6 +80,8 @@ public final class AlertApi {
             json(ctx, body);
         }));
         routes.post("/alerts/test", Role.OPERATOR, guarded(this::test));
+        routes.post("/alerts/rules", Role.ADMIN, guarded(this::addRule));
+        routes.delete("/alerts/rules/{name}", Role.ADMIN, guarded(this::deleteRule));
         routes.get("/log-levels", Role.VIEWER, guarded(ctx -> {
             ObjectNode body = JSON.createObjectNode();
             ArrayNode items = body.putArray("items");
@@ -73,6 +96,47 @@ public final class AlertApi {
             json(ctx, level(logLevels.set(logger(ctx), level)));
         }));
         routes.delete("/log-levels/{logger}", Role.ADMIN, guarded(ctx -> json(ctx, level(logLevels.reset(logger(ctx))))));
+    }
+
+    /** A rule in the shape of a tandem.yaml rule; checked as one, kept in the store, evaluated from now on. */
+    private void addRule(Context ctx) {
+        AlertEngine e = engine.orElseThrow(() -> new ApiSupport.ApiException(dev.tandem.server.http.Problem.of(409,
+                "conflict", "Conflict with the current state", "alerting has no channels: define alerts.channels in "
+                        + "tandem.yaml first (rules send to channels by name)")));
+        ObjectNode rule = ApiSupport.body(ctx);
+        dev.tandem.server.alerts.AlertRule parsed;
+        try {
+            parsed = dev.tandem.server.alerts.AlertRule.parse(rule, e.channelNames());
+        } catch (dev.tandem.core.config.ConfigException invalid) {
+            throw new ApiSupport.ApiException(dev.tandem.server.http.Problem.of(422, "invalid_request",
+                    "The request cannot be carried out", invalid.getMessage()));
+        }
+        try {
+            e.addRule(parsed);
+        } catch (IllegalStateException clash) {
+            throw new ApiSupport.ApiException(dev.tandem.server.http.Problem.of(409, "conflict",
+                    "Conflict with the current state", clash.getMessage()));
+        }
+        store.saveAlertRule(new dev.tandem.core.spi.AlertRuleStore.StoredRule(parsed.name(), rule.toString(),
+                ApiRoutes.actor(ctx), clock.instant()));
+        json(ctx, 201, AlertJson.rule(parsed).put("source", "api"));
+    }
+
+    private void deleteRule(Context ctx) {
+        String name = ctx.pathParam("name");
+        AlertEngine e = engine.orElseThrow(() -> notFound("no alert rule '" + ApiSupport.clip(name) + "'"));
+        if (e.rules().stream().anyMatch(r -> r.name().equals(name)) && !e.addedThroughApi(name)) {
+            throw new ApiSupport.ApiException(dev.tandem.server.http.Problem.of(409, "conflict",
+                    "Conflict with the current state", "rule '" + ApiSupport.clip(name)
+                            + "' is defined in tandem.yaml; change it there"));
+        }
+        if (!e.removeRule(name)) {
+            throw notFound("no alert rule '" + ApiSupport.clip(name) + "' added through the API");
+        }
+        store.deleteAlertRule(name);
+        ObjectNode body = JSON.createObjectNode();
+        body.put("deleted", name);
+        json(ctx, body);
     }
 
     private void test(Context ctx) {

@@ -142,4 +142,43 @@ class AlertsEndToEndTest {
         assertThat(everything.toString()).doesNotContain(ALERT_SECRET, SMTP_PASSWORD, stack.salesforce.clientSecret(),
                 TandemStack.WEBHOOK_SECRET, stack.clarity.password());
     }
+
+    private java.net.http.HttpResponse<String> api(String token, String method, String path, String body) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        stack.tandem().baseUrl().resolve("/api/v1" + path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void anAdminAddsARuleThroughTheApiItFiresItOutlivesARestartAndIsDeleted() throws Exception {
+        String admin = stack.tandem().adminApi().tokens().create("admin-e2e", dev.tandem.server.api.Role.ADMIN).secret();
+        String operator = stack.tandem().adminApi().tokens().create("ops-e2e", dev.tandem.server.api.Role.OPERATOR).secret();
+        String rule = "{\"name\":\"any-dead-letter\",\"condition\":\"deadLetters\",\"threshold\":0,\"window\":\"1h\","
+                + "\"perFlow\":true,\"channels\":[\"hook\"],\"severity\":\"warning\"}";
+
+        assertThat(api(operator, "POST", "/alerts/rules", rule).statusCode()).isEqualTo(403);
+        assertThat(api(admin, "POST", "/alerts/rules", rule.replace("hook", "pager")).statusCode()).isEqualTo(422);
+        assertThat(api(admin, "POST", "/alerts/rules", "{\"name\":\"x\",\"condition\":\"sometimes\",\"channels\":[\"hook\"]}")
+                .body()).contains("condition");
+        java.net.http.HttpResponse<String> added = api(admin, "POST", "/alerts/rules", rule);
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+        assertThat(api(admin, "POST", "/alerts/rules", rule).statusCode()).isEqualTo(409);
+
+        stack.clarity.orders().createRandomOrder(BadData.MISSING_LAST_NAME);
+        await().atMost(Duration.ofMinutes(1)).until(() -> alerts("FIRING").stream()
+                .anyMatch(a -> a.path("rule").asText().equals("any-dead-letter")));
+
+        stack.stopTandem();
+        stack.startTandem();
+        String rules = api(admin, "GET", "/alerts/rules", null).body();
+        assertThat(JSON.readTree(rules).path("items").findValuesAsText("source")).containsExactly("config", "api");
+        assertThat(api(admin, "DELETE", "/alerts/rules/flow-paused", null).statusCode()).isEqualTo(409);
+        assertThat(api(admin, "DELETE", "/alerts/rules/any-dead-letter", null).statusCode()).isEqualTo(200);
+        assertThat(api(admin, "DELETE", "/alerts/rules/any-dead-letter", null).statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(api(admin, "GET", "/alerts/rules", null).body()).path("items").findValuesAsText("name"))
+                .containsExactly("flow-paused");
+    }
 }

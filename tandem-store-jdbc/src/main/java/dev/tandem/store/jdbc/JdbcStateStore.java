@@ -345,6 +345,52 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
         }
     }
 
+    // ---- alert rules added through the admin API (V23)
+
+    @Override
+    public List<StoredRule> alertRules() {
+        ensureOpen();
+        return database.read("read alert rules", c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT name, definition, created_by, created_at FROM alert_rule ORDER BY created_at, name");
+                 ResultSet rows = select.executeQuery()) {
+                List<StoredRule> out = new ArrayList<>();
+                while (rows.next()) {
+                    out.add(new StoredRule(rows.getString(1), rows.getString(2), rows.getString(3),
+                            Instant.ofEpochMilli(rows.getLong(4))));
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public void saveAlertRule(StoredRule rule) {
+        ensureOpen();
+        database.write("save an alert rule", c -> {
+            try (PreparedStatement upsert = c.prepareStatement("INSERT INTO alert_rule (name, definition, created_by, "
+                    + "created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET definition = excluded.definition, "
+                    + "created_by = excluded.created_by, created_at = excluded.created_at")) {
+                upsert.setString(1, rule.name());
+                upsert.setString(2, rule.definition());
+                upsert.setString(3, rule.createdBy());
+                upsert.setLong(4, rule.createdAt().toEpochMilli());
+                return upsert.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public boolean deleteAlertRule(String name) {
+        ensureOpen();
+        return database.write("delete an alert rule", c -> {
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM alert_rule WHERE name = ?")) {
+                delete.setString(1, name);
+                return delete.executeUpdate() == 1;
+            }
+        });
+    }
+
     // ---- flow controls
 
     @Override

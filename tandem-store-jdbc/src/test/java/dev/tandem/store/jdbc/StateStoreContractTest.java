@@ -382,6 +382,22 @@ abstract class StateStoreContractTest {
     }
 
     @Test
+    void alertRulesAddedThroughTheApiAreKeptReplacedAndDeleted() {
+        store.saveAlertRule(new dev.tandem.core.spi.AlertRuleStore.StoredRule("dl", "{\"threshold\":1}", "ops", NOW));
+        store.saveAlertRule(new dev.tandem.core.spi.AlertRuleStore.StoredRule("paused", "{}", "ops", NOW.plusSeconds(1)));
+        store.saveAlertRule(new dev.tandem.core.spi.AlertRuleStore.StoredRule("dl", "{\"threshold\":5}", "admin", NOW));
+
+        store = restart();
+
+        assertThat(store.alertRules()).extracting(dev.tandem.core.spi.AlertRuleStore.StoredRule::name)
+                .containsExactly("dl", "paused");
+        assertThat(store.alertRules().getFirst().definition()).isEqualTo("{\"threshold\":5}");
+        assertThat(store.deleteAlertRule("dl")).isTrue();
+        assertThat(store.deleteAlertRule("dl")).isFalse();
+        assertThat(store.alertRules()).hasSize(1);
+    }
+
+    @Test
     void aPausedFlowIsRememberedAcrossARestart() {
         store.saveFlowControl(new dev.tandem.core.spi.FlowControls.FlowControl("orders", true, "ops", NOW, "month end"));
         store.saveFlowControl(new dev.tandem.core.spi.FlowControls.FlowControl("invoices", false, "ops", NOW, null));
