@@ -44,6 +44,10 @@ class ErrorManagementEndToEndTest {
     /** Every body the API answered, to check no secret is in any of them. */
     private final List<String> seen = new ArrayList<>();
 
+    private final ch.qos.logback.classic.Logger tandemLogger =
+            (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.tandem");
+    private ch.qos.logback.classic.Level tandemLevel;
+
     /** Every log line of the run, to check no secret is in any of them. */
     private final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
             new ch.qos.logback.core.read.ListAppender<>();
@@ -54,6 +58,9 @@ class ErrorManagementEndToEndTest {
                 org.slf4j.Logger.ROOT_LOGGER_NAME);
         logs.start();
         root.addAppender(logs);
+        // Tandem's own log at INFO for this run, whatever an earlier test in this JVM set (the demo command quiets it).
+        tandemLevel = tandemLogger.getLevel();
+        tandemLogger.setLevel(ch.qos.logback.classic.Level.INFO);
         stack = TandemStack.start(dir);
         operator = stack.tandem().adminApi().tokens().create("ops-e2e", Role.OPERATOR).secret();
         viewer = stack.tandem().adminApi().tokens().create("viewer-e2e", Role.VIEWER).secret();
@@ -64,6 +71,7 @@ class ErrorManagementEndToEndTest {
         stack.close();
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .detachAppender(logs);
+        tandemLogger.setLevel(tandemLevel);
     }
 
     private JsonNode api(String token, String method, String path, String body) throws Exception {
