@@ -100,7 +100,7 @@ public final class AlertApi {
 
     /** A rule in the shape of a tandem.yaml rule; checked as one, kept in the store, evaluated from now on. */
     private void addRule(Context ctx) {
-        AlertEngine e = engine.orElseThrow(() -> new ApiSupport.ApiException(dev.tandem.server.http.Problem.of(409,
+        AlertEngine e = engine.orElseThrow(() -> new ProblemException(dev.tandem.server.http.Problem.of(409,
                 "conflict", "Conflict with the current state", "alerting has no channels: define alerts.channels in "
                         + "tandem.yaml first (rules send to channels by name)")));
         ObjectNode rule = ApiSupport.body(ctx);
@@ -108,13 +108,13 @@ public final class AlertApi {
         try {
             parsed = dev.tandem.server.alerts.AlertRule.parse(rule, e.channelNames());
         } catch (dev.tandem.core.config.ConfigException invalid) {
-            throw new ApiSupport.ApiException(dev.tandem.server.http.Problem.of(422, "invalid_request",
+            throw new ProblemException(dev.tandem.server.http.Problem.of(422, "invalid_request",
                     "The request cannot be carried out", invalid.getMessage()));
         }
         try {
             e.addRule(parsed);
         } catch (IllegalStateException clash) {
-            throw new ApiSupport.ApiException(dev.tandem.server.http.Problem.of(409, "conflict",
+            throw new ProblemException(dev.tandem.server.http.Problem.of(409, "conflict",
                     "Conflict with the current state", clash.getMessage()));
         }
         store.saveAlertRule(new dev.tandem.core.spi.AlertRuleStore.StoredRule(parsed.name(), rule.toString(),
@@ -126,7 +126,7 @@ public final class AlertApi {
         String name = ctx.pathParam("name");
         AlertEngine e = engine.orElseThrow(() -> notFound("no alert rule '" + ApiSupport.clip(name) + "'"));
         if (e.rules().stream().anyMatch(r -> r.name().equals(name)) && !e.addedThroughApi(name)) {
-            throw new ApiSupport.ApiException(dev.tandem.server.http.Problem.of(409, "conflict",
+            throw new ProblemException(dev.tandem.server.http.Problem.of(409, "conflict",
                     "Conflict with the current state", "rule '" + ApiSupport.clip(name)
                             + "' is defined in tandem.yaml; change it there"));
         }

@@ -29,22 +29,12 @@ final class ApiSupport {
     private ApiSupport() {
     }
 
-    /** A 400 (or 404/409/422) the handler raises; rendered as a {@link Problem}. */
-    static final class ApiException extends RuntimeException {
-        final Problem problem;
-
-        ApiException(Problem problem) {
-            super(problem.detail());
-            this.problem = problem;
-        }
+    static ProblemException badRequest(String detail) {
+        return ProblemException.badRequest(detail);
     }
 
-    static ApiException badRequest(String detail) {
-        return new ApiException(Problem.of(400, "bad_request", "Bad request", detail));
-    }
-
-    static ApiException notFound(String detail) {
-        return new ApiException(Problem.of(404, "not_found", "Not found", detail));
+    static ProblemException notFound(String detail) {
+        return ProblemException.notFound(detail);
     }
 
     /** Runs the handler, rendering the failures an operator can cause as problems. */
@@ -52,8 +42,8 @@ final class ApiSupport {
         return ctx -> {
             try {
                 h.handle(ctx);
-            } catch (ApiException e) {
-                e.problem.withInstance(ctx.path()).send(ctx);
+            } catch (ProblemException e) {
+                e.problem().withInstance(ctx.path()).send(ctx);
             } catch (DeadLetterException e) {
                 Problem p = switch (e.kind()) {
                     case NOT_FOUND -> Problem.of(404, "not_found", "Not found", e.getMessage());
@@ -79,7 +69,7 @@ final class ApiSupport {
     static ObjectNode body(Context ctx) {
         byte[] bytes = ctx.bodyAsBytes();
         if (bytes.length > MAX_BODY_BYTES) {
-            throw new ApiException(Problem.of(413, "payload_too_large", "Payload too large",
+            throw new ProblemException(Problem.of(413, "payload_too_large", "Payload too large",
                     "the body is " + bytes.length + " bytes; at most " + MAX_BODY_BYTES));
         }
         if (bytes.length == 0) {
