@@ -280,29 +280,34 @@ public final class DlqCommand implements Runnable {
         }
     }
 
-    @Command(name = "resolve", mixinStandardHelpOptions = true, description = "Resolve with a reason.")
-    static final class Resolve extends CommandIo implements Callable<Integer> {
+    /** resolve and ignore: the same call to another endpoint. */
+    abstract static class Settle extends CommandIo implements Callable<Integer> {
         @Mixin ApiOptions api;
         @Parameters(paramLabel = "ID") long id;
-        @Option(names = "--reason", required = true) String reason;
+        @Option(names = "--reason", required = true, description = "why; kept in the dead letter's history") String reason;
+
+        abstract String action();
 
         @Override
         public Integer call() {
-            JsonNode d = api.client().post("/dead-letters/" + id + "/resolve", JSON.createObjectNode().put("reason", reason));
+            JsonNode d = api.client().post("/dead-letters/" + id + "/" + action(), JSON.createObjectNode().put("reason", reason));
             return printed(this, api, d, "dead letter " + id + " is " + d.path("state").asText());
         }
     }
 
-    @Command(name = "ignore", mixinStandardHelpOptions = true, description = "Ignore with a reason.")
-    static final class Ignore extends CommandIo implements Callable<Integer> {
-        @Mixin ApiOptions api;
-        @Parameters(paramLabel = "ID") long id;
-        @Option(names = "--reason", required = true) String reason;
-
+    @Command(name = "resolve", mixinStandardHelpOptions = true, description = "Resolve with a reason.")
+    static final class Resolve extends Settle {
         @Override
-        public Integer call() {
-            JsonNode d = api.client().post("/dead-letters/" + id + "/ignore", JSON.createObjectNode().put("reason", reason));
-            return printed(this, api, d, "dead letter " + id + " is " + d.path("state").asText());
+        String action() {
+            return "resolve";
+        }
+    }
+
+    @Command(name = "ignore", mixinStandardHelpOptions = true, description = "Ignore with a reason.")
+    static final class Ignore extends Settle {
+        @Override
+        String action() {
+            return "ignore";
         }
     }
 
