@@ -172,7 +172,19 @@ public final class ClarityRecordWriter implements RecordWriter {
         } catch (IllegalArgumentException unresolved) {
             return Result.refused(UNRESOLVED_REFERENCE, unresolved.getMessage(), List.of());
         }
-        JsonNode active = fields.remove(ACTIVE);
+        JsonNode active = null;
+        List<String> names = new ArrayList<>();
+        fields.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            if (ID.equalsIgnoreCase(name)) {
+                // Update and Upsert match by the body's ID first (§5): a plan's ID would redirect the write.
+                return Result.refused(INVALID_FIELD, "the record's ID comes from the plan's key, not its fields",
+                        List.of(name));
+            }
+            if (ACTIVE.equalsIgnoreCase(name)) {
+                active = fields.remove(name);
+            }
+        }
         if (active != null && !active.isBoolean()) {
             return Result.refused(INVALID_FIELD, "Active must be true or false, got: " + active, List.of(ACTIVE));
         }

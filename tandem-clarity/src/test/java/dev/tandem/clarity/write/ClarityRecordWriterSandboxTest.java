@@ -222,6 +222,12 @@ class ClarityRecordWriterSandboxTest {
         assertThat(((WriteOutcome.Rejected) reference).error().errorCode())
                 .isEqualTo(ClarityRecordWriter.UNRESOLVED_REFERENCE);
 
+        int target = contact("SF-C-10");
+        WriteOutcome redirect = write(new RecordWrite("c", "Contact", "CustomKey", "SF-C-11",
+                fields("{\"id\":" + target + ",\"FirstName\":\"Mallory\"}")));
+        assertThat(((WriteOutcome.Rejected) redirect).error().errorCode()).isEqualTo(ClarityRecordWriter.INVALID_FIELD);
+        assertThat(fetchContact(target).path("FirstName").asText()).isEqualTo("Ada");
+
         WriteOutcome active = write(new RecordWrite("c", "Contact", "CustomKey", "SF-C-9", fields("{\"Active\":\"no\"}")));
         assertThat(((WriteOutcome.Rejected) active).error().errorCode()).isEqualTo(ClarityRecordWriter.INVALID_FIELD);
     }

@@ -83,6 +83,30 @@ class ClarityRecordWriterTest {
     }
 
     @Test
+    void groupsRunConcurrentlyUpToTheBound() throws Exception {
+        // Both lookups must be in flight at once to pass the latch; a writer that serialised groups would leave the
+        // first waiting, its lookup would fail after the latch's timeout, and neither group would be Written.
+        java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(2);
+        for (String key : List.of("SF-A", "SF-B")) {
+            fake.http().on("GET", FakeClarity.BASE_PATH + "/Contacts/Contact/Key/" + key, fake.authenticated(r -> {
+                both.countDown();
+                return both.await(20, TimeUnit.SECONDS)
+                        ? Response.json(200, CONTACT.replace("SF-7", key))
+                        : Response.json(400, "{\"ResponseStatus\":{\"ErrorCode\":\"NotConcurrent\"}}");
+            }));
+        }
+        ClarityRecordWriter two = new ClarityRecordWriter(client,
+                task -> Thread.ofVirtual().start(task), 2);
+        var a = two.write(new WriteGroup("a", List.of(new RecordWrite("c", "Contact", "CustomKey", "SF-A",
+                (ObjectNode) JSON.readTree("{\"Email1\":\"old@example.com\"}"))), null));
+        var b = two.write(new WriteGroup("b", List.of(new RecordWrite("c", "Contact", "CustomKey", "SF-B",
+                (ObjectNode) JSON.readTree("{\"Email1\":\"old@example.com\"}"))), null));
+
+        assertThat(a.get(30, TimeUnit.SECONDS)).isInstanceOf(WriteOutcome.Written.class);
+        assertThat(b.get(30, TimeUnit.SECONDS)).isInstanceOf(WriteOutcome.Written.class);
+    }
+
+    @Test
     void anActionFailedWithoutAKnownMessageIsADataRejection() throws Exception {
         onUpdate(200, "{\"ActionSucceeded\":false,\"Messages\":[\"Phone1 format is invalid\"]}");
 
