@@ -56,6 +56,28 @@ public final class ClarityWriter {
         return write("PUT", entity, "/Update", record, true);
     }
 
+    /**
+     * {@code PATCH /<M>/<E>/Deactivate/ID/{ID}} (CEF's soft delete, clarity-api.md §5) or, with {@code active}
+     * true, {@code .../Reactivate/ID/{ID}}. Safe to repeat: a record already in that state stays so.
+     *
+     * @throws ClarityWriteException when CEF answers {@code ActionSucceeded: false} or a 4xx with messages
+     * @throws IntegrationException  for a failed call (retryable for 5xx and no answer; CEF's code for other 4xx)
+     */
+    public void setActive(ClarityEntity entity, int id, boolean active) {
+        Objects.requireNonNull(entity, "entity");
+        String path = entity.routePrefix() + (active ? "/Reactivate/ID/" : "/Deactivate/ID/") + id;
+        String what = "PATCH " + path;
+        ClarityReply reply = client.send("PATCH", path, null, true);
+        JsonNode answer = reply.json();
+        if (reply.status() / 100 != 2) {
+            throw ErrorClassifier.toException(what, reply.status(), answer);
+        }
+        if (answer != null && answer.isObject() && answer.path("ActionSucceeded").isBoolean()
+                && !answer.path("ActionSucceeded").asBoolean()) {
+            throw new ClarityWriteException(what, reply.status(), messages(answer));
+        }
+    }
+
     private int write(String method, ClarityEntity entity, String action, Object record, boolean retrySafe) {
         Objects.requireNonNull(entity, "entity");
         Objects.requireNonNull(record, "record");
