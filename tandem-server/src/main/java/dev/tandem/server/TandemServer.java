@@ -159,14 +159,16 @@ public final class TandemServer implements AutoCloseable {
                     store, store, stores.leases(), stores.writeFingerprints(), registry, clock);
             SalesforceCdcSource cdcSource = this.cdc;
             Map<String, ConnectorParts> connectors = Map.of(
-                    "clarity", new ConnectorParts("clarity", Optional.of(clarity), Optional.empty(), Map.of()),
+                    // Clarity is a target too: flows can write Contacts, Accounts and Users (issue 10's way back).
+                    "clarity", new ConnectorParts("clarity", Optional.of(clarity),
+                            Optional.of(new dev.tandem.clarity.write.ClarityRecordWriter(clarity)), Map.of()),
                     "salesforce", new ConnectorParts("salesforce", Optional.empty(),
                             Optional.of(new SalesforceRecordWriter(writer, salesforce)),
                             Map.of(PricebookEntryEnricher.NAME, new PricebookEntryEnricher(
                                     new PricebookEntryResolver(salesforce, writer)),
                                     RecordTypeEnricher.NAME, new RecordTypeEnricher(salesforce)),
                             cdcSource::echoPolicy));
-            FlowCatalog catalog = new FlowCatalog(Set.of("clarity"), Set.of("salesforce"),
+            FlowCatalog catalog = new FlowCatalog(Set.of("clarity"), Set.of("salesforce", "clarity"),
                     Set.of(PricebookEntryEnricher.NAME, RecordTypeEnricher.NAME));
             FlowRepository repository = new FlowRepository(catalog, config.flows().dir(), config.flows().enabled());
             FlowRepository.Loaded loaded = repository.load();
