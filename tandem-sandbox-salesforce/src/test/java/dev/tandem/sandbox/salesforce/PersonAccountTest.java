@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -276,7 +277,7 @@ class PersonAccountTest extends SandboxTestSupport {
 
         JsonNode events = client.get("/_sandbox/cdc/events").json().get("events");
 
-        List<JsonNode> creates = new java.util.ArrayList<>();
+        List<JsonNode> creates = new ArrayList<>();
         events.forEach(e -> {
             if (e.get("payload").path("ChangeEventHeader").path("changeType").asText().equals("CREATE")) {
                 creates.add(e);
@@ -286,9 +287,22 @@ class PersonAccountTest extends SandboxTestSupport {
                 .containsExactlyInAnyOrder("/data/AccountChangeEvent", "/data/ContactChangeEvent");
         JsonNode accountEvent = creates.stream().filter(e -> e.get("topic").asText().contains("Account"))
                 .findFirst().orElseThrow().get("payload");
-        assertThat(accountEvent.toString()).contains("jane@example.com").contains(contactId);
+        // The account's event carries the contact's fields too (spec §3.5), under their Account names.
+        assertThat(accountEvent.get("Name").asText()).isEqualTo("Jane Doe");
+        assertThat(accountEvent.get("FirstName").asText()).isEqualTo("Jane");
+        assertThat(accountEvent.get("LastName").asText()).isEqualTo("Doe");
+        assertThat(accountEvent.get("IsPersonAccount").asBoolean()).isTrue();
+        assertThat(accountEvent.get("PersonEmail").asText()).isEqualTo("jane@example.com");
+        assertThat(accountEvent.get("PersonContactId").asText()).isEqualTo(contactId);
+        assertThat(accountEvent.get("PersonMailingAddress").get("City").asText()).isEqualTo("Lyon");
         JsonNode contactEvent = creates.stream().filter(e -> e.get("topic").asText().contains("Contact"))
                 .findFirst().orElseThrow().get("payload");
-        assertThat(contactEvent.get("ChangeEventHeader").get("recordIds").toString()).contains(contactId);
+        assertThat(contactEvent.get("ChangeEventHeader").get("recordIds").get(0).asText()).isEqualTo(contactId);
+        assertThat(contactEvent.get("Email").asText()).isEqualTo("jane@example.com");
+        assertThat(contactEvent.get("AccountId").asText()).isEqualTo(account);
+        assertThat(contactEvent.get("IsPersonAccount").asBoolean()).isTrue();
+        // Both events belong to the one transaction of the create.
+        assertThat(contactEvent.get("ChangeEventHeader").get("transactionKey"))
+                .isEqualTo(accountEvent.get("ChangeEventHeader").get("transactionKey"));
     }
 }
