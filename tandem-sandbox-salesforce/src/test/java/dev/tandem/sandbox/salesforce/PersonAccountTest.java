@@ -227,6 +227,35 @@ class PersonAccountTest extends SandboxTestSupport {
     }
 
     @Test
+    void theContactsRulesApplyToThePersonContactAndBadValuesAreRefused() {
+        client.create("Account", Map.of("LastName", "First", "Clarity_Contact_Key__pc", "U-1"));
+
+        JsonNode duplicate = error(client.post(sobject("Account"), Map.of("LastName", "Second",
+                "Clarity_Contact_Key__pc", "u-1")));
+        JsonNode birthdate = error(client.post(sobject("Account"), Map.of("LastName", "Third",
+                "PersonBirthdate", "not a date")));
+        JsonNode tooLong = error(client.post(sobject("Account"), Map.of("LastName", "x".repeat(81))));
+
+        // The key is unique on Contact, so the person contact's save is what clashes; nothing of it is kept.
+        assertThat(duplicate.get("errorCode").asText()).isEqualTo("DUPLICATE_VALUE");
+        assertThat(birthdate.get("errorCode").asText()).isIn("INVALID_TYPE_ON_FIELD_IN_RECORD", "JSON_PARSER_ERROR");
+        assertThat(tooLong.get("errorCode").asText()).isEqualTo("STRING_TOO_LONG");
+        assertThat(sandbox.records("Account")).hasSize(1);
+        assertThat(sandbox.records("Contact")).hasSize(1);
+    }
+
+    @Test
+    void aBusinessAccountOfAPersonAccountOrgKeepsItsNameInChangeEvents() {
+        client.create("Account", Map.of("Name", "Acme"));
+
+        JsonNode payload = client.get("/_sandbox/cdc/events").json().get("events").get(0).get("payload");
+
+        assertThat(payload.get("Name").asText()).isEqualTo("Acme");
+        assertThat(payload.get("IsPersonAccount").asBoolean()).isFalse();
+        assertThat(sandbox.records("Contact")).isEmpty();
+    }
+
+    @Test
     void collectionsCreatePersonAccountsAndRollBackTheirContacts() {
         ObjectNode body = SandboxClient.object();
         body.put("allOrNone", true);
