@@ -2,12 +2,14 @@ package dev.tandem.sandbox.salesforce;
 
 import static dev.tandem.sandbox.salesforce.SandboxClient.V;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -297,6 +299,32 @@ class PersonAccountTest extends SandboxTestSupport {
         assertThat(row).containsEntry("IsPersonAccount", true).containsEntry("Name", "Ann Lee");
         assertThat(sandbox.record("Contact", (String) row.get("PersonContactId")).orElseThrow())
                 .containsEntry("Email", "ann@example.com");
+    }
+
+    @Test
+    void aBulkUpsertJobCreatesPersonAccountsAndReportsTheOnesWithoutALastName() {
+        String jobs = V + "/jobs/ingest";
+        SandboxClient.Response created = client.post(jobs, Map.of("object", "Account", "operation", "upsert",
+                "externalIdFieldName", "Clarity_Account_Key__c"));
+        assertThat(created.status()).as(created.text()).isEqualTo(200);
+        String job = created.json().get("id").asText();
+        String csv = "Clarity_Account_Key__c,RecordTypeId,FirstName,LastName,PersonEmail\n"
+                + "B-1," + personType() + ",Bea,Bulk,bea@example.com\n"
+                + "B-2," + personType() + ",No,,none@example.com\n";
+        assertThat(client.raw("PUT", jobs + "/" + job + "/batches", csv, "text/csv", Map.of()).status())
+                .isEqualTo(201);
+        assertThat(client.patch(jobs + "/" + job, Map.of("state", "UploadComplete")).status()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "JobComplete".equals(
+                client.get(jobs + "/" + job).json().get("state").asText()));
+
+        assertThat(client.get(jobs + "/" + job).json().get("numberRecordsFailed").asInt()).isEqualTo(1);
+        assertThat(client.get(jobs + "/" + job + "/failedResults/").text())
+                .contains("REQUIRED_FIELD_MISSING:Required fields are missing: [LastName]");
+        assertThat(sandbox.records("Account")).singleElement()
+                .satisfies(a -> assertThat(a).containsEntry("Name", "Bea Bulk").containsEntry("IsPersonAccount", true));
+        assertThat(sandbox.records("Contact")).singleElement()
+                .satisfies(c -> assertThat(c).containsEntry("Email", "bea@example.com"));
     }
 
     @Test
