@@ -461,7 +461,7 @@ public final class SalesforceSandbox implements AutoCloseable {
         });
     }
 
-    /** Whether this org has Person Accounts ({@link Builder#personAccounts}; also {@code GET /_sandbox/person-accounts}). */
+    /** Whether this org has Person Accounts ({@link Builder#personAccounts}; {@code GET /_sandbox/person-accounts}). */
     public boolean personAccounts() {
         return store.schema().personAccounts();
     }

@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * Salesforce path: no session needed, not metered. Resources: {@code faults} (GET/POST/DELETE),
  * {@code revoke-tokens}, {@code exhaust-limit}, {@code restore-limit} (a new day of the daily allocation),
  * {@code connected-app} (POST {"clientSecret"}: the consumer secret the app accepts), {@code refresh-tokens} (POST → {"refresh_token"}),
- * {@code duplicate-rules} (GET/POST {"contactByEmail":bool}), {@code person-accounts} (GET {"enabled":bool, "recordTypeId"?}), {@code reset}, {@code stats}, {@code dump}.
+ * {@code duplicate-rules} (GET/POST {"contactByEmail":bool}), {@code person-accounts} (GET {"enabled":bool,
+ * "recordTypeId"?}), {@code reset}, {@code stats}, {@code dump}.
  * Change Data Capture and Pub/Sub (issue 8): {@code cdc} (GET state), {@code cdc/entities} (POST
  * {"entities":[...]}, null = all), {@code cdc/gap} (POST {"entity","changeType":"GAP_UPDATE"|...|"GAP_OVERFLOW",
  * "recordIds":[...]}), {@code cdc/expire-replay-ids} (POST), {@code cdc/retention} (POST {"seconds":n}),

@@ -89,8 +89,8 @@ final class PersonAccounts {
             badFields(List.of("Name"));
         }
         if (values.get("LastName") == null) {
-            throw ApiException.badRequest(ApiError.of("REQUIRED_FIELD_MISSING", "Required fields are missing: [LastName]",
-                    List.of("LastName")));
+            throw ApiException.badRequest(ApiError.of("REQUIRED_FIELD_MISSING",
+                    "Required fields are missing: [LastName]", List.of("LastName")));
         }
         values.put("Name", BusinessRules.joinName(values.get("FirstName"), values.get("LastName")));
         values.put("IsPersonAccount", Boolean.TRUE);
@@ -116,8 +116,8 @@ final class PersonAccounts {
     private void contact(Transaction tx, Row old, Map<String, Object> values) {
         if (old != null && Boolean.TRUE.equals(old.get("IsPersonAccount"))) {
             throw ApiException.badRequest(ApiError.of("INVALID_PERSON_ACCOUNT_OPERATION",
-                    "You can't edit a person account's contact directly; edit the person account " + old.get("AccountId")
-                            + " instead.", List.of()));
+                    "You can't edit a person account's contact directly; edit the person account "
+                            + old.get("AccountId") + " instead.", List.of()));
         }
         Object accountId = values.get("AccountId");
         if (accountId != null && (old == null || !accountId.equals(old.get("AccountId")))) {
