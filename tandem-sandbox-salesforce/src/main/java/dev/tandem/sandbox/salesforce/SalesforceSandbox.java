@@ -109,7 +109,7 @@ public final class SalesforceSandbox implements AutoCloseable {
         this.ids = new IdGenerator(Math.floorMod(random.nextLong(), 1_000_000_000L) * 1000);
         this.orgId = ids.next("00D");
         this.userId = ids.next("005");
-        SalesforceSchema schema = SalesforceSchema.standard();
+        SalesforceSchema schema = SalesforceSchema.standard(builder.personAccounts);
         for (Map.Entry<String, List<FieldDefinition>> custom : builder.customFields.entrySet()) {
             for (FieldDefinition field : custom.getValue()) {
                 schema = schema.withField(custom.getKey(), field);
@@ -428,7 +428,13 @@ public final class SalesforceSandbox implements AutoCloseable {
     private void seedRecordTypes() {
         SObjectDefinition def = store.schema().require(SalesforceSchema.RECORD_TYPE);
         store.transaction(tx -> {
-            for (String[] type : recordTypes) {
+            List<String[]> seeded = new ArrayList<>(recordTypes);
+            if (store.schema().personAccounts()) {
+                // The record type every person account carries (spec §3.5); its IsPersonType is what marks it.
+                seeded.add(new String[] {SalesforceSchema.ACCOUNT, SalesforceSchema.PERSON_ACCOUNT_RECORD_TYPE,
+                    "Person Account", "person"});
+            }
+            for (String[] type : seeded) {
                 String id = ids.next(def.keyPrefix());
                 Map<String, Object> values = new LinkedHashMap<>();
                 def.fields().forEach(f -> values.put(f.name(), f.defaultValue()));
@@ -438,15 +444,26 @@ public final class SalesforceSandbox implements AutoCloseable {
                 values.put("DeveloperName", type[1]);
                 values.put("Name", type[2]);
                 values.put("IsActive", Boolean.TRUE);
+                if (def.field("IsPersonType").isPresent()) {
+                    values.put("IsPersonType", Boolean.FALSE);
+                }
                 values.put("CreatedDate", clock.instant());
                 values.put("CreatedById", userId);
                 values.put("LastModifiedDate", clock.instant());
                 values.put("LastModifiedById", userId);
                 values.put("SystemModstamp", clock.instant());
+                if (type.length > 3) {
+                    values.put("IsPersonType", Boolean.TRUE);
+                }
                 tx.put(new Row(def.name(), id, values, null));
             }
             return null;
         });
+    }
+
+    /** Whether this org has Person Accounts ({@link Builder#personAccounts}; {@code GET /_sandbox/person-accounts}). */
+    public boolean personAccounts() {
+        return store.schema().personAccounts();
     }
 
     /** The id of the active record type {@code developerName} of {@code sobjectType} (changes on {@link #reset()}). */
@@ -477,6 +494,7 @@ public final class SalesforceSandbox implements AutoCloseable {
         private String username = "integration@tandem.sandbox";
         private PublicKey jwtKey;
         private boolean contactDuplicateRuleByEmail;
+        private boolean personAccounts;
         private final Map<String, List<FieldDefinition>> customFields = new LinkedHashMap<>();
         /** Account's record types when none are configured: a business and a consumer type [inferred]. */
         static final List<String[]> DEFAULT_RECORD_TYPES = List.of(
@@ -598,6 +616,17 @@ public final class SalesforceSandbox implements AutoCloseable {
          */
         public Builder contactDuplicateRuleByEmail(boolean enabled) {
             this.contactDuplicateRuleByEmail = enabled;
+            return this;
+        }
+
+        /**
+         * Enables Person Accounts (spec §3.5): Account gains the person fields, IsPersonAccount and PersonContactId,
+         * RecordType gains IsPersonType and the org a {@code PersonAccount} record type; creating an Account with
+         * it (or with a LastName) creates its person contact. Off by default, as in real orgs, where enabling it is
+         * an irreversible org setting; so there is no runtime switch.
+         */
+        public Builder personAccounts(boolean enabled) {
+            this.personAccounts = enabled;
             return this;
         }
 

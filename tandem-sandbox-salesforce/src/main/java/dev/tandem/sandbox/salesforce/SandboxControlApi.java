@@ -2,6 +2,7 @@ package dev.tandem.sandbox.salesforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.sandbox.salesforce.schema.SalesforceSchema;
 import dev.tandem.sandbox.salesforce.wire.ApiError;
 import dev.tandem.sandbox.salesforce.wire.ApiException;
 import dev.tandem.sandbox.salesforce.wire.ApiResponse;
@@ -15,7 +16,8 @@ import java.util.function.Supplier;
  * Salesforce path: no session needed, not metered. Resources: {@code faults} (GET/POST/DELETE),
  * {@code revoke-tokens}, {@code exhaust-limit}, {@code restore-limit} (a new day of the daily allocation),
  * {@code connected-app} (POST {"clientSecret"}: the consumer secret the app accepts), {@code refresh-tokens} (POST → {"refresh_token"}),
- * {@code duplicate-rules} (GET/POST {"contactByEmail":bool}), {@code reset}, {@code stats}, {@code dump}.
+ * {@code duplicate-rules} (GET/POST {"contactByEmail":bool}), {@code person-accounts} (GET {"enabled":bool,
+ * "recordTypeId"?}), {@code reset}, {@code stats}, {@code dump}.
  * Change Data Capture and Pub/Sub (issue 8): {@code cdc} (GET state), {@code cdc/entities} (POST
  * {"entities":[...]}, null = all), {@code cdc/gap} (POST {"entity","changeType":"GAP_UPDATE"|...|"GAP_OVERFLOW",
  * "recordIds":[...]}), {@code cdc/expire-replay-ids} (POST), {@code cdc/retention} (POST {"seconds":n}),
@@ -88,6 +90,13 @@ final class SandboxControlApi {
                         sandbox.setContactDuplicateRuleByEmail(request.get("contactByEmail").asBoolean());
                     }
                     yield ApiResponse.of(200, duplicateRules());
+                }
+                case "person-accounts GET" -> {
+                    ObjectNode state = Json.object();
+                    state.put("enabled", sandbox.personAccounts());
+                    sandbox.recordTypeId(SalesforceSchema.ACCOUNT, SalesforceSchema.PERSON_ACCOUNT_RECORD_TYPE)
+                            .ifPresent(id -> state.put("recordTypeId", id));
+                    yield ApiResponse.of(200, state);
                 }
                 case "reset POST" -> {
                     sandbox.reset();

@@ -218,7 +218,11 @@ public final class ChangeEventLayout {
                 compounds.put(prefix + "Address", parts);
             }
         }
-        if (def.field("FirstName").isPresent() && def.field("LastName").isPresent() && def.field("Name").isPresent()) {
+        // Contact's Name is derived (read-only) and travels as the compound. A person account's Name is derived too,
+        // but Account.Name is a business account's own field, so Account keeps a plain Name next to FirstName and
+        // LastName in orgs with Person Accounts [inferred: the CDC guide's person-account example is not verbatim].
+        if (def.field("FirstName").isPresent() && def.field("LastName").isPresent()
+                && def.field("Name").filter(name -> !name.createable()).isPresent()) {
             compounds.put("Name", List.of(def.field("FirstName").orElseThrow(), def.field("LastName").orElseThrow()));
         }
         return compounds;

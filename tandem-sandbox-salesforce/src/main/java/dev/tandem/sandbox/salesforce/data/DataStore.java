@@ -176,7 +176,11 @@ public final class DataStore {
         List<Change> changes() {
             Map<String, Row> firstBefore = new LinkedHashMap<>();
             for (Undo entry : undo) {
-                firstBefore.putIfAbsent(entry.id(), entry.previous());
+                // Not putIfAbsent: a record created here has a null "before", which putIfAbsent would overwrite
+                // with the created version when the transaction writes the record a second time.
+                if (!firstBefore.containsKey(entry.id())) {
+                    firstBefore.put(entry.id(), entry.previous());
+                }
             }
             List<Change> changes = new ArrayList<>(firstBefore.size());
             for (Map.Entry<String, Row> entry : firstBefore.entrySet()) {

@@ -355,7 +355,7 @@ final class BusinessRules {
         return ApiException.badRequest(ApiError.of("FIELD_INTEGRITY_EXCEPTION", message, fields));
     }
 
-    private static String joinName(Object first, Object last) {
+    static String joinName(Object first, Object last) {
         String name = ((first == null ? "" : first + " ") + (last == null ? "" : last)).trim();
         return name.isEmpty() ? null : name;
     }

@@ -34,6 +34,7 @@ public final class DmlEngine {
     private final IdGenerator ids;
     private final BusinessRules rules;
     private final DuplicateRules duplicates;
+    private final PersonAccounts persons;
 
     public DmlEngine(SalesforceSchema schema, IdGenerator ids) {
         this(schema, ids, new DuplicateRules(false));
@@ -44,6 +45,7 @@ public final class DmlEngine {
         this.ids = ids;
         this.rules = new BusinessRules();
         this.duplicates = duplicates;
+        this.persons = new PersonAccounts(schema, ids);
     }
 
     public SalesforceSchema schema() {
@@ -119,6 +121,7 @@ public final class DmlEngine {
         Row row = requireLive(tx, def, rawId);
         ctx.lockFault().check(row.id());
         rules.beforeDirectDelete(tx, def, row);
+        persons.beforeDirectDelete(def, row);
         cascadeDelete(tx, row, ctx);
     }
 
@@ -159,6 +162,13 @@ public final class DmlEngine {
 
     private void save(Transaction tx, SObjectDefinition def, Row old, String id, Map<String, Object> values,
             WriteContext ctx) {
+        save(tx, def, old, id, values, ctx, false);
+    }
+
+    /** {@code implicit}: a write the platform makes itself (a person account's contact), not a client's. */
+    private void save(Transaction tx, SObjectDefinition def, Row old, String id, Map<String, Object> values,
+            WriteContext ctx, boolean implicit) {
+        persons.prepare(tx, def, old, values, implicit);
         List<String> missing = List.of();
         for (FieldDefinition field : def.requiredFields()) {
             if (values.get(field.name()) == null) {
@@ -213,6 +223,9 @@ public final class DmlEngine {
         Row saved = new Row(def.name(), id, values, ctx.client());
         tx.put(saved);
         rules.afterSave(tx, def, old, saved, ctx);
+        persons.afterSave(tx, def, saved, ctx,
+                (t, contact, previous, contactId, contactValues, c) -> save(t, contact, previous, contactId,
+                        contactValues, c, true));
     }
 
     private Map<String, Object> parseChanges(Transaction tx, SObjectDefinition def, ObjectNode body, Row existing) {

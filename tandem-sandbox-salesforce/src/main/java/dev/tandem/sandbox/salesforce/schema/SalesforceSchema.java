@@ -48,12 +48,58 @@ public final class SalesforceSchema {
     public static final String STATUS_DRAFT = "Draft";
     public static final String STATUS_ACTIVATED = "Activated";
 
-    private final Map<String, SObjectDefinition> byLowerName;
+    /** The developer name of the person-account record type an org with Person Accounts has on Account. */
+    public static final String PERSON_ACCOUNT_RECORD_TYPE = "PersonAccount";
 
-    private SalesforceSchema(Collection<SObjectDefinition> objects) {
+    /**
+     * A person account's own field and the field of its person contact it mirrors: standard Contact fields surface on
+     * Account with a {@code Person} prefix (or under their own name: FirstName, LastName, Salutation, Phone), custom
+     * ones with the {@code __pc} suffix (spec §3.5;
+     * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_account.htm,
+     * "Person Account Fields").
+     */
+    public record PersonField(String accountField, String contactField) {
+    }
+
+    private static final List<PersonField> PERSON_FIELDS = List.of(
+            new PersonField("FirstName", "FirstName"),
+            new PersonField("LastName", "LastName"),
+            new PersonField("Salutation", "Salutation"),
+            new PersonField("Phone", "Phone"),
+            new PersonField("PersonEmail", "Email"),
+            new PersonField("PersonMobilePhone", "MobilePhone"),
+            new PersonField("PersonHomePhone", "HomePhone"),
+            new PersonField("PersonTitle", "Title"),
+            new PersonField("PersonBirthdate", "Birthdate"),
+            new PersonField("PersonMailingStreet", "MailingStreet"),
+            new PersonField("PersonMailingCity", "MailingCity"),
+            new PersonField("PersonMailingState", "MailingState"),
+            new PersonField("PersonMailingPostalCode", "MailingPostalCode"),
+            new PersonField("PersonMailingCountry", "MailingCountry"),
+            new PersonField("Clarity_Contact_Key__pc", "Clarity_Contact_Key__c"));
+
+    private final Map<String, SObjectDefinition> byLowerName;
+    private final boolean personAccounts;
+
+    private SalesforceSchema(Collection<SObjectDefinition> objects, boolean personAccounts) {
         Map<String, SObjectDefinition> map = new LinkedHashMap<>();
         objects.forEach(o -> map.put(o.name().toLowerCase(Locale.ROOT), o));
         this.byLowerName = map;
+        this.personAccounts = personAccounts;
+    }
+
+    /** Whether the org has Person Accounts enabled (an org-level, irreversible setting, spec §3.5). */
+    public boolean personAccounts() {
+        return personAccounts;
+    }
+
+    /**
+     * The Account fields a person account shares with its person contact, and the Contact field each mirrors;
+     * empty when the org has no Person Accounts. Phone is a business field too: on a person account it is the
+     * contact's Phone [inferred from the object reference's field list].
+     */
+    public List<PersonField> personFields() {
+        return personAccounts ? PERSON_FIELDS : List.of();
     }
 
     public Optional<SObjectDefinition> object(String anyCase) {
@@ -80,12 +126,71 @@ public final class SalesforceSchema {
         for (SObjectDefinition o : byLowerName.values()) {
             objects.add(o == target ? o.withField(field) : o);
         }
-        return new SalesforceSchema(objects);
+        return new SalesforceSchema(objects, personAccounts);
     }
 
+    /** The objects of an org without Person Accounts (the default of real orgs). */
     public static SalesforceSchema standard() {
-        return new SalesforceSchema(List.of(account(), contact(), product2(), pricebook2(), pricebookEntry(), order(),
-                orderItem(), opportunity(), opportunityLineItem(), recordType()));
+        return standard(false);
+    }
+
+    /** The objects of an org with or without Person Accounts (spec §3.5). */
+    public static SalesforceSchema standard(boolean personAccounts) {
+        SObjectDefinition account = account();
+        SObjectDefinition contact = contact();
+        SObjectDefinition recordType = recordType();
+        if (personAccounts) {
+            account = personAccount(account);
+            contact = personContact(contact);
+            // "Record types are person account record types if ... IsPersonType" (RecordType object reference,
+            // https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_recordtype.htm).
+            recordType = recordType.withField(of("IsPersonType", "Is Person Type", FieldType.BOOLEAN, 0)
+                    .withDefault(Boolean.FALSE).asReadOnly());
+        }
+        return new SalesforceSchema(List.of(account, contact, product2(), pricebook2(), pricebookEntry(), order(),
+                orderItem(), opportunity(), opportunityLineItem(), recordType), personAccounts);
+    }
+
+    /**
+     * Account in an org with Person Accounts: the person fields, IsPersonAccount (read-only, set from the record
+     * type) and PersonContactId (read-only, the implicit person contact). Name stays required in describe: a person
+     * account's Name is derived from FirstName and LastName before the check.
+     */
+    private static SObjectDefinition personAccount(SObjectDefinition account) {
+        List<FieldDefinition> f = new ArrayList<>(account.fields());
+        f.add(text("FirstName", "First Name", 40));
+        f.add(text("LastName", "Last Name", 80));
+        f.add(salutation());
+        f.add(of("IsPersonAccount", "Is Person Account", FieldType.BOOLEAN, 0).withDefault(Boolean.FALSE)
+                .asReadOnly());
+        f.add(reference("PersonContactId", "Person Contact ID", CONTACT, "PersonContact", DeleteRule.SET_NULL)
+                .asReadOnly());
+        f.add(of("PersonEmail", "Email", FieldType.EMAIL, 80));
+        f.add(of("PersonMobilePhone", "Mobile", FieldType.PHONE, 40));
+        f.add(of("PersonHomePhone", "Home Phone", FieldType.PHONE, 40));
+        f.add(text("PersonTitle", "Title", 80));
+        f.add(of("PersonBirthdate", "Birthdate", FieldType.DATE, 0));
+        for (FieldDefinition mailing : address("Mailing")) {
+            f.add(new FieldDefinition("Person" + mailing.name(), mailing.label(), mailing.type(), mailing.length(),
+                    true, true, false, false, false, null, null, null, List.of(), false, null));
+        }
+        f.add(text("Clarity_Contact_Key__pc", "Clarity Contact Key", 128));
+        return new SObjectDefinition(ACCOUNT, account.label(), account.keyPrefix(), f);
+    }
+
+    /** Contact in an org with Person Accounts: IsPersonAccount and the fields a person account mirrors. */
+    private static SObjectDefinition personContact(SObjectDefinition contact) {
+        List<FieldDefinition> f = new ArrayList<>(contact.fields());
+        f.add(salutation());
+        f.add(of("HomePhone", "Home Phone", FieldType.PHONE, 40));
+        f.add(of("Birthdate", "Birthdate", FieldType.DATE, 0));
+        f.add(of("IsPersonAccount", "Is Person Account", FieldType.BOOLEAN, 0).withDefault(Boolean.FALSE)
+                .asReadOnly());
+        return new SObjectDefinition(CONTACT, contact.label(), contact.keyPrefix(), f);
+    }
+
+    private static FieldDefinition salutation() {
+        return text("Salutation", "Salutation", 40).withPicklist(false, "Mr.", "Ms.", "Mrs.", "Dr.", "Prof.");
     }
 
     private static SObjectDefinition account() {
