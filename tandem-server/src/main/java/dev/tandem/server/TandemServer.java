@@ -162,13 +162,15 @@ public final class TandemServer implements AutoCloseable {
                     // Clarity is a target too: flows can write Contacts, Accounts and Users (issue 10's way back).
                     "clarity", new ConnectorParts("clarity", Optional.of(clarity),
                             Optional.of(new dev.tandem.clarity.write.ClarityRecordWriter(clarity)), Map.of()),
-                    "salesforce", new ConnectorParts("salesforce", Optional.empty(),
+                    // Salesforce is a source too (change events → fetch the current record): issue 10's way back.
+                    "salesforce", new ConnectorParts("salesforce",
+                            Optional.of(new dev.tandem.salesforce.read.SalesforceRecordReader(salesforce)),
                             Optional.of(new SalesforceRecordWriter(writer, salesforce)),
                             Map.of(PricebookEntryEnricher.NAME, new PricebookEntryEnricher(
                                     new PricebookEntryResolver(salesforce, writer)),
                                     RecordTypeEnricher.NAME, new RecordTypeEnricher(salesforce)),
                             cdcSource::echoPolicy));
-            FlowCatalog catalog = new FlowCatalog(Set.of("clarity"), Set.of("salesforce", "clarity"),
+            FlowCatalog catalog = new FlowCatalog(Set.of("clarity", "salesforce"), Set.of("salesforce", "clarity"),
                     Set.of(PricebookEntryEnricher.NAME, RecordTypeEnricher.NAME));
             FlowRepository repository = new FlowRepository(catalog, config.flows().dir(), config.flows().enabled());
             FlowRepository.Loaded loaded = repository.load();

@@ -33,6 +33,13 @@ class CustomerFlowEndToEndTest {
         }
     }
 
+    private JsonNode health() throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(stack.tandem().baseUrl() + "/health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+    }
+
     private List<JsonNode> contact(String key) {
         return stack.salesforceRest().query("SELECT Id, FirstName, LastName, Phone, AccountId, Account.Clarity_Account_Key__c "
                 + "FROM Contact WHERE Clarity_Contact_Key__c = '" + key + "'");
@@ -60,5 +67,34 @@ class CustomerFlowEndToEndTest {
                 && phone.equals(contact(after.contactKey()).getFirst().path("Phone").asText()));
         assertThat(contact(after.contactKey())).as("updated, not duplicated").hasSize(1);
         assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
+    }
+
+    @Test
+    void aPhoneChangedInSalesforceBySalesRepArrivesInClarityAndDoesNotComeBack() {
+        stack = TandemStack.start(dir, new TandemConfig.Flows(null, Map.of("clarity-customer-to-salesforce", true,
+                "salesforce-contact-to-clarity", true)));
+        stack.stopTandem();
+        stack.cdc = stack.cdcFor("Contact");
+        stack.startTandem();
+        // Change events are read from the subscription on: the rep's change must come after it is up.
+        await().atMost(Duration.ofSeconds(30)).until(() -> health().path("salesforceCdc").path("/data/ContactChangeEvent")
+                .asText().equals("SUBSCRIBED"));
+        stack.clarity.customers().createRandomCustomer();
+        var user = stack.clarity.store().users().all().getLast();
+        await().atMost(Duration.ofSeconds(30)).until(() -> contact(user.contactKey()).size() == 1);
+        String contactId = contact(user.contactKey()).getFirst().path("Id").asText();
+
+        // A sales rep (another user than Tandem's integration user) changes the phone in Salesforce.
+        stack.salesforce.changeAsUser(stack.salesforce.humanUserId());
+        stack.salesforceRest().update("Contact", contactId, "{\"Phone\":\"+1 737 555 0142\"}");
+        stack.salesforce.changeAsUser(null);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "+1 737 555 0142".equals(
+                stack.clarity.store().contacts().byId(user.contactId()).orElseThrow().phone1()));
+        // Tandem's write to Clarity does not travel back to Salesforce as a change of its own.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
+                "+1 737 555 0142".equals(contact(user.contactKey()).getFirst().path("Phone").asText()));
+        assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
+        assertThat(contact(user.contactKey())).hasSize(1);
     }
 }
