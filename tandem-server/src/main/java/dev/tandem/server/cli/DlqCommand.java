@@ -53,44 +53,29 @@ public final class DlqCommand implements Runnable {
         @Option(names = "--from", description = "created at or after (ISO-8601)") String from;
         @Option(names = "--to", description = "created before (ISO-8601)") String to;
 
-        String query() {
-            List<String> p = new ArrayList<>();
-            add(p, "flow", flow);
-            add(p, "step", step);
-            add(p, "code", code);
-            add(p, "class", errorClass);
-            add(p, "state", state);
-            add(p, "key", key);
-            add(p, "q", text);
-            add(p, "from", from);
-            add(p, "to", to);
-            return String.join("&", p);
+        /** The filters given, by the API's parameter name, in the API's order. */
+        java.util.Map<String, String> given() {
+            java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+            String[][] all = {{"flow", flow}, {"step", step}, {"code", code}, {"class", errorClass}, {"state", state},
+                    {"key", key}, {"q", text}, {"from", from}, {"to", to}};
+            for (String[] f : all) {
+                if (f[1] != null) {
+                    m.put(f[0], f[1]);
+                }
+            }
+            return m;
         }
 
+        /** As query parameters of the list. */
+        String query() {
+            return String.join("&", given().entrySet().stream().map(e -> e.getKey() + "=" + enc(e.getValue())).toList());
+        }
+
+        /** As the filter object of a bulk action. */
         ObjectNode filter() {
             ObjectNode f = JSON.createObjectNode();
-            put(f, "flow", flow);
-            put(f, "step", step);
-            put(f, "code", code);
-            put(f, "class", errorClass);
-            put(f, "state", state);
-            put(f, "key", key);
-            put(f, "q", text);
-            put(f, "from", from);
-            put(f, "to", to);
+            given().forEach(f::put);
             return f;
-        }
-
-        private static void add(List<String> p, String name, String value) {
-            if (value != null) {
-                p.add(name + "=" + enc(value));
-            }
-        }
-
-        private static void put(ObjectNode f, String name, String value) {
-            if (value != null) {
-                f.put(name, value);
-            }
         }
     }
 
