@@ -22,6 +22,7 @@ import dev.tandem.server.flows.PlanPreview;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The operator's side of Tandem (issue 9): dead letters, retries, flows and the record timeline on the admin API,
@@ -36,11 +37,13 @@ final class Operations implements AutoCloseable {
     private final DeadLetterApi deadLetterApi;
     private final FlowApi flowApi;
     private final TimelineApi timelineApi;
+    private final dev.tandem.server.api.ConflictApi conflictApi;
 
     private final dev.tandem.server.api.MetricsApi metricsApi;
 
     Operations(EventLog eventLog, StateStore store, FlowRuntime runtime, Duration autoRetryInterval, Clock clock,
-               java.util.function.LongSupplier salesforceCalls, java.util.function.LongSupplier synced) {
+               java.util.function.LongSupplier salesforceCalls, java.util.function.LongSupplier synced,
+               Map<String, dev.tandem.core.connector.ConnectorParts> connectors) {
         this.metricsApi = new dev.tandem.server.api.MetricsApi(store, salesforceCalls, synced, clock);
         this.deadLetters = new DeadLetterService(store, runtime::retriesChanged, (d, e) -> validate(runtime, d, e), clock);
         this.autoRetry = new DeadLetterAutoRetry(eventLog, store, deadLetters, autoRetryInterval, () ->
@@ -49,6 +52,8 @@ final class Operations implements AutoCloseable {
         this.timelineApi = new TimelineApi(eventLog, store);
         this.deadLetterApi = new DeadLetterApi(store, eventLog, deadLetters, timelineApi);
         this.flowApi = new FlowApi(runtime, eventLog, store);
+        this.conflictApi = new dev.tandem.server.api.ConflictApi(
+                new dev.tandem.core.ops.ConflictService(store, store, connectors, clock));
     }
 
     DeadLetterService deadLetters() {
@@ -60,6 +65,7 @@ final class Operations implements AutoCloseable {
         flowApi.register(routes);
         timelineApi.register(routes);
         metricsApi.register(routes);
+        conflictApi.register(routes);
     }
 
     void start() {

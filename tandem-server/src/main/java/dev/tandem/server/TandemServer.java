@@ -92,6 +92,8 @@ public final class TandemServer implements AutoCloseable {
     private final SalesforceRestClient salesforce;
     private final BatchingSalesforceWriter writer;
     private final FlowRuntime runtime;
+    /** The connectors' parts the flows use (reader, writer, enrichers, echo policy per system). */
+    private final Map<String, ConnectorParts> connectors;
     /** Salesforce's and Clarity's availability, as their clients see it; checked at start, probed while down. */
     private final List<Availability> availabilities;
     /** Every change source: the Clarity poller and webhook as {@code clarity.ingest} says, CDC when enabled. */
@@ -158,10 +160,11 @@ public final class TandemServer implements AutoCloseable {
             this.cdc = new SalesforceCdcSource(config.cdc(), sfConfig, tokens, new RestRecordReReader(salesforce),
                     store, store, stores.leases(), stores.writeFingerprints(), registry, clock);
             SalesforceCdcSource cdcSource = this.cdc;
-            Map<String, ConnectorParts> connectors = Map.of(
+            Map<String, ConnectorParts> connectors = this.connectors = Map.of(
                     // Clarity is a target too: flows can write Contacts, Accounts and Users (issue 10's way back).
                     "clarity", new ConnectorParts("clarity", Optional.of(clarity),
-                            Optional.of(new dev.tandem.clarity.write.ClarityRecordWriter(clarity)), Map.of()),
+                            Optional.of(new dev.tandem.clarity.write.ClarityRecordWriter(clarity)), Map.of(),
+                            Optional::empty, "clarity:"),
                     // Salesforce is a source too (change events → fetch the current record): issue 10's way back.
                     "salesforce", new ConnectorParts("salesforce",
                             Optional.of(new dev.tandem.salesforce.read.SalesforceRecordReader(salesforce)),
@@ -188,7 +191,7 @@ public final class TandemServer implements AutoCloseable {
             runtime.watch(clarity.availability());
             this.availabilities = List.of(salesforce.availability(), clarity.availability());
             this.operations = new Operations(stores.eventLog(), store, runtime, Duration.ofSeconds(2), clock,
-                    salesforce::apiCallCount, metrics::syncedCount);
+                    salesforce::apiCallCount, metrics::syncedCount, connectors);
             this.purge = new dev.tandem.core.ops.Retention.Purge(config.retention(), store, clock);
             this.reloader = config.flows().dir() == null || !java.nio.file.Files.isDirectory(config.flows().dir()) ? null
                     : new FlowReloader(repository, loaded, flows -> runtime.replaceFlows(pipelines(flows, connectors, store, clock, config.retention().redactor())));
@@ -380,6 +383,11 @@ public final class TandemServer implements AutoCloseable {
 
     public StateStore stateStore() {
         return stores.stateStore();
+    }
+
+    /** The connectors' parts by system, as the flows use them. */
+    public Map<String, ConnectorParts> connectors() {
+        return connectors;
     }
 
     public FlowRuntime runtime() {

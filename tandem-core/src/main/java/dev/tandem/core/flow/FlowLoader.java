@@ -162,6 +162,7 @@ public final class FlowLoader {
         }
         FunctionLibrary functions = FunctionLibrary.of(def.picklists(), tables);
         Compiler c = new Compiler(file, where, problems, functions);
+        c.sourceSystem = def.from().system() == null ? "" : def.from().system();
         if (!ID.matcher(def.id()).matches()) {
             c.problem("id", "id '" + def.id() + "' must be lower-case letters, digits and dashes (at most 63), e.g. clarity-order-to-salesforce");
         }
@@ -311,8 +312,61 @@ public final class FlowLoader {
                         c.problem(p + "/system", "no connector can write to system '" + s.system() + "' (known: "
                                 + sorted(catalog.writers()) + ")");
                     }
+                    if (s.master() != null) {
+                        checkMaster(s, p + "/master", c);
+                    }
                 }
             }
+        }
+    }
+
+    /** The master-data policy: known policies naming the flow's two systems, a positive window, a source per object. */
+    private void checkMaster(ToStep s, String p, Compiler c) {
+        dev.tandem.core.flow.model.MasterDefinition m = s.master();
+        Set<String> systems = new java.util.TreeSet<>(List.of(s.system(), c.sourceSystem));
+        checkPolicy(m.defaultPolicy(), p + "/default", systems, c);
+        if (m.window() != null) {
+            try {
+                if (Durations.parse(m.window()).isNegative()) {
+                    c.problem(p + "/window", "window must not be negative, got " + m.window());
+                }
+            } catch (RuntimeException e) {
+                c.problem(p + "/window", "window '" + m.window() + "' is not a duration such as 90s, 2m or 1h");
+            }
+        }
+        if (m.objects().isEmpty()) {
+            c.problem(p + "/objects", "a master-data policy names at least one target object, e.g. Contact");
+        }
+        m.objects().forEach((entity, op) -> {
+            String op0 = p + "/objects/" + entity;
+            if (op.source() == null || op.source().entity() == null || op.source().id() == null) {
+                c.problem(op0 + "/source", "name the source counterpart of " + entity
+                        + ": {at: <path in the fetched record>, entity: <source entity>, id: <its id field>}");
+            }
+            checkPolicy(op.defaultPolicy(), op0 + "/default", systems, c);
+            if (op.fields().isEmpty()) {
+                c.problem(op0 + "/fields", "name the fields of " + entity + " the policy covers, e.g. Phone: {source: Phone1}");
+            }
+            op.fields().forEach((field, fp) -> {
+                if (fp == null || fp.source() == null || fp.source().isBlank()) {
+                    c.problem(op0 + "/fields/" + field + "/source", "name the source field " + field + " is mapped from");
+                } else {
+                    checkPolicy(fp.master(), op0 + "/fields/" + field + "/master", systems, c);
+                }
+            });
+        });
+    }
+
+    private static void checkPolicy(String policy, String p, Set<String> systems, Compiler c) {
+        if (policy == null) {
+            return;
+        }
+        var parsed = dev.tandem.core.sync.Policy.parse(policy);
+        boolean ok = parsed.isPresent() && (parsed.get().kind() != dev.tandem.core.sync.Policy.Kind.WINS
+                || systems.contains(parsed.get().system()));
+        if (!ok) {
+            c.problem(p, "unknown master policy '" + policy + "': use "
+                    + String.join(", ", systems.stream().map(x -> x + "-wins").toList()) + ", newest-wins or manual");
         }
     }
 
@@ -518,6 +572,8 @@ public final class FlowLoader {
         final Map<String, JsonataMapping> expressions = new LinkedHashMap<>();
         final FunctionLibrary functions;
         final Map<String, String> secrets = new LinkedHashMap<>();
+        /** The flow's source system (from.system), for the master-data policy's {@code <system>-wins}. */
+        String sourceSystem = "";
 
         Compiler(String file, YamlLocations where, List<FlowProblem> problems, FunctionLibrary functions) {
             this.file = file;

@@ -334,10 +334,28 @@ public final class FlowPipeline implements Flow {
                 case SplitStep s -> throw new IllegalStateException("handled above");
                 case AggregateStep s -> throw new IllegalArgumentException("flow " + spec.id()
                         + ": an aggregate step without a split before it (the loader refuses such a file)");
-                case ToStep s -> new To(s.system(), writer(connectors, s.system()), part(connectors, s.system()).echo());
+                case ToStep s -> to(s, connectors);
             });
         }
         return built;
+    }
+
+    /**
+     * The {@code to} step; with a master-data policy it reads the target through the target's reader and keeps its
+     * baselines and conflicts in the state store (the id map given to this pipeline, when it is one: the server's).
+     */
+    private To to(ToStep s, Map<String, ConnectorParts> connectors) {
+        ConnectorParts target = part(connectors, s.system());
+        dev.tandem.core.sync.Reconciler master = null;
+        if (s.master() != null) {
+            dev.tandem.core.spi.SyncStore sync = links instanceof dev.tandem.core.spi.SyncStore store ? store
+                    : dev.tandem.core.spi.SyncStore.none();
+            master = new dev.tandem.core.sync.Reconciler(spec.definition().from().system(), s.system(), s.master(),
+                    reader(connectors, s.system()), sync, entity -> target.linkPrefix() + entity,
+                    entity -> java.util.Optional.ofNullable(connectors.get(spec.definition().from().system()))
+                            .map(ConnectorParts::linkPrefix).orElse("") + entity);
+        }
+        return new To(s.system(), writer(connectors, s.system()), target.echo(), target.linkPrefix(), master);
     }
 
     private Aggregate aggregate(AggregateStep a) {

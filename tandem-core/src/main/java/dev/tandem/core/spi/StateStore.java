@@ -5,7 +5,7 @@ package dev.tandem.core.spi;
  * (SQLite embedded, PostgreSQL in cluster mode); one contract test suite runs against each.
  */
 public interface StateStore extends IdMap, RetryQueue, DeadLetterQueue, AuditTrail, CursorStore, FlowControls,
-        AlertRuleStore,
+        AlertRuleStore, SyncStore,
         AutoCloseable {
 
     /**

@@ -54,12 +54,30 @@ public final class SandboxCustomers {
         Customer customer = generator.randomCustomer()
                 .orElseThrow(() -> new IllegalStateException("The sandbox has no customers"));
         String phone = "+1 512-555-" + String.format("%04d", generator.nextInt(10_000));
-        ContactModel contact = store.contacts().modify(customer.contact().id(), tree -> {
+        return updatePhone(customer.user().id(), phone);
+    }
+
+    /**
+     * Changes a customer's phone as the customer would in their profile: the contact's {@code Phone1} and the user's
+     * {@code PhoneNumber}, both stamped; fires {@code Customer.Updated} for the contact and the user.
+     *
+     * @throws IllegalArgumentException for an unknown user, a user without a contact or a blank phone
+     */
+    public RecordRef updatePhone(int userId, String phone) {
+        if (Objects.requireNonNull(phone, "phone").isBlank()) {
+            throw new IllegalArgumentException("A phone must not be blank");
+        }
+        UserModel owner = store.users().byId(userId)
+                .orElseThrow(() -> new IllegalArgumentException("No User with ID " + userId));
+        if (owner.contactId() == 0) {
+            throw new IllegalArgumentException("User " + userId + " has no contact");
+        }
+        ContactModel contact = store.contacts().modify(owner.contactId(), tree -> {
             tree.put("Phone1", phone);
             tree.put("UpdatedDate", CefDates.format(clock.instant()));
         }).orElseThrow();
         copies.refresh(contact);
-        UserModel user = store.users().modify(customer.user().id(), tree -> {
+        UserModel user = store.users().modify(userId, tree -> {
             tree.put("PhoneNumber", phone);
             tree.put("ContactPhone", phone);
             tree.set("Contact", store.json().tree(contact));

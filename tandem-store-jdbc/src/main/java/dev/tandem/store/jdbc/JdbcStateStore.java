@@ -32,11 +32,13 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
 
     private final Database database;
     private final JdbcDeadLetters deadLetters;
+    private final JdbcSyncStore sync;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     JdbcStateStore(Database database) {
         this.database = database;
         this.deadLetters = new JdbcDeadLetters(database);
+        this.sync = new JdbcSyncStore(database);
         database.acquire();
     }
 
@@ -869,6 +871,57 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
                 }
             }
         });
+    }
+
+    // ---- two-way sync: baselines and conflicts (JdbcSyncStore, V24)
+
+    @Override
+    public Map<String, String> baseline(String system, String entity, String recordId) {
+        ensureOpen();
+        return sync.baseline(system, entity, recordId);
+    }
+
+    @Override
+    public void saveBaseline(String system, String entity, String recordId, Map<String, String> fieldHashes,
+                             Instant at) {
+        ensureOpen();
+        sync.saveBaseline(system, entity, recordId, fieldHashes, at);
+    }
+
+    @Override
+    public Optional<dev.tandem.core.sync.Conflict> openConflict(String pairKey) {
+        ensureOpen();
+        return sync.openConflict(pairKey);
+    }
+
+    @Override
+    public dev.tandem.core.sync.Conflict openConflict(dev.tandem.core.sync.Conflict conflict) {
+        ensureOpen();
+        return sync.openConflict(conflict);
+    }
+
+    @Override
+    public Optional<dev.tandem.core.sync.Conflict> conflict(long id) {
+        ensureOpen();
+        return sync.conflict(id);
+    }
+
+    @Override
+    public List<dev.tandem.core.sync.Conflict> conflicts(String state, String flowId, int limit) {
+        ensureOpen();
+        return sync.conflicts(state, flowId, limit);
+    }
+
+    @Override
+    public boolean resolveConflict(long id, String resolution, String by, Instant at) {
+        ensureOpen();
+        return sync.resolveConflict(id, resolution, by, at);
+    }
+
+    @Override
+    public long countOpenConflicts() {
+        ensureOpen();
+        return sync.countOpenConflicts();
     }
 
     private void ensureOpen() {

@@ -34,6 +34,8 @@ public final class To implements Step {
     private final String system;
     private final RecordWriter writer;
     private final Supplier<Optional<EchoPolicy>> echo;
+    private final String linkPrefix;
+    private final dev.tandem.core.sync.Reconciler master;
 
     public To(String system, RecordWriter writer) {
         this(system, writer, Optional::empty);
@@ -41,9 +43,26 @@ public final class To implements Step {
 
     /** @param echo the target's echo policy, when its change feed runs: what is written is fingerprinted */
     public To(String system, RecordWriter writer, Supplier<Optional<EchoPolicy>> echo) {
+        this(system, writer, echo, "", null);
+    }
+
+    /**
+     * @param linkPrefix the id map's namespace of this target's links (its object types are {@code prefix + entity}),
+     *                   so a Clarity contact's id never replaces the Salesforce id linked to the same key
+     * @param master     the flow's master-data policy, or null: every planned field is written
+     */
+    public To(String system, RecordWriter writer, Supplier<Optional<EchoPolicy>> echo, String linkPrefix,
+              dev.tandem.core.sync.Reconciler master) {
         this.system = system;
         this.writer = writer;
         this.echo = echo;
+        this.linkPrefix = linkPrefix == null ? "" : linkPrefix;
+        this.master = master;
+    }
+
+    /** The id map's object type of a target entity. */
+    public String linkType(String entity) {
+        return linkPrefix + entity;
     }
 
     @Override
@@ -56,8 +75,40 @@ public final class To implements Step {
         List<Exchange> out = new ArrayList<>(batch);
         Map<Integer, CompletableFuture<WriteOutcome>> pending = new LinkedHashMap<>();
         Instant started = ctx.clock().instant();
+        Map<Integer, dev.tandem.core.sync.Reconciler.Decision> decisions = Map.of();
+        if (master != null) {
+            try {
+                decisions = master.prepare(batch, ctx);
+            } catch (RuntimeException e) {
+                // The target could not be read for the policy (an outage, refused credentials): the batch waits.
+                List<Integer> all = new ArrayList<>();
+                for (int i = 0; i < batch.size(); i++) {
+                    all.add(i);
+                }
+                ctx.failAll(out, all, kind(), "read " + system + " for the master-data policy", e, started);
+                return out;
+            }
+        }
         for (int i = 0; i < batch.size(); i++) {
-            Exchange x = batch.get(i);
+            Exchange planned = batch.get(i);
+            var decision = decisions.get(i);
+            if (decision != null) {
+                String outcome = decision.conflicts() > 0 ? "CONFLICT" : decision.nothingToWrite() ? "SKIPPED" : "OK";
+                if (decision.nothingToWrite()) {
+                    String reason = decision.conflicts() > 0
+                            ? "nothing written: " + decision.detail()
+                            : "echo or no synced change: every field this flow syncs holds what was last synced ("
+                            + decision.detail() + ")";
+                    ctx.audit(planned, kind(), "master-data policy", 0, outcome, reason, ctx.millisSince(started));
+                    master.commit(decision, Map.of(), ctx.clock().instant());
+                    out.set(i, planned.settle(new FlowOutcome.Skipped(0, reason)));
+                    continue;
+                }
+                ctx.audit(planned, kind(), "master-data policy", 0, outcome, decision.detail(), ctx.millisSince(started));
+                planned = planned.withPlan(decision.plan());
+                out.set(i, planned);
+            }
+            Exchange x = planned;
             if (x.plan().isEmpty()) {
                 out.set(i, x.settle(new FlowOutcome.Failed(0, "FLOW_ERROR", "the flow reached 'to' without a write plan: "
                         + "add a transform step before it", false, Duration.ZERO, x.payload())));
@@ -99,7 +150,10 @@ public final class To implements Step {
                 case WriteOutcome.Written w when w.replayed() -> {
                     RecordWrite root = plan.rootRecord();
                     String id = w.idsByRef().getOrDefault(root.ref(), "");
-                    ctx.state().link(root.entity(), root.key(), id);
+                    ctx.state().link(linkType(root.entity()), root.key(), id);
+                    if (decisions.get(i) != null) {
+                        master.commit(decisions.get(i), w.idsByRef(), ctx.clock().instant());
+                    }
                     String reason = root.entity() + " " + root.key() + " was already in " + system + " as " + id
                             + " (a replay after an interrupted run)";
                     ctx.audit(x, kind(), w.request(), 200, "SKIPPED", reason, millis);
@@ -110,10 +164,13 @@ public final class To implements Step {
                     RecordWrite root = plan.rootRecord();
                     for (RecordWrite r : plan.records()) {
                         if (r != root) {
-                            ctx.state().link(r.entity(), r.key(), w.idsByRef().getOrDefault(r.ref(), ""));
+                            ctx.state().link(linkType(r.entity()), r.key(), w.idsByRef().getOrDefault(r.ref(), ""));
                         }
                     }
-                    ctx.state().link(root.entity(), root.key(), w.idsByRef().getOrDefault(root.ref(), ""));
+                    ctx.state().link(linkType(root.entity()), root.key(), w.idsByRef().getOrDefault(root.ref(), ""));
+                    if (decisions.get(i) != null) {
+                        master.commit(decisions.get(i), w.idsByRef(), ctx.clock().instant());
+                    }
                     String detail = summary(plan, w.idsByRef());
                     ctx.auditWrite(x, kind(), w.request(), 200, detail, millis, written(plan, w.idsByRef(), ctx));
                     out.set(i, x.settle(new FlowOutcome.Synced(0, detail)));
@@ -143,7 +200,7 @@ public final class To implements Step {
     private void fingerprint(EchoPolicy policy, WriteGroup plan, Map<String, String> written, StepContext ctx) {
         Map<String, String> ids = new LinkedHashMap<>(written);
         for (RecordWrite r : plan.records()) {
-            ids.computeIfAbsent(r.ref(), ref -> ctx.links().targetId(r.entity(), r.key()).orElse(null));
+            ids.computeIfAbsent(r.ref(), ref -> ctx.links().targetId(linkType(r.entity()), r.key()).orElse(null));
         }
         for (RecordWrite r : plan.records()) {
             String id = ids.get(r.ref());
