@@ -163,7 +163,8 @@ final class JdbcSyncStore implements SyncStore {
     public List<Conflict> conflicts(String state, String flowId, int limit) {
         return database.read("list conflicts", c -> {
             try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM sync_conflict "
-                    + "WHERE (? IS NULL OR state = ?) AND (? IS NULL OR flow = ?) ORDER BY id DESC LIMIT ?")) {
+                    + "WHERE (CAST(? AS TEXT) IS NULL OR state = ?) AND (CAST(? AS TEXT) IS NULL OR flow = ?) "
+                    + "ORDER BY id DESC LIMIT ?")) {
                 select.setString(1, state);
                 select.setString(2, state);
                 select.setString(3, flowId);

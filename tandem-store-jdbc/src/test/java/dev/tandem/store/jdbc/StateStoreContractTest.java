@@ -519,6 +519,67 @@ abstract class StateStoreContractTest {
         assertThatThrownBy(() -> store.cursor(null)).isInstanceOf(NullPointerException.class);
     }
 
+    // ---- two-way sync (V24)
+
+    @Test
+    void baselinesAreKeptPerRecordAndFieldAndSurviveARestart() {
+        store.saveBaseline("salesforce", "Contact", "003A", java.util.Map.of("Phone", "h1", "Email", "h2"), NOW);
+        store.saveBaseline("salesforce", "Contact", "003A", java.util.Map.of("Phone", "h3"), NOW.plusSeconds(1));
+        store.saveBaseline("clarity", "Contact", "003A", java.util.Map.of("Phone1", "h9"), NOW);
+
+        store = restart();
+
+        assertThat(store.baseline("salesforce", "Contact", "003A")).containsOnly(
+                java.util.Map.entry("Phone", "h3"), java.util.Map.entry("Email", "h2"));
+        assertThat(store.baseline("clarity", "Contact", "003A")).containsOnly(java.util.Map.entry("Phone1", "h9"));
+        assertThat(store.baseline("salesforce", "Contact", "003B")).isEmpty();
+    }
+
+    @Test
+    void oneOpenConflictPerFieldPairWhicheverDirectionFindsItAndResolvedOnce() {
+        var clarity = new dev.tandem.core.sync.Conflict.Side("clarity", "Contact", "9051", "CustomKey", "CON-1", "Phone1");
+        var salesforce = new dev.tandem.core.sync.Conflict.Side("salesforce", "Contact", "003A", "Clarity_Contact_Key__c",
+                "CON-1", "Phone");
+        var found = store.openConflict(conflict("c2s", clarity, salesforce, "\"+1\"", "\"+2\"", NOW));
+        assertThat(found.id()).isPositive();
+        assertThat(found.open()).isTrue();
+        // The way back finds the same pair the other way round: the same conflict, values in its orientation.
+        var again = store.openConflict(conflict("s2c", salesforce, clarity, "\"+3\"", "\"+1\"", NOW.plusSeconds(5)));
+
+        store = restart();
+
+        assertThat(again.id()).isEqualTo(found.id());
+        var stored = store.conflict(found.id()).orElseThrow();
+        assertThat(stored.flowId()).isEqualTo("c2s");
+        assertThat(stored.sourceValue()).isEqualTo("\"+1\"");
+        assertThat(stored.targetValue()).isEqualTo("\"+3\"");
+        assertThat(stored.updatedAt()).isEqualTo(NOW.plusSeconds(5));
+        assertThat(stored.targetModified()).as("the salesforce side, reported by the way back").isEqualTo(NOW);
+        assertThat(store.countOpenConflicts()).isEqualTo(1);
+        assertThat(store.conflicts("OPEN", "c2s", 10)).hasSize(1);
+        assertThat(store.conflicts("OPEN", "s2c", 10)).isEmpty();
+        assertThat(store.openConflict(stored.pairKey())).isPresent();
+
+        assertThat(store.resolveConflict(found.id(), "take clarity", "ops", NOW.plusSeconds(9))).isTrue();
+        assertThat(store.resolveConflict(found.id(), "take salesforce", "ops2", NOW.plusSeconds(10))).isFalse();
+        var resolved = store.conflict(found.id()).orElseThrow();
+        assertThat(resolved.state()).isEqualTo("RESOLVED");
+        assertThat(resolved.resolution()).isEqualTo("take clarity");
+        assertThat(resolved.resolvedBy()).isEqualTo("ops");
+        assertThat(resolved.resolvedAt()).isEqualTo(NOW.plusSeconds(9));
+        assertThat(store.countOpenConflicts()).isZero();
+        assertThat(store.openConflict(stored.pairKey())).isEmpty();
+        assertThat(store.conflicts(null, null, 10)).hasSize(1);
+        assertThat(store.conflict(found.id() + 1)).isEmpty();
+    }
+
+    private static dev.tandem.core.sync.Conflict conflict(String flow, dev.tandem.core.sync.Conflict.Side source,
+                                                          dev.tandem.core.sync.Conflict.Side target, String sourceValue,
+                                                          String targetValue, Instant at) {
+        return new dev.tandem.core.sync.Conflict(0, flow, "OPEN", source, target, sourceValue, targetValue, NOW, null,
+                "manual", "policy manual: a person decides", 7, at, at, "", "", null);
+    }
+
     @Test
     void aCursorSurvivesARestart() {
         store.saveCursor("clarity.SalesOrder", "2026-03-01T10:00:00Z");
