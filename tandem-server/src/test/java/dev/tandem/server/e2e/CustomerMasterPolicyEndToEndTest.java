@@ -1,7 +1,6 @@
 package dev.tandem.server.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tandem.core.sync.Conflict;
 import dev.tandem.sandbox.clarity.ClaritySandbox;
 import dev.tandem.sandbox.clarity.model.UserModel;
@@ -89,9 +88,15 @@ class CustomerMasterPolicyEndToEndTest {
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() ->
                 digits(clarityPhone(c)).equals(digits(CUSTOMER_PHONE)) && digits(salesforcePhone(c)).equals(digits(REP_PHONE)));
 
-        var resolution = new dev.tandem.core.ops.ConflictService(stack.tandem().stateStore(), stack.tandem().stateStore(),
-                connectors(), Clock.systemUTC()).resolve(conflict.id(), "clarity", null, "test-operator");
-        assertThat(resolution.written()).containsExactly("salesforce");
+        // The operator's path: the CLI against the running Tandem's admin API.
+        Path token = Files.writeString(dir.resolve("operator.token"), stack.tandem().adminApi().tokens()
+                .create("ops", dev.tandem.server.api.Role.OPERATOR).secret());
+        String listed = cli(token, "conflicts", "list");
+        assertThat(listed).contains("salesforce Contact " + c.salesforceId + ".Phone").contains("manual");
+        assertThat(cli(token, "conflicts", "show", String.valueOf(conflict.id())))
+                .contains(CUSTOMER_PHONE).contains(REP_PHONE).contains("--take clarity|salesforce|value");
+        assertThat(cli(token, "conflicts", "resolve", String.valueOf(conflict.id()), "--take", "clarity"))
+                .contains("written to salesforce");
         await().atMost(Duration.ofSeconds(10)).until(() -> digits(salesforcePhone(c)).equals(digits(CUSTOMER_PHONE)));
         assertThat(stack.tandem().stateStore().conflict(conflict.id()).orElseThrow().state()).isEqualTo(Conflict.RESOLVED);
         // The resolution's own write is not a new change: quiet afterwards, nothing new to review.
@@ -106,9 +111,16 @@ class CustomerMasterPolicyEndToEndTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> !openConflicts().isEmpty());
         Conflict conflict = openConflicts().getFirst();
         assertThat(conflict.reason()).contains("too close to call");
-        var resolution = new dev.tandem.core.ops.ConflictService(stack.tandem().stateStore(), stack.tandem().stateStore(),
-                connectors(), Clock.systemUTC()).resolve(conflict.id(), "value", TextNode.valueOf("+1 415 555 0199"), "ops");
-        assertThat(resolution.written()).containsExactlyInAnyOrder("clarity", "salesforce");
+        String operator = stack.tandem().adminApi().tokens().create("ops", dev.tandem.server.api.Role.OPERATOR).secret();
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(stack.tandem().baseUrl() + "/api/v1/conflicts/" + conflict.id() + "/resolve"))
+                .header("Authorization", "Bearer " + operator).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"take\":\"value\",\"value\":\"+1 415 555 0199\"}"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode resolved = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+        assertThat(resolved.path("writtenTo")).extracting(JsonNode::asText).containsExactlyInAnyOrder("clarity", "salesforce");
+        assertThat(resolved.path("resolvedBy").asText()).isEqualTo("ops");
         await().atMost(Duration.ofSeconds(10)).until(() -> digits(salesforcePhone(c)).equals("14155550199")
                 && digits(clarityPhone(c)).equals("14155550199"));
         assertQuiet(c);
@@ -244,8 +256,17 @@ class CustomerMasterPolicyEndToEndTest {
         return details;
     }
 
-    private Map<String, dev.tandem.core.connector.ConnectorParts> connectors() {
-        return stack.tandem().connectors();
+    /** Runs the tandem CLI against the running Tandem; returns what it printed (exit code 0 asserted). */
+    private String cli(Path token, String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        var cli = dev.tandem.server.cli.Main.commandLine();
+        cli.setOut(new java.io.PrintWriter(out));
+        cli.setErr(new java.io.PrintWriter(err));
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--url", stack.tandem().baseUrl().toString(), "--token-file", token.toString()));
+        assertThat(cli.execute(all.toArray(String[]::new))).as(err.toString()).isZero();
+        return out.toString();
     }
 
     private JsonNode contact(Customer c) {
