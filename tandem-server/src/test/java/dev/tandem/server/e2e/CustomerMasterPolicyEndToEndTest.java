@@ -158,6 +158,46 @@ class CustomerMasterPolicyEndToEndTest {
                 + c.user.contactKey() + "'")).hasSize(1);
     }
 
+    @Test
+    void aRestartInTheMiddleOfATwoWayRunLosesAndDuplicatesNothing() throws Exception {
+        Customer first = start("newest-wins", "1m", Clock.systemUTC());
+        for (String flow : FLOWS) {
+            stack.tandem().runtime().resume(flow, "test", "go");
+        }
+        java.util.Set<Integer> before = new java.util.HashSet<>();
+        stack.clarity.store().users().all().forEach(u -> before.add(u.id()));
+        for (int i = 0; i < 8; i++) {
+            stack.clarity.customers().createRandomCustomer();
+        }
+        // Mid-run: the rep changes the first customer's phone and Tandem stops while the new customers are in flight.
+        stack.salesforce.changeAsUser(stack.salesforce.humanUserId());
+        stack.salesforceRest().update("Contact", first.salesforceId, "{\"Phone\":\"" + REP_PHONE + "\"}");
+        stack.salesforce.changeAsUser(null);
+        stack.stopTandem();
+        List<UserModel> users = new java.util.ArrayList<>(stack.clarity.store().users().all().stream()
+                .filter(u -> !before.contains(u.id())).toList());
+        // Customers change their phones while Tandem is down (some of them not yet in Salesforce).
+        for (int i = 0; i < 4; i++) {
+            stack.clarity.customers().updatePhone(users.get(i * 2).id(), "+1 512 555 02" + i + "0");
+        }
+        stack.startTandem();
+        users.add(first.user);
+        assertThat(users).hasSize(9);
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> users.stream().allMatch(u -> inSync(u)));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            users.forEach(u -> System.out.println("USER " + u.id() + " " + u.contactKey() + " clarity "
+                    + stack.clarity.store().contacts().byId(u.contactId()).orElseThrow().phone1() + " salesforce "
+                    + contacts(u.contactKey())));
+            System.setProperty("debugTimeline", "true");
+            timelineDetails();
+            throw e;
+        }
+        assertThat(digits(clarityPhone(first))).isEqualTo(digits(REP_PHONE));
+        assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
+        assertThat(openConflicts()).isEmpty();
+    }
+
     // ---- the set-up
 
     private record Customer(UserModel user, String salesforceId) {
@@ -219,6 +259,12 @@ class CustomerMasterPolicyEndToEndTest {
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
                 stack.salesforce.apiRequestCount() == calls
                         && modified.equals(stack.clarity.store().contacts().byId(c.user.contactId()).orElseThrow().updatedDate()));
+    }
+
+    private boolean inSync(UserModel u) {
+        List<JsonNode> found = contacts(u.contactKey());
+        return found.size() == 1 && digits(stack.clarity.store().contacts().byId(u.contactId()).orElseThrow().phone1())
+                .equals(digits(found.getFirst().path("Phone").asText()));
     }
 
     private JsonNode health() throws Exception {
