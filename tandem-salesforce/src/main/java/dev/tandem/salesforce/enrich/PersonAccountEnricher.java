@@ -7,6 +7,7 @@ import dev.tandem.core.error.ApiError;
 import dev.tandem.core.write.RecordWrite;
 import dev.tandem.core.write.WriteGroup;
 import dev.tandem.salesforce.api.SalesforceApi;
+import dev.tandem.salesforce.client.PathSegments;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +34,10 @@ import java.util.function.Function;
  * is left out: the person contact's id is not known inside the group. A plan whose root was the Contact gets the
  * Account as its root.
  *
+ * <p>A Contact written <b>alone</b> with the placeholder ({@code "IsPersonAccount": {"enrich": "personAccount"}}
+ * on the Contact: a profile change) is looked up in an org with Person Accounts, one query per batch; a person
+ * contact's write goes to its person account by the account's {@code Clarity_Account_Key__c}.
+ *
  * <p>Whether the org has Person Accounts is read once from the Account describe (the {@code IsPersonAccount} field
  * exists only there), the person account record type once with
  * {@code SELECT Id, DeveloperName FROM RecordType WHERE SobjectType = 'Account' AND IsPersonType = true} (RecordType
@@ -43,6 +48,8 @@ public final class PersonAccountEnricher implements Enricher {
 
     public static final String NAME = "salesforce.personAccounts";
     static final String PLACEHOLDER = "personAccount";
+    /** Keys per SOQL {@code IN} list, well inside the 100,000-character query limit. */
+    static final int KEYS_PER_QUERY = 200;
 
     /**
      * Standard Contact fields and their names on a person account (Account object reference, "Person account
@@ -66,11 +73,89 @@ public final class PersonAccountEnricher implements Enricher {
 
     @Override
     public List<Result> enrich(List<WriteGroup> groups) {
+        Map<String, ObjectNode> personContacts = personContacts(groups);
         List<Result> out = new ArrayList<>(groups.size());
         for (WriteGroup g : groups) {
-            out.add(fill(g));
+            Optional<RecordWrite> marked = g.records().stream().filter(r -> placeholderField(r) != null).findFirst();
+            if (marked.isPresent() && "Contact".equals(marked.get().entity())) {
+                out.add(contactAlone(g, marked.get(), personContacts));
+            } else {
+                out.add(fill(g));
+            }
         }
         return out;
+    }
+
+    /**
+     * The person contacts among the marked Contacts of the batch, by their key: one query for the batch, and only
+     * in an org with Person Accounts ({@code SELECT ... FROM Contact WHERE Clarity_Contact_Key__c IN (...)}).
+     */
+    private Map<String, ObjectNode> personContacts(List<WriteGroup> groups) {
+        Map<String, List<String>> keysByField = new LinkedHashMap<>();
+        for (WriteGroup g : groups) {
+            for (RecordWrite r : g.records()) {
+                if ("Contact".equals(r.entity()) && placeholderField(r) != null && !r.key().isBlank()) {
+                    keysByField.computeIfAbsent(r.keyField(), k -> new ArrayList<>()).add(r.key());
+                }
+            }
+        }
+        Map<String, ObjectNode> found = new LinkedHashMap<>();
+        if (keysByField.isEmpty() || !personAccountsEnabled()) {
+            return found;
+        }
+        keysByField.forEach((keyField, keys) -> {
+            List<String> distinct = keys.stream().distinct().toList();
+            for (int from = 0; from < distinct.size(); from += KEYS_PER_QUERY) {
+                List<String> chunk = distinct.subList(from, Math.min(distinct.size(), from + KEYS_PER_QUERY));
+                String field = PathSegments.apiName(keyField, "the Contact's key field");
+                for (ObjectNode row : salesforce.query("SELECT Id, IsPersonAccount, AccountId, "
+                        + "Account.Clarity_Account_Key__c, " + field + " FROM Contact WHERE " + field + " IN ("
+                        + String.join(", ", chunk.stream().map(PricebookEntryResolver::soqlString).toList()) + ")")) {
+                    if (row.path("IsPersonAccount").asBoolean(false)) {
+                        found.put(keyField + "|" + row.path(keyField).asText(), row);
+                    }
+                }
+            }
+        });
+        return found;
+    }
+
+    /**
+     * A Contact written alone (a profile change): a person contact cannot be written directly (spec §3.5), so in an
+     * org with Person Accounts the write goes to its person account, by the account's Clarity key, with the fields
+     * under their person account names. Any other Contact is written as planned, without the placeholder.
+     */
+    private Result contactAlone(WriteGroup g, RecordWrite contact, Map<String, ObjectNode> personContacts) {
+        String field = placeholderField(contact);
+        ObjectNode fields = contact.fields().deepCopy();
+        fields.remove(field);
+        ObjectNode person = personContacts.get(contact.keyField() + "|" + contact.key());
+        if (person == null) {
+            return new Result.Enriched(replace(g, contact, contact.withFields(fields)));
+        }
+        String accountKey = person.path("Account").path("Clarity_Account_Key__c").asText("");
+        if (accountKey.isBlank()) {
+            return failed("the Salesforce Contact " + person.path("Id").asText() + " is the person contact of the "
+                    + "person account " + person.path("AccountId").asText() + ", which has no Clarity_Account_Key__c"
+                    + " to write it by", contact.keyField());
+        }
+        ObjectNode accountFields = fields.objectNode();
+        List<String> unknown = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> f : fields.properties()) {
+            String personName = f.getKey().equals("AccountId") ? null : personName(f.getKey());
+            if (personName != null) {
+                accountFields.set(personName, f.getValue());
+            } else if (!f.getKey().equals("AccountId")) {
+                unknown.add(f.getKey());
+            }
+        }
+        if (!unknown.isEmpty()) {
+            return failed("a person account has no field for the Contact's " + String.join(", ", unknown),
+                    unknown.getFirst());
+        }
+        RecordWrite account = new RecordWrite(contact.ref(), "Account", "Clarity_Account_Key__c", accountKey,
+                accountFields);
+        return new Result.Enriched(replace(g, contact, account));
     }
 
     /** Whether the org has Person Accounts (the Account describe has IsPersonAccount); read once. */
