@@ -162,6 +162,27 @@ class Customer360AccountsEndToEndTest {
     }
 
     @Test
+    void theDeltaPollersUserAndContactChangesSyncAsTheWebhooksDo() {
+        stack = TandemStack.startPolling(dir, CUSTOMER_FLOW, List.of(dev.tandem.clarity.model.ClarityEntity.USER,
+                dev.tandem.clarity.model.ClarityEntity.ACCOUNT, dev.tandem.clarity.model.ClarityEntity.CONTACT));
+        int accountId = stack.clarity.customers().createRandomCustomer().id();
+        UserModel user = stack.clarity.store().users().all().stream().filter(u -> u.accountId() == accountId)
+                .findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(30)).until(() -> contacts(user.contactKey()).size() == 1);
+        assertThat(contacts(user.contactKey()).getFirst().get("AccountId"))
+                .isEqualTo(accounts(user.accountKey()).getFirst().get("Id"));
+
+        // A back-office correction of the contact alone: the poller reports the Contact as Customer.Updated.
+        stack.clarity.customers().renameContact(user.contactId(), "Marta", "Quintero");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "Quintero".equals(
+                contacts(user.contactKey()).getFirst().get("LastName")));
+        assertThat(contacts(user.contactKey()).getFirst().get("FirstName")).isEqualTo("Marta");
+        assertThat(contacts(user.contactKey())).hasSize(1);
+        assertThat(accounts(user.accountKey())).hasSize(1);
+        assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
+    }
+
+    @Test
     void aB2bAccountWithThreeUsersIsOneSalesforceAccountWithThreeLinkedContacts() {
         stack = TandemStack.start(dir, CUSTOMER_FLOW, false);
         ClarityRest clarity = new ClarityRest(stack.clarity.baseUrl(), stack.clarity.user(), stack.clarity.password());

@@ -115,6 +115,20 @@ final class TandemStack implements AutoCloseable {
                 .withReconnect(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(1));
     }
 
+    /** The Clarity lists polled in {@link TandemConfig.Ingest#POLL} mode (default: sales orders). */
+    List<ClarityEntity> pollEntities = List.of(ClarityEntity.SALES_ORDER);
+
+    /** Both sandboxes and Tandem polling these Clarity lists (no webhook), with these flows. */
+    static TandemStack startPolling(Path dir, TandemConfig.Flows flows, List<ClarityEntity> entities) {
+        TandemStack stack = new TandemStack(dir, ClaritySandbox.builder().port(0).seed(7)
+                .webhookRetryInitial(Duration.ofMillis(100)).webhookRetryMax(Duration.ofSeconds(1)).build().start());
+        stack.ingest = TandemConfig.Ingest.POLL;
+        stack.flows = flows;
+        stack.pollEntities = List.copyOf(entities);
+        stack.startTandem();
+        return stack;
+    }
+
     /** Changes to the config Tandem starts with (e.g. alert rules); none by default. */
     java.util.function.UnaryOperator<TandemConfig> customize = c -> c;
 
@@ -144,7 +158,7 @@ final class TandemStack implements AutoCloseable {
                 new TandemConfig.Clarity(URI.create(clarity.baseUrl()), clarity.user(), clarity.password(),
                         Duration.ofSeconds(10), List.of(WEBHOOK_SECRET), Duration.ofMinutes(5))
                         .withIngest(ingest, PollSettings.defaults().withInterval(Duration.ofMillis(100))
-                                .withEntities(List.of(ClarityEntity.SALES_ORDER))),
+                                .withEntities(pollEntities)),
                 new TandemConfig.Salesforce(URI.create(salesforce.tokenUrl()), salesforce.clientId(),
                         salesforce.clientSecret(), "64.0", "tandem", Duration.ofSeconds(10)),
                 // An unavailable system is probed every 100 ms at first, then up to every second (time-scaled).
