@@ -36,7 +36,9 @@ import java.util.function.Function;
  *
  * <p>A Contact written <b>alone</b> with the placeholder ({@code "IsPersonAccount": {"enrich": "personAccount"}}
  * on the Contact: a profile change) is looked up in an org with Person Accounts, one query per batch; a person
- * contact's write goes to its person account by the account's {@code Clarity_Account_Key__c}.
+ * contact's write goes to its person account by the account's {@code Clarity_Account_Key__c}. An Account written
+ * alone with the placeholder (no {@code contact}: an account's own change) loses its {@code Name} when it is a
+ * person account there, for the same reason.
  *
  * <p>Whether the org has Person Accounts is read once from the Account describe (the {@code IsPersonAccount} field
  * exists only there), the person account record type once with
@@ -74,16 +76,65 @@ public final class PersonAccountEnricher implements Enricher {
     @Override
     public List<Result> enrich(List<WriteGroup> groups) {
         Map<String, ObjectNode> personContacts = personContacts(groups);
+        java.util.Set<String> personAccounts = personAccounts(groups);
         List<Result> out = new ArrayList<>(groups.size());
         for (WriteGroup g : groups) {
             Optional<RecordWrite> marked = g.records().stream().filter(r -> placeholderField(r) != null).findFirst();
             if (marked.isPresent() && "Contact".equals(marked.get().entity())) {
                 out.add(contactAlone(g, marked.get(), personContacts));
+            } else if (marked.isPresent() && accountAlone(marked.get())) {
+                RecordWrite account = marked.get();
+                ObjectNode fields = account.fields().deepCopy();
+                fields.remove(placeholderField(account));
+                if (personAccounts.contains(account.key())) {
+                    // A person account's Name is its FirstName and LastName, written from its person contact.
+                    fields.remove("Name");
+                }
+                out.add(new Result.Enriched(replace(g, account, account.withFields(fields))));
             } else {
                 out.add(fill(g));
             }
         }
         return out;
+    }
+
+    /** An Account marked without a Contact to merge: an account's own change, written alone. */
+    private static boolean accountAlone(RecordWrite r) {
+        return "Account".equals(r.entity()) && !r.fields().path(placeholderField(r)).has("contact");
+    }
+
+    /**
+     * The keys of the batch's Accounts written alone that are person accounts: one query per batch (by their key
+     * field, {@code Clarity_Account_Key__c}), only in an org with Person Accounts.
+     */
+    private java.util.Set<String> personAccounts(List<WriteGroup> groups) {
+        Map<String, List<String>> keysByField = new LinkedHashMap<>();
+        for (WriteGroup g : groups) {
+            for (RecordWrite r : g.records()) {
+                if (placeholderField(r) != null && accountAlone(r) && !r.key().isBlank()) {
+                    keysByField.computeIfAbsent(r.keyField(), k -> new ArrayList<>()).add(r.key());
+                }
+            }
+        }
+        java.util.Set<String> found = new java.util.HashSet<>();
+        if (keysByField.isEmpty() || !personAccountsEnabled()) {
+            return found;
+        }
+        keysByField.forEach((keyField, keys) -> {
+            String field = PathSegments.apiName(keyField, "the Account's key field");
+            List<String> distinct = keys.stream().distinct().toList();
+            for (int from = 0; from < distinct.size(); from += KEYS_PER_QUERY) {
+                List<String> chunk = distinct.subList(from, Math.min(distinct.size(), from + KEYS_PER_QUERY));
+                for (ObjectNode row : salesforce.query("SELECT Id, IsPersonAccount, " + field + " FROM Account WHERE "
+                        + field + " IN (" + String.join(", ",
+                                chunk.stream().map(PricebookEntryResolver::soqlString).toList()) + ")")) {
+                    if (row.path("IsPersonAccount").asBoolean(false)) {
+                        found.add(row.path(keyField).asText());
+                    }
+                }
+            }
+        });
+        return found;
     }
 
     /**

@@ -88,8 +88,8 @@ class PersonAccountEnricherTest {
     @Test
     void withPersonAccountsTheContactBecomesThePersonFieldsOfOneAccount() {
         PersonAccountEnricher enricher = enricher(true);
-        String personType = client.query("SELECT Id FROM RecordType WHERE SobjectType = 'Account' AND IsPersonType = true")
-                .getFirst().path("Id").asText();
+        String personType = client.query("SELECT Id FROM RecordType WHERE SobjectType = 'Account' "
+                + "AND IsPersonType = true").getFirst().path("Id").asText();
 
         WriteGroup group = enriched(enricher.enrich(List.of(consumer())).getFirst());
 
@@ -135,6 +135,26 @@ class PersonAccountEnricherTest {
             assertThat(contact.entity()).as("a business contact, or one not in Salesforce yet").isEqualTo("Contact");
             assertThat(contact.fields().has("IsPersonAccount")).isFalse();
         }
+    }
+
+    @Test
+    void anAccountWrittenAloneKeepsItsNameUnlessItIsAPersonAccount() {
+        PersonAccountEnricher enricher = enricher(true);
+        client.upsert("Account", "Clarity_Account_Key__c", List.of(object().put("Clarity_Account_Key__c", "CUST-P")
+                .put("LastName", "Lee"), object().put("Clarity_Account_Key__c", "CUST-B").put("Name", "Globex")), true);
+        List<WriteGroup> alone = new java.util.ArrayList<>();
+        for (String key : List.of("CUST-P", "CUST-B")) {
+            ObjectNode fields = object().put("Name", "Renamed");
+            fields.set("IsPersonAccount", object().put("enrich", "personAccount"));
+            alone.add(new WriteGroup(key, List.of(new RecordWrite("account", "Account", "Clarity_Account_Key__c",
+                    key, fields)), "account"));
+        }
+
+        List<Result> results = enricher.enrich(alone);
+
+        assertThat(enriched(results.get(0)).rootRecord().fields().size()).as("person: no Name").isZero();
+        assertThat(enriched(results.get(1)).rootRecord().fields().path("Name").asText()).isEqualTo("Renamed");
+        assertThat(enriched(results.get(1)).rootRecord().fields().has("IsPersonAccount")).isFalse();
     }
 
     @Test

@@ -141,7 +141,18 @@ class Customer360AccountsEndToEndTest {
                 "Okafor-Lee".equals(accounts(consumer.account().customKey()).getFirst().get("LastName")));
         assertThat(contacts(consumer.contact().customKey()).getFirst().get("LastName")).isEqualTo("Okafor-Lee");
         assertThat(stack.salesforce.records("Account")).as("updated, not duplicated").hasSize(accountsBefore);
-        assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
+
+        // A consumer's account renamed in Clarity: a Person Account's name follows its person, so it stays, and
+        // the write does not fail (Salesforce refuses Name on a person account); a business account's name follows.
+        Person business = people.stream().filter(Person::business).findFirst().orElseThrow();
+        stack.clarity.customers().renameAccount(consumer.account().id(), "Renamed Household");
+        stack.clarity.customers().renameAccount(business.account().id(), "Initech Holdings Ltd");
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                "Initech Holdings Ltd".equals(accounts(business.account().customKey()).getFirst().get("Name")));
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() ->
+                "Okafor-Lee".equals(accounts(consumer.account().customKey()).getFirst().get("LastName"))
+                        && stack.tandem().stateStore().deadLetterCount() == 0);
+        assertThat(stack.salesforce.records("Account")).hasSize(accountsBefore);
     }
 
     @Test
@@ -196,7 +207,8 @@ class Customer360AccountsEndToEndTest {
             int contactId = clarity.post("/Contacts/Contact/Create", "{\"CustomKey\":\"" + key + "\",\"FirstName\":\""
                     + people[i][0] + "\",\"LastName\":\"" + people[i][1] + "\",\"Email1\":\"" + email
                     + "\",\"Phone1\":\"" + people[i][2] + "\",\"Address\":{\"Company\":\"Globex Industries Inc.\","
-                    + "\"Street1\":\"1 Globex Way\",\"City\":\"Austin\",\"RegionCode\":\"Texas\",\"PostalCode\":\"78701\","
+                    + "\"Street1\":\"1 Globex Way\",\"City\":\"Austin\",\"RegionCode\":\"Texas\","
+                    + "\"PostalCode\":\"78701\","
                     + "\"CountryCode\":\"USA\"}}").path("Result").asInt();
             clarity.post("/Contacts/User/Create", "{\"CustomKey\":\"USR-GLOBEX-" + (i + 1) + "\",\"UserName\":\""
                     + email.trim() + "\",\"Email\":\"" + email.trim() + "\",\"AccountID\":" + accountId
@@ -219,6 +231,14 @@ class Customer360AccountsEndToEndTest {
                     .toLowerCase(Locale.ROOT));
             assertThat(contact.get("MailingState")).isEqualTo("TX");
         }
+        assertThat(stack.salesforce.records("Contact").stream()
+                .filter(c -> Objects.equals(c.get("AccountId"), account.getFirst().get("Id")))).hasSize(3);
+
+        // The account renamed in Clarity's back office: its Customer.Updated reaches the one Salesforce Account.
+        stack.clarity.customers().renameAccount(accountId, "Globex Corporation");
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                "Globex Corporation".equals(accounts("GLOBEX").getFirst().get("Name")));
+        assertThat(accounts("GLOBEX")).hasSize(1);
         assertThat(stack.salesforce.records("Contact").stream()
                 .filter(c -> Objects.equals(c.get("AccountId"), account.getFirst().get("Id")))).hasSize(3);
         assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();

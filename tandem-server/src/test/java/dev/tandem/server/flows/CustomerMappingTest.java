@@ -48,7 +48,8 @@ class CustomerMappingTest {
 
     @Test
     void aB2bUserBecomesAnAccountWithItsContactStandardised() throws IOException {
-        JsonNode plan = mapping("clarity-customer-to-salesforce").apply(resource("/flows/clarity-customer.example.json"));
+        JsonNode plan = mapping("clarity-customer-to-salesforce")
+                .apply(resource("/flows/clarity-customer.example.json"));
 
         assertThat(plan.path("root").asText()).isEqualTo("contact");
         JsonNode account = record(plan, "account");
@@ -99,6 +100,22 @@ class CustomerMappingTest {
         assertThat(only.at("/fields/Email").asText()).isEqualTo("jane.doe@example.com");
         assertThat(only.at("/fields/MailingCountry").asText()).isEqualTo("US");
         assertThat(only.at("/fields/MailingState").asText()).isEqualTo("TX");
+    }
+
+    @Test
+    void anAccountOfABackOfficeChangeUpdatesTheAccountAloneByItsKey() throws IOException {
+        ObjectNode account = (ObjectNode) resource("/flows/clarity-customer.example.json").get("Account");
+        account.put("Name", " Acme Holdings ");
+
+        JsonNode plan = mapping("clarity-customer-to-salesforce").apply(account);
+
+        assertThat(plan.path("root").asText()).isEqualTo("account");
+        assertThat(plan.path("records")).hasSize(1);
+        JsonNode only = record(plan, "account");
+        assertThat(only.path("key").asText()).isEqualTo("CUST-0001");
+        assertThat(only.at("/fields/Name").asText()).isEqualTo("Acme Holdings");
+        assertThat(only.at("/fields/IsPersonAccount/enrich").asText()).isEqualTo("personAccount");
+        assertThat(only.at("/fields/IsPersonAccount").has("contact")).as("written alone, nothing to merge").isFalse();
     }
 
     @Test
