@@ -84,6 +84,32 @@ class CustomerMappingTest {
     }
 
     @Test
+    void householdNamingNamesAConsumersAccountAfterTheFamily(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws IOException {
+        // The operator's copy of the shipped flow (flows.dir) with the one picklist value changed.
+        for (String file : new String[] {"clarity-customer-to-salesforce.yaml", "clarity-customer-to-salesforce.jsonata",
+            "clarity-customer.example.json"}) {
+            try (InputStream in = CustomerMappingTest.class.getResourceAsStream("/flows/" + file)) {
+                String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                java.nio.file.Files.writeString(dir.resolve(file),
+                        text.replace("accountNaming: { b2c: person }", "accountNaming: { b2c: household }"));
+            }
+        }
+        FlowSpec flow = new FlowRepository(FlowRepository.shippedCatalog(), dir, Map.of()).load().flows()
+                .get("clarity-customer-to-salesforce");
+        JsonataMapping household = flow.mapping(flow.definition().steps().stream()
+                .filter(s -> s instanceof TransformStep).map(s -> ((TransformStep) s).mapping()).findFirst()
+                .orElseThrow());
+        ObjectNode user = resource("/flows/clarity-customer.example.json");
+        ((ObjectNode) user.get("Account")).put("Name", "Jane Doe");
+        ((ObjectNode) user.at("/Contact/Address")).remove("Company");
+
+        assertThat(record(household.apply(user), "account").at("/fields/Name").asText()).isEqualTo("Doe Household");
+        assertThat(record(mapping("clarity-customer-to-salesforce").apply(user), "account").at("/fields/Name").asText())
+                .as("the shipped default").isEqualTo("Jane Doe");
+    }
+
+    @Test
     void aContactOfAProfileChangeUpdatesTheContactAloneByItsKey() throws IOException {
         ObjectNode contact = (ObjectNode) resource("/flows/clarity-customer.example.json").get("Contact");
         contact.put("Phone1", "(737) 555-0142");
