@@ -87,8 +87,8 @@ class CustomerMappingTest {
     void householdNamingNamesAConsumersAccountAfterTheFamily(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws IOException {
         // The operator's copy of the shipped flow (flows.dir) with the one picklist value changed.
-        for (String file : new String[] {"clarity-customer-to-salesforce.yaml", "clarity-customer-to-salesforce.jsonata",
-            "clarity-customer.example.json"}) {
+        for (String file : new String[] {"clarity-customer-to-salesforce.yaml",
+            "clarity-customer-to-salesforce.jsonata", "clarity-customer.example.json"}) {
             try (InputStream in = CustomerMappingTest.class.getResourceAsStream("/flows/" + file)) {
                 String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 java.nio.file.Files.writeString(dir.resolve(file),
