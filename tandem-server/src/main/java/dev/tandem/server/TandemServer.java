@@ -33,6 +33,7 @@ import dev.tandem.salesforce.cdc.SalesforceCdcSource;
 import dev.tandem.salesforce.client.SalesforceRestClient;
 import dev.tandem.salesforce.enrich.PricebookEntryEnricher;
 import dev.tandem.salesforce.enrich.PricebookEntryResolver;
+import dev.tandem.salesforce.enrich.PersonAccountEnricher;
 import dev.tandem.salesforce.enrich.RecordTypeEnricher;
 import dev.tandem.salesforce.write.BatchingSalesforceWriter;
 import dev.tandem.salesforce.write.SalesforceRecordWriter;
@@ -171,10 +172,12 @@ public final class TandemServer implements AutoCloseable {
                             Optional.of(new SalesforceRecordWriter(writer, salesforce)),
                             Map.of(PricebookEntryEnricher.NAME, new PricebookEntryEnricher(
                                     new PricebookEntryResolver(salesforce, writer)),
-                                    RecordTypeEnricher.NAME, new RecordTypeEnricher(salesforce)),
+                                    RecordTypeEnricher.NAME, new RecordTypeEnricher(salesforce),
+                                    PersonAccountEnricher.NAME, new PersonAccountEnricher(salesforce,
+                                            salesforce::describe)),
                             cdcSource::echoPolicy));
             FlowCatalog catalog = new FlowCatalog(Set.of("clarity", "salesforce"), Set.of("salesforce", "clarity"),
-                    Set.of(PricebookEntryEnricher.NAME, RecordTypeEnricher.NAME));
+                    Set.of(PricebookEntryEnricher.NAME, RecordTypeEnricher.NAME, PersonAccountEnricher.NAME));
             FlowRepository repository = new FlowRepository(catalog, config.flows().dir(), config.flows().enabled());
             FlowRepository.Loaded loaded = repository.load();
             if (!loaded.problems().isEmpty() && config.flows().dir() == null) {

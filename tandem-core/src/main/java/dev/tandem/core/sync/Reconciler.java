@@ -204,7 +204,7 @@ public final class Reconciler {
                     .orElse(r.keyField().equalsIgnoreCase("id") ? r.key() : null);
             Map<String, String> targetBase = targetId == null ? Map.of()
                     : store.baseline(targetSystem, r.entity(), targetId);
-            JsonNode source = at(x.body(), op.source().at());
+            JsonNode source = counterpart(x.body(), op.source());
             String sourceId = text(source.path(op.source().id()));
             Map<String, String> sourceBase = sourceId.isEmpty() ? Map.of()
                     : store.baseline(sourceSystem, op.source().entity(), sourceId);
@@ -456,6 +456,18 @@ public final class Reconciler {
 
     static boolean reference(JsonNode v) {
         return v.isTextual() && v.textValue().startsWith("@{") && v.textValue().endsWith(".id}");
+    }
+
+    /** The first of the source record's candidate paths that holds its id field (else the last candidate). */
+    static JsonNode counterpart(JsonNode body, MasterDefinition.SourceRecord source) {
+        JsonNode found = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        for (String path : source.at()) {
+            found = at(body, path);
+            if (found.hasNonNull(source.id())) {
+                return found;
+            }
+        }
+        return found;
     }
 
     static JsonNode at(JsonNode body, String path) {

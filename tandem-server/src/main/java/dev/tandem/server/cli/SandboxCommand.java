@@ -57,6 +57,8 @@ public final class SandboxCommand implements Runnable {
         java.nio.file.Path jwtCert;
         @Option(names = "--duplicate-rule", description = "Turn on the Contact-by-Email duplicate rule (DUPLICATES_DETECTED)")
         boolean duplicateRule;
+        @Option(names = "--person-accounts", description = "An org with Person Accounts enabled (the PersonAccount record type, IsPersonAccount, Person* fields, the implicit person contact)")
+        boolean personAccounts;
         @Option(names = "--pubsub-port", defaultValue = "0", description = "Port of the Pub/Sub API (gRPC) server for Change Data Capture and platform events (0 = any free port; default ${DEFAULT-VALUE})")
         int pubSubPort;
         @Option(names = "--pubsub-plaintext", description = "Serve the Pub/Sub API without TLS (tests); by default TLS with a self-signed certificate written to a file")
@@ -69,7 +71,7 @@ public final class SandboxCommand implements Runnable {
             }
             SalesforceSandbox.Builder builder = SalesforceSandbox.builder().port(port).clientId(clientId)
                     .clientSecret(clientSecret).dailyApiLimit(dailyApiLimit).user(user)
-                    .contactDuplicateRuleByEmail(duplicateRule).pubSubPort(pubSubPort)
+                    .contactDuplicateRuleByEmail(duplicateRule).personAccounts(personAccounts).pubSubPort(pubSubPort)
                     .pubSubPlaintext(pubSubPlaintext);
             if (jwtCert != null) {
                 java.security.PublicKey key = dev.tandem.sandbox.salesforce.auth.JwtKeys.fromPem(jwtCert);
@@ -89,6 +91,9 @@ public final class SandboxCommand implements Runnable {
             System.out.println("  try: curl -s -u " + sandbox.clientId() + ":" + sandbox.clientSecret()
                     + " -d grant_type=client_credentials " + sandbox.tokenUrl());
             System.out.println("  user:          " + sandbox.username() + (jwtCert != null ? " (JWT bearer enabled)" : ""));
+            if (personAccounts) {
+                System.out.println("  org:           Person Accounts enabled (GET /_sandbox/person-accounts)");
+            }
             sandbox.pubSub().ifPresent(pubSub -> {
                 System.out.println("  pubsub:        " + pubSub.endpoint() + " (gRPC eventbus.v1.PubSub, "
                         + (pubSub.plaintext() ? "plaintext)" : "TLS)"));

@@ -6,6 +6,7 @@ import dev.tandem.core.flow.FlowLoader;
 import dev.tandem.core.flow.FlowProblem;
 import dev.tandem.core.flow.FlowSpec;
 import dev.tandem.salesforce.enrich.PricebookEntryEnricher;
+import dev.tandem.salesforce.enrich.PersonAccountEnricher;
 import dev.tandem.salesforce.enrich.RecordTypeEnricher;
 
 import java.io.IOException;
@@ -45,7 +46,7 @@ public final class FlowRepository {
      */
     public static FlowCatalog shippedCatalog() {
         return new FlowCatalog(Set.of("clarity", "salesforce"), Set.of("salesforce", "clarity"),
-                Set.of(PricebookEntryEnricher.NAME, RecordTypeEnricher.NAME));
+                Set.of(PricebookEntryEnricher.NAME, RecordTypeEnricher.NAME, PersonAccountEnricher.NAME));
     }
 
     private final FlowLoader loader;

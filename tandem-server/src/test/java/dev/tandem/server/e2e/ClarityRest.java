@@ -37,6 +37,22 @@ final class ClarityRest {
         }
     }
 
+    /** A CEF write (e.g. {@code /Contacts/Contact/Create}); the CEFActionResponse, refused unless it succeeded. */
+    JsonNode post(String path, String json) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                    .header("Authorization", basic).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = JSON.readTree(r.body());
+            if (r.statusCode() != 200 || !body.path("ActionSucceeded").asBoolean(false)) {
+                throw new IllegalStateException("POST " + path + " failed: " + r.statusCode() + " " + r.body());
+            }
+            return body;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     JsonNode order(int id) {
         return get("/Ordering/SalesOrder/ID/" + id);
     }

@@ -40,10 +40,26 @@ final class TandemStack implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private TandemStack(Path dir, ClaritySandbox clarity) {
+        this(dir, clarity, false);
+    }
+
+    private TandemStack(Path dir, ClaritySandbox clarity, boolean personAccounts) {
         this.dir = dir;
         // The Pub/Sub API over TLS with the certificate the sandbox generates, as a real client would use it.
-        this.salesforce = SalesforceSandbox.builder().port(0).pubSubPort(0).pubSubKeepAlive(Duration.ofMillis(500)).build().start();
+        this.salesforce = SalesforceSandbox.builder().port(0).pubSubPort(0).pubSubKeepAlive(Duration.ofMillis(500))
+                .personAccounts(personAccounts).build().start();
         this.clarity = clarity;
+    }
+
+    /** Both sandboxes and Tandem with these flows, the Salesforce org with or without Person Accounts (spec §3.5). */
+    static TandemStack start(Path dir, TandemConfig.Flows flows, boolean personAccounts) {
+        TandemStack stack = new TandemStack(dir, ClaritySandbox.builder().port(0).seed(7)
+                .webhookRetryInitial(Duration.ofMillis(100)).webhookRetryMax(Duration.ofSeconds(1)).build().start(),
+                personAccounts);
+        stack.flows = flows;
+        stack.startTandem();
+        stack.registerWebhook();
+        return stack;
     }
 
     static TandemStack start(Path dir) {
@@ -99,6 +115,20 @@ final class TandemStack implements AutoCloseable {
                 .withReconnect(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(1));
     }
 
+    /** The Clarity lists polled in {@link TandemConfig.Ingest#POLL} mode (default: sales orders). */
+    List<ClarityEntity> pollEntities = List.of(ClarityEntity.SALES_ORDER);
+
+    /** Both sandboxes and Tandem polling these Clarity lists (no webhook), with these flows. */
+    static TandemStack startPolling(Path dir, TandemConfig.Flows flows, List<ClarityEntity> entities) {
+        TandemStack stack = new TandemStack(dir, ClaritySandbox.builder().port(0).seed(7)
+                .webhookRetryInitial(Duration.ofMillis(100)).webhookRetryMax(Duration.ofSeconds(1)).build().start());
+        stack.ingest = TandemConfig.Ingest.POLL;
+        stack.flows = flows;
+        stack.pollEntities = List.copyOf(entities);
+        stack.startTandem();
+        return stack;
+    }
+
     /** Changes to the config Tandem starts with (e.g. alert rules); none by default. */
     java.util.function.UnaryOperator<TandemConfig> customize = c -> c;
 
@@ -128,7 +158,7 @@ final class TandemStack implements AutoCloseable {
                 new TandemConfig.Clarity(URI.create(clarity.baseUrl()), clarity.user(), clarity.password(),
                         Duration.ofSeconds(10), List.of(WEBHOOK_SECRET), Duration.ofMinutes(5))
                         .withIngest(ingest, PollSettings.defaults().withInterval(Duration.ofMillis(100))
-                                .withEntities(List.of(ClarityEntity.SALES_ORDER))),
+                                .withEntities(pollEntities)),
                 new TandemConfig.Salesforce(URI.create(salesforce.tokenUrl()), salesforce.clientId(),
                         salesforce.clientSecret(), "64.0", "tandem", Duration.ofSeconds(10)),
                 // An unavailable system is probed every 100 ms at first, then up to every second (time-scaled).

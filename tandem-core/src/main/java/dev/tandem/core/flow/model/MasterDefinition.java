@@ -48,16 +48,22 @@ public record MasterDefinition(
     }
 
     /**
-     * @param at       dotted path of the counterpart inside the fetched record, e.g. {@code Contact}; empty = the record
+     * @param at       where the counterpart sits in the fetched record: dotted paths tried in order, the first holding
+     *                 the id field wins (e.g. {@code [Contact, ""]}: a user's embedded contact, else the record itself,
+     *                 for a flow fetching users or contacts); none = the record itself
      * @param entity   the source system's entity of that object, e.g. {@code Contact}
      * @param id       its id field, e.g. {@code ID} (Clarity) or {@code Id} (Salesforce)
      * @param keyField the field a resolution writes it back by (the source writer's key field); default the id field
      */
     public record SourceRecord(
-            @JsonPropertyDescription("Dotted path of the counterpart in the fetched record, e.g. Contact; default the record itself") String at,
+            @JsonPropertyDescription("Dotted paths of the counterpart in the fetched record, tried in order (the first with the id field), e.g. [Contact, \"\"]; default the record itself") java.util.List<String> at,
             @JsonProperty(required = true) @JsonPropertyDescription("Source entity, e.g. Contact") String entity,
             @JsonProperty(required = true) @JsonPropertyDescription("Its id field, e.g. ID or Id") String id,
             @JsonPropertyDescription("Key field a conflict resolution writes it back by; default the id field") String keyField) {
+
+        public SourceRecord {
+            at = at == null || at.isEmpty() ? java.util.List.of("") : java.util.List.copyOf(at);
+        }
 
         public String keyFieldOrId() {
             return keyField == null || keyField.isBlank() ? id : keyField;
