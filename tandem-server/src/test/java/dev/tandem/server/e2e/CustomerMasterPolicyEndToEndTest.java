@@ -94,7 +94,7 @@ class CustomerMasterPolicyEndToEndTest {
         String listed = cli(token, "conflicts", "list");
         assertThat(listed).contains("salesforce Contact " + c.salesforceId + ".Phone").contains("manual");
         assertThat(cli(token, "conflicts", "show", String.valueOf(conflict.id())))
-                .contains(CUSTOMER_PHONE).contains(REP_PHONE).contains("--take clarity|salesforce|value");
+                .contains(CUSTOMER_PHONE).contains(REP_PHONE).contains("tandem conflicts resolve " + conflict.id() + " --take ");
         assertThat(cli(token, "conflicts", "resolve", String.valueOf(conflict.id()), "--take", "clarity"))
                 .contains("written to salesforce");
         await().atMost(Duration.ofSeconds(10)).until(() -> digits(salesforcePhone(c)).equals(digits(CUSTOMER_PHONE)));
