@@ -80,6 +80,8 @@ public final class CustomerSyncLoad {
                 .declare("steady-rate", "20", "changes per second in the steady state, half in each system")
                 .declare("seed", "42", "seed of the Clarity sandbox's data generator and of the changes")
                 .declare("poll-millis", "100", "interval of the Salesforce count poller during the initial sync")
+                .declare("batch-size", String.valueOf(dev.tandem.core.runtime.RuntimeSettings.DEFAULT_BATCH_SIZE),
+                        "Tandem's runtime.batchSize: events per batch, so graphs per Composite Graph request")
                 .declare("page-size", "1000", "Paging.Size of Tandem's delta poller (rows per Clarity request)")
                 .declare("timeout-seconds", "600", "give up when the initial sync is not complete after this long")
                 .declare("report", "", "write the results as JSON to this file")
@@ -96,6 +98,7 @@ public final class CustomerSyncLoad {
         report.put("machine", Machine.describe());
         report.put("loadAverageBefore", Machine.loadAverage());
         report.put("customers", customers);
+        report.put("batchSize", options.integer("batch-size"));
 
         long generateStart = System.nanoTime();
         ClaritySandbox clarity = ClaritySandbox.builder().port(0).seed(options.integer("seed")).customers(customers)
@@ -109,7 +112,8 @@ public final class CustomerSyncLoad {
         TandemServer tandem = null;
         try {
             long start = System.nanoTime();
-            tandem = TandemServer.start(config(clarity, salesforce, dir, options.integer("page-size")));
+            tandem = TandemServer.start(config(clarity, salesforce, dir, options.integer("page-size"),
+                    options.integer("batch-size")));
             long end = awaitContacts(http, salesforce, customers, start,
                     Duration.ofSeconds(options.integer("timeout-seconds")),
                     Duration.ofMillis(options.integer("poll-millis")));
@@ -150,7 +154,8 @@ public final class CustomerSyncLoad {
         }
     }
 
-    private static TandemConfig config(ClaritySandbox clarity, SalesforceSandbox salesforce, Path dir, int pageSize) {
+    private static TandemConfig config(ClaritySandbox clarity, SalesforceSandbox salesforce, Path dir, int pageSize,
+                                       int batchSize) {
         PollSettings backfill = new PollSettings(Duration.ofMillis(500), PollSettings.DEFAULT_OVERLAP, pageSize,
                 List.of(ClarityEntity.USER), null, PollSettings.DEFAULT_MAX_REMEMBERED);
         var pubSub = salesforce.pubSub().orElseThrow();
@@ -167,8 +172,7 @@ public final class CustomerSyncLoad {
                 new TandemConfig.Salesforce(URI.create(salesforce.tokenUrl()), salesforce.clientId(),
                         salesforce.clientSecret(), SalesforceConfig.DEFAULT_API_VERSION, "tandem",
                         Duration.ofSeconds(30)),
-                new TandemConfig.Runtime(dev.tandem.core.runtime.RuntimeSettings.DEFAULT_BATCH_SIZE,
-                        dev.tandem.core.runtime.RuntimeSettings.DEFAULT_LINGER,
+                new TandemConfig.Runtime(batchSize, dev.tandem.core.runtime.RuntimeSettings.DEFAULT_LINGER,
                         dev.tandem.core.runtime.RuntimeSettings.DEFAULT_POLL_INTERVAL),
                 new TandemConfig.Retry(Duration.ofMillis(250), 2.0, Duration.ofSeconds(5), 10, 0.2))
                 .withFlows(new TandemConfig.Flows(null, Map.of(TO_SALESFORCE, true, TO_CLARITY, true)))
@@ -223,6 +227,8 @@ public final class CustomerSyncLoad {
         long next = start;
         int made = 0;
         int skipped = 0;
+        int superseded = 0;
+        java.util.Set<Integer> collided = new java.util.TreeSet<>();
         while (System.nanoTime() < stopAt) {
             check(pending, users, clarity, salesforce, sfIdByKey, toSalesforce, toClarity);
             if (System.nanoTime() < next) {
@@ -231,13 +237,22 @@ public final class CustomerSyncLoad {
             }
             next += intervalNanos;
             if (made % 2 == 0) {
+                // The generator picks the customer: it may be one whose earlier change is still on its way.
                 RecordRef ref = clarity.customers().updateRandomCustomer();
                 UserModel user = clarity.store().users().byId(ref.id()).orElseThrow();
-                if (pending.containsKey(user.id())) {
-                    skipped++;
+                String phone = clarity.store().contacts().byId(user.contactId()).orElseThrow().phone1();
+                Pending earlier = pending.get(user.id());
+                if (earlier != null && !earlier.toSalesforce()) {
+                    // The rep's change has not reached Clarity yet and the customer changes the same field: a
+                    // conflict, for the master-data policy to decide. Not timed; both systems must agree at the end.
+                    pending.remove(user.id());
+                    collided.add(user.id());
+                    made++;
                     continue;
                 }
-                String phone = clarity.store().contacts().byId(user.contactId()).orElseThrow().phone1();
+                if (earlier != null) {
+                    superseded++;
+                }
                 pending.put(user.id(), new Pending(true, phone, System.nanoTime()));
             } else {
                 UserModel user = users.get(random.nextInt(users.size()));
@@ -253,20 +268,42 @@ public final class CustomerSyncLoad {
             made++;
         }
         long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long end = System.nanoTime();
         while (!pending.isEmpty() && System.nanoTime() < drainUntil) {
-            check(pending, users, clarity, salesforce, sfIdByKey, toSalesforce, toClarity);
+            if (check(pending, users, clarity, salesforce, sfIdByKey, toSalesforce, toClarity)) {
+                end = System.nanoTime();
+            }
             LockSupport.parkNanos(1_000_000);
         }
-        long end = System.nanoTime();
+        List<String> lost = new java.util.ArrayList<>();
+        pending.forEach((userId, p) -> lost.add("user " + userId + ": " + (p.toSalesforce()
+                ? "Clarity phone " + p.phone() + " not in Salesforce" : "rep's phone " + p.phone()
+                + " not in Clarity") + "; now Clarity " + clarity.store().contacts().byId(clarity.store().users()
+                .byId(userId).orElseThrow().contactId()).orElseThrow().phone1() + ", Salesforce "
+                + salesforce.record("Contact", sfIdByKey.get(clarity.store().users().byId(userId).orElseThrow()
+                .contactKey())).map(r -> r.get("Phone")).orElse(null)));
         long arrived = toSalesforce.getTotalCount() + toClarity.getTotalCount();
         long tandemCalls = salesforce.apiRequestCount() - callsBefore - rep.apiCallCount();
         Map<String, Object> result = new LinkedHashMap<>();
+        // From the first change to the arrival of the last one that arrived.
         result.put("seconds", round(seconds(end - start)));
         result.put("targetRatePerSecond", rate);
         result.put("changesMade", made);
         result.put("changesArrived", arrived);
         result.put("changesLost", pending.size());
-        result.put("skippedBecauseInFlight", skipped);
+        result.put("lost", lost);
+        result.put("repChangesSkippedBecauseInFlight", skipped);
+        result.put("clarityChangesSupersededInFlight", superseded);
+        // Both systems changed the same phone within the sync latency: after settling they must agree.
+        long disagreeing = collided.stream().filter(id -> {
+            UserModel u = clarity.store().users().byId(id).orElseThrow();
+            String c = clarity.store().contacts().byId(u.contactId()).orElseThrow().phone1();
+            Object sf = salesforce.record("Contact", sfIdByKey.get(u.contactKey())).map(r -> r.get("Phone"))
+                    .orElse(null);
+            return !String.valueOf(c).equals(String.valueOf(sf));
+        }).count();
+        result.put("conflictingChanges", collided.size());
+        result.put("conflictingChangesStillDisagreeing", disagreeing);
         result.put("throughputPerSecond", round(arrived / seconds(end - start)));
         result.put("clarityToSalesforceLatencyMillis", latency(toSalesforce));
         result.put("salesforceToClarityLatencyMillis", latency(toClarity));
@@ -280,10 +317,11 @@ public final class CustomerSyncLoad {
         return result;
     }
 
-    /** Records the latency of every pending change the other system now shows. */
-    private static void check(Map<Integer, Pending> pending, List<UserModel> users, ClaritySandbox clarity,
+    /** Records the latency of every pending change the other system now shows; whether any arrived. */
+    private static boolean check(Map<Integer, Pending> pending, List<UserModel> users, ClaritySandbox clarity,
                               SalesforceSandbox salesforce, Map<String, String> sfIdByKey, Histogram toSalesforce,
                               Histogram toClarity) {
+        boolean arrived = false;
         for (Map.Entry<Integer, Pending> e : pending.entrySet()) {
             Pending p = e.getValue();
             UserModel user = clarity.store().users().byId(e.getKey()).orElseThrow();
@@ -296,8 +334,10 @@ public final class CustomerSyncLoad {
                 long micros = Math.min(HIGHEST_MICROS, (System.nanoTime() - p.startNanos()) / 1000);
                 (p.toSalesforce() ? toSalesforce : toClarity).recordValue(micros);
                 pending.remove(e.getKey());
+                arrived = true;
             }
         }
+        return arrived;
     }
 
     /**
