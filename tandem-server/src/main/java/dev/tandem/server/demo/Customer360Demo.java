@@ -17,6 +17,8 @@ import dev.tandem.sandbox.clarity.model.UserModel;
 import dev.tandem.sandbox.salesforce.SalesforceSandbox;
 import dev.tandem.server.StatusSnapshot;
 import dev.tandem.server.TandemServer;
+import dev.tandem.server.api.AdminApi;
+import dev.tandem.server.api.Role;
 import dev.tandem.server.config.TandemConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -130,6 +132,10 @@ public final class Customer360Demo implements AutoCloseable {
     private int registrations;
     private int profileUpdates;
     private int repChanges;
+    /** A viewer token for Tandem's admin API, to read its conflicts review queue. */
+    private final String viewerToken;
+    /** Conflicts in Tandem's review queue ({@code GET /api/v1/conflicts}); -1 while Tandem has no such endpoint. */
+    private volatile long conflicts = -1;
 
     public Customer360Demo(Options options, PrintStream out, boolean liveLine) {
         this.options = options;
@@ -145,6 +151,7 @@ public final class Customer360Demo implements AutoCloseable {
                 .webhookRetryInitial(Duration.ofMillis(200)).webhookRetryMax(Duration.ofSeconds(2)).build().start();
         this.tandem = TandemServer.start(config());
         this.rep = restClient(REP_CLIENT);
+        this.viewerToken = tandem.adminApi().tokens().create("demo-customer360-viewer", Role.VIEWER).secret();
     }
 
     public TandemServer tandem() {
@@ -467,6 +474,7 @@ public final class Customer360Demo implements AutoCloseable {
     }
 
     private Customer360Report report(double seconds) throws IOException, InterruptedException {
+        conflicts = readConflicts();
         long apiCalls = salesforce.apiRequestCount() - rep.apiCallCount();
         SalesforceRestClient reader = restClient("tandem-demo-report");
         // Clarity over its REST API: every user (customer) and every contact.
@@ -496,8 +504,36 @@ public final class Customer360Demo implements AutoCloseable {
             }
         }
         return new Customer360Report(users.size(), accounts, sfContacts.size(), mismatched, missing,
-                SyncedFields.duplicates(sfContacts), tandem.status().cdcEchoesDropped(), 0, apiCalls,
+                SyncedFields.duplicates(sfContacts), tandem.status().cdcEchoesDropped(), Math.max(0, conflicts), apiCalls,
                 registrations, profileUpdates, repChanges, seconds);
+    }
+
+    /**
+     * The conflicts in Tandem's review queue, open and resolved ({@code GET /api/v1/conflicts?limit=500}: the
+     * master-data policy's queue); -1 when this Tandem has no such endpoint (404).
+     */
+    private long readConflicts() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(tandem.baseUrl() + AdminApi.BASE
+                    + "/conflicts?limit=500")).header("Authorization", "Bearer " + viewerToken).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 404) {
+                return -1;
+            }
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("GET /api/v1/conflicts: HTTP " + r.statusCode() + " " + r.body());
+            }
+            return JSON.readTree(r.body()).path("items").size();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return conflicts;
+        }
+    }
+
+    private String conflictsText() {
+        return conflicts < 0 ? "conflicts 0 (no review queue)" : "conflicts " + conflicts;
     }
 
     /** Every row of a CEF list, page by page ({@code Paging={Size:n,StartIndex:k}}, k a 1-based page number). */
@@ -539,21 +575,28 @@ public final class Customer360Demo implements AutoCloseable {
         out.println("  Clarity sandbox     " + clarity.baseUrl() + "   user " + clarity.user() + "  password "
                 + clarity.password());
         out.println("  Tandem              " + tandem.baseUrl() + "   (/api/v1, /health, /metrics)");
-        out.println("  Conflicts: Tandem has no conflict review queue yet, so the count is 0.");
+        out.println("  Conflicts: read from Tandem's review queue, GET " + tandem.baseUrl() + AdminApi.BASE
+                + "/conflicts (0 when this Tandem has none)");
     }
 
     private void printProgress(boolean last) {
         StatusSnapshot s = tandem.status();
         counts.update(s.settled());
+        try {
+            conflicts = readConflicts();
+        } catch (RuntimeException e) {
+            // Keep the last count: one failed read must not stop the live line (its executor would drop the task).
+        }
         long inFlight;
         synchronized (customers) {
             inFlight = customers.stream().filter(c -> c.pending != null || c.salesforceId == null).count();
         }
         String line = String.format(Locale.ROOT, "registered %d · profile updates %d · rep changes %d │ "
                         + "Clarity→Salesforce: events %d, writes %d │ Salesforce→Clarity: change events %d, writes %d │ "
-                        + "echoes dropped %d · conflicts 0 · in flight %d · Salesforce API calls %d",
+                        + "echoes dropped %d · %s · in flight %d · Salesforce API calls %d",
                 registrations, profileUpdates, repChanges, counts.toSalesforceEvents, counts.toSalesforceWrites,
-                counts.toClarityEvents, counts.toClarityWrites, s.cdcEchoesDropped(), inFlight, s.salesforceApiCalls());
+                counts.toClarityEvents, counts.toClarityWrites, s.cdcEchoesDropped(), conflictsText(), inFlight,
+                s.salesforceApiCalls());
         if (liveLine) {
             out.print("\r" + line + (last ? System.lineSeparator() : ""));
         } else {
@@ -571,8 +614,8 @@ public final class Customer360Demo implements AutoCloseable {
                 r.mismatchedFields(), r.missingInSalesforce());
         out.printf("  duplicate Salesforce Contacts       %d%n", r.duplicates());
         out.printf("  echoes dropped                      %d%n", r.echoesDropped());
-        out.printf("  conflicts                           %d   (no conflict review queue in Tandem yet)%n",
-                r.conflicts());
+        out.printf("  conflicts                           %d   (%s)%n", r.conflicts(),
+                conflicts < 0 ? "this Tandem has no conflict review queue" : "Tandem's review queue");
         out.printf("  Salesforce API calls by Tandem      %d%n", r.salesforceApiCalls());
         out.printf("  time                                %.1f s%n", r.seconds());
         out.println(r.consistent() ? "Both systems agree: nothing mismatched, nothing duplicated."

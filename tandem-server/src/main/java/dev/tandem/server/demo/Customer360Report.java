@@ -15,7 +15,8 @@ package dev.tandem.server.demo;
  *                           {@code mismatchedFields} too)
  * @param duplicates         Salesforce Contacts beyond the first sharing a Clarity key or a normalised e-mail
  * @param echoesDropped      Tandem's own writes that came back as changes and were dropped (Tandem's echo counter)
- * @param conflicts          conflicts in Tandem's review queue; 0 while Tandem has no such queue
+ * @param conflicts          conflicts in Tandem's review queue, open and resolved ({@code GET /api/v1/conflicts});
+ *                           0 when the running Tandem has no such endpoint
  * @param salesforceApiCalls Salesforce API requests Tandem made: the sandbox's own count minus the simulated sales
  *                           rep's requests
  * @param registrations      customers the demo registered in Clarity
