@@ -3,6 +3,8 @@ package dev.tandem.server.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tandem.server.config.TandemConfig;
+import dev.tandem.server.demo.Customer360Demo;
+import dev.tandem.server.demo.Customer360Report;
 import dev.tandem.server.demo.Demo;
 import dev.tandem.server.demo.DemoReport;
 import org.slf4j.LoggerFactory;
@@ -19,12 +21,26 @@ import java.util.concurrent.CountDownLatch;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Starts the Salesforce sandbox, the Clarity sandbox and Tandem in one process, generates orders "
-                + "in Clarity and shows them becoming Salesforce Orders.")
+                + "in Clarity and shows them becoming Salesforce Orders; --scenario customer360 syncs customers both "
+                + "ways instead.")
 public final class DemoCommand implements Callable<Integer> {
 
+    @Option(names = "--scenario", defaultValue = "orders",
+            description = "orders (Clarity orders → Salesforce) or customer360 (customers both ways: registrations and "
+                    + "profile updates in Clarity, a sales rep's phone changes in Salesforce) (default ${DEFAULT-VALUE})")
+    String scenario;
+    @Option(names = "--customers", defaultValue = "20",
+            description = "customer360: customers registering in Clarity (default ${DEFAULT-VALUE})")
+    int customers;
+    @Option(names = "--profile-updates", defaultValue = "20",
+            description = "customer360: phone changes customers make in their Clarity profile (default ${DEFAULT-VALUE})")
+    int profileUpdates;
+    @Option(names = "--rep-changes", defaultValue = "10",
+            description = "customer360: phone changes a sales rep makes in Salesforce (default ${DEFAULT-VALUE})")
+    int repChanges;
     @Option(names = "--orders", defaultValue = "100", description = "Orders to generate (default ${DEFAULT-VALUE})")
     int orders;
-    @Option(names = "--rate", defaultValue = "20", description = "Orders per second (default ${DEFAULT-VALUE})")
+    @Option(names = "--rate", defaultValue = "20", description = "Orders per second; customer360: actions per second (default ${DEFAULT-VALUE})")
     double rate;
     @Option(names = "--exit", description = "Stop when every order is settled, print the summary, exit 0 if nothing was lost")
     boolean exit;
@@ -50,6 +66,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String which = scenario.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!which.equals("orders") && !which.equals("customer360")) {
+            throw new IllegalArgumentException("--scenario must be orders or customer360, got '" + scenario + "'");
+        }
         if (orders < 0 || rate <= 0 || faultRate < 0 || faultRate >= 1 || badDataRate < 0 || badDataRate > 1) {
             throw new IllegalArgumentException("--orders must be >= 0, --rate > 0, --fault-rate in [0,1), --bad-data-rate in [0,1]");
         }
@@ -60,6 +80,9 @@ public final class DemoCommand implements Callable<Integer> {
         Path dir = dataDir != null ? dataDir
                 : Path.of("data", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
+        if (which.equals("customer360")) {
+            return customer360(dir);
+        }
         TandemConfig.Ingest ingestMode;
         try {
             ingestMode = TandemConfig.Ingest.valueOf(ingest.trim().toUpperCase(java.util.Locale.ROOT));
@@ -77,13 +100,35 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println("Report written to " + report);
             }
             if (!exit) {
-                CountDownLatch stopped = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-                stopped.await();
+                awaitShutdown();
             }
         } finally {
             demo.close();
         }
         return result.nothingLost() ? 0 : 2;
+    }
+
+    /** {@code --scenario customer360}: exit 0 only when both systems agree and Salesforce has no duplicates. */
+    private int customer360(Path dir) throws Exception {
+        Customer360Demo.Options options = new Customer360Demo.Options(customers, profileUpdates, repChanges, rate, seed,
+                dir, Duration.ofSeconds(timeoutSeconds));
+        Customer360Report result;
+        try (Customer360Demo demo = new Customer360Demo(options, System.out, System.console() != null)) {
+            result = demo.run(exit);
+            if (report != null) {
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), result);
+                System.out.println("Report written to " + report);
+            }
+            if (!exit) {
+                awaitShutdown();
+            }
+        }
+        return result.consistent() ? 0 : 2;
+    }
+
+    private static void awaitShutdown() throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+        stopped.await();
     }
 }

@@ -216,10 +216,17 @@ public final class Demo implements AutoCloseable {
     }
 
     private void registerWebhook() throws IOException, InterruptedException {
+        registerWebhook(HttpClient.newHttpClient(), clarity, tandem.webhookUrl(), webhookSecret);
+        out.println("Registered Tandem's webhook " + tandem.webhookUrl() + " with the Clarity sandbox.");
+    }
+
+    /** Subscribes Tandem's webhook URL to every event of the Clarity sandbox, over its API, as an admin would. */
+    static void registerWebhook(HttpClient http, ClaritySandbox clarity, URI webhookUrl, String secret)
+            throws IOException, InterruptedException {
         String basic = Base64.getEncoder().encodeToString((clarity.user() + ":" + clarity.password())
                 .getBytes(StandardCharsets.UTF_8));
-        String body = "{\"Url\":\"" + tandem.webhookUrl() + "\",\"Secret\":\"" + webhookSecret + "\",\"EventTypes\":[\"*\"]}";
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        String body = "{\"Url\":\"" + webhookUrl + "\",\"Secret\":\"" + secret + "\",\"EventTypes\":[\"*\"]}";
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                         URI.create(clarity.baseUrl() + "/Webhooks/Subscriptions"))
                 .header("Authorization", "Basic " + basic)
                 .header("Content-Type", "application/json")
@@ -228,7 +235,6 @@ public final class Demo implements AutoCloseable {
             throw new IllegalStateException("registering Tandem's webhook with the Clarity sandbox failed: HTTP "
                     + response.statusCode() + " " + response.body());
         }
-        out.println("Registered Tandem's webhook " + tandem.webhookUrl() + " with the Clarity sandbox.");
     }
 
     private DemoReport report(List<SalesOrderRef> created, long expectedBad, double seconds) {

@@ -123,13 +123,20 @@ public final class To implements Step {
             // Fingerprint before the write where the target id is known (the change event can come back before the
             // write call returns); a record created now is fingerprinted once its id is known, below.
             echo.get().ifPresent(policy -> fingerprint(policy, x.plan().get(), Map.of(), ctx));
+            pending.put(i, null);
+        }
+        // Only then hand every group to the writer, back to back: fingerprinting reads and writes the store, and
+        // with that between two writes each group's batching window could expire alone, one request per group.
+        for (Map.Entry<Integer, CompletableFuture<WriteOutcome>> entry : pending.entrySet()) {
+            Exchange x = out.get(entry.getKey());
             try {
-                pending.put(i, writer.write(x.plan().get()));
+                entry.setValue(writer.write(x.plan().get()));
             } catch (RuntimeException e) {
                 // Refused before sending (writer closed, group over the target's limits): only this record fails.
-                out.set(i, x.settle(StepContext.failure(e, x.payload())));
+                out.set(entry.getKey(), x.settle(StepContext.failure(e, x.payload())));
             }
         }
+        pending.values().removeIf(java.util.Objects::isNull);
         writer.flush();
         for (Map.Entry<Integer, CompletableFuture<WriteOutcome>> entry : pending.entrySet()) {
             int i = entry.getKey();
