@@ -315,6 +315,21 @@ public final class FlowLoader {
                     if (s.master() != null) {
                         checkMaster(s, p + "/master", c);
                     }
+                    if (s.writeBack() != null) {
+                        if (s.master() == null) {
+                            c.problem(p + "/writeBack", "writeBack needs a master block: it names the source record of each object");
+                        } else {
+                            for (String o : s.writeBack().objects()) {
+                                if (!s.master().objects().containsKey(o)) {
+                                    c.problem(p + "/writeBack/objects", "writeBack names " + o
+                                            + ", which has no source in master.objects (known: " + sorted(s.master().objects().keySet()) + ")");
+                                }
+                            }
+                        }
+                        if (!catalog.writers().contains(c.sourceSystem)) {
+                            c.problem(p + "/writeBack", "no connector can write back to the source system '" + c.sourceSystem + "'");
+                        }
+                    }
                 }
             }
         }

@@ -355,7 +355,11 @@ public final class FlowPipeline implements Flow {
                     entity -> java.util.Optional.ofNullable(connectors.get(spec.definition().from().system()))
                             .map(ConnectorParts::linkPrefix).orElse("") + entity);
         }
-        return new To(s.system(), writer(connectors, s.system()), target.echo(), target.linkPrefix(), master);
+        RecordWriter sourceWriter = s.writeBack() == null ? null
+                : java.util.Optional.ofNullable(connectors.get(spec.definition().from().system()))
+                .flatMap(ConnectorParts::writer).orElse(null);
+        return new To(s.system(), writer(connectors, s.system()), target.echo(), target.linkPrefix(), master,
+                s.writeBack(), sourceWriter);
     }
 
     private Aggregate aggregate(AggregateStep a) {

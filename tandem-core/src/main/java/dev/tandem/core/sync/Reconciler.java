@@ -103,6 +103,16 @@ public final class Reconciler {
     public static final class Pending {
         private final Map<String, TargetRecord> targets = new LinkedHashMap<>();
         private final List<SourceRecord> sources = new ArrayList<>();
+        private final Map<String, SourceRef> created = new LinkedHashMap<>();
+
+        /** The plan's records created by this write (no target record was linked), with their source record, by ref. */
+        public Map<String, SourceRef> created() {
+            return created;
+        }
+
+        /** A source record: its entity, the id field its writer writes it by, and its id. */
+        public record SourceRef(String entity, String idField, String id) {
+        }
 
         record TargetRecord(String entity, String knownId, Map<String, Object> values) {
         }
@@ -371,6 +381,10 @@ public final class Reconciler {
             if (!rw.sourceId.isEmpty()) {
                 pending.sources.add(new Pending.SourceRecord(sourceSystem, rw.op.source().entity(), rw.sourceId,
                         sourceHashes));
+                if (!linked) {
+                    pending.created.put(r.ref(), new Pending.SourceRef(rw.op.source().entity(), rw.op.source().id(),
+                            rw.sourceId));
+                }
             }
             if (anything) {
                 kept.add(r.withFields(fields));

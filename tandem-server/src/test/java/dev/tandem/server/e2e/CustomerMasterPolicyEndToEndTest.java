@@ -229,6 +229,12 @@ class CustomerMasterPolicyEndToEndTest {
         UserModel user = stack.clarity.store().users().all().getLast();
         await().atMost(Duration.ofSeconds(30)).until(() -> contacts(user.contactKey()).size() == 1);
         Customer c = new Customer(user, contacts(user.contactKey()).getFirst().path("Id").asText());
+        // The new Salesforce id is written back to the Clarity contact, and that does not come back as a change.
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            var attribute = stack.clarity.store().contacts().byId(user.contactId()).orElseThrow()
+                    .serializableAttributes().get("SalesforceId");
+            return attribute != null && c.salesforceId.equals(attribute.value());
+        });
         // Settled: the first sync's baselines are in, nothing left in either flow's backlog.
         await().atMost(Duration.ofSeconds(30)).until(() -> backlog() == 0);
         for (String flow : FLOWS) {

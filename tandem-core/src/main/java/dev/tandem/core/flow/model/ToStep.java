@@ -9,13 +9,29 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  * @param system the target system
  * @param master the field-level master-data policy of a two-way flow (optional): only fields changed since the last
  *               sync are written, and a field changed on both sides is settled by the policy
+ * @param writeBack what to write back to the source record when this write created the target record (e.g. the new
+ *               Salesforce id into a Clarity attribute); needs the record's object in {@code master}
  */
 public record ToStep(@JsonProperty(required = true) @JsonPropertyDescription("The target system, e.g. salesforce") String system,
-                     @JsonPropertyDescription("Field-level master-data policy for two-way sync: write only what changed since the last sync, settle conflicts") MasterDefinition master)
+                     @JsonPropertyDescription("Field-level master-data policy for two-way sync: write only what changed since the last sync, settle conflicts") MasterDefinition master,
+                     @JsonPropertyDescription("Written back to the source record when a target record is created: {objects: [Contact], set: {<fields, \"{id}\" = the new id>}}") WriteBack writeBack)
         implements StepDefinition {
 
     public ToStep(String system) {
-        this(system, null);
+        this(system, null, null);
+    }
+
+    /**
+     * @param objects the target objects (plan entities) whose creation is written back
+     * @param set     the source fields to set, as JSON; a text value {@code "{id}"} becomes the new target id
+     */
+    public record WriteBack(
+            @JsonProperty(required = true) @JsonPropertyDescription("Target objects whose new id is written back, e.g. [Account, Contact]") java.util.List<String> objects,
+            @JsonProperty(required = true) @JsonPropertyDescription("Source fields to set; the text {id} is the new target id") com.fasterxml.jackson.databind.node.ObjectNode set) {
+
+        public WriteBack {
+            objects = objects == null ? java.util.List.of() : java.util.List.copyOf(objects);
+        }
     }
 
     @Override

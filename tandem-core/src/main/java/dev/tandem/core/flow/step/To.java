@@ -36,6 +36,8 @@ public final class To implements Step {
     private final Supplier<Optional<EchoPolicy>> echo;
     private final String linkPrefix;
     private final dev.tandem.core.sync.Reconciler master;
+    private final dev.tandem.core.flow.model.ToStep.WriteBack writeBack;
+    private final RecordWriter sourceWriter;
 
     public To(String system, RecordWriter writer) {
         this(system, writer, Optional::empty);
@@ -53,11 +55,23 @@ public final class To implements Step {
      */
     public To(String system, RecordWriter writer, Supplier<Optional<EchoPolicy>> echo, String linkPrefix,
               dev.tandem.core.sync.Reconciler master) {
+        this(system, writer, echo, linkPrefix, master, null, null);
+    }
+
+    /**
+     * @param writeBack    what a creation writes back to its source record (with {@code master}), or null
+     * @param sourceWriter the source system's writer, for {@code writeBack}
+     */
+    public To(String system, RecordWriter writer, Supplier<Optional<EchoPolicy>> echo, String linkPrefix,
+              dev.tandem.core.sync.Reconciler master, dev.tandem.core.flow.model.ToStep.WriteBack writeBack,
+              RecordWriter sourceWriter) {
         this.system = system;
         this.writer = writer;
         this.echo = echo;
         this.linkPrefix = linkPrefix == null ? "" : linkPrefix;
         this.master = master;
+        this.writeBack = master == null ? null : writeBack;
+        this.sourceWriter = sourceWriter;
     }
 
     /** The id map's object type of a target entity. */
@@ -177,6 +191,7 @@ public final class To implements Step {
                     ctx.state().link(linkType(root.entity()), root.key(), w.idsByRef().getOrDefault(root.ref(), ""));
                     if (decisions.get(i) != null) {
                         master.commit(decisions.get(i), w.idsByRef(), ctx.clock().instant());
+                        writeBack(x, plan, decisions.get(i), w.idsByRef(), ctx);
                     }
                     String detail = summary(plan, w.idsByRef());
                     ctx.auditWrite(x, kind(), w.request(), 200, detail, millis, written(plan, w.idsByRef(), ctx));
@@ -228,6 +243,65 @@ public final class To implements Step {
             });
             policy.recordWrite(system, r.entity(), id, values);
         }
+    }
+
+    /**
+     * Writes the new target ids back to the source records this write created targets for (the flow's
+     * {@code writeBack}), through the source system's writer. Best effort, after the write succeeded: a failure is
+     * audited as a warning and does not undo or fail the sync. The source's change that this causes comes back to the
+     * flow as an event whose synced fields are unchanged, which the master-data policy drops without a target call.
+     */
+    private void writeBack(Exchange x, WriteGroup plan, dev.tandem.core.sync.Reconciler.Decision d,
+                           Map<String, String> ids, StepContext ctx) {
+        if (writeBack == null || sourceWriter == null) {
+            return;
+        }
+        Instant started = ctx.clock().instant();
+        d.pending().created().forEach((ref, source) -> {
+            String entity = plan.record(ref).map(RecordWrite::entity).orElse("");
+            String id = ids.get(ref);
+            if (!writeBack.objects().contains(entity) || id == null || id.isEmpty()) {
+                return;
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode fields = withId(writeBack.set(), id);
+            WriteGroup back = new WriteGroup(plan.id() + "-write-back-" + ref,
+                    List.of(new RecordWrite("source", source.entity(), source.idField(), source.id(), fields)), "source");
+            try {
+                var pending = sourceWriter.write(back);
+                sourceWriter.flush();
+                WriteOutcome o = pending.join();
+                if (o instanceof WriteOutcome.Rejected r) {
+                    ctx.audit(x, kind(), r.request(), 200, "WARNING", "write-back of " + entity + " " + id + " to "
+                            + source.entity() + " " + source.id() + " refused: " + r.error().errorCode() + ": "
+                            + r.error().message(), ctx.millisSince(started));
+                } else {
+                    ctx.audit(x, kind(), ((WriteOutcome.Written) o).request(), 200, "OK", "wrote " + entity + " id " + id
+                            + " back to " + source.entity() + " " + source.id(), ctx.millisSince(started));
+                }
+            } catch (RuntimeException e) {
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                ctx.audit(x, kind(), "write-back", 0, "WARNING", "write-back of " + entity + " " + id + " to "
+                        + source.entity() + " " + source.id() + " failed: " + cause.getMessage(), ctx.millisSince(started));
+            }
+        });
+    }
+
+    /** {@code template} with every text value {@code "{id}"} replaced by {@code id}. */
+    private static com.fasterxml.jackson.databind.node.ObjectNode withId(
+            com.fasterxml.jackson.databind.node.ObjectNode template, String id) {
+        com.fasterxml.jackson.databind.node.ObjectNode out = template.deepCopy();
+        java.util.ArrayDeque<com.fasterxml.jackson.databind.node.ObjectNode> todo = new java.util.ArrayDeque<>(List.of(out));
+        while (!todo.isEmpty()) {
+            com.fasterxml.jackson.databind.node.ObjectNode n = todo.pop();
+            for (var e : n.properties()) {
+                if (e.getValue().isObject()) {
+                    todo.push((com.fasterxml.jackson.databind.node.ObjectNode) e.getValue());
+                } else if (e.getValue().isTextual() && e.getValue().textValue().equals("{id}")) {
+                    e.setValue(n.textNode(id));
+                }
+            }
+        }
+        return out;
     }
 
     /** What the group wrote, per record ref: entity, key, id and the fields (sensitive ones masked), for the timeline. */
