@@ -93,7 +93,8 @@ final class SalesforceRest {
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(baseUrl + "/services/data/v64.0/sobjects/"
                 + sobject + "/" + id)).DELETE());
         if (r.statusCode() != 204) {
-            throw new IllegalStateException("DELETE " + sobject + "/" + id + " failed: " + r.statusCode() + " " + r.body());
+            throw new IllegalStateException("DELETE " + sobject + "/" + id + " failed: " + r.statusCode() + " "
+                    + r.body());
         }
     }
 

@@ -67,8 +67,8 @@ class SalesforceToClarityEndToEndTest {
         assertThat(created.address().countryCode()).as("ISO alpha-3, as Clarity keys countries").isEqualTo("USA");
 
         // The link back: the Clarity key lands on the rep's Salesforce contact.
-        await().atMost(Duration.ofSeconds(30)).until(() -> key.equals(salesforceContact(id).path("Clarity_Contact_Key__c")
-                .asText()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> key.equals(salesforceContact(id)
+                .path("Clarity_Contact_Key__c").asText()));
         // Then nothing moves any more: neither record is written again.
         String modified = salesforceContact(id).path("LastModifiedDate").asText();
         var updated = clarityContact(key).orElseThrow().updatedDate();
@@ -106,15 +106,16 @@ class SalesforceToClarityEndToEndTest {
         var user = stack.clarity.store().users().all().getLast();
         await().atMost(Duration.ofSeconds(30)).until(() -> stack.salesforceRest().count(
                 "SELECT Id FROM Contact WHERE Clarity_Contact_Key__c = '" + user.contactKey() + "'") == 1);
-        JsonNode contact = stack.salesforceRest().query("SELECT Id, AccountId FROM Contact WHERE Clarity_Contact_Key__c = '"
-                + user.contactKey() + "'").getFirst();
+        JsonNode contact = stack.salesforceRest().query("SELECT Id, AccountId FROM Contact"
+                + " WHERE Clarity_Contact_Key__c = '" + user.contactKey() + "'").getFirst();
         String contactId = contact.path("Id").asText();
         Integer addressId = stack.clarity.store().contacts().byId(user.contactId()).orElseThrow().address().id();
 
         asRep(() -> {
-            stack.salesforceRest().update("Account", contact.path("AccountId").asText(), "{\"Name\":\"Renamed by Rep\"}");
-            stack.salesforceRest().update("Contact", contactId,
-                    "{\"MailingStreet\":\"500 Rep Avenue\",\"MailingCity\":\"Round Rock\",\"MailingPostalCode\":\"78664\"}");
+            stack.salesforceRest().update("Account", contact.path("AccountId").asText(),
+                    "{\"Name\":\"Renamed by Rep\"}");
+            stack.salesforceRest().update("Contact", contactId, "{\"MailingStreet\":\"500 Rep Avenue\","
+                    + "\"MailingCity\":\"Round Rock\",\"MailingPostalCode\":\"78664\"}");
             return null;
         });
         await().atMost(Duration.ofSeconds(30)).until(() -> "Renamed by Rep".equals(
@@ -256,8 +257,8 @@ class SalesforceToClarityEndToEndTest {
     }
 
     private JsonNode salesforceContact(String id) {
-        return stack.salesforceRest().query("SELECT Id, Clarity_Contact_Key__c, LastModifiedDate FROM Contact WHERE Id = '"
-                + id + "'").getFirst();
+        return stack.salesforceRest().query("SELECT Id, Clarity_Contact_Key__c, LastModifiedDate FROM Contact"
+                + " WHERE Id = '" + id + "'").getFirst();
     }
 
     private boolean skipped(String reason) {
