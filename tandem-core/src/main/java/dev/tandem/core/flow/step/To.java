@@ -138,8 +138,8 @@ public final class To implements Step {
     /**
      * Records what this group writes to each record, references resolved to ids: under the record's id when it is
      * known (the key itself for a write by the target's record id, linked before, or {@code written} after the
-     * write), else under its external key (a create: its change
-     * event reports the key, and may arrive before the write returns the id).
+     * write), else under its external key (a create: its change event reports the key, and may arrive before the
+     * write returns the id).
      */
     private void fingerprint(EchoPolicy policy, WriteGroup plan, Map<String, String> written, StepContext ctx) {
         Map<String, String> ids = new LinkedHashMap<>(written);
