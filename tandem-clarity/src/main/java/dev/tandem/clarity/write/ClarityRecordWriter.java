@@ -146,6 +146,12 @@ public final class ClarityRecordWriter implements RecordWriter {
     public void flush() {
     }
 
+    /** A record written by {@value #ID} is named by its CEF id, the id Clarity's webhooks and polls report. */
+    @Override
+    public boolean keysByRecordId(String keyField) {
+        return ID.equalsIgnoreCase(keyField);
+    }
+
     private WriteOutcome writeGroup(WriteGroup group) {
         Map<String, String> ids = new LinkedHashMap<>();
         List<String> requests = new ArrayList<>();

@@ -112,6 +112,29 @@ class ClarityRecordWriterSandboxTest {
     }
 
     @Test
+    void anAddressChangeUpdatesTheContactsAddressRowMemberByMember() throws Exception {
+        int id = contact("SF-C-ADDR");
+        int addressId = fetchContact(id).path("Address").path("ID").asInt();
+        assertThat(addressId).as("CEF stores the new address as a row").isPositive();
+
+        write(new RecordWrite("c", "Contact", "CustomKey", "SF-C-ADDR", fields("{\"Address\":{\"Street1\":"
+                + "\"10 Downing St\",\"PostalCode\":\"SW1A 2AA\",\"CountryCode\":\"GBR\"}}")));
+
+        ObjectNode after = fetchContact(id);
+        assertThat(after.path("Address").path("ID").asInt()).as("the same row").isEqualTo(addressId);
+        assertThat(after.path("AddressID").asInt()).isEqualTo(addressId);
+        assertThat(after.path("Address").path("Street1").asText()).isEqualTo("10 Downing St");
+        assertThat(after.path("Address").path("PostalCode").asText()).isEqualTo("SW1A 2AA");
+        assertThat(after.path("Address").path("City").asText()).as("kept").isEqualTo("London");
+    }
+
+    @Test
+    void aRecordWrittenByIdIsNamedByItsCefIdBeforeTheWrite() {
+        assertThat(writer.keysByRecordId("ID")).isTrue();
+        assertThat(writer.keysByRecordId("CustomKey")).isFalse();
+    }
+
+    @Test
     void aWriteThatChangesNothingSendsNoUpdate() throws Exception {
         int id = contact("SF-C-3");
 

@@ -21,4 +21,13 @@ public interface RecordWriter {
 
     /** Sends what is queued now instead of at the end of the batching window. */
     void flush();
+
+    /**
+     * Whether a record written with this key field is named by the target's own record id (the key is the id), so
+     * the record's id is known before the write returns. Its echo fingerprint is then stored under that id at once:
+     * the target's change feed reports the record by id and may report the write before the call has returned.
+     */
+    default boolean keysByRecordId(String keyField) {
+        return false;
+    }
 }

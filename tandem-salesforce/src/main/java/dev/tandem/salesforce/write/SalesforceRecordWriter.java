@@ -70,6 +70,12 @@ public final class SalesforceRecordWriter implements RecordWriter {
         writer.flush();
     }
 
+    /** An upsert on the {@code Id} field names the record by its Salesforce id (it only ever updates). */
+    @Override
+    public boolean keysByRecordId(String keyField) {
+        return "Id".equalsIgnoreCase(keyField);
+    }
+
     private Graph graph(WriteGroup group) {
         List<GraphNode> nodes = group.records().stream().map(r -> new GraphNode("PATCH",
                 "sobjects/" + PathSegments.apiName(r.entity(), "sObject") + "/" + PathSegments.apiName(r.keyField(), "field")

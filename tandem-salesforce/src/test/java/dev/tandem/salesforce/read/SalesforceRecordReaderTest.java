@@ -65,6 +65,34 @@ class SalesforceRecordReaderTest {
     }
 
     @Test
+    void aDeletedRecordIsReadFromTheRecycleBinWithItsLastValues() {
+        String kept = client.create("Contact", JSON.createObjectNode().put("LastName", "Doe"));
+        String gone = client.create("Contact", JSON.createObjectNode()
+                .put("LastName", "Roe").put("Clarity_Contact_Key__c", "CON-9"));
+        assertThat(client.delete("Contact", gone)).isTrue();
+        String unknown = gone.substring(0, 3) + "0".repeat(12) + "ZZZ";
+
+        Map<String, ObjectNode> found = new SalesforceRecordReader(client).fetchAll("Contact",
+                List.of(kept, gone, unknown));
+
+        assertThat(found).containsOnlyKeys(kept, gone);
+        assertThat(found.get(kept).path("IsDeleted").asBoolean()).isFalse();
+        assertThat(found.get(gone).path("IsDeleted").asBoolean()).isTrue();
+        assertThat(found.get(gone).path("Clarity_Contact_Key__c").asText()).isEqualTo("CON-9");
+        assertThat(found.get(gone).path("LastName").asText()).isEqualTo("Roe");
+    }
+
+    @Test
+    void aBatchWithoutMissingIdsCostsOneCall() {
+        String a = client.create("Contact", JSON.createObjectNode().put("LastName", "Doe"));
+        SalesforceRecordReader reader = new SalesforceRecordReader(client);
+        reader.fetchAll("Contact", List.of(a));
+        long before = client.apiCallCount();
+        reader.fetchAll("Contact", List.of(a));
+        assertThat(client.apiCallCount() - before).as("retrieve only, no recycle-bin query").isEqualTo(1);
+    }
+
+    @Test
     void aValueThatIsNoSalesforceIdIsRefusedBeforeAnyCall() {
         long before = client.apiCallCount();
         assertThatThrownBy(() -> new SalesforceRecordReader(client).fetchAll("Contact", List.of("1 OR 1=1")))

@@ -159,7 +159,8 @@ public final class ClaritySandbox implements AutoCloseable {
             new InventoryProviderRoutes(BASE_PATH, inventoryService, guard, responder).register(routes);
             readsAndWrites(routes, "Accounts", store.accounts(), EntityFilters.accounts(), EntityWrites.accountRules(),
                     guard, responder, EntityWrites.customerEvents(dispatcher, clock, "Account"));
-            readsAndWrites(routes, "Contacts", store.contacts(), EntityFilters.contacts(), EntityWrites.contactRules(),
+            readsAndWrites(routes, "Contacts", store.contacts(), EntityFilters.contacts(),
+                    EntityWrites.contactRules(store),
                     guard, responder, EntityWrites.contactEvents(dispatcher, clock, contactCopies));
             readsAndWrites(routes, "Contacts", store.users(), EntityFilters.users(), EntityWrites.userRules(),
                     guard, responder, EntityWrites.customerEvents(dispatcher, clock, "User"));

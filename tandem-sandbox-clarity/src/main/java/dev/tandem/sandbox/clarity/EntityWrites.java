@@ -1,6 +1,7 @@
 package dev.tandem.sandbox.clarity;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.sandbox.clarity.entity.ChangeListener;
 import dev.tandem.sandbox.clarity.entity.References;
 import dev.tandem.sandbox.clarity.entity.WriteRules;
@@ -39,9 +40,23 @@ final class EntityWrites {
                 "Status", new LookupRule(List.of(Lookup.ACCOUNT_STATUS_NORMAL), Lookup.ACCOUNT_STATUS_NORMAL)));
     }
 
-    static WriteRules contactRules() {
+    /**
+     * A contact's address is a row of its own in CEF (AddressModel, module Geography, referenced by the contact's
+     * {@code AddressID}; spec §6): an embedded {@code Address} written without an {@code ID} becomes a new address
+     * row, one with its ID updates that row, and {@code AddressID} follows the embedded address [inferred: CEF's
+     * contact workflow saves the embedded address before the contact; the sandbox keeps the row inside the contact].
+     */
+    static WriteRules contactRules(ClarityStore store) {
         return new WriteRules(List.of(), Map.of(
-                "Type", new LookupRule(Lookup.CONTACT_TYPES, Lookup.CONTACT_TYPE_USER)));
+                "Type", new LookupRule(Lookup.CONTACT_TYPES, Lookup.CONTACT_TYPE_USER)), row -> {
+                    if (row.get("Address") instanceof ObjectNode address) {
+                        JsonNode id = address.get("ID");
+                        if (id == null || !id.canConvertToInt() || id.asInt() <= 0) {
+                            address.put("ID", store.nextAddressId());
+                        }
+                        row.put("AddressID", address.get("ID").asInt());
+                    }
+                });
     }
 
     static WriteRules userRules() {

@@ -126,6 +126,27 @@ class EntityWriteTest {
     }
 
     @Test
+    void anEmbeddedAddressWithoutAnIdBecomesANewAddressRowAndKeepsItsIdOnUpdate() {
+        int id = client.post("/Contacts/Contact/Upsert", "{\"CustomKey\":\"SF-CONTACT-1\",\"LastName\":\"Rep\","
+                + "\"Address\":{\"Street1\":\"12 Market St\",\"City\":\"Austin\"}}").json().get("Result").asInt();
+        JsonNode created = client.get("/Contacts/Contact/ID/" + id).json();
+        int addressId = created.path("Address").path("ID").asInt();
+        assertThat(addressId).isPositive();
+        assertThat(created.path("AddressID").asInt()).isEqualTo(addressId);
+
+        client.put("/Contacts/Contact/Update", "{\"ID\":" + id + ",\"Address\":{\"ID\":" + addressId
+                + ",\"Street1\":\"500 Rep Avenue\",\"City\":\"Round Rock\"}}");
+        JsonNode updated = client.get("/Contacts/Contact/ID/" + id).json();
+        assertThat(updated.path("Address").path("ID").asInt()).isEqualTo(addressId);
+        assertThat(updated.path("Address").path("City").asText()).isEqualTo("Round Rock");
+
+        int other = client.post("/Contacts/Contact/Upsert", "{\"CustomKey\":\"SF-CONTACT-2\","
+                + "\"Address\":{\"City\":\"Berlin\"}}").json().get("Result").asInt();
+        assertThat(client.get("/Contacts/Contact/ID/" + other).json().path("AddressID").asInt())
+                .as("a row of its own").isNotEqualTo(addressId).isPositive();
+    }
+
+    @Test
     void deleteRemovesTheRecord() {
         assertThat(client.delete("/Contacts/User/Delete/Key/USR-2001").json().get("ActionSucceeded").asBoolean())
                 .isTrue();

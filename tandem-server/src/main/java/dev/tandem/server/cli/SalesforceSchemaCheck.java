@@ -94,9 +94,11 @@ final class SalesforceSchemaCheck {
                             .forEach(f -> names.add(f.getKey()));
                     for (String name : names.stream().sorted().toList()) {
                         JsonNode field = fields.get(name);
+                        // A key field Id (an upsert on Id, which only updates) names the record: it is not written.
                         if (field == null) {
                             problems.add(located(flow, name, r.entity() + " has no field " + name));
-                        } else if (!field.path("createable").asBoolean(false) && !field.path("updateable").asBoolean(false)) {
+                        } else if (!(name.equals("Id") && name.equals(r.keyField()))
+                                && !field.path("createable").asBoolean(false) && !field.path("updateable").asBoolean(false)) {
                             problems.add(located(flow, name, r.entity() + "." + name
                                     + " cannot be written (neither createable nor updateable for the integration user)"));
                         } else if (name.equals(r.keyField()) && !field.path("externalId").asBoolean(false)

@@ -73,6 +73,43 @@ final class SalesforceRest {
         }
     }
 
+    /** POST /sobjects/{object} with a JSON body; returns the new record's id. */
+    String create(String sobject, String json) {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(baseUrl + "/services/data/v64.0/sobjects/"
+                + sobject)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException("POST " + sobject + " failed: " + r.statusCode() + " " + r.body());
+        }
+        try {
+            return JSON.readTree(r.body()).path("id").asText();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** DELETE /sobjects/{object}/{id}: into the Recycle Bin; the sandbox answers 204. */
+    void delete(String sobject, String id) {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(baseUrl + "/services/data/v64.0/sobjects/"
+                + sobject + "/" + id)).DELETE());
+        if (r.statusCode() != 204) {
+            throw new IllegalStateException("DELETE " + sobject + "/" + id + " failed: " + r.statusCode() + " "
+                    + r.body());
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private JsonNode get(String path) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))

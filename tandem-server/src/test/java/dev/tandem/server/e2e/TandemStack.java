@@ -40,26 +40,33 @@ final class TandemStack implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private TandemStack(Path dir, ClaritySandbox clarity) {
-        this(dir, clarity, false);
+        this(dir, clarity, b -> b);
     }
 
-    private TandemStack(Path dir, ClaritySandbox clarity, boolean personAccounts) {
+    private TandemStack(Path dir, ClaritySandbox clarity,
+                        java.util.function.UnaryOperator<SalesforceSandbox.Builder> salesforceOrg) {
         this.dir = dir;
         // The Pub/Sub API over TLS with the certificate the sandbox generates, as a real client would use it.
-        this.salesforce = SalesforceSandbox.builder().port(0).pubSubPort(0).pubSubKeepAlive(Duration.ofMillis(500))
-                .personAccounts(personAccounts).build().start();
+        this.salesforce = salesforceOrg.apply(SalesforceSandbox.builder().port(0).pubSubPort(0)
+                .pubSubKeepAlive(Duration.ofMillis(500))).build().start();
         this.clarity = clarity;
     }
 
-    /** Both sandboxes and Tandem with these flows, the Salesforce org with or without Person Accounts (spec §3.5). */
-    static TandemStack start(Path dir, TandemConfig.Flows flows, boolean personAccounts) {
+    /** Both sandboxes, the Salesforce org set up by {@code salesforceOrg} (e.g. Person Accounts), and Tandem. */
+    static TandemStack start(Path dir, java.util.function.UnaryOperator<SalesforceSandbox.Builder> salesforceOrg,
+                             TandemConfig.Flows flows) {
         TandemStack stack = new TandemStack(dir, ClaritySandbox.builder().port(0).seed(7)
                 .webhookRetryInitial(Duration.ofMillis(100)).webhookRetryMax(Duration.ofSeconds(1)).build().start(),
-                personAccounts);
+                salesforceOrg);
         stack.flows = flows;
         stack.startTandem();
         stack.registerWebhook();
         return stack;
+    }
+
+    /** Both sandboxes and Tandem with these flows, the Salesforce org with or without Person Accounts (spec §3.5). */
+    static TandemStack start(Path dir, TandemConfig.Flows flows, boolean personAccounts) {
+        return start(dir, b -> b.personAccounts(personAccounts), flows);
     }
 
     static TandemStack start(Path dir) {

@@ -216,13 +216,15 @@ public final class To implements Step {
 
     /**
      * Records what this group writes to each record, references resolved to ids: under the record's id when it is
-     * known (linked before, or {@code written} after the write), else under its external key (a create: its change
-     * event reports the key, and may arrive before the write returns the id).
+     * known (the key itself for a write by the target's record id, linked before, or {@code written} after the
+     * write), else under its external key (a create: its change event reports the key, and may arrive before the
+     * write returns the id).
      */
     private void fingerprint(EchoPolicy policy, WriteGroup plan, Map<String, String> written, StepContext ctx) {
         Map<String, String> ids = new LinkedHashMap<>(written);
         for (RecordWrite r : plan.records()) {
-            ids.computeIfAbsent(r.ref(), ref -> ctx.links().targetId(linkType(r.entity()), r.key()).orElse(null));
+            ids.computeIfAbsent(r.ref(), ref -> writer.keysByRecordId(r.keyField()) ? r.key()
+                    : ctx.links().targetId(linkType(r.entity()), r.key()).orElse(null));
         }
         for (RecordWrite r : plan.records()) {
             String id = ids.get(r.ref());
