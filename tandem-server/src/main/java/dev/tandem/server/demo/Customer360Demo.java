@@ -329,7 +329,7 @@ public final class Customer360Demo implements AutoCloseable {
             String now = p.inClarity()
                     ? salesforce.record("Contact", c.salesforceId).map(r -> String.valueOf(r.get("Phone"))).orElse("")
                     : clarity.store().contacts().byId(c.contactId).map(x -> String.valueOf(x.phone1())).orElse("");
-            if (p.phone().equals(now)) {
+            if (SyncedFields.digits(p.phone()).equals(SyncedFields.digits(now))) {
                 c.pending = null;
             }
         }

@@ -15,8 +15,9 @@ import java.util.function.Function;
 /**
  * The fields the customer flows keep equal in both systems, compared the way the shipped mappings write them
  * ({@code flows/clarity-customer-to-salesforce.jsonata}, {@code flows/salesforce-contact-to-clarity.jsonata}): names
- * trimmed, e-mail and phone as they are; the contact's e-mail and phone, else the user's. A field absent on one side
- * and empty on the other is equal.
+ * trimmed, e-mail trimmed and in lower case, phones by their digits (the mappings write E.164: "+1 512-555-0101" is
+ * "+15125550101" in Salesforce); the contact's e-mail and phone, else the user's. A field absent on one side and
+ * empty on the other is equal.
  */
 final class SyncedFields {
 
@@ -36,8 +37,9 @@ final class SyncedFields {
                 Customer360Demo.text(salesforceContact, "FirstName"));
         differing += differs(Customer360Demo.text(contact, "LastName").trim(),
                 Customer360Demo.text(salesforceContact, "LastName"));
-        differing += differs(email, Customer360Demo.text(salesforceContact, "Email"));
-        differing += differs(phone, Customer360Demo.text(salesforceContact, "Phone"));
+        differing += differs(email.trim().toLowerCase(Locale.ROOT),
+                Customer360Demo.text(salesforceContact, "Email").trim().toLowerCase(Locale.ROOT));
+        differing += differs(digits(phone), digits(Customer360Demo.text(salesforceContact, "Phone")));
         return differing;
     }
 
@@ -69,6 +71,11 @@ final class SyncedFields {
 
     private static int differs(String clarity, String salesforce) {
         return clarity.equals(salesforce) ? 0 : 1;
+    }
+
+    /** A phone number's digits, how the two systems' forms of one number compare. */
+    static String digits(String phone) {
+        return phone == null ? "" : phone.replaceAll("\\D", "");
     }
 
     private static String firstNonEmpty(String a, String b) {

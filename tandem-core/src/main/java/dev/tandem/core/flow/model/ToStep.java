@@ -27,10 +27,11 @@ public record ToStep(@JsonProperty(required = true) @JsonPropertyDescription("Th
      */
     public record WriteBack(
             @JsonProperty(required = true) @JsonPropertyDescription("Target objects whose new id is written back, e.g. [Account, Contact]") java.util.List<String> objects,
-            @JsonProperty(required = true) @JsonPropertyDescription("Source fields to set; the text {id} is the new target id") com.fasterxml.jackson.databind.node.ObjectNode set) {
+            @JsonProperty(required = true) @JsonPropertyDescription("Source fields to set; the text {id} is the new target id") java.util.Map<String, Object> set) {
 
         public WriteBack {
             objects = objects == null ? java.util.List.of() : java.util.List.copyOf(objects);
+            set = set == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(set));
         }
     }
 

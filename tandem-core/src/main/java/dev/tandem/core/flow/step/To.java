@@ -265,7 +265,7 @@ public final class To implements Step {
             if (!writeBack.objects().contains(entity) || id == null || id.isEmpty()) {
                 return;
             }
-            com.fasterxml.jackson.databind.node.ObjectNode fields = withId(writeBack.set(), id);
+            com.fasterxml.jackson.databind.node.ObjectNode fields = withId(WRITTEN_JSON.valueToTree(writeBack.set()), id);
             WriteGroup back = new WriteGroup(plan.id() + "-write-back-" + ref,
                     List.of(new RecordWrite("source", source.entity(), source.idField(), source.id(), fields)), "source");
             try {
