@@ -34,6 +34,8 @@ import dev.tandem.salesforce.client.SalesforceRestClient;
 import dev.tandem.salesforce.enrich.PricebookEntryEnricher;
 import dev.tandem.salesforce.enrich.PricebookEntryResolver;
 import dev.tandem.salesforce.enrich.RecordTypeEnricher;
+import dev.tandem.salesforce.duplicates.DuplicateMatchEnricher;
+import dev.tandem.salesforce.duplicates.MatchRules;
 import dev.tandem.salesforce.write.BatchingSalesforceWriter;
 import dev.tandem.salesforce.write.SalesforceRecordWriter;
 import dev.tandem.server.flows.FlowReloader;
@@ -168,10 +170,13 @@ public final class TandemServer implements AutoCloseable {
                             Optional.of(new SalesforceRecordWriter(writer, salesforce)),
                             Map.of(PricebookEntryEnricher.NAME, new PricebookEntryEnricher(
                                     new PricebookEntryResolver(salesforce, writer)),
-                                    RecordTypeEnricher.NAME, new RecordTypeEnricher(salesforce)),
+                                    RecordTypeEnricher.NAME, new RecordTypeEnricher(salesforce),
+                                    // Duplicates on the way in (issue 10, item 5): link or flag, never create twice.
+                                    DuplicateMatchEnricher.NAME, new DuplicateMatchEnricher(salesforce, store,
+                                            MatchRules.defaults())),
                             cdcSource::echoPolicy));
             FlowCatalog catalog = new FlowCatalog(Set.of("clarity", "salesforce"), Set.of("salesforce", "clarity"),
-                    Set.of(PricebookEntryEnricher.NAME, RecordTypeEnricher.NAME));
+                    Set.of(PricebookEntryEnricher.NAME, RecordTypeEnricher.NAME, DuplicateMatchEnricher.NAME));
             FlowRepository repository = new FlowRepository(catalog, config.flows().dir(), config.flows().enabled());
             FlowRepository.Loaded loaded = repository.load();
             if (!loaded.problems().isEmpty() && config.flows().dir() == null) {

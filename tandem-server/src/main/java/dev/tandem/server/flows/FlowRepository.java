@@ -45,7 +45,8 @@ public final class FlowRepository {
      */
     public static FlowCatalog shippedCatalog() {
         return new FlowCatalog(Set.of("clarity", "salesforce"), Set.of("salesforce", "clarity"),
-                Set.of(PricebookEntryEnricher.NAME, RecordTypeEnricher.NAME));
+                Set.of(PricebookEntryEnricher.NAME, RecordTypeEnricher.NAME,
+                        dev.tandem.salesforce.duplicates.DuplicateMatchEnricher.NAME));
     }
 
     private final FlowLoader loader;

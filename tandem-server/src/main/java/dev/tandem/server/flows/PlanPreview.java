@@ -67,7 +67,7 @@ public final class PlanPreview {
         Enricher passThrough = groups -> groups.stream().<Enricher.Result>map(g -> new Enricher.Result.Enriched(
                 g.withRecords(g.records().stream().map(PlanPreview::describePlaceholders).toList()))).toList();
         Map<String, Enricher> enrichers = new LinkedHashMap<>();
-        for (String name : List.of("salesforce.pricebookEntries", "salesforce.recordTypes")) {
+        for (String name : List.of("salesforce.pricebookEntries", "salesforce.recordTypes", "salesforce.match")) {
             enrichers.put(name, passThrough);
         }
         Map<String, ConnectorParts> connectors = new LinkedHashMap<>();
