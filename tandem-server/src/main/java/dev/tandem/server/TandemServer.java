@@ -35,6 +35,8 @@ import dev.tandem.salesforce.enrich.PricebookEntryEnricher;
 import dev.tandem.salesforce.enrich.PricebookEntryResolver;
 import dev.tandem.salesforce.enrich.RecordTypeEnricher;
 import dev.tandem.salesforce.duplicates.DuplicateMatchEnricher;
+import dev.tandem.salesforce.duplicates.DuplicateMerger;
+import dev.tandem.salesforce.duplicates.DuplicateScanner;
 import dev.tandem.salesforce.duplicates.MatchRules;
 import dev.tandem.salesforce.write.BatchingSalesforceWriter;
 import dev.tandem.salesforce.write.SalesforceRecordWriter;
@@ -257,6 +259,9 @@ public final class TandemServer implements AutoCloseable {
             api.get("/status", Role.VIEWER, ctx -> ctx.json(status()));
             TokenEndpoints.register(api, clock);
             operations.register(api);
+            // Duplicates (issue 10, item 5): the scan of both systems and the admin-style Salesforce merge.
+            new dev.tandem.server.api.DuplicatesApi(new DuplicateScanner(salesforce, MatchRules.defaults()),
+                    new DuplicateMerger(salesforce), clarity, store, stores.eventLog(), clock).register(api);
             alerts.ifPresent(e -> dev.tandem.server.api.AlertApi.loadStoredRules(e, store));
             new dev.tandem.server.api.AlertApi(alerts, dev.tandem.server.logging.LogLevels.ofLogback(), store, clock)
                     .register(api);

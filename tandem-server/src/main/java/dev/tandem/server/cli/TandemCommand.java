@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
         description = "Keeps a Clarity eCommerce store and a Salesforce org in sync.",
         subcommands = {DemoCommand.class, ServerCommand.class, SandboxCommand.class, FlowsCommand.class, MapCommand.class,
                 ConfigCommand.class, AlertsCommand.class, StatusCommand.class, TokensCommand.class,
-                DlqCommand.class, RetriesCommand.class, TimelineCommand.class})
+                DlqCommand.class, RetriesCommand.class, TimelineCommand.class, DuplicatesCommand.class})
 public final class TandemCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -58,6 +58,22 @@ final class SalesforceRest {
         return get("/services/data/v64.0/query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8)).path("totalSize").asLong();
     }
 
+    /** POST /sobjects/{object} with a JSON body (as a sales rep's UI would); returns the new id. */
+    String create(String sobject, String json) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/services/data/v64.0/sobjects/"
+                            + sobject)).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 201) {
+                throw new IllegalStateException("POST " + sobject + " failed: " + r.statusCode() + " " + r.body());
+            }
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("id").asText();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** PATCH /sobjects/{object}/{id} with a JSON body; the sandbox answers 204. */
     void update(String sobject, String id, String json) {
         try {
