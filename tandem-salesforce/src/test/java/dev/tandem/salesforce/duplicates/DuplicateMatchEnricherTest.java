@@ -169,6 +169,22 @@ class DuplicateMatchEnricherTest {
     }
 
     @Test
+    void aDuplicateRuleAnswerNamesTheMatchedRecordsInTheRejection() {
+        sandbox.setContactDuplicateRuleByEmail(true);
+        String existing = client.create("Contact", object().put("LastName", "Doe").put("Email", "rule@example.com"));
+
+        // Written without the match step (as a flow without it would): Salesforce's duplicate rule refuses it.
+        WriteOutcome outcome = write(customer("8", "rule@example.com", "Rule"));
+
+        assertThat(outcome).isInstanceOfSatisfying(WriteOutcome.Rejected.class, r -> {
+            assertThat(r.error().errorCode()).isEqualTo("DUPLICATES_DETECTED");
+            assertThat(ErrorClass.of(r.error().errorCode())).isEqualTo(ErrorClass.DUPLICATE);
+            assertThat(r.error().message()).contains("matching record: " + existing);
+        });
+        assertThat(client.query("SELECT Id FROM Account")).as("the graph rolled back").isEmpty();
+    }
+
+    @Test
     void aHostileValueStaysAStringLiteral() {
         Enricher.Result result = enricher.enrich(List.of(customer("7", "x@example.com') OR (Name != '", "O'Brien")))
                 .getFirst();
