@@ -1,5 +1,7 @@
 package dev.tandem.salesforce.duplicates;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +20,7 @@ import java.util.Map;
  * @param applied   whether it was carried out
  */
 public record MergePlan(String object, String survivor, String loser, String keyField, List<Move> moves,
-                        Map<String, com.fasterxml.jackson.databind.JsonNode> copied, String movedKey, String survivorKey, List<String> blockers,
+                        Map<String, JsonNode> copied, String movedKey, String survivorKey, List<String> blockers,
                         boolean applied) {
 
     public MergePlan {
