@@ -35,6 +35,10 @@ import dev.tandem.salesforce.enrich.PricebookEntryEnricher;
 import dev.tandem.salesforce.enrich.PricebookEntryResolver;
 import dev.tandem.salesforce.enrich.PersonAccountEnricher;
 import dev.tandem.salesforce.enrich.RecordTypeEnricher;
+import dev.tandem.salesforce.duplicates.DuplicateMatchEnricher;
+import dev.tandem.salesforce.duplicates.DuplicateMerger;
+import dev.tandem.salesforce.duplicates.DuplicateScanner;
+import dev.tandem.salesforce.duplicates.MatchRules;
 import dev.tandem.salesforce.write.BatchingSalesforceWriter;
 import dev.tandem.salesforce.write.SalesforceRecordWriter;
 import dev.tandem.server.flows.FlowReloader;
@@ -174,10 +178,14 @@ public final class TandemServer implements AutoCloseable {
                                     new PricebookEntryResolver(salesforce, writer)),
                                     RecordTypeEnricher.NAME, new RecordTypeEnricher(salesforce),
                                     PersonAccountEnricher.NAME, new PersonAccountEnricher(salesforce,
-                                            salesforce::describe)),
+                                            salesforce::describe),
+                                    // Duplicates on the way in (issue 10, item 5): link or flag, never create twice.
+                                    DuplicateMatchEnricher.NAME, new DuplicateMatchEnricher(salesforce, store,
+                                            MatchRules.defaults())),
                             cdcSource::echoPolicy));
             FlowCatalog catalog = new FlowCatalog(Set.of("clarity", "salesforce"), Set.of("salesforce", "clarity"),
-                    Set.of(PricebookEntryEnricher.NAME, RecordTypeEnricher.NAME, PersonAccountEnricher.NAME));
+                    Set.of(PricebookEntryEnricher.NAME, RecordTypeEnricher.NAME, PersonAccountEnricher.NAME,
+                            DuplicateMatchEnricher.NAME));
             FlowRepository repository = new FlowRepository(catalog, config.flows().dir(), config.flows().enabled());
             FlowRepository.Loaded loaded = repository.load();
             if (!loaded.problems().isEmpty() && config.flows().dir() == null) {
@@ -258,6 +266,9 @@ public final class TandemServer implements AutoCloseable {
             api.get("/status", Role.VIEWER, ctx -> ctx.json(status()));
             TokenEndpoints.register(api, clock);
             operations.register(api);
+            // Duplicates (issue 10, item 5): the scan of both systems and the admin-style Salesforce merge.
+            new dev.tandem.server.api.DuplicatesApi(new DuplicateScanner(salesforce, MatchRules.defaults()),
+                    new DuplicateMerger(salesforce), clarity, store, stores.eventLog(), clock).register(api);
             alerts.ifPresent(e -> dev.tandem.server.api.AlertApi.loadStoredRules(e, store));
             new dev.tandem.server.api.AlertApi(alerts, dev.tandem.server.logging.LogLevels.ofLogback(), store, clock)
                     .register(api);

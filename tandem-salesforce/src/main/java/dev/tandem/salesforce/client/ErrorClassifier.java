@@ -176,7 +176,16 @@ public final class ErrorClassifier {
                 fields.add(f.asText());
             }
         });
-        return new ApiError(code, text(e, "message"), fields, isRetryable(httpStatus, code));
+        String message = text(e, "message");
+        // A duplicate rule's answer names the records it matched (§2.12): they go into the message, so a dead
+        // letter of a graph or a Collections save says which records to link or merge, not just "Use one of these
+        // records?".
+        List<String> matched = matchedRecordIds(e.get("duplicateResult"));
+        if (!matched.isEmpty()) {
+            message = message + " (matching " + (matched.size() == 1 ? "record" : "records") + ": "
+                    + String.join(", ", matched) + ")";
+        }
+        return new ApiError(code, message, fields, isRetryable(httpStatus, code));
     }
 
     private static String text(JsonNode node, String field) {

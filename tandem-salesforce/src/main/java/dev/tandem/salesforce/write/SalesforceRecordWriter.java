@@ -33,6 +33,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * ID"); a single-record group goes to the sObject Collections lane. Both go through the
  * {@link BatchingSalesforceWriter}, which packs the groups of all callers into the fewest requests.
  *
+ * <p>A record whose fields hold {@code "Id"} was linked to an existing Salesforce record (by
+ * {@link dev.tandem.salesforce.duplicates.DuplicateMatchEnricher}): it is written to that record as an upsert by
+ * Id ({@code PATCH /sobjects/{SObject}/Id/{id}}, §2.4) with its external key among the fields, which sets the key
+ * on it. Collections upserts take external ids only ("Don't use record ids", §2.8), so such a group always goes as
+ * a graph.
+ *
  * <p>Replay recovery is Salesforce knowledge and lives here: a group written before whose link was lost (a crash
  * between the write and the store commit) comes back as a replay, and its graph updates OrderItems with their
  * create-only fields (OrderId, PricebookEntryId), which Salesforce may refuse with INVALID_FIELD_FOR_INSERT_UPDATE
@@ -52,7 +58,7 @@ public final class SalesforceRecordWriter implements RecordWriter {
 
     @Override
     public CompletableFuture<WriteOutcome> write(WriteGroup group) {
-        if (group.records().size() == 1) {
+        if (group.records().size() == 1 && !linked(group.records().getFirst())) {
             RecordWrite r = group.records().getFirst();
             ObjectNode record = r.fields().deepCopy();
             record.put(r.keyField(), r.key());
@@ -77,11 +83,26 @@ public final class SalesforceRecordWriter implements RecordWriter {
     }
 
     private Graph graph(WriteGroup group) {
-        List<GraphNode> nodes = group.records().stream().map(r -> new GraphNode("PATCH",
-                "sobjects/" + PathSegments.apiName(r.entity(), "sObject") + "/" + PathSegments.apiName(r.keyField(), "field")
-                        + "/" + PathSegments.encode(r.key()), r.ref(), r.fields())).toList();
+        List<GraphNode> nodes = group.records().stream().map(SalesforceRecordWriter::node).toList();
         // Graph ids must be unique within a request, and the batching writer may share one with other callers.
         return new Graph("g" + sequence.incrementAndGet(), nodes);
+    }
+
+    private static GraphNode node(RecordWrite r) {
+        String object = "sobjects/" + PathSegments.apiName(r.entity(), "sObject") + "/";
+        if (linked(r)) {
+            ObjectNode body = r.fields().deepCopy();
+            String id = body.remove("Id").asText();
+            body.put(r.keyField(), r.key());
+            return new GraphNode("PATCH", object + "Id/" + PathSegments.encode(id), r.ref(), body);
+        }
+        return new GraphNode("PATCH", object + PathSegments.apiName(r.keyField(), "field") + "/"
+                + PathSegments.encode(r.key()), r.ref(), r.fields());
+    }
+
+    /** Linked to an existing record by its id (see the class comment). */
+    static boolean linked(RecordWrite r) {
+        return r.fields().path("Id").isTextual() && !r.fields().path("Id").asText().isBlank();
     }
 
     private static WriteOutcome single(RecordWrite r, SaveResult save, String request) {

@@ -72,7 +72,8 @@ class ErrorCatalogTest {
         assertThat(e).isInstanceOfSatisfying(DuplicatesDetectedException.class, d -> {
             assertThat(d.matchedRecordIds()).containsExactly("003aj000002oTldAAE");
             assertThat(d.duplicateResult().path("duplicateRule").asText()).isEqualTo("Standard_Contact_Duplicate_Rule");
-            assertThat(d.getMessage()).isEqualTo("Use one of these records?");
+            // Salesforce's message verbatim, then the records it matched (so a dead letter says which to link).
+            assertThat(d.getMessage()).isEqualTo("Use one of these records? (matching record: 003aj000002oTldAAE)");
             assertThat(d.retryable()).isFalse();
         });
     }

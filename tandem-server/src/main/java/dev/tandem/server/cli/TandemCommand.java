@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
         description = "Keeps a Clarity eCommerce store and a Salesforce org in sync.",
         subcommands = {DemoCommand.class, ServerCommand.class, SandboxCommand.class, FlowsCommand.class, MapCommand.class,
                 ConfigCommand.class, AlertsCommand.class, StatusCommand.class, TokensCommand.class,
-                DlqCommand.class, RetriesCommand.class, TimelineCommand.class, ConflictsCommand.class})
+                DlqCommand.class, RetriesCommand.class, TimelineCommand.class, ConflictsCommand.class,
+                DuplicatesCommand.class})
 public final class TandemCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -46,7 +46,8 @@ public final class FlowRepository {
      */
     public static FlowCatalog shippedCatalog() {
         return new FlowCatalog(Set.of("clarity", "salesforce"), Set.of("salesforce", "clarity"),
-                Set.of(PricebookEntryEnricher.NAME, RecordTypeEnricher.NAME, PersonAccountEnricher.NAME));
+                Set.of(PricebookEntryEnricher.NAME, RecordTypeEnricher.NAME, PersonAccountEnricher.NAME,
+                        dev.tandem.salesforce.duplicates.DuplicateMatchEnricher.NAME));
     }
 
     private final FlowLoader loader;

@@ -68,7 +68,7 @@ public final class PlanPreview {
                 g.withRecords(g.records().stream().map(PlanPreview::describePlaceholders).toList()))).toList();
         Map<String, Enricher> enrichers = new LinkedHashMap<>();
         for (String name : List.of("salesforce.pricebookEntries", "salesforce.recordTypes",
-                "salesforce.personAccounts")) {
+                "salesforce.personAccounts", "salesforce.match")) {
             enrichers.put(name, passThrough);
         }
         Map<String, ConnectorParts> connectors = new LinkedHashMap<>();
