@@ -17,15 +17,18 @@ public interface SyncStore {
     /** The baseline of one record: field → value hash; empty when never synced. */
     Map<String, String> baseline(String system, String entity, String recordId);
 
-    /** Inserts or replaces the baseline of the given fields of one record (other fields keep theirs). */
+    /**
+     * Inserts or replaces the baseline of the given fields of one record (other fields keep theirs); a field whose
+     * stored baseline is newer than {@code at} keeps it (a later read of the other direction wins).
+     */
     void saveBaseline(String system, String entity, String recordId, Map<String, String> fieldHashes, Instant at);
 
     /** The open conflict of a field pair ({@link Conflict#pairKey}). */
     Optional<Conflict> openConflict(String pairKey);
 
     /**
-     * Opens a conflict, or, when its pair already has an open one, updates that one's values, times and reason;
-     * returns the stored conflict (with its id).
+     * Opens a conflict, or, when its pair already has an open one, updates that one's values and times (its reason
+     * stays the first finder's); returns the stored conflict (with its id).
      */
     Conflict openConflict(Conflict conflict);
 

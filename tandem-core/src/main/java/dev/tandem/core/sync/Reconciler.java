@@ -91,8 +91,10 @@ public final class Reconciler {
      * @param detail    every field's decision in words, for the record timeline
      * @param conflicts how many fields went to review
      * @param pending   the baselines to store once the write succeeded (at once when nothing is written)
+     * @param asOf      when the values were read: a baseline stored later by the other direction from newer reads
+     *                  is not overwritten by this one's
      */
-    public record Decision(WriteGroup plan, String detail, int conflicts, Pending pending) {
+    public record Decision(WriteGroup plan, String detail, int conflicts, Pending pending, Instant asOf) {
 
         public boolean nothingToWrite() {
             return plan == null;
@@ -139,8 +141,13 @@ public final class Reconciler {
         return decisions;
     }
 
-    /** Stores the baselines of a written (or not written) decision; {@code idsByRef} are the write's ids. */
-    public void commit(Decision d, Map<String, String> idsByRef, Instant now) {
+    /**
+     * Stores the baselines of a written (or not written) decision; {@code idsByRef} are the write's ids. They are
+     * stamped with the time the decision read its values, and never replace a baseline of a later read (the other
+     * direction may have synced the same record meanwhile, while this write was in flight).
+     */
+    public void commit(Decision d, Map<String, String> idsByRef, Instant ignored) {
+        Instant now = d.asOf();
         Map<String, String> ids = new HashMap<>();
         d.pending().targets.forEach((ref, t) -> ids.put(ref, t.knownId() != null ? t.knownId() : idsByRef.get(ref)));
         d.pending().targets.forEach((ref, t) -> {
@@ -339,7 +346,8 @@ public final class Reconciler {
                     said.add(field + ": changed in " + sourceSystem + " → written");
                     continue;
                 }
-                if (open.isEmpty() && FieldValues.hash(dst).equals(FieldValues.hash(m))) {
+                if (open.isEmpty() && (FieldValues.hash(dst).equals(FieldValues.hash(m))
+                        || FieldValues.hash(dst).equals(FieldValues.hash(src)))) {
                     targetValues.put(field, dst);
                     sourceHashes.put(fp.source(), FieldValues.hash(src));
                     said.add(field + ": changed on both sides to the same value → not written");
@@ -401,10 +409,10 @@ public final class Reconciler {
             }
         }
         if (kept.isEmpty()) {
-            return new Decision(null, String.join(" | ", words), conflicts, pending);
+            return new Decision(null, String.join(" | ", words), conflicts, pending, now);
         }
         String root = kept.stream().anyMatch(k -> k.ref().equals(plan.root())) ? plan.root() : kept.getLast().ref();
-        return new Decision(new WriteGroup(plan.id(), kept, root), String.join(" | ", words), conflicts, pending);
+        return new Decision(new WriteGroup(plan.id(), kept, root), String.join(" | ", words), conflicts, pending, now);
     }
 
     /**
@@ -418,7 +426,9 @@ public final class Reconciler {
         }
         String type = sourceLinkType.apply(rw.op.source().entity());
         if (!ctx.links().targetId(type, key).map(rw.sourceId::equals).orElse(false)) {
-            ctx.state().link(type, key, rw.sourceId);
+            // At once, not with the batch: the way back may process this record's next change before the batch
+            // settles (an idempotent link of the record to itself; nothing to undo if the batch is replayed).
+            ctx.links().putId(type, key, rw.sourceId);
         }
     }
 

@@ -76,8 +76,7 @@ public final class DuplicateMatchEnricher implements Enricher {
         Map<Integer, Map<Integer, String>> linkedIds = new LinkedHashMap<>();
         Map<Integer, ApiError> flagged = new LinkedHashMap<>();
         for (List<Wanted> wanted : byObject.values()) {
-            for (int from = 0; from < wanted.size(); from += CHUNK) {
-                List<Wanted> chunk = wanted.subList(from, Math.min(wanted.size(), from + CHUNK));
+            for (List<Wanted> chunk : chunks(wanted)) {
                 List<ObjectNode> rows = candidates(chunk);
                 for (Wanted w : chunk) {
                     decide(w, rows).ifPresent(decision -> {
@@ -113,6 +112,41 @@ public final class DuplicateMatchEnricher implements Enricher {
         }
         return out;
     }
+
+    /**
+     * The look-ups cut into queries of at most {@value #CHUNK} records whose SOQL stays short enough for a GET:
+     * a query travels in the URI, which Salesforce refuses with 414 URI Too Long beyond 16,384 bytes ("SOQL and SOSL
+     * Limits for Search Queries", https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_soslsoql.htm)
+     * and web servers often at 8 KiB. Each record's share is estimated from its values, URL-encoded at worst three
+     * bytes a character.
+     */
+    private List<List<Wanted>> chunks(List<Wanted> wanted) {
+        List<List<Wanted>> out = new ArrayList<>();
+        List<Wanted> current = new ArrayList<>();
+        int size = 0;
+        for (Wanted w : wanted) {
+            int share = 3 * (w.record().key().length() + 40);
+            for (List<String> rule : rules.rules(w.record().entity())) {
+                for (String field : rule) {
+                    share += 3 * (field.length() + value(w.record(), field).map(String::length).orElse(0) + 12);
+                }
+            }
+            if (!current.isEmpty() && (current.size() == CHUNK || size + share > MAX_QUERY_BYTES)) {
+                out.add(current);
+                current = new ArrayList<>();
+                size = 0;
+            }
+            current.add(w);
+            size += share;
+        }
+        if (!current.isEmpty()) {
+            out.add(current);
+        }
+        return out;
+    }
+
+    /** What a query's conditions may take of the URI, leaving room for the select list and the host. */
+    private static final int MAX_QUERY_BYTES = 6_000;
 
     /** The Salesforce records of one object that carry one of the chunk's keys or match one of its records. */
     private List<ObjectNode> candidates(List<Wanted> chunk) {

@@ -57,7 +57,8 @@ final class JdbcSyncStore implements SyncStore {
         database.write("save a sync baseline", c -> {
             try (PreparedStatement upsert = c.prepareStatement("INSERT INTO sync_baseline (system, entity, record_id, "
                     + "field, value_hash, synced_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (system, entity, record_id, "
-                    + "field) DO UPDATE SET value_hash = excluded.value_hash, synced_at = excluded.synced_at")) {
+                    + "field) DO UPDATE SET value_hash = excluded.value_hash, synced_at = excluded.synced_at "
+                    + "WHERE sync_baseline.synced_at <= excluded.synced_at")) {
                 for (Map.Entry<String, String> f : fieldHashes.entrySet()) {
                     upsert.setString(1, system);
                     upsert.setString(2, entity);
@@ -92,9 +93,9 @@ final class JdbcSyncStore implements SyncStore {
         return database.write("open a conflict", c -> {
             Optional<Conflict> existing = open(c, conflict.pairKey());
             if (existing.isPresent()) {
+                // The values and times follow the latest finding; the reason stays the first finder's.
                 try (PreparedStatement update = c.prepareStatement("UPDATE sync_conflict SET source_value = ?, "
-                        + "target_value = ?, source_modified = ?, target_modified = ?, reason = ?, updated_at = ? "
-                        + "WHERE id = ?")) {
+                        + "target_value = ?, source_modified = ?, target_modified = ?, updated_at = ? WHERE id = ?")) {
                     Conflict e = existing.get();
                     // The values keep the pair's orientation of the first finder.
                     boolean same = e.source().address().equals(conflict.source().address());
@@ -102,9 +103,8 @@ final class JdbcSyncStore implements SyncStore {
                     update.setString(2, same ? conflict.targetValue() : conflict.sourceValue());
                     setInstant(update, 3, same ? conflict.sourceModified() : conflict.targetModified());
                     setInstant(update, 4, same ? conflict.targetModified() : conflict.sourceModified());
-                    update.setString(5, conflict.reason());
-                    update.setLong(6, conflict.updatedAt().toEpochMilli());
-                    update.setLong(7, e.id());
+                    update.setLong(5, conflict.updatedAt().toEpochMilli());
+                    update.setLong(6, e.id());
                     update.executeUpdate();
                 }
                 return byId(c, existing.get().id()).orElseThrow();

@@ -525,6 +525,9 @@ abstract class StateStoreContractTest {
     void baselinesAreKeptPerRecordAndFieldAndSurviveARestart() {
         store.saveBaseline("salesforce", "Contact", "003A", java.util.Map.of("Phone", "h1", "Email", "h2"), NOW);
         store.saveBaseline("salesforce", "Contact", "003A", java.util.Map.of("Phone", "h3"), NOW.plusSeconds(1));
+        // A baseline from an older read (a write of the other direction that was in flight) does not replace it.
+        store.saveBaseline("salesforce", "Contact", "003A", java.util.Map.of("Phone", "h0", "Email", "h2"),
+                NOW.minusSeconds(1));
         store.saveBaseline("clarity", "Contact", "003A", java.util.Map.of("Phone1", "h9"), NOW);
 
         store = restart();
