@@ -309,9 +309,15 @@ public final class Reconciler {
                 }
                 Object src = value(rw.source.path(fp.source()));
                 if (rw.targetId == null) {
+                    // Not linked (yet): a create, unless the source record was synced before and the link is not
+                    // visible yet (the way back, or another event of the same person, in flight). A field the
+                    // source did not change since is then left alone rather than written blind.
+                    sourceHashes.put(fp.source(), FieldValues.hash(src));
+                    if (rw.sourceBase.containsKey(fp.source()) && !rw.changed.contains(field)) {
+                        continue;
+                    }
                     fields.set(field, mapped);
                     targetValues.put(field, m);
-                    sourceHashes.put(fp.source(), FieldValues.hash(src));
                     continue;
                 }
                 if (!rw.changed.contains(field)) {
@@ -384,8 +390,12 @@ public final class Reconciler {
             }
             linkSource(rw, ctx);
             boolean linked = rw.targetId != null;
-            boolean anything = !linked || movesToNew
-                    || fields.properties().stream().anyMatch(e -> !reference(e.getValue()));
+            boolean declaredWritten = rw.op.fields().keySet().stream().anyMatch(fields::has);
+            boolean syncedBefore = !rw.sourceBase.isEmpty();
+            boolean referenced = plan.records().stream().anyMatch(o -> o.fields().properties().stream()
+                    .anyMatch(e -> e.getValue().isTextual() && e.getValue().textValue().equals("@{" + r.ref() + ".id}")));
+            boolean anything = (!linked && (!syncedBefore || declaredWritten || referenced)) || movesToNew
+                    || (linked && fields.properties().stream().anyMatch(e -> !reference(e.getValue())));
             if (!rw.sourceId.isEmpty()) {
                 pending.sources.add(new Pending.SourceRecord(sourceSystem, rw.op.source().entity(), rw.sourceId,
                         sourceHashes));

@@ -190,6 +190,14 @@ public final class To implements Step {
                     }
                     ctx.state().link(linkType(root.entity()), root.key(), w.idsByRef().getOrDefault(root.ref(), ""));
                     if (decisions.get(i) != null) {
+                        // A two-way flow's links are visible at once, not only when the batch settles: the way back
+                        // (another lane) may process the same record's next change before then.
+                        for (RecordWrite r : plan.records()) {
+                            String id = w.idsByRef().getOrDefault(r.ref(), "");
+                            if (!id.isEmpty()) {
+                                ctx.links().putId(linkType(r.entity()), r.key(), id);
+                            }
+                        }
                         master.commit(decisions.get(i), w.idsByRef(), ctx.clock().instant());
                         writeBack(x, plan, decisions.get(i), w.idsByRef(), ctx);
                     }
