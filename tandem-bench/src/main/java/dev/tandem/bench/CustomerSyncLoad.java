@@ -330,7 +330,8 @@ public final class CustomerSyncLoad {
                             .map(r -> String.valueOf(r.get("Phone"))).orElse("")
                     : clarity.store().contacts().byId(user.contactId()).map(c -> String.valueOf(c.phone1()))
                             .orElse("");
-            if (p.phone().equals(now)) {
+            // By digits: the mappings write E.164 to Salesforce (+15125550101 for Clarity's +1 512-555-0101).
+            if (p.phone().replaceAll("\\D", "").equals(now.replaceAll("\\D", ""))) {
                 long micros = Math.min(HIGHEST_MICROS, (System.nanoTime() - p.startNanos()) / 1000);
                 (p.toSalesforce() ? toSalesforce : toClarity).recordValue(micros);
                 pending.remove(e.getKey());

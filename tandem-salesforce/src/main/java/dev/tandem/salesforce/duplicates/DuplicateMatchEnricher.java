@@ -202,7 +202,14 @@ public final class DuplicateMatchEnricher implements Enricher {
         List<ObjectNode> matches = new ArrayList<>();
         List<String> matchedBy = new ArrayList<>();
         for (ObjectNode row : rows) {
+            boolean ownedElsewhere = !row.path(r.keyField()).asText("").isBlank();
             for (List<String> rule : rules.rules(r.entity())) {
+                if (ownedElsewhere && rule.size() > 1) {
+                    // A record another Clarity customer owns, alike only by name and postal code: two people of the
+                    // same name in one postal code are two customers in Clarity, not a duplicate. (The same e-mail
+                    // is still flagged: that is two Clarity records of one person, for the scan to find.)
+                    continue;
+                }
                 Optional<String> mine = MatchRules.key(rule, f -> value(r, f).orElse(null));
                 Optional<String> theirs = MatchRules.key(rule, f -> row.path(f).isValueNode() && !row.path(f).isNull()
                         ? row.path(f).asText() : null);
