@@ -49,8 +49,13 @@ public record Conflict(long id, String flowId, String state, Side source, Side t
 
     /** The identity of the field pair: one open conflict per pair, whichever direction found it. */
     public String pairKey() {
-        String a = source.address();
-        String b = target.address();
+        return pairKey(source, target);
+    }
+
+    /** The pair key of two sides, the same whichever is the source. */
+    public static String pairKey(Side one, Side other) {
+        String a = one.address();
+        String b = other.address();
         return a.compareTo(b) <= 0 ? a + "|" + b : b + "|" + a;
     }
 

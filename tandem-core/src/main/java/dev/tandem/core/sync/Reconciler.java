@@ -333,7 +333,7 @@ public final class Reconciler {
                         rw.op.source().keyFieldOrId(), sourceKey, fp.source());
                 Conflict.Side targetSide = new Conflict.Side(targetSystem, r.entity(), rw.targetId, r.keyField(),
                         r.key(), field);
-                var open = store.openConflict(pairKey(sourceSide, targetSide));
+                var open = store.openConflict(Conflict.pairKey(sourceSide, targetSide));
                 boolean sourceWins = p.kind() == Policy.Kind.WINS && p.system().equals(sourceSystem);
                 if (open.isEmpty() && (sourceWins || !rw.targetBase.containsKey(field) || target == null)) {
                     fields.set(field, mapped);
@@ -469,11 +469,6 @@ public final class Reconciler {
             return Policy.parse(op.defaultPolicy()).orElse(flowDefault);
         }
         return flowDefault;
-    }
-
-    private static String pairKey(Conflict.Side a, Conflict.Side b) {
-        return new Conflict(0, "-", Conflict.OPEN, a, b, "", "", null, null, "-", "-", 0, Instant.EPOCH,
-                Instant.EPOCH, "", "", null).pairKey();
     }
 
     private static String masked(StepContext ctx, String field, Object value) {
