@@ -60,6 +60,7 @@ public final class ClaritySandbox implements AutoCloseable {
 
     /** The path CEF's generated API reference links everything under (spec §1). */
     public static final String BASE_PATH = "/DesktopModules/ClarityEcommerce/API";
+    private final java.util.concurrent.atomic.AtomicLong apiRequests = new java.util.concurrent.atomic.AtomicLong();
 
     private static final Logger LOG = LoggerFactory.getLogger(ClaritySandbox.class);
 
@@ -129,7 +130,10 @@ public final class ClaritySandbox implements AutoCloseable {
             cfg.concurrency.useVirtualThreads = true;
             cfg.startup.showJavalinBanner = false;
             RoutesConfig routes = cfg.routes;
-            routes.before(BASE_PATH + "/*", faults::apply);
+            routes.before(BASE_PATH + "/*", ctx -> {
+                apiRequests.incrementAndGet();
+                faults.apply(ctx);
+            });
             auth.register(routes);
             Clock clock = config.clock;
             readsAndWrites(routes, "Ordering", store.salesOrders(), EntityFilters.salesOrders(),
@@ -176,6 +180,14 @@ public final class ClaritySandbox implements AutoCloseable {
     }
 
     /** {@code http://127.0.0.1:<port>/DesktopModules/ClarityEcommerce/API}. */
+    /**
+     * Requests received on the CEF API ({@link #BASE_PATH}, sign-in included; not the {@code /_sandbox} control
+     * routes): what a benchmark divides by the records it synced.
+     */
+    public long apiRequestCount() {
+        return apiRequests.get();
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + port() + BASE_PATH;
     }

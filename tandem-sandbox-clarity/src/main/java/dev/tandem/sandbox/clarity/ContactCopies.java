@@ -1,11 +1,18 @@
 package dev.tandem.sandbox.clarity;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.sandbox.clarity.model.AccountContactModel;
 import dev.tandem.sandbox.clarity.model.ContactModel;
+import dev.tandem.sandbox.clarity.model.SalesOrderModel;
 import dev.tandem.sandbox.clarity.model.UserModel;
 import dev.tandem.sandbox.clarity.store.ClarityStore;
+import dev.tandem.sandbox.clarity.store.EntityTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -24,18 +31,34 @@ import java.util.stream.Collectors;
 final class ContactCopies {
 
     private final ClarityStore store;
+    private final EntityTable<UserModel>.Index<Integer> usersByContact;
+    private final EntityTable<SalesOrderModel>.Index<Integer> ordersByContactOrUser;
+    private final EntityTable<AccountContactModel>.Index<Integer> accountContactsBySlave;
 
     ContactCopies(ClarityStore store) {
         this.store = store;
+        // Indexes, not scans: a contact's change would otherwise read every user and order of the store.
+        this.usersByContact = store.users().index(user -> List.of(user.contactId()));
+        this.ordersByContactOrUser = store.salesOrders().index(order -> {
+            List<Integer> keys = new ArrayList<>(3);
+            keys.add(order.billingContactId());
+            keys.add(order.shippingContactId());
+            // Orders of a user are found by the user's id, negated to keep them apart from contact ids.
+            keys.add(order.userId() == null ? null : -order.userId());
+            return keys;
+        });
+        this.accountContactsBySlave = store.accountContacts().index(link -> List.of(link.slaveId()));
     }
 
     /** Rewrites every embedded copy of {@code contact} (as stored now). */
     void refresh(ContactModel contact) {
         int id = contact.id();
-        Set<Integer> usersOfContact = store.users().all().stream()
-                .filter(user -> user.contactId() == id)
+        Set<Integer> usersOfContact = usersByContact.rows(id).stream()
                 .map(UserModel::id)
                 .collect(Collectors.toSet());
+        Map<Integer, SalesOrderModel> orders = new TreeMap<>();
+        ordersByContactOrUser.rows(id).forEach(order -> orders.put(order.id(), order));
+        usersOfContact.forEach(user -> ordersByContactOrUser.rows(-user).forEach(order -> orders.put(order.id(), order)));
         for (int userId : usersOfContact) {
             store.users().modifyEmbedded(userId, tree -> {
                 tree.set("Contact", store.json().tree(contact));
@@ -46,7 +69,7 @@ final class ContactCopies {
                 text(tree, "ContactPhone", contact.phone1());
             });
         }
-        store.salesOrders().all().stream()
+        orders.values().stream()
                 .filter(order -> Objects.equals(order.billingContactId(), id)
                         || Objects.equals(order.shippingContactId(), id)
                         || (order.userId() != null && usersOfContact.contains(order.userId())))
@@ -70,7 +93,7 @@ final class ContactCopies {
                         text(tree, "UserContactEmail", contact.email1());
                     }
                 }));
-        store.accountContacts().all().stream()
+        accountContactsBySlave.rows(id).stream()
                 .filter(link -> link.slaveId() == id)
                 .forEach(link -> store.accountContacts().modifyEmbedded(link.id(), tree -> {
                     text(tree, "SlaveKey", contact.customKey());

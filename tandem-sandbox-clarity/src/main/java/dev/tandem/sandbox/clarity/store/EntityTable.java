@@ -3,8 +3,14 @@ package dev.tandem.sandbox.clarity.store;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.sandbox.clarity.model.CefModel;
 import dev.tandem.sandbox.clarity.wire.ClarityJson;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +35,7 @@ public final class EntityTable<T extends CefModel> {
     private final ConcurrentSkipListMap<Integer, T> rows = new ConcurrentSkipListMap<>();
     private final ConcurrentHashMap<String, Integer> idsByKey = new ConcurrentHashMap<>();
     private final AtomicInteger nextId;
+    private final List<Index<?>> indexes = new CopyOnWriteArrayList<>();
 
     EntityTable(String entityName, Class<T> type, int firstId, ClarityJson json) {
         this(entityName, entityName + "s", type, firstId, json);
@@ -59,6 +66,7 @@ public final class EntityTable<T extends CefModel> {
     public synchronized void clear() {
         rows.clear();
         idsByKey.clear();
+        indexes.forEach(Index::clear);
         nextId.set(firstId);
     }
 
@@ -72,6 +80,7 @@ public final class EntityTable<T extends CefModel> {
         tree.put("Hash", hasher.hash(tree));
         T stored = json.fromTree(tree, type);
         T previous = rows.put(stored.id(), stored);
+        reindex(previous, stored);
         if (previous != null && previous.customKey() != null) {
             idsByKey.remove(normalise(previous.customKey()), previous.id());
         }
@@ -116,12 +125,14 @@ public final class EntityTable<T extends CefModel> {
             throw new IllegalArgumentException("modifyEmbedded must not change a row's ID or CustomKey");
         }
         rows.put(id, stored);
+        reindex(current, stored);
         return Optional.of(stored);
     }
 
     /** Hard delete ({@code DELETE .../Delete/ID/{ID}}, spec §5). */
     public synchronized Optional<T> remove(int id) {
         T removed = rows.remove(id);
+        reindex(removed, null);
         if (removed != null && removed.customKey() != null) {
             idsByKey.remove(normalise(removed.customKey()), removed.id());
         }
@@ -149,6 +160,79 @@ public final class EntityTable<T extends CefModel> {
 
     public int size() {
         return rows.size();
+    }
+
+    /**
+     * A secondary index of this table's rows by values they carry (e.g. the contact a user embeds), kept current by
+     * every write, so a lookup by such a value does not scan the table. Built from the rows stored now.
+     *
+     * @param keys the values a row is found by (none: not indexed); nulls are ignored
+     */
+    public synchronized <K> Index<K> index(Function<T, Collection<K>> keys) {
+        Index<K> index = new Index<>(keys);
+        rows.values().forEach(row -> index.add(row));
+        indexes.add(index);
+        return index;
+    }
+
+    private void reindex(T previous, T current) {
+        for (Index<?> index : indexes) {
+            if (previous != null) {
+                index.remove(previous);
+            }
+            if (current != null) {
+                index.add(current);
+            }
+        }
+    }
+
+    /** See {@link #index(Function)}. */
+    public final class Index<K> {
+
+        private final Function<T, Collection<K>> keys;
+        private final ConcurrentHashMap<K, Set<Integer>> ids = new ConcurrentHashMap<>();
+
+        private Index(Function<T, Collection<K>> keys) {
+            this.keys = keys;
+        }
+
+        /** The rows that carry {@code key}, in ID order. */
+        public List<T> rows(K key) {
+            Set<Integer> found = ids.get(key);
+            List<T> out = new ArrayList<>();
+            if (found != null) {
+                for (int id : found) {
+                    T row = EntityTable.this.rows.get(id);
+                    if (row != null) {
+                        out.add(row);
+                    }
+                }
+            }
+            return out;
+        }
+
+        private void add(T row) {
+            for (K key : keys.apply(row)) {
+                if (key != null) {
+                    ids.computeIfAbsent(key, k -> new ConcurrentSkipListSet<>()).add(row.id());
+                }
+            }
+        }
+
+        private void remove(T row) {
+            for (K key : keys.apply(row)) {
+                if (key != null) {
+                    ids.computeIfPresent(key, (k, set) -> {
+                        set.remove(row.id());
+                        return set.isEmpty() ? null : set;
+                    });
+                }
+            }
+        }
+
+        private void clear() {
+            ids.clear();
+        }
     }
 
     private static String normalise(String key) {
