@@ -20,8 +20,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.HashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -68,7 +70,13 @@ import java.util.regex.Pattern;
  * {@code UpdateMany} for them), so a group refused at its third record keeps its first two. Every write is an
  * upsert by key, so the group sent again after the data is fixed updates what was written. Records of one group are
  * written in order, one call after the other; different groups run concurrently, at most {@code maxConcurrentGroups}
- * at a time. {@link #flush()} has nothing to do: a group is sent as soon as it is queued.
+ * at a time.
+ *
+ * <p>Batching the reads: groups are queued until {@link #flush()} (or at most {@value #WINDOW_MILLIS} ms), then the
+ * current state of every record written by {@value #ID} is read for all of them at once, with CEF's list and its
+ * repeated {@code IDs} filter (§3) — one request per entity and 100 records instead of one GET per record. A record
+ * that two queued groups both write is read on its own just before each write, so the second merge sees the first's
+ * result. Records written by {@value #CUSTOM_KEY}, and any the batched read did not return, are read one by one.
  *
  * <p>Echo suppression (for the integrator): {@code To} fingerprints the plan's fields under the written ids, which
  * here are CEF's {@code ID}s, the same id Clarity's change feed reports (webhook {@code ID}, §11; the polled row's
@@ -106,6 +114,9 @@ public final class ClarityRecordWriter implements RecordWriter {
     private final ClarityWriter writer;
     private final Executor executor;
     private final Semaphore permits;
+    private final List<Queued> queue = new ArrayList<>();
+    /** The longest a queued group waits for {@link #flush()}. */
+    static final long WINDOW_MILLIS = 20;
 
     /** Writes groups on virtual threads, at most {@value #DEFAULT_MAX_CONCURRENT_GROUPS} at a time. */
     public ClarityRecordWriter(ClarityRestClient client) {
@@ -125,6 +136,83 @@ public final class ClarityRecordWriter implements RecordWriter {
     @Override
     public CompletableFuture<WriteOutcome> write(WriteGroup group) {
         Objects.requireNonNull(group, "group");
+        CompletableFuture<WriteOutcome> result = new CompletableFuture<>();
+        boolean first;
+        synchronized (queue) {
+            first = queue.isEmpty();
+            queue.add(new Queued(group, result));
+        }
+        if (first) {
+            // Sent at the latest after the window, for a caller that does not flush.
+            CompletableFuture.delayedExecutor(WINDOW_MILLIS, TimeUnit.MILLISECONDS, executor).execute(this::flush);
+        }
+        return result;
+    }
+
+    /** Sends every queued group, after reading the current state of their records in as few requests as CEF allows. */
+    @Override
+    public void flush() {
+        List<Queued> drained;
+        synchronized (queue) {
+            if (queue.isEmpty()) {
+                return;
+            }
+            drained = new ArrayList<>(queue);
+            queue.clear();
+        }
+        Map<String, ObjectNode> current = prefetch(drained);
+        for (Queued q : drained) {
+            send(q.group(), current).whenComplete((outcome, failure) -> {
+                if (failure != null) {
+                    q.result().completeExceptionally(failure instanceof java.util.concurrent.CompletionException
+                            && failure.getCause() != null ? failure.getCause() : failure);
+                } else {
+                    q.result().complete(outcome);
+                }
+            });
+        }
+    }
+
+    /** A group waiting for {@link #flush()}. */
+    private record Queued(WriteGroup group, CompletableFuture<WriteOutcome> result) {
+    }
+
+    /**
+     * The current records of the queued groups' by-ID writes, keyed {@code Entity/ID}: only records that one group
+     * alone writes. Empty when the read fails: each record is then read on its own, where a failure is reported for it.
+     */
+    private Map<String, ObjectNode> prefetch(List<Queued> drained) {
+        Map<String, Integer> writes = new HashMap<>();
+        for (Queued q : drained) {
+            for (RecordWrite r : q.group().records()) {
+                if (ID.equalsIgnoreCase(r.keyField()) && CEF_ID.matcher(r.key()).matches()) {
+                    supported(r.entity()).ifPresent(e -> writes.merge(e.entityName() + "/" + Long.parseLong(r.key()), 1,
+                            Integer::sum));
+                }
+            }
+        }
+        Map<String, List<String>> byEntity = new LinkedHashMap<>();
+        writes.forEach((k, n) -> {
+            if (n == 1) {
+                int slash = k.indexOf('/');
+                byEntity.computeIfAbsent(k.substring(0, slash), e -> new ArrayList<>()).add(k.substring(slash + 1));
+            }
+        });
+        Map<String, ObjectNode> out = new HashMap<>();
+        for (Map.Entry<String, List<String>> e : byEntity.entrySet()) {
+            if (e.getValue().size() < 2) {
+                continue; // one record: its own GET costs the same
+            }
+            try {
+                client.fetchAll(e.getKey(), e.getValue()).forEach((id, row) -> out.put(e.getKey() + "/" + id, row));
+            } catch (RuntimeException failed) {
+                return Map.of();
+            }
+        }
+        return out;
+    }
+
+    private CompletableFuture<WriteOutcome> send(WriteGroup group, Map<String, ObjectNode> current) {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 permits.acquire();
@@ -134,16 +222,11 @@ public final class ClarityRecordWriter implements RecordWriter {
                         "Interrupted while waiting to write group " + group.id() + " to Clarity", 0, e);
             }
             try {
-                return writeGroup(group);
+                return writeGroup(group, current);
             } finally {
                 permits.release();
             }
         }, executor);
-    }
-
-    /** Nothing is held back: CEF has no batch write for these entities, so each group is sent when queued. */
-    @Override
-    public void flush() {
     }
 
     /** A record written by {@value #ID} is named by its CEF id, the id Clarity's webhooks and polls report. */
@@ -152,11 +235,11 @@ public final class ClarityRecordWriter implements RecordWriter {
         return ID.equalsIgnoreCase(keyField);
     }
 
-    private WriteOutcome writeGroup(WriteGroup group) {
+    private WriteOutcome writeGroup(WriteGroup group, Map<String, ObjectNode> prefetched) {
         Map<String, String> ids = new LinkedHashMap<>();
         List<String> requests = new ArrayList<>();
         for (RecordWrite record : group.records()) {
-            Result result = writeRecord(record, ids, requests);
+            Result result = writeRecord(record, ids, requests, prefetched);
             if (result.rejection() != null) {
                 return new WriteOutcome.Rejected(record.ref(), result.rejection(), String.join("; ", requests));
             }
@@ -165,7 +248,8 @@ public final class ClarityRecordWriter implements RecordWriter {
         return new WriteOutcome.Written(ids, false, String.join("; ", requests));
     }
 
-    private Result writeRecord(RecordWrite record, Map<String, String> ids, List<String> requests) {
+    private Result writeRecord(RecordWrite record, Map<String, String> ids, List<String> requests,
+                               Map<String, ObjectNode> prefetched) {
         Optional<ClarityEntity> found = supported(record.entity());
         if (found.isEmpty()) {
             return Result.refused(UNSUPPORTED_ENTITY, "Tandem writes Contact, Account and User to Clarity, not '"
@@ -208,9 +292,15 @@ public final class ClarityRecordWriter implements RecordWriter {
         }
         try {
             String route = entity.routePrefix();
-            requests.add("GET " + route + (byId ? "/ID/" : "/Key/") + "{key}");
-            Optional<ObjectNode> current = byId ? client.fetch(entity.entityName(), key)
-                    : client.fetchByKey(entity.entityName(), key);
+            ObjectNode read = byId ? prefetched.get(entity.entityName() + "/" + Long.parseLong(key)) : null;
+            Optional<ObjectNode> current;
+            if (read != null) {
+                requests.add("GET " + route + "s?IDs=… (the batch's records)");
+                current = Optional.of(read);
+            } else {
+                requests.add("GET " + route + (byId ? "/ID/" : "/Key/") + "{key}");
+                current = byId ? client.fetch(entity.entityName(), key) : client.fetchByKey(entity.entityName(), key);
+            }
             if (current.isEmpty()) {
                 if (byId) {
                     return Result.refused(NOT_FOUND, entity.entityName() + " with ID " + key + " was not found",

@@ -111,6 +111,8 @@ public final class To implements Step {
                 if (decision.nothingToWrite()) {
                     String reason = decision.conflicts() > 0
                             ? "nothing written: " + decision.detail()
+                            : decision.detail().contains(dev.tandem.core.sync.Reconciler.DELETED_IN_TARGET)
+                            ? "not written: " + decision.detail()
                             : "echo or no synced change: every field this flow syncs holds what was last synced ("
                             + decision.detail() + ")";
                     ctx.audit(planned, kind(), "master-data policy", 0, outcome, reason, ctx.millisSince(started));
@@ -152,6 +154,7 @@ public final class To implements Step {
         }
         pending.values().removeIf(java.util.Objects::isNull);
         writer.flush();
+        List<BackWrite> backs = new ArrayList<>();
         for (Map.Entry<Integer, CompletableFuture<WriteOutcome>> entry : pending.entrySet()) {
             int i = entry.getKey();
             Exchange x = out.get(i);
@@ -199,7 +202,7 @@ public final class To implements Step {
                             }
                         }
                         master.commit(decisions.get(i), w.idsByRef(), ctx.clock().instant());
-                        writeBack(x, plan, decisions.get(i), w.idsByRef(), ctx);
+                        backs.addAll(writeBacks(x, plan, decisions.get(i), w.idsByRef()));
                     }
                     String detail = summary(plan, w.idsByRef());
                     ctx.auditWrite(x, kind(), w.request(), 200, detail, millis, written(plan, w.idsByRef(), ctx));
@@ -219,6 +222,7 @@ public final class To implements Step {
                 }
             }
         }
+        writeBack(backs, ctx);
         return out;
     }
 
@@ -255,18 +259,18 @@ public final class To implements Step {
         }
     }
 
-    /**
-     * Writes the new target ids back to the source records this write created targets for (the flow's
-     * {@code writeBack}), through the source system's writer. Best effort, after the write succeeded: a failure is
-     * audited as a warning and does not undo or fail the sync. The source's change that this causes comes back to the
-     * flow as an event whose synced fields are unchanged, which the master-data policy drops without a target call.
-     */
-    private void writeBack(Exchange x, WriteGroup plan, dev.tandem.core.sync.Reconciler.Decision d,
-                           Map<String, String> ids, StepContext ctx) {
+    /** A write of new target ids back to a source record: for whom, what, and where. */
+    private record BackWrite(Exchange x, String entity, String id, String sourceEntity, String sourceId,
+                             WriteGroup group) {
+    }
+
+    /** The write-backs a written group calls for: one per record it created whose entity the flow names. */
+    private List<BackWrite> writeBacks(Exchange x, WriteGroup plan, dev.tandem.core.sync.Reconciler.Decision d,
+                                       Map<String, String> ids) {
         if (writeBack == null || sourceWriter == null) {
-            return;
+            return List.of();
         }
-        Instant started = ctx.clock().instant();
+        List<BackWrite> out = new ArrayList<>();
         d.pending().created().forEach((ref, source) -> {
             String entity = plan.record(ref).map(RecordWrite::entity).orElse("");
             String id = ids.get(ref);
@@ -274,26 +278,54 @@ public final class To implements Step {
                 return;
             }
             com.fasterxml.jackson.databind.node.ObjectNode fields = withId(WRITTEN_JSON.valueToTree(writeBack.set()), id);
-            WriteGroup back = new WriteGroup(plan.id() + "-write-back-" + ref,
-                    List.of(new RecordWrite("source", source.entity(), source.idField(), source.id(), fields)), "source");
+            out.add(new BackWrite(x, entity, id, source.entity(), source.id(), new WriteGroup(
+                    plan.id() + "-write-back-" + ref,
+                    List.of(new RecordWrite("source", source.entity(), source.idField(), source.id(), fields)),
+                    "source")));
+        });
+        return out;
+    }
+
+    /**
+     * Writes the new target ids back to the source records this batch created targets for (the flow's
+     * {@code writeBack}), through the source system's writer: all of the batch's write-backs handed over at once, so
+     * they run as concurrently as that writer allows, then awaited. Best effort, after the writes succeeded: a failure
+     * is audited as a warning and does not undo or fail the sync. The source's change that this causes comes back to
+     * the flow as an event whose synced fields are unchanged, which the master-data policy drops without a target call.
+     */
+    private void writeBack(List<BackWrite> backs, StepContext ctx) {
+        if (backs.isEmpty()) {
+            return;
+        }
+        Instant started = ctx.clock().instant();
+        List<CompletableFuture<WriteOutcome>> sent = new ArrayList<>(backs.size());
+        for (BackWrite b : backs) {
             try {
-                var pending = sourceWriter.write(back);
-                sourceWriter.flush();
-                WriteOutcome o = pending.join();
+                sent.add(sourceWriter.write(b.group()));
+            } catch (RuntimeException e) {
+                sent.add(CompletableFuture.failedFuture(e));
+            }
+        }
+        sourceWriter.flush();
+        for (int i = 0; i < backs.size(); i++) {
+            BackWrite b = backs.get(i);
+            String what = "write-back of " + b.entity() + " " + b.id() + " to " + b.sourceEntity() + " " + b.sourceId();
+            try {
+                WriteOutcome o = sent.get(i).join();
                 if (o instanceof WriteOutcome.Rejected r) {
-                    ctx.audit(x, kind(), r.request(), 200, "WARNING", "write-back of " + entity + " " + id + " to "
-                            + source.entity() + " " + source.id() + " refused: " + r.error().errorCode() + ": "
-                            + r.error().message(), ctx.millisSince(started));
+                    ctx.audit(b.x(), kind(), r.request(), 200, "WARNING", what + " refused: " + r.error().errorCode()
+                            + ": " + r.error().message(), ctx.millisSince(started));
                 } else {
-                    ctx.audit(x, kind(), ((WriteOutcome.Written) o).request(), 200, "OK", "wrote " + entity + " id " + id
-                            + " back to " + source.entity() + " " + source.id(), ctx.millisSince(started));
+                    ctx.audit(b.x(), kind(), ((WriteOutcome.Written) o).request(), 200, "OK", "wrote " + b.entity()
+                            + " id " + b.id() + " back to " + b.sourceEntity() + " " + b.sourceId(),
+                            ctx.millisSince(started));
                 }
             } catch (RuntimeException e) {
                 Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                ctx.audit(x, kind(), "write-back", 0, "WARNING", "write-back of " + entity + " " + id + " to "
-                        + source.entity() + " " + source.id() + " failed: " + cause.getMessage(), ctx.millisSince(started));
+                ctx.audit(b.x(), kind(), "write-back", 0, "WARNING", what + " failed: " + cause.getMessage(),
+                        ctx.millisSince(started));
             }
-        });
+        }
     }
 
     /** {@code template} with every text value {@code "{id}"} replaced by {@code id}. */
