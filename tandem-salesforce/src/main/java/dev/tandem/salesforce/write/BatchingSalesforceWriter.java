@@ -51,11 +51,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * with its own {@link GraphResult} or {@link SaveResult}. A request that fails as a whole (5xx, timeout, refused
  * token: an {@link IntegrationException}) fails the futures of that request's callers only.
  *
- * <p>Graph requests are sent one at a time (graphs of different orders upsert the same Account or Contact, and two
- * requests in flight could both create it). Two writes with the same key (graph id, or external-id value within a
- * lane) never share a request and never travel concurrently: Salesforce rejects a repeated graph id in one request, and two concurrent upserts of one
+ * <p>Two writes with the same key (graph id, or external-id value within a lane) never share a request and never
+ * travel concurrently: Salesforce rejects a repeated graph id in one request, and two concurrent upserts of one
  * external id could both miss the record and create it twice, breaking invariant 2 (nothing duplicated). The later
- * write waits until the earlier request has completed.
+ * write waits until the earlier request has completed. Graphs of different orders often upsert the same Account or
+ * Contact: such graphs may share a request (its graphs run in order, so the second finds what the first created), but
+ * two graph requests in flight at once never write the same record (by external id or record id, read off the nodes'
+ * URLs); up to {@value #MAX_GRAPH_REQUESTS_IN_FLIGHT} graph requests whose records are disjoint travel concurrently.
+ * A write that has to wait holds back every later write sharing one of its records, so each record's writes keep
+ * their order.
  *
  * <p>Metrics: {@value #METRIC_REQUESTS} and {@value #METRIC_RECORDS} (tag {@code kind=graph|upsert}),
  * {@value #METRIC_BATCH_SIZE} (records per request) and the gauge {@value #METRIC_CALLS_PER_RECORD}: every data-API
@@ -70,6 +74,8 @@ public final class BatchingSalesforceWriter implements SalesforceWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchingSalesforceWriter.class);
     private static final String GRAPH = "graph";
+    /** Graph requests sent at the same time, at most (each runs as one Salesforce transaction). */
+    static final int MAX_GRAPH_REQUESTS_IN_FLIGHT = 4;
     private static final String UPSERT = "upsert";
 
     private final SalesforceApi api;
@@ -147,7 +153,8 @@ public final class BatchingSalesforceWriter implements SalesforceWriter {
                     + SalesforceApi.MAX_NODES_PER_REQUEST);
         }
         CompletableFuture<GraphResult> result = new CompletableFuture<>();
-        enqueue(GraphLane.KEY, new Queued(graph.graphId(), nodes, graph, null, result));
+        enqueue(GraphLane.KEY, new Queued(graph.graphId(), nodes, graph, null, result, Instant.EPOCH,
+                recordKeys(graph)));
         return result;
     }
 
@@ -220,7 +227,7 @@ public final class BatchingSalesforceWriter implements SalesforceWriter {
             }
             Lane lane = lanes.computeIfAbsent(key, this::newLane);
             lane.add(new Queued(queued.key(), queued.weight(), queued.graph(), queued.record(), queued.result(),
-                    clock.instant()));
+                    clock.instant(), queued.records()));
             // Wake the dispatcher for the first write of a lane (to arm its window) and when a request is full.
             if (lane.pending.size() == 1 || lane.full()) {
                 changed.signalAll();
@@ -323,7 +330,11 @@ public final class BatchingSalesforceWriter implements SalesforceWriter {
         } finally {
             lock.lock();
             try {
-                request.forEach(q -> lane.inFlight.remove(q.key()));
+                request.forEach(q -> {
+                    lane.inFlight.remove(q.key());
+                    lane.inFlight.removeAll(q.records());
+                });
+                lane.requestsInFlight--;
                 changed.signalAll();
             } finally {
                 lock.unlock();
@@ -342,6 +353,29 @@ public final class BatchingSalesforceWriter implements SalesforceWriter {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The records a graph writes, as {@code sobject/field/value} (upsert by external id) or {@code sobject/id}
+     * (update or delete by record id), lower-cased (an external id is case-insensitive unless declared otherwise,
+     * so treating case variants as one record only ever makes a write wait): read off each node's URL
+     * ({@code .../sobjects/Account/Clarity_Account_Key__c/A-1}, salesforce-api.md §2.10). A POST creates a new
+     * record that no other write can name, and a GET writes nothing: neither has a key.
+     */
+    static Set<String> recordKeys(Graph graph) {
+        Set<String> keys = new HashSet<>();
+        for (var node : graph.nodes()) {
+            String method = node.method() == null ? "" : node.method().toUpperCase(java.util.Locale.ROOT);
+            if (method.equals("POST") || method.equals("GET")) {
+                continue;
+            }
+            String path = node.path() == null ? "" : node.path();
+            int at = path.indexOf("sobjects/");
+            String rest = at < 0 ? path : path.substring(at + "sobjects/".length());
+            int query = rest.indexOf('?');
+            keys.add((query < 0 ? rest : rest.substring(0, query)).toLowerCase(java.util.Locale.ROOT));
+        }
+        return Set.copyOf(keys);
     }
 
     // ------------------------------------------------------------------------------------------ metrics
@@ -373,14 +407,16 @@ public final class BatchingSalesforceWriter implements SalesforceWriter {
     /**
      * One queued write.
      *
-     * @param key    what must not repeat in a request nor travel concurrently: graph id or external id value
-     * @param weight nodes of a graph, 1 for an upsert
+     * @param key     what must not repeat in a request nor travel concurrently: graph id or external id value
+     * @param weight  nodes of a graph, 1 for an upsert
+     * @param records the records a graph writes (see {@link #recordKeys}): they may repeat within a request, never in
+     *                two requests in flight
      */
     private record Queued(String key, int weight, Graph graph, ObjectNode record,
-                          CompletableFuture<? extends Object> result, Instant queuedAt) {
+                          CompletableFuture<? extends Object> result, Instant queuedAt, Set<String> records) {
 
         Queued(String key, int weight, Graph graph, ObjectNode record, CompletableFuture<?> result) {
-            this(key, weight, graph, record, result, Instant.EPOCH);
+            this(key, weight, graph, record, result, Instant.EPOCH, Set.of());
         }
 
         @SuppressWarnings("unchecked")
@@ -425,27 +461,41 @@ public final class BatchingSalesforceWriter implements SalesforceWriter {
          * to come). A write whose key is in flight or already taken stays queued for a later request.
          */
         List<List<Queued>> take(boolean all) {
-            if (sequential() && !inFlight.isEmpty()) {
+            if (requestsInFlight >= maxRequestsInFlight()) {
                 return List.of();
             }
             Set<String> taken = new HashSet<>(inFlight);
+            // Records of the requests packed before the current one: a later request must not write them.
+            Set<String> closedRecords = new HashSet<>(inFlight);
+            Set<String> currentRecords = new HashSet<>();
+            // Records of writes left waiting: a later write of one of them waits too, keeping each record's order.
+            Set<String> held = new HashSet<>();
             List<List<Queued>> requests = new ArrayList<>();
             List<Boolean> fullFlags = new ArrayList<>();
             List<Queued> current = new ArrayList<>();
             int weight = 0;
             for (Queued q : pending) {
-                if (taken.contains(q.key())) {
+                if (taken.contains(q.key()) || q.records().stream().anyMatch(r -> closedRecords.contains(r)
+                        || held.contains(r))) {
+                    held.addAll(q.records());
                     continue;
                 }
                 if (!current.isEmpty() && (current.size() == maxItems || weight + q.weight() > maxWeight)) {
                     requests.add(current);
                     fullFlags.add(true);
+                    closedRecords.addAll(currentRecords);
+                    currentRecords.clear();
                     current = new ArrayList<>();
                     weight = 0;
+                    if (q.records().stream().anyMatch(closedRecords::contains)) {
+                        held.addAll(q.records());
+                        continue;
+                    }
                 }
                 current.add(q);
                 weight += q.weight();
                 taken.add(q.key());
+                currentRecords.addAll(q.records());
             }
             if (!current.isEmpty()) {
                 requests.add(current);
@@ -453,15 +503,16 @@ public final class BatchingSalesforceWriter implements SalesforceWriter {
             }
             List<List<Queued>> chosen = new ArrayList<>();
             Set<Queued> sent = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (int i = 0; i < requests.size(); i++) {
+            for (int i = 0; i < requests.size() && requestsInFlight < maxRequestsInFlight(); i++) {
                 if (all || fullFlags.get(i)) {
                     List<Queued> request = requests.get(i);
                     chosen.add(request);
                     sent.addAll(request);
-                    request.forEach(q -> inFlight.add(q.key()));
-                    if (sequential()) {
-                        break;
-                    }
+                    request.forEach(q -> {
+                        inFlight.add(q.key());
+                        inFlight.addAll(q.records());
+                    });
+                    requestsInFlight++;
                 }
             }
             if (!sent.isEmpty()) {
@@ -474,9 +525,12 @@ public final class BatchingSalesforceWriter implements SalesforceWriter {
         /** Sends one request and completes its futures; throws when the request fails as a whole. */
         abstract void send(List<Queued> request);
 
-        /** Whether this lane keeps one request in flight at a time. */
-        boolean sequential() {
-            return false;
+        /** Requests of this lane in flight now. */
+        int requestsInFlight;
+
+        /** How many requests of this lane may be in flight at once. */
+        int maxRequestsInFlight() {
+            return Integer.MAX_VALUE;
         }
     }
 
@@ -494,12 +548,12 @@ public final class BatchingSalesforceWriter implements SalesforceWriter {
         /**
          * Graphs of different orders often upsert the same Account or Contact by external id. Two graph requests in
          * flight at once could both miss such a record and both create it: one then fails with DUPLICATE_VALUE on
-         * the unique external id, and a valid order is dead-lettered. So graph requests go one at a time; a full
-         * request carries up to 75 graphs, so this costs little.
+         * the unique external id, and a valid order is dead-lettered. So requests in flight at once write disjoint
+         * records ({@link Queued#records()}), and at most {@value #MAX_GRAPH_REQUESTS_IN_FLIGHT} of them.
          */
         @Override
-        boolean sequential() {
-            return true;
+        int maxRequestsInFlight() {
+            return MAX_GRAPH_REQUESTS_IN_FLIGHT;
         }
 
         @Override

@@ -161,6 +161,78 @@ class BatchingSalesforceWriterTest {
                 assertThat(request).extracting(Graph::graphId).doesNotHaveDuplicates());
     }
 
+    /** A customer's graph: its Account and Contact upserted by their keys. */
+    private static Graph customer(String id, String accountKey, String contactKey) {
+        return new Graph(id, List.of(
+                new GraphNode("PATCH", "sobjects/Account/Clarity_Account_Key__c/" + accountKey, "account",
+                        JsonNodeFactory.instance.objectNode().put("Name", accountKey)),
+                new GraphNode("PATCH", "sobjects/Contact/Clarity_Contact_Key__c/" + contactKey, "contact",
+                        JsonNodeFactory.instance.objectNode().put("LastName", contactKey))));
+    }
+
+    @Test
+    void graphRequestsWritingDisjointRecordsTravelConcurrentlyUpToFour() {
+        salesforce.graphGate = new java.util.concurrent.CountDownLatch(1);
+        List<CompletableFuture<GraphResult>> futures = IntStream.range(0, 5 * 75)
+                .mapToObj(i -> writer.graph(customer("C-" + i, "A-" + i, "K-" + i))).toList();
+        writer.flush();
+
+        await().until(() -> salesforce.graphRequests.size() == 4);
+        salesforce.graphGate.countDown();
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+        assertThat(salesforce.graphRequests).extracting(List::size).containsExactly(75, 75, 75, 75, 75);
+        assertThat(salesforce.maxGraphsInFlight).hasValue(BatchingSalesforceWriter.MAX_GRAPH_REQUESTS_IN_FLIGHT);
+    }
+
+    @Test
+    void graphsWritingTheSameRecordShareARequestButNeverTravelConcurrently() {
+        salesforce.graphGate = new java.util.concurrent.CountDownLatch(1);
+        // 100 orders of one customer: every graph upserts Account A-1 (75 fit in one request)
+        List<CompletableFuture<GraphResult>> futures = IntStream.range(0, 100)
+                .mapToObj(i -> writer.graph(new Graph("SO-" + i, List.of(
+                        new GraphNode("PATCH", "sobjects/Account/Clarity_Account_Key__c/A-1", "account",
+                                JsonNodeFactory.instance.objectNode().put("Name", "A-1")),
+                        new GraphNode("PATCH", "sobjects/Order/Clarity_Order_Key__c/SO-" + i, "order",
+                                JsonNodeFactory.instance.objectNode().put("Status", "Draft")))))).toList();
+        writer.flush();
+
+        await().until(() -> salesforce.graphRequests.size() == 1);
+        salesforce.graphGate.countDown();
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+        assertThat(salesforce.graphRequests).extracting(List::size).containsExactly(75, 25);
+        assertThat(salesforce.graphRequests.getFirst()).extracting(Graph::graphId)
+                .containsExactlyElementsOf(IntStream.range(0, 75).mapToObj(i -> "SO-" + i).toList());
+        assertThat(salesforce.maxGraphsInFlight).hasValue(1);
+    }
+
+    @Test
+    void aGraphWaitingForARecordHoldsBackLaterGraphsOfItsOtherRecords() {
+        salesforce.graphGate = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture<GraphResult> first = writer.graph(customer("G-1", "A-1", "K-1"));
+        writer.flush();
+        await().until(() -> salesforce.graphRequests.size() == 1);
+        // G-2 waits for A-1 (in flight); G-3 writes K-2 after G-2 in queue order, so it waits for G-2
+        CompletableFuture<GraphResult> second = writer.graph(customer("G-2", "A-1", "K-2"));
+        CompletableFuture<GraphResult> third = writer.graph(customer("G-3", "A-3", "K-2"));
+        writer.flush();
+
+        salesforce.graphGate.countDown();
+        CompletableFuture.allOf(first, second, third).join();
+        assertThat(salesforce.graphRequests).extracting(r -> r.stream().map(Graph::graphId).toList())
+                .containsExactly(List.of("G-1"), List.of("G-2", "G-3"));
+    }
+
+    @Test
+    void aGraphsRecordsAreReadOffItsNodesUrls() {
+        Graph graph = new Graph("G", List.of(
+                new GraphNode("PATCH", "/services/data/v66.0/sobjects/Account/Clarity_Account_Key__c/A-1", "a", null),
+                new GraphNode("POST", "sobjects/Order/", "o", null),
+                new GraphNode("PATCH", "sobjects/Contact/003000000000001AAA", "c", null),
+                new GraphNode("GET", "sobjects/Pricebook2/01s000000000001", "p", null)));
+        assertThat(BatchingSalesforceWriter.recordKeys(graph))
+                .containsExactlyInAnyOrder("account/clarity_account_key__c/a-1", "contact/003000000000001aaa");
+    }
+
     @Test
     void upsertsOfTheSameExternalIdAreSentOneAfterTheOther() {
         CompletableFuture<SaveResult> first = writer.upsert("Account", "Clarity_Account_Key__c", account("A-1"));

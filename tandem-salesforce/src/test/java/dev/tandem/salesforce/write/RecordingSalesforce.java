@@ -29,6 +29,10 @@ final class RecordingSalesforce implements SalesforceApi, SalesforceCollections 
     final List<UpsertRequest> upserts = new CopyOnWriteArrayList<>();
     final List<List<Graph>> graphRequests = new CopyOnWriteArrayList<>();
     private final AtomicLong calls = new AtomicLong();
+    /** When set, graph requests wait for it: requests in flight can be counted. */
+    volatile java.util.concurrent.CountDownLatch graphGate;
+    final java.util.concurrent.atomic.AtomicInteger graphsInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger maxGraphsInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile String failingSobject = "";
     private volatile RuntimeException failure;
     private volatile Function<List<ObjectNode>, List<SaveResult>> upsertAnswer;
@@ -60,7 +64,19 @@ final class RecordingSalesforce implements SalesforceApi, SalesforceCollections 
     @Override
     public List<GraphResult> compositeGraph(List<Graph> graphs) {
         calls.incrementAndGet();
+        int now = graphsInFlight.incrementAndGet();
+        maxGraphsInFlight.accumulateAndGet(now, Math::max);
         graphRequests.add(List.copyOf(graphs));
+        try {
+            if (graphGate != null) {
+                graphGate.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            graphsInFlight.decrementAndGet();
+        }
         return graphs.stream().map(g -> new GraphResult(g.graphId(), true, g.nodes().stream()
                 .map(n -> new NodeResult(n.referenceId(), 201,
                         JsonNodeFactory.instance.objectNode().put("id", "801" + g.graphId()), List.of()))
