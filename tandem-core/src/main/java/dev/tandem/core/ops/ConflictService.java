@@ -130,7 +130,7 @@ public final class ConflictService {
                 "Tandem cannot read " + side.system()));
         try {
             return reader.fetch(side.entity(), side.recordId())
-                    .map(record -> record.path(side.field()))
+                    .map(record -> dev.tandem.core.sync.Reconciler.at(record, side.field()))
                     .orElseThrow(() -> new DeadLetterException(DeadLetterException.Kind.CONFLICT, side.system() + " "
                             + side.entity() + " " + side.recordId() + " no longer exists: resolve it there first"));
         } catch (IntegrationException e) {
@@ -144,7 +144,13 @@ public final class ConflictService {
         var writer = parts.writer().orElseThrow(() -> new DeadLetterException(DeadLetterException.Kind.INVALID,
                 "Tandem cannot write to " + side.system()));
         ObjectNode fields = JSON.createObjectNode();
-        fields.set(side.field(), value);
+        // A nested field (Address.City) is written as its object, holding that member alone.
+        String[] path = side.field().split("\\.");
+        ObjectNode parent = fields;
+        for (int i = 0; i < path.length - 1; i++) {
+            parent = parent.putObject(path[i]);
+        }
+        parent.set(path[path.length - 1], value);
         Map<String, Object> fingerprint = new LinkedHashMap<>();
         fingerprint.put(side.keyField(), side.key());
         fingerprint.put(side.field(), plain(value));

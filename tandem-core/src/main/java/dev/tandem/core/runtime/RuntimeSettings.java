@@ -20,7 +20,7 @@ import java.time.Duration;
 public record RuntimeSettings(int batchSize, Duration linger, Duration pollInterval, int parallelism,
                               Duration probeInterval, Duration maxProbeInterval) {
 
-    public static final int DEFAULT_BATCH_SIZE = 50;
+    public static final int DEFAULT_BATCH_SIZE = 200;
     public static final int MAX_BATCH_SIZE = 10_000;
     public static final Duration DEFAULT_LINGER = Duration.ofMillis(50);
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);

@@ -56,6 +56,8 @@ public final class Reconciler {
 
     private final String sourceSystem;
     private final String targetSystem;
+    /** How a decision's detail says that a linked target record was found deleted. */
+    public static final String DELETED_IN_TARGET = "(deleted there since the last sync)";
     private final MasterDefinition definition;
     private final Policy flowDefault;
     private final Duration window;
@@ -231,7 +233,7 @@ public final class Reconciler {
                 if (mapped == null || reference(mapped)) {
                     return;
                 }
-                String srcHash = FieldValues.hash(value(source.path(fp.source())));
+                String srcHash = FieldValues.hash(value(at(source, fp.source())));
                 boolean changed = sourceBase.containsKey(fp.source()) ? !srcHash.equals(sourceBase.get(fp.source()))
                         : !targetBase.containsKey(field) || !FieldValues.hash(value(mapped)).equals(targetBase.get(field));
                 if (changed) {
@@ -279,6 +281,15 @@ public final class Reconciler {
             String name = r.entity() + " " + (rw.targetId == null ? r.key() : rw.targetId);
             ObjectNode target = rw.targetId == null ? null
                     : current.getOrDefault(r.entity(), Map.of()).get(rw.targetId);
+            if (rw.needsRead && target == null) {
+                // Linked, read, and gone: deleted in the target since the last sync. A delta write would upsert a
+                // record of the changed fields alone (refused for its missing required fields, or a stub); the way
+                // back decides what a deletion means (its `deletes` option), so nothing is written here.
+                droppedIds.put(r.ref(), rw.targetId);
+                words.add(name + ": no longer in " + targetSystem + " " + DELETED_IN_TARGET + " → not written,"
+                        + " not re-created");
+                continue;
+            }
             ObjectNode fields = JSON.createObjectNode();
             Map<String, Object> targetValues = new LinkedHashMap<>();
             Map<String, String> sourceHashes = new LinkedHashMap<>();
@@ -307,7 +318,7 @@ public final class Reconciler {
                     }
                     continue;
                 }
-                Object src = value(rw.source.path(fp.source()));
+                Object src = value(at(rw.source, fp.source()));
                 if (rw.targetId == null) {
                     // Not linked (yet): a create, unless the source record was synced before and the link is not
                     // visible yet (the way back, or another event of the same person, in flight). A field the
@@ -499,7 +510,11 @@ public final class Reconciler {
         return found;
     }
 
-    static JsonNode at(JsonNode body, String path) {
+    /**
+     * The value at a dotted path ({@code Address.City}): a master block's {@code source} may name a nested field of
+     * the source record; a missing member is a missing node.
+     */
+    public static JsonNode at(JsonNode body, String path) {
         JsonNode n = body;
         if (path != null && !path.isBlank()) {
             for (String part : path.split("\\.")) {

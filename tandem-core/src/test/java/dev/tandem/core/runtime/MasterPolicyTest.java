@@ -195,6 +195,18 @@ class MasterPolicyTest {
     }
 
     @Test
+    void aLinkedRecordDeletedInTheTargetIsNeitherWrittenNorRecreated() {
+        firstSync("newest-wins");
+        shop.get("1").put("Tel", "+10");
+        crm.remove("ID-P-1"); // a rep deleted the contact
+
+        assertThat(run("newest-wins", "1")).singleElement().isInstanceOfSatisfying(FlowOutcome.Skipped.class, s ->
+                assertThat(s.reason()).startsWith("not written:").contains("no longer in crm"));
+        assertThat(written).isEmpty();
+        assertThat(crm).doesNotContainKey("ID-P-1");
+    }
+
+    @Test
     void aFieldTheSourceSystemMastersIsWrittenWithoutReadingTheTarget() {
         firstSync("newest-wins");
         shop.get("1").put("Mail", "new@x");
