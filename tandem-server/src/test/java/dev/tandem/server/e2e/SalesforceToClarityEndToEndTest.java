@@ -133,7 +133,10 @@ class SalesforceToClarityEndToEndTest {
         });
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 !stack.clarity.store().contacts().byId(user.contactId()).orElseThrow().active());
-        assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
+        assertThat(stack.tandem().stateStore().deadLetterCount())
+                .as(() -> "dead letters: " + stack.tandem().stateStore().deadLetters(10).stream()
+                        .map(d -> d.flow() + " " + d.errorCode() + ": " + d.errorMessage()).toList())
+                .isZero();
     }
 
     @Test
