@@ -118,6 +118,7 @@ public final class CustomerSyncLoad {
                     Duration.ofSeconds(options.integer("timeout-seconds")),
                     Duration.ofMillis(options.integer("poll-millis")));
             long calls = salesforce.apiRequestCount();
+            long clarityCalls = clarity.apiRequestCount();
             String loadAfter = Machine.loadAverage();
             double initialSeconds = seconds(end - start);
             Map<String, Object> initial = new LinkedHashMap<>();
@@ -125,6 +126,8 @@ public final class CustomerSyncLoad {
             initial.put("customersPerSecond", round(customers / initialSeconds));
             initial.put("salesforceApiCalls", calls);
             initial.put("salesforceApiCallsPerCustomer", round4((double) calls / customers));
+            initial.put("clarityApiCalls", clarityCalls);
+            initial.put("clarityApiCallsPerCustomer", round4((double) clarityCalls / customers));
             initial.put("salesforceAccounts", salesforce.records("Account").size());
             initial.put("salesforceContacts", salesforce.records("Contact").size());
             initial.put("deadLettered", tandem.stateStore().deadLetterCount());
@@ -132,8 +135,9 @@ public final class CustomerSyncLoad {
             initial.put("tandemSalesforceMetrics", salesforceMetrics(http, tandem));
             report.put("initialSync", initial);
             System.out.printf("initial sync: %,d customers in %.1f s (%.0f/s), %,d Salesforce API calls (%.4f per "
-                    + "customer), load average %s%n", customers, initialSeconds, customers / initialSeconds, calls,
-                    (double) calls / customers, loadAfter);
+                    + "customer), %,d Clarity API calls (%.2f per customer), load average %s%n", customers,
+                    initialSeconds, customers / initialSeconds, calls, (double) calls / customers, clarityCalls,
+                    (double) clarityCalls / customers, loadAfter);
             int steadySeconds = options.integer("steady-seconds");
             if (steadySeconds > 0) {
                 report.put("steadyState", steady(http, clarity, salesforce, tandem, steadySeconds,
