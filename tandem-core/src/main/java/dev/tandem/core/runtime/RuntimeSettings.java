@@ -32,8 +32,10 @@ public record RuntimeSettings(int batchSize, Duration linger, Duration pollInter
     /** The keys of {@code runtime.*}. */
     public static final ConfigSpec SPEC = new ConfigSpec();
     private static final ConfigSpec.Key<Integer> BATCH_SIZE = SPEC.define("batchSize", Type.INT, DEFAULT_BATCH_SIZE,
-            Validator.between(1, MAX_BATCH_SIZE), "events handed to a flow at once; the order flow writes a batch in "
-                    + "one Composite Graph request where limits allow");
+            Validator.between(1, MAX_BATCH_SIZE), "events handed to a flow at once (a batch fills only while events "
+                    + "wait: a quiet flow gets small batches after `linger`); a batch's writes travel in as few requests "
+                    + "as the limits allow (200 records per sObject Collections request, 75 graphs per Composite Graph "
+                    + "request)");
     private static final ConfigSpec.Key<Duration> LINGER = SPEC.define("linger", Type.DURATION, DEFAULT_LINGER,
             Validator.notNegative(), "how long a batch that is not full may wait for more events before it is "
                     + "processed");

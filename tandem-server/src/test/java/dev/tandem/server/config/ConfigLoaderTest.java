@@ -39,7 +39,7 @@ class ConfigLoaderTest {
         assertThat(c.salesforce().apiVersion()).isEqualTo("64.0");
         assertThat(c.server().port()).isEqualTo(8080);
         assertThat(c.store().path()).isEqualTo(Path.of("./data/tandem.db"));
-        assertThat(c.runtime().batchSize()).isEqualTo(50);
+        assertThat(c.runtime().batchSize()).isEqualTo(dev.tandem.core.runtime.RuntimeSettings.DEFAULT_BATCH_SIZE);
         assertThat(c.retry().maxAttempts()).isEqualTo(10);
         assertThat(c.clarity().webhookTolerance()).isEqualTo(Duration.ofMinutes(5));
     }
