@@ -16,7 +16,10 @@ import java.util.regex.Pattern;
  * billing address), reduced to exact comparisons of normalised values:
  * <ul>
  *   <li>Contact: {@code Email}, or {@code FirstName + LastName + MailingPostalCode};</li>
- *   <li>Account: {@code Name + BillingPostalCode}.</li>
+ *   <li>Account: {@code Name + BillingPostalCode};</li>
+ *   <li>{@value #PERSON_ACCOUNT} (an Account with {@code IsPersonAccount = true} in an org with Person Accounts, spec
+ *       §3.5): the Contact rule under the person account's field names, {@code PersonEmail}, or
+ *       {@code FirstName + LastName + PersonMailingPostalCode}.</li>
  * </ul>
  * Normalisation: trimmed, lower-cased (Salesforce compares text case-insensitively in SOQL), inner white space
  * collapsed. A rule whose fields are not all present on a record does not apply to it.
@@ -25,15 +28,28 @@ import java.util.regex.Pattern;
  */
 public record MatchRules(Map<String, List<List<String>>> byObject) {
 
+    /** The rules of person accounts: Accounts with {@code IsPersonAccount = true}. */
+    public static final String PERSON_ACCOUNT = "PersonAccount";
+    /** The objects rules can be given for. */
+    public static final List<String> OBJECTS = List.of("Contact", "Account", PERSON_ACCOUNT);
+
     private static final Pattern SPACES = Pattern.compile("\\s+");
     private static final Pattern FIELD = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,79}");
 
     public MatchRules {
         Map<String, List<List<String>>> copy = new LinkedHashMap<>();
         byObject.forEach((object, rules) -> {
+            if (!OBJECTS.contains(object)) {
+                throw new IllegalArgumentException("match rules are for " + String.join(", ", OBJECTS)
+                        + ", not '" + object + "'");
+            }
             for (List<String> rule : rules) {
                 if (rule.isEmpty()) {
                     throw new IllegalArgumentException("a match rule of " + object + " names no field");
+                }
+                if (new java.util.HashSet<>(rule).size() != rule.size()) {
+                    throw new IllegalArgumentException("a match rule of " + object + " names a field twice: "
+                            + rule);
                 }
                 for (String field : rule) {
                     if (!FIELD.matcher(field).matches()) {
@@ -51,7 +67,19 @@ public record MatchRules(Map<String, List<List<String>>> byObject) {
     public static MatchRules defaults() {
         return new MatchRules(Map.of(
                 "Contact", List.of(List.of("Email"), List.of("FirstName", "LastName", "MailingPostalCode")),
-                "Account", List.of(List.of("Name", "BillingPostalCode"))));
+                "Account", List.of(List.of("Name", "BillingPostalCode")),
+                PERSON_ACCOUNT, List.of(List.of("PersonEmail"),
+                        List.of("FirstName", "LastName", "PersonMailingPostalCode"))));
+    }
+
+    /**
+     * The defaults with the objects of {@code configured} replaced by their configured rules ({@code salesforce.match}
+     * in tandem.yaml); an object given no rules is not matched at all.
+     */
+    public static MatchRules withDefaults(Map<String, List<List<String>>> configured) {
+        Map<String, List<List<String>>> merged = new LinkedHashMap<>(defaults().byObject());
+        merged.putAll(configured);
+        return new MatchRules(merged);
     }
 
     /**

@@ -143,7 +143,7 @@ class DuplicateMatchEnricherTest {
     }
 
     @Test
-    void aBatchCostsOneQueryPerObjectAndLinkedOrKeyedRecordsAreLeftAlone() {
+    void aBatchCostsOneCompositeCallForBothObjectsAndLinkedOrKeyedRecordsAreLeftAlone() {
         client.create("Contact", object().put("LastName", "Keyed").put("Email", "k@example.com")
                 .put("Clarity_Contact_Key__c", "CON-5"));
         links.put("Contact/CON-6", "003000000000001AAA");
@@ -154,7 +154,8 @@ class DuplicateMatchEnricherTest {
         List<Enricher.Result> results = enricher.enrich(List.of(customer("4", "new@example.com", "New"),
                 customer("5", "k@example.com", "Keyed"), customer("6", "linked@example.com", "Linked")));
 
-        assertThat(sandbox.apiRequestCount() - before).isEqualTo(2); // Account + Contact: one SOQL query each
+        // Account + Contact: one SOQL query each, both in one POST /composite
+        assertThat(sandbox.apiRequestCount() - before).isEqualTo(1);
         assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(Enricher.Result.Enriched.class));
         assertThat(results).allSatisfy(r -> ((Enricher.Result.Enriched) r).group().records()
                 .forEach(rec -> assertThat(rec.fields().has("Id")).isFalse()));
