@@ -1,5 +1,10 @@
 package dev.tandem.salesforce.duplicates;
 
+import dev.tandem.core.config.Config;
+import dev.tandem.core.config.ConfigSpec;
+import dev.tandem.core.config.Type;
+import dev.tandem.core.config.Validator;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +40,60 @@ public record MatchRules(Map<String, List<List<String>>> byObject) {
 
     private static final Pattern SPACES = Pattern.compile("\\s+");
     private static final Pattern FIELD = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,79}");
+
+    /** A Salesforce field API name (letters, digits, underscores; custom fields end in {@code __c}). */
+    private static final Type<String> FIELD_NAME = Type.scalar("field API name", text -> {
+        if (!FIELD.matcher(text).matches()) {
+            throw new IllegalArgumentException("must be a Salesforce field API name (letters, digits and"
+                    + " underscores, starting with a letter, e.g. Email or Clarity_Key__c), got '" + text + "'");
+        }
+        return text;
+    }, f -> f);
+    /** A rule list: each rule a list of fields; a bare field is a rule of one ({@code [Email, [LastName, X]]}). */
+    private static final Type<List<List<String>>> RULES = Type.listOf(Type.listOf(FIELD_NAME));
+    private static final Validator<List<List<String>>> WELL_FORMED = new Validator<>() {
+        @Override
+        public String problem(List<List<String>> rules) {
+            for (int i = 0; i < rules.size(); i++) {
+                if (rules.get(i).isEmpty()) {
+                    return "has an empty rule at [" + i + "]: a rule names the fields that must all be equal";
+                }
+                if (new java.util.HashSet<>(rules.get(i)).size() != rules.get(i).size()) {
+                    return "names a field twice in the rule at [" + i + "]: " + rules.get(i);
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public String describe() {
+            return "";
+        }
+    };
+
+    /**
+     * The keys of {@code salesforce.match} in tandem.yaml: per object its rules, replacing that object's defaults;
+     * an object not written keeps them, and {@code []} turns matching of that object off.
+     */
+    public static final ConfigSpec SPEC = new ConfigSpec();
+    private static final ConfigSpec.Key<List<List<String>>> CONTACT = SPEC.optional("Contact", RULES,
+            "`[[Email], [FirstName, LastName, MailingPostalCode]]`", WELL_FORMED,
+            "how a new Contact is matched to an existing one: a list of rules, each a list of Contact fields that"
+                    + " must all be equal (trimmed, case-insensitive); any rule matching is a match");
+    private static final ConfigSpec.Key<List<List<String>>> ACCOUNT = SPEC.optional("Account", RULES,
+            "`[[Name, BillingPostalCode]]`", WELL_FORMED, "the same for a business Account");
+    private static final ConfigSpec.Key<List<List<String>>> PERSON = SPEC.optional(PERSON_ACCOUNT, RULES,
+            "`[[PersonEmail], [FirstName, LastName, PersonMailingPostalCode]]`", WELL_FORMED,
+            "the same for a Person Account (orgs with Person Accounts), with Account field names");
+
+    /** The rules of a {@code salesforce.match} section parsed with {@link #SPEC}. */
+    public static MatchRules from(Config c) {
+        Map<String, List<List<String>>> configured = new LinkedHashMap<>();
+        c.optional(CONTACT).ifPresent(r -> configured.put("Contact", r));
+        c.optional(ACCOUNT).ifPresent(r -> configured.put("Account", r));
+        c.optional(PERSON).ifPresent(r -> configured.put(PERSON_ACCOUNT, r));
+        return c.build(() -> withDefaults(configured));
+    }
 
     public MatchRules {
         Map<String, List<List<String>>> copy = new LinkedHashMap<>();
