@@ -180,7 +180,7 @@ public final class TandemServer implements AutoCloseable {
                                             salesforce::describe),
                                     // Duplicates on the way in (issue 10, item 5): link or flag, never create twice.
                                     DuplicateMatchEnricher.NAME, new DuplicateMatchEnricher(salesforce, store,
-                                            config.salesforce().match())),
+                                            config.salesforce().match(), salesforce::describe)),
                             cdcSource::echoPolicy));
             FlowCatalog catalog = new FlowCatalog(Set.of("clarity", "salesforce"), Set.of("salesforce", "clarity"),
                     Set.of(PricebookEntryEnricher.NAME, RecordTypeEnricher.NAME, PersonAccountEnricher.NAME,

@@ -65,11 +65,42 @@ public final class DuplicateMatchEnricher implements Enricher {
     private final SalesforceApi salesforce;
     private final IdMap links;
     private final MatchRules rules;
+    private final java.util.function.Function<String, ObjectNode> describe;
+    private volatile Boolean personContacts;
 
+    /** An enricher for an org without Person Accounts (no describe is read). */
     public DuplicateMatchEnricher(SalesforceApi salesforce, IdMap links, MatchRules rules) {
+        this(salesforce, links, rules, object -> null);
+    }
+
+    /**
+     * @param describe the sObject describe ({@code GET /sobjects/Contact/describe}, e.g. the REST client's cache):
+     *                 where Contact has {@code IsPersonAccount} (an org with Person Accounts) a person contact that
+     *                 matches a business Contact is flagged, not linked — it is written only through its account
+     *                 (spec §3.5)
+     */
+    public DuplicateMatchEnricher(SalesforceApi salesforce, IdMap links, MatchRules rules,
+                                  java.util.function.Function<String, ObjectNode> describe) {
         this.salesforce = salesforce;
         this.links = links;
         this.rules = rules;
+        this.describe = describe;
+    }
+
+    /** Whether the org's Contacts can be person contacts (Contact has IsPersonAccount); read once. */
+    private boolean personContacts() {
+        Boolean known = personContacts;
+        if (known == null) {
+            ObjectNode d = describe.apply("Contact");
+            boolean found = false;
+            if (d != null) {
+                for (var f : d.path("fields")) {
+                    found |= "IsPersonAccount".equals(f.path("name").asText());
+                }
+            }
+            personContacts = known = found;
+        }
+        return known;
     }
 
     /** One record to look for: where it is in the batch, and the rules it is matched by. */
@@ -223,6 +254,9 @@ public final class DuplicateMatchEnricher implements Enricher {
         }
         Set<String> select = new LinkedHashSet<>(List.of("Id", keyField));
         select.addAll(fields);
+        if ("Contact".equals(object) && personContacts()) {
+            select.add("IsPersonAccount");
+        }
         return "SELECT " + String.join(", ", select) + " FROM " + object + " WHERE "
                 + (person ? "IsPersonAccount = true AND (" + String.join(" OR ", conditions) + ")"
                         : String.join(" OR ", conditions));
@@ -268,8 +302,18 @@ public final class DuplicateMatchEnricher implements Enricher {
         if (matches.isEmpty()) {
             return Optional.empty();
         }
-        if (matches.size() == 1 && matches.getFirst().path(r.keyField()).asText("").isBlank()) {
+        boolean personContact = matches.size() == 1 && matches.getFirst().path("IsPersonAccount").asBoolean(false);
+        if (matches.size() == 1 && !personContact && matches.getFirst().path(r.keyField()).asText("").isBlank()) {
             return Optional.of(new Decision.Link(matches.getFirst().path("Id").asText()));
+        }
+        if (personContact) {
+            ObjectNode m = matches.getFirst();
+            return Optional.of(new Decision.Flag(new ApiError(CANDIDATES, r.entity() + " " + r.key() + " was not"
+                    + " written: it matches the Salesforce Contact " + m.path("Id").asText() + " by "
+                    + String.join(" / ", matchedBy) + ", which is the person contact of a person account; a person"
+                    + " contact is written only through its account and cannot belong to a business account. If it is"
+                    + " the same customer, make it one kind in Clarity (a consumer or a business contact), then retry"
+                    + " this dead letter.", List.copyOf(rules.fields(w.rulesOf())), false)));
         }
         String list = matches.stream().map(m -> {
             String otherKey = m.path(r.keyField()).asText("");

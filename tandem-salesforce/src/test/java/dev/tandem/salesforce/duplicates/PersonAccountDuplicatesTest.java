@@ -50,7 +50,7 @@ class PersonAccountDuplicatesTest {
         batching = new BatchingSalesforceWriter(client, client,
                 BatchingSettings.defaults().withWindow(Duration.ofMinutes(5)), new SimpleMeterRegistry());
         personAccounts = new PersonAccountEnricher(client, client::describe);
-        match = new DuplicateMatchEnricher(client, NO_LINKS, MatchRules.defaults());
+        match = new DuplicateMatchEnricher(client, NO_LINKS, MatchRules.defaults(), client::describe);
     }
 
     @AfterEach
@@ -155,6 +155,25 @@ class PersonAccountDuplicatesTest {
 
         assertThat(((Enricher.Result.Enriched) result).group().record("account").orElseThrow().fields().has("Id"))
                 .isFalse();
+    }
+
+    @Test
+    void aBusinessContactMatchingAPersonContactIsFlaggedNotLinked() {
+        String person = personAccount("Jane", "Doe", "jane@example.com", null);
+        String personContact = client.get("Account", person, "PersonContactId").orElseThrow()
+                .path("PersonContactId").asText();
+        WriteGroup business = new WriteGroup("g5", List.of(
+                new RecordWrite("account", "Account", ACCOUNT_KEY, "ACC-B", object().put("Name", "ACME Corp")),
+                new RecordWrite("contact", "Contact", "Clarity_Contact_Key__c", "CON-B", object()
+                        .put("AccountId", "@{account.id}").put("LastName", "Doe").put("Email", "jane@example.com"))),
+                "contact");
+
+        Enricher.Result result = match.enrich(List.of(business)).getFirst();
+
+        assertThat(result).isInstanceOfSatisfying(Enricher.Result.Failed.class, f -> {
+            assertThat(f.error().errorCode()).isEqualTo(DuplicateMatchEnricher.CANDIDATES);
+            assertThat(f.error().message()).contains("CON-B", personContact, "person contact");
+        });
     }
 
     @Test
