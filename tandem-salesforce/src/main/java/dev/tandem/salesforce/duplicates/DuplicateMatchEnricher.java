@@ -87,6 +87,32 @@ public final class DuplicateMatchEnricher implements Enricher {
         this.describe = describe;
     }
 
+    /** The error code of rules naming fields the org does not have: a configuration fault, retried once fixed. */
+    public static final String RULES_INVALID = "MATCH_RULES_INVALID";
+
+    private final Map<String, Optional<String>> ruleProblems = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * What is wrong with the rules of {@code rulesOf} in this org: fields the object's describe does not list
+     * (a {@code salesforce.match} entry naming a field that does not exist, or that the integration user cannot see).
+     * Empty when they are fine or when no describe is given; read once per object.
+     */
+    private Optional<String> ruleProblem(String rulesOf, String sobject) {
+        return ruleProblems.computeIfAbsent(rulesOf, k -> {
+            ObjectNode d = describe.apply(sobject);
+            if (d == null) {
+                return Optional.empty();
+            }
+            Set<String> known = new java.util.HashSet<>();
+            d.path("fields").forEach(f -> known.add(f.path("name").asText()));
+            List<String> missing = rules.fields(rulesOf).stream().filter(f -> !known.contains(f)).toList();
+            return missing.isEmpty() ? Optional.empty() : Optional.of("the duplicate-match rules of " + rulesOf
+                    + " (salesforce.match." + rulesOf + " in tandem.yaml) name " + String.join(", ", missing)
+                    + ", which " + sobject + " does not have in this org (or the integration user cannot see)."
+                    + " Correct tandem.yaml and restart Tandem: this customer is retried, not lost.");
+        });
+    }
+
     /** Whether the org's Contacts can be person contacts (Contact has IsPersonAccount); read once. */
     private boolean personContacts() {
         Boolean known = personContacts;
@@ -127,6 +153,14 @@ public final class DuplicateMatchEnricher implements Enricher {
         List<List<Wanted>> chunks = new ArrayList<>();
         List<String> queries = new ArrayList<>();
         for (List<Wanted> wanted : byObject.values()) {
+            Wanted head = wanted.getFirst();
+            Optional<String> problem = ruleProblem(head.rulesOf(), head.record().entity());
+            if (problem.isPresent()) {
+                // A configuration fault, not the customer's: retryable, so nothing is dead-lettered straight away.
+                wanted.forEach(w -> flagged.putIfAbsent(w.group(), new ApiError(RULES_INVALID, problem.get(),
+                        List.copyOf(rules.fields(w.rulesOf())), true)));
+                continue;
+            }
             for (List<Wanted> chunk : chunks(wanted, flagged)) {
                 chunks.add(chunk);
                 queries.add(soql(chunk));

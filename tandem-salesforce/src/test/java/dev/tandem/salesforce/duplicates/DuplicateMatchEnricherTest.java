@@ -322,6 +322,26 @@ class DuplicateMatchEnricherTest {
         assertThat(idOf(results.get(1), "contact")).contains(rep);
     }
 
+    @Test
+    void rulesNamingAFieldTheOrgLacksAreAConfigurationFaultRetriedNotADeadLetter() {
+        MatchRules rules = MatchRules.withDefaults(Map.of("Contact", List.of(List.of("Email"),
+                List.of("LastName", "Shoe_Size__c"))));
+        DuplicateMatchEnricher checked = new DuplicateMatchEnricher(client, new MapLinks(links), rules, client::describe);
+
+        List<Enricher.Result> results = checked.enrich(List.of(customer("1", "a@example.com", "A")));
+
+        assertThat(results.getFirst()).isInstanceOfSatisfying(Enricher.Result.Failed.class, f -> {
+            assertThat(f.error().errorCode()).isEqualTo(DuplicateMatchEnricher.RULES_INVALID);
+            assertThat(f.error().retryable()).isTrue();
+            assertThat(f.error().message()).contains("Shoe_Size__c", "salesforce.match.Contact", "tandem.yaml");
+        });
+        // The same rules with the field the org has pass.
+        DuplicateMatchEnricher fine = new DuplicateMatchEnricher(client, new MapLinks(links), MatchRules.defaults(),
+                client::describe);
+        assertThat(fine.enrich(List.of(customer("2", "b@example.com", "B"))).getFirst())
+                .isInstanceOf(Enricher.Result.Enriched.class);
+    }
+
     private static Optional<String> idOf(Enricher.Result result, String ref) {
         assertThat(result).isInstanceOf(Enricher.Result.Enriched.class);
         var fields = ((Enricher.Result.Enriched) result).group().record(ref).orElseThrow().fields();
