@@ -38,7 +38,6 @@ import dev.tandem.salesforce.enrich.RecordTypeEnricher;
 import dev.tandem.salesforce.duplicates.DuplicateMatchEnricher;
 import dev.tandem.salesforce.duplicates.DuplicateMerger;
 import dev.tandem.salesforce.duplicates.DuplicateScanner;
-import dev.tandem.salesforce.duplicates.MatchRules;
 import dev.tandem.salesforce.write.BatchingSalesforceWriter;
 import dev.tandem.salesforce.write.SalesforceRecordWriter;
 import dev.tandem.server.flows.FlowReloader;
@@ -181,7 +180,7 @@ public final class TandemServer implements AutoCloseable {
                                             salesforce::describe),
                                     // Duplicates on the way in (issue 10, item 5): link or flag, never create twice.
                                     DuplicateMatchEnricher.NAME, new DuplicateMatchEnricher(salesforce, store,
-                                            MatchRules.defaults())),
+                                            config.salesforce().match(), salesforce::describe)),
                             cdcSource::echoPolicy));
             FlowCatalog catalog = new FlowCatalog(Set.of("clarity", "salesforce"), Set.of("salesforce", "clarity"),
                     Set.of(PricebookEntryEnricher.NAME, RecordTypeEnricher.NAME, PersonAccountEnricher.NAME,
@@ -267,7 +266,7 @@ public final class TandemServer implements AutoCloseable {
             TokenEndpoints.register(api, clock);
             operations.register(api);
             // Duplicates (issue 10, item 5): the scan of both systems and the admin-style Salesforce merge.
-            new dev.tandem.server.api.DuplicatesApi(new DuplicateScanner(salesforce, MatchRules.defaults()),
+            new dev.tandem.server.api.DuplicatesApi(new DuplicateScanner(salesforce, config.salesforce().match()),
                     new DuplicateMerger(salesforce), clarity, store, stores.eventLog(), clock).register(api);
             alerts.ifPresent(e -> dev.tandem.server.api.AlertApi.loadStoredRules(e, store));
             new dev.tandem.server.api.AlertApi(alerts, dev.tandem.server.logging.LogLevels.ofLogback(), store, clock)

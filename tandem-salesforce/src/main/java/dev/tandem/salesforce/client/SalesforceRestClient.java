@@ -189,6 +189,70 @@ public final class SalesforceRestClient implements SalesforceApi, SalesforceColl
     }
 
     /**
+     * §2.9 and §2.5: the queries {@value SalesforceApi#MAX_QUERIES_PER_COMPOSITE} at a time in ONE
+     * {@code POST /composite} of {@code GET query?q=} subrequests (one API call for up to five queries, §5), without
+     * {@code allOrNone} (a read changes nothing to roll back); a result that is not {@code done} is followed through
+     * its {@code nextRecordsUrl}, one call per further page. A single query goes as a plain {@code GET}. A refused
+     * subrequest fails the whole call as {@link #query} would fail, with Salesforce's error classified.
+     */
+    @Override
+    public List<List<ObjectNode>> queries(List<String> soqls) {
+        Objects.requireNonNull(soqls, "soqls");
+        soqls.forEach(q -> PathSegments.value(q, "soql"));
+        List<List<ObjectNode>> out = new ArrayList<>(soqls.size());
+        for (int from = 0; from < soqls.size(); from += MAX_QUERIES_PER_COMPOSITE) {
+            List<String> part = soqls.subList(from, Math.min(soqls.size(), from + MAX_QUERIES_PER_COMPOSITE));
+            if (part.size() == 1) {
+                out.add(query(part.getFirst()));
+                continue;
+            }
+            List<CompositeSubrequest> subrequests = new ArrayList<>(part.size());
+            for (int i = 0; i < part.size(); i++) {
+                subrequests.add(CompositeSubrequest.of("GET", "query?q=" + PathSegments.encode(part.get(i)),
+                        "q" + i, null));
+            }
+            List<CompositeResult> results = composite(subrequests, false);
+            if (results.size() != part.size()) {
+                throw unexpected("composite returned " + results.size() + " results for " + part.size()
+                        + " queries");
+            }
+            for (int i = 0; i < part.size(); i++) {
+                CompositeResult r = results.get(i);
+                if (!"q".concat(String.valueOf(i)).equals(r.referenceId())) {
+                    throw unexpected("composite returned its results out of order");
+                }
+                if (!r.successful()) {
+                    String text = r.body() == null ? "" : r.body().toString();
+                    throw observed(classifier.toException(r.httpStatus(), r.body(), text));
+                }
+                JsonNode page = requireObject(r.body(), "query");
+                List<ObjectNode> records = new ArrayList<>();
+                while (true) {
+                    for (JsonNode record : page.path("records")) {
+                        if (record instanceof ObjectNode object) {
+                            records.add(object);
+                        }
+                    }
+                    String next = page.path("nextRecordsUrl").asText("");
+                    if (page.path("done").asBoolean(true) || next.isEmpty()) {
+                        break;
+                    }
+                    page = requireObject(success(call("GET", nextRecordsPath(next), null)), "query");
+                }
+                out.add(records);
+            }
+        }
+        return out;
+    }
+
+    /** {@inheritDoc} Here: {@code <dataPathPrefix>query?q=<encoded soql>}, with this client's API version. */
+    @Override
+    public int queryUriBytes(String soql) {
+        return (config.dataPathPrefix() + "query?q=" + PathSegments.encode(soql)).getBytes(StandardCharsets.UTF_8)
+                .length;
+    }
+
+    /**
      * §2.10: one {@code POST /composite/graph} carrying every graph. Each graph is all-or-nothing; a failed graph comes
      * back with its node errors classified, the others are unaffected. Results are in request order.
      *

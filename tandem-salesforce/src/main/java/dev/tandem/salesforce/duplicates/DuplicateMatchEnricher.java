@@ -32,30 +32,105 @@ import java.util.stream.Collectors;
  *       fails with {@code DUPLICATE_CANDIDATES} (error class {@code duplicate}) naming the candidates, and nothing
  *       is written.</li>
  * </ul>
- * A record already linked in Tandem's id map, or already carrying its key in Salesforce, is not matched. The
- * look-ups of a batch cost one SOQL query per object and 100 records (key IN (...) OR the rules' values), and none
- * at all once every record is linked.
+ * A record already linked in Tandem's id map, or already carrying its key in Salesforce, is not matched.
+ *
+ * <p>A person account (an Account of the plan with a {@code LastName}: {@code salesforce.personAccounts} made it
+ * one, spec §3.5) is matched by the {@value MatchRules#PERSON_ACCOUNT} rules ({@code PersonEmail}, or person name
+ * and {@code PersonMailingPostalCode}) against the org's person accounts ({@code FROM Account WHERE IsPersonAccount
+ * = true}).
+ *
+ * <p>Cost: the look-ups of a batch are as few SOQL queries as the URI limit allows — one per object while the
+ * conditions fit, each measured by its exact URL-encoded length against {@link SalesforceApi#MAX_URI_BYTES} less a
+ * margin — and these queries go up to five in one {@code POST /composite} ({@link SalesforceApi#queries}): one API
+ * call for a batch of a few hundred new customers, none at all once every record is linked. A rule of several
+ * fields is queried as a superset ({@code FirstName IN (..) AND LastName IN (..) AND MailingPostalCode IN (..)}),
+ * and the rows are matched record by record in Java as before: every row an exact term would find is among them,
+ * so the decisions are the same, and each record costs its values once rather than a term of its own.
  */
 public final class DuplicateMatchEnricher implements Enricher {
 
     public static final String NAME = "salesforce.match";
     /** The error code of a customer flagged for review (its error class is {@code duplicate}). */
     public static final String CANDIDATES = "DUPLICATE_CANDIDATES";
+    /** The error code of a record whose match values alone do not fit in one query's URI. */
+    public static final String TOO_LONG = "MATCH_VALUES_TOO_LONG";
 
-    private static final int CHUNK = 100;
+    /**
+     * What one query's request URI may take: the documented 16,384 bytes less room for the rest of the request line
+     * and, since the limit also holds for the URI and the headers together ("431 The combined length of the URI and
+     * headers exceeds the 16,384-byte limit", §2.2), for the headers (token, call options).
+     */
+    static final int QUERY_URI_BUDGET = SalesforceApi.MAX_URI_BYTES - 2_048;
 
     private final SalesforceApi salesforce;
     private final IdMap links;
     private final MatchRules rules;
+    private final java.util.function.Function<String, ObjectNode> describe;
+    private volatile Boolean personContacts;
 
+    /** An enricher for an org without Person Accounts (no describe is read). */
     public DuplicateMatchEnricher(SalesforceApi salesforce, IdMap links, MatchRules rules) {
+        this(salesforce, links, rules, object -> null);
+    }
+
+    /**
+     * @param describe the sObject describe ({@code GET /sobjects/Contact/describe}, e.g. the REST client's cache):
+     *                 where Contact has {@code IsPersonAccount} (an org with Person Accounts) a person contact that
+     *                 matches a business Contact is flagged, not linked — it is written only through its account
+     *                 (spec §3.5)
+     */
+    public DuplicateMatchEnricher(SalesforceApi salesforce, IdMap links, MatchRules rules,
+                                  java.util.function.Function<String, ObjectNode> describe) {
         this.salesforce = salesforce;
         this.links = links;
         this.rules = rules;
+        this.describe = describe;
     }
 
-    /** One record to look for: where it is in the batch. */
-    private record Wanted(int group, int index, RecordWrite record) {
+    /** The error code of rules naming fields the org does not have: a configuration fault, retried once fixed. */
+    public static final String RULES_INVALID = "MATCH_RULES_INVALID";
+
+    private final Map<String, Optional<String>> ruleProblems = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * What is wrong with the rules of {@code rulesOf} in this org: fields the object's describe does not list
+     * (a {@code salesforce.match} entry naming a field that does not exist, or that the integration user cannot see).
+     * Empty when they are fine or when no describe is given; read once per object.
+     */
+    private Optional<String> ruleProblem(String rulesOf, String sobject) {
+        return ruleProblems.computeIfAbsent(rulesOf, k -> {
+            ObjectNode d = describe.apply(sobject);
+            if (d == null) {
+                return Optional.empty();
+            }
+            Set<String> known = new java.util.HashSet<>();
+            d.path("fields").forEach(f -> known.add(f.path("name").asText()));
+            List<String> missing = rules.fields(rulesOf).stream().filter(f -> !known.contains(f)).toList();
+            return missing.isEmpty() ? Optional.empty() : Optional.of("the duplicate-match rules of " + rulesOf
+                    + " (salesforce.match." + rulesOf + " in tandem.yaml) name " + String.join(", ", missing)
+                    + ", which " + sobject + " does not have in this org (or the integration user cannot see)."
+                    + " Correct tandem.yaml and restart Tandem: this customer is retried, not lost.");
+        });
+    }
+
+    /** Whether the org's Contacts can be person contacts (Contact has IsPersonAccount); read once. */
+    private boolean personContacts() {
+        Boolean known = personContacts;
+        if (known == null) {
+            ObjectNode d = describe.apply("Contact");
+            boolean found = false;
+            if (d != null) {
+                for (var f : d.path("fields")) {
+                    found |= "IsPersonAccount".equals(f.path("name").asText());
+                }
+            }
+            personContacts = known = found;
+        }
+        return known;
+    }
+
+    /** One record to look for: where it is in the batch, and the rules it is matched by. */
+    private record Wanted(int group, int index, RecordWrite record, String rulesOf) {
     }
 
     @Override
@@ -65,28 +140,44 @@ public final class DuplicateMatchEnricher implements Enricher {
             List<RecordWrite> records = groups.get(g).records();
             for (int i = 0; i < records.size(); i++) {
                 RecordWrite r = records.get(i);
-                if (rules.rules(r.entity()).isEmpty() || r.fields().hasNonNull("Id")
+                String rulesOf = rulesOf(r);
+                if (rules.rules(rulesOf).isEmpty() || r.fields().hasNonNull("Id")
                         || links.targetId(r.entity(), r.key()).isPresent()) {
                     continue;
                 }
-                byObject.computeIfAbsent(r.entity() + "/" + r.keyField(), k -> new ArrayList<>())
-                        .add(new Wanted(g, i, r));
+                byObject.computeIfAbsent(rulesOf + "/" + r.keyField(), k -> new ArrayList<>())
+                        .add(new Wanted(g, i, r, rulesOf));
             }
         }
-        Map<Integer, Map<Integer, String>> linkedIds = new LinkedHashMap<>();
         Map<Integer, ApiError> flagged = new LinkedHashMap<>();
+        List<List<Wanted>> chunks = new ArrayList<>();
+        List<String> queries = new ArrayList<>();
         for (List<Wanted> wanted : byObject.values()) {
-            for (List<Wanted> chunk : chunks(wanted)) {
-                List<ObjectNode> rows = candidates(chunk);
-                for (Wanted w : chunk) {
-                    decide(w, rows).ifPresent(decision -> {
-                        switch (decision) {
-                            case Decision.Link link -> linkedIds.computeIfAbsent(w.group(), k -> new LinkedHashMap<>())
-                                    .put(w.index(), link.id());
-                            case Decision.Flag flag -> flagged.putIfAbsent(w.group(), flag.error());
-                        }
-                    });
-                }
+            Wanted head = wanted.getFirst();
+            Optional<String> problem = ruleProblem(head.rulesOf(), head.record().entity());
+            if (problem.isPresent()) {
+                // A configuration fault, not the customer's: retryable, so nothing is dead-lettered straight away.
+                wanted.forEach(w -> flagged.putIfAbsent(w.group(), new ApiError(RULES_INVALID, problem.get(),
+                        List.copyOf(rules.fields(w.rulesOf())), true)));
+                continue;
+            }
+            for (List<Wanted> chunk : chunks(wanted, flagged)) {
+                chunks.add(chunk);
+                queries.add(soql(chunk));
+            }
+        }
+        List<List<ObjectNode>> results = queries.isEmpty() ? List.of() : salesforce.queries(queries);
+        Map<Integer, Map<Integer, String>> linkedIds = new LinkedHashMap<>();
+        for (int c = 0; c < chunks.size(); c++) {
+            List<ObjectNode> rows = results.get(c);
+            for (Wanted w : chunks.get(c)) {
+                decide(w, rows).ifPresent(decision -> {
+                    switch (decision) {
+                        case Decision.Link link -> linkedIds.computeIfAbsent(w.group(), k -> new LinkedHashMap<>())
+                                .put(w.index(), link.id());
+                        case Decision.Flag flag -> flagged.putIfAbsent(w.group(), flag.error());
+                    }
+                });
             }
         }
         List<Result> out = new ArrayList<>(groups.size());
@@ -114,30 +205,49 @@ public final class DuplicateMatchEnricher implements Enricher {
     }
 
     /**
-     * The look-ups cut into queries of at most {@value #CHUNK} records whose SOQL stays short enough for a GET:
-     * a query travels in the URI, which Salesforce refuses with 414 URI Too Long beyond 16,384 bytes ("SOQL and SOSL
-     * Limits for Search Queries", https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_soslsoql.htm)
-     * and web servers often at 8 KiB. Each record's share is estimated from its values, URL-encoded at worst three
-     * bytes a character.
+     * The rules a record is matched by: its object's, or for an Account that is a person account (it has a
+     * {@code LastName}, which only person accounts have; spec §3.5) the {@value MatchRules#PERSON_ACCOUNT} rules.
      */
-    private List<List<Wanted>> chunks(List<Wanted> wanted) {
+    private String rulesOf(RecordWrite r) {
+        if ("Account".equals(r.entity()) && (value(r, "LastName").isPresent()
+                || r.fields().path("IsPersonAccount").asBoolean(false))) {
+            return MatchRules.PERSON_ACCOUNT;
+        }
+        return r.entity();
+    }
+
+    /**
+     * The look-ups cut into as few queries as fit: a record joins the current query while the query's request URI,
+     * measured exactly ({@link SalesforceApi#queryUriBytes}), stays within {@link #QUERY_URI_BUDGET}. (SOQL's own
+     * limit, 100,000 characters a statement — "SOQL and SOSL Limits for Search Queries",
+     * https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_soslsoql.htm
+     * — is far above.) A record whose values alone do not fit is flagged with {@value #TOO_LONG}: its values are
+     * longer than Salesforce's fields hold (Email and LastName take 80 characters), so it could not be written
+     * either.
+     */
+    private List<List<Wanted>> chunks(List<Wanted> wanted, Map<Integer, ApiError> flagged) {
         List<List<Wanted>> out = new ArrayList<>();
         List<Wanted> current = new ArrayList<>();
-        int size = 0;
         for (Wanted w : wanted) {
-            int share = 3 * (w.record().key().length() + 40);
-            for (List<String> rule : rules.rules(w.record().entity())) {
-                for (String field : rule) {
-                    share += 3 * (field.length() + value(w.record(), field).map(String::length).orElse(0) + 12);
-                }
-            }
-            if (!current.isEmpty() && (current.size() == CHUNK || size + share > MAX_QUERY_BYTES)) {
-                out.add(current);
-                current = new ArrayList<>();
-                size = 0;
-            }
             current.add(w);
-            size += share;
+            if (salesforce.queryUriBytes(soql(current)) <= QUERY_URI_BUDGET) {
+                continue;
+            }
+            current.removeLast();
+            if (!current.isEmpty()) {
+                out.add(current);
+                current = new ArrayList<>(List.of(w));
+                if (salesforce.queryUriBytes(soql(current)) <= QUERY_URI_BUDGET) {
+                    continue;
+                }
+                current = new ArrayList<>();
+            }
+            RecordWrite r = w.record();
+            flagged.putIfAbsent(w.group(), new ApiError(TOO_LONG, r.entity() + " " + r.key() + " was not written:"
+                    + " its values for the duplicate check (" + String.join(", ", rules.fields(w.rulesOf()))
+                    + ") are too long for one Salesforce query; Salesforce's fields are far shorter (Email and"
+                    + " LastName hold 80 characters). Correct the customer in Clarity.",
+                    List.copyOf(rules.fields(w.rulesOf())), false));
         }
         if (!current.isEmpty()) {
             out.add(current);
@@ -145,45 +255,45 @@ public final class DuplicateMatchEnricher implements Enricher {
         return out;
     }
 
-    /** What a query's conditions may take of the URI, leaving room for the select list and the host. */
-    private static final int MAX_QUERY_BYTES = 6_000;
-
-    /** The Salesforce records of one object that carry one of the chunk's keys or match one of its records. */
-    private List<ObjectNode> candidates(List<Wanted> chunk) {
-        RecordWrite first = chunk.getFirst().record();
-        String object = PathSegments.apiName(first.entity(), "sObject");
-        String keyField = PathSegments.apiName(first.keyField(), "field");
-        List<String> fields = rules.fields(object);
+    /** The query for the Salesforce records that carry one of the chunk's keys or may match one of its records. */
+    private String soql(List<Wanted> chunk) {
+        Wanted head = chunk.getFirst();
+        boolean person = MatchRules.PERSON_ACCOUNT.equals(head.rulesOf());
+        String object = PathSegments.apiName(head.record().entity(), "sObject");
+        String keyField = PathSegments.apiName(head.record().keyField(), "field");
+        List<String> fields = rules.fields(head.rulesOf());
         fields.forEach(f -> PathSegments.apiName(f, "field"));
         List<String> conditions = new ArrayList<>();
         conditions.add(keyField + " IN (" + chunk.stream().map(w -> soql(w.record().key())).distinct()
                 .collect(Collectors.joining(", ")) + ")");
-        for (List<String> rule : rules.rules(object)) {
-            if (rule.size() == 1) {
+        for (List<String> rule : rules.rules(head.rulesOf())) {
+            List<String> parts = new ArrayList<>();
+            for (String field : rule) {
                 Set<String> values = new LinkedHashSet<>();
-                chunk.forEach(w -> value(w.record(), rule.getFirst()).ifPresent(values::add));
-                if (!values.isEmpty()) {
-                    conditions.add(rule.getFirst() + " IN (" + values.stream().map(DuplicateMatchEnricher::soql)
-                            .collect(Collectors.joining(", ")) + ")");
+                for (Wanted w : chunk) {
+                    // only records with every value of the rule: a rule needs all its fields
+                    if (rule.stream().allMatch(f -> value(w.record(), f).isPresent())) {
+                        values.add(value(w.record(), field).orElseThrow());
+                    }
                 }
-                continue;
+                if (values.isEmpty()) {
+                    break;
+                }
+                parts.add(field + " IN (" + values.stream().map(DuplicateMatchEnricher::soql)
+                        .collect(Collectors.joining(", ")) + ")");
             }
-            Set<String> combos = new LinkedHashSet<>();
-            for (Wanted w : chunk) {
-                List<String> parts = new ArrayList<>();
-                for (String field : rule) {
-                    value(w.record(), field).ifPresent(v -> parts.add(field + " = " + soql(v)));
-                }
-                if (parts.size() == rule.size()) {
-                    combos.add("(" + String.join(" AND ", parts) + ")");
-                }
+            if (parts.size() == rule.size()) {
+                conditions.add(parts.size() == 1 ? parts.getFirst() : "(" + String.join(" AND ", parts) + ")");
             }
-            conditions.addAll(combos);
         }
         Set<String> select = new LinkedHashSet<>(List.of("Id", keyField));
         select.addAll(fields);
-        return salesforce.query("SELECT " + String.join(", ", select) + " FROM " + object + " WHERE "
-                + String.join(" OR ", conditions));
+        if ("Contact".equals(object) && personContacts()) {
+            select.add("IsPersonAccount");
+        }
+        return "SELECT " + String.join(", ", select) + " FROM " + object + " WHERE "
+                + (person ? "IsPersonAccount = true AND (" + String.join(" OR ", conditions) + ")"
+                        : String.join(" OR ", conditions));
     }
 
     private sealed interface Decision {
@@ -203,7 +313,7 @@ public final class DuplicateMatchEnricher implements Enricher {
         List<String> matchedBy = new ArrayList<>();
         for (ObjectNode row : rows) {
             boolean ownedElsewhere = !row.path(r.keyField()).asText("").isBlank();
-            for (List<String> rule : rules.rules(r.entity())) {
+            for (List<String> rule : rules.rules(w.rulesOf())) {
                 if (ownedElsewhere && rule.size() > 1) {
                     // A record another Clarity customer owns, alike only by name and postal code: two people of the
                     // same name in one postal code are two customers in Clarity, not a duplicate. (The same e-mail
@@ -226,8 +336,18 @@ public final class DuplicateMatchEnricher implements Enricher {
         if (matches.isEmpty()) {
             return Optional.empty();
         }
-        if (matches.size() == 1 && matches.getFirst().path(r.keyField()).asText("").isBlank()) {
+        boolean personContact = matches.size() == 1 && matches.getFirst().path("IsPersonAccount").asBoolean(false);
+        if (matches.size() == 1 && !personContact && matches.getFirst().path(r.keyField()).asText("").isBlank()) {
             return Optional.of(new Decision.Link(matches.getFirst().path("Id").asText()));
+        }
+        if (personContact) {
+            ObjectNode m = matches.getFirst();
+            return Optional.of(new Decision.Flag(new ApiError(CANDIDATES, r.entity() + " " + r.key() + " was not"
+                    + " written: it matches the Salesforce Contact " + m.path("Id").asText() + " by "
+                    + String.join(" / ", matchedBy) + ", which is the person contact of a person account; a person"
+                    + " contact is written only through its account and cannot belong to a business account. If it is"
+                    + " the same customer, make it one kind in Clarity (a consumer or a business contact), then retry"
+                    + " this dead letter.", List.copyOf(rules.fields(w.rulesOf())), false)));
         }
         String list = matches.stream().map(m -> {
             String otherKey = m.path(r.keyField()).asText("");
@@ -244,7 +364,7 @@ public final class DuplicateMatchEnricher implements Enricher {
         return Optional.of(new Decision.Flag(new ApiError(CANDIDATES, r.entity() + " " + r.key() + " was not written:"
                 + " it matches " + matches.size() + " existing Salesforce " + r.entity() + " record"
                 + (matches.size() > 1 ? "s" : "") + " by " + String.join(" / ", matchedBy) + ": " + list
-                + ". Tandem creates no duplicate and picks none by itself. " + advice, List.copyOf(rules.fields(r.entity())),
+                + ". Tandem creates no duplicate and picks none by itself. " + advice, List.copyOf(rules.fields(w.rulesOf())),
                 false)));
     }
 

@@ -45,7 +45,17 @@ public final class DuplicateMerger {
     private static final Map<String, List<String[]>> CHILDREN = Map.of(
             "Account", List.of(new String[]{"Contact", "AccountId"}, new String[]{"Order", "AccountId"},
                     new String[]{"Opportunity", "AccountId"}),
-            "Contact", List.of(new String[]{"Order", "BillToContactId"}, new String[]{"Order", "ShipToContactId"}));
+            "Contact", List.of(new String[]{"Order", "BillToContactId"}, new String[]{"Order", "ShipToContactId"}),
+            MatchRules.PERSON_ACCOUNT, List.of(new String[]{"Order", "AccountId"},
+                    new String[]{"Opportunity", "AccountId"}));
+    /**
+     * The Clarity keys a person account carries beside its {@code keyField}: the person contact's, under its Account
+     * name (spec §3.5: a contact custom field {@code X__c} is {@code X__pc} on the person account). It is a unique
+     * external id on the Contact, so it moves like the key: cleared on the loser first.
+     */
+    private static final List<String> PERSON_KEYS = List.of("Clarity_Contact_Key__pc");
+    /** A person account's person contact is merged with its account: the Orders that bill or ship to it move. */
+    private static final List<String> PERSON_CONTACT_LOOKUPS = List.of("BillToContactId", "ShipToContactId");
 
     private final SalesforceRestClient salesforce;
 
@@ -70,8 +80,11 @@ public final class DuplicateMerger {
     /** The plan of merging {@code loser} into {@code survivor}; nothing is written. */
     public MergePlan plan(String object, String keyField, String survivor, String loser) {
         if (!CHILDREN.containsKey(object)) {
-            throw new MergeRefused("object must be Account or Contact, got: " + object, false);
+            throw new MergeRefused("object must be Account or Contact (or PersonAccount in an org with Person Accounts),"
+                    + " got: " + object, false);
         }
+        boolean person = MatchRules.PERSON_ACCOUNT.equals(object);
+        String sobject = person ? "Account" : object;
         PathSegments.apiName(keyField, "field");
         for (String id : List.of(survivor, loser)) {
             if (id == null || !ID.matcher(id).matches()) {
@@ -81,23 +94,53 @@ public final class DuplicateMerger {
         if (survivor.regionMatches(true, 0, loser, 0, 15)) {
             throw new MergeRefused("the survivor and the loser are the same record: " + survivor, false);
         }
-        ObjectNode describe = salesforce.describeCache().describe(object);
+        ObjectNode describe = salesforce.describeCache().describe(sobject);
         List<String> updateable = new ArrayList<>();
+        boolean orgHasPersonAccounts = false;
         for (JsonNode f : describe.path("fields")) {
             String name = f.path("name").asText();
-            if (f.path("updateable").asBoolean(false) && !name.equals(keyField) && !name.equals("Id")) {
+            orgHasPersonAccounts |= name.equals("IsPersonAccount");
+            // A person account's Name is its FirstName and LastName, not a field of its own (spec §3.5).
+            if (f.path("updateable").asBoolean(false) && !name.equals(keyField) && !name.equals("Id")
+                    && !(person && name.equals("Name"))) {
                 updateable.add(name);
             }
         }
+        if (person && !orgHasPersonAccounts) {
+            throw new MergeRefused("this org has no Person Accounts (Account has no IsPersonAccount field)", false);
+        }
         List<String> fields = new ArrayList<>(List.of("Id", keyField));
+        if (person) {
+            fields.addAll(List.of("IsPersonAccount", "PersonContactId"));
+        }
         fields.addAll(updateable);
-        List<Optional<ObjectNode>> rows = salesforce.retrieveRecords(object, List.of(survivor, loser), fields);
-        ObjectNode s = rows.get(0).orElseThrow(() -> new MergeRefused("no " + object + " with id " + survivor, true));
-        ObjectNode l = rows.get(1).orElseThrow(() -> new MergeRefused("no " + object + " with id " + loser, true));
+        List<Optional<ObjectNode>> rows = salesforce.retrieveRecords(sobject, List.of(survivor, loser), fields);
+        ObjectNode s = rows.get(0).orElseThrow(() -> new MergeRefused("no " + sobject + " with id " + survivor, true));
+        ObjectNode l = rows.get(1).orElseThrow(() -> new MergeRefused("no " + sobject + " with id " + loser, true));
         String survivorId = s.path("Id").asText();
         String loserId = l.path("Id").asText();
 
         List<String> blockers = new ArrayList<>();
+        if (person) {
+            // "merge(): Combines up to three records of the same type"; Salesforce merges a person account only with
+            // another person account (Salesforce Help, "Merge Duplicate Person Accounts").
+            for (ObjectNode r : List.of(s, l)) {
+                if (!r.path("IsPersonAccount").asBoolean(false)) {
+                    blockers.add("account " + r.path("Id").asText() + " is a business account: a person account is"
+                            + " merged only with another person account (merge them with --object Account if both"
+                            + " are business accounts)");
+                }
+            }
+            for (String personKey : PERSON_KEYS) {
+                String mine = text(s.get(personKey));
+                String theirs = text(l.get(personKey));
+                if (!mine.isEmpty() && !theirs.isEmpty() && !mine.equals(theirs)) {
+                    blockers.add("both person accounts carry a Clarity contact key (" + mine + ", " + theirs + "):"
+                            + " they are two Clarity customers; merge them in Clarity first, or clear one key in"
+                            + " Salesforce");
+                }
+            }
+        }
         String survivorKey = text(s.get(keyField));
         String loserKey = text(l.get(keyField));
         String movedKey = "";
@@ -118,11 +161,27 @@ public final class DuplicateMerger {
             }
         }
         List<MergePlan.Move> moves = new ArrayList<>();
+        if (person) {
+            String loserContact = text(l.get("PersonContactId"));
+            String survivorContact = text(s.get("PersonContactId"));
+            if (!loserContact.isEmpty() && !survivorContact.isEmpty()) {
+                for (String lookup : PERSON_CONTACT_LOOKUPS) {
+                    for (ObjectNode row : salesforce.query("SELECT Id, StatusCode FROM Order WHERE " + lookup + " = "
+                            + PricebookEntryResolver.soqlString(loserContact))) {
+                        moves.add(new MergePlan.Move("Order", lookup, row.path("Id").asText(), survivorContact));
+                        if ("Activated".equalsIgnoreCase(row.path("StatusCode").asText())) {
+                            blockers.add("order " + row.path("Id").asText() + " is activated: Salesforce allows only"
+                                    + " its Status to change, so it cannot be re-pointed; set it back to Draft first");
+                        }
+                    }
+                }
+            }
+        }
         for (String[] child : CHILDREN.get(object)) {
             boolean order = child[0].equals("Order");
             for (ObjectNode row : salesforce.query("SELECT Id" + (order ? ", StatusCode" : "") + " FROM " + child[0]
                     + " WHERE " + child[1] + " = " + PricebookEntryResolver.soqlString(loserId))) {
-                moves.add(new MergePlan.Move(child[0], child[1], row.path("Id").asText()));
+                moves.add(new MergePlan.Move(child[0], child[1], row.path("Id").asText(), survivorId));
                 if (order && "Activated".equalsIgnoreCase(row.path("StatusCode").asText())) {
                     blockers.add("order " + row.path("Id").asText() + " is activated: Salesforce allows only its"
                             + " Status to change, so it cannot be re-parented; set it back to Draft first");
@@ -147,18 +206,30 @@ public final class DuplicateMerger {
         if (!plan.blockers().isEmpty()) {
             throw new MergeRefused("the merge cannot be applied: " + String.join("; ", plan.blockers()), false);
         }
-        String object = PathSegments.apiName(plan.object(), "sObject");
+        boolean person = MatchRules.PERSON_ACCOUNT.equals(plan.object());
+        String object = person ? "Account" : PathSegments.apiName(plan.object(), "sObject");
         List<GraphNode> nodes = new ArrayList<>();
+        ObjectNode clear = JsonNodeFactory.instance.objectNode();
         if (!plan.movedKey().isEmpty()) {
-            ObjectNode clear = JsonNodeFactory.instance.objectNode();
             clear.putNull(plan.keyField());
+        }
+        if (person) {
+            PERSON_KEYS.stream().filter(plan.copied()::containsKey).forEach(clear::putNull);
+        }
+        if (!clear.isEmpty()) {
             nodes.add(new GraphNode("PATCH", "sobjects/" + object + "/" + plan.loser(), "clearKey", clear));
         }
-        int n = 0;
+        // One node per related record, with every lookup of it that moves (an Order of a person account moves its
+        // AccountId and its BillToContactId).
+        Map<String, ObjectNode> bodies = new LinkedHashMap<>();
         for (MergePlan.Move move : plan.moves()) {
-            ObjectNode body = JsonNodeFactory.instance.objectNode().put(move.field(), plan.survivor());
-            nodes.add(new GraphNode("PATCH", "sobjects/" + PathSegments.apiName(move.object(), "sObject") + "/"
-                    + PathSegments.encode(move.id()), "move" + (++n), body));
+            String path = "sobjects/" + PathSegments.apiName(move.object(), "sObject") + "/"
+                    + PathSegments.encode(move.id());
+            bodies.computeIfAbsent(path, k -> JsonNodeFactory.instance.objectNode()).put(move.field(), move.to());
+        }
+        int n = 0;
+        for (Map.Entry<String, ObjectNode> body : bodies.entrySet()) {
+            nodes.add(new GraphNode("PATCH", body.getKey(), "move" + (++n), body.getValue()));
         }
         ObjectNode survivor = JsonNodeFactory.instance.objectNode();
         plan.copied().forEach(survivor::set);

@@ -30,14 +30,19 @@ public final class DuplicateScanner {
         this.rules = rules;
     }
 
-    /** The Salesforce duplicates of {@code object} ({@code Contact} or {@code Account}), keyed by {@code keyField}. */
+    /**
+     * The Salesforce duplicates of {@code object} ({@code Contact}, {@code Account} or
+     * {@value MatchRules#PERSON_ACCOUNT}: the Accounts with {@code IsPersonAccount = true}, by their own rules),
+     * keyed by {@code keyField}.
+     */
     public List<DuplicateSet> scanSalesforce(String object, String keyField) {
         PathSegments.apiName(object, "sObject");
         PathSegments.apiName(keyField, "field");
+        boolean person = MatchRules.PERSON_ACCOUNT.equals(object);
         Set<String> select = new LinkedHashSet<>(List.of("Id", "Name", keyField, "CreatedDate"));
         select.addAll(rules.fields(object));
-        List<ObjectNode> rows = salesforce.query("SELECT " + String.join(", ", select) + " FROM " + object
-                + " ORDER BY CreatedDate, Id");
+        List<ObjectNode> rows = salesforce.query("SELECT " + String.join(", ", select) + " FROM "
+                + (person ? "Account WHERE IsPersonAccount = true" : object) + " ORDER BY CreatedDate, Id");
         List<Map<String, String>> records = new ArrayList<>();
         for (ObjectNode row : rows) {
             Map<String, String> r = new LinkedHashMap<>();

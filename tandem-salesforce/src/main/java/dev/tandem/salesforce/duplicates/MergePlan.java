@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * What merging two Salesforce records does (a dry run shows it; {@code --apply} carries it out).
  *
- * @param object    {@code Account} or {@code Contact}
+ * @param object    {@code Account}, {@code Contact} or {@code PersonAccount}
  * @param survivor  the record that stays
  * @param loser     the record that is deleted
  * @param keyField  the Clarity key field of the object
@@ -29,8 +29,11 @@ public record MergePlan(String object, String survivor, String loser, String key
         blockers = List.copyOf(blockers);
     }
 
-    /** One child record pointed at the survivor: {@code object.field = survivor}. */
-    public record Move(String object, String field, String id) {
+    /**
+     * One child record pointed at the survivor: {@code object.field = to} — the survivor's id, or for a person
+     * account's Orders that bill or ship to its person contact, the survivor's person contact.
+     */
+    public record Move(String object, String field, String id, String to) {
     }
 
     public MergePlan asApplied() {

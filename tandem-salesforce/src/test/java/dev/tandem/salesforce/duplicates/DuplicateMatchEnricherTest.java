@@ -9,6 +9,9 @@ import dev.tandem.core.write.RecordWrite;
 import dev.tandem.core.write.WriteGroup;
 import dev.tandem.core.write.WriteOutcome;
 import dev.tandem.salesforce.SalesforceConfig;
+import dev.tandem.salesforce.api.Graph;
+import dev.tandem.salesforce.api.GraphResult;
+import dev.tandem.salesforce.api.SalesforceApi;
 import dev.tandem.salesforce.client.SalesforceRestClient;
 import dev.tandem.salesforce.write.BatchingSalesforceWriter;
 import dev.tandem.salesforce.write.BatchingSettings;
@@ -21,10 +24,12 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -143,7 +148,7 @@ class DuplicateMatchEnricherTest {
     }
 
     @Test
-    void aBatchCostsOneQueryPerObjectAndLinkedOrKeyedRecordsAreLeftAlone() {
+    void aBatchCostsOneCompositeCallForBothObjectsAndLinkedOrKeyedRecordsAreLeftAlone() {
         client.create("Contact", object().put("LastName", "Keyed").put("Email", "k@example.com")
                 .put("Clarity_Contact_Key__c", "CON-5"));
         links.put("Contact/CON-6", "003000000000001AAA");
@@ -154,7 +159,8 @@ class DuplicateMatchEnricherTest {
         List<Enricher.Result> results = enricher.enrich(List.of(customer("4", "new@example.com", "New"),
                 customer("5", "k@example.com", "Keyed"), customer("6", "linked@example.com", "Linked")));
 
-        assertThat(sandbox.apiRequestCount() - before).isEqualTo(2); // Account + Contact: one SOQL query each
+        // Account + Contact: one SOQL query each, both in one POST /composite
+        assertThat(sandbox.apiRequestCount() - before).isEqualTo(1);
         assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(Enricher.Result.Enriched.class));
         assertThat(results).allSatisfy(r -> ((Enricher.Result.Enriched) r).group().records()
                 .forEach(rec -> assertThat(rec.fields().has("Id")).isFalse()));
@@ -190,6 +196,156 @@ class DuplicateMatchEnricherTest {
                 .getFirst();
 
         assertThat(result).isInstanceOf(Enricher.Result.Enriched.class);
+    }
+
+    /** A customer as the shipped flow plans it: Account by name and postal code, Contact with names and e-mail. */
+    private static WriteGroup person(int n, String first, String last, String email, String postal) {
+        return new WriteGroup("g" + n, List.of(
+                new RecordWrite("account", "Account", "Clarity_Account_Key__c", "CEF-ACCOUNT-" + n,
+                        object().put("Name", first + " " + last).put("BillingPostalCode", postal)
+                                .put("BillingCity", "Austin")),
+                new RecordWrite("contact", "Contact", "Clarity_Contact_Key__c", "CEF-CONTACT-" + n,
+                        object().put("AccountId", "@{account.id}").put("FirstName", first).put("LastName", last)
+                                .put("Email", email).put("MailingPostalCode", postal))),
+                "contact");
+    }
+
+    private static String postal(int i) {
+        return String.valueOf(78_701 + i % 90);
+    }
+
+    @Test
+    void twoHundredNewCustomersAreCheckedInOneApiCallWithTheSameDecisions() {
+        String byEmail = client.create("Contact", object().put("LastName", "Rep").put("Email", "customer.150@example.com"));
+        String byName = client.create("Contact", object().put("FirstName", "First77").put("LastName", "Customer-Lastname-77")
+                .put("MailingPostalCode", postal(77)));
+        String account = client.create("Account", object().put("Name", "First12 Customer-Lastname-12")
+                .put("BillingPostalCode", postal(12)));
+        List<WriteGroup> batch = IntStream.range(0, 200).mapToObj(i -> person(i, "First" + i,
+                "Customer-Lastname-" + i, "customer." + i + "@example.com", postal(i))).toList();
+        long before = sandbox.apiRequestCount();
+
+        List<Enricher.Result> results = enricher.enrich(batch);
+
+        assertThat(sandbox.apiRequestCount() - before).as("200 Accounts and 200 Contacts looked up").isEqualTo(1);
+        assertThat(idOf(results.get(150), "contact")).contains(byEmail);
+        assertThat(idOf(results.get(77), "contact")).contains(byName);
+        assertThat(idOf(results.get(12), "account")).contains(account);
+        for (int i = 0; i < 200; i++) {
+            if (i != 150 && i != 77 && i != 12) {
+                assertThat(idOf(results.get(i), "contact")).as("customer " + i).isEmpty();
+                assertThat(idOf(results.get(i), "account")).as("customer " + i).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aRowFoundOnlyByMixingTwoRecordsValuesIsNoCandidate() {
+        // The batch asks for Jane Doe in 78701 and John Roe in 10001; Jane Roe in 78701 shares a value with each
+        // but matches neither by name and postal code.
+        client.create("Contact", object().put("FirstName", "Jane").put("LastName", "Roe").put("MailingPostalCode", "78701"));
+        client.create("Account", object().put("Name", "Jane Roe").put("BillingPostalCode", "10001"));
+
+        List<Enricher.Result> results = enricher.enrich(List.of(person(1, "Jane", "Doe", "jane@example.com", "78701"),
+                person(2, "John", "Roe", "john@example.com", "10001")));
+
+        assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(Enricher.Result.Enriched.class));
+        assertThat(results).allSatisfy(r -> ((Enricher.Result.Enriched) r).group().records()
+                .forEach(rec -> assertThat(rec.fields().has("Id")).isFalse()));
+    }
+
+    @Test
+    void aBatchLargerThanOneQueryIsCutByItsEncodedLengthIntoQueriesThatFitAndGoFiveToACall() {
+        // Values that URL-encode to up to nine bytes a character: fewer records fit in a query.
+        String rep = client.create("Contact", object().put("LastName", "Rep").put("Email", "kunde.399@bücher-straße.example"));
+        List<WriteGroup> batch = IntStream.range(0, 400).mapToObj(i -> person(i, "Jürgen" + i, "Müller-Lüdenscheidt" + i,
+                "kunde." + i + "@bücher-straße.example", "8" + (1000 + i))).toList();
+        List<String> sent = new ArrayList<>();
+        SalesforceApi recording = new SalesforceApi() {
+            @Override
+            public List<ObjectNode> query(String soql) {
+                sent.add(soql);
+                return client.query(soql);
+            }
+
+            @Override
+            public List<List<ObjectNode>> queries(List<String> soqls) {
+                sent.addAll(soqls);
+                return client.queries(soqls);
+            }
+
+            @Override
+            public int queryUriBytes(String soql) {
+                return client.queryUriBytes(soql);
+            }
+
+            @Override
+            public List<GraphResult> compositeGraph(List<Graph> graphs) {
+                throw new AssertionError("the check writes nothing");
+            }
+
+            @Override
+            public String create(String sobject, ObjectNode fields) {
+                throw new AssertionError("the check writes nothing");
+            }
+
+            @Override
+            public long apiCallCount() {
+                return client.apiCallCount();
+            }
+        };
+        long before = sandbox.apiRequestCount();
+
+        List<Enricher.Result> results = new DuplicateMatchEnricher(recording, new MapLinks(links), MatchRules.defaults())
+                .enrich(batch);
+
+        assertThat(sent.size()).as("400 Contacts and 400 Accounts need more than one query each").isGreaterThan(2);
+        assertThat(sent).allSatisfy(q -> assertThat(client.queryUriBytes(q))
+                .isLessThanOrEqualTo(DuplicateMatchEnricher.QUERY_URI_BUDGET));
+        assertThat(sandbox.apiRequestCount() - before).isEqualTo((sent.size() + 4) / 5);
+        assertThat(idOf(results.get(399), "contact")).contains(rep);
+        assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(Enricher.Result.Enriched.class));
+    }
+
+    @Test
+    void aRecordWhoseValuesCannotFitOneQueryIsFlaggedAndTheOthersAreStillChecked() {
+        String rep = client.create("Contact", object().put("LastName", "Rep").put("Email", "ok@example.com"));
+
+        List<Enricher.Result> results = enricher.enrich(List.of(customer("1", "x".repeat(20_000) + "@example.com", "Big"),
+                customer("2", "ok@example.com", "Fine")));
+
+        assertThat(results.get(0)).isInstanceOfSatisfying(Enricher.Result.Failed.class, f -> {
+            assertThat(f.error().errorCode()).isEqualTo(DuplicateMatchEnricher.TOO_LONG);
+            assertThat(f.error().retryable()).isFalse();
+            assertThat(f.error().message()).contains("CON-1", "too long");
+        });
+        assertThat(idOf(results.get(1), "contact")).contains(rep);
+    }
+
+    @Test
+    void rulesNamingAFieldTheOrgLacksAreAConfigurationFaultRetriedNotADeadLetter() {
+        MatchRules rules = MatchRules.withDefaults(Map.of("Contact", List.of(List.of("Email"),
+                List.of("LastName", "Shoe_Size__c"))));
+        DuplicateMatchEnricher checked = new DuplicateMatchEnricher(client, new MapLinks(links), rules, client::describe);
+
+        List<Enricher.Result> results = checked.enrich(List.of(customer("1", "a@example.com", "A")));
+
+        assertThat(results.getFirst()).isInstanceOfSatisfying(Enricher.Result.Failed.class, f -> {
+            assertThat(f.error().errorCode()).isEqualTo(DuplicateMatchEnricher.RULES_INVALID);
+            assertThat(f.error().retryable()).isTrue();
+            assertThat(f.error().message()).contains("Shoe_Size__c", "salesforce.match.Contact", "tandem.yaml");
+        });
+        // The same rules with the field the org has pass.
+        DuplicateMatchEnricher fine = new DuplicateMatchEnricher(client, new MapLinks(links), MatchRules.defaults(),
+                client::describe);
+        assertThat(fine.enrich(List.of(customer("2", "b@example.com", "B"))).getFirst())
+                .isInstanceOf(Enricher.Result.Enriched.class);
+    }
+
+    private static Optional<String> idOf(Enricher.Result result, String ref) {
+        assertThat(result).isInstanceOf(Enricher.Result.Enriched.class);
+        var fields = ((Enricher.Result.Enriched) result).group().record(ref).orElseThrow().fields();
+        return fields.hasNonNull("Id") ? Optional.of(fields.get("Id").asText()) : Optional.empty();
     }
 
     /** An id map over a plain map, keyed {@code objectType/sourceKey}. */

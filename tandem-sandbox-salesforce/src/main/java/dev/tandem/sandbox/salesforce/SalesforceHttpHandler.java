@@ -78,9 +78,32 @@ final class SalesforceHttpHandler {
         this.userId = userId;
     }
 
+    /** "414 The length of the URI exceeds the 16,384-byte limit" / "431 The combined length of the URI and headers
+     * exceeds the 16,384-byte limit" (REST API "Status Codes and Error Responses", spec §2.2, §5). */
+    static final int MAX_URI_BYTES = 16_384;
+
     void handle(Context ctx) throws InterruptedException {
         String path = ctx.path();
         String method = ctx.method().name();
+        String query = ctx.req().getQueryString();
+        int uriBytes = ctx.req().getRequestURI().length() + (query == null ? 0 : query.length() + 1);
+        if (uriBytes > MAX_URI_BYTES) {
+            // The body of these answers is not documented; the sandbox gives the usual error array [inferred].
+            write(ctx, ApiResponse.error(new ApiException(414, List.of(ApiError.of("URI_TOO_LONG",
+                    "The length of the URI exceeds the 16,384-byte limit")))), false);
+            return;
+        }
+        int headerBytes = 0;
+        for (String name : java.util.Collections.list(ctx.req().getHeaderNames())) {
+            for (String value : java.util.Collections.list(ctx.req().getHeaders(name))) {
+                headerBytes += name.length() + 2 + value.length();
+            }
+        }
+        if (uriBytes + headerBytes > MAX_URI_BYTES) {
+            write(ctx, ApiResponse.error(new ApiException(431, List.of(ApiError.of("REQUEST_HEADER_FIELDS_TOO_LARGE",
+                    "The combined length of the URI and headers exceeds the 16,384-byte limit")))), false);
+            return;
+        }
         if (path.equals("/services/oauth2/token")) {
             token(ctx, method);
         } else if (path.equals("/services/oauth2/revoke")) {

@@ -156,7 +156,12 @@ public final class SalesforceSandbox implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
             // External id values are URL-encoded path segments and may contain encoded slashes (spec §2.4).
-            cfg.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(UriCompliance.LEGACY));
+            // Salesforce takes URIs (and URI + headers) up to 16,384 bytes (spec §2.2): Jetty reads more than that,
+            // so the handler answers 414/431 as Salesforce does, not Jetty at its 8 KiB default.
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                http.setUriCompliance(UriCompliance.LEGACY);
+                http.setRequestHeaderSize(4 * SalesforceHttpHandler.MAX_URI_BYTES);
+            });
             cfg.jetty.modifyServletContextHandler(context -> context.getServletHandler()
                     .setDecodeAmbiguousURIs(true));
             for (String path : List.of("/", "/<path>")) {

@@ -19,6 +19,29 @@ class QueryResourceTest extends SandboxTestSupport {
         return client.get(V + "/query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8));
     }
 
+    /** A query whose URI (path and query string as sent) is exactly {@code bytes} long. */
+    private static String queryUri(int bytes) {
+        String head = V + "/query?q=" + URLEncoder.encode("SELECT Id FROM Account WHERE Name IN ('", StandardCharsets.UTF_8);
+        String tail = URLEncoder.encode("')", StandardCharsets.UTF_8);
+        return head + "x".repeat(bytes - head.length() - tail.length()) + tail;
+    }
+
+    @Test
+    void aQueryUriUpTo16384BytesIsAnsweredAndALongerOneIs414AsSalesforceDoes() {
+        // spec §2.2: "414 The length of the URI exceeds the 16,384-byte limit"
+        assertThat(client.get(queryUri(15_500)).status()).isEqualTo(200);
+
+        SandboxClient.Response tooLong = client.get(queryUri(16_385));
+        assertThat(tooLong.status()).isEqualTo(414);
+        assertThat(tooLong.json().get(0).get("errorCode").asText()).isEqualTo("URI_TOO_LONG");
+    }
+
+    @Test
+    void aUriThatFitsButWithItsHeadersExceeds16384BytesIs431() {
+        // spec §2.2: "431 The combined length of the URI and headers exceeds the 16,384-byte limit"
+        assertThat(client.get(queryUri(16_380)).status()).isEqualTo(431);
+    }
+
     @Test
     void queryReturnsRecordsWithAttributesAndParentFieldsNested() {
         String accountId = account("A-1");

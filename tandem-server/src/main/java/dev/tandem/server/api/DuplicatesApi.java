@@ -45,7 +45,9 @@ public final class DuplicatesApi {
 
     /** The Clarity key field of each object Tandem matches (the keys the shipped flows upsert by). */
     static final Map<String, String> KEY_FIELDS = Map.of("Account", "Clarity_Account_Key__c",
-            "Contact", "Clarity_Contact_Key__c");
+            "Contact", "Clarity_Contact_Key__c",
+            // a person account (spec §3.5) is written by its account's key (salesforce.personAccounts)
+            "PersonAccount", "Clarity_Account_Key__c");
     private static final Set<String> SYSTEMS = Set.of("salesforce", "clarity", "both");
     private static final int CLARITY_PAGE = 500;
 
@@ -73,10 +75,11 @@ public final class DuplicatesApi {
 
     private static String object(String value) {
         if (value == null || value.isBlank()) {
-            throw badRequest("give the object: Account or Contact");
+            throw badRequest("give the object: Account or Contact (or PersonAccount in an org with Person Accounts)");
         }
         if (!KEY_FIELDS.containsKey(value)) {
-            throw badRequest("object must be Account or Contact, got '" + ApiSupport.clip(value) + "'");
+            throw badRequest("object must be Account or Contact (or PersonAccount in an org with Person Accounts), got '"
+                    + ApiSupport.clip(value) + "'");
         }
         return value;
     }
@@ -157,8 +160,10 @@ public final class DuplicatesApi {
      * (source {@code tandem}) with an audit entry, so both timelines show it.
      */
     private void recorded(MergePlan plan) {
+        // Tandem links a person account as the Account it is written as.
+        String linked = plan.object().equals("PersonAccount") ? "Account" : plan.object();
         if (!plan.survivorKey().isEmpty()) {
-            store.putId(plan.object(), plan.survivorKey(), plan.survivor());
+            store.putId(linked, plan.survivorKey(), plan.survivor());
         }
         Instant now = clock.instant();
         String detail = plan.object() + " " + plan.loser() + " merged into " + plan.survivor() + ": "
@@ -169,7 +174,7 @@ public final class DuplicatesApi {
         String payload = JSON.valueToTree(plan).toString();
         for (String id : List.of(plan.survivor(), plan.loser())) {
             InboundEvent event = new InboundEvent("tandem", "merge-" + plan.loser() + "-" + id + "-" + now.toEpochMilli(),
-                    "Duplicate.Merged", plan.object(), id, id.equals(plan.survivor()) ? plan.survivorKey() : "", now,
+                    "Duplicate.Merged", linked, id, id.equals(plan.survivor()) ? plan.survivorKey() : "", now,
                     payload);
             AppendResult appended = eventLog.append(event);
             store.audit(new AuditEntry(appended.offset(), "duplicates", "", "merge",

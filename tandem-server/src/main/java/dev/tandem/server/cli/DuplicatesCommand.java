@@ -31,7 +31,7 @@ public final class DuplicatesCommand implements Runnable {
             description = "Records that look like the same customer: same normalised e-mail, or name + postal code.")
     static final class Scan extends CommandIo implements Callable<Integer> {
         @Mixin ApiOptions api;
-        @Option(names = "--object", required = true, description = "Account or Contact") String object;
+        @Option(names = "--object", required = true, description = "Account, Contact or PersonAccount") String object;
         @Option(names = "--system", defaultValue = "both", description = "salesforce, clarity or both (default)")
         String system;
 
@@ -67,7 +67,7 @@ public final class DuplicatesCommand implements Runnable {
             description = "Merge the loser into the survivor in Salesforce (a dry run unless --apply).")
     static final class Merge extends CommandIo implements Callable<Integer> {
         @Mixin ApiOptions api;
-        @Option(names = "--object", required = true, description = "Account or Contact") String object;
+        @Option(names = "--object", required = true, description = "Account, Contact or PersonAccount") String object;
         @Option(names = "--survivor", required = true, description = "Salesforce id of the record that stays")
         String survivor;
         @Option(names = "--loser", required = true, description = "Salesforce id of the record merged and deleted")

@@ -13,6 +13,7 @@ import dev.tandem.core.runtime.RuntimeSettings;
 import dev.tandem.salesforce.SalesforceConfig;
 import dev.tandem.salesforce.auth.AuthConfig;
 import dev.tandem.salesforce.cdc.CdcSettings;
+import dev.tandem.salesforce.duplicates.MatchRules;
 import dev.tandem.salesforce.write.BatchingSettings;
 import dev.tandem.server.http.HttpLimits;
 import dev.tandem.server.logging.LogFormat;
@@ -256,12 +257,21 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
      */
     public record Salesforce(URI tokenUrl, String clientId, String clientSecret, String apiVersion,
                              String callOptionsClient, Duration requestTimeout, AuthConfig auth,
-                             Duration writerWindow, int writerMaxRecords) {
+                             Duration writerWindow, int writerMaxRecords, MatchRules match) {
 
-        /** The keys of {@code salesforce}: the connector's connection, writer and CDC keys. */
+        /** The keys of {@code salesforce}: the connector's connection, writer, CDC and duplicate-match keys. */
         public static final ConfigSpec SPEC = new ConfigSpec().include(SalesforceConfig.SPEC)
                 .section("writer", BatchingSettings.SPEC)
-                .section("cdc", CdcSettings.SPEC);
+                .section("cdc", CdcSettings.SPEC)
+                .section("match", MatchRules.SPEC);
+
+        /** The default duplicate-match rules ({@link MatchRules#defaults()}). */
+        public Salesforce(URI tokenUrl, String clientId, String clientSecret, String apiVersion,
+                          String callOptionsClient, Duration requestTimeout, AuthConfig auth,
+                          Duration writerWindow, int writerMaxRecords) {
+            this(tokenUrl, clientId, clientSecret, apiVersion, callOptionsClient, requestTimeout, auth, writerWindow,
+                    writerMaxRecords, MatchRules.defaults());
+        }
 
         public Salesforce(URI tokenUrl, String clientId, String clientSecret, String apiVersion,
                           String callOptionsClient, Duration requestTimeout) {
@@ -274,7 +284,13 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
             BatchingSettings writer = BatchingSettings.from(c.section("writer"));
             return new Salesforce(connection.tokenUrl(), connection.clientId(), connection.clientSecret(),
                     connection.apiVersion(), connection.callOptionsClient(), connection.requestTimeout(),
-                    connection.auth(), writer.window(), writer.maxRecords());
+                    connection.auth(), writer.window(), writer.maxRecords(), MatchRules.from(c.section("match")));
+        }
+
+        /** These settings with other duplicate-match rules ({@code salesforce.match}). */
+        public Salesforce withMatch(MatchRules rules) {
+            return new Salesforce(tokenUrl, clientId, clientSecret, apiVersion, callOptionsClient, requestTimeout, auth,
+                    writerWindow, writerMaxRecords, rules);
         }
     }
 
