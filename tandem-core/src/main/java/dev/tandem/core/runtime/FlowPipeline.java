@@ -353,7 +353,9 @@ public final class FlowPipeline implements Flow {
             master = new dev.tandem.core.sync.Reconciler(spec.definition().from().system(), s.system(), s.master(),
                     reader(connectors, s.system()), sync, entity -> target.linkPrefix() + entity,
                     entity -> java.util.Optional.ofNullable(connectors.get(spec.definition().from().system()))
-                            .map(ConnectorParts::linkPrefix).orElse("") + entity);
+                            .map(ConnectorParts::linkPrefix).orElse("") + entity,
+                    java.util.Optional.ofNullable(connectors.get(spec.definition().from().system()))
+                            .flatMap(ConnectorParts::reader).orElse(null));
         }
         RecordWriter sourceWriter = s.writeBack() == null ? null
                 : java.util.Optional.ofNullable(connectors.get(spec.definition().from().system()))
