@@ -133,6 +133,21 @@ public final class Fetch implements Step {
                 + (r.by() == null ? "" : ", by " + r.by()) + ")";
         try {
             found = r.by() == null ? reader.fetchAll(r.entity(), distinct) : reader.findAllBy(r.entity(), r.by(), distinct);
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            if (r.by() == null) {
+                ctx.failAll(out, wanted, kind(), request, e, started);
+                return out;
+            }
+            // The flow file asks for a search the system cannot do (or a value it cannot search for): no retry helps.
+            long millis = ctx.millisSince(started);
+            for (int i : wanted) {
+                Exchange x = out.get(i);
+                String message = "related " + r.as() + ": " + system + " " + r.entity() + " by " + r.by() + ": "
+                        + e.getMessage();
+                ctx.audit(x, kind(), request, 0, "FAILED", "FLOW_ERROR: " + message, millis);
+                out.set(i, x.settle(new FlowOutcome.Failed(0, "FLOW_ERROR", message, false, Duration.ZERO, x.payload())));
+            }
+            return out;
         } catch (RuntimeException e) {
             ctx.failAll(out, wanted, kind(), request, e, started);
             return out;
