@@ -236,6 +236,47 @@ public final class ClarityRestClient implements RecordReader, ClarityPageSource,
     }
 
     /**
+     * Records found by a search field of the entity's list route instead of their ids ({@code GET {base}/<M>/<E>s?
+     * <field>=v1&<field>=v2...}, repeated keys as {@code IDs}, clarity-api.md §3; e.g. {@code AccountContact} by
+     * {@code SlaveID}): for each value the active row with the lowest ID whose {@code field} holds it, keyed by the
+     * value. At most {@value #MAX_IDS_PER_REQUEST} values per request, every page read.
+     *
+     * @throws IllegalArgumentException for another entity, a field that is no plain name, or a non-numeric value of an
+     *                                  {@code ...ID} field
+     * @throws IntegrationException     as {@link #page}
+     */
+    @Override
+    public Map<String, ObjectNode> findAllBy(String entity, String field, Collection<String> values) {
+        ClarityEntity e = ClarityEntity.fromName(entity);
+        if (field == null || !field.matches("[A-Z][A-Za-z0-9]{0,63}")) {
+            throw new IllegalArgumentException("a Clarity search field is a PascalCase name, got: " + field);
+        }
+        LinkedHashSet<String> wanted = new LinkedHashSet<>();
+        for (String v : Objects.requireNonNull(values, "values")) {
+            if (v == null || v.isBlank() || (field.endsWith("ID") && !ID.matcher(v).matches())) {
+                throw new IllegalArgumentException("a value of " + field + " must be " + (field.endsWith("ID")
+                        ? "an integer" : "non-blank") + ", got: " + v);
+            }
+            wanted.add(field.endsWith("ID") ? Long.toString(Long.parseLong(v)) : v);
+        }
+        Map<String, ObjectNode> found = new LinkedHashMap<>();
+        List<String> all = List.copyOf(wanted);
+        for (int from = 0; from < all.size(); from += MAX_IDS_PER_REQUEST) {
+            ListQuery query = ListQuery.all();
+            for (String v : all.subList(from, Math.min(all.size(), from + MAX_IDS_PER_REQUEST))) {
+                query = query.with(field, v);
+            }
+            stream(e, query, MAX_IDS_PER_REQUEST).forEach(row -> {
+                String v = row.path(field).asText();
+                if (wanted.contains(v) && row.path("Active").asBoolean(true)) {
+                    found.merge(v, row, (a, b) -> a.path("ID").asLong() <= b.path("ID").asLong() ? a : b);
+                }
+            });
+        }
+        return found;
+    }
+
+    /**
      * {@code GET {base}/<Module>/<Entity>/Key/{key}}: the record with this {@code CustomKey}, or empty. The key is
      * URL-encoded as one path segment.
      */

@@ -11,6 +11,12 @@ public enum ClarityEntity {
     SALES_ORDER("SalesOrder", "Ordering"),
     ACCOUNT("Account", "Accounts"),
     CONTACT("Contact", "Contacts"),
+    /**
+     * An account's address book: the relationship Account ({@code MasterID}) → Contact ({@code SlaveID}) (§6,
+     * AccountContactModel). A B2B contact without a user login is found through it; polled, a row is a
+     * {@code Customer.Updated} of its contact.
+     */
+    ACCOUNT_CONTACT("AccountContact", "Accounts"),
     USER("User", "Contacts"),
     PRODUCT("Product", "Products"),
     /** The audit trail of order status/state transitions: the polling twin of {@code SalesOrder.StatusChanged} (§6, §7). */

@@ -344,6 +344,18 @@ public final class ClarityDeltaPoller implements ChangeSource {
             case USER, ACCOUNT, CONTACT -> type = (createdInWindow ? ClarityEventType.CUSTOMER_CREATED
                     : ClarityEventType.CUSTOMER_UPDATED).typeName();
             case PRODUCT -> type = "Product.Updated";
+            // A contact joined (or changed in) an account's address book: its contact changed as a customer, as
+            // the webhook extension announces it (§11: Customer.Updated, Entity Contact).
+            case ACCOUNT_CONTACT -> {
+                JsonNode slave = row.get("SlaveID");
+                if (slave == null || !slave.isIntegralNumber()) {
+                    return Optional.empty();
+                }
+                type = ClarityEventType.CUSTOMER_UPDATED.typeName();
+                eventEntity = ClarityEntity.CONTACT.entityName();
+                eventId = slave.asText();
+                eventKey = text(row, "SlaveKey");
+            }
             case PRODUCT_INVENTORY_LOCATION_SECTION -> {
                 type = "Inventory.Changed";
                 copy(row, "MasterID", extra, "ProductID");

@@ -70,7 +70,7 @@ public record PollSettings(Duration interval, Duration overlap, int pageSize, Li
     private static final ConfigSpec.Key<List<ClarityEntity>> ENTITIES = SPEC.define("entities", Type.listOf(ENTITY),
             DEFAULT_ENTITIES, Validator.<List<ClarityEntity>>quiet("", l -> !l.isEmpty(), "must list at least one entity")
                     .and(Validator.quiet("", l -> Set.copyOf(l).size() == l.size(), "must list each entity once")),
-            "which lists to poll, in this order (the default is every list Tandem knows)");
+            "which lists to poll, in this order (the default is every list Tandem knows but AccountContact)");
     private static final ConfigSpec.Key<Instant> START_FROM = SPEC.optional("startFrom", START,
             "the epoch (full backfill)", "where a poller without a stored cursor starts; the cursor is stored per "
                     + "list and advanced only after the events are durably in the log");

@@ -159,6 +159,32 @@ class ClarityDeltaPollerSandboxTest {
     }
 
     @Test
+    void aContactJoiningAnAccountsAddressBookIsACustomerUpdatedOfThatContactAndIsFoundByItsSlaveId() {
+        int account = sandbox.store().accounts().all().getFirst().id();
+        var created = client.send("POST", "/Accounts/AccountContact/Create",
+                "{\"MasterID\":" + account + ",\"SlaveID\":9002,\"Name\":\"Purchasing\"}", false);
+        assertThat(created.status()).as(String.valueOf(created.json())).isEqualTo(200);
+        ClarityDeltaPoller poller = new ClarityDeltaPoller(client, stores.stateStore(), clock,
+                settings.withEntities(List.of(ClarityEntity.ACCOUNT_CONTACT)));
+
+        poller.pollOnce(ingest());
+
+        assertThat(events()).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo("Customer.Updated");
+            assertThat(e.entity()).isEqualTo("Contact");
+            assertThat(e.entityId()).isEqualTo("9002");
+        });
+        Map<String, com.fasterxml.jackson.databind.node.ObjectNode> found =
+                client.findAllBy("AccountContact", "SlaveID", List.of("9002", "9003"));
+        assertThat(found).containsOnlyKeys("9002");
+        assertThat(found.get("9002").path("MasterID").asInt()).isEqualTo(account);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.findAllBy("AccountContact", "SlaveID&x=1",
+                List.of("1"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PascalCase name");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.findAllBy("AccountContact", "SlaveID",
+                List.of("9002 OR 1=1"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("an integer");
+    }
+
+    @Test
     void aRestartedPollerDoesNotEmitTheOverlapWindowAgain() {
         sandbox.orders().createRandomOrders(5, BadData.NONE);
         poller(client).pollOnce(ingest());

@@ -32,4 +32,17 @@ public interface RecordReader {
         }
         return found;
     }
+
+    /**
+     * Records of one entity found by a field instead of their id: for each value, the first active record whose
+     * {@code field} holds it (e.g. {@code AccountContact} by {@code SlaveID}: a contact's entry in an account's
+     * address book), keyed by the value; values without such a record are absent. A reader whose system cannot
+     * search refuses.
+     *
+     * @throws UnsupportedOperationException when the system cannot be searched so
+     * @throws dev.tandem.core.error.IntegrationException when the system cannot answer
+     */
+    default Map<String, ObjectNode> findAllBy(String entity, String field, Collection<String> values) {
+        throw new UnsupportedOperationException("this system's reader cannot search " + entity + " by " + field);
+    }
 }

@@ -25,13 +25,28 @@ public final class StepContext {
     private final Clock clock;
     private final IdMap links;
     private final FlowState state;
+    /** When the batch began ({@link System#nanoTime}), before its first step read anything. */
+    private final long startedNanos;
 
     public StepContext(String flowId, String version, Clock clock, IdMap links, FlowState state) {
+        this(flowId, version, clock, links, state, System.nanoTime());
+    }
+
+    private StepContext(String flowId, String version, Clock clock, IdMap links, FlowState state, long startedNanos) {
         this.flowId = flowId;
         this.version = version;
         this.clock = clock;
         this.links = links;
         this.state = state;
+        this.startedNanos = startedNanos;
+    }
+
+    /**
+     * When this batch began ({@link System#nanoTime}), before any step fetched a record: a two-way sync's {@code to}
+     * step compares it with the other direction's writes to tell a possibly stale copy of its source.
+     */
+    public long startedNanos() {
+        return startedNanos;
     }
 
     public String flowId() {
@@ -72,7 +87,7 @@ public final class StepContext {
     }
 
     public StepContext withRedactor(dev.tandem.core.state.Redactor r) {
-        StepContext c = new StepContext(flowId, version, clock, links, state);
+        StepContext c = new StepContext(flowId, version, clock, links, state, startedNanos);
         c.redactor = r;
         return c;
     }

@@ -92,6 +92,31 @@ public final class ConflictService {
             throw new DeadLetterException(DeadLetterException.Kind.INVALID,
                     "the value is one field's: text, a number, true/false or null, not an object or array");
         }
+        // The flows' locks of both records (ADR 0018): neither direction decides on this field while its value is
+        // read, written and made the baseline of both sides.
+        List<String> addresses = new ArrayList<>();
+        for (Conflict.Side side : List.of(c.source(), c.target())) {
+            if (!side.recordId().isEmpty()) {
+                addresses.add(dev.tandem.core.sync.RecordLocks.address(side.system(), side.entity(), side.recordId()));
+            }
+        }
+        dev.tandem.core.sync.RecordLocks.Held held;
+        try {
+            held = store.recordLocks().lock(addresses, System.nanoTime());
+        } catch (IllegalStateException busy) {
+            throw new DeadLetterException(DeadLetterException.Kind.CONFLICT, busy.getMessage() + "; try again");
+        }
+        try (held) {
+            return resolve(c, chosenBy, value, by, held);
+        }
+    }
+
+    private Resolution resolve(Conflict c, String chosenBy, JsonNode value, String by,
+                               dev.tandem.core.sync.RecordLocks.Held held) {
+        long id = c.id();
+        if (!store.conflict(id).map(Conflict::open).orElse(false)) {
+            throw new DeadLetterException(DeadLetterException.Kind.CONFLICT, "conflict " + id + " was resolved meanwhile");
+        }
         Map<Conflict.Side, JsonNode> current = new LinkedHashMap<>();
         for (Conflict.Side side : List.of(c.source(), c.target())) {
             current.put(side, read(side));
@@ -103,6 +128,9 @@ public final class ConflictService {
             if (!FieldValues.hash(plain(current.get(side))).equals(FieldValues.hash(plain(chosen)))) {
                 write(c, side, chosen);
                 written.add(side.system());
+                if (!side.recordId().isEmpty()) {
+                    held.changed(dev.tandem.core.sync.RecordLocks.address(side.system(), side.entity(), side.recordId()));
+                }
             }
         }
         Instant now = clock.instant();

@@ -315,7 +315,7 @@ public final class FlowPipeline implements Flow {
                 case IdempotentConsumerStep s -> new IdempotentConsumer(s.link(), spec.expression(s.key()));
                 case FetchStep s -> new Fetch(s.system(), s.entity(), s.id() == null ? null : spec.expression(s.id()),
                         s.related().stream().map(r -> new Fetch.Related(r.as(), r.entity(), spec.expression(r.id()),
-                                r.when() == null ? null : spec.expression(r.when()))).toList(),
+                                r.when() == null ? null : spec.expression(r.when()), r.by())).toList(),
                         reader(connectors, s.system()));
                 case FilterStep s -> new Filter(spec.expression(s.when()), s.reason());
                 case ValidateStep s -> new Validate(s.rules().stream().map(this::rule).toList());
@@ -353,7 +353,9 @@ public final class FlowPipeline implements Flow {
             master = new dev.tandem.core.sync.Reconciler(spec.definition().from().system(), s.system(), s.master(),
                     reader(connectors, s.system()), sync, entity -> target.linkPrefix() + entity,
                     entity -> java.util.Optional.ofNullable(connectors.get(spec.definition().from().system()))
-                            .map(ConnectorParts::linkPrefix).orElse("") + entity);
+                            .map(ConnectorParts::linkPrefix).orElse("") + entity,
+                    java.util.Optional.ofNullable(connectors.get(spec.definition().from().system()))
+                            .flatMap(ConnectorParts::reader).orElse(null));
         }
         RecordWriter sourceWriter = s.writeBack() == null ? null
                 : java.util.Optional.ofNullable(connectors.get(spec.definition().from().system()))

@@ -43,6 +43,14 @@ public interface SyncStore {
     /** Open conflicts, for the status and alerts. */
     long countOpenConflicts();
 
+    /**
+     * The per-record locks both directions of a two-way sync take around read baseline → decide → write → store
+     * baseline (ADR 0018); one table per store, so every flow syncing through it shares them.
+     */
+    default dev.tandem.core.sync.RecordLocks recordLocks() {
+        return dev.tandem.core.sync.RecordLocks.shared();
+    }
+
     /** A store that keeps nothing: every record looks never synced (previews, tests of other steps). */
     static SyncStore none() {
         return new SyncStore() {

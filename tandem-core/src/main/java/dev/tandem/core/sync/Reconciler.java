@@ -65,6 +65,7 @@ public final class Reconciler {
     private final SyncStore store;
     private final Function<String, String> linkType;
     private final Function<String, String> sourceLinkType;
+    private final RecordReader sourceReader;
 
     /**
      * @param linkType       the id map's object type of a target entity (the {@code to} step links under it)
@@ -73,6 +74,18 @@ public final class Reconciler {
      */
     public Reconciler(String sourceSystem, String targetSystem, MasterDefinition definition, RecordReader targetReader,
                       SyncStore store, Function<String, String> linkType, Function<String, String> sourceLinkType) {
+        this(sourceSystem, targetSystem, definition, targetReader, store, linkType, sourceLinkType, null);
+    }
+
+    /**
+     * @param sourceReader the source system's reader, or null: a source record the other direction wrote after this
+     *                     batch fetched it is re-read under the lock ({@link RecordLocks}); without a reader such a
+     *                     record's changed fields wait for its next event
+     */
+    public Reconciler(String sourceSystem, String targetSystem, MasterDefinition definition, RecordReader targetReader,
+                      SyncStore store, Function<String, String> linkType, Function<String, String> sourceLinkType,
+                      RecordReader sourceReader) {
+        this.sourceReader = sourceReader;
         this.sourceSystem = Objects.requireNonNull(sourceSystem, "sourceSystem");
         this.targetSystem = Objects.requireNonNull(targetSystem, "targetSystem");
         this.definition = Objects.requireNonNull(definition, "definition");
@@ -125,22 +138,121 @@ public final class Reconciler {
         }
     }
 
+    /**
+     * Takes the locks of every record the batch's plans touch on either side (each source record, each linked target
+     * record), shared with the other direction and the review queue: hold them from {@link #prepare} until every
+     * decision is committed, then close. Waits while another batch holds one of them.
+     *
+     * @throws IllegalStateException when a record stays locked longer than {@link RecordLocks}' wait
+     */
+    public RecordLocks.Held lock(List<Exchange> batch, StepContext ctx) {
+        Set<String> addresses = new java.util.TreeSet<>();
+        for (Exchange x : batch) {
+            if (x.plan().isEmpty()) {
+                continue;
+            }
+            for (RecordWrite r : x.plan().orElseThrow().records()) {
+                MasterDefinition.ObjectPolicy op = definition.objects().get(r.entity());
+                if (op == null) {
+                    continue;
+                }
+                String targetId = targetId(r, ctx);
+                if (targetId != null && !targetId.isEmpty()) {
+                    addresses.add(RecordLocks.address(targetSystem, r.entity(), targetId));
+                }
+                String sourceId = text(counterpart(x.body(), op.source()).path(op.source().id()));
+                if (!sourceId.isEmpty()) {
+                    addresses.add(RecordLocks.address(sourceSystem, op.source().entity(), sourceId));
+                }
+            }
+        }
+        return store.recordLocks().lock(addresses, ctx.startedNanos());
+    }
+
     /** Applies the policy to every exchange of the batch that has a plan; decisions by index. */
     public Map<Integer, Decision> prepare(List<Exchange> batch, StepContext ctx) {
+        return prepare(batch, ctx, null);
+    }
+
+    /**
+     * Applies the policy to every exchange of the batch that has a plan, under the batch's locks ({@link #lock});
+     * decisions by index. A source record that another holder wrote after this batch began is re-read first: a field
+     * whose fetched value is no longer the record's is not this event's to sync (the newer value comes with its own
+     * event), so a copy read before the other direction's write is never taken for a new change.
+     */
+    public Map<Integer, Decision> prepare(List<Exchange> batch, StepContext ctx, RecordLocks.Held held) {
         Instant now = ctx.clock().instant();
+        Map<String, Map<String, ObjectNode>> fresh = rereadSources(batch, held);
         List<Work> works = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             Exchange x = batch.get(i);
             if (x.plan().isPresent()) {
-                works.add(firstPass(i, x, ctx));
+                works.add(firstPass(i, x, ctx, fresh));
             }
         }
         Map<String, Map<String, ObjectNode>> current = readTargets(works);
         Map<Integer, Decision> decisions = new LinkedHashMap<>();
         for (Work w : works) {
-            decisions.put(w.index, decide(w, current, ctx, now));
+            Decision d = decide(w, current, ctx, now);
+            decisions.put(w.index, d);
+            if (held != null && d.plan() != null) {
+                // The other direction's copy of what this batch writes is stale once it is written: stamped on release.
+                for (RecordWork rw : w.records) {
+                    if (rw.targetId != null && d.plan().record(rw.r.ref()).isPresent()) {
+                        held.changed(RecordLocks.address(targetSystem, rw.r.entity(), rw.targetId));
+                    }
+                }
+            }
         }
         return decisions;
+    }
+
+    /** The source records of the batch that another holder changed since the batch began, read again, by entity. */
+    private Map<String, Map<String, ObjectNode>> rereadSources(List<Exchange> batch, RecordLocks.Held held) {
+        if (held == null) {
+            return Map.of();
+        }
+        Map<String, Set<String>> ids = new LinkedHashMap<>();
+        for (Exchange x : batch) {
+            if (x.plan().isEmpty()) {
+                continue;
+            }
+            for (RecordWrite r : x.plan().orElseThrow().records()) {
+                MasterDefinition.ObjectPolicy op = definition.objects().get(r.entity());
+                if (op == null) {
+                    continue;
+                }
+                String sourceId = text(counterpart(x.body(), op.source()).path(op.source().id()));
+                if (!sourceId.isEmpty()
+                        && held.changedSince(RecordLocks.address(sourceSystem, op.source().entity(), sourceId))) {
+                    ids.computeIfAbsent(op.source().entity(), e -> new LinkedHashSet<>()).add(sourceId);
+                }
+            }
+        }
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Map<String, ObjectNode>> out = new HashMap<>();
+        if (sourceReader == null) {
+            // Nothing to compare with: every field of such a record waits for the record's next event.
+            ids.forEach((entity, set) -> {
+                Map<String, ObjectNode> none = new HashMap<>();
+                set.forEach(id -> none.put(id, null));
+                out.put(entity, none);
+            });
+            return out;
+        }
+        ids.forEach((entity, set) -> {
+            Map<String, ObjectNode> read = new HashMap<>(sourceReader.fetchAll(entity, List.copyOf(set)));
+            set.forEach(id -> read.putIfAbsent(id, null));
+            out.put(entity, read);
+        });
+        return out;
+    }
+
+    private String targetId(RecordWrite r, StepContext ctx) {
+        return ctx.links().targetId(linkType.apply(r.entity()), r.key())
+                .orElse(r.keyField().equalsIgnoreCase("id") ? r.key() : null);
     }
 
     /**
@@ -197,6 +309,8 @@ public final class Reconciler {
         final Map<String, String> sourceBase;
         /** Declared fields the source changed since the last sync. */
         final Set<String> changed = new LinkedHashSet<>();
+        /** Declared fields whose fetched value the source no longer holds (the other direction wrote it since). */
+        final Set<String> stale = new LinkedHashSet<>();
         boolean needsRead;
 
         RecordWork(RecordWrite r, MasterDefinition.ObjectPolicy op, String targetId, Map<String, String> targetBase,
@@ -211,7 +325,7 @@ public final class Reconciler {
         }
     }
 
-    private Work firstPass(int index, Exchange x, StepContext ctx) {
+    private Work firstPass(int index, Exchange x, StepContext ctx, Map<String, Map<String, ObjectNode>> fresh) {
         Work w = new Work(index, x);
         for (RecordWrite r : x.plan().orElseThrow().records()) {
             MasterDefinition.ObjectPolicy op = definition.objects().get(r.entity());
@@ -219,8 +333,7 @@ public final class Reconciler {
                 w.records.add(new RecordWork(r, null, null, Map.of(), null, null, Map.of()));
                 continue;
             }
-            String targetId = ctx.links().targetId(linkType.apply(r.entity()), r.key())
-                    .orElse(r.keyField().equalsIgnoreCase("id") ? r.key() : null);
+            String targetId = targetId(r, ctx);
             Map<String, String> targetBase = targetId == null ? Map.of()
                     : store.baseline(targetSystem, r.entity(), targetId);
             JsonNode source = counterpart(x.body(), op.source());
@@ -228,9 +341,17 @@ public final class Reconciler {
             Map<String, String> sourceBase = sourceId.isEmpty() ? Map.of()
                     : store.baseline(sourceSystem, op.source().entity(), sourceId);
             RecordWork rw = new RecordWork(r, op, targetId, targetBase, source, sourceId, sourceBase);
+            Map<String, ObjectNode> reread = fresh.get(op.source().entity());
+            boolean reRead = reread != null && reread.containsKey(sourceId);
+            ObjectNode now = reRead ? reread.get(sourceId) : null;
             op.fields().forEach((field, fp) -> {
                 JsonNode mapped = r.fields().get(field);
                 if (mapped == null || reference(mapped)) {
+                    return;
+                }
+                if (reRead && (now == null || !FieldValues.hash(value(at(now, fp.source())))
+                        .equals(FieldValues.hash(value(at(source, fp.source())))))) {
+                    rw.stale.add(field);
                     return;
                 }
                 String srcHash = FieldValues.hash(value(at(source, fp.source())));
@@ -311,6 +432,13 @@ public final class Reconciler {
                 }
                 MasterDefinition.FieldPolicy fp = rw.op.fields().get(field);
                 Object m = value(mapped);
+                if (fp != null && rw.stale.contains(field)) {
+                    // Read before the other direction wrote this record: what this event saw is gone. The record's
+                    // newer value comes with its own event (or is Tandem's own write, already in the baselines).
+                    said.add(field + ": " + sourceSystem + " changed it after this event's read (another sync wrote the"
+                            + " record meanwhile) → left to that change's event, not written");
+                    continue;
+                }
                 if (fp == null) {
                     if (rw.targetId == null || !FieldValues.hash(m).equals(rw.targetBase.get(field))) {
                         fields.set(field, mapped);

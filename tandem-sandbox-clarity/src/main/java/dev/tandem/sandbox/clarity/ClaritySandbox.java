@@ -146,7 +146,8 @@ public final class ClaritySandbox implements AutoCloseable {
                     responder, clock, row -> { }, false).register(routes);
             new SalesOrderWorkflowRoutes(BASE_PATH, orders, guard, responder).register(routes);
             readsAndWrites(routes, "Accounts", store.accountContacts(), EntityFilters.accountContacts(),
-                    EntityWrites.accountContactRules(store), guard, responder, EntityWrites.silent());
+                    EntityWrites.accountContactRules(store), guard, responder,
+                    EntityWrites.addressBookEvents(dispatcher, clock, store));
             readsAndWrites(routes, "Inventory", store.inventoryLocations(), EntityFilters.plain(),
                     EntityWrites.inventoryLocationRules(), guard, responder, EntityWrites.silent());
             readsAndWrites(routes, "Inventory", store.inventoryLocationSections(),

@@ -201,6 +201,33 @@ final class EntityWrites {
         };
     }
 
+    /**
+     * An account's address book changed (an {@code AccountContact} created, updated, deactivated, reactivated or
+     * deleted): announced as {@code Customer.Updated} of its contact (Entity {@code Contact}, the row's
+     * {@code SlaveID}). Spec §11 has no AccountContact event, and a contact joining or leaving an account's address
+     * book is a change of that customer contact: the account it belongs to.
+     */
+    static ChangeListener<dev.tandem.sandbox.clarity.model.AccountContactModel> addressBookEvents(
+            WebhookDispatcher dispatcher, Clock clock, ClarityStore store) {
+        ChangeListener<ContactModel> announce = customerEvents(dispatcher, clock, "Contact");
+        return new ChangeListener<>() {
+            @Override
+            public void created(dev.tandem.sandbox.clarity.model.AccountContactModel row) {
+                store.contacts().byId(row.slaveId()).ifPresent(announce::updated);
+            }
+
+            @Override
+            public void updated(dev.tandem.sandbox.clarity.model.AccountContactModel row) {
+                store.contacts().byId(row.slaveId()).ifPresent(announce::updated);
+            }
+
+            @Override
+            public void deleted(dev.tandem.sandbox.clarity.model.AccountContactModel row) {
+                store.contacts().byId(row.slaveId()).ifPresent(announce::updated);
+            }
+        };
+    }
+
     static <T extends CefModel> ChangeListener<T> productEvents(WebhookDispatcher dispatcher, Clock clock) {
         return publishing(dispatcher, clock, WebhookEvent.PRODUCT_CREATED, WebhookEvent.PRODUCT_UPDATED, "Product");
     }

@@ -125,6 +125,22 @@ class CustomerWebhookTest {
                 .get("SlaveLastName").asText()).isEqualTo("Turing");
     }
 
+    @Test
+    void aContactJoiningAnAccountsAddressBookFiresOneCustomerUpdatedOfThatContact() {
+        subscribeToEverything();
+        Reply link = client.post("/Accounts/AccountContact/Create",
+                "{\"MasterID\":1001,\"SlaveID\":9003,\"Name\":\"Purchasing\"}");
+        assertThat(link.status()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> receiver.received().size() == 1);
+        assertThat(receiver.received()).singleElement().satisfies(r -> {
+            assertThat(r.json().get("EventType").asText()).isEqualTo("Customer.Updated");
+            assertThat(r.json().get("Entity").asText()).isEqualTo("Contact");
+            assertThat(r.json().get("ID").asInt()).isEqualTo(9003);
+            assertThat(r.json().get("CustomKey").asText()).isEqualTo("CON-9003");
+        });
+    }
+
     @ParameterizedTest
     @CsvSource({"/Accounts/Account, 1003, Account, CUST-00003, Name, Renamed GmbH",
             "/Contacts/User, 2003, User, USR-2003, DisplayName, Grace H.",

@@ -33,6 +33,7 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
     private final Database database;
     private final JdbcDeadLetters deadLetters;
     private final JdbcSyncStore sync;
+    private final dev.tandem.core.sync.RecordLocks recordLocks = new dev.tandem.core.sync.RecordLocks();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     JdbcStateStore(Database database) {
@@ -922,6 +923,12 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
     public long countOpenConflicts() {
         ensureOpen();
         return sync.countOpenConflicts();
+    }
+
+    /** This store's per-record locks: every flow and the review queue syncing through it share them. */
+    @Override
+    public dev.tandem.core.sync.RecordLocks recordLocks() {
+        return recordLocks;
     }
 
     private void ensureOpen() {

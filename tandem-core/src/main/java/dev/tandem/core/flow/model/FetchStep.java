@@ -35,11 +35,20 @@ public record FetchStep(
      * @param entity the related entity, e.g. {@code Contact}
      * @param id     JSONata on the body giving the related id, e.g. {@code BillingContactID}
      * @param when   JSONata on the body: fetch only when true; default: when {@code as} is absent
+     * @param by     a field of the related entity to search instead of reading by id: the first active record
+     *               whose field holds {@code id} (e.g. {@code SlaveID}: a contact's entry in an account's address
+     *               book); null reads by id
      */
     public record Related(
             @JsonProperty(required = true) @JsonPropertyDescription("Body field to set, e.g. BillingContact") String as,
             @JsonProperty(required = true) @JsonPropertyDescription("Entity to read, e.g. Contact") String entity,
             @JsonProperty(required = true) @JsonPropertyDescription("JSONata on the body giving the id, e.g. BillingContactID") String id,
-            @JsonPropertyDescription("JSONata on the body: fetch only when true; default when the field is absent") String when) {
+            @JsonPropertyDescription("JSONata on the body: fetch only when true; default when the field is absent") String when,
+            @JsonPropertyDescription("Search the entity by this field instead of reading it by id: the first active record whose field holds the id, e.g. SlaveID (a contact's entry in an account's address book)") String by) {
+
+        /** A related record read by id. */
+        public Related(String as, String entity, String id, String when) {
+            this(as, entity, id, when, null);
+        }
     }
 }

@@ -25,8 +25,15 @@ import java.util.Set;
  */
 public final class Fetch implements Step {
 
-    /** A related record to fetch. */
-    public record Related(String as, String entity, JsonataMapping id, JsonataMapping when) {
+    /**
+     * A related record to fetch: by its id, or, with {@code by}, the first active record whose field {@code by} holds
+     * the value {@code id} gives ({@link RecordReader#findAllBy}).
+     */
+    public record Related(String as, String entity, JsonataMapping id, JsonataMapping when, String by) {
+
+        public Related(String as, String entity, JsonataMapping id, JsonataMapping when) {
+            this(as, entity, id, when, null);
+        }
     }
 
     private final String system;
@@ -104,7 +111,7 @@ public final class Fetch implements Step {
             boolean need = r.when() == null ? x.body().path(r.as()).isMissingNode() || x.body().path(r.as()).isNull()
                     : r.when().testValue(x.bodyValue(), x.bindings());
             String namedId = text(r.id().evaluate(x.bodyValue(), x.bindings()));
-            if (!namedId.isBlank()) {
+            if (!namedId.isBlank() && r.by() == null) {
                 // Fetched or embedded, the record depends on it: a change of it may fix this record's failure.
                 x = x.withRef(r.entity() + "/" + namedId);
                 batch.set(i, x);
@@ -122,9 +129,25 @@ public final class Fetch implements Step {
         Instant started = ctx.clock().instant();
         Map<String, ObjectNode> found;
         List<Exchange> out = new ArrayList<>(batch);
-        String request = "GET " + system + " " + r.entity() + " (" + distinct.size() + " related, as " + r.as() + ")";
+        String request = "GET " + system + " " + r.entity() + " (" + distinct.size() + " related, as " + r.as()
+                + (r.by() == null ? "" : ", by " + r.by()) + ")";
         try {
-            found = reader.fetchAll(r.entity(), distinct);
+            found = r.by() == null ? reader.fetchAll(r.entity(), distinct) : reader.findAllBy(r.entity(), r.by(), distinct);
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            if (r.by() == null) {
+                ctx.failAll(out, wanted, kind(), request, e, started);
+                return out;
+            }
+            // The flow file asks for a search the system cannot do (or a value it cannot search for): no retry helps.
+            long millis = ctx.millisSince(started);
+            for (int i : wanted) {
+                Exchange x = out.get(i);
+                String message = "related " + r.as() + ": " + system + " " + r.entity() + " by " + r.by() + ": "
+                        + e.getMessage();
+                ctx.audit(x, kind(), request, 0, "FAILED", "FLOW_ERROR: " + message, millis);
+                out.set(i, x.settle(new FlowOutcome.Failed(0, "FLOW_ERROR", message, false, Duration.ZERO, x.payload())));
+            }
+            return out;
         } catch (RuntimeException e) {
             ctx.failAll(out, wanted, kind(), request, e, started);
             return out;
@@ -135,13 +158,15 @@ public final class Fetch implements Step {
             Exchange x = out.get(i);
             ObjectNode rel = found.get(ids.get(n));
             if (rel == null) {
-                ctx.audit(x, kind(), request, 404, "WARNING", system + " has no " + r.entity() + " with ID " + ids.get(n)
-                        + "; " + r.as() + " stays empty", millis);
+                ctx.audit(x, kind(), request, 404, r.by() == null ? "WARNING" : "OK", system + " has no "
+                        + (r.by() == null ? "" : "active ") + r.entity() + " with " + (r.by() == null ? "ID" : r.by())
+                        + " " + ids.get(n) + "; " + r.as() + " stays empty", millis);
                 continue;
             }
             ObjectNode body = ((ObjectNode) x.body()).deepCopy();
             body.set(r.as(), rel);
-            ctx.audit(x, kind(), request, 200, "OK", r.as() + " = " + r.entity() + " " + ids.get(n), millis);
+            ctx.audit(x, kind(), request, 200, "OK", r.as() + " = " + r.entity() + " "
+                    + (r.by() == null ? ids.get(n) : rel.path("ID").asText(r.by() + " " + ids.get(n))), millis);
             out.set(i, x.withBody(body));
         }
         return out;

@@ -86,13 +86,37 @@ public final class To implements Step {
 
     @Override
     public List<Exchange> apply(List<Exchange> batch, StepContext ctx) {
+        if (master == null) {
+            return apply(batch, ctx, null);
+        }
+        // A two-way flow holds its records' locks, shared with the other direction, from reading the baselines to
+        // storing them after the write (ADR 0018): the other direction then never decides on baselines this batch
+        // is about to replace.
+        dev.tandem.core.sync.RecordLocks.Held held;
+        try {
+            held = master.lock(batch, ctx);
+        } catch (RuntimeException e) {
+            List<Exchange> out = new ArrayList<>(batch);
+            List<Integer> all = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                all.add(i);
+            }
+            ctx.failAll(out, all, kind(), "lock the records of the two-way sync", e, ctx.clock().instant());
+            return out;
+        }
+        try (held) {
+            return apply(batch, ctx, held);
+        }
+    }
+
+    private List<Exchange> apply(List<Exchange> batch, StepContext ctx, dev.tandem.core.sync.RecordLocks.Held held) {
         List<Exchange> out = new ArrayList<>(batch);
         Map<Integer, CompletableFuture<WriteOutcome>> pending = new LinkedHashMap<>();
         Instant started = ctx.clock().instant();
         Map<Integer, dev.tandem.core.sync.Reconciler.Decision> decisions = Map.of();
         if (master != null) {
             try {
-                decisions = master.prepare(batch, ctx);
+                decisions = master.prepare(batch, ctx, held);
             } catch (RuntimeException e) {
                 // The target could not be read for the policy (an outage, refused credentials): the batch waits.
                 List<Integer> all = new ArrayList<>();
