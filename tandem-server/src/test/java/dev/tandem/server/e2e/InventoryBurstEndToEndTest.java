@@ -151,4 +151,31 @@ class InventoryBurstEndToEndTest {
         }
         assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
     }
+
+    @Test
+    void anInventoryWebhookWithoutItsProductIsRefusedAndOneForAnUnknownProductIsDeadLetteredAlone() {
+        stack = start(new TandemConfig.Flows(null, Map.of("clarity-inventory-to-salesforce", true)));
+        byte[] noProduct = ("{\"EventID\":\"inv-x1\",\"EventType\":\"Inventory.Changed\","
+                + "\"Entity\":\"ProductInventoryLocationSection\",\"ID\":88,\"Quantity\":5}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var refused = stack.postWebhook(noProduct, TandemStack.validSignature(noProduct));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("missing field: ProductID");
+
+        byte[] unknown = ("{\"EventID\":\"inv-x2\",\"EventType\":\"Inventory.Changed\","
+                + "\"Entity\":\"ProductInventoryLocationSection\",\"ID\":88,\"ProductID\":999999,\"Quantity\":5}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(stack.postWebhook(unknown, TandemStack.validSignature(unknown)).statusCode()).isEqualTo(202);
+        ProductModel real = stack.clarity.store().products().all().getFirst();
+        ProductInventoryLocationSectionModel row = stack.clarity.inventory().stockOf(real.id()).getFirst();
+        stack.clarity.inventory().setQuantity(real.id(), row.inventoryLocationSectionInventoryLocationId(),
+                new BigDecimal(77).add(row.quantityAllocated() == null ? BigDecimal.ZERO : row.quantityAllocated()));
+        BigDecimal expected = stack.clarity.inventory().calculate(real.id()).quantityOnHand();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> same(Map.of(real.customKey(), expected), salesforceStock()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> stack.tandem().stateStore().deadLetterCount() == 1);
+        var dead = stack.tandem().stateStore().deadLetters(10).getFirst();
+        assertThat(dead.errorCode()).isEqualTo("CLARITY_RECORD_NOT_FOUND");
+        assertThat(dead.errorMessage()).contains("no Product with ID 999999");
+    }
 }

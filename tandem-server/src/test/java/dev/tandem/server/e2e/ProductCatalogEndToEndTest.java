@@ -132,6 +132,24 @@ class ProductCatalogEndToEndTest {
     }
 
     @Test
+    void aStandardEntryAnOrderFlowMadeBeforeIsAdoptedNotDoubled() {
+        stack = TandemStack.start(dir, new TandemConfig.Flows(null, Map.of("clarity-product-to-salesforce", true)));
+        // What the order flows' price-book resolver makes for a product an order names first: the Product2 by its
+        // Clarity key and a standard entry without Clarity_Price_Key__c.
+        SalesforceRest sf = stack.salesforceRest();
+        String productId = sf.create("Product2", "{\"Name\":\"Ordered Widget\",\"ProductCode\":\"CAT-4\","
+                + "\"IsActive\":true,\"Clarity_Product_Key__c\":\"CAT-4\"}");
+        String entryId = sf.create("PricebookEntry", "{\"Pricebook2Id\":\"" + stack.salesforce.standardPricebookId()
+                + "\",\"Product2Id\":\"" + productId + "\",\"UnitPrice\":1,\"IsActive\":true}");
+
+        stack.clarity.products().createProduct("CAT-4", "Ordered Widget", new BigDecimal("55.00"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> priced(entries("CAT-4"), "CAT-4|standard", "55.00", true));
+        assertThat(entries("CAT-4").get("CAT-4|standard").path("Id").asText()).isEqualTo(entryId);
+        assertThat(sf.query("SELECT Id FROM PricebookEntry WHERE Product2Id = '" + productId + "'")).hasSize(1);
+        assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
+    }
+
+    @Test
     void aProductClarityHasNoPriceForIsWrittenWithoutEntries() {
         stack = TandemStack.start(dir, new TandemConfig.Flows(null, Map.of("clarity-product-to-salesforce", true)));
         // Created through the CEF API, as an integration would: the sandbox's pricing provider knows no price for it.
@@ -141,5 +159,19 @@ class ProductCatalogEndToEndTest {
         assertThat(product("CAT-3").getFirst().path("IsActive").asBoolean()).isTrue();
         assertThat(entries("CAT-3")).isEmpty();
         assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
+    }
+
+    @Test
+    void aCustomPriceBookNamingAnUnknownPriceDeadLettersTheProductWithTheReason() throws IOException {
+        Path flows = flowsWithMsrpPricebook();
+        Files.writeString(flows.resolve("tables/clarity-pricebooks.yaml"), "VIP: { name: \"VIP\", price: VipPrice }\n");
+        stack = TandemStack.start(dir, new TandemConfig.Flows(flows, Map.of("clarity-product-to-salesforce", true)));
+        stack.clarity.products().createProduct("CAT-5", "Misconfigured Widget", new BigDecimal("5.00"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> stack.tandem().stateStore().deadLetterCount() == 1);
+        var dead = stack.tandem().stateStore().deadLetters(10).getFirst();
+        assertThat(dead.errorCode()).isEqualTo("MAPPING_ERROR");
+        assertThat(dead.errorMessage()).contains("price 'VipPrice' is not BasePrice, SalePrice or MsrpPrice");
+        assertThat(product("CAT-5")).as("nothing written: the group is all or nothing").isEmpty();
     }
 }
