@@ -91,6 +91,12 @@ public final class SandboxProducts {
                 picked.name() + ", revision " + revision + ".")));
     }
 
+    /** Rewrites a product's {@code Description} (a data change: new {@code Hash}). */
+    public RecordRef changeDescription(int productId, String description) {
+        Objects.requireNonNull(description, "description");
+        return announce(touch(productId, tree -> tree.put("Description", description)));
+    }
+
     /** Marks a product discontinued ({@code IsDiscontinued}). */
     public RecordRef discontinue(int productId) {
         return announce(touch(productId, tree -> tree.put("IsDiscontinued", true)));

@@ -174,4 +174,48 @@ class ProductCatalogEndToEndTest {
         assertThat(dead.errorMessage()).contains("price 'VipPrice' is not BasePrice, SalePrice or MsrpPrice");
         assertThat(product("CAT-5")).as("nothing written: the group is all or nothing").isEmpty();
     }
+
+    /** A flows.dir holding a copy of the shipped product flow whose Description is mastered by {@code policy}. */
+    private Path flowsWithDescriptionPolicy(String policy) throws IOException {
+        Path flows = Files.createDirectories(dir.resolve("flows-" + policy));
+        Files.createDirectories(flows.resolve("tables"));
+        for (String file : List.of("clarity-product-to-salesforce.yaml", "clarity-product-to-salesforce.jsonata",
+                "clarity-product.example.json", "tables/clarity-pricebooks.yaml")) {
+            try (InputStream in = getClass().getResourceAsStream("/flows/" + file)) {
+                String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                Files.writeString(flows.resolve(file), text.replace("Description: { source: Description }",
+                        "Description: { source: Description, master: " + policy + " }"));
+            }
+        }
+        return flows;
+    }
+
+    /** A sales rep edits the Description in Salesforce, then a merchandiser edits it in Clarity. */
+    private String descriptionAfterBothEdit(String policy) throws IOException {
+        stack = TandemStack.start(dir, new TandemConfig.Flows(flowsWithDescriptionPolicy(policy),
+                Map.of("clarity-product-to-salesforce", true)));
+        RecordRef created = stack.clarity.products().createProduct("CAT-6", "Described Widget", new BigDecimal("9.00"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> priced(entries("CAT-6"), "CAT-6|standard", "9.00", true));
+        String productId = product("CAT-6").getFirst().path("Id").asText();
+        stack.salesforce.changeAsUser(stack.salesforce.humanUserId());
+        stack.salesforceRest().update("Product2", productId, "{\"Description\":\"Written by the rep.\"}");
+        stack.salesforce.changeAsUser(null);
+
+        stack.clarity.products().changeDescription(created.id(), "Written by the merchandiser.");
+        // The same event carries a new price, so the write that follows it is observable either way.
+        stack.clarity.products().changePrice(created.id(), new BigDecimal("10.00"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> priced(entries("CAT-6"), "CAT-6|standard", "10.00", true));
+        assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
+        return product("CAT-6").getFirst().path("Description").asText();
+    }
+
+    @Test
+    void aDescriptionSalesforceMastersKeepsTheRepsEditWhenClarityChangesItToo() throws IOException {
+        assertThat(descriptionAfterBothEdit("salesforce-wins")).isEqualTo("Written by the rep.");
+    }
+
+    @Test
+    void byDefaultClarityMastersTheDescription() throws IOException {
+        assertThat(descriptionAfterBothEdit("clarity-wins")).isEqualTo("Written by the merchandiser.");
+    }
 }
