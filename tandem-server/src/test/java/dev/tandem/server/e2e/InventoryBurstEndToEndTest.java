@@ -184,4 +184,22 @@ class InventoryBurstEndToEndTest {
         assertThat(dead.errorCode()).isEqualTo("CLARITY_RECORD_NOT_FOUND");
         assertThat(dead.errorMessage()).contains("no Product with ID 999999");
     }
+
+    @Test
+    void stockChangesFoundByTheDeltaPollerReachSalesforceToo() {
+        // No webhook: the poller reads ProductInventoryLocationSections?ModifiedSince (from the epoch, so the first
+        // poll is a backfill of every stock row) and emits the same Inventory.Changed events.
+        stack = TandemStack.startPolling(dir, new TandemConfig.Flows(null, Map.of("clarity-inventory-to-salesforce", true)),
+                List.of(dev.tandem.clarity.model.ClarityEntity.PRODUCT_INVENTORY_LOCATION_SECTION));
+        List<ProductModel> products = stack.clarity.store().products().all();
+        await().atMost(Duration.ofSeconds(60)).until(() -> same(clarityStock(products), salesforceStock()));
+
+        ProductModel product = products.get(3);
+        ProductInventoryLocationSectionModel row = stack.clarity.inventory().stockOf(product.id()).getFirst();
+        stack.clarity.inventory().setQuantity(product.id(), row.inventoryLocationSectionInventoryLocationId(),
+                new BigDecimal(321).add(row.quantityAllocated() == null ? BigDecimal.ZERO : row.quantityAllocated()));
+        Map<String, BigDecimal> expected = clarityStock(products);
+        await().atMost(Duration.ofSeconds(30)).until(() -> same(expected, salesforceStock()));
+        assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
+    }
 }
