@@ -69,6 +69,20 @@ public final class ClarityRestClient implements RecordReader, ClarityPageSource,
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The most ids {@link #fetchByIds} puts in one list request (keeps the URL far below common limits). */
     public static final int MAX_IDS_PER_REQUEST = 100;
+    /**
+     * A product's price as CEF's pricing provider calculates it for one unit
+     * ({@code GET /Pricing/Prices/ForProduct/{ProductID}/Quantity/1} → {@code CEFActionResponse<CalculatedPrice>},
+     * clarity-api.md §5.1 notes: "ProductModel has no flat price field; prices live in the pricing provider"): read
+     * by the flows as the entity {@value} with the product's id, e.g. a {@code fetch} step's related record.
+     */
+    public static final String CALCULATED_PRICE = "CalculatedPrice";
+    /**
+     * A product's stock rows, read by product id as the entity {@value}:
+     * {@code {"ProductID": 301, "Locations": [ProductInventoryLocationSectionModel, ...]}}, from
+     * {@code GET /Products/ProductInventoryLocationSections?ProductIDs=..} (the list's typed filter, §9), up to
+     * {@value #MAX_IDS_PER_REQUEST} products per request. A product without stock rows gets an empty list.
+     */
+    public static final String PRODUCT_STOCK = "ProductStock";
     /** CEF ids are {@code int} (§2). */
     private static final Pattern ID = Pattern.compile("\\d{1,10}");
 
@@ -164,6 +178,12 @@ public final class ClarityRestClient implements RecordReader, ClarityPageSource,
      */
     @Override
     public Optional<ObjectNode> fetch(String entity, String id) {
+        if (CALCULATED_PRICE.equals(entity)) {
+            return price(requireId(id));
+        }
+        if (PRODUCT_STOCK.equals(entity)) {
+            return Optional.ofNullable(stock(List.of(requireId(id))).get(Long.toString(Long.parseLong(id))));
+        }
         ClarityEntity e = ClarityEntity.fromName(entity);
         if (id == null || !ID.matcher(id).matches()) {
             throw new IllegalArgumentException("a Clarity id is an integer, got: " + id);
@@ -195,7 +215,85 @@ public final class ClarityRestClient implements RecordReader, ClarityPageSource,
      */
     @Override
     public Map<String, ObjectNode> fetchAll(String entity, Collection<String> ids) {
+        if (CALCULATED_PRICE.equals(entity)) {
+            // CEF's batch route (/Pricing/Prices/ForProducts) documents no request shape: one call per product.
+            Map<String, ObjectNode> found = new LinkedHashMap<>();
+            for (String id : new LinkedHashSet<>(ids)) {
+                price(requireId(id)).ifPresent(p -> found.put(id, p));
+            }
+            return found;
+        }
+        if (PRODUCT_STOCK.equals(entity)) {
+            Map<String, ObjectNode> byCanonical = stock(ids.stream().map(ClarityRestClient::requireId).toList());
+            Map<String, ObjectNode> found = new LinkedHashMap<>();
+            for (String id : ids) {
+                ObjectNode stock = byCanonical.get(Long.toString(Long.parseLong(id)));
+                if (stock != null) {
+                    found.put(id, stock);
+                }
+            }
+            return found;
+        }
         return fetchByIds(entity, ids);
+    }
+
+    private static String requireId(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("a Clarity id is an integer, got: " + id);
+        }
+        return id;
+    }
+
+    /** The {@link #CALCULATED_PRICE} of one product: the {@code Result} of CEF's answer; empty for a 404. */
+    private Optional<ObjectNode> price(String productId) {
+        String path = "/Pricing/Prices/ForProduct/" + Long.parseLong(productId) + "/Quantity/1";
+        ClarityReply reply = send("GET", path, null, true);
+        if (reply.status() == 404 || reply.status() == 204) {
+            return Optional.empty();
+        }
+        if (reply.status() / 100 != 2) {
+            throw ErrorClassifier.toException("GET /Pricing/Prices/ForProduct", reply.status(), reply.json());
+        }
+        JsonNode body = reply.json();
+        if (body == null || !body.isObject()) {
+            throw unexpected("GET /Pricing/Prices/ForProduct", reply.status(), "no CEFActionResponse object");
+        }
+        if (!body.path("ActionSucceeded").asBoolean(false)) {
+            // CEF reports a product it cannot price as a failed action (e.g. no price defined): no price, not an outage.
+            return Optional.empty();
+        }
+        if (!(body.get("Result") instanceof ObjectNode result)) {
+            throw unexpected("GET /Pricing/Prices/ForProduct", reply.status(), "a CEFActionResponse without a Result object");
+        }
+        result.put("ProductID", Long.parseLong(productId));
+        return Optional.of(result);
+    }
+
+    /** The {@link #PRODUCT_STOCK} of each product, keyed by its id as a decimal string. */
+    private Map<String, ObjectNode> stock(List<String> productIds) {
+        List<String> all = productIds.stream().map(id -> Long.toString(Long.parseLong(id))).distinct().toList();
+        Map<String, ObjectNode> stock = new LinkedHashMap<>();
+        for (String id : all) {
+            ObjectNode record = JSON.createObjectNode();
+            record.put("ProductID", Long.parseLong(id));
+            record.putArray("Locations");
+            stock.put(id, record);
+        }
+        for (int from = 0; from < all.size(); from += MAX_IDS_PER_REQUEST) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + MAX_IDS_PER_REQUEST));
+            ListQuery query = ListQuery.all().sortedBy("ID", true);
+            for (String id : chunk) {
+                query = query.with("ProductIDs", id);
+            }
+            stream(ClarityEntity.PRODUCT_INVENTORY_LOCATION_SECTION, query, 1000).forEach(row -> {
+                ObjectNode record = stock.get(row.path("MasterID").asText());
+                // Rows of products not asked for (a server that ignored the filter) are not this call's answer.
+                if (record != null) {
+                    ((com.fasterxml.jackson.databind.node.ArrayNode) record.get("Locations")).add(row);
+                }
+            });
+        }
+        return stock;
     }
 
     public Map<String, ObjectNode> fetchByIds(String entity, Collection<String> ids) {

@@ -110,7 +110,12 @@ public final class ClarityWebhookParser {
         String eventType = limited("EventType", requiredText(body, "EventType"), MAX_NAME_LENGTH);
         String entity = limited("Entity", requiredText(body, "Entity"), MAX_NAME_LENGTH);
         requireKnownPair(eventType, entity);
-        String id = requiredId(body);
+        String id = requiredId(body, "ID");
+        if (ClarityEventType.INVENTORY_CHANGED.typeName().equals(eventType)) {
+            // §11: Inventory.Changed "adds ProductID, ProductKey, Quantity". Flows read and coalesce stock by the
+            // product, so an event that names none, or names it wrongly, is refused here rather than in a batch.
+            requiredId(body, "ProductID");
+        }
         String customKey = limited("CustomKey", optionalText(body, "CustomKey"), MAX_CUSTOM_KEY_LENGTH);
         Instant occurredAt = occurredAt(body);
         optionalInteger(body, "Hash");
@@ -160,28 +165,28 @@ public final class ClarityWebhookParser {
     }
 
     /** CEF ids are integers (§2); the sender may write them as a number or as a string of digits. */
-    private static String requiredId(JsonNode body) {
-        JsonNode value = body.get("ID");
+    private static String requiredId(JsonNode body, String field) {
+        JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
-            throw new InvalidWebhookException("missing field: ID");
+            throw new InvalidWebhookException("missing field: " + field);
         }
         if (value.isIntegralNumber() && value.canConvertToLong()) {
             long id = value.asLong();
             if (id < 0) {
-                throw new InvalidWebhookException("invalid field: ID must not be negative");
+                throw new InvalidWebhookException("invalid field: " + field + " must not be negative");
             }
             return Long.toString(id);
         }
         if (value.isTextual()) {
             String text = value.asText().strip();
             if (text.isEmpty()) {
-                throw new InvalidWebhookException("missing field: ID is blank");
+                throw new InvalidWebhookException("missing field: " + field + " is blank");
             }
             if (DIGITS.matcher(text).matches()) {
                 return text;
             }
         }
-        throw new InvalidWebhookException("invalid field: ID must be an integer or a string of digits");
+        throw new InvalidWebhookException("invalid field: " + field + " must be an integer or a string of digits");
     }
 
     private static String optionalText(JsonNode body, String field) {

@@ -269,4 +269,31 @@ class ClarityWebhookParserTest {
                 .isInstanceOf(InvalidWebhookException.class)
                 .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
     }
+
+    private static final String INVENTORY_CHANGED = """
+            {"EventID":"inv-1","EventType":"Inventory.Changed","Entity":"ProductInventoryLocationSection","ID":88,
+             "CustomKey":"WID-1@MAIN-A1","ProductID":301,"ProductKey":"WID-1","Quantity":150}""";
+
+    @Test
+    void readsAnInventoryChangedEventWithItsProduct() {
+        InboundEvent event = parser.parse(bytes(INVENTORY_CHANGED));
+
+        assertThat(event.entity()).isEqualTo("ProductInventoryLocationSection");
+        assertThat(event.entityId()).isEqualTo("88");
+        assertThat(event.payload()).contains("\"ProductID\":301");
+    }
+
+    @Test
+    void anInventoryChangedEventWithoutItsProductIsRefused() {
+        assertInvalid(INVENTORY_CHANGED.replace("\"ProductID\":301,", ""), "missing field: ProductID");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"abc\"", "-4", "1.5", "{}", "\"301; DROP\""})
+    void anInventoryChangedEventWithAMalformedProductIdIsRefused(String productId) {
+        assertThatThrownBy(() -> parser.parse(bytes(INVENTORY_CHANGED.replace("\"ProductID\":301",
+                "\"ProductID\":" + productId))))
+                .isInstanceOf(InvalidWebhookException.class)
+                .hasMessageContaining("ProductID");
+    }
 }

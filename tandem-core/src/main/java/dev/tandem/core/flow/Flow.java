@@ -22,6 +22,15 @@ public interface Flow {
         return "";
     }
 
+    /**
+     * The record key the runtime orders this flow's events by and the flow coalesces them by: events with one key run
+     * in log order, never in two batches at once, and those of one batch are one exchange. Default: the event's
+     * entity and id.
+     */
+    default String recordKey(InboundEvent event) {
+        return event.entity() + "/" + event.entityId();
+    }
+
     /** Whether this flow acts on the event. */
     boolean handles(InboundEvent event);
 

@@ -172,6 +172,9 @@ public final class FlowLoader {
         if (def.from().when() != null) {
             c.expr("from/when", def.from().when());
         }
+        if (def.from().key() != null) {
+            c.expr("from/key", def.from().key());
+        }
         Map<String, JsonataMapping> mappings = new LinkedHashMap<>();
         checkSteps(def.steps(), "steps", c, siblings, mappings, hashed);
         String example = null;

@@ -71,6 +71,7 @@ public final class FlowPipeline implements Flow {
     private final Clock clock;
     private final Set<String> eventTypes;
     private final JsonataMapping when;
+    private final JsonataMapping key;
     private volatile dev.tandem.core.state.Redactor redactor = dev.tandem.core.state.Redactor.defaults();
     private final Set<String> systems;
 
@@ -81,6 +82,7 @@ public final class FlowPipeline implements Flow {
         this.steps = build(spec.definition().steps(), connectors);
         this.eventTypes = Set.copyOf(spec.definition().from().events());
         this.when = spec.definition().from().when() == null ? null : spec.expression(spec.definition().from().when());
+        this.key = spec.definition().from().key() == null ? null : spec.expression(spec.definition().from().key());
         Set<String> used = new java.util.TreeSet<>();
         used.add(spec.definition().from().system());
         systemsOf(spec.definition().steps(), connectors, used);
@@ -157,6 +159,23 @@ public final class FlowPipeline implements Flow {
         }
     }
 
+    /** {@code from.key} when it gives a value for the event, else the entity and id (a failing key is no key). */
+    @Override
+    public String recordKey(InboundEvent event) {
+        if (key != null) {
+            try {
+                JsonNode value = key.apply(com.fasterxml.jackson.databind.node.MissingNode.getInstance(),
+                        Map.of("event", StepContext.eventNode(event)));
+                if (value.isValueNode() && !value.isNull() && !value.asText().isBlank()) {
+                    return value.asText();
+                }
+            } catch (MappingException e) {
+                // falls back to the record's own key: the events are then ordered per record, as without a key
+            }
+        }
+        return Flow.super.recordKey(event);
+    }
+
     @Override
     public List<FlowOutcome> process(List<LoggedEvent> batch, FlowState state) {
         return process(batch, state, Map.of());
@@ -166,7 +185,7 @@ public final class FlowPipeline implements Flow {
     public List<FlowOutcome> process(List<LoggedEvent> batch, FlowState state, Map<Long, RecordEdit> edits) {
         Map<String, List<LoggedEvent>> byRecord = new LinkedHashMap<>();
         for (LoggedEvent e : batch) {
-            byRecord.computeIfAbsent(e.event().entity() + "/" + e.event().entityId(), k -> new ArrayList<>()).add(e);
+            byRecord.computeIfAbsent(recordKey(e.event()), k -> new ArrayList<>()).add(e);
         }
         List<Exchange> exchanges = byRecord.values().stream().map(Exchange::of).toList();
         StepContext ctx = new StepContext(spec.id(), spec.version(), clock, links, state).withRedactor(redactor);

@@ -448,7 +448,7 @@ public final class FlowRuntime implements AutoCloseable {
         lane.deadKeys.addAll(store.activeDeadLetterKeys(f.name()));
         for (PendingRetry r : store.dueRetries(FAR_FUTURE, Integer.MAX_VALUE)) {
             if (r.flow().equals(f.name())) {
-                eventLog.get(r.eventOffset()).ifPresent(e -> lane.retryRow(key(e), r.eventOffset(), r.dueAt()));
+                eventLog.get(r.eventOffset()).ifPresent(e -> lane.retryRow(orderKey(lane, e), r.eventOffset(), r.dueAt()));
             }
         }
         return lane;
@@ -481,7 +481,7 @@ public final class FlowRuntime implements AutoCloseable {
                     continue;
                 }
                 handled = true;
-                String key = key(e);
+                String key = orderKey(lane, e);
                 TreeMap<Long, Instant> waiting = lane.retrying.get(key);
                 if (waiting != null && waiting.containsKey(e.offset())) {
                     continue; // read again after a restart: its retry row is already there
@@ -536,7 +536,7 @@ public final class FlowRuntime implements AutoCloseable {
                 List<LoggedEvent> batch = new ArrayList<>();
                 Set<String> keys = new HashSet<>();
                 for (LoggedEvent e : lane.pending) {
-                    String key = key(e);
+                    String key = orderKey(lane, e);
                     if (lane.busy.contains(key)) {
                         continue;
                     }
@@ -609,7 +609,7 @@ public final class FlowRuntime implements AutoCloseable {
                 any = true;
                 continue;
             }
-            String key = key(event.get());
+            String key = orderKey(lane, event.get());
             if (lane.pausedBy != null) {
                 // Its system is unavailable: the retry waits, uncounted, until the next probe could resume the flow.
                 Instant later = pausedRetryAt(lane.pausedBy, now);
@@ -797,7 +797,7 @@ public final class FlowRuntime implements AutoCloseable {
                         "flow " + c.flow.name() + " returned no outcome for this event", true, Duration.ZERO,
                         event.event().payload());
             }
-            String key = key(event);
+            String key = orderKey(c.lane, event);
             keyOf.put(event.offset(), key);
             TreeMap<Long, Instant> rows = c.lane.retrying.get(key);
             boolean hasRow = c.retry || (rows != null && rows.containsKey(event.offset()));
@@ -1001,7 +1001,7 @@ public final class FlowRuntime implements AutoCloseable {
             if (r.flow().equals(lane.name) && r.dueAt().isAfter(now) && !lane.retryInFlight.contains(r.eventOffset())
                     && (r.lastError().startsWith(PAUSED) || r.lastError().startsWith("HELD: "))) {
                 queued.retry(new PendingRetry(r.eventOffset(), r.flow(), r.attempts(), now, r.lastError()));
-                eventLog.get(r.eventOffset()).ifPresent(e -> lane.retryRow(key(e), r.eventOffset(), now));
+                eventLog.get(r.eventOffset()).ifPresent(e -> lane.retryRow(orderKey(lane, e), r.eventOffset(), now));
             }
         }
     }
@@ -1059,8 +1059,17 @@ public final class FlowRuntime implements AutoCloseable {
     }
 
     /** The record an event is about: its events are processed in log order, one batch at a time. */
+    /** The record an event is about: dead letters are kept, and resolved, per record. */
     private static String key(LoggedEvent event) {
         return event.event().entity() + "/" + event.event().entityId();
+    }
+
+    /**
+     * The key a lane orders an event by ({@link Flow#recordKey}: the record, or the flow's {@code from.key}, e.g.
+     * a product for the stock changes of its locations): a key is in at most one batch at a time.
+     */
+    private static String orderKey(Lane lane, LoggedEvent event) {
+        return lane.flow.recordKey(event.event());
     }
 
     private static String entityKey(LoggedEvent event) {

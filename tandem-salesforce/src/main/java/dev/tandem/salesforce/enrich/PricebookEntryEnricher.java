@@ -20,11 +20,16 @@ import java.util.Map;
  * id of that product's standard PricebookEntry (the product and its entry are created when missing; salesforce-api.md
  * §3.3, https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_pricebookentry.htm
  * "PricebookEntry": the standard entry must exist before any custom one); {@code {"enrich": "standardPricebook"}}
- * becomes the standard price book's id. One resolution for the whole batch, cached across batches.
+ * becomes the standard price book's id; {@code "Id": {"enrich": "existingStandardEntry", "productKey": ...}} on a
+ * PricebookEntry record of the plan becomes the id of the product's standard entry when one exists already (the
+ * record is then written to it by Id, which also sets the plan's key on it), and is removed when none does (the
+ * record is upserted by its key): a product flow that keys entries itself thus adopts the entry an order flow made,
+ * instead of failing with {@code DUPLICATE_VALUE}. One resolution for the whole batch, cached across batches.
  */
 public final class PricebookEntryEnricher implements Enricher {
 
     public static final String NAME = "salesforce.pricebookEntries";
+    private static final String EXISTING_STANDARD_ENTRY = "existingStandardEntry";
 
     private final PricebookEntryResolver resolver;
 
@@ -40,6 +45,7 @@ public final class PricebookEntryEnricher implements Enricher {
     public List<Result> enrich(List<WriteGroup> groups) {
         Map<String, ProductRef> products = new LinkedHashMap<>();
         boolean needsPricebook = false;
+        java.util.Set<String> existing = new java.util.LinkedHashSet<>();
         for (WriteGroup g : groups) {
             for (RecordWrite r : g.records()) {
                 for (var f : r.fields().properties()) {
@@ -49,20 +55,29 @@ public final class PricebookEntryEnricher implements Enricher {
                         products.putIfAbsent(p.key(), p);
                     } else if (placeholder(v, "standardPricebook")) {
                         needsPricebook = true;
+                    } else if (placeholder(v, EXISTING_STANDARD_ENTRY)) {
+                        String key = v.path("productKey").asText();
+                        if (key.isBlank()) {
+                            throw IntegrationException.permanentFailure("salesforce", "MAPPING_ERROR",
+                                    "an existingStandardEntry placeholder has no productKey", 0);
+                        }
+                        existing.add(key);
                     }
                 }
             }
         }
+        Map<String, String> existingEntries = existing.isEmpty() ? Map.of() : resolver.existingStandardEntries(existing);
         String pricebookId = needsPricebook || !products.isEmpty() ? resolver.standardPricebookId() : "";
         Map<String, PricebookEntryResolver.Resolution> entries = products.isEmpty() ? Map.of() : resolver.resolve(products.values());
         List<Result> results = new ArrayList<>(groups.size());
         for (WriteGroup g : groups) {
-            results.add(fill(g, pricebookId, entries));
+            results.add(fill(g, pricebookId, entries, existingEntries));
         }
         return results;
     }
 
-    private static Result fill(WriteGroup g, String pricebookId, Map<String, PricebookEntryResolver.Resolution> entries) {
+    private static Result fill(WriteGroup g, String pricebookId, Map<String, PricebookEntryResolver.Resolution> entries,
+                               Map<String, String> existingEntries) {
         List<RecordWrite> records = new ArrayList<>(g.records().size());
         for (RecordWrite r : g.records()) {
             ObjectNode fields = null;
@@ -82,6 +97,15 @@ public final class PricebookEntryEnricher implements Enricher {
                     }
                 } else if (placeholder(v, "standardPricebook")) {
                     value = pricebookId;
+                } else if (placeholder(v, EXISTING_STANDARD_ENTRY)) {
+                    value = existingEntries.get(v.path("productKey").asText());
+                    if (value == null) {
+                        if (fields == null) {
+                            fields = r.fields().deepCopy();
+                        }
+                        fields.remove(f.getKey());
+                        continue;
+                    }
                 }
                 if (value != null) {
                     if (fields == null) {

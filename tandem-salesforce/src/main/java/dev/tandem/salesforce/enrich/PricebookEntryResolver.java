@@ -182,6 +182,52 @@ public final class PricebookEntryResolver {
         return result;
     }
 
+    /**
+     * The standard-price-book entries that already exist for these products (by Clarity product key), without
+     * creating anything: for a writer that upserts entries by its own key and must update an entry made before it
+     * (by the order flows' {@link #resolve}, or by hand), since a second standard entry of a product is refused with
+     * {@code DUPLICATE_VALUE} (salesforce-api.md §3.3). Found entries are cached like resolved ones (entries never
+     * change id and cannot be deleted); at most two queries per 100 unseen products.
+     */
+    public Map<String, String> existingStandardEntries(Collection<String> productKeys) {
+        Map<String, String> found = new HashMap<>();
+        List<String> unseen = new ArrayList<>();
+        for (String key : new java.util.LinkedHashSet<>(productKeys)) {
+            String cached = entryIdByProductKey.get(key);
+            if (cached != null) {
+                found.put(key, cached);
+            } else {
+                unseen.add(key);
+            }
+        }
+        if (unseen.isEmpty()) {
+            return found;
+        }
+        String pricebookId = standardPricebookId();
+        for (int i = 0; i < unseen.size(); i += IN_CLAUSE_CHUNK) {
+            String keys = unseen.subList(i, Math.min(unseen.size(), i + IN_CLAUSE_CHUNK)).stream()
+                    .map(PricebookEntryResolver::soqlString).collect(Collectors.joining(", "));
+            Map<String, String> keyByProductId = new HashMap<>();
+            for (ObjectNode row : salesforce.query("SELECT Id, Clarity_Product_Key__c FROM Product2 WHERE Clarity_Product_Key__c IN (" + keys + ")")) {
+                keyByProductId.put(row.path("Id").asText(), row.path("Clarity_Product_Key__c").asText());
+            }
+            if (keyByProductId.isEmpty()) {
+                continue;
+            }
+            String ids = keyByProductId.keySet().stream().map(PricebookEntryResolver::soqlString)
+                    .collect(Collectors.joining(", "));
+            for (ObjectNode row : salesforce.query("SELECT Id, Product2Id FROM PricebookEntry WHERE Pricebook2Id = "
+                    + soqlString(pricebookId) + " AND Product2Id IN (" + ids + ")")) {
+                String key = keyByProductId.get(row.path("Product2Id").asText());
+                if (key != null) {
+                    entryIdByProductKey.put(key, row.path("Id").asText());
+                    found.put(key, row.path("Id").asText());
+                }
+            }
+        }
+        return found;
+    }
+
     private static List<List<ProductRef>> chunks(List<ProductRef> products) {
         List<List<ProductRef>> chunks = new ArrayList<>();
         for (int i = 0; i < products.size(); i += IN_CLAUSE_CHUNK) {

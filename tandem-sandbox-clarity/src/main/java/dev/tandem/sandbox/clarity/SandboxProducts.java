@@ -51,6 +51,34 @@ public final class SandboxProducts {
         return announce(product);
     }
 
+    /**
+     * Creates a product with its base price (MSRP 20 % above, not on sale), as a merchandiser adding it to the
+     * catalogue would, and fires {@code Product.Created} once both are stored.
+     */
+    public RecordRef createProduct(String sku, String name, BigDecimal basePrice) {
+        Objects.requireNonNull(sku, "sku");
+        Objects.requireNonNull(name, "name");
+        if (Objects.requireNonNull(basePrice, "basePrice").signum() < 0) {
+            throw new IllegalArgumentException("A price must not be negative");
+        }
+        java.time.Instant now = clock.instant();
+        int id = store.products().nextId();
+        ProductModel product = store.products().put(new ProductModel(id, sku, true, now, now, null, java.util.Map.of(),
+                name, "The " + name + ".", dev.tandem.sandbox.clarity.model.Lookup.PRODUCT_TYPE_GENERAL.id(),
+                dev.tandem.sandbox.clarity.model.Lookup.PRODUCT_TYPE_GENERAL.key(),
+                dev.tandem.sandbox.clarity.model.Lookup.PRODUCT_TYPE_GENERAL.name(),
+                dev.tandem.sandbox.clarity.model.Lookup.PRODUCT_STATUS_NORMAL.id(),
+                dev.tandem.sandbox.clarity.model.Lookup.PRODUCT_STATUS_NORMAL.key(),
+                dev.tandem.sandbox.clarity.model.Lookup.PRODUCT_STATUS_NORMAL.name(), sku.toLowerCase(java.util.Locale.ROOT),
+                name, name + ".", null, null, "EA", null, true, false, true, true, false, false, false, false, false,
+                false, null, null, null));
+        BigDecimal base = basePrice.setScale(2, RoundingMode.HALF_UP);
+        store.putPrice(new ProductPrice(id, base, null,
+                base.multiply(new BigDecimal("1.20")).setScale(2, RoundingMode.HALF_UP)));
+        webhooks.publish(WebhookEvent.about(WebhookEvent.PRODUCT_CREATED, "Product", product, now));
+        return new RecordRef("Product", product.id(), product.customKey());
+    }
+
     /** Rewrites a random product's short description (a data change: new {@code Hash}). */
     public RecordRef updateRandomProduct() {
         List<ProductModel> products = store.products().all();
@@ -61,6 +89,12 @@ public final class SandboxProducts {
         int revision = 1 + generator.nextInt(1_000_000);
         return announce(touch(picked.id(), tree -> tree.put("ShortDescription",
                 picked.name() + ", revision " + revision + ".")));
+    }
+
+    /** Rewrites a product's {@code Description} (a data change: new {@code Hash}). */
+    public RecordRef changeDescription(int productId, String description) {
+        Objects.requireNonNull(description, "description");
+        return announce(touch(productId, tree -> tree.put("Description", description)));
     }
 
     /** Marks a product discontinued ({@code IsDiscontinued}). */

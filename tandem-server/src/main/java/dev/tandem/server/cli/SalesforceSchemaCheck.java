@@ -94,10 +94,12 @@ final class SalesforceSchemaCheck {
                             .forEach(f -> names.add(f.getKey()));
                     for (String name : names.stream().sorted().toList()) {
                         JsonNode field = fields.get(name);
-                        // A key field Id (an upsert on Id, which only updates) names the record: it is not written.
+                        // Id names the record, it is not written: as the key field (an upsert on Id, which only
+                        // updates), or among the fields, where SalesforceRecordWriter takes it as the link to an
+                        // existing record and writes the record by its Id (an enricher's adoption or match).
                         if (field == null) {
                             problems.add(located(flow, name, r.entity() + " has no field " + name));
-                        } else if (!(name.equals("Id") && name.equals(r.keyField()))
+                        } else if (!name.equals("Id")
                                 && !field.path("createable").asBoolean(false) && !field.path("updateable").asBoolean(false)) {
                             problems.add(located(flow, name, r.entity() + "." + name
                                     + " cannot be written (neither createable nor updateable for the integration user)"));

@@ -53,6 +53,22 @@ final class ClarityRest {
         }
     }
 
+    /** A CEF {@code PATCH} with an empty body (e.g. {@code /Products/Product/Deactivate/ID/301}); refused unless it succeeded. */
+    JsonNode patch(String path) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                    .header("Authorization", basic).method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode body = JSON.readTree(r.body());
+            if (r.statusCode() != 200 || !body.path("ActionSucceeded").asBoolean(false)) {
+                throw new IllegalStateException("PATCH " + path + " failed: " + r.statusCode() + " " + r.body());
+            }
+            return body;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     JsonNode order(int id) {
         return get("/Ordering/SalesOrder/ID/" + id);
     }

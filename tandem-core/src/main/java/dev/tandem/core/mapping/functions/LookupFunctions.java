@@ -8,7 +8,9 @@ import java.util.TreeSet;
 /**
  * {@code $lookup(table, key, column?)}: the row of a lookup table declared in the flow (an object of column →
  * value), or one column of it. A key the table does not have yields undefined (test it with {@code $exists});
- * an undeclared table or an unknown column is an error.
+ * an undeclared table or an unknown column is an error. {@code $lookupRows(table)}: every row, in the file's order
+ * (a configuration list a mapping iterates, e.g. the custom price books to write), each with its key as {@code key}
+ * unless the row has a column of that name; a table of single values gives {@code {"key": ..., "value": ...}}.
  */
 final class LookupFunctions {
 
@@ -23,7 +25,35 @@ final class LookupFunctions {
     }
 
     List<FunctionDefinition> definitions() {
-        return List.of(new FunctionDefinition("lookup", "<xxx?:x>", this::lookup));
+        return List.of(new FunctionDefinition("lookup", "<xxx?:x>", this::lookup),
+                new FunctionDefinition("lookupRows", "<x:a>", this::lookupRows));
+    }
+
+    private Object lookupRows(List<?> args) {
+        String name = Args.string("lookupRows", args, 0);
+        if (name == null) {
+            throw new FunctionException("lookupRows", "needs the name of a lookup table as its argument");
+        }
+        LookupTable table = tables.get(name);
+        if (table == null) {
+            throw new FunctionException("lookupRows", "no lookup table '" + name + "' is declared in the flow (declared: "
+                    + (tables.isEmpty() ? "none" : String.join(", ", new TreeSet<>(tables.keySet()))) + ")");
+        }
+        List<Object> rows = new java.util.ArrayList<>(table.size());
+        table.entries().forEach((key, value) -> {
+            Map<Object, Object> row = new LinkedHashMap<>();
+            if (value instanceof Map<?, ?> columns) {
+                if (!columns.containsKey("key")) {
+                    row.put("key", key); // a YAML mapping keyed by its own keys: the key is no column of the row
+                }
+                row.putAll(columns);
+            } else {
+                row.put("key", key);
+                row.put("value", value);
+            }
+            rows.add(row);
+        });
+        return rows;
     }
 
     private Object lookup(List<?> args) {

@@ -189,6 +189,11 @@ public final class LookupTable {
         return columns;
     }
 
+    /** Every key with its row (or single value), in the file's order. */
+    public Map<String, Object> entries() {
+        return values;
+    }
+
     /** The row (or single value) for a key, {@code null} when there is none. */
     public Object get(String key) {
         Object value = values.get(key);

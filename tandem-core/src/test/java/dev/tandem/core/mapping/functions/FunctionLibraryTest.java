@@ -26,7 +26,7 @@ class FunctionLibraryTest {
                 "toE164", "isValidPhone",
                 "splitName", "joinName",
                 "convertUnit",
-                "picklist", "lookup");
+                "picklist", "lookup", "lookupRows");
     }
 
     @Test

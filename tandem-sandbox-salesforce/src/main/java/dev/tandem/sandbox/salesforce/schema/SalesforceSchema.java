@@ -29,6 +29,8 @@ public final class SalesforceSchema {
     public static final String OPPORTUNITY = "Opportunity";
     public static final String OPPORTUNITY_LINE_ITEM = "OpportunityLineItem";
     public static final String RECORD_TYPE = "RecordType";
+    /** The per-location stock of a Clarity product (issue 11): a custom object an org adds for Tandem. */
+    public static final String CLARITY_INVENTORY = "Clarity_Inventory__c";
 
     /** A child relationship of describe's {@code childRelationships} and of sObject Tree bodies (§2.6, §2.11). */
     public record ChildRelationship(SObjectDefinition child, FieldDefinition field, String relationshipName) {
@@ -148,7 +150,7 @@ public final class SalesforceSchema {
                     .withDefault(Boolean.FALSE).asReadOnly());
         }
         return new SalesforceSchema(List.of(account, contact, product2(), pricebook2(), pricebookEntry(), order(),
-                orderItem(), opportunity(), opportunityLineItem(), recordType), personAccounts);
+                orderItem(), opportunity(), opportunityLineItem(), recordType, clarityInventory()), personAccounts);
     }
 
     /**
@@ -240,6 +242,9 @@ public final class SalesforceSchema {
         f.add(text("StockKeepingUnit", "Product SKU", 180));
         f.add(text("QuantityUnitOfMeasure", "Quantity Unit Of Measure", 255).withPicklist(false));
         f.add(clarityKey("Clarity_Product_Key__c", "Clarity Product Key"));
+        // Stock on hand in Clarity (issue 11): a Number(18, 0) custom field the org adds for Tandem; plain and
+        // writable, nothing derives it.
+        f.add(of("Clarity_Quantity_On_Hand__c", "Clarity Quantity On Hand", FieldType.DOUBLE, 0));
         return new SObjectDefinition(PRODUCT2, "Product", "01t", f);
     }
 
@@ -250,6 +255,8 @@ public final class SalesforceSchema {
         f.add(of("IsStandard", "Is Standard Price Book", FieldType.BOOLEAN, 0).withDefault(Boolean.FALSE)
                 .asReadOnly());
         f.add(of("Description", "Description", FieldType.TEXTAREA, 255));
+        // The Clarity price list a custom price book stands for (issue 11): a custom External ID the org adds.
+        f.add(clarityKey("Clarity_Pricebook_Key__c", "Clarity Price Book Key"));
         return new SObjectDefinition(PRICEBOOK2, "Price Book", "01s", f);
     }
 
@@ -264,7 +271,26 @@ public final class SalesforceSchema {
         f.add(of("IsActive", "Active", FieldType.BOOLEAN, 0).withDefault(Boolean.FALSE));
         f.add(of("UseStandardPrice", "Use Standard Price", FieldType.BOOLEAN, 0).withDefault(Boolean.FALSE));
         f.add(text("ProductCode", "Product Code", 255).asReadOnly());
+        // The Clarity product and price list an entry carries (issue 11): a custom External ID the org adds, so an
+        // entry is upserted like every other record Tandem writes.
+        f.add(clarityKey("Clarity_Price_Key__c", "Clarity Price Key"));
         return new SObjectDefinition(PRICEBOOK_ENTRY, "Price Book Entry", "01u", f);
+    }
+
+    /**
+     * {@code Clarity_Inventory__c} (issue 11): the stock of one product in one Clarity inventory location, a custom
+     * object an org adds for Tandem — a lookup to the product, the location's key, the quantity, and the External ID
+     * {@code Clarity_Inventory_Key__c} (product key and location key) it is upserted by. Custom objects have a
+     * {@code Name} (text, 80) and a key prefix of the org's own ({@code a0…}).
+     */
+    private static SObjectDefinition clarityInventory() {
+        List<FieldDefinition> f = system();
+        f.add(text("Name", "Clarity Inventory Name", 80));
+        f.add(reference("Product__c", "Product", PRODUCT2, "Product__r", DeleteRule.CASCADE).asRequired());
+        f.add(text("Clarity_Location_Key__c", "Clarity Location Key", 255));
+        f.add(of("Quantity__c", "Quantity", FieldType.DOUBLE, 0));
+        f.add(clarityKey("Clarity_Inventory_Key__c", "Clarity Inventory Key"));
+        return new SObjectDefinition(CLARITY_INVENTORY, "Clarity Inventory", "a0I", f);
     }
 
     private static SObjectDefinition order() {
