@@ -365,13 +365,23 @@ public final class Backfill implements AutoCloseable {
             }
             reader.use(byId);
             writer.clearFatal();
-            Links state = new Links();
-            List<FlowOutcome> outcomes;
+            // The whole chunk is ONE store transaction: the master-data policy's baselines and links, the chunk's
+            // links, dead letters and checkpoint commit together (one fsync, not one per record), or not at all
+            // when the run stops or the process dies; a chunk that did not commit is read and upserted again.
             try {
-                outcomes = pipeline.process(events, state);
+                if (options.dryRun()) {
+                    process(events, byId.size(), now);
+                } else {
+                    store.inTransaction(() -> process(events, byId.size(), now));
+                }
             } finally {
                 reader.use(Map.of());
             }
+        }
+
+        private void process(List<LoggedEvent> events, int size, Instant now) {
+            Links state = new Links();
+            List<FlowOutcome> outcomes = pipeline.process(events, state);
             if (writer.fatal() != null) {
                 throw aborted("Salesforce", "the Bulk API 2.0 upsert", writer.fatal());
             }
@@ -393,22 +403,23 @@ public final class Backfill implements AutoCloseable {
                     }
                 }
             }
-            read += rows.size();
-            written += chunkWritten;
-            skipped += chunkSkipped;
-            failed += failures.size();
-            lastId = String.valueOf(lastIdOf(rows));
+            long doneBefore = read;
+            String lastBefore = lastId;
+            read += size;
+            lastId = String.valueOf(lastIdOf(events));
             if (options.dryRun()) {
+                written += chunkWritten;
+                skipped += chunkSkipped;
+                failed += failures.size();
                 return;
             }
-            // Each failed record's event goes into the log first, so its dead letter can be retried through the
-            // normal flow (tandem dlq retry); appending is idempotent by the event id.
-            Map<Integer, Long> offsets = new HashMap<>();
-            for (int i : failures) {
-                offsets.put(i, stores.eventLog().append(events.get(i).event()).offset());
-            }
-            Checkpoint next = checkpoint(false);
-            store.inTransaction(() -> {
+            try {
+                // Each failed record's event goes into the log, so its dead letter can be retried through the
+                // normal flow (tandem dlq retry); appending is idempotent by the event id.
+                Map<Integer, Long> offsets = new HashMap<>();
+                for (int i : failures) {
+                    offsets.put(i, stores.eventLog().append(events.get(i).event()).offset());
+                }
                 store.putIds(state.links);
                 for (int i : failures) {
                     FlowOutcome.Failed f = (FlowOutcome.Failed) outcomes.get(i);
@@ -420,8 +431,17 @@ public final class Backfill implements AutoCloseable {
                             d.httpStatus(), d.fields(), f.payload(), d.request(), d.refs(), 1, 1,
                             DeadLetter.State.OPEN, null, null, now, now));
                 }
-                checkpoints.saveCheckpoint(next);
-            });
+                checkpoints.saveCheckpoint(new Checkpoint(object.id(), options.since() == null ? ""
+                        : options.since().toString(), read, lastId, written + chunkWritten, failed + failures.size(),
+                        skipped + chunkSkipped, false, startedAt, clock.instant()));
+            } catch (RuntimeException e) {
+                read = doneBefore;
+                lastId = lastBefore;
+                throw e;
+            }
+            written += chunkWritten;
+            skipped += chunkSkipped;
+            failed += failures.size();
         }
 
         private Checkpoint checkpoint(boolean complete) {
@@ -450,6 +470,18 @@ public final class Backfill implements AutoCloseable {
         long last = Long.MIN_VALUE;
         for (ObjectNode row : rows) {
             last = Math.max(last, row.path("ID").asLong(Long.MIN_VALUE));
+        }
+        return last;
+    }
+
+    private static long lastIdOf(Collection<LoggedEvent> events) {
+        long last = Long.MIN_VALUE;
+        for (LoggedEvent e : events) {
+            try {
+                last = Math.max(last, Long.parseLong(e.event().entityId()));
+            } catch (NumberFormatException ignored) {
+                // CEF ids are integers; a record without one is not counted in the checkpoint's position
+            }
         }
         return last;
     }
