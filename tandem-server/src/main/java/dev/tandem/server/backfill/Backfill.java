@@ -87,8 +87,12 @@ public final class Backfill implements AutoCloseable {
      * @param chunkSize    records per chunk: one pipeline run and one Bulk job per object (≤ 10,000)
      * @param pageSize     records per Clarity page
      * @param bulkSettings how Bulk jobs are polled
+     * @param skipDuplicateMatch leave out the flow's {@code salesforce.match} enricher (one SOQL query per object and
+     *                     100 records looking for unkeyed Salesforce records to link): only for an org known to
+     *                     hold none of the store's records, where the look-ups cannot find anything
      */
-    public record Options(Instant since, boolean dryRun, int chunkSize, int pageSize, BulkSettings bulkSettings) {
+    public record Options(Instant since, boolean dryRun, int chunkSize, int pageSize, BulkSettings bulkSettings,
+                          boolean skipDuplicateMatch) {
 
         public static final int DEFAULT_CHUNK = 5_000;
         public static final int DEFAULT_PAGE = 500;
@@ -106,19 +110,23 @@ public final class Backfill implements AutoCloseable {
 
         public static Options defaults() {
             return new Options(null, false, DEFAULT_CHUNK, DEFAULT_PAGE, BulkSettings.defaults()
-                    .withPolling(Duration.ofMillis(100), Duration.ofSeconds(5)));
+                    .withPolling(Duration.ofMillis(100), Duration.ofSeconds(5)), false);
         }
 
         public Options withSince(Instant at) {
-            return new Options(at, dryRun, chunkSize, pageSize, bulkSettings);
+            return new Options(at, dryRun, chunkSize, pageSize, bulkSettings, skipDuplicateMatch);
         }
 
         public Options withDryRun(boolean on) {
-            return new Options(since, on, chunkSize, pageSize, bulkSettings);
+            return new Options(since, on, chunkSize, pageSize, bulkSettings, skipDuplicateMatch);
         }
 
         public Options withChunkSize(int size) {
-            return new Options(since, dryRun, size, pageSize, bulkSettings);
+            return new Options(since, dryRun, size, pageSize, bulkSettings, skipDuplicateMatch);
+        }
+
+        public Options withSkipDuplicateMatch(boolean on) {
+            return new Options(since, dryRun, chunkSize, pageSize, bulkSettings, on);
         }
     }
 
@@ -274,8 +282,10 @@ public final class Backfill implements AutoCloseable {
                             PricebookEntryEnricher.NAME, pricebookEntries,
                             RecordTypeEnricher.NAME, new RecordTypeEnricher(salesforce),
                             PersonAccountEnricher.NAME, new PersonAccountEnricher(salesforce, salesforce::describe),
-                            DuplicateMatchEnricher.NAME, new DuplicateMatchEnricher(salesforce, links,
-                                    MatchRules.defaults())),
+                            DuplicateMatchEnricher.NAME, options.skipDuplicateMatch()
+                                    ? groups -> groups.stream().<Enricher.Result>map(Enricher.Result.Enriched::new)
+                                    .toList()
+                                    : new DuplicateMatchEnricher(salesforce, links, MatchRules.defaults())),
                             Optional::empty));
             this.pipeline = new FlowPipeline(this.spec, connectors, links, clock)
                     .redacting(config.retention().redactor());

@@ -50,6 +50,9 @@ public final class BackfillCommand extends CommandIo implements Callable<Integer
     boolean dryRun;
     @Option(names = "--report", paramLabel = "FILE", description = "write the summary as JSON to FILE")
     Path report;
+    @Option(names = "--skip-duplicate-match",
+            description = "leave out the flow's salesforce.match look-ups for existing unkeyed records: only for an org that holds none of the store's records yet")
+    boolean skipDuplicateMatch;
     @Option(names = "--chunk", paramLabel = "N", defaultValue = "5000",
             description = "records per chunk (one Bulk job per Salesforce object and checkpoint), 1-10000 (default ${DEFAULT-VALUE})")
     int chunk;
@@ -74,7 +77,8 @@ public final class BackfillCommand extends CommandIo implements Callable<Integer
             return 64;
         }
         TandemConfig cfg = ConfigLoader.fromSystemEnvironment().load(config);
-        Backfill.Options options = Backfill.Options.defaults().withSince(from).withDryRun(dryRun).withChunkSize(chunk);
+        Backfill.Options options = Backfill.Options.defaults().withSince(from).withDryRun(dryRun).withChunkSize(chunk)
+                .withSkipDuplicateMatch(skipDuplicateMatch);
         List<BackfillSummary> summaries = new ArrayList<>();
         int exit = 0;
         try (Backfill backfill = new Backfill(cfg, options, newProgress(), Clock.systemUTC())) {
