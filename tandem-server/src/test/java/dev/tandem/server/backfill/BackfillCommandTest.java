@@ -215,4 +215,26 @@ class BackfillCommandTest {
             assertThat(stores.stateStore().deadLetterCount()).isZero();
         }
     }
+
+    @Test
+    void skippingTheDuplicateMatchWritesTheSameRecordsWithFewerApiCalls() throws Exception {
+        stack = new BackfillStack(dir.resolve("a"), 60, 0);
+        Files.createDirectories(dir.resolve("b"));
+        Path matched = dir.resolve("matched.json");
+        Path skipped = dir.resolve("skipped.json");
+        BackfillStack.Run withMatch = BackfillStack.run("backfill", "customers", "--config", stack.config.toString(),
+                "--report", matched.toString());
+        try (BackfillStack other = new BackfillStack(dir.resolve("b"), 60, 0)) {
+            BackfillStack.Run without = BackfillStack.run("backfill", "customers", "--skip-duplicate-match",
+                    "--config", other.config.toString(), "--report", skipped.toString());
+
+            assertThat(withMatch.exitCode()).as(withMatch.out() + withMatch.err()).isZero();
+            assertThat(without.exitCode()).as(without.out() + without.err()).isZero();
+            assertThat(keys(other.salesforce.records("Contact"), "Clarity_Contact_Key__c"))
+                    .isEqualTo(keys(stack.salesforce.records("Contact"), "Clarity_Contact_Key__c")).hasSize(60);
+        }
+        long callsWith = JSON.readTree(Files.readString(matched)).path("objects").get(0).path("apiCalls").asLong();
+        long callsWithout = JSON.readTree(Files.readString(skipped)).path("objects").get(0).path("apiCalls").asLong();
+        assertThat(callsWithout).isLessThan(callsWith);
+    }
 }

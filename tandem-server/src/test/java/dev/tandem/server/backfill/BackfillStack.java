@@ -28,6 +28,11 @@ final class BackfillStack implements AutoCloseable {
     }
 
     BackfillStack(Path dir, ClaritySandbox.Builder clarity) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         this.salesforce = SalesforceSandbox.builder().port(0).build().start();
         this.clarity = clarity.build().start();
         this.store = dir.resolve("tandem.db");
