@@ -109,8 +109,10 @@ public final class Backfill implements AutoCloseable {
         }
 
         public static Options defaults() {
-            return new Options(null, false, DEFAULT_CHUNK, DEFAULT_PAGE, BulkSettings.defaults()
-                    .withPolling(Duration.ofMillis(100), Duration.ofSeconds(5)), false);
+            // Polls every second at most once the job runs: a chunk's job takes seconds, and a longer wait between
+            // polls is time the backfill stands still (each poll is one API call: a few per job).
+            return new Options(null, false, DEFAULT_CHUNK, DEFAULT_PAGE, new BulkSettings(Duration.ofMillis(100),
+                    Duration.ofSeconds(1), 1.5, BulkSettings.DEFAULT_TIMEOUT), false);
         }
 
         public Options withSince(Instant at) {
