@@ -177,7 +177,7 @@ public final class BackfillLoad {
             while (!Thread.currentThread().isInterrupted()) {
                 synchronized (samples) {
                     samples.add(new long[]{System.nanoTime(), ManagementFactory.getMemoryMXBean()
-                            .getHeapMemoryUsage().getUsed(), rssBytes()});
+                            .getHeapMemoryUsage().getUsed(), rssBytes(), liveAfterGc()});
                 }
                 try {
                     Thread.sleep(100);
@@ -201,22 +201,39 @@ public final class BackfillLoad {
         sampler.join();
         long[] heapQ = new long[4];
         long[] rssQ = new long[4];
+        long[] liveQ = new long[4];
         synchronized (samples) {
             for (long[] s : samples) {
                 int q = (int) Math.min(3, Math.max(0, (s[0] - start) * 4 / Math.max(1, end - start)));
                 heapQ[q] = Math.max(heapQ[q], s[1]);
                 rssQ[q] = Math.max(rssQ[q], s[2]);
+                liveQ[q] = Math.max(liveQ[q], s[3]);
             }
         }
         double seconds = (end - start) / 1e9;
         System.out.printf(Locale.ROOT, "{\"customers\": %d, \"chunk\": %d, \"sandboxes\": \"child processes\", "
                         + "\"exit\": %d, \"seconds\": %.1f, \"customersPerSecond\": %.0f, \"contactsInSalesforce\": %d, "
                         + "\"generateSeconds\": %.1f, \"backfillJvmPeakHeapPerQuarterMiB\": [%d, %d, %d, %d], "
-                        + "\"backfillJvmPeakRssPerQuarterMiB\": [%d, %d, %d, %d], \"maxHeapMiB\": %d, \"cpus\": %d}%n",
+                        + "\"backfillJvmPeakRssPerQuarterMiB\": [%d, %d, %d, %d], "
+                        + "\"backfillJvmHeapAfterGcPerQuarterMiB\": [%d, %d, %d, %d], \"maxHeapMiB\": %d, \"cpus\": %d}%n",
                 customers, chunk, exit, seconds, customers / seconds, contacts.call(), genSeconds,
                 mib(heapQ[0]), mib(heapQ[1]), mib(heapQ[2]), mib(heapQ[3]), mib(rssQ[0]), mib(rssQ[1]), mib(rssQ[2]),
-                mib(rssQ[3]), mib(Runtime.getRuntime().maxMemory()), Runtime.getRuntime().availableProcessors());
+                mib(rssQ[3]), mib(liveQ[0]), mib(liveQ[1]), mib(liveQ[2]), mib(liveQ[3]), mib(Runtime.getRuntime().maxMemory()), Runtime.getRuntime().availableProcessors());
         System.out.println(Files.readString(dir.resolve("report.json")));
+    }
+
+    /**
+     * The heap the last collection left (the sum of every pool's usage after its last GC): the live set, which is
+     * what must stay flat; used heap between collections grows with the young generation the JVM chooses.
+     */
+    private static long liveAfterGc() {
+        long sum = 0;
+        for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getCollectionUsage() != null) {
+                sum += pool.getCollectionUsage().getUsed();
+            }
+        }
+        return sum;
     }
 
     private static int freePort() throws java.io.IOException {
