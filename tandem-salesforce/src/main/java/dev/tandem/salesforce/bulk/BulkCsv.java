@@ -105,6 +105,100 @@ final class BulkCsv {
         return values;
     }
 
+    /**
+     * Writes the next part of {@code records} as CSV into a new temporary file: at most {@code maxRecords} rows and
+     * at most {@code maxBytes} bytes (header included), so a record stream of any length is split into uploads
+     * Salesforce takes (salesforce-api.md §5: 150 MB of base64 per upload). Each row is rendered before it is
+     * written, and a row that would cross the byte limit starts the next part instead. The caller deletes the file.
+     *
+     * @return the part, or empty when {@code records} had no record left
+     * @throws IllegalArgumentException a record outside the columns or with a nested value, or one record alone
+     *                                  over {@code maxBytes}
+     */
+    static java.util.Optional<Part> writePart(List<String> columns, Rows records, int maxRecords, long maxBytes) {
+        if (!records.hasNext()) {
+            return java.util.Optional.empty();
+        }
+        CsvSchema schema = CsvSchema.builder().addColumns(columns, CsvSchema.ColumnType.STRING).build()
+                .withoutHeader().withLineSeparator("\n");
+        com.fasterxml.jackson.databind.ObjectWriter rowWriter = CSV.writer(schema);
+        Path file;
+        try {
+            file = Files.createTempFile("tandem-bulk-", ".csv");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary file for the Bulk upload", e);
+        }
+        boolean written = false;
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            byte[] header = (String.join(",", columns) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.write(header);
+            long bytes = header.length;
+            int count = 0;
+            while (count < maxRecords && records.hasNext()) {
+                byte[] line = rowWriter.writeValueAsBytes(row(columns, records.peek(), records.position() + 1));
+                if (bytes + line.length > maxBytes) {
+                    if (count == 0) {
+                        throw new IllegalArgumentException("Bulk record " + (records.position() + 1) + " alone takes "
+                                + line.length + " bytes of CSV, more than one upload may carry (" + maxBytes + ")");
+                    }
+                    break;
+                }
+                out.write(line);
+                bytes += line.length;
+                records.next();
+                count++;
+            }
+            written = true;
+            return java.util.Optional.of(new Part(file, count, bytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the Bulk upload CSV", e);
+        } finally {
+            if (!written) {
+                deleteQuietly(file);
+            }
+        }
+    }
+
+    /** One upload: its file, how many records and bytes it holds. */
+    record Part(Path file, int records, long bytes) {
+    }
+
+    /** The records of a split ingest, with one record of look-ahead (the row that did not fit opens the next part). */
+    static final class Rows {
+        private final Iterator<ObjectNode> source;
+        private ObjectNode next;
+        private long position;
+
+        Rows(Iterator<ObjectNode> source) {
+            this.source = source;
+        }
+
+        boolean hasNext() {
+            return next != null || source.hasNext();
+        }
+
+        ObjectNode peek() {
+            if (next == null) {
+                next = source.next();
+                if (next == null) {
+                    throw new IllegalArgumentException("Bulk record " + (position + 1) + " is null");
+                }
+            }
+            return next;
+        }
+
+        void next() {
+            peek();
+            next = null;
+            position++;
+        }
+
+        /** Records taken so far. */
+        long position() {
+            return position;
+        }
+    }
+
     /** Reads a result CSV (header line first) row by row, each row as column → value in header order. */
     static void read(InputStream in, Consumer<Map<String, String>> rows) throws IOException {
         CsvSchema schema = CsvSchema.emptySchema().withHeader();

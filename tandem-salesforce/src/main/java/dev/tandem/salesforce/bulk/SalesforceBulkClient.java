@@ -131,18 +131,84 @@ public final class SalesforceBulkClient {
         Objects.requireNonNull(records, "records");
         Path csv = BulkCsv.writeTemp(job.columns(), records, maxUploadBytes);
         try {
-            BulkJobInfo created = createJob(job);
-            try {
-                uploadFile(created.id(), csv);
-                uploadComplete(created.id());
-            } catch (RuntimeException e) {
-                abortAfterFailure(created.id(), e);
-                throw e;
-            }
-            return results(awaitCompletion(created.id()));
+            return results(run(job, csv));
         } finally {
             BulkCsv.deleteQuietly(csv);
         }
+    }
+
+    /**
+     * The most records one job of {@link #ingestInParts} takes: Bulk API 2.0 processes an upload in internal batches
+     * of 10,000 records (issue 11: "split over 150 MB / 10,000-record batches"), and a job of that size keeps a
+     * failed job's unprocessed rows, and a resumed backfill's repeated work, small.
+     */
+    public static final int MAX_RECORDS_PER_JOB = 10_000;
+
+    /**
+     * Runs as many jobs as the records need, one after the other: each takes at most {@code maxRecordsPerJob}
+     * records and at most the upload limit of CSV (a record that would cross it starts the next job), and each
+     * job's outcome is streamed to {@code handler} before the next job's CSV is written. Memory stays at one row of
+     * CSV and one result row whatever the number of records.
+     *
+     * @return every job, in order, as it ended (JobComplete, or Failed/Aborted with its unprocessed rows handled)
+     * @throws IllegalArgumentException a record outside the job's columns or with a nested value, or one record
+     *                                  alone over the upload limit; the jobs before it have run
+     * @throws IntegrationException     a call failed (the jobs before it have run and been handled)
+     */
+    public List<BulkJobInfo> ingestInParts(BulkIngestJob job, Iterator<ObjectNode> records, int maxRecordsPerJob,
+                                           BulkResultHandler handler) {
+        Objects.requireNonNull(job, "job");
+        Objects.requireNonNull(records, "records");
+        Objects.requireNonNull(handler, "handler");
+        if (maxRecordsPerJob < 1 || maxRecordsPerJob > MAX_RECORDS_PER_JOB) {
+            throw new IllegalArgumentException("maxRecordsPerJob must be between 1 and " + MAX_RECORDS_PER_JOB);
+        }
+        BulkCsv.Rows rows = new BulkCsv.Rows(records);
+        List<BulkJobInfo> jobs = new ArrayList<>();
+        while (true) {
+            java.util.Optional<BulkCsv.Part> part = BulkCsv.writePart(job.columns(), rows, maxRecordsPerJob,
+                    maxUploadBytes);
+            if (part.isEmpty()) {
+                return jobs;
+            }
+            try {
+                BulkJobInfo done = run(job, part.get().file());
+                results(done, handler);
+                jobs.add(done);
+            } finally {
+                BulkCsv.deleteQuietly(part.get().file());
+            }
+        }
+    }
+
+    /**
+     * {@link #ingest(BulkIngestJob, Iterator)} with the outcome streamed to {@code handler} instead of collected:
+     * one job of at most the upload limit.
+     */
+    public BulkJobInfo ingest(BulkIngestJob job, Iterator<ObjectNode> records, BulkResultHandler handler) {
+        Objects.requireNonNull(job, "job");
+        Objects.requireNonNull(handler, "handler");
+        Path csv = BulkCsv.writeTemp(job.columns(), Objects.requireNonNull(records, "records"), maxUploadBytes);
+        try {
+            BulkJobInfo done = run(job, csv);
+            results(done, handler);
+            return done;
+        } finally {
+            BulkCsv.deleteQuietly(csv);
+        }
+    }
+
+    /** Creates the job, uploads the file (aborting the job when that fails), closes it and waits for its end. */
+    private BulkJobInfo run(BulkIngestJob job, Path csv) {
+        BulkJobInfo created = createJob(job);
+        try {
+            uploadFile(created.id(), csv);
+            uploadComplete(created.id());
+        } catch (RuntimeException e) {
+            abortAfterFailure(created.id(), e);
+            throw e;
+        }
+        return awaitCompletion(created.id());
     }
 
     // ------------------------------------------------------------------------------------------ single steps
@@ -223,40 +289,93 @@ public final class SalesforceBulkClient {
         }
     }
 
-    /** The outcome of every record of a finished job. */
+    /**
+     * The outcome of every record of a finished job, collected in lists: for small jobs and tests. A backfill reads
+     * them with {@link #results(BulkJobInfo, BulkResultHandler)}, which holds no row longer than its handler does.
+     */
     public BulkResult results(BulkJobInfo job) {
         Objects.requireNonNull(job, "job");
-        return new BulkResult(job, successfulResults(job.id()), failedResults(job.id()),
-                unprocessedRecords(job.id()));
+        Collecting all = new Collecting();
+        results(job, all);
+        return new BulkResult(job, all.successes, all.failures, all.unprocessed);
+    }
+
+    /**
+     * Streams the outcome of every record of a finished job to {@code handler}: the successful results, then the
+     * failed ones, then the unprocessed records, each read row by row from the response body.
+     */
+    public void results(BulkJobInfo job, BulkResultHandler handler) {
+        Objects.requireNonNull(job, "job");
+        Objects.requireNonNull(handler, "handler");
+        successfulResults(job.id(), handler::success);
+        failedResults(job.id(), handler::failure);
+        unprocessedRecords(job.id(), handler::unprocessed);
     }
 
     /** {@code GET /jobs/ingest/{id}/successfulResults}: {@code sf__Id}, {@code sf__Created}, then the fields. */
     public List<BulkSuccess> successfulResults(String jobId) {
         List<BulkSuccess> successes = new ArrayList<>();
+        successfulResults(jobId, successes::add);
+        return successes;
+    }
+
+    /** As {@link #successfulResults(String)}, row by row. */
+    public void successfulResults(String jobId, Consumer<BulkSuccess> rows) {
         csv(jobId, "successfulResults", row -> {
             String id = row.remove("sf__Id");
             String created = row.remove("sf__Created");
-            successes.add(new BulkSuccess(id == null ? "" : id, Boolean.parseBoolean(created), row));
+            rows.accept(new BulkSuccess(id == null ? "" : id, Boolean.parseBoolean(created), row));
         });
-        return successes;
     }
 
     /** {@code GET /jobs/ingest/{id}/failedResults}: {@code sf__Id}, {@code sf__Error}, then the fields. */
     public List<BulkFailure> failedResults(String jobId) {
         List<BulkFailure> failures = new ArrayList<>();
+        failedResults(jobId, failures::add);
+        return failures;
+    }
+
+    /** As {@link #failedResults(String)}, row by row. */
+    public void failedResults(String jobId, Consumer<BulkFailure> rows) {
         csv(jobId, "failedResults", row -> {
             String id = row.remove("sf__Id");
             String error = row.remove("sf__Error");
-            failures.add(new BulkFailure(id, error == null ? "" : error, row));
+            rows.accept(new BulkFailure(id, error == null ? "" : error, row));
         });
-        return failures;
     }
 
     /** {@code GET /jobs/ingest/{id}/unprocessedrecords} (lower-case r, §9): the fields as uploaded. */
     public List<Map<String, String>> unprocessedRecords(String jobId) {
         List<Map<String, String>> rows = new ArrayList<>();
-        csv(jobId, "unprocessedrecords", rows::add);
+        unprocessedRecords(jobId, rows::add);
         return rows;
+    }
+
+    /** As {@link #unprocessedRecords(String)}, row by row. */
+    public void unprocessedRecords(String jobId, Consumer<Map<String, String>> rows) {
+        csv(jobId, "unprocessedrecords", rows);
+    }
+
+    /** Collects a job's outcome in lists, for {@link #results(BulkJobInfo)}. */
+    private static final class Collecting implements BulkResultHandler {
+        final List<BulkSuccess> successes = new ArrayList<>();
+        final List<BulkFailure> failures = new ArrayList<>();
+        final List<Map<String, String>> unprocessed = new ArrayList<>();
+
+        @Override
+        public void success(BulkSuccess success) {
+            successes.add(success);
+        }
+
+        @Override
+        public void failure(BulkFailure failure) {
+            failures.add(failure);
+        }
+
+        @Override
+        public void unprocessed(Map<String, String> row) {
+            unprocessed.add(row);
+        }
     }
 
     // ------------------------------------------------------------------------------------------ HTTP

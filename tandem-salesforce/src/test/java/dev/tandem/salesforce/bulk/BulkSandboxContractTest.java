@@ -105,4 +105,76 @@ class BulkSandboxContractTest {
         bulk.delete(job.id());
         assertThat(sandbox.records("Account")).isEmpty();
     }
+
+    @Test
+    void ingestInPartsSplitsByRecordsAndByBytesAndStreamsEveryOutcome() {
+        SalesforceConfig config = SalesforceConfig.of(URI.create(sandbox.baseUrl() + "/services/oauth2/token"),
+                CLIENT_ID, CLIENT_SECRET);
+        SalesforceRestClient rest = new SalesforceRestClient(config, new ClientCredentialsTokenProvider(config, http),
+                http, new SimpleMeterRegistry());
+        // 4 KB of CSV per job at most: about 100 of these rows, so the byte limit splits before the record limit.
+        SalesforceBulkClient small = new SalesforceBulkClient(rest,
+                BulkSettings.defaults().withPolling(Duration.ofMillis(20), Duration.ofMillis(500)), 4_096);
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<BulkFailure> failed = new java.util.ArrayList<>();
+        Stream<ObjectNode> records = IntStream.range(0, 700).mapToObj(i -> i == 333
+                ? JsonNodeFactory.instance.objectNode().put(KEY, "PART-" + i) // Name is required
+                : JsonNodeFactory.instance.objectNode().put("Name", "Part account " + i).put(KEY, "PART-" + i));
+
+        List<BulkJobInfo> jobs = small.ingestInParts(BulkIngestJob.upsert("Account", KEY, List.of("Name", KEY)),
+                records.iterator(), 250, new BulkResultHandler() {
+                    @Override
+                    public void success(BulkSuccess s) {
+                        ok.incrementAndGet();
+                    }
+
+                    @Override
+                    public void failure(BulkFailure f) {
+                        failed.add(f);
+                    }
+
+                    @Override
+                    public void unprocessed(Map<String, String> row) {
+                        throw new AssertionError("no row is unprocessed in a completed job: " + row);
+                    }
+                });
+
+        assertThat(jobs.size()).isGreaterThan(700 / 250 + 1); // bytes split more often than records would
+        assertThat(jobs).allSatisfy(j -> assertThat(j.state()).isEqualTo(BulkJobState.JOB_COMPLETE));
+        assertThat(jobs.stream().mapToLong(BulkJobInfo::numberRecordsProcessed).sum()).isEqualTo(700);
+        assertThat(ok.get()).isEqualTo(699);
+        assertThat(failed).singleElement().satisfies(f -> {
+            assertThat(f.fields().get(KEY)).isEqualTo("PART-333");
+            assertThat(f.errorCode()).isEqualTo("REQUIRED_FIELD_MISSING");
+        });
+        assertThat(sandbox.records("Account")).hasSize(699);
+    }
+
+    @Test
+    void ingestInPartsRefusesARecordThatAloneExceedsTheUploadLimit() {
+        SalesforceConfig config = SalesforceConfig.of(URI.create(sandbox.baseUrl() + "/services/oauth2/token"),
+                CLIENT_ID, CLIENT_SECRET);
+        SalesforceBulkClient tiny = new SalesforceBulkClient(new SalesforceRestClient(config,
+                new ClientCredentialsTokenProvider(config, http), http, new SimpleMeterRegistry()),
+                BulkSettings.defaults(), 64);
+        ObjectNode huge = JsonNodeFactory.instance.objectNode().put("Name", "x".repeat(200)).put(KEY, "HUGE-1");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tiny.ingestInParts(
+                        BulkIngestJob.upsert("Account", KEY, List.of("Name", KEY)), List.of(huge).iterator(), 10,
+                        new BulkResultHandler() {
+                            @Override
+                            public void success(BulkSuccess s) {
+                            }
+
+                            @Override
+                            public void failure(BulkFailure f) {
+                            }
+
+                            @Override
+                            public void unprocessed(Map<String, String> row) {
+                            }
+                        }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("alone takes");
+        assertThat(sandbox.records("Account")).isEmpty();
+    }
 }

@@ -74,6 +74,7 @@ public final class JdbcStores implements AutoCloseable {
     /** Held from {@link #openSqlite} to {@link #close}; null for stores opened by URL. */
     private volatile StoreLock lock;
     private final JdbcApiTokenStore apiTokens;
+    private final JdbcBackfillCheckpoints backfillCheckpoints;
 
     private JdbcStores(Database stateDatabase, Database eventsDatabase, Clock clock) {
         this.stateDatabase = stateDatabase;
@@ -81,6 +82,7 @@ public final class JdbcStores implements AutoCloseable {
         this.eventLog = new JdbcEventLog(eventsDatabase, stateDatabase, clock);
         this.stateStore = new JdbcStateStore(stateDatabase);
         this.apiTokens = new JdbcApiTokenStore(stateDatabase);
+        this.backfillCheckpoints = new JdbcBackfillCheckpoints(stateDatabase);
     }
 
     /**
@@ -389,6 +391,11 @@ public final class JdbcStores implements AutoCloseable {
         return apiTokens;
     }
 
+    /** The initial load's checkpoints (V25), in the state database: saves join {@code inTransaction}. */
+    public dev.tandem.core.spi.BackfillCheckpoints backfillCheckpoints() {
+        return backfillCheckpoints;
+    }
+
     /** The state database's pool (consumer offsets included), for tests that inspect it directly. */
     DataSource stateDataSource() {
         return stateDatabase.dataSource();
@@ -405,6 +412,7 @@ public final class JdbcStores implements AutoCloseable {
             eventLog.close();
             stateStore.close();
             apiTokens.close();
+            backfillCheckpoints.close();
         } finally {
             StoreLock held = lock;
             lock = null;

@@ -1,0 +1,240 @@
+package dev.tandem.server.backfill;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.store.jdbc.JdbcStores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code tandem backfill} end to end: the CLI against both sandboxes, through the shipped flow files' mappings. */
+class BackfillCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    private BackfillStack stack;
+
+    @AfterEach
+    void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private static Set<String> keys(List<Map<String, Object>> records, String field) {
+        return records.stream().map(r -> String.valueOf(r.get(field))).collect(Collectors.toSet());
+    }
+
+    @Test
+    void customersBecomeAccountsAndContactsLinkedByTheirKeysWithTheIdMapFilled() throws Exception {
+        stack = new BackfillStack(dir, 120, 0);
+        Path report = dir.resolve("report.json");
+
+        BackfillStack.Run r = BackfillStack.run("backfill", "customers", "--config", stack.config.toString(),
+                "--chunk", "50", "--report", report.toString());
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        List<Map<String, Object>> contacts = stack.salesforce.records("Contact");
+        List<Map<String, Object>> accounts = stack.salesforce.records("Account");
+        assertThat(contacts).hasSize(120);
+        assertThat(keys(contacts, "Clarity_Contact_Key__c")).hasSize(120);
+        // Every Contact points at the Account its Clarity customer has (the relationship column by external id).
+        Map<String, Object> accountIdByKey = accounts.stream().collect(Collectors.toMap(
+                a -> String.valueOf(a.get("Clarity_Account_Key__c")), a -> a.get("Id")));
+        assertThat(contacts).allSatisfy(c -> assertThat(accountIdByKey).containsValue(c.get("AccountId")));
+        assertThat(contacts).allSatisfy(c -> assertThat(String.valueOf(c.get("LastName"))).isNotBlank());
+        JsonNode summary = JSON.readTree(Files.readString(report)).path("objects").get(0);
+        assertThat(summary.path("status").asText()).isEqualTo("complete");
+        assertThat(summary.path("read").asLong()).isEqualTo(120);
+        assertThat(summary.path("written").asLong()).isEqualTo(120);
+        assertThat(summary.path("failed").asLong()).isZero();
+        assertThat(summary.path("bulkJobs").asLong()).isEqualTo(2 * 3); // Account and Contact for each of 3 chunks
+        assertThat(r.out()).contains("customers: complete", "read 120", "written 120");
+        try (JdbcStores stores = JdbcStores.openSqlite(stack.store)) {
+            assertThat(stores.stateStore().countIds("Contact")).isEqualTo(120);
+            contacts.forEach(c -> assertThat(stores.stateStore()
+                    .targetId("Contact", String.valueOf(c.get("Clarity_Contact_Key__c")))).contains(
+                    String.valueOf(c.get("Id"))));
+            assertThat(stores.backfillCheckpoints().checkpoint("customers").orElseThrow().complete()).isTrue();
+        }
+    }
+
+    @Test
+    void aDryRunMapsEverythingAndWritesNothing() throws Exception {
+        stack = new BackfillStack(dir, 40, 0);
+        Path report = dir.resolve("dry.json");
+
+        BackfillStack.Run r = BackfillStack.run("backfill", "customers", "--dry-run", "--config",
+                stack.config.toString(), "--report", report.toString());
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("dry run: nothing written", "read 40");
+        assertThat(stack.salesforce.records("Contact")).isEmpty();
+        assertThat(stack.salesforce.records("Account")).isEmpty();
+        JsonNode summary = JSON.readTree(Files.readString(report)).path("objects").get(0);
+        assertThat(summary.path("rows").path("Contact").asLong()).isEqualTo(40);
+        assertThat(summary.path("bulkJobs").asLong()).isZero();
+        try (JdbcStores stores = JdbcStores.openSqlite(stack.store)) {
+            assertThat(stores.stateStore().countIds("Contact")).isZero();
+            assertThat(stores.backfillCheckpoints().checkpoint("customers")).isEmpty();
+            assertThat(stores.stateStore().deadLetterCount()).isZero();
+        }
+    }
+
+    @Test
+    void customersWithoutALastNameAreDeadLetteredAndTheRestIsWritten() {
+        stack = new BackfillStack(dir, dev.tandem.sandbox.clarity.ClaritySandbox.builder().port(0).seed(5)
+                .customers(150).products(10).edgeCaseRate(0.3));
+
+        BackfillStack.Run r = BackfillStack.run("backfill", "customers", "--config", stack.config.toString());
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1); // records were dead-lettered
+        try (JdbcStores stores = JdbcStores.openSqlite(stack.store)) {
+            long dead = stores.stateStore().deadLetterCount();
+            assertThat(dead).isPositive();
+            assertThat(stack.salesforce.records("Contact").size() + dead).isEqualTo(150);
+            assertThat(stores.stateStore().deadLetters(500)).allSatisfy(d -> {
+                assertThat(d.flow()).isEqualTo("clarity-customer-to-salesforce");
+                assertThat(d.eventOffset()).isPositive(); // its event is in the log: tandem dlq retry works on it
+            });
+        }
+    }
+
+    @Test
+    void ordersAfterCustomersWithAllInDependencyOrder() {
+        stack = new BackfillStack(dir, 30, 25);
+
+        BackfillStack.Run r = BackfillStack.run("backfill", "all", "--config", stack.config.toString());
+
+        // products and inventory have no flow file yet: skipped with a message naming it, so the exit is 1
+        assertThat(r.err()).contains("products: no flow file with id clarity-product-to-salesforce");
+        assertThat(r.out()).contains("customers: complete", "orders: complete");
+        assertThat(r.out().indexOf("customers: complete")).isLessThan(r.out().indexOf("orders: complete"));
+        List<Map<String, Object>> orders = stack.salesforce.records("Order");
+        try (JdbcStores stores = JdbcStores.openSqlite(stack.store)) {
+            assertThat(orders.size() + stores.stateStore().deadLetterCount()).isEqualTo(25);
+            assertThat(stores.stateStore().countIds("Order")).isEqualTo(orders.size());
+        }
+        assertThat(orders).isNotEmpty();
+        assertThat(keys(orders, "Clarity_Order_Key__c")).hasSize(orders.size());
+        assertThat(stack.salesforce.records("OrderItem")).isNotEmpty()
+                .allSatisfy(i -> assertThat(keys(orders, "Id")).contains(String.valueOf(i.get("OrderId"))));
+    }
+
+    @Test
+    void productsFailWithAMessageNamingTheMissingFlow() {
+        stack = new BackfillStack(dir, 5, 0);
+
+        BackfillStack.Run r = BackfillStack.run("backfill", "products", "--config", stack.config.toString());
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("no flow file with id clarity-product-to-salesforce", "flows.dir");
+        assertThat(stack.salesforce.records("Product2")).isEmpty();
+    }
+
+    @Test
+    void badArgumentsAreRefusedBeforeAnythingIsRead() {
+        stack = new BackfillStack(dir, 5, 0);
+        String cfg = stack.config.toString();
+
+        BackfillStack.Run unknown = BackfillStack.run("backfill", "invoices", "--config", cfg);
+        BackfillStack.Run badDate = BackfillStack.run("backfill", "customers", "--since", "last tuesday", "--config", cfg);
+        BackfillStack.Run future = BackfillStack.run("backfill", "customers", "--since", "2999-01-01", "--config", cfg);
+        BackfillStack.Run chunk = BackfillStack.run("backfill", "customers", "--chunk", "20000", "--config", cfg);
+        BackfillStack.Run reportDir = BackfillStack.run("backfill", "customers", "--report",
+                dir.resolve("no/such/dir/r.json").toString(), "--config", cfg);
+
+        assertThat(unknown.exitCode()).isEqualTo(64);
+        assertThat(unknown.err()).contains("unknown object 'invoices'", "customers, products, orders, inventory or all");
+        assertThat(badDate.exitCode()).isEqualTo(64);
+        assertThat(badDate.err()).contains("--since 'last tuesday' is not a date");
+        assertThat(future.exitCode()).isEqualTo(64);
+        assertThat(future.err()).contains("in the future");
+        assertThat(chunk.exitCode()).isEqualTo(64);
+        assertThat(reportDir.exitCode()).isEqualTo(64);
+        assertThat(List.of(unknown, badDate, future, chunk, reportDir)).allSatisfy(r ->
+                assertThat(r.err()).doesNotContain("Exception"));
+        assertThat(stack.salesforce.records("Contact")).isEmpty();
+    }
+
+    @Test
+    void sinceLoadsOnlyRecordsChangedSinceThen() {
+        stack = new BackfillStack(dir, 20, 0);
+
+        BackfillStack.Run r = BackfillStack.run("backfill", "customers", "--since",
+                java.time.Instant.now().plusSeconds(-1).toString().substring(0, 19) + "Z", "--config",
+                stack.config.toString());
+        // the generated customers were created before the test ran, so a --since of now reads none of them
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("read 0");
+        assertThat(stack.salesforce.records("Contact")).isEmpty();
+    }
+
+    @Test
+    void anUnreachableSalesforceIsAConfigurationErrorNotDeadLetters() throws Exception {
+        stack = new BackfillStack(dir, 20, 0);
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        Path cfg = stack.writeConfig(dir.resolve("unreachable.yaml"),
+                "http://127.0.0.1:" + closedPort + "/services/oauth2/token");
+
+        BackfillStack.Run r = BackfillStack.run("backfill", "customers", "--config", cfg.toString());
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("customers stopped", "could not be reached", "run the same command again");
+        try (JdbcStores stores = JdbcStores.openSqlite(stack.store)) {
+            assertThat(stores.stateStore().deadLetterCount()).isZero();
+            assertThat(stores.backfillCheckpoints().checkpoint("customers")).isEmpty();
+        }
+    }
+
+    @Test
+    void refusedSalesforceCredentialsAreAConfigurationErrorNotDeadLetters() throws Exception {
+        stack = new BackfillStack(dir, 20, 0);
+        Path cfg = Files.writeString(dir.resolve("wrong.yaml"), Files.readString(stack.config)
+                .replace("clientSecret: " + stack.salesforce.clientSecret(), "clientSecret: not-the-secret"));
+
+        BackfillStack.Run r = BackfillStack.run("backfill", "customers", "--config", cfg.toString());
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("refused the credentials");
+        try (JdbcStores stores = JdbcStores.openSqlite(stack.store)) {
+            assertThat(stores.stateStore().deadLetterCount()).isZero();
+        }
+    }
+
+    @Test
+    void skippingTheDuplicateMatchWritesTheSameRecordsWithFewerApiCalls() throws Exception {
+        stack = new BackfillStack(dir.resolve("a"), 60, 0);
+        Files.createDirectories(dir.resolve("b"));
+        Path matched = dir.resolve("matched.json");
+        Path skipped = dir.resolve("skipped.json");
+        BackfillStack.Run withMatch = BackfillStack.run("backfill", "customers", "--config", stack.config.toString(),
+                "--report", matched.toString());
+        try (BackfillStack other = new BackfillStack(dir.resolve("b"), 60, 0)) {
+            BackfillStack.Run without = BackfillStack.run("backfill", "customers", "--skip-duplicate-match",
+                    "--config", other.config.toString(), "--report", skipped.toString());
+
+            assertThat(withMatch.exitCode()).as(withMatch.out() + withMatch.err()).isZero();
+            assertThat(without.exitCode()).as(without.out() + without.err()).isZero();
+            assertThat(keys(other.salesforce.records("Contact"), "Clarity_Contact_Key__c"))
+                    .isEqualTo(keys(stack.salesforce.records("Contact"), "Clarity_Contact_Key__c")).hasSize(60);
+        }
+        long callsWith = JSON.readTree(Files.readString(matched)).path("objects").get(0).path("apiCalls").asLong();
+        long callsWithout = JSON.readTree(Files.readString(skipped)).path("objects").get(0).path("apiCalls").asLong();
+        assertThat(callsWithout).isLessThan(callsWith);
+    }
+}
