@@ -370,9 +370,11 @@ public final class Backfill implements AutoCloseable {
             for (ObjectNode row : rows) {
                 String id = row.path("ID").asText("");
                 byId.put(id, row);
+                // A stock event names its product, as Clarity's Inventory Changed webhook does.
+                String payload = object == BackfillObject.INVENTORY ? "{\"ProductID\":" + id + "}" : "{}";
                 InboundEvent event = new InboundEvent("clarity", "backfill:" + object.id() + ":" + id,
                         object.eventType(), object.entity().entityName(), id, row.path("CustomKey").asText(""), now,
-                        "{}");
+                        payload);
                 events.add(new LoggedEvent(++offset, event, now));
             }
             reader.use(byId);

@@ -16,8 +16,11 @@ public enum BackfillObject {
     CUSTOMERS("customers", "clarity-customer-to-salesforce", ClarityEntity.USER, "Customer.Created"),
     PRODUCTS("products", "clarity-product-to-salesforce", ClarityEntity.PRODUCT, "Product.Created"),
     ORDERS("orders", "clarity-order-to-salesforce", ClarityEntity.SALES_ORDER, "SalesOrder.Created"),
-    INVENTORY("inventory", "clarity-inventory-to-salesforce", ClarityEntity.PRODUCT_INVENTORY_LOCATION_SECTION,
-            "Inventory.Changed");
+    /**
+     * Stock is loaded per product (every product once, as if its stock had changed): the stock flow reads a
+     * product's stock rows itself and coalesces by product, so one event per product is the whole of it.
+     */
+    INVENTORY("inventory", "clarity-inventory-to-salesforce", ClarityEntity.PRODUCT, "Inventory.Changed");
 
     private final String id;
     private final String flow;

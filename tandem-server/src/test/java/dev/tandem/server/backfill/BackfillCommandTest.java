@@ -117,10 +117,9 @@ class BackfillCommandTest {
 
         BackfillStack.Run r = BackfillStack.run("backfill", "all", "--config", stack.config.toString());
 
-        // products and inventory have no flow file yet: skipped with a message naming it, so the exit is 1
-        assertThat(r.err()).contains("products: no flow file with id clarity-product-to-salesforce");
-        assertThat(r.out()).contains("customers: complete", "orders: complete");
+        assertThat(r.out()).contains("customers: complete", "products: complete", "orders: complete");
         assertThat(r.out().indexOf("customers: complete")).isLessThan(r.out().indexOf("orders: complete"));
+        assertThat(r.out().indexOf("products: complete")).isLessThan(r.out().indexOf("orders: complete"));
         List<Map<String, Object>> orders = stack.salesforce.records("Order");
         try (JdbcStores stores = JdbcStores.openSqlite(stack.store)) {
             assertThat(orders.size() + stores.stateStore().deadLetterCount()).isEqualTo(25);
@@ -133,14 +132,48 @@ class BackfillCommandTest {
     }
 
     @Test
-    void productsFailWithAMessageNamingTheMissingFlow() {
+    void productsGoThroughTheProductFlow() {
         stack = new BackfillStack(dir, 5, 0);
 
         BackfillStack.Run r = BackfillStack.run("backfill", "products", "--config", stack.config.toString());
 
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.err()).contains("no flow file with id clarity-product-to-salesforce", "flows.dir");
-        assertThat(stack.salesforce.records("Product2")).isEmpty();
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        int products = stack.clarity.store().products().size();
+        List<Map<String, Object>> product2 = stack.salesforce.records("Product2");
+        assertThat(product2).hasSize(products);
+        assertThat(keys(product2, "Clarity_Product_Key__c")).hasSize(products);
+        assertThat(stack.salesforce.records("PricebookEntry")).hasSize(products)
+                .allSatisfy(e -> assertThat(keys(product2, "Id")).contains(String.valueOf(e.get("Product2Id"))));
+        assertThat(r.out()).contains("products: complete");
+
+        // again: every product upserted by its key, nothing duplicated
+        BackfillStack.Run again = BackfillStack.run("backfill", "products", "--config", stack.config.toString());
+        assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+        assertThat(stack.salesforce.records("Product2")).hasSize(products);
+    }
+
+    @Test
+    void inventoryGoesThroughTheStockFlowAfterProducts() {
+        stack = new BackfillStack(dir, 5, 0);
+
+        BackfillStack.Run products = BackfillStack.run("backfill", "products", "--config", stack.config.toString());
+        assertThat(products.exitCode()).as(products.out() + products.err()).isZero();
+        BackfillStack.Run r = BackfillStack.run("backfill", "inventory", "--config", stack.config.toString());
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("inventory: complete");
+        // every product's quantity on hand in Salesforce is Clarity's sum over its stock rows
+        for (var product : stack.clarity.store().products().all()) {
+            double onHand = stack.clarity.store().productInventoryLocationSections().all().stream()
+                    .filter(s -> s.masterId() == product.id())
+                    .mapToDouble(s -> (s.quantity() == null ? 0 : s.quantity().doubleValue())
+                            - (s.quantityAllocated() == null ? 0 : s.quantityAllocated().doubleValue()))
+                    .sum();
+            Map<String, Object> p = stack.salesforce.records("Product2").stream()
+                    .filter(x -> product.customKey().equals(x.get("Clarity_Product_Key__c"))).findFirst().orElseThrow();
+            assertThat(((Number) p.get("Clarity_Quantity_On_Hand__c")).doubleValue()).as(product.customKey())
+                    .isEqualTo(onHand);
+        }
     }
 
     @Test
