@@ -43,7 +43,8 @@ import java.util.stream.Collectors;
  * conditions fit, each measured by its exact URL-encoded length against {@link SalesforceApi#MAX_URI_BYTES} less a
  * margin — and these queries go up to five in one {@code POST /composite} ({@link SalesforceApi#queries}): one API
  * call for a batch of a few hundred new customers, none at all once every record is linked. A rule of several
- * fields is queried as a superset ({@code FirstName IN (..) AND LastName IN (..) AND MailingPostalCode IN (..)}),
+ * fields is queried as a superset ({@code Clarity_Contact_Key__c = null AND FirstName IN (..) AND LastName IN (..) AND
+ * MailingPostalCode IN (..)}: a keyed record is another customer, no candidate by name),
  * and the rows are matched record by record in Java as before: every row an exact term would find is among them,
  * so the decisions are the same, and each record costs its values once rather than a term of its own.
  */
@@ -283,7 +284,11 @@ public final class DuplicateMatchEnricher implements Enricher {
                         .collect(Collectors.joining(", ")) + ")");
             }
             if (parts.size() == rule.size()) {
-                conditions.add(parts.size() == 1 ? parts.getFirst() : "(" + String.join(" AND ", parts) + ")");
+                // A rule of several fields (name + postal code) matches only records without a Clarity key (a keyed
+                // one is another customer, see decide): said in the query, so it does not return the org's many
+                // keyed namesakes, page after page, once the store is loaded.
+                conditions.add(parts.size() == 1 ? parts.getFirst()
+                        : "(" + keyField + " = null AND " + String.join(" AND ", parts) + ")");
             }
         }
         Set<String> select = new LinkedHashSet<>(List.of("Id", keyField));
