@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -102,6 +103,17 @@ class FaultInjectionTest extends SandboxTestSupport {
         assertThat(stats.get("apiRequests").asLong()).isEqualTo(1);
         assertThat(stats.get("records").get("Account").asInt()).isEqualTo(1);
 
+        // The counts are kept as records come and go: a deleted record leaves them, a failed all-or-none
+        // request changes nothing.
+        String second = account("A-2");
+        assertThat(client.delete(V + "/sobjects/Account/" + second).status()).isEqualTo(204);
+        account("A-3");
+        assertThat(client.post(V + "/composite/sobjects", Map.of("allOrNone", true, "records", List.of(
+                Map.of("attributes", Map.of("type", "Account"), "Name", "ok"),
+                Map.of("attributes", Map.of("type", "Account"))))).status()).isEqualTo(200);
+        assertThat(client.send("GET", "/_sandbox/stats", null, Map.of()).json().get("records").get("Account")
+                .asInt()).isEqualTo(2);
+        assertThat(sandbox.records("Account")).hasSize(2);
         assertThat(client.send("POST", "/_sandbox/reset", null, Map.of()).status()).isEqualTo(200);
         assertThat(sandbox.records("Account")).isEmpty();
         assertThat(sandbox.records("Pricebook2")).hasSize(1);

@@ -60,6 +60,18 @@ class SoqlCompletenessTest extends SandboxTestSupport {
     }
 
     @Test
+    void longInListsMatchCaseInsensitivelyAsShortOnesDo() {
+        // More than eight text values take the sorted-set path; the answer must be the per-value comparison's.
+        String many = "'ALPHA', 'beta', 'Nope1', 'Nope2', 'Nope3', 'Nope4', 'Nope5', 'Nope6', 'Nope7', 'GAMMA'";
+        assertThat(names("SELECT Name FROM Opportunity WHERE Name IN (" + many + ") ORDER BY Name"))
+                .containsExactly("Alpha", "Beta", "Gamma");
+        assertThat(names("SELECT Name FROM Opportunity WHERE Name NOT IN (" + many + ") ORDER BY Name"))
+                .containsExactly("alpha_2", "Delta");
+        assertThat(names("SELECT Name FROM Opportunity WHERE Amount IN (100, 300, 1, 2, 3, 4, 5, 6, 7, 8) ORDER BY Name"))
+                .containsExactly("Alpha", "Gamma");
+    }
+
+    @Test
     void orderByManyFieldsWithDirectionsNullsAndOffset() {
         assertThat(names("SELECT Name FROM Opportunity ORDER BY Amount DESC NULLS FIRST, Name ASC"))
                 .containsExactly("Beta", "Gamma", "Alpha", "Delta", "alpha_2");

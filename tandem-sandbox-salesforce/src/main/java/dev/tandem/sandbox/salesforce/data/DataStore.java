@@ -31,6 +31,8 @@ public final class DataStore {
     private final SalesforceSchema schema;
     private final Map<String, Row> byId = new HashMap<>();
     private final Map<String, LinkedHashMap<String, Row>> byType = new HashMap<>();
+    /** Type → its live (not deleted) records' count, kept by {@code store} so stats need no scan. */
+    private final Map<String, int[]> live = new HashMap<>();
     /** Type → its indexed fields and their indexes; built on a type's first write. */
     private final Map<String, TypeIndex> indexes = new HashMap<>();
 
@@ -112,6 +114,7 @@ public final class DataStore {
         try {
             byId.clear();
             byType.clear();
+            live.clear();
             indexes.clear();
         } finally {
             lock.unlock();
@@ -124,8 +127,8 @@ public final class DataStore {
         try {
             Map<String, Integer> counts = new LinkedHashMap<>();
             for (SObjectDefinition object : schema.objects()) {
-                Map<String, Row> rows = byType.getOrDefault(object.name(), new LinkedHashMap<>());
-                counts.put(object.name(), (int) rows.values().stream().filter(r -> !r.deleted()).count());
+                int[] count = live.get(object.name());
+                counts.put(object.name(), count == null ? 0 : count[0]);
             }
             return counts;
         } finally {
@@ -207,6 +210,12 @@ public final class DataStore {
         }
 
         private void store(Row current, Row replacement) {
+            if (current != null && !current.deleted()) {
+                live.get(current.type())[0]--;
+            }
+            if (replacement != null && !replacement.deleted()) {
+                live.computeIfAbsent(replacement.type(), t -> new int[1])[0]++;
+            }
             if (current != null && replacement != null && current.type().equals(replacement.type())
                     && !current.deleted() && !replacement.deleted()) {
                 reindex(current, replacement);
