@@ -227,33 +227,50 @@ public final class DuplicateMatchEnricher implements Enricher {
      * either.
      */
     private List<List<Wanted>> chunks(List<Wanted> wanted, Map<Integer, ApiError> flagged) {
+        // A chunk's query only grows as records join it (every list of values keeps what it had), so the longest
+        // prefix that fits is found by doubling and then halving, a few query texts per chunk instead of one per
+        // record; the chunks are the ones adding record by record would give.
         List<List<Wanted>> out = new ArrayList<>();
-        List<Wanted> current = new ArrayList<>();
-        for (Wanted w : wanted) {
-            current.add(w);
-            if (salesforce.queryUriBytes(soql(current)) <= QUERY_URI_BUDGET) {
+        int i = 0;
+        while (i < wanted.size()) {
+            if (!fits(wanted.subList(i, i + 1))) {
+                Wanted w = wanted.get(i++);
+                RecordWrite r = w.record();
+                flagged.putIfAbsent(w.group(), new ApiError(TOO_LONG, r.entity() + " " + r.key() + " was not"
+                        + " written: its values for the duplicate check (" + String.join(", ", rules.fields(w.rulesOf()))
+                        + ") are too long for one Salesforce query; Salesforce's fields are far shorter (Email and"
+                        + " LastName hold 80 characters). Correct the customer in Clarity.",
+                        List.copyOf(rules.fields(w.rulesOf())), false));
                 continue;
             }
-            current.removeLast();
-            if (!current.isEmpty()) {
-                out.add(current);
-                current = new ArrayList<>(List.of(w));
-                if (salesforce.queryUriBytes(soql(current)) <= QUERY_URI_BUDGET) {
-                    continue;
+            int left = wanted.size() - i;
+            int good = 1;
+            int bad = left + 1;
+            while (good < left) {
+                int next = Math.min(left, good * 2);
+                if (fits(wanted.subList(i, i + next))) {
+                    good = next;
+                } else {
+                    bad = next;
+                    break;
                 }
-                current = new ArrayList<>();
             }
-            RecordWrite r = w.record();
-            flagged.putIfAbsent(w.group(), new ApiError(TOO_LONG, r.entity() + " " + r.key() + " was not written:"
-                    + " its values for the duplicate check (" + String.join(", ", rules.fields(w.rulesOf()))
-                    + ") are too long for one Salesforce query; Salesforce's fields are far shorter (Email and"
-                    + " LastName hold 80 characters). Correct the customer in Clarity.",
-                    List.copyOf(rules.fields(w.rulesOf())), false));
-        }
-        if (!current.isEmpty()) {
-            out.add(current);
+            while (bad - good > 1) {
+                int mid = (good + bad) >>> 1;
+                if (fits(wanted.subList(i, i + mid))) {
+                    good = mid;
+                } else {
+                    bad = mid;
+                }
+            }
+            out.add(new ArrayList<>(wanted.subList(i, i + good)));
+            i += good;
         }
         return out;
+    }
+
+    private boolean fits(List<Wanted> chunk) {
+        return salesforce.queryUriBytes(soql(chunk)) <= QUERY_URI_BUDGET;
     }
 
     /** The query for the Salesforce records that carry one of the chunk's keys or may match one of its records. */
