@@ -120,6 +120,12 @@ class ListSearchTest {
         assertThat(ids(accounts("?IDs=1003&IDs=1007&IDs=1011"))).containsExactly(1003, 1007, 1011);
         assertThat(ids(accounts("?IDs=1003,1007"))).containsExactly(1003, 1007);
         assertThat(ids(accounts("?ID=1005"))).containsExactly(1005);
+        // Looked up by id, then filtered as any list: unknown ids are left out, the other filters still apply, ID
+        // and IDs together are both required, and the rows come in ID order whatever order the ids were given in.
+        assertThat(ids(accounts("?IDs=1011,1003,999999"))).containsExactly(1003, 1011);
+        assertThat(ids(accounts("?IDs=1003,1012&CustomKey=CUST-00012&CustomKeyStrict=true"))).containsExactly(1012);
+        assertThat(ids(accounts("?ID=1005&IDs=1003,1007"))).isEmpty();
+        assertThat(ids(accounts("?ID=1005&IDs=1005,1007"))).containsExactly(1005);
     }
 
     @Test

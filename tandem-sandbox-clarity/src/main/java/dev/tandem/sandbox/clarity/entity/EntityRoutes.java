@@ -12,6 +12,7 @@ import dev.tandem.sandbox.clarity.wire.QueryParams;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -101,18 +102,39 @@ public final class EntityRoutes<T extends CefModel> {
     }
 
     private void list(Context ctx) {
-        responder.send(ctx, search.search(table.all(), new QueryParams(ctx.queryParamMap())));
+        QueryParams query = new QueryParams(ctx.queryParamMap());
+        responder.send(ctx, search.search(candidates(query), query));
     }
 
     /** {@code *ForConnect}: the same search, as a bare list without the paging wrapper (spec §5). */
     private void forConnect(Context ctx) {
         QueryParams query = new QueryParams(ctx.queryParamMap());
-        responder.send(ctx, search.search(table.all(), query).results());
+        responder.send(ctx, search.search(candidates(query), query).results());
+    }
+
+    /**
+     * The rows a search can return: with an {@code ID} or {@code IDs} filter only those rows (looked up by id, the
+     * way a database answers it from the primary key), else every row. The search's filters still all apply, so the
+     * answer is the same as filtering every row.
+     */
+    private List<T> candidates(QueryParams query) {
+        java.util.Optional<Integer> id = query.integer("ID");
+        List<Integer> ids = query.integers("IDs");
+        if (id.isEmpty() && ids.isEmpty()) {
+            return table.all();
+        }
+        java.util.Set<Integer> wanted = new java.util.TreeSet<>(ids);
+        id.ifPresent(wanted::add);
+        List<T> rows = new java.util.ArrayList<>(wanted.size());
+        for (int each : wanted) {
+            table.byId(each).ifPresent(rows::add);
+        }
+        return rows;
     }
 
     private void digest(Context ctx) {
         QueryParams query = new QueryParams(ctx.queryParamMap());
-        responder.send(ctx, search.search(table.all(), query).results().stream()
+        responder.send(ctx, search.search(candidates(query), query).results().stream()
                 .map(row -> new DigestModel(row.id(), row.customKey(), row.hash())).toList());
     }
 
