@@ -72,11 +72,14 @@ import java.util.regex.Pattern;
  * written in order, one call after the other; different groups run concurrently, at most {@code maxConcurrentGroups}
  * at a time.
  *
- * <p>Batching the reads: groups are queued until {@link #flush()} (or at most {@value #WINDOW_MILLIS} ms), then the
- * current state of every record written by {@value #ID} is read for all of them at once, with CEF's list and its
- * repeated {@code IDs} filter (§3) — one request per entity and 100 records instead of one GET per record. A record
- * that two queued groups both write is read on its own just before each write, so the second merge sees the first's
- * result. Records written by {@value #CUSTOM_KEY}, and any the batched read did not return, are read one by one.
+ * <p>Batching the reads: groups are queued until {@link #flush()} (or at most {@value #WINDOW_MILLIS} ms), then sent
+ * in waves of {@code maxConcurrentGroups}: the current state of every record of the wave written by {@value #ID} is
+ * read at once, with CEF's list and its repeated {@code IDs} filter (§3) — one request per entity and wave instead
+ * of one GET per record — and the wave is written right after, so a read is never older than one request when its
+ * write goes out (the window in which a change made in Clarity is overwritten stays as short as with a GET per
+ * record). A record that two groups of a wave both write is read on its own just before each write, so the second
+ * merge sees the first's result. Records written by {@value #CUSTOM_KEY}, and any the batched read did not return,
+ * are read one by one.
  *
  * <p>Echo suppression (for the integrator): {@code To} fingerprints the plan's fields under the written ids, which
  * here are CEF's {@code ID}s, the same id Clarity's change feed reports (webhook {@code ID}, §11; the polled row's
@@ -114,6 +117,8 @@ public final class ClarityRecordWriter implements RecordWriter {
     private final ClarityWriter writer;
     private final Executor executor;
     private final Semaphore permits;
+    /** Groups read together and then written: as many as are written at once. */
+    private final int waveSize;
     private final List<Queued> queue = new ArrayList<>();
     /** The longest a queued group waits for {@link #flush()}. */
     static final long WINDOW_MILLIS = 20;
@@ -131,6 +136,7 @@ public final class ClarityRecordWriter implements RecordWriter {
             throw new IllegalArgumentException("maxConcurrentGroups must be positive, got: " + maxConcurrentGroups);
         }
         this.permits = new Semaphore(maxConcurrentGroups);
+        this.waveSize = maxConcurrentGroups;
     }
 
     @Override
@@ -160,17 +166,38 @@ public final class ClarityRecordWriter implements RecordWriter {
             drained = new ArrayList<>(queue);
             queue.clear();
         }
-        Map<String, ObjectNode> current = prefetch(drained);
-        for (Queued q : drained) {
-            send(q.group(), current).whenComplete((outcome, failure) -> {
-                if (failure != null) {
-                    q.result().completeExceptionally(failure instanceof java.util.concurrent.CompletionException
-                            && failure.getCause() != null ? failure.getCause() : failure);
-                } else {
-                    q.result().complete(outcome);
-                }
-            });
+        // In waves of as many groups as are written at once: each wave's records are read just before the wave
+        // is written, so no read is more than one request older than its write. (Read all at once, the last of a
+        // hundred writes went out seconds after its read, and a change a person made in Clarity in between was
+        // overwritten by the merged, older record: seen as a lost contact rename in an end-to-end test.)
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (int from = 0; from < drained.size(); from += waveSize) {
+            List<Queued> wave = drained.subList(from, Math.min(drained.size(), from + waveSize));
+            chain = chain.thenCompose(ignored -> sendWave(wave));
         }
+    }
+
+    private CompletableFuture<Void> sendWave(List<Queued> wave) {
+        return CompletableFuture.supplyAsync(() -> prefetch(wave), executor).thenCompose(current -> {
+            List<CompletableFuture<?>> sent = new ArrayList<>(wave.size());
+            for (Queued q : wave) {
+                sent.add(send(q.group(), current).handle((outcome, failure) -> {
+                    if (failure != null) {
+                        q.result().completeExceptionally(failure instanceof java.util.concurrent.CompletionException
+                                && failure.getCause() != null ? failure.getCause() : failure);
+                    } else {
+                        q.result().complete(outcome);
+                    }
+                    return null;
+                }));
+            }
+            return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+        }).exceptionally(failure -> {
+            // prefetch reports no failure (an empty map: each record read on its own); anything else still ends
+            // every group of the wave rather than leaving its caller waiting.
+            wave.forEach(q -> q.result().completeExceptionally(failure));
+            return null;
+        });
     }
 
     /** A group waiting for {@link #flush()}. */

@@ -107,6 +107,59 @@ class ClarityRecordWriterTest {
     }
 
     @Test
+    void queuedGroupsAreReadAndWrittenInWavesSoNoReadIsOlderThanOneRequest() throws Exception {
+        // Six by-ID writes, two written at a time: three waves, each one list read of its two contacts followed
+        // by their two updates, and the next wave's read only after those updates. Read all at once up front, the
+        // last update would carry a record read long before (a rename made in Clarity meanwhile was overwritten).
+        fake.http().on("GET", FakeClarity.BASE_PATH + "/Contacts/Contacts", fake.authenticated(r -> {
+            List<String> rows = new java.util.ArrayList<>();
+            for (String part : r.rawQuery().split("&")) {
+                if (part.startsWith("IDs=")) {
+                    rows.add(CONTACT.replace("\"ID\":7", "\"ID\":" + part.substring(4))
+                            .replace("SF-7", "SF-" + part.substring(4)));
+                }
+            }
+            return Response.json(200, "{\"TotalPages\":1,\"CurrentPage\":1,\"TotalCount\":" + rows.size()
+                    + ",\"CurrentCount\":" + rows.size() + ",\"Results\":[" + String.join(",", rows) + "]}");
+        }));
+        fake.http().on("PUT", FakeClarity.BASE_PATH + "/Contacts/Contact/Update", fake.authenticated(r ->
+                Response.json(200, "{\"ActionSucceeded\":true,\"Messages\":[],\"Result\":"
+                        + JSON.readTree(r.body()).path("ID").asInt() + "}")));
+        ClarityRecordWriter two = new ClarityRecordWriter(client, task -> Thread.ofVirtual().start(task), 2);
+        List<java.util.concurrent.CompletableFuture<WriteOutcome>> outcomes = new java.util.ArrayList<>();
+        for (int id = 11; id <= 16; id++) {
+            outcomes.add(two.write(new WriteGroup("g" + id, List.of(new RecordWrite("c", "Contact", "ID",
+                    Integer.toString(id), (ObjectNode) JSON.readTree("{\"Phone1\":\"+1555" + id + "\"}"))), null)));
+        }
+        two.flush();
+        for (var outcome : outcomes) {
+            assertThat(outcome.get(30, TimeUnit.SECONDS)).isInstanceOf(WriteOutcome.Written.class);
+        }
+
+        List<String> calls = fake.http().requests().stream()
+                .filter(r -> !r.path().endsWith("/auth/identity"))
+                .map(r -> r.method().equals("GET") ? "read " + String.join(",", java.util.Arrays.stream(
+                        r.rawQuery().split("&")).filter(q -> q.startsWith("IDs=")).map(q -> q.substring(4)).sorted().toList())
+                        : "write " + uncheckedId(r.body()))
+                .toList();
+        assertThat(calls).hasSize(9);
+        for (int wave = 0; wave < 3; wave++) {
+            String read = calls.get(wave * 3);
+            assertThat(read).as(calls.toString()).isEqualTo("read " + (11 + 2 * wave) + "," + (12 + 2 * wave));
+            assertThat(calls.subList(wave * 3 + 1, wave * 3 + 3)).as(calls.toString())
+                    .containsExactlyInAnyOrder("write " + (11 + 2 * wave), "write " + (12 + 2 * wave));
+        }
+    }
+
+    private static int uncheckedId(String body) {
+        try {
+            return JSON.readTree(body).path("ID").asInt();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void anActionFailedWithoutAKnownMessageIsADataRejection() throws Exception {
         onUpdate(200, "{\"ActionSucceeded\":false,\"Messages\":[\"Phone1 format is invalid\"]}");
 
