@@ -90,6 +90,38 @@ class DuplicatesEndToEndTest {
     }
 
     @Test
+    void anOrdersCustomerWhomASalesRepEnteredBeforeIsLinkedNotDuplicated() {
+        // The order flow alone (on by default): the order's customer is not linked yet, and Salesforce has a
+        // Contact with the customer's e-mail (upper-cased: matched normalised) and no Clarity key. The order's graph links that Contact (and bills
+        // the Order to it) instead of creating a second one.
+        stack = TandemStack.start(dir, new TandemConfig.Flows(null, Map.of()));
+        stack.stopTandem();
+        var ref = stack.clarity.orders().createRandomOrder();
+        var order = stack.clarity.orders().find(ref.id()).orElseThrow();
+        // The order's customer is a registered user: the order goes to the user's own contact (not its billing copy).
+        var user = stack.clarity.store().users().byId(order.userId()).orElseThrow();
+        var person = stack.clarity.store().contacts().byId(user.contactId()).orElseThrow();
+        String email = person.email1();
+        assertThat(email).isNotBlank();
+        String contactKey = person.customKey();
+        String rep = stack.salesforceRest().create("Contact", "{\"LastName\":\"Entered By Rep\",\"Email\":\""
+                + email.toUpperCase(java.util.Locale.ROOT) + "\"}");
+        stack.startTandem();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !stack.salesforceRest().query(
+                "SELECT Id FROM Order WHERE Clarity_Order_Key__c = '" + ref.customKey() + "'").isEmpty());
+        List<JsonNode> contacts = contactsWithEmail(email);
+        assertThat(contacts).as("linked, not duplicated").singleElement().satisfies(c -> {
+            assertThat(c.path("Id").asText()).isEqualTo(rep);
+            assertThat(c.path("Clarity_Contact_Key__c").asText()).isEqualTo(contactKey);
+            assertThat(c.path("AccountId").asText()).isNotBlank();
+        });
+        assertThat(stack.salesforceRest().query("SELECT BillToContactId FROM Order WHERE Clarity_Order_Key__c = '"
+                + ref.customKey() + "'").getFirst().path("BillToContactId").asText()).isEqualTo(rep);
+        assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
+    }
+
+    @Test
     void twoMatchingContactsFlagTheCustomerForReviewWithBothCandidates() {
         startWithCustomerFlow();
         Customer customer = registerWhileTandemIsDown();

@@ -137,20 +137,23 @@ class ErrorManagementEndToEndTest {
         assertThat(one.path("event").path("type").asText()).startsWith("SalesOrder.");
         assertThat(one.path("timeline").path("events")).isNotEmpty();
 
-        // Edit and retry: the operator supplies the last name; the edit is checked first, then lands.
+        // Edit and retry: the operator supplies the last name of the order's customer (the user's contact, read
+        // with the order); the edit is checked first, then lands.
         long editedId = idOf(edited);
+        assertThat(one.path("source").at("/User/Contact/ID").isNumber()).as("the customer's contact is in the source").isTrue();
         JsonNode dry = api(operator, "POST", "/dead-letters/" + editedId + "/edit",
-                "{\"edit\":{\"source\":{\"BillingContact\":{\"LastName\":\"Edited\"},\"ShippingContact\":{\"LastName\":\"Edited\"}}},\"dryRun\":true}");
+                "{\"edit\":{\"source\":{\"User\":{\"Contact\":{\"LastName\":\"Edited\"}}}},\"dryRun\":true}");
         assertThat(dry.path("valid").asBoolean()).isTrue();
         api(operator, "POST", "/dead-letters/" + editedId + "/edit",
-                "{\"edit\":{\"source\":{\"BillingContact\":{\"LastName\":\"Edited\"},\"ShippingContact\":{\"LastName\":\"Edited\"}}},\"reason\":\"name from the phone order\"}");
+                "{\"edit\":{\"source\":{\"User\":{\"Contact\":{\"LastName\":\"Edited\"}}}},\"reason\":\"name from the phone order\"}");
         await().atMost(Duration.ofSeconds(30)).until(() -> state(editedId).equals("resolved"));
         assertThat(ordersInSalesforce(edited)).isEqualTo(1);
         assertThat(stack.salesforceRest().query("SELECT LastName FROM Contact WHERE LastName = 'Edited'")).isNotEmpty();
 
-        // Auto-retry: the contact gets its last name in Clarity; its change webhook retries the order.
+        // Auto-retry: the customer's contact gets its last name in Clarity; its change webhook retries the order.
         long fixedId = idOf(fixedInClarity);
-        int contact = stack.clarity.orders().find(fixedInClarity.id()).orElseThrow().billingContactId();
+        int contact = stack.clarity.store().users().byId(stack.clarity.orders().find(fixedInClarity.id()).orElseThrow()
+                .userId()).orElseThrow().contactId();
         stack.clarity.customers().renameContact(contact, null, "Fixed");
         await().atMost(Duration.ofSeconds(30)).until(() -> state(fixedId).equals("resolved"));
         assertThat(ordersInSalesforce(fixedInClarity)).isEqualTo(1);

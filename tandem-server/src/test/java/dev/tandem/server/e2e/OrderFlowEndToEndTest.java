@@ -84,13 +84,20 @@ class OrderFlowEndToEndTest {
                         recordTypeById.get(a.path("RecordTypeId").asText())));
 
         Map<String, JsonNode> sfByKey = orders.stream().collect(Collectors.toMap(o -> o.path("Clarity_Order_Key__c").asText(), o -> o));
+        java.util.Set<String> customerContacts = new java.util.HashSet<>();
         for (SalesOrderRef ref : created) {
             JsonNode source = clarity.order(ref.id());
             JsonNode target = sfByKey.get(ref.customKey());
             assertThat(target.path("Status").asText()).isEqualTo("Draft");
             assertThat(target.at("/Account/Clarity_Account_Key__c").asText()).isEqualTo(source.path("AccountKey").asText());
-            String billingKey = source.at("/BillingContact/CustomKey").asText(source.path("BillingContactKey").asText());
-            assertThat(contactKeyById.get(target.path("BillToContactId").asText())).isEqualTo(billingKey);
+            // Billed to the customer's own Contact (the user's contact, the one the customer flow writes), not to
+            // the order's billing copy: a customer's orders share one Salesforce Contact.
+            String customerContactKey = source.has("UserID")
+                    ? clarity.get("/Contacts/User/ID/" + source.path("UserID").asInt()).path("ContactKey").asText()
+                    : source.at("/BillingContact/CustomKey").asText(source.path("BillingContactKey").asText());
+            assertThat(customerContactKey).isNotBlank();
+            assertThat(contactKeyById.get(target.path("BillToContactId").asText())).isEqualTo(customerContactKey);
+            customerContacts.add(customerContactKey);
 
             // The seed's conditional example: business customers get the B2B record type, consumers the B2C one.
             String person = (source.at("/BillingContact/FirstName").asText() + " " + source.at("/BillingContact/LastName").asText()).trim();
@@ -118,6 +125,9 @@ class OrderFlowEndToEndTest {
                     .as("TotalAmount of %s", ref.customKey())
                     .isEqualByComparingTo(source.at("/Totals/Total").decimalValue().setScale(2, RoundingMode.HALF_UP));
         }
+        // One Salesforce Contact per customer however many orders the customer placed (each order's billing copy
+        // is a Clarity contact of its own; keyed by the copies, a repeat customer would be several Contacts).
+        assertThat(contactKeyById.values()).as("Salesforce Contacts").containsExactlyInAnyOrderElementsOf(customerContacts);
     }
 
     @Test
