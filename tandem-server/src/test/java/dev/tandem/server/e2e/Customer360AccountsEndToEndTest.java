@@ -189,10 +189,15 @@ class Customer360AccountsEndToEndTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> "Quintero".equals(
                     contacts(user.contactKey()).getFirst().get("LastName")));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            // Seen failing now and then (2026-12-02): the record's timeline says why the rename did not cross.
+            // Seen failing now and then (2026-12-02; the cause was the Clarity writer's write-back overwriting the
+            // rename with an older read, fixed): the log's steps that name this customer say why it did not cross.
             StringBuilder b = new StringBuilder("the contact's rename did not reach Salesforce; timeline:");
-            for (long o = 1; o < 60; o++) {
+            for (long o = 1; o <= stack.tandem().eventLog().endOffset(); o++) {
                 for (var a : stack.tandem().stateStore().auditFor(o)) {
+                    if (!String.valueOf(a.detail()).contains(Integer.toString(user.contactId()))
+                            && !String.valueOf(a.detail()).contains(user.contactKey())) {
+                        continue;
+                    }
                     b.append("\n ").append(o).append(' ').append(a.flow()).append(' ').append(a.step()).append(' ')
                             .append(a.outcome()).append(' ').append(a.detail());
                 }
