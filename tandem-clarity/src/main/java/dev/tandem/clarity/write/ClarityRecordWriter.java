@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.HashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -72,14 +71,11 @@ import java.util.regex.Pattern;
  * written in order, one call after the other; different groups run concurrently, at most {@code maxConcurrentGroups}
  * at a time.
  *
- * <p>Batching the reads: groups are queued until {@link #flush()} (or at most {@value #WINDOW_MILLIS} ms), then sent
- * in waves of {@code maxConcurrentGroups}: the current state of every record of the wave written by {@value #ID} is
- * read at once, with CEF's list and its repeated {@code IDs} filter (§3) — one request per entity and wave instead
- * of one GET per record — and the wave is written right after, so a read is never older than one request when its
- * write goes out (the window in which a change made in Clarity is overwritten stays as short as with a GET per
- * record). A record that two groups of a wave both write is read on its own just before each write, so the second
- * merge sees the first's result. Records written by {@value #CUSTOM_KEY}, and any the batched read did not return,
- * are read one by one.
+ * <p>Reads are not batched ahead of the writes: each record is read just before its Update, so a change made in
+ * Clarity meanwhile is overwritten only inside that one request's window (read all of a batch at once, with CEF's
+ * list and {@code IDs} filter, the last writes went out seconds after their reads and a contact renamed in between
+ * lost its new name). Groups are queued until {@link #flush()} (or at most {@value #WINDOW_MILLIS} ms) and then
+ * written, at most {@code maxConcurrentGroups} at a time.
  *
  * <p>Echo suppression (for the integrator): {@code To} fingerprints the plan's fields under the written ids, which
  * here are CEF's {@code ID}s, the same id Clarity's change feed reports (webhook {@code ID}, §11; the polled row's
@@ -117,8 +113,6 @@ public final class ClarityRecordWriter implements RecordWriter {
     private final ClarityWriter writer;
     private final Executor executor;
     private final Semaphore permits;
-    /** Groups read together and then written: as many as are written at once. */
-    private final int waveSize;
     private final List<Queued> queue = new ArrayList<>();
     /** The longest a queued group waits for {@link #flush()}. */
     static final long WINDOW_MILLIS = 20;
@@ -136,7 +130,6 @@ public final class ClarityRecordWriter implements RecordWriter {
             throw new IllegalArgumentException("maxConcurrentGroups must be positive, got: " + maxConcurrentGroups);
         }
         this.permits = new Semaphore(maxConcurrentGroups);
-        this.waveSize = maxConcurrentGroups;
     }
 
     @Override
@@ -166,80 +159,27 @@ public final class ClarityRecordWriter implements RecordWriter {
             drained = new ArrayList<>(queue);
             queue.clear();
         }
-        // In waves of as many groups as are written at once: each wave's records are read just before the wave
-        // is written, so no read is more than one request older than its write. (Read all at once, the last of a
-        // hundred writes went out seconds after its read, and a change a person made in Clarity in between was
-        // overwritten by the merged, older record: seen as a lost contact rename in an end-to-end test.)
-        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-        for (int from = 0; from < drained.size(); from += waveSize) {
-            List<Queued> wave = drained.subList(from, Math.min(drained.size(), from + waveSize));
-            chain = chain.thenCompose(ignored -> sendWave(wave));
+        // Each record is read just before its Update (writeRecord): a batched read ahead of the writes left the
+        // last of a hundred writes seconds behind its read, and a change a person made in Clarity in between was
+        // overwritten by the older record merged with the plan (seen as a lost contact rename; reading in waves of
+        // the concurrent groups narrowed it but still lost one under load). CEF has no version check on Update.
+        for (Queued q : drained) {
+            send(q.group()).whenComplete((outcome, failure) -> {
+                if (failure != null) {
+                    q.result().completeExceptionally(failure instanceof java.util.concurrent.CompletionException
+                            && failure.getCause() != null ? failure.getCause() : failure);
+                } else {
+                    q.result().complete(outcome);
+                }
+            });
         }
-    }
-
-    private CompletableFuture<Void> sendWave(List<Queued> wave) {
-        return CompletableFuture.supplyAsync(() -> prefetch(wave), executor).thenCompose(current -> {
-            List<CompletableFuture<?>> sent = new ArrayList<>(wave.size());
-            for (Queued q : wave) {
-                sent.add(send(q.group(), current).handle((outcome, failure) -> {
-                    if (failure != null) {
-                        q.result().completeExceptionally(failure instanceof java.util.concurrent.CompletionException
-                                && failure.getCause() != null ? failure.getCause() : failure);
-                    } else {
-                        q.result().complete(outcome);
-                    }
-                    return null;
-                }));
-            }
-            return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
-        }).exceptionally(failure -> {
-            // prefetch reports no failure (an empty map: each record read on its own); anything else still ends
-            // every group of the wave rather than leaving its caller waiting.
-            wave.forEach(q -> q.result().completeExceptionally(failure));
-            return null;
-        });
     }
 
     /** A group waiting for {@link #flush()}. */
     private record Queued(WriteGroup group, CompletableFuture<WriteOutcome> result) {
     }
 
-    /**
-     * The current records of the queued groups' by-ID writes, keyed {@code Entity/ID}: only records that one group
-     * alone writes. Empty when the read fails: each record is then read on its own, where a failure is reported for it.
-     */
-    private Map<String, ObjectNode> prefetch(List<Queued> drained) {
-        Map<String, Integer> writes = new HashMap<>();
-        for (Queued q : drained) {
-            for (RecordWrite r : q.group().records()) {
-                if (ID.equalsIgnoreCase(r.keyField()) && CEF_ID.matcher(r.key()).matches()) {
-                    supported(r.entity()).ifPresent(e -> writes.merge(e.entityName() + "/" + Long.parseLong(r.key()), 1,
-                            Integer::sum));
-                }
-            }
-        }
-        Map<String, List<String>> byEntity = new LinkedHashMap<>();
-        writes.forEach((k, n) -> {
-            if (n == 1) {
-                int slash = k.indexOf('/');
-                byEntity.computeIfAbsent(k.substring(0, slash), e -> new ArrayList<>()).add(k.substring(slash + 1));
-            }
-        });
-        Map<String, ObjectNode> out = new HashMap<>();
-        for (Map.Entry<String, List<String>> e : byEntity.entrySet()) {
-            if (e.getValue().size() < 2) {
-                continue; // one record: its own GET costs the same
-            }
-            try {
-                client.fetchAll(e.getKey(), e.getValue()).forEach((id, row) -> out.put(e.getKey() + "/" + id, row));
-            } catch (RuntimeException failed) {
-                return Map.of();
-            }
-        }
-        return out;
-    }
-
-    private CompletableFuture<WriteOutcome> send(WriteGroup group, Map<String, ObjectNode> current) {
+    private CompletableFuture<WriteOutcome> send(WriteGroup group) {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 permits.acquire();
@@ -249,7 +189,7 @@ public final class ClarityRecordWriter implements RecordWriter {
                         "Interrupted while waiting to write group " + group.id() + " to Clarity", 0, e);
             }
             try {
-                return writeGroup(group, current);
+                return writeGroup(group);
             } finally {
                 permits.release();
             }
@@ -262,11 +202,11 @@ public final class ClarityRecordWriter implements RecordWriter {
         return ID.equalsIgnoreCase(keyField);
     }
 
-    private WriteOutcome writeGroup(WriteGroup group, Map<String, ObjectNode> prefetched) {
+    private WriteOutcome writeGroup(WriteGroup group) {
         Map<String, String> ids = new LinkedHashMap<>();
         List<String> requests = new ArrayList<>();
         for (RecordWrite record : group.records()) {
-            Result result = writeRecord(record, ids, requests, prefetched);
+            Result result = writeRecord(record, ids, requests);
             if (result.rejection() != null) {
                 return new WriteOutcome.Rejected(record.ref(), result.rejection(), String.join("; ", requests));
             }
@@ -275,8 +215,7 @@ public final class ClarityRecordWriter implements RecordWriter {
         return new WriteOutcome.Written(ids, false, String.join("; ", requests));
     }
 
-    private Result writeRecord(RecordWrite record, Map<String, String> ids, List<String> requests,
-                               Map<String, ObjectNode> prefetched) {
+    private Result writeRecord(RecordWrite record, Map<String, String> ids, List<String> requests) {
         Optional<ClarityEntity> found = supported(record.entity());
         if (found.isEmpty()) {
             return Result.refused(UNSUPPORTED_ENTITY, "Tandem writes Contact, Account and User to Clarity, not '"
@@ -319,15 +258,9 @@ public final class ClarityRecordWriter implements RecordWriter {
         }
         try {
             String route = entity.routePrefix();
-            ObjectNode read = byId ? prefetched.get(entity.entityName() + "/" + Long.parseLong(key)) : null;
-            Optional<ObjectNode> current;
-            if (read != null) {
-                requests.add("GET " + route + "s?IDs=… (the batch's records)");
-                current = Optional.of(read);
-            } else {
-                requests.add("GET " + route + (byId ? "/ID/" : "/Key/") + "{key}");
-                current = byId ? client.fetch(entity.entityName(), key) : client.fetchByKey(entity.entityName(), key);
-            }
+            requests.add("GET " + route + (byId ? "/ID/" : "/Key/") + "{key}");
+            Optional<ObjectNode> current = byId ? client.fetch(entity.entityName(), key)
+                    : client.fetchByKey(entity.entityName(), key);
             if (current.isEmpty()) {
                 if (byId) {
                     return Result.refused(NOT_FOUND, entity.entityName() + " with ID " + key + " was not found",

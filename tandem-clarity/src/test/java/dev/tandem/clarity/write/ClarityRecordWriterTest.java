@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.clarity.client.ClarityRestClient;
 import dev.tandem.clarity.testing.FakeClarity;
+import dev.tandem.clarity.testing.FakeHttpServer;
 import dev.tandem.clarity.testing.FakeHttpServer.Response;
 import dev.tandem.core.error.ErrorClass;
 import dev.tandem.core.error.IntegrationException;
@@ -107,21 +108,14 @@ class ClarityRecordWriterTest {
     }
 
     @Test
-    void queuedGroupsAreReadAndWrittenInWavesSoNoReadIsOlderThanOneRequest() throws Exception {
-        // Six by-ID writes, two written at a time: three waves, each one list read of its two contacts followed
-        // by their two updates, and the next wave's read only after those updates. Read all at once up front, the
-        // last update would carry a record read long before (a rename made in Clarity meanwhile was overwritten).
-        fake.http().on("GET", FakeClarity.BASE_PATH + "/Contacts/Contacts", fake.authenticated(r -> {
-            List<String> rows = new java.util.ArrayList<>();
-            for (String part : r.rawQuery().split("&")) {
-                if (part.startsWith("IDs=")) {
-                    rows.add(CONTACT.replace("\"ID\":7", "\"ID\":" + part.substring(4))
-                            .replace("SF-7", "SF-" + part.substring(4)));
-                }
-            }
-            return Response.json(200, "{\"TotalPages\":1,\"CurrentPage\":1,\"TotalCount\":" + rows.size()
-                    + ",\"CurrentCount\":" + rows.size() + ",\"Results\":[" + String.join(",", rows) + "]}");
-        }));
+    void eachUpdateCarriesTheRecordReadJustBeforeIt() throws Exception {
+        // Six by-ID writes queued together, two written at a time: every Update follows its own record's read, with
+        // no read of the batch ahead of the writes. (Read all at once up front, the last Update carried a record
+        // read long before it, and a rename made in Clarity meanwhile was overwritten: a lost change.)
+        for (int id = 11; id <= 16; id++) {
+            fake.record("/Contacts/Contact/ID/" + id, CONTACT.replace("\"ID\":7", "\"ID\":" + id)
+                    .replace("SF-7", "SF-" + id));
+        }
         fake.http().on("PUT", FakeClarity.BASE_PATH + "/Contacts/Contact/Update", fake.authenticated(r ->
                 Response.json(200, "{\"ActionSucceeded\":true,\"Messages\":[],\"Result\":"
                         + JSON.readTree(r.body()).path("ID").asInt() + "}")));
@@ -136,18 +130,19 @@ class ClarityRecordWriterTest {
             assertThat(outcome.get(30, TimeUnit.SECONDS)).isInstanceOf(WriteOutcome.Written.class);
         }
 
-        List<String> calls = fake.http().requests().stream()
-                .filter(r -> !r.path().endsWith("/auth/identity"))
-                .map(r -> r.method().equals("GET") ? "read " + String.join(",", java.util.Arrays.stream(
-                        r.rawQuery().split("&")).filter(q -> q.startsWith("IDs=")).map(q -> q.substring(4)).sorted().toList())
-                        : "write " + uncheckedId(r.body()))
-                .toList();
-        assertThat(calls).hasSize(9);
-        for (int wave = 0; wave < 3; wave++) {
-            String read = calls.get(wave * 3);
-            assertThat(read).as(calls.toString()).isEqualTo("read " + (11 + 2 * wave) + "," + (12 + 2 * wave));
-            assertThat(calls.subList(wave * 3 + 1, wave * 3 + 3)).as(calls.toString())
-                    .containsExactlyInAnyOrder("write " + (11 + 2 * wave), "write " + (12 + 2 * wave));
+        List<FakeHttpServer.Request> calls = fake.http().requests().stream()
+                .filter(r -> !r.path().endsWith("/auth/identity")).toList();
+        assertThat(calls).hasSize(12).noneMatch(r -> r.path().endsWith("/Contacts/Contacts"));
+        for (int id = 11; id <= 16; id++) {
+            List<String> mine = new java.util.ArrayList<>();
+            for (FakeHttpServer.Request r : calls) {
+                if (r.path().endsWith("/ID/" + id)) {
+                    mine.add("read");
+                } else if (r.method().equals("PUT") && uncheckedId(r.body()) == id) {
+                    mine.add("write");
+                }
+            }
+            assertThat(mine).as("contact %d", id).containsExactly("read", "write");
         }
     }
 
