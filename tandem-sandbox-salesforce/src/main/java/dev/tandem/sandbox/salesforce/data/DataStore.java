@@ -33,6 +33,9 @@ public final class DataStore {
     private final Map<String, LinkedHashMap<String, Row>> byType = new HashMap<>();
     /** Type → its indexed fields and their indexes; built on a type's first write. */
     private final Map<String, TypeIndex> indexes = new HashMap<>();
+    /** Record id → when it was first stored (a counter): the creation order of rows found through an index. */
+    private final Map<String, Long> created = new HashMap<>();
+    private long nextCreated;
 
     public DataStore(SalesforceSchema schema) {
         this.schema = schema;
@@ -113,6 +116,7 @@ public final class DataStore {
             byId.clear();
             byType.clear();
             indexes.clear();
+            created.clear();
         } finally {
             lock.unlock();
         }
@@ -158,6 +162,43 @@ public final class DataStore {
             IndexedField indexed = indexedField(type, field);
             return indexed == null || indexed.byKey == null ? List.of()
                     : rows(indexed.byKey.get(normalizeKey(value)));
+        }
+
+        /**
+         * Live records of {@code type} whose text {@code field} equals one of {@code values} as SOQL compares text
+         * (case-insensitively, {@link String#compareToIgnoreCase}), in creation order: the query executor's index
+         * look-up for {@code =} and {@code IN} filters. The field's value index is built on its first look-up and
+         * kept up to date by every later write, as a database keeps an index: Salesforce's query optimizer answers
+         * a selective filter from an index, not by reading the whole object ("Working with Very Large SOQL
+         * Queries", https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/langCon_apex_SOQL_VLSQ.htm).
+         * The caller still applies the whole WHERE clause to the rows found: the index only narrows the scan.
+         */
+        public List<Row> findByValues(String type, String field, Collection<String> values) {
+            IndexedField indexed = valueIndex(type, field);
+            Set<String> ids = new LinkedHashSet<>();
+            for (String value : values) {
+                Object found = indexed.byValue.get(foldCase(value));
+                if (found instanceof String id) {
+                    ids.add(id);
+                } else if (found != null) {
+                    @SuppressWarnings("unchecked")
+                    Set<String> set = (Set<String>) found;
+                    ids.addAll(set);
+                }
+            }
+            List<Row> rows = new ArrayList<>(ids.size());
+            for (String id : ids) {
+                rows.add(byId.get(id));
+            }
+            rows.sort(java.util.Comparator.comparingLong(r -> created.getOrDefault(r.id(), Long.MAX_VALUE)));
+            return rows;
+        }
+
+        /** {@code rows} sorted by when each record was first stored. */
+        public List<Row> inCreationOrder(Collection<Row> rows) {
+            List<Row> sorted = new ArrayList<>(rows);
+            sorted.sort(java.util.Comparator.comparingLong(r -> created.getOrDefault(r.id(), Long.MAX_VALUE)));
+            return sorted;
         }
 
         /** Live records of {@code childType} whose reference {@code field} points at {@code parentId}. */
@@ -226,6 +267,7 @@ public final class DataStore {
                 return;
             }
             byId.put(replacement.id(), replacement);
+            created.computeIfAbsent(replacement.id(), id -> nextCreated++);
             byType.computeIfAbsent(replacement.type(), t -> new LinkedHashMap<>()).put(replacement.id(), replacement);
         }
     }
@@ -240,6 +282,11 @@ public final class DataStore {
         final Map<String, Object> byKey;
         /** parent id → child id(s), for reference fields; null otherwise. */
         final Map<String, Object> byParent;
+        /**
+         * case-folded value → id(s), once a query has filtered on the text field ({@link Transaction#findByValues});
+         * null before.
+         */
+        Map<String, Object> byValue;
 
         IndexedField(FieldDefinition field) {
             this.name = field.name();
@@ -249,6 +296,33 @@ public final class DataStore {
     }
 
     private record TypeIndex(IndexedField[] fields, Map<String, IndexedField> byName) {
+    }
+
+    /** The value index of a text field, built from the live rows on the first call. */
+    private IndexedField valueIndex(String type, String field) {
+        TypeIndex index = typeIndex(type);
+        IndexedField indexed = index.byName().get(field);
+        if (indexed != null && indexed.byValue != null) {
+            return indexed;
+        }
+        if (indexed == null) {
+            indexed = new IndexedField(schema.require(type).field(field).orElseThrow(() ->
+                    new IllegalArgumentException("no field " + field + " on " + type)));
+            IndexedField[] fields = java.util.Arrays.copyOf(index.fields(), index.fields().length + 1);
+            fields[fields.length - 1] = indexed;
+            Map<String, IndexedField> byName = new HashMap<>(index.byName());
+            byName.put(field, indexed);
+            indexes.put(type, new TypeIndex(fields, byName));
+        }
+        Map<String, Object> byValue = new HashMap<>();
+        for (Row row : byType.getOrDefault(type, new LinkedHashMap<>()).values()) {
+            Object value = row.deleted() ? null : row.get(field);
+            if (value != null) {
+                add(byValue, foldCase(value.toString()), row.id());
+            }
+        }
+        indexed.byValue = byValue;
+        return indexed;
     }
 
     private TypeIndex typeIndex(String type) {
@@ -302,6 +376,9 @@ public final class DataStore {
             if (field.byParent != null) {
                 add(field.byParent, value.toString(), row.id());
             }
+            if (field.byValue != null) {
+                add(field.byValue, foldCase(value.toString()), row.id());
+            }
         }
     }
 
@@ -319,6 +396,9 @@ public final class DataStore {
             }
             if (field.byParent != null) {
                 remove(field.byParent, value.toString(), row.id());
+            }
+            if (field.byValue != null) {
+                remove(field.byValue, foldCase(value.toString()), row.id());
             }
         }
     }
@@ -344,6 +424,10 @@ public final class DataStore {
             }
             if (field.byParent != null) {
                 update(field.byParent, beforeText, afterText, id);
+            }
+            if (field.byValue != null) {
+                update(field.byValue, beforeText == null ? null : foldCase(beforeText),
+                        afterText == null ? null : foldCase(afterText), id);
             }
         }
     }
@@ -405,6 +489,16 @@ public final class DataStore {
         }
         remove(index, value, id);
         add(index, value, id);
+    }
+
+    /**
+     * The case fold under which two strings are equal exactly when {@link String#compareToIgnoreCase} finds them
+     * equal (it compares {@code toLowerCase(toUpperCase(c))} code point by code point), as SOQL compares text.
+     */
+    static String foldCase(String value) {
+        StringBuilder folded = new StringBuilder(value.length());
+        value.codePoints().forEach(cp -> folded.appendCodePoint(Character.toLowerCase(Character.toUpperCase(cp))));
+        return folded.toString();
     }
 
     /** External ids and unique text fields compare case-insensitively (the Salesforce default for Unique). */
