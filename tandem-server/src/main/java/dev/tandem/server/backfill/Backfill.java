@@ -10,6 +10,7 @@ import dev.tandem.clarity.client.ListQuery;
 import dev.tandem.core.connector.ConnectorParts;
 import dev.tandem.core.connector.Enricher;
 import dev.tandem.core.connector.RecordReader;
+import dev.tandem.core.echo.EchoPolicy;
 import dev.tandem.core.error.ErrorClass;
 import dev.tandem.core.error.IntegrationException;
 import dev.tandem.core.event.InboundEvent;
@@ -35,7 +36,6 @@ import dev.tandem.salesforce.bulk.BulkSettings;
 import dev.tandem.salesforce.bulk.SalesforceBulkClient;
 import dev.tandem.salesforce.client.SalesforceRestClient;
 import dev.tandem.salesforce.duplicates.DuplicateMatchEnricher;
-import dev.tandem.salesforce.duplicates.MatchRules;
 import dev.tandem.salesforce.enrich.PersonAccountEnricher;
 import dev.tandem.salesforce.enrich.PricebookEntryEnricher;
 import dev.tandem.salesforce.enrich.PricebookEntryResolver;
@@ -158,6 +158,7 @@ public final class Backfill implements AutoCloseable {
     private final BatchingSalesforceWriter batching;
     private final SalesforceBulkClient bulk;
     private final FlowRepository.Loaded flows;
+    private final Optional<EchoPolicy> echo;
 
     public Backfill(TandemConfig config, Options options, BackfillProgress progress, Clock clock) {
         this.config = config;
@@ -183,6 +184,13 @@ public final class Backfill implements AutoCloseable {
             this.batching = new BatchingSalesforceWriter(salesforce, salesforce,
                     new BatchingSettings(sf.writerWindow(), sf.writerMaxRecords(), false), meters);
             this.bulk = new SalesforceBulkClient(salesforce, options.bulkSettings());
+            // With Change Data Capture on, every Bulk upsert comes back to tandem server as a change event (Bulk
+            // writes are captured like any other, with changeOrigin com/salesforce/api/bulkapi;client=tandem): the
+            // flow's to step fingerprints what the backfill writes, as the live flow does, so the server drops those
+            // events as echoes instead of reading each record back and syncing it to Clarity.
+            this.echo = options.dryRun() || !config.cdc().enabled() ? Optional.empty()
+                    : Optional.of(new EchoPolicy(stores.writeFingerprints(), java.util.Set.of(sf.callOptionsClient()),
+                    java.util.Set.of(), EchoPolicy.DEFAULT_TTL, clock));
         } catch (RuntimeException e) {
             stores.close();
             throw e;
@@ -287,8 +295,9 @@ public final class Backfill implements AutoCloseable {
                             DuplicateMatchEnricher.NAME, options.skipDuplicateMatch()
                                     ? groups -> groups.stream().<Enricher.Result>map(Enricher.Result.Enriched::new)
                                     .toList()
-                                    : new DuplicateMatchEnricher(salesforce, links, MatchRules.defaults())),
-                            Optional::empty));
+                                    : new DuplicateMatchEnricher(salesforce, links, config.salesforce().match(),
+                                            salesforce::describe)),
+                            () -> echo));
             this.pipeline = new FlowPipeline(this.spec, connectors, links, clock)
                     .redacting(config.retention().redactor());
         }

@@ -194,6 +194,17 @@ public final class DataStore {
             return rows;
         }
 
+        /** How many live records {@link #findByValues} would return at most (the index's entries for the values). */
+        public int countByValues(String type, String field, Collection<String> values) {
+            IndexedField indexed = valueIndex(type, field);
+            int count = 0;
+            for (String value : values) {
+                Object found = indexed.byValue.get(foldCase(value));
+                count += found == null ? 0 : found instanceof String ? 1 : ((Set<?>) found).size();
+            }
+            return count;
+        }
+
         /** {@code rows} sorted by when each record was first stored. */
         public List<Row> inCreationOrder(Collection<Row> rows) {
             List<Row> sorted = new ArrayList<>(rows);
@@ -495,7 +506,7 @@ public final class DataStore {
      * The case fold under which two strings are equal exactly when {@link String#compareToIgnoreCase} finds them
      * equal (it compares {@code toLowerCase(toUpperCase(c))} code point by code point), as SOQL compares text.
      */
-    static String foldCase(String value) {
+    public static String foldCase(String value) {
         StringBuilder folded = new StringBuilder(value.length());
         value.codePoints().forEach(cp -> folded.appendCodePoint(Character.toLowerCase(Character.toUpperCase(cp))));
         return folded.toString();

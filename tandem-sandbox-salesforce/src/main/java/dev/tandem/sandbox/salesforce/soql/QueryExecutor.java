@@ -194,11 +194,21 @@ public final class QueryExecutor {
          */
         java.util.Optional<List<Row>> candidates(Condition condition) {
             return switch (condition) {
-                case Condition.In in when !in.negated() -> lookUp(in.field(), in.values());
-                case Condition.Comparison cmp when cmp.operator() == Operator.EQ -> lookUp(cmp.field(),
-                        List.of(cmp.value()));
-                case Condition.And and -> and.operands().stream().map(this::candidates)
-                        .flatMap(java.util.Optional::stream).min(java.util.Comparator.comparingInt(List::size));
+                case Condition.And and -> {
+                    // The operand whose index entries are fewest: the most selective one.
+                    Lookup best = null;
+                    for (Condition operand : and.operands()) {
+                        Lookup l = lookup(operand);
+                        if (l != null && (best == null || l.estimate() < best.estimate())) {
+                            best = l;
+                        }
+                    }
+                    if (best != null) {
+                        yield java.util.Optional.of(best.rows());
+                    }
+                    yield and.operands().stream().map(this::candidates).flatMap(java.util.Optional::stream)
+                            .min(java.util.Comparator.comparingInt(List::size));
+                }
                 case Condition.Or or -> {
                     Map<String, Row> union = new LinkedHashMap<>();
                     for (Condition operand : or.operands()) {
@@ -210,27 +220,54 @@ public final class QueryExecutor {
                     }
                     yield java.util.Optional.of(tx.inCreationOrder(union.values()));
                 }
-                default -> java.util.Optional.empty();
+                default -> java.util.Optional.ofNullable(lookup(condition)).map(Lookup::rows);
             };
         }
 
-        private java.util.Optional<List<Row>> lookUp(FieldPath field, List<Literal> literals) {
+        /** An index look-up of one field for some values. */
+        private record Lookup(Transaction tx, String type, String field, List<String> values) {
+            int estimate() {
+                return tx.countByValues(type, field, values);
+            }
+
+            List<Row> rows() {
+                return tx.findByValues(type, field, values);
+            }
+        }
+
+        /** The look-up answering {@code =} or {@code IN} on a text field of the object itself, or null. */
+        private Lookup lookup(Condition condition) {
+            FieldPath field;
+            List<Literal> literals;
+            switch (condition) {
+                case Condition.In in when !in.negated() -> {
+                    field = in.field();
+                    literals = in.values();
+                }
+                case Condition.Comparison cmp when cmp.operator() == Operator.EQ -> {
+                    field = cmp.field();
+                    literals = List.of(cmp.value());
+                }
+                default -> {
+                    return null;
+                }
+            }
             if (field.segments().size() != 1) {
-                return java.util.Optional.empty();
+                return null;
             }
             java.util.Optional<FieldDefinition> def = root.field(field.segments().getFirst());
             if (def.isEmpty() || !def.get().type().isText()) {
-                return java.util.Optional.empty();
+                return null;
             }
             List<String> values = new ArrayList<>(literals.size());
             for (Literal literal : literals) {
                 if (!(literal instanceof Literal.StringLiteral text)) {
                     // null (no index holds it) or a literal of the wrong type, which the predicate reports
-                    return java.util.Optional.empty();
+                    return null;
                 }
                 values.add(text.value());
             }
-            return java.util.Optional.of(tx.findByValues(root.name(), def.get().name(), values));
+            return new Lookup(tx, root.name(), def.get().name(), values);
         }
 
         Predicate<Row> predicate(Condition condition) {
@@ -323,6 +360,17 @@ public final class QueryExecutor {
         private Predicate<Row> inList(Condition.In in) {
             ResolvedPath path = resolve(in.field());
             List<Object> values = in.values().stream().map(v -> coerce(path.field(), v)).toList();
+            if (path.field().type().isText() && values.stream().allMatch(v -> v instanceof String)) {
+                // Text compares case-insensitively: one set look-up per row, not one comparison per value.
+                java.util.Set<String> folded = new java.util.HashSet<>();
+                values.forEach(v -> folded.add(dev.tandem.sandbox.salesforce.data.DataStore.foldCase((String) v)));
+                Predicate<Row> member = row -> {
+                    Object value = path.value(tx, row);
+                    return value != null && folded.contains(
+                            dev.tandem.sandbox.salesforce.data.DataStore.foldCase(value.toString()));
+                };
+                return in.negated() ? member.negate() : member;
+            }
             Predicate<Row> member = row -> {
                 Object value = path.value(tx, row);
                 for (Object candidate : values) {
