@@ -269,6 +269,8 @@ public final class Backfill implements AutoCloseable {
         private final BackfillCheckpoints checkpoints = stores.backfillCheckpoints();
         private final long callsAtStart = salesforce.apiCallCount();
         private final long startNanos = System.nanoTime();
+        private long clarityNanos;
+        private final java.util.concurrent.atomic.AtomicLong matchNanos = new java.util.concurrent.atomic.AtomicLong();
         private long read;
         private long written;
         private long failed;
@@ -295,8 +297,8 @@ public final class Backfill implements AutoCloseable {
                             DuplicateMatchEnricher.NAME, options.skipDuplicateMatch()
                                     ? groups -> groups.stream().<Enricher.Result>map(Enricher.Result.Enriched::new)
                                     .toList()
-                                    : new DuplicateMatchEnricher(salesforce, links, config.salesforce().match(),
-                                            salesforce::describe)),
+                                    : timed(new DuplicateMatchEnricher(salesforce, links, config.salesforce().match(),
+                                            salesforce::describe), matchNanos)),
                             () -> echo));
             this.pipeline = new FlowPipeline(this.spec, connectors, links, clock)
                     .redacting(config.retention().redactor());
@@ -332,10 +334,13 @@ public final class Backfill implements AutoCloseable {
             boolean more = true;
             while (more) {
                 ClarityPage p;
+                long pageStarted = System.nanoTime();
                 try {
                     p = clarity.page(object.entity(), query.paged(options.pageSize(), page));
                 } catch (IntegrationException e) {
                     throw aborted("Clarity", "reading " + object.entity().listPath() + " page " + page, e);
+                } finally {
+                    clarityNanos += System.nanoTime() - pageStarted;
                 }
                 if (total < 0) {
                     // Counted from the page the run starts at: what the list holds in all.
@@ -365,9 +370,15 @@ public final class Backfill implements AutoCloseable {
             }
             progress.update(read, total, written, failed, true);
             progress.finish();
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            Map<String, Double> in = new LinkedHashMap<>();
+            in.put("clarityPages", round(clarityNanos / 1e9));
+            in.put("duplicateMatch", round(matchNanos.get() / 1e9));
+            in.put("bulkJobs", round(writer.bulkSeconds()));
+            in.put("rest", round(seconds - clarityNanos / 1e9 - matchNanos.get() / 1e9 - writer.bulkSeconds()));
             return new BackfillSummary(object.id(), spec.id(), "complete", "", options.dryRun(), read, written, failed,
                     skipped, resumedFrom, writer.rowsByObject(), writer.created(), writer.updated(), writer.jobs(),
-                    salesforce.apiCallCount() - callsAtStart, (System.nanoTime() - startNanos) / 1e9);
+                    salesforce.apiCallCount() - callsAtStart, seconds, in);
         }
 
         /** Runs one chunk through the flow and settles it: links, dead letters and checkpoint in one transaction. */
@@ -487,6 +498,22 @@ public final class Backfill implements AutoCloseable {
                     + "under way was dead-lettered; " + read + " " + object.id() + " are done (checkpoint kept): fix "
                     + "the cause and run the same command again to resume.", configuration, e);
         }
+    }
+
+    private static double round(double seconds) {
+        return Math.round(seconds * 10) / 10.0;
+    }
+
+    /** An enricher whose time is added to {@code nanos}. */
+    private static Enricher timed(Enricher enricher, java.util.concurrent.atomic.AtomicLong nanos) {
+        return groups -> {
+            long started = System.nanoTime();
+            try {
+                return enricher.enrich(groups);
+            } finally {
+                nanos.addAndGet(System.nanoTime() - started);
+            }
+        };
     }
 
     private static long lastIdOf(List<ObjectNode> rows) {
