@@ -42,8 +42,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code peakHeapMiB}: the sum of every heap pool's peak usage ({@link MemoryPoolMXBean#getPeakUsage}, reset
  *       before the run); an upper bound of the used heap, which mostly measures the young generation the collector
  *       chose to fill between collections;</li>
- *   <li>{@code peakLiveHeapMiB}: the largest heap left after any collection during the run (GC notifications'
- *       {@code memoryUsageAfterGc}): the live set, what must stay flat when the backfill streams;</li>
+ *   <li>{@code peakHeapAfterGcMiB}: the largest heap left after any collection during the run (GC notifications'
+ *       {@code memoryUsageAfterGc}): the live set plus old-generation garbage a young collection does not reclaim;</li>
+ *   <li>with {@code --live-set-every SECONDS}: {@code liveSetMiB}, the heap after a full collection
+ *       ({@code System.gc()}, scheduled every so many seconds during the run, so the run pays for them): the live set
+ *       itself, what must stay flat when the backfill streams;</li>
  *   <li>{@code peakRssMiB}: {@code VmHWM} of /proc/self/status, the resident set's high-water mark, reset before the
  *       run (writing 5 to /proc/self/clear_refs) when the kernel allows it ({@code rssPeakReset}).</li>
  * </ul>
@@ -55,11 +58,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * work. In both modes {@code backfillThreadCpuSeconds} is the CPU of the thread that runs Tandem's pipeline.
  *
  * <pre>java -Xmx2g -cp tandem-bench/target/benchmarks.jar dev.tandem.bench.BackfillLoad --customers 100000 [--chunk 5000]
- *     [--sandboxes-in-processes] [--skip-duplicate-match]</pre>
+ *     [--sandboxes-in-processes] [--skip-duplicate-match] [--live-set-every 30]</pre>
  */
 public final class BackfillLoad {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Seconds between the full collections that measure the live set; 0: none. */
+    private static int liveSetEverySeconds;
 
     private BackfillLoad() {
     }
@@ -70,6 +75,10 @@ public final class BackfillLoad {
         boolean processes = false;
         boolean skipMatch = false;
         for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--live-set-every")) {
+                liveSetEverySeconds = Integer.parseInt(args[++i]);
+                continue;
+            }
             switch (args[i]) {
                 case "--customers" -> customers = Integer.parseInt(args[++i]);
                 case "--chunk" -> chunk = Integer.parseInt(args[++i]);
@@ -77,7 +86,7 @@ public final class BackfillLoad {
                 case "--skip-duplicate-match" -> skipMatch = true;
                 case "--help" -> {
                     System.out.println("BackfillLoad --customers N [--chunk N] [--sandboxes-in-processes]"
-                            + " [--skip-duplicate-match]");
+                            + " [--skip-duplicate-match] [--live-set-every SECONDS]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -157,8 +166,14 @@ public final class BackfillLoad {
                 .filter(p -> p.getType() == MemoryType.HEAP).toList();
         heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
         boolean rssReset = resetPeakRss();
-        AtomicLong liveAfterGc = new AtomicLong();
-        List<Runnable> unsubscribe = watchLiveHeap(liveAfterGc);
+        AtomicLong afterGc = new AtomicLong();
+        List<Long> liveSets = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Runnable> unsubscribe = watchHeapAfterGc(afterGc, liveSets);
+        java.util.concurrent.ScheduledExecutorService fullGcs = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("live-set").factory());
+        if (liveSetEverySeconds > 0) {
+            fullGcs.scheduleWithFixedDelay(System::gc, liveSetEverySeconds, liveSetEverySeconds, TimeUnit.SECONDS);
+        }
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long threadCpuStart = threads.getCurrentThreadCpuTime();
@@ -177,6 +192,7 @@ public final class BackfillLoad {
         double seconds = (System.nanoTime() - start) / 1e9;
         double threadCpu = (threads.getCurrentThreadCpuTime() - threadCpuStart) / 1e9;
         double processCpu = (os.getProcessCpuTime() - processCpuStart) / 1e9;
+        fullGcs.shutdownNow();
         unsubscribe.forEach(Runnable::run);
         long peakHeap = heapPools.stream().map(MemoryPoolMXBean::getPeakUsage).mapToLong(MemoryUsage::getUsed).sum();
         ObjectNode r = JSON.createObjectNode();
@@ -189,7 +205,13 @@ public final class BackfillLoad {
         r.put("backfillThreadCpuSeconds", round(threadCpu));
         r.put("backfillJvmCpuSeconds", round(processCpu));
         r.put("peakHeapMiB", peakHeap >> 20);
-        r.put("peakLiveHeapMiB", liveAfterGc.get() >> 20);
+        r.put("peakHeapAfterGcMiB", afterGc.get() >> 20);
+        if (liveSetEverySeconds > 0) {
+            var live = r.putArray("liveSetMiB");
+            synchronized (liveSets) {
+                liveSets.forEach(b -> live.add(b >> 20));
+            }
+        }
         r.put("peakRssMiB", statusKib(ProcessHandle.current().pid(), "VmHWM:") / 1024);
         r.put("rssPeakReset", rssReset);
         r.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
@@ -199,8 +221,11 @@ public final class BackfillLoad {
         return r;
     }
 
-    /** Keeps in {@code max} the largest heap any collection leaves; returns how to stop listening. */
-    private static List<Runnable> watchLiveHeap(AtomicLong max) {
+    /**
+     * Keeps in {@code max} the largest heap any collection leaves, and in {@code liveSets} the heap each explicit
+     * full collection ({@code System.gc()}) leaves; returns how to stop listening.
+     */
+    private static List<Runnable> watchHeapAfterGc(AtomicLong max, List<Long> liveSets) {
         List<Runnable> stops = new ArrayList<>();
         NotificationListener listener = (notification, handback) -> {
             if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
@@ -215,6 +240,9 @@ public final class BackfillLoad {
                 }
             }
             max.accumulateAndGet(after, Math::max);
+            if ("System.gc()".equals(info.getGcCause())) {
+                liveSets.add(after);
+            }
         };
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (gc instanceof NotificationEmitter emitter) {
