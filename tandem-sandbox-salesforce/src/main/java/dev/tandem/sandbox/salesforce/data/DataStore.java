@@ -33,8 +33,6 @@ public final class DataStore {
     private final Map<String, LinkedHashMap<String, Row>> byType = new HashMap<>();
     /** Type → its indexed fields and their indexes; built on a type's first write. */
     private final Map<String, TypeIndex> indexes = new HashMap<>();
-    /** Type → the value indexes over several text fields together, built by queries that filter on them. */
-    private final Map<String, List<CompositeIndex>> composites = new HashMap<>();
     /** Record id → when it was first stored (a counter): the creation order of rows found through an index. */
     private final Map<String, Long> created = new HashMap<>();
     private long nextCreated;
@@ -118,7 +116,6 @@ public final class DataStore {
             byId.clear();
             byType.clear();
             indexes.clear();
-            composites.clear();
             created.clear();
         } finally {
             lock.unlock();
@@ -174,12 +171,17 @@ public final class DataStore {
          * kept up to date by every later write, as a database keeps an index: Salesforce's query optimizer answers
          * a selective filter from an index, not by reading the whole object ("Working with Very Large SOQL
          * Queries", https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/langCon_apex_SOQL_VLSQ.htm).
-         * The caller still applies the whole WHERE clause to the rows found: the index only narrows the scan.
+         * The caller still applies the whole WHERE clause to the rows found: the index only narrows the scan. A null
+         * in {@code values} stands for the records where the field is null ({@code Field = null}).
          */
         public List<Row> findByValues(String type, String field, Collection<String> values) {
             IndexedField indexed = valueIndex(type, field);
             Set<String> ids = new LinkedHashSet<>();
             for (String value : values) {
+                if (value == null) {
+                    ids.addAll(indexed.nulls);
+                    continue;
+                }
                 Object found = indexed.byValue.get(foldCase(value));
                 if (found instanceof String id) {
                     ids.add(id);
@@ -197,58 +199,12 @@ public final class DataStore {
             return rows;
         }
 
-        /**
-         * Live records of {@code type} whose text {@code fields} hold one of the combinations of {@code values}
-         * (one list per field, every combination of one value each), compared as SOQL compares text, in creation
-         * order: the look-up of an AND of {@code IN} filters, from an index over the fields together, built on its
-         * first use and kept up to date by every later write (as {@link #findByValues}). The caller applies the
-         * whole WHERE clause to the rows found.
-         */
-        public List<Row> findByValueTuples(String type, List<String> fields, List<List<String>> values) {
-            CompositeIndex index = compositeIndex(type, fields);
-            Set<String> ids = new LinkedHashSet<>();
-            List<String> keys = null;
-            for (List<String> column : values) {
-                Set<String> folded = new LinkedHashSet<>();
-                column.forEach(v -> folded.add(foldCase(v)));
-                if (keys == null) {
-                    keys = new ArrayList<>(folded);
-                    continue;
-                }
-                List<String> next = new ArrayList<>(keys.size() * folded.size());
-                for (String prefix : keys) {
-                    for (String value : folded) {
-                        next.add(prefix + KEY_SEPARATOR + value);
-                    }
-                }
-                keys = next;
-            }
-            if (keys == null) {
-                keys = List.of();
-            }
-            for (String key : keys) {
-                Object found = index.byValues.get(key);
-                if (found instanceof String id) {
-                    ids.add(id);
-                } else if (found != null) {
-                    @SuppressWarnings("unchecked")
-                    Set<String> set = (Set<String>) found;
-                    ids.addAll(set);
-                }
-            }
-            List<Row> rows = new ArrayList<>(ids.size());
-            for (String id : ids) {
-                rows.add(byId.get(id));
-            }
-            return inCreationOrder(rows);
-        }
-
         /** How many live records {@link #findByValues} would return at most (the index's entries for the values). */
         public int countByValues(String type, String field, Collection<String> values) {
             IndexedField indexed = valueIndex(type, field);
             int count = 0;
             for (String value : values) {
-                Object found = indexed.byValue.get(foldCase(value));
+                Object found = value == null ? indexed.nulls : indexed.byValue.get(foldCase(value));
                 count += found == null ? 0 : found instanceof String ? 1 : ((Set<?>) found).size();
             }
             return count;
@@ -347,6 +303,8 @@ public final class DataStore {
          * null before.
          */
         Map<String, Object> byValue;
+        /** The live records where the field is null, kept with {@link #byValue}. */
+        Set<String> nulls;
 
         IndexedField(FieldDefinition field) {
             this.name = field.name();
@@ -356,53 +314,6 @@ public final class DataStore {
     }
 
     private record TypeIndex(IndexedField[] fields, Map<String, IndexedField> byName) {
-    }
-
-    /** Joins the folded values of a composite index's key; no text value holds it. */
-    private static final String KEY_SEPARATOR = "\u0000";
-
-    /** A value index over several text fields: their folded values joined by {@link #KEY_SEPARATOR} → id(s). */
-    private static final class CompositeIndex {
-        final List<String> fields;
-        final Map<String, Object> byValues = new HashMap<>();
-
-        CompositeIndex(List<String> fields) {
-            this.fields = List.copyOf(fields);
-        }
-
-        /** The row's key, or null when a field has no value (such a row is in no entry, as nulls are in no index). */
-        String key(Row row) {
-            StringBuilder key = new StringBuilder();
-            for (int i = 0; i < fields.size(); i++) {
-                Object value = row.get(fields.get(i));
-                if (value == null) {
-                    return null;
-                }
-                if (i > 0) {
-                    key.append(KEY_SEPARATOR);
-                }
-                key.append(foldCase(value.toString()));
-            }
-            return key.toString();
-        }
-    }
-
-    private CompositeIndex compositeIndex(String type, List<String> fields) {
-        List<CompositeIndex> ofType = composites.computeIfAbsent(type, t -> new ArrayList<>());
-        for (CompositeIndex existing : ofType) {
-            if (existing.fields.equals(fields)) {
-                return existing;
-            }
-        }
-        CompositeIndex created = new CompositeIndex(fields);
-        for (Row row : byType.getOrDefault(type, new LinkedHashMap<>()).values()) {
-            String key = row.deleted() ? null : created.key(row);
-            if (key != null) {
-                add(created.byValues, key, row.id());
-            }
-        }
-        ofType.add(created);
-        return created;
     }
 
     /** The value index of a text field, built from the live rows on the first call. */
@@ -422,12 +333,19 @@ public final class DataStore {
             indexes.put(type, new TypeIndex(fields, byName));
         }
         Map<String, Object> byValue = new HashMap<>();
+        Set<String> nulls = new LinkedHashSet<>();
         for (Row row : byType.getOrDefault(type, new LinkedHashMap<>()).values()) {
-            Object value = row.deleted() ? null : row.get(field);
+            if (row.deleted()) {
+                continue;
+            }
+            Object value = row.get(field);
             if (value != null) {
                 add(byValue, foldCase(value.toString()), row.id());
+            } else {
+                nulls.add(row.id());
             }
         }
+        indexed.nulls = nulls;
         indexed.byValue = byValue;
         return indexed;
     }
@@ -472,15 +390,12 @@ public final class DataStore {
         if (row.deleted()) {
             return;
         }
-        for (CompositeIndex composite : composites.getOrDefault(row.type(), List.of())) {
-            String key = composite.key(row);
-            if (key != null) {
-                add(composite.byValues, key, row.id());
-            }
-        }
         for (IndexedField field : typeIndex(row.type()).fields()) {
             Object value = row.get(field.name);
             if (value == null) {
+                if (field.nulls != null) {
+                    field.nulls.add(row.id());
+                }
                 continue;
             }
             if (field.byKey != null) {
@@ -499,15 +414,12 @@ public final class DataStore {
         if (row.deleted()) {
             return;
         }
-        for (CompositeIndex composite : composites.getOrDefault(row.type(), List.of())) {
-            String key = composite.key(row);
-            if (key != null) {
-                remove(composite.byValues, key, row.id());
-            }
-        }
         for (IndexedField field : typeIndex(row.type()).fields()) {
             Object value = row.get(field.name);
             if (value == null) {
+                if (field.nulls != null) {
+                    field.nulls.remove(row.id());
+                }
                 continue;
             }
             if (field.byKey != null) {
@@ -528,12 +440,16 @@ public final class DataStore {
      */
     private void reindex(Row current, Row replacement) {
         String id = replacement.id();
-        for (CompositeIndex composite : composites.getOrDefault(replacement.type(), List.of())) {
-            update(composite.byValues, composite.key(current), composite.key(replacement), id);
-        }
         for (IndexedField field : typeIndex(replacement.type()).fields()) {
             Object before = current.get(field.name);
             Object after = replacement.get(field.name);
+            if (field.nulls != null && (before == null) != (after == null)) {
+                if (after == null) {
+                    field.nulls.add(id);
+                } else {
+                    field.nulls.remove(id);
+                }
+            }
             if (before == null && after == null) {
                 continue;
             }

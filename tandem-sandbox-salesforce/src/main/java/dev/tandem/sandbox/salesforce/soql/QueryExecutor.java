@@ -32,11 +32,6 @@ import java.util.regex.Pattern;
 /** Runs a parsed SOQL query against the store: type checks, filtering, ordering, paging and projection. */
 public final class QueryExecutor {
 
-    /** Index entries of an AND's most selective field above which two of its fields are looked up together. */
-    private static final int COMPOSITE_WHEN_MORE_THAN = 1_000;
-    /** Value combinations a look-up of two fields together enumerates at most. */
-    private static final long MAX_COMBINATIONS = 20_000;
-
     /** SOQL caps OFFSET at 2,000 rows. */
     private static final int MAX_OFFSET = 2000;
 
@@ -202,25 +197,10 @@ public final class QueryExecutor {
                 case Condition.And and -> {
                     // The operand whose index entries are fewest: the most selective one.
                     Lookup best = null;
-                    List<Lookup> all = new ArrayList<>();
                     for (Condition operand : and.operands()) {
                         Lookup l = lookup(operand);
-                        if (l != null) {
-                            all.add(l);
-                            if (best == null || l.estimate() < best.estimate()) {
-                                best = l;
-                            }
-                        }
-                    }
-                    if (best != null && all.size() > 1 && best.estimate() > COMPOSITE_WHEN_MORE_THAN) {
-                        // No field alone is selective (a few hundred first names, last names, postal codes): the
-                        // two with the fewest values together, as a database's composite index answers them.
-                        all.sort(java.util.Comparator.comparingInt(l -> l.values().size()));
-                        Lookup a = all.get(0);
-                        Lookup b = all.get(1);
-                        if ((long) a.values().size() * b.values().size() <= MAX_COMBINATIONS) {
-                            yield java.util.Optional.of(tx.findByValueTuples(root.name(), List.of(a.field(),
-                                    b.field()), List.of(a.values(), b.values())));
+                        if (l != null && (best == null || l.estimate() < best.estimate())) {
+                            best = l;
                         }
                     }
                     if (best != null) {
@@ -281,11 +261,15 @@ public final class QueryExecutor {
             }
             List<String> values = new ArrayList<>(literals.size());
             for (Literal literal : literals) {
-                if (!(literal instanceof Literal.StringLiteral text)) {
-                    // null (no index holds it) or a literal of the wrong type, which the predicate reports
+                if (literal instanceof Literal.StringLiteral text) {
+                    values.add(text.value());
+                } else if (literal instanceof Literal.NullLiteral && condition instanceof Condition.Comparison) {
+                    // Field = null: the records without a value (a null in an IN list is left to the scan)
+                    values.add(null);
+                } else {
+                    // a literal of the wrong type, which the predicate reports
                     return null;
                 }
-                values.add(text.value());
             }
             return new Lookup(tx, root.name(), def.get().name(), values);
         }
