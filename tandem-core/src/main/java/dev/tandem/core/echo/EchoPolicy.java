@@ -75,6 +75,38 @@ public final class EchoPolicy {
         fingerprints.remember(new WriteFingerprint(system, entity, recordId, hashes, now, now.plus(ttl)));
     }
 
+    /** One write to fingerprint with {@link #recordWrites}. */
+    public record Write(String system, String entity, String recordId, Map<String, ?> values) {
+    }
+
+    /**
+     * {@link #recordWrite} for several records at once: the previous fingerprints read with one query per (system,
+     * entity) and the new ones stored in one batch. A record written twice in the list keeps both writes' fields,
+     * the later value winning, as two calls of {@link #recordWrite} would.
+     */
+    public void recordWrites(List<Write> writes) {
+        if (writes.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        Map<List<String>, List<String>> idsByEntity = new LinkedHashMap<>();
+        for (Write w : writes) {
+            idsByEntity.computeIfAbsent(List.of(w.system(), w.entity()), k -> new ArrayList<>()).add(w.recordId());
+        }
+        Map<List<String>, Map<String, String>> hashes = new LinkedHashMap<>();
+        idsByEntity.forEach((key, ids) -> fingerprints.lastWrites(key.get(0), key.get(1), ids, now).forEach(
+                (id, previous) -> hashes.put(List.of(key.get(0), key.get(1), id),
+                        new java.util.HashMap<>(previous.fieldHashes()))));
+        for (Write w : writes) {
+            hashes.computeIfAbsent(List.of(w.system(), w.entity(), w.recordId()), k -> new java.util.HashMap<>())
+                    .putAll(FieldValues.hashAll(w.values()));
+        }
+        List<WriteFingerprint> out = new ArrayList<>(hashes.size());
+        hashes.forEach((key, fields) -> out.add(new WriteFingerprint(key.get(0), key.get(1), key.get(2), fields, now,
+                now.plus(ttl))));
+        fingerprints.rememberAll(out);
+    }
+
     /** Decides whether {@code change} is Tandem's own write coming back. */
     public EchoVerdict judge(ChangeNotice change) {
         if (!byTandem(change)) {

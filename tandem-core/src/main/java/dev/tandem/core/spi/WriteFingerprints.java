@@ -18,6 +18,14 @@ public interface WriteFingerprints {
     /** Inserts or replaces the fingerprint of its (system, entity, record id); durable once this returns. */
     void remember(WriteFingerprint fingerprint);
 
+    /**
+     * {@link #remember} for several records, durable once this returns. This default stores them one by one; an
+     * implementation should write them in one batch (a backfill fingerprints thousands of records per chunk).
+     */
+    default void rememberAll(Collection<WriteFingerprint> fingerprints) {
+        fingerprints.forEach(this::remember);
+    }
+
     /** The fingerprint of the record unless none was stored or it expired at or before {@code now}. */
     Optional<WriteFingerprint> lastWrite(String system, String entity, String recordId, Instant now);
 

@@ -43,6 +43,22 @@ class EchoPolicyTest {
     }
 
     @Test
+    void writesRecordedInOneBatchAreEchoesAsIfRecordedOneByOne() {
+        policy.recordWrite("salesforce", "Account", "001A", Map.of("Name", "Acme"));
+
+        policy.recordWrites(List.of(new EchoPolicy.Write("salesforce", "Account", "001A", Map.of("Phone", "1")),
+                new EchoPolicy.Write("salesforce", "Account", "001B", Map.of("Name", "Beta")),
+                new EchoPolicy.Write("salesforce", "Account", "001B", Map.of("Phone", "2"))));
+
+        // The earlier write's fields are kept, and two writes of one record in the batch add up.
+        assertThat(policy.judge(change("tandem", "", Map.of("Name", "Acme", "Phone", "1"))).echo()).isTrue();
+        assertThat(policy.judge(new ChangeNotice("salesforce", "Account", "001B", "tandem", "",
+                Map.of("Name", "Beta", "Phone", "2"))).echo()).isTrue();
+        assertThat(policy.judge(new ChangeNotice("salesforce", "Account", "001B", "tandem", "",
+                Map.of("Name", "Other"))).echo()).isFalse();
+    }
+
+    @Test
     void aReferenceToARecordCreatedInTheSameWriteMatchesTheIdTheCreateReports() {
         policy.recordWrite("salesforce", "Contact", EchoPolicy.keyRecordId("Clarity_Contact_Key__c", "CON-1"),
                 Map.of("Clarity_Contact_Key__c", "CON-1", "LastName", "Doe", "AccountId", EchoPolicy.ANY_REFERENCE));

@@ -227,50 +227,61 @@ public final class DuplicateMatchEnricher implements Enricher {
      * either.
      */
     private List<List<Wanted>> chunks(List<Wanted> wanted, Map<Integer, ApiError> flagged) {
-        // A chunk's query only grows as records join it (every list of values keeps what it had), so the longest
-        // prefix that fits is found by doubling and then halving, a few query texts per chunk instead of one per
-        // record; the chunks are the ones adding record by record would give.
+        // A query's URI only grows as records join it (each adds its values, or nothing when they are there
+        // already), so the longest prefix that fits is found by galloping then bisecting: O(n log n) measurements
+        // of the query text rather than one per record added, which was quadratic in the records per query.
         List<List<Wanted>> out = new ArrayList<>();
-        int i = 0;
-        while (i < wanted.size()) {
-            if (!fits(wanted.subList(i, i + 1))) {
-                Wanted w = wanted.get(i++);
-                RecordWrite r = w.record();
-                flagged.putIfAbsent(w.group(), new ApiError(TOO_LONG, r.entity() + " " + r.key() + " was not"
-                        + " written: its values for the duplicate check (" + String.join(", ", rules.fields(w.rulesOf()))
+        int from = 0;
+        while (from < wanted.size()) {
+            int fit = longestFit(wanted, from);
+            if (fit == 0) {
+                RecordWrite r = wanted.get(from).record();
+                Wanted w = wanted.get(from);
+                flagged.putIfAbsent(w.group(), new ApiError(TOO_LONG, r.entity() + " " + r.key() + " was not written:"
+                        + " its values for the duplicate check (" + String.join(", ", rules.fields(w.rulesOf()))
                         + ") are too long for one Salesforce query; Salesforce's fields are far shorter (Email and"
                         + " LastName hold 80 characters). Correct the customer in Clarity.",
                         List.copyOf(rules.fields(w.rulesOf())), false));
+                from++;
                 continue;
             }
-            int left = wanted.size() - i;
-            int good = 1;
-            int bad = left + 1;
-            while (good < left) {
-                int next = Math.min(left, good * 2);
-                if (fits(wanted.subList(i, i + next))) {
-                    good = next;
-                } else {
-                    bad = next;
-                    break;
-                }
-            }
-            while (bad - good > 1) {
-                int mid = (good + bad) >>> 1;
-                if (fits(wanted.subList(i, i + mid))) {
-                    good = mid;
-                } else {
-                    bad = mid;
-                }
-            }
-            out.add(new ArrayList<>(wanted.subList(i, i + good)));
-            i += good;
+            out.add(new ArrayList<>(wanted.subList(from, from + fit)));
+            from += fit;
         }
         return out;
     }
 
-    private boolean fits(List<Wanted> chunk) {
-        return salesforce.queryUriBytes(soql(chunk)) <= QUERY_URI_BUDGET;
+    /** How many records from {@code from} on fit in one query (0 when not even the first does). */
+    private int longestFit(List<Wanted> wanted, int from) {
+        int left = wanted.size() - from;
+        if (!fits(wanted, from, 1)) {
+            return 0;
+        }
+        int good = 1;
+        int step = 1;
+        while (good < left) {
+            int next = Math.min(left, good + step);
+            if (!fits(wanted, from, next)) {
+                // the answer is in [good, next)
+                int bad = next;
+                while (bad - good > 1) {
+                    int mid = (good + bad) >>> 1;
+                    if (fits(wanted, from, mid)) {
+                        good = mid;
+                    } else {
+                        bad = mid;
+                    }
+                }
+                return good;
+            }
+            good = next;
+            step *= 2;
+        }
+        return good;
+    }
+
+    private boolean fits(List<Wanted> wanted, int from, int count) {
+        return salesforce.queryUriBytes(soql(wanted.subList(from, from + count))) <= QUERY_URI_BUDGET;
     }
 
     /** The query for the Salesforce records that carry one of the chunk's keys or may match one of its records. */

@@ -152,6 +152,57 @@ class QueryResourceTest extends SandboxTestSupport {
                 .satisfies(r -> assertThat(r.get("IsDeleted").asBoolean()).isTrue());
     }
 
+    /** The Ids a query returns, in the order returned. */
+    private List<String> ids(String soql) {
+        List<String> out = new ArrayList<>();
+        query(soql).json().get("records").forEach(r -> out.add(r.get("Id").asText()));
+        return out;
+    }
+
+    @Test
+    void equalityAndInFiltersAnsweredFromAnIndexReturnWhatAFullScanReturnsAfterUpdatesDeletesAndRollbacks() {
+        String ann = client.create("Contact", Map.of("LastName", "Ann", "Email", "ann@example.com"));
+        String bob = client.create("Contact", Map.of("LastName", "Bob", "Email", "BOB@example.com"));
+        String cid = client.create("Contact", Map.of("LastName", "Cid", "Email", "cid@example.com"));
+        // The first filter on Email builds its index; text compares case-insensitively either way.
+        assertThat(ids("SELECT Id FROM Contact WHERE Email IN ('bob@EXAMPLE.com', 'ANN@example.com')"))
+                .containsExactly(ann, bob);
+
+        // Writes after the index exists: a changed value, a deleted record, and a failed all-or-none request.
+        assertThat(client.patch(sobject("Contact") + "/" + bob, Map.of("Email", "robert@example.com")).status())
+                .isEqualTo(204);
+        assertThat(client.delete(sobject("Contact") + "/" + cid).status()).isEqualTo(204);
+        String failed = "{\"allOrNone\":true,\"records\":["
+                + "{\"attributes\":{\"type\":\"Contact\"},\"id\":\"" + ann + "\",\"Email\":\"gone@example.com\"},"
+                + "{\"attributes\":{\"type\":\"Contact\"},\"id\":\"" + bob + "\",\"LastName\":null}]}";
+        JsonNode refused = client.patch(V + "/composite/sobjects", failed).json();
+        assertThat(refused.get(1).get("success").asBoolean()).isFalse();
+        String dan = client.create("Contact", Map.of("LastName", "Dan", "Email", "bob@example.com"));
+
+        String indexed = "SELECT Id FROM Contact WHERE Email IN ('bob@example.com', 'robert@example.com',"
+                + " 'cid@example.com', 'ann@example.com', 'gone@example.com') OR LastName = 'Cid'";
+        // The same filter with an operand no index answers: the whole object is read.
+        String scanned = indexed + " OR Email LIKE 'nobody%'";
+        assertThat(ids(indexed)).containsExactly(ann, bob, dan).isEqualTo(ids(scanned));
+        assertThat(ids("SELECT Id FROM Contact WHERE Email = 'gone@example.com'")).isEmpty();
+        assertThat(ids("SELECT Id FROM Contact WHERE LastName = 'Dan' AND Email = 'BOB@example.com'"))
+                .containsExactly(dan);
+        assertThat(ids("SELECT Id FROM Contact WHERE LastName = 'Ann' AND Email = 'bob@example.com'")).isEmpty();
+
+        // Field = null: the records without a value, kept as values come and go.
+        String eve = client.create("Contact", Map.of("LastName", "Eve"));
+        String fay = client.create("Contact", Map.of("LastName", "Fay"));
+        assertThat(ids("SELECT Id FROM Contact WHERE Email = null")).containsExactly(eve, fay);
+        assertThat(client.patch(sobject("Contact") + "/" + eve, Map.of("Email", "eve@example.com")).status())
+                .isEqualTo(204);
+        assertThat(client.patch(sobject("Contact") + "/" + dan, java.util.Collections.singletonMap("Email", null))
+                .status()).isEqualTo(204);
+        assertThat(ids("SELECT Id FROM Contact WHERE Email = null AND LastName IN ('Dan', 'Fay', 'Eve')"))
+                .containsExactly(dan, fay)
+                .isEqualTo(ids("SELECT Id FROM Contact WHERE (Email = null AND LastName IN ('Dan', 'Fay', 'Eve'))"
+                        + " OR LastName LIKE 'zzz%'"));
+    }
+
     @Test
     void unknownColumnIsInvalidField() {
         SandboxClient.Response response = query("SELECT Id, Bogus__c FROM Account");

@@ -10,6 +10,7 @@ import dev.tandem.clarity.client.ListQuery;
 import dev.tandem.core.connector.ConnectorParts;
 import dev.tandem.core.connector.Enricher;
 import dev.tandem.core.connector.RecordReader;
+import dev.tandem.core.echo.EchoPolicy;
 import dev.tandem.core.error.ErrorClass;
 import dev.tandem.core.error.IntegrationException;
 import dev.tandem.core.event.InboundEvent;
@@ -35,7 +36,6 @@ import dev.tandem.salesforce.bulk.BulkSettings;
 import dev.tandem.salesforce.bulk.SalesforceBulkClient;
 import dev.tandem.salesforce.client.SalesforceRestClient;
 import dev.tandem.salesforce.duplicates.DuplicateMatchEnricher;
-import dev.tandem.salesforce.duplicates.MatchRules;
 import dev.tandem.salesforce.enrich.PersonAccountEnricher;
 import dev.tandem.salesforce.enrich.PricebookEntryEnricher;
 import dev.tandem.salesforce.enrich.PricebookEntryResolver;
@@ -158,6 +158,7 @@ public final class Backfill implements AutoCloseable {
     private final BatchingSalesforceWriter batching;
     private final SalesforceBulkClient bulk;
     private final FlowRepository.Loaded flows;
+    private final Optional<EchoPolicy> echo;
 
     public Backfill(TandemConfig config, Options options, BackfillProgress progress, Clock clock) {
         this.config = config;
@@ -183,6 +184,13 @@ public final class Backfill implements AutoCloseable {
             this.batching = new BatchingSalesforceWriter(salesforce, salesforce,
                     new BatchingSettings(sf.writerWindow(), sf.writerMaxRecords(), false), meters);
             this.bulk = new SalesforceBulkClient(salesforce, options.bulkSettings());
+            // With Change Data Capture on, every Bulk upsert comes back to tandem server as a change event (Bulk
+            // writes are captured like any other, with changeOrigin com/salesforce/api/bulkapi;client=tandem): the
+            // flow's to step fingerprints what the backfill writes, as the live flow does, so the server drops those
+            // events as echoes instead of reading each record back and syncing it to Clarity.
+            this.echo = options.dryRun() || !config.cdc().enabled() ? Optional.empty()
+                    : Optional.of(new EchoPolicy(stores.writeFingerprints(), java.util.Set.of(sf.callOptionsClient()),
+                    java.util.Set.of(), EchoPolicy.DEFAULT_TTL, clock));
         } catch (RuntimeException e) {
             stores.close();
             throw e;
@@ -261,6 +269,8 @@ public final class Backfill implements AutoCloseable {
         private final BackfillCheckpoints checkpoints = stores.backfillCheckpoints();
         private final long callsAtStart = salesforce.apiCallCount();
         private final long startNanos = System.nanoTime();
+        private long clarityNanos;
+        private final java.util.concurrent.atomic.AtomicLong matchNanos = new java.util.concurrent.atomic.AtomicLong();
         private long read;
         private long written;
         private long failed;
@@ -287,8 +297,9 @@ public final class Backfill implements AutoCloseable {
                             DuplicateMatchEnricher.NAME, options.skipDuplicateMatch()
                                     ? groups -> groups.stream().<Enricher.Result>map(Enricher.Result.Enriched::new)
                                     .toList()
-                                    : new DuplicateMatchEnricher(salesforce, links, MatchRules.defaults())),
-                            Optional::empty));
+                                    : timed(new DuplicateMatchEnricher(salesforce, links, config.salesforce().match(),
+                                            salesforce::describe), matchNanos)),
+                            () -> echo));
             this.pipeline = new FlowPipeline(this.spec, connectors, links, clock)
                     .redacting(config.retention().redactor());
         }
@@ -323,10 +334,13 @@ public final class Backfill implements AutoCloseable {
             boolean more = true;
             while (more) {
                 ClarityPage p;
+                long pageStarted = System.nanoTime();
                 try {
                     p = clarity.page(object.entity(), query.paged(options.pageSize(), page));
                 } catch (IntegrationException e) {
                     throw aborted("Clarity", "reading " + object.entity().listPath() + " page " + page, e);
+                } finally {
+                    clarityNanos += System.nanoTime() - pageStarted;
                 }
                 if (total < 0) {
                     // Counted from the page the run starts at: what the list holds in all.
@@ -356,9 +370,15 @@ public final class Backfill implements AutoCloseable {
             }
             progress.update(read, total, written, failed, true);
             progress.finish();
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            Map<String, Double> in = new LinkedHashMap<>();
+            in.put("clarityPages", round(clarityNanos / 1e9));
+            in.put("duplicateMatch", round(matchNanos.get() / 1e9));
+            in.put("bulkJobs", round(writer.bulkSeconds()));
+            in.put("rest", round(seconds - clarityNanos / 1e9 - matchNanos.get() / 1e9 - writer.bulkSeconds()));
             return new BackfillSummary(object.id(), spec.id(), "complete", "", options.dryRun(), read, written, failed,
                     skipped, resumedFrom, writer.rowsByObject(), writer.created(), writer.updated(), writer.jobs(),
-                    salesforce.apiCallCount() - callsAtStart, (System.nanoTime() - startNanos) / 1e9);
+                    salesforce.apiCallCount() - callsAtStart, seconds, in);
         }
 
         /** Runs one chunk through the flow and settles it: links, dead letters and checkpoint in one transaction. */
@@ -478,6 +498,22 @@ public final class Backfill implements AutoCloseable {
                     + "under way was dead-lettered; " + read + " " + object.id() + " are done (checkpoint kept): fix "
                     + "the cause and run the same command again to resume.", configuration, e);
         }
+    }
+
+    private static double round(double seconds) {
+        return Math.round(seconds * 10) / 10.0;
+    }
+
+    /** An enricher whose time is added to {@code nanos}. */
+    private static Enricher timed(Enricher enricher, java.util.concurrent.atomic.AtomicLong nanos) {
+        return groups -> {
+            long started = System.nanoTime();
+            try {
+                return enricher.enrich(groups);
+            } finally {
+                nanos.addAndGet(System.nanoTime() - started);
+            }
+        };
     }
 
     private static long lastIdOf(List<ObjectNode> rows) {

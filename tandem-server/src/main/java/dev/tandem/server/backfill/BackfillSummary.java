@@ -18,15 +18,28 @@ import java.util.Map;
  * @param bulkJobs    Bulk API jobs run (this run)
  * @param apiCalls    Salesforce API calls made (this run), Bulk and REST
  * @param seconds     this run's duration
+ * @param secondsIn   where this run's time went, of {@code seconds}: {@code clarityPages} (reading the Clarity list),
+ *                    {@code duplicateMatch} (the {@code salesforce.match} look-ups), {@code bulkJobs} (Bulk API 2.0:
+ *                    upload, waiting for the jobs, reading their results), {@code rest} (the flow's other steps:
+ *                    related-record reads, validation, mapping, enrichers, master-data policy; the store's commits)
  */
 public record BackfillSummary(String object, String flow, String status, String message, boolean dryRun,
                               long read, long written, long failed, long skipped, long resumedFrom,
                               Map<String, Long> rows, long created, long updated, long bulkJobs, long apiCalls,
-                              double seconds) {
+                              double seconds, Map<String, Double> secondsIn) {
 
     public BackfillSummary {
         message = message == null ? "" : message;
         rows = Map.copyOf(rows);
+        secondsIn = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(secondsIn)); // in its order
+    }
+
+    /** A summary without a breakdown of its time (nothing ran, or it stopped). */
+    public BackfillSummary(String object, String flow, String status, String message, boolean dryRun, long read,
+                           long written, long failed, long skipped, long resumedFrom, Map<String, Long> rows,
+                           long created, long updated, long bulkJobs, long apiCalls, double seconds) {
+        this(object, flow, status, message, dryRun, read, written, failed, skipped, resumedFrom, rows, created, updated,
+                bulkJobs, apiCalls, seconds, Map.of());
     }
 
     static BackfillSummary skipped(BackfillObject object, String why) {

@@ -57,6 +57,7 @@ final class BulkPlanWriter implements RecordWriter {
     private long created;
     private long updated;
     private long jobs;
+    private long bulkNanos;
     private volatile RuntimeException fatal;
 
     private record Pending(WriteGroup group, CompletableFuture<WriteOutcome> future) {
@@ -123,6 +124,11 @@ final class BulkPlanWriter implements RecordWriter {
         return jobs;
     }
 
+    /** Time spent in Bulk API calls: creating and uploading jobs, waiting for them, reading their results. */
+    double bulkSeconds() {
+        return bulkNanos / 1e9;
+    }
+
     /** Rows sent (or, in a dry run, that would be sent) per Salesforce object. */
     Map<String, Long> rowsByObject() {
         return Map.copyOf(rowsByObject);
@@ -168,7 +174,12 @@ final class BulkPlanWriter implements RecordWriter {
                 rows.values().forEach(row -> ids.put(entity + "|" + keyField + "|" + row.key, "(dry run)"));
                 continue;
             }
-            upsert(entity, keyField, List.copyOf(columns), rows, ids, failed);
+            long started = System.nanoTime();
+            try {
+                upsert(entity, keyField, List.copyOf(columns), rows, ids, failed);
+            } finally {
+                bulkNanos += System.nanoTime() - started;
+            }
         }
         for (int g = 0; g < chunk.size(); g++) {
             Pending p = chunk.get(g);

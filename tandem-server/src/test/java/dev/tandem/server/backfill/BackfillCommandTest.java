@@ -60,6 +60,11 @@ class BackfillCommandTest {
         assertThat(summary.path("written").asLong()).isEqualTo(120);
         assertThat(summary.path("failed").asLong()).isZero();
         assertThat(summary.path("bulkJobs").asLong()).isEqualTo(2 * 3); // Account and Contact for each of 3 chunks
+        // Where the time went: the Bulk jobs (their polls alone take a tenth of a second each) and the rest.
+        assertThat(summary.path("secondsIn").properties()).extracting(Map.Entry::getKey)
+                .containsExactly("clarityPages", "duplicateMatch", "bulkJobs", "rest");
+        assertThat(summary.path("secondsIn").path("bulkJobs").asDouble()).isPositive()
+                .isLessThanOrEqualTo(summary.path("seconds").asDouble());
         assertThat(r.out()).contains("customers: complete", "read 120", "written 120");
         try (JdbcStores stores = JdbcStores.openSqlite(stack.store)) {
             assertThat(stores.stateStore().countIds("Contact")).isEqualTo(120);
@@ -202,16 +207,66 @@ class BackfillCommandTest {
     }
 
     @Test
-    void sinceLoadsOnlyRecordsChangedSinceThen() {
+    void sinceLoadsOnlyRecordsChangedSinceThenAndADryRunOfItCountsThemWritingNothing() throws Exception {
         stack = new BackfillStack(dir, 20, 0);
+        // A whole second after the store was generated (the CLI takes seconds), then three customers change.
+        java.time.Instant since = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .plusSeconds(1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> java.time.Instant.now().isAfter(since));
+        List<dev.tandem.sandbox.clarity.model.UserModel> users = stack.clarity.store().users().all();
+        Set<String> changed = Set.of(users.get(2).contactKey(), users.get(7).contactKey(), users.get(15).contactKey());
+        for (int i : List.of(2, 7, 15)) {
+            stack.clarity.customers().updatePhone(users.get(i).id(), "+1 512 555 01" + (10 + i));
+        }
+        Path dryReport = dir.resolve("since-dry.json");
 
-        BackfillStack.Run r = BackfillStack.run("backfill", "customers", "--since",
-                java.time.Instant.now().plusSeconds(-1).toString().substring(0, 19) + "Z", "--config",
-                stack.config.toString());
-        // the generated customers were created before the test ran, so a --since of now reads none of them
-        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("read 0");
+        BackfillStack.Run dry = BackfillStack.run("backfill", "customers", "--since", since.toString(), "--dry-run",
+                "--config", stack.config.toString(), "--report", dryReport.toString());
+        assertThat(dry.exitCode()).as(dry.out() + dry.err()).isZero();
+        assertThat(dry.out()).contains("read 3");
+        assertThat(JSON.readTree(Files.readString(dryReport)).path("objects").get(0).path("rows").path("Contact")
+                .asLong()).isEqualTo(3);
         assertThat(stack.salesforce.records("Contact")).isEmpty();
+
+        BackfillStack.Run r = BackfillStack.run("backfill", "customers", "--since", since.toString(), "--config",
+                stack.config.toString());
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("read 3", "written 3");
+        assertThat(keys(stack.salesforce.records("Contact"), "Clarity_Contact_Key__c")).isEqualTo(changed);
+
+        // A --since after the last change: nothing to read.
+        java.time.Instant later = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .plusSeconds(1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> java.time.Instant.now().isAfter(later));
+        BackfillStack.Run none = BackfillStack.run("backfill", "customers", "--since", later.toString(),
+                "--config", stack.config.toString());
+        assertThat(none.exitCode()).as(none.out() + none.err()).isZero();
+        assertThat(none.out()).contains("read 0");
+    }
+
+    @Test
+    void aDryRunRefusesBadArgumentsAsARealRunDoes() {
+        stack = new BackfillStack(dir, 5, 0);
+        String cfg = stack.config.toString();
+
+        BackfillStack.Run unknown = BackfillStack.run("backfill", "invoices", "--dry-run", "--config", cfg);
+        BackfillStack.Run badDate = BackfillStack.run("backfill", "customers", "--dry-run", "--since", "2026-02-30",
+                "--config", cfg);
+        BackfillStack.Run noZone = BackfillStack.run("backfill", "all", "--dry-run", "--since", "2026-01-31T08:00",
+                "--config", cfg);
+
+        assertThat(List.of(unknown, badDate, noZone)).allSatisfy(r -> {
+            assertThat(r.exitCode()).isEqualTo(64);
+            assertThat(r.err()).doesNotContain("Exception");
+        });
+        assertThat(unknown.err()).contains("unknown object 'invoices'");
+        assertThat(badDate.err()).contains("--since '2026-02-30' is not a date");
+        assertThat(noZone.err()).contains("--since '2026-01-31T08:00' is not a date");
+        try (JdbcStores stores = JdbcStores.openSqlite(stack.store)) {
+            assertThat(stores.backfillCheckpoints().checkpoint("customers")).isEmpty();
+        }
     }
 
     @Test

@@ -651,28 +651,44 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
     @Override
     public void remember(WriteFingerprint fingerprint) {
         Objects.requireNonNull(fingerprint, "fingerprint");
+        rememberAll(List.of(fingerprint));
+    }
+
+    @Override
+    public void rememberAll(java.util.Collection<WriteFingerprint> fingerprints) {
+        if (fingerprints.isEmpty()) {
+            return;
+        }
         ensureOpen();
-        StringBuilder hashes = new StringBuilder();
-        fingerprint.sortedFieldHashes().forEach((field, hash) -> {
-            if (field.indexOf('\t') >= 0 || field.indexOf('\n') >= 0) {
-                throw new IllegalArgumentException("A field name must not hold a tab or a line break: " + field);
-            }
-            hashes.append(field).append('\t').append(hash).append('\n');
-        });
-        database.write("store a write fingerprint", c -> {
+        List<String> hashLines = new ArrayList<>(fingerprints.size());
+        for (WriteFingerprint fingerprint : fingerprints) {
+            StringBuilder hashes = new StringBuilder();
+            fingerprint.sortedFieldHashes().forEach((field, hash) -> {
+                if (field.indexOf('\t') >= 0 || field.indexOf('\n') >= 0) {
+                    throw new IllegalArgumentException("A field name must not hold a tab or a line break: " + field);
+                }
+                hashes.append(field).append('\t').append(hash).append('\n');
+            });
+            hashLines.add(hashes.toString());
+        }
+        database.write("store write fingerprints", c -> {
             try (PreparedStatement upsert = c.prepareStatement(
                     "INSERT INTO write_fingerprint (target_system, entity, record_id, field_hashes, written_at, "
                             + "expires_at) VALUES (?, ?, ?, ?, ?, ?) "
                             + "ON CONFLICT (target_system, entity, record_id) DO UPDATE SET "
                             + "field_hashes = excluded.field_hashes, written_at = excluded.written_at, "
                             + "expires_at = excluded.expires_at")) {
-                upsert.setString(1, fingerprint.system());
-                upsert.setString(2, fingerprint.entity());
-                upsert.setString(3, fingerprint.recordId());
-                upsert.setString(4, hashes.toString());
-                upsert.setLong(5, fingerprint.writtenAt().toEpochMilli());
-                upsert.setLong(6, fingerprint.expiresAt().toEpochMilli());
-                return upsert.executeUpdate();
+                int i = 0;
+                for (WriteFingerprint fingerprint : fingerprints) {
+                    upsert.setString(1, fingerprint.system());
+                    upsert.setString(2, fingerprint.entity());
+                    upsert.setString(3, fingerprint.recordId());
+                    upsert.setString(4, hashLines.get(i++));
+                    upsert.setLong(5, fingerprint.writtenAt().toEpochMilli());
+                    upsert.setLong(6, fingerprint.expiresAt().toEpochMilli());
+                    upsert.addBatch();
+                }
+                return upsert.executeBatch().length;
             }
         });
     }

@@ -55,6 +55,21 @@ abstract class WriteFingerprintsContractTest {
     }
 
     @Test
+    void aBatchStoresEveryFingerprintAndReplacesEarlierOnes() {
+        fingerprints.remember(written("001A", Map.of("Name", "h1"), Duration.ofHours(1)));
+
+        fingerprints.rememberAll(java.util.List.of(written("001A", Map.of("Phone", "h3"), Duration.ofHours(1)),
+                written("001B", Map.of("Name", "h4"), Duration.ofHours(1))));
+        fingerprints = restart();
+
+        assertThat(fingerprints.lastWrites("salesforce", "Account", java.util.List.of("001A", "001B"), NOW))
+                .hasSize(2).hasEntrySatisfying("001A", f -> assertThat(f.fieldHashes())
+                        .containsExactlyEntriesOf(Map.of("Phone", "h3")))
+                .hasEntrySatisfying("001B", f -> assertThat(f.fieldHashes())
+                        .containsExactlyEntriesOf(Map.of("Name", "h4")));
+    }
+
+    @Test
     void recordsAreKeptApartBySystemEntityAndId() {
         fingerprints.remember(written("001A", Map.of("Name", "h1"), Duration.ofHours(1)));
 

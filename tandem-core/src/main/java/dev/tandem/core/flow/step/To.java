@@ -127,6 +127,8 @@ public final class To implements Step {
                 return out;
             }
         }
+        List<EchoPolicy.Write> beforeWrite = new ArrayList<>();
+        Optional<EchoPolicy> echoPolicy = echo.get();
         for (int i = 0; i < batch.size(); i++) {
             Exchange planned = batch.get(i);
             var decision = decisions.get(i);
@@ -162,9 +164,11 @@ public final class To implements Step {
             }
             // Fingerprint before the write where the target id is known (the change event can come back before the
             // write call returns); a record created now is fingerprinted once its id is known, below.
-            echo.get().ifPresent(policy -> fingerprint(policy, x.plan().get(), Map.of(), ctx));
+            echoPolicy.ifPresent(policy -> beforeWrite.addAll(fingerprint(x.plan().get(), Map.of(), ctx)));
             pending.put(i, null);
         }
+        // All of the batch's fingerprints in one store batch, still before the first write is handed over.
+        echoPolicy.ifPresent(policy -> policy.recordWrites(beforeWrite));
         // Only then hand every group to the writer, back to back: fingerprinting reads and writes the store, and
         // with that between two writes each group's batching window could expire alone, one request per group.
         for (Map.Entry<Integer, CompletableFuture<WriteOutcome>> entry : pending.entrySet()) {
@@ -179,6 +183,7 @@ public final class To implements Step {
         pending.values().removeIf(java.util.Objects::isNull);
         writer.flush();
         List<BackWrite> backs = new ArrayList<>();
+        List<EchoPolicy.Write> afterWrite = new ArrayList<>();
         for (Map.Entry<Integer, CompletableFuture<WriteOutcome>> entry : pending.entrySet()) {
             int i = entry.getKey();
             Exchange x = out.get(i);
@@ -208,7 +213,7 @@ public final class To implements Step {
                     out.set(i, x.settle(new FlowOutcome.Skipped(0, reason)));
                 }
                 case WriteOutcome.Written w -> {
-                    echo.get().ifPresent(policy -> fingerprint(policy, plan, w.idsByRef(), ctx));
+                    echoPolicy.ifPresent(policy -> afterWrite.addAll(fingerprint(plan, w.idsByRef(), ctx)));
                     RecordWrite root = plan.rootRecord();
                     for (RecordWrite r : plan.records()) {
                         if (r != root) {
@@ -246,6 +251,8 @@ public final class To implements Step {
                 }
             }
         }
+        // Created records by the ids the write returned: their key-based fingerprints already cover the meantime.
+        echoPolicy.ifPresent(policy -> policy.recordWrites(afterWrite));
         writeBack(backs, ctx);
         return out;
     }
@@ -256,7 +263,8 @@ public final class To implements Step {
      * write), else under its external key (a create: its change event reports the key, and may arrive before the
      * write returns the id).
      */
-    private void fingerprint(EchoPolicy policy, WriteGroup plan, Map<String, String> written, StepContext ctx) {
+    private List<EchoPolicy.Write> fingerprint(WriteGroup plan, Map<String, String> written, StepContext ctx) {
+        List<EchoPolicy.Write> out = new ArrayList<>(plan.records().size());
         Map<String, String> ids = new LinkedHashMap<>(written);
         for (RecordWrite r : plan.records()) {
             ids.computeIfAbsent(r.ref(), ref -> writer.keysByRecordId(r.keyField()) ? r.key()
@@ -279,8 +287,9 @@ public final class To implements Step {
                             : v.isNull() ? null : v.asText());
                 }
             });
-            policy.recordWrite(system, r.entity(), id, values);
+            out.add(new EchoPolicy.Write(system, r.entity(), id, values));
         }
+        return out;
     }
 
     /** A write of new target ids back to a source record: for whom, what, and where. */

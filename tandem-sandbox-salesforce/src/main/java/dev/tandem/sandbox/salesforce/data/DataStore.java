@@ -35,6 +35,9 @@ public final class DataStore {
     private final Map<String, int[]> live = new HashMap<>();
     /** Type → its indexed fields and their indexes; built on a type's first write. */
     private final Map<String, TypeIndex> indexes = new HashMap<>();
+    /** Record id → when it was first stored (a counter): the creation order of rows found through an index. */
+    private final Map<String, Long> created = new HashMap<>();
+    private long nextCreated;
 
     public DataStore(SalesforceSchema schema) {
         this.schema = schema;
@@ -116,6 +119,7 @@ public final class DataStore {
             byType.clear();
             live.clear();
             indexes.clear();
+            created.clear();
         } finally {
             lock.unlock();
         }
@@ -161,6 +165,59 @@ public final class DataStore {
             IndexedField indexed = indexedField(type, field);
             return indexed == null || indexed.byKey == null ? List.of()
                     : rows(indexed.byKey.get(normalizeKey(value)));
+        }
+
+        /**
+         * Live records of {@code type} whose text {@code field} equals one of {@code values} as SOQL compares text
+         * (case-insensitively, {@link String#compareToIgnoreCase}), in creation order: the query executor's index
+         * look-up for {@code =} and {@code IN} filters. The field's value index is built on its first look-up and
+         * kept up to date by every later write, as a database keeps an index: Salesforce's query optimizer answers
+         * a selective filter from an index, not by reading the whole object ("Working with Very Large SOQL
+         * Queries", https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/langCon_apex_SOQL_VLSQ.htm).
+         * The caller still applies the whole WHERE clause to the rows found: the index only narrows the scan. A null
+         * in {@code values} stands for the records where the field is null ({@code Field = null}).
+         */
+        public List<Row> findByValues(String type, String field, Collection<String> values) {
+            IndexedField indexed = valueIndex(type, field);
+            Set<String> ids = new LinkedHashSet<>();
+            for (String value : values) {
+                if (value == null) {
+                    ids.addAll(indexed.nulls);
+                    continue;
+                }
+                Object found = indexed.byValue.get(foldCase(value));
+                if (found instanceof String id) {
+                    ids.add(id);
+                } else if (found != null) {
+                    @SuppressWarnings("unchecked")
+                    Set<String> set = (Set<String>) found;
+                    ids.addAll(set);
+                }
+            }
+            List<Row> rows = new ArrayList<>(ids.size());
+            for (String id : ids) {
+                rows.add(byId.get(id));
+            }
+            rows.sort(java.util.Comparator.comparingLong(r -> created.getOrDefault(r.id(), Long.MAX_VALUE)));
+            return rows;
+        }
+
+        /** How many live records {@link #findByValues} would return at most (the index's entries for the values). */
+        public int countByValues(String type, String field, Collection<String> values) {
+            IndexedField indexed = valueIndex(type, field);
+            int count = 0;
+            for (String value : values) {
+                Object found = value == null ? indexed.nulls : indexed.byValue.get(foldCase(value));
+                count += found == null ? 0 : found instanceof String ? 1 : ((Set<?>) found).size();
+            }
+            return count;
+        }
+
+        /** {@code rows} sorted by when each record was first stored. */
+        public List<Row> inCreationOrder(Collection<Row> rows) {
+            List<Row> sorted = new ArrayList<>(rows);
+            sorted.sort(java.util.Comparator.comparingLong(r -> created.getOrDefault(r.id(), Long.MAX_VALUE)));
+            return sorted;
         }
 
         /** Live records of {@code childType} whose reference {@code field} points at {@code parentId}. */
@@ -235,6 +292,7 @@ public final class DataStore {
                 return;
             }
             byId.put(replacement.id(), replacement);
+            created.computeIfAbsent(replacement.id(), id -> nextCreated++);
             byType.computeIfAbsent(replacement.type(), t -> new LinkedHashMap<>()).put(replacement.id(), replacement);
         }
     }
@@ -249,6 +307,13 @@ public final class DataStore {
         final Map<String, Object> byKey;
         /** parent id → child id(s), for reference fields; null otherwise. */
         final Map<String, Object> byParent;
+        /**
+         * case-folded value → id(s), once a query has filtered on the text field ({@link Transaction#findByValues});
+         * null before.
+         */
+        Map<String, Object> byValue;
+        /** The live records where the field is null, kept with {@link #byValue}. */
+        Set<String> nulls;
 
         IndexedField(FieldDefinition field) {
             this.name = field.name();
@@ -258,6 +323,40 @@ public final class DataStore {
     }
 
     private record TypeIndex(IndexedField[] fields, Map<String, IndexedField> byName) {
+    }
+
+    /** The value index of a text field, built from the live rows on the first call. */
+    private IndexedField valueIndex(String type, String field) {
+        TypeIndex index = typeIndex(type);
+        IndexedField indexed = index.byName().get(field);
+        if (indexed != null && indexed.byValue != null) {
+            return indexed;
+        }
+        if (indexed == null) {
+            indexed = new IndexedField(schema.require(type).field(field).orElseThrow(() ->
+                    new IllegalArgumentException("no field " + field + " on " + type)));
+            IndexedField[] fields = java.util.Arrays.copyOf(index.fields(), index.fields().length + 1);
+            fields[fields.length - 1] = indexed;
+            Map<String, IndexedField> byName = new HashMap<>(index.byName());
+            byName.put(field, indexed);
+            indexes.put(type, new TypeIndex(fields, byName));
+        }
+        Map<String, Object> byValue = new HashMap<>();
+        Set<String> nulls = new LinkedHashSet<>();
+        for (Row row : byType.getOrDefault(type, new LinkedHashMap<>()).values()) {
+            if (row.deleted()) {
+                continue;
+            }
+            Object value = row.get(field);
+            if (value != null) {
+                add(byValue, foldCase(value.toString()), row.id());
+            } else {
+                nulls.add(row.id());
+            }
+        }
+        indexed.nulls = nulls;
+        indexed.byValue = byValue;
+        return indexed;
     }
 
     private TypeIndex typeIndex(String type) {
@@ -303,6 +402,9 @@ public final class DataStore {
         for (IndexedField field : typeIndex(row.type()).fields()) {
             Object value = row.get(field.name);
             if (value == null) {
+                if (field.nulls != null) {
+                    field.nulls.add(row.id());
+                }
                 continue;
             }
             if (field.byKey != null) {
@@ -310,6 +412,9 @@ public final class DataStore {
             }
             if (field.byParent != null) {
                 add(field.byParent, value.toString(), row.id());
+            }
+            if (field.byValue != null) {
+                add(field.byValue, foldCase(value.toString()), row.id());
             }
         }
     }
@@ -321,6 +426,9 @@ public final class DataStore {
         for (IndexedField field : typeIndex(row.type()).fields()) {
             Object value = row.get(field.name);
             if (value == null) {
+                if (field.nulls != null) {
+                    field.nulls.remove(row.id());
+                }
                 continue;
             }
             if (field.byKey != null) {
@@ -328,6 +436,9 @@ public final class DataStore {
             }
             if (field.byParent != null) {
                 remove(field.byParent, value.toString(), row.id());
+            }
+            if (field.byValue != null) {
+                remove(field.byValue, foldCase(value.toString()), row.id());
             }
         }
     }
@@ -341,6 +452,13 @@ public final class DataStore {
         for (IndexedField field : typeIndex(replacement.type()).fields()) {
             Object before = current.get(field.name);
             Object after = replacement.get(field.name);
+            if (field.nulls != null && (before == null) != (after == null)) {
+                if (after == null) {
+                    field.nulls.add(id);
+                } else {
+                    field.nulls.remove(id);
+                }
+            }
             if (before == null && after == null) {
                 continue;
             }
@@ -353,6 +471,10 @@ public final class DataStore {
             }
             if (field.byParent != null) {
                 update(field.byParent, beforeText, afterText, id);
+            }
+            if (field.byValue != null) {
+                update(field.byValue, beforeText == null ? null : foldCase(beforeText),
+                        afterText == null ? null : foldCase(afterText), id);
             }
         }
     }
@@ -414,6 +536,16 @@ public final class DataStore {
         }
         remove(index, value, id);
         add(index, value, id);
+    }
+
+    /**
+     * The case fold under which two strings are equal exactly when {@link String#compareToIgnoreCase} finds them
+     * equal (it compares {@code toLowerCase(toUpperCase(c))} code point by code point), as SOQL compares text.
+     */
+    public static String foldCase(String value) {
+        StringBuilder folded = new StringBuilder(value.length());
+        value.codePoints().forEach(cp -> folded.appendCodePoint(Character.toLowerCase(Character.toUpperCase(cp))));
+        return folded.toString();
     }
 
     /** External ids and unique text fields compare case-insensitively (the Salesforce default for Unique). */
