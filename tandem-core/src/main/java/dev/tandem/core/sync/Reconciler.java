@@ -37,7 +37,10 @@ import java.util.function.Function;
  *       profile update that did not touch that field; and Tandem's own write coming back from the source changes
  *       nothing, so it is dropped as an echo without a call to the target);</li>
  *   <li>only the source changed it → written;</li>
- *   <li>both changed it to different values → a conflict, settled by the field's policy: {@code <system>-wins},
+ *   <li>a field another system masters alone ({@code <other>-only}) and the source changed → not written, said on
+ *       the timeline (the way back of a one-master field);</li>
+ *   <li>both changed it to different values → a conflict, settled by the field's policy: {@code <system>-wins} or
+ *       {@code <system>-only},
  *       {@code newest-wins} (each side's modified time; closer than the window → review) or {@code manual} (review).
  *       A field under review is written to neither side until a person resolves it.</li>
  * </ul>
@@ -360,8 +363,9 @@ public final class Reconciler {
                 if (changed) {
                     rw.changed.add(field);
                     Policy p = policy(op, field);
-                    boolean sourceWins = p.kind() == Policy.Kind.WINS && p.system().equals(sourceSystem);
-                    if (targetId != null && targetBase.containsKey(field) && !sourceWins) {
+                    boolean sourceWins = p.wonBy(sourceSystem);
+                    if (targetId != null && targetBase.containsKey(field) && !sourceWins
+                            && !p.mastersAloneOtherThan(sourceSystem)) {
                         rw.needsRead = true;
                     }
                 }
@@ -464,6 +468,13 @@ public final class Reconciler {
                     continue;
                 }
                 Policy p = policy(rw.op, field);
+                if (p.mastersAloneOtherThan(sourceSystem)) {
+                    // The other side masters the field alone: this side's change is not synced. Its baseline stays,
+                    // so the change is named again while the two differ, and the master's next change overwrites it.
+                    said.add(field + ": changed in " + sourceSystem + ", but " + p.system() + " masters it (" + p
+                            + ") → not written");
+                    continue;
+                }
                 String sourceKey = text(rw.source.path(rw.op.source().keyFieldOrId()));
                 Conflict.Side sourceSide = sourceKey.isEmpty()
                         ? new Conflict.Side(sourceSystem, rw.op.source().entity(), rw.sourceId, rw.op.source().id(),
@@ -473,7 +484,7 @@ public final class Reconciler {
                 Conflict.Side targetSide = new Conflict.Side(targetSystem, r.entity(), rw.targetId, r.keyField(),
                         r.key(), field);
                 var open = store.openConflict(Conflict.pairKey(sourceSide, targetSide));
-                boolean sourceWins = p.kind() == Policy.Kind.WINS && p.system().equals(sourceSystem);
+                boolean sourceWins = p.wonBy(sourceSystem);
                 if (open.isEmpty() && (sourceWins || !rw.targetBase.containsKey(field) || target == null)) {
                     fields.set(field, mapped);
                     targetValues.put(field, m);
@@ -583,7 +594,8 @@ public final class Reconciler {
 
     private String verdict(Policy p, Instant srcAt, Instant dstAt) {
         return switch (p.kind()) {
-            case WINS -> p.system().equals(sourceSystem) ? "source" : p.system().equals(targetSystem) ? "target" : "review";
+            case WINS, ONLY -> p.system().equals(sourceSystem) ? "source" : p.system().equals(targetSystem) ? "target"
+                    : "review";
             case MANUAL -> "review";
             case NEWEST -> {
                 if (srcAt == null || dstAt == null || Duration.between(srcAt, dstAt).abs().compareTo(window) <= 0) {

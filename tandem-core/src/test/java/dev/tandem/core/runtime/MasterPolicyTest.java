@@ -232,6 +232,41 @@ class MasterPolicyTest {
     }
 
     @Test
+    void aFieldTheTargetMastersAloneIsNotWrittenWhenTheSourceChangesItAndTheTimelineSaysWhy() {
+        firstSync("crm-only");
+        shop.get("1").put("Tel", "+9");
+
+        List<FlowOutcome> out = run("crm-only", "1");
+
+        assertThat(out).singleElement().isInstanceOf(FlowOutcome.Skipped.class);
+        assertThat(written).isEmpty();
+        assertThat(crmReads).as("nothing to compare: the crm's value stands").isEmpty();
+        assertThat(crm.get("ID-P-1").path("Phone").asText()).isEqualTo("+1");
+        assertThat(memory.audit).anyMatch(a -> a.detail().contains(
+                "Phone: changed in shop, but crm masters it (crm-only) → not written"));
+
+        // Still different next time: said again, still not written; a field the shop masters goes on.
+        memory.audit.clear();
+        shop.get("1").put("Mail", "new@x");
+        run("crm-only", "1");
+        assertThat(crm.get("ID-P-1").path("Phone").asText()).isEqualTo("+1");
+        assertThat(crm.get("ID-P-1").path("Email").asText()).isEqualTo("new@x");
+        assertThat(memory.audit).anyMatch(a -> a.detail().contains("Phone: changed in shop, but crm masters it"));
+    }
+
+    @Test
+    void aFieldTheSourceMastersAloneIsWrittenWithoutReadingTheTargetAndWinsAConflict() {
+        firstSync("shop-only");
+        shop.get("1").put("Tel", "+9");
+        crm.get("ID-P-1").put("Phone", "+7");
+
+        run("shop-only", "1");
+
+        assertThat(crmReads).isEmpty();
+        assertThat(crm.get("ID-P-1").path("Phone").asText()).isEqualTo("+9");
+    }
+
+    @Test
     void newestWinsTakesTheLaterSideAndSendsChangesInsideTheWindowToReviewOnce() {
         firstSync("newest-wins");
         shop.get("1").put("Tel", "+9").put("Updated", Instant.now().toString());
@@ -290,7 +325,7 @@ class MasterPolicyTest {
         FlowLoader loader = new FlowLoader(new FlowCatalog(Set.of("shop", "crm"), Set.of("shop", "crm"), Set.of()));
         assertThatThrownBy(() -> loader.load("f.yaml", FLOW.formatted("erp-wins"), f -> Optional.of(MAPPING)))
                 .isInstanceOf(FlowFileException.class)
-                .hasMessageContaining("unknown master policy 'erp-wins': use crm-wins, shop-wins, newest-wins or manual");
+                .hasMessageContaining("unknown master policy 'erp-wins': use crm-wins, shop-wins, crm-only, shop-only, newest-wins or manual");
         String noSource = FLOW.formatted("manual").replaceAll("(?m)^ *source: \\{ entity: Person.*\n", "");
         assertThatThrownBy(() -> loader.load("f.yaml", noSource, f -> Optional.of(MAPPING)))
                 .hasMessageContaining("f.yaml:12:11: required property 'source' not found");
