@@ -454,7 +454,13 @@ public final class Reconciler {
                 if (rw.targetId == null) {
                     // Not linked (yet): a create, unless the source record was synced before and the link is not
                     // visible yet (the way back, or another event of the same person, in flight). A field the
-                    // source did not change since is then left alone rather than written blind.
+                    // source did not change since is then left alone rather than written blind. A field another
+                    // system masters alone is not this side's to write, linked or not.
+                    Policy alone = policy(rw.op, field);
+                    if (alone.mastersAloneOtherThan(sourceSystem)) {
+                        said.add(field + ": " + alone.system() + " masters it (" + alone + ") → not written");
+                        continue;
+                    }
                     sourceHashes.put(fp.source(), FieldValues.hash(src));
                     if (rw.sourceBase.containsKey(fp.source()) && !rw.changed.contains(field)) {
                         continue;
