@@ -419,6 +419,7 @@ public final class Reconciler {
             Map<String, Object> targetValues = new LinkedHashMap<>();
             Map<String, String> sourceHashes = new LinkedHashMap<>();
             List<String> said = new ArrayList<>();
+            Set<String> ownId = new java.util.HashSet<>();
             boolean movesToNew = false;
             for (Map.Entry<String, JsonNode> f : r.fields().properties()) {
                 String field = f.getKey();
@@ -447,6 +448,11 @@ public final class Reconciler {
                     if (rw.targetId == null || !FieldValues.hash(m).equals(rw.targetBase.get(field))) {
                         fields.set(field, mapped);
                         targetValues.put(field, m);
+                        if (rw.targetId != null && mapped.isTextual() && rw.targetId.equals(mapped.textValue())) {
+                            // The record's own id (e.g. an enricher naming the record the write updates): sent with
+                            // the record's other changes, but no change of its own.
+                            ownId.add(field);
+                        }
                     }
                     continue;
                 }
@@ -551,7 +557,8 @@ public final class Reconciler {
             boolean referenced = plan.records().stream().anyMatch(o -> o.fields().properties().stream()
                     .anyMatch(e -> e.getValue().isTextual() && e.getValue().textValue().equals("@{" + r.ref() + ".id}")));
             boolean anything = (!linked && (!syncedBefore || declaredWritten || referenced)) || movesToNew
-                    || (linked && fields.properties().stream().anyMatch(e -> !reference(e.getValue())));
+                    || (linked && fields.properties().stream().anyMatch(e -> !reference(e.getValue())
+                    && !ownId.contains(e.getKey())));
             if (!rw.sourceId.isEmpty()) {
                 pending.sources.add(new Pending.SourceRecord(sourceSystem, rw.op.source().entity(), rw.sourceId,
                         sourceHashes));

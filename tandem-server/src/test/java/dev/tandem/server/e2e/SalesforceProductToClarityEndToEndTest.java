@@ -95,7 +95,10 @@ class SalesforceProductToClarityEndToEndTest {
         List<String> flows = List.of(TO_SALESFORCE, TO_CLARITY);
         Synced p = start(flows);
         assertQuiet(p, flows);
+        assertThat(stack.tandem().status().cdcEchoesDropped()).as("the change event of Tandem's own Product2 write")
+                .isPositive();
         String clarityName = clarityProduct(p).name();
+        long before = stack.tandem().eventLog().endOffset();
 
         editInSalesforce(p, "{\"Description\":\"Now with a longer warranty.\"}");
         String editedAt = product2().getFirst().path("LastModifiedDate").asText();
@@ -109,6 +112,18 @@ class SalesforceProductToClarityEndToEndTest {
                 .as("Tandem did not write the Description back to Salesforce").isEqualTo(editedAt);
         assertThat(product2()).hasSize(1);
         assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
+        // Tandem's Clarity write came back as a Product.Updated webhook: dropped by the way there, nothing written.
+        List<dev.tandem.core.event.LoggedEvent> after = stack.tandem().eventLog().readAfter(before, 100);
+        assertThat(after).anySatisfy(e -> {
+            assertThat(e.event().type()).isEqualTo("Product.Updated");
+            assertThat(stack.tandem().stateStore().auditFor(e.offset())).anySatisfy(a -> {
+                assertThat(a.flow()).isEqualTo(TO_SALESFORCE);
+                assertThat(a.outcome()).isEqualTo("SKIPPED");
+                assertThat(a.detail()).startsWith("echo or no synced change");
+            });
+        });
+        assertThat(after).as("one change event (the edit) and the echo of Tandem's Clarity write, nothing more")
+                .hasSizeLessThanOrEqualTo(2);
     }
 
     @Test
