@@ -151,6 +151,31 @@ class SalesforceProductToClarityEndToEndTest {
     }
 
     @Test
+    void aDescriptionEditedOnBothSidesEndsAsSalesforcesOnBothBecauseBothDirectionsApplyTheSamePolicy() throws Exception {
+        List<String> flows = List.of(TO_SALESFORCE, TO_CLARITY);
+        Synced p = start(flows);
+        assertQuiet(p, flows);
+        for (String flow : flows) {
+            stack.tandem().runtime().pause(flow, "test", "both sides change while the flows wait");
+        }
+        long before = stack.tandem().eventLog().endOffset();
+        stack.clarity.products().changeDescription(p.clarityId(), "The merchandiser's text.");
+        editInSalesforce(p, "{\"Description\":\"The product manager's text.\"}");
+        // Clarity's Product.Updated and Salesforce's change event are both in the log before either flow looks.
+        await().atMost(Duration.ofSeconds(30)).until(() -> stack.tandem().eventLog().endOffset() >= before + 2);
+        for (String flow : flows) {
+            stack.tandem().runtime().resume(flow, "test", "both changes are in");
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                "The product manager's text.".equals(clarityProduct(p).description()));
+        assertQuiet(p, flows);
+        assertThat(product2().getFirst().path("Description").asText()).isEqualTo("The product manager's text.");
+        assertThat(clarityProduct(p).description()).isEqualTo("The product manager's text.");
+        assertThat(stack.tandem().stateStore().conflicts(dev.tandem.core.sync.Conflict.OPEN, null, 10)).isEmpty();
+    }
+
+    @Test
     void theWayBackIsOffByDefaultAndAnEditInSalesforceChangesNothingInClarity() throws Exception {
         List<String> flows = List.of(TO_SALESFORCE);
         Synced p = start(flows);
