@@ -29,8 +29,10 @@ import static org.awaitility.Awaitility.await;
  * Salesforce → Clarity for the product fields Salesforce masters (issue 11, item 3), on both sandboxes through
  * {@code TandemServer} with Change Data Capture on Product2 and the shipped flows {@code clarity-product-to-salesforce}
  * and {@code salesforce-product-to-clarity}: a Description edited in Salesforce arrives in Clarity and the loop goes
- * quiet (the sandboxes' own request counters and the product's modified stamps); a Name (Clarity masters it) edited
- * in Salesforce is not written to Clarity, and the timeline says why; the way back is off unless switched on.
+ * quiet (the sandboxes' own request counters and the product's modified stamps), with Clarity's webhooks or its delta
+ * poller reporting Tandem's own write; a Name (Clarity masters it) edited in Salesforce is not written to Clarity, and
+ * the timeline says why; a Description edited on both sides ends as Salesforce's on both; the way back is off unless
+ * switched on.
  */
 class SalesforceProductToClarityEndToEndTest {
 
@@ -58,9 +60,17 @@ class SalesforceProductToClarityEndToEndTest {
      * product synced, with both flows' backlogs empty.
      */
     private Synced start(List<String> enabled) throws Exception {
+        return start(enabled, false);
+    }
+
+    /** As {@link #start(List)}; {@code polled}: Clarity's changes reach Tandem by delta polling, not webhooks. */
+    private Synced start(List<String> enabled, boolean polled) throws Exception {
         Map<String, Boolean> on = new java.util.HashMap<>();
         enabled.forEach(f -> on.put(f, true));
-        stack = TandemStack.start(dir, new TandemConfig.Flows(null, on));
+        stack = polled
+                ? TandemStack.startPolling(dir, new TandemConfig.Flows(null, on),
+                        List.of(dev.tandem.clarity.model.ClarityEntity.PRODUCT))
+                : TandemStack.start(dir, new TandemConfig.Flows(null, on));
         stack.stopTandem();
         stack.cdc = stack.cdcFor("Product2");
         stack.startTandem();
@@ -124,6 +134,27 @@ class SalesforceProductToClarityEndToEndTest {
         });
         assertThat(after).as("one change event (the edit) and the echo of Tandem's Clarity write, nothing more")
                 .hasSizeLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void withClarityPolledTandemsOwnProductWriteFoundByThePollerIsAnEchoToo() throws Exception {
+        List<String> flows = List.of(TO_SALESFORCE, TO_CLARITY);
+        Synced p = start(flows, true);
+        assertQuiet(p, flows);
+        long before = stack.tandem().eventLog().endOffset();
+
+        editInSalesforce(p, "{\"Description\":\"Found by the poller.\"}");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "Found by the poller.".equals(clarityProduct(p).description()));
+        // The poller reports Tandem's write as Product.Updated (a new Hash): the way there drops it.
+        await().atMost(Duration.ofSeconds(30)).until(() -> stack.tandem().eventLog().readAfter(before, 100).stream()
+                .anyMatch(e -> e.event().type().equals("Product.Updated")
+                        && e.event().entityId().equals(Integer.toString(p.clarityId()))));
+        assertQuiet(p, flows);
+        List<dev.tandem.core.event.LoggedEvent> polled = stack.tandem().eventLog().readAfter(before, 100).stream()
+                .filter(e -> e.event().type().equals("Product.Updated")).toList();
+        assertThat(polled).allSatisfy(e -> assertThat(stack.tandem().stateStore().auditFor(e.offset()))
+                .anySatisfy(a -> assertThat(a.detail()).startsWith("echo or no synced change")));
     }
 
     @Test
