@@ -77,6 +77,7 @@ class SalesforceProductToClarityEndToEndTest {
         assertThat(stack.tandem().flowProblems()).isEmpty();
         await().atMost(Duration.ofSeconds(30)).until(() -> health().path("salesforceCdc").path(PRODUCT_TOPIC).asText()
                 .equals("SUBSCRIBED"));
+        assertThat(health().path("unsubscribedFlows").isEmpty()).as(health().toPrettyString()).isTrue();
         RecordRef created = stack.clarity.products().createProduct("CAT-R1", "Reverse Widget", new BigDecimal("20.00"));
         await().atMost(Duration.ofSeconds(30)).until(() -> product2().size() == 1);
         // Tandem's own Product2 write comes back as a change event: dropped as an echo, or found in sync.
@@ -229,6 +230,19 @@ class SalesforceProductToClarityEndToEndTest {
         for (long offset = 1; offset <= end; offset++) {
             assertThat(stack.tandem().stateStore().auditFor(offset)).noneMatch(a -> a.flow().equals(TO_CLARITY));
         }
+    }
+
+    @Test
+    void theWayBackSwitchedOnWithoutProduct2ChangeEventsIsReportedAsAConfigurationFault() throws Exception {
+        stack = TandemStack.start(dir, new TandemConfig.Flows(null, Map.of(TO_CLARITY, true)));
+        assertThat(health().path("unsubscribedFlows").path(TO_CLARITY).asText()).as("CDC off")
+                .startsWith("salesforce.cdc is off").contains("objects: [Product2]");
+        stack.stopTandem();
+        stack.cdc = stack.cdcFor("Contact");
+        stack.startTandem();
+        assertThat(health().path("unsubscribedFlows").path(TO_CLARITY).asText())
+                .startsWith("salesforce.cdc.objects does not include Product2");
+        assertThat(health().path("unsubscribedFlows").has(TO_SALESFORCE)).as("fed by Clarity").isFalse();
     }
 
     /**
