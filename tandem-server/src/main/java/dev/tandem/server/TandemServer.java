@@ -106,6 +106,8 @@ public final class TandemServer implements AutoCloseable {
     private final FlowReloader reloader;
     private final SalesforceCdcSource cdc;
     private volatile List<FlowProblem> flowProblems;
+    /** Enabled flows fed by Salesforce change events that salesforce.cdc does not subscribe to (at start). */
+    private Map<String, String> unfedFlows = Map.of();
     private final HttpClient httpClient;
     /** Dead letters, retries, flows and the timeline for operators (admin API), and the dead-letter auto-retry. */
     private final Operations operations;
@@ -192,6 +194,9 @@ public final class TandemServer implements AutoCloseable {
             }
             loaded.problems().forEach(p -> log.error("Flow file refused: {}", p));
             this.flowProblems = loaded.problems();
+            // A configuration fault, said as one: a flow switched on whose change events nobody subscribes to.
+            this.unfedFlows = dev.tandem.server.flows.CdcFeeds.unfed(loaded.flows().values(), config.cdc());
+            unfedFlows.forEach((flow, why) -> log.warn("Flow {} is enabled but gets no events: {}", flow, why));
             TandemConfig.Retry r = config.retry();
             TandemConfig.Runtime rt = config.runtime();
             this.runtime = new FlowRuntime(stores.eventLog(), store, pipelines(loaded.flows(), connectors, store, clock,
@@ -312,6 +317,8 @@ public final class TandemServer implements AutoCloseable {
             return Readiness.Check.up(systems);
         });
         readiness.register("pausedFlows", () -> Readiness.Check.up(runtime.pausedFlows()));
+        // Informs, like pausedFlows: the flow does nothing until salesforce.cdc subscribes its object.
+        readiness.register("unsubscribedFlows", () -> Readiness.Check.up(unfedFlows));
         for (ChangeSource source : sources.all()) {
             readiness.register(healthKey(source.name()), () -> {
                 dev.tandem.core.connector.SourceHealth h = sources.health().get(source.name());

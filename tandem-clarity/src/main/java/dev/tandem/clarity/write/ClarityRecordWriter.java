@@ -29,7 +29,10 @@ import java.util.regex.Pattern;
 
 /**
  * Tandem's Clarity writer for flows ({@code to: {system: clarity}}): each record of a {@link WriteGroup} becomes CEF
- * calls on the uniform routes of clarity-api.md §5, for {@code Contact}, {@code Account} and {@code User}.
+ * calls on the uniform routes of clarity-api.md §5, for {@code Contact}, {@code Account}, {@code User} and
+ * {@code Product} ({@code PUT /Products/Product/Update}, clarity-routes.md; products are updated, never created: a
+ * product missing in Clarity is refused with {@code NotFound}, since a Salesforce Product2 carries no CEF catalogue
+ * data to create one from).
  *
  * <p>How a plan's record is written:
  * <ul>
@@ -102,7 +105,9 @@ public final class ClarityRecordWriter implements RecordWriter {
     public static final int DEFAULT_MAX_CONCURRENT_GROUPS = 4;
 
     private static final Set<ClarityEntity> SUPPORTED = Set.of(ClarityEntity.CONTACT, ClarityEntity.ACCOUNT,
-            ClarityEntity.USER);
+            ClarityEntity.USER, ClarityEntity.PRODUCT);
+    /** Written only when they exist: Clarity masters the catalogue, Tandem updates a product's fields. */
+    private static final Set<ClarityEntity> UPDATE_ONLY = Set.of(ClarityEntity.PRODUCT);
     /** Maintained by CEF; a copy sent back would at best be ignored. */
     private static final List<String> SERVER_OWNED = List.of("CreatedDate", "UpdatedDate", "Hash");
     private static final Pattern REFERENCE = Pattern.compile("@\\{([^}.]+)\\.id}");
@@ -218,7 +223,7 @@ public final class ClarityRecordWriter implements RecordWriter {
     private Result writeRecord(RecordWrite record, Map<String, String> ids, List<String> requests) {
         Optional<ClarityEntity> found = supported(record.entity());
         if (found.isEmpty()) {
-            return Result.refused(UNSUPPORTED_ENTITY, "Tandem writes Contact, Account and User to Clarity, not '"
+            return Result.refused(UNSUPPORTED_ENTITY, "Tandem writes Contact, Account, User and Product to Clarity, not '"
                     + record.entity() + "'", List.of());
         }
         ClarityEntity entity = found.get();
@@ -265,6 +270,11 @@ public final class ClarityRecordWriter implements RecordWriter {
                 if (byId) {
                     return Result.refused(NOT_FOUND, entity.entityName() + " with ID " + key + " was not found",
                             List.of(ID));
+                }
+                if (UPDATE_ONLY.contains(entity)) {
+                    return Result.refused(NOT_FOUND, "no " + entity.entityName() + " with CustomKey '"
+                            + abbreviate(key) + "' in Clarity: Tandem updates Clarity products, it does not create "
+                            + "them", List.of(CUSTOM_KEY));
                 }
                 if (Boolean.FALSE.equals(active == null ? null : active.asBoolean()) && fields.isEmpty()) {
                     return Result.refused(NOT_FOUND, "no " + entity.entityName() + " with CustomKey '"

@@ -78,6 +78,42 @@ class ClarityRecordWriterSandboxTest {
     }
 
     @Test
+    void aProductIsUpdatedByItsCustomKeyOrIdAndItsOtherFieldsStay() throws Exception {
+        var product = sandbox.store().products().all().getFirst();
+
+        WriteOutcome byKey = write(new RecordWrite("p", "Product", "CustomKey", product.customKey(),
+                fields("{\"Description\":\"Edited in Salesforce\"}")));
+
+        assertThat(byKey).isInstanceOfSatisfying(WriteOutcome.Written.class, w -> {
+            assertThat(w.idsByRef()).containsEntry("p", Integer.toString(product.id()));
+            assertThat(w.request()).contains("PUT /Products/Product/Update");
+        });
+        var updated = sandbox.store().products().byId(product.id()).orElseThrow();
+        assertThat(updated.description()).isEqualTo("Edited in Salesforce");
+        assertThat(updated.name()).isEqualTo(product.name());
+        assertThat(updated.customKey()).isEqualTo(product.customKey());
+
+        WriteOutcome byId = write(new RecordWrite("p", "Product", "ID", Integer.toString(product.id()),
+                fields("{\"Description\":\"Edited again\"}")));
+        assertThat(byId).isInstanceOf(WriteOutcome.Written.class);
+        assertThat(sandbox.store().products().byId(product.id()).orElseThrow().description()).isEqualTo("Edited again");
+    }
+
+    @Test
+    void aProductClarityDoesNotHaveIsRefusedNotCreated() throws Exception {
+        int before = sandbox.store().products().size();
+
+        WriteOutcome outcome = write(new RecordWrite("p", "Product", "CustomKey", "SF-ONLY-1",
+                fields("{\"Name\":\"Made in Salesforce\",\"Description\":\"x\"}")));
+
+        assertThat(outcome).isInstanceOfSatisfying(WriteOutcome.Rejected.class, r -> {
+            assertThat(r.error().errorCode()).isEqualTo(ClarityRecordWriter.NOT_FOUND);
+            assertThat(r.error().message()).contains("SF-ONLY-1").contains("does not create them");
+        });
+        assertThat(sandbox.store().products().size()).isEqualTo(before);
+    }
+
+    @Test
     void createsAMissingContactByCustomKeyThenUpdatesOnlyThePlannedFields() throws Exception {
         int id = contact("SF-C-1");
         ObjectNode before = fetchContact(id);
@@ -229,7 +265,7 @@ class ClarityRecordWriterSandboxTest {
     void unsupportedEntitiesKeysAndReferencesAreRejectedBeforeAnyCall() throws Exception {
         WriteOutcome entity = write(new RecordWrite("o", "SalesOrder", "CustomKey", "SO-1", fields("{}")));
         assertThat(((WriteOutcome.Rejected) entity).error().errorCode()).isEqualTo(ClarityRecordWriter.UNSUPPORTED_ENTITY);
-        assertThat(((WriteOutcome.Rejected) entity).error().message()).contains("Contact, Account and User");
+        assertThat(((WriteOutcome.Rejected) entity).error().message()).contains("Contact, Account, User and Product");
 
         WriteOutcome keyField = write(new RecordWrite("c", "Contact", "Email1", "a@b", fields("{}")));
         assertThat(((WriteOutcome.Rejected) keyField).error().errorCode()).isEqualTo(ClarityRecordWriter.INVALID_KEY);

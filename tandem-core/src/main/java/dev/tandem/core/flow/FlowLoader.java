@@ -381,10 +381,12 @@ public final class FlowLoader {
         }
         var parsed = dev.tandem.core.sync.Policy.parse(policy);
         boolean ok = parsed.isPresent() && (parsed.get().kind() != dev.tandem.core.sync.Policy.Kind.WINS
+                && parsed.get().kind() != dev.tandem.core.sync.Policy.Kind.ONLY
                 || systems.contains(parsed.get().system()));
         if (!ok) {
             c.problem(p, "unknown master policy '" + policy + "': use "
-                    + String.join(", ", systems.stream().map(x -> x + "-wins").toList()) + ", newest-wins or manual");
+                    + String.join(", ", systems.stream().map(x -> x + "-wins").toList()) + ", "
+                    + String.join(", ", systems.stream().map(x -> x + "-only").toList()) + ", newest-wins or manual");
         }
     }
 

@@ -37,7 +37,10 @@ import java.util.function.Function;
  *       profile update that did not touch that field; and Tandem's own write coming back from the source changes
  *       nothing, so it is dropped as an echo without a call to the target);</li>
  *   <li>only the source changed it → written;</li>
- *   <li>both changed it to different values → a conflict, settled by the field's policy: {@code <system>-wins},
+ *   <li>a field another system masters alone ({@code <other>-only}) and the source changed → not written, said on
+ *       the timeline (the way back of a one-master field);</li>
+ *   <li>both changed it to different values → a conflict, settled by the field's policy: {@code <system>-wins} or
+ *       {@code <system>-only},
  *       {@code newest-wins} (each side's modified time; closer than the window → review) or {@code manual} (review).
  *       A field under review is written to neither side until a person resolves it.</li>
  * </ul>
@@ -360,8 +363,9 @@ public final class Reconciler {
                 if (changed) {
                     rw.changed.add(field);
                     Policy p = policy(op, field);
-                    boolean sourceWins = p.kind() == Policy.Kind.WINS && p.system().equals(sourceSystem);
-                    if (targetId != null && targetBase.containsKey(field) && !sourceWins) {
+                    boolean sourceWins = p.wonBy(sourceSystem);
+                    if (targetId != null && targetBase.containsKey(field) && !sourceWins
+                            && !p.mastersAloneOtherThan(sourceSystem)) {
                         rw.needsRead = true;
                     }
                 }
@@ -415,6 +419,7 @@ public final class Reconciler {
             Map<String, Object> targetValues = new LinkedHashMap<>();
             Map<String, String> sourceHashes = new LinkedHashMap<>();
             List<String> said = new ArrayList<>();
+            Set<String> ownId = new java.util.HashSet<>();
             boolean movesToNew = false;
             for (Map.Entry<String, JsonNode> f : r.fields().properties()) {
                 String field = f.getKey();
@@ -443,6 +448,11 @@ public final class Reconciler {
                     if (rw.targetId == null || !FieldValues.hash(m).equals(rw.targetBase.get(field))) {
                         fields.set(field, mapped);
                         targetValues.put(field, m);
+                        if (rw.targetId != null && mapped.isTextual() && rw.targetId.equals(mapped.textValue())) {
+                            // The record's own id (e.g. an enricher naming the record the write updates): sent with
+                            // the record's other changes, but no change of its own.
+                            ownId.add(field);
+                        }
                     }
                     continue;
                 }
@@ -450,7 +460,13 @@ public final class Reconciler {
                 if (rw.targetId == null) {
                     // Not linked (yet): a create, unless the source record was synced before and the link is not
                     // visible yet (the way back, or another event of the same person, in flight). A field the
-                    // source did not change since is then left alone rather than written blind.
+                    // source did not change since is then left alone rather than written blind. A field another
+                    // system masters alone is not this side's to write, linked or not.
+                    Policy alone = policy(rw.op, field);
+                    if (alone.mastersAloneOtherThan(sourceSystem)) {
+                        said.add(field + ": " + alone.system() + " masters it (" + alone + ") → not written");
+                        continue;
+                    }
                     sourceHashes.put(fp.source(), FieldValues.hash(src));
                     if (rw.sourceBase.containsKey(fp.source()) && !rw.changed.contains(field)) {
                         continue;
@@ -464,6 +480,13 @@ public final class Reconciler {
                     continue;
                 }
                 Policy p = policy(rw.op, field);
+                if (p.mastersAloneOtherThan(sourceSystem)) {
+                    // The other side masters the field alone: this side's change is not synced. Its baseline stays,
+                    // so the change is named again while the two differ, and the master's next change overwrites it.
+                    said.add(field + ": changed in " + sourceSystem + ", but " + p.system() + " masters it (" + p
+                            + ") → not written");
+                    continue;
+                }
                 String sourceKey = text(rw.source.path(rw.op.source().keyFieldOrId()));
                 Conflict.Side sourceSide = sourceKey.isEmpty()
                         ? new Conflict.Side(sourceSystem, rw.op.source().entity(), rw.sourceId, rw.op.source().id(),
@@ -473,7 +496,7 @@ public final class Reconciler {
                 Conflict.Side targetSide = new Conflict.Side(targetSystem, r.entity(), rw.targetId, r.keyField(),
                         r.key(), field);
                 var open = store.openConflict(Conflict.pairKey(sourceSide, targetSide));
-                boolean sourceWins = p.kind() == Policy.Kind.WINS && p.system().equals(sourceSystem);
+                boolean sourceWins = p.wonBy(sourceSystem);
                 if (open.isEmpty() && (sourceWins || !rw.targetBase.containsKey(field) || target == null)) {
                     fields.set(field, mapped);
                     targetValues.put(field, m);
@@ -534,7 +557,8 @@ public final class Reconciler {
             boolean referenced = plan.records().stream().anyMatch(o -> o.fields().properties().stream()
                     .anyMatch(e -> e.getValue().isTextual() && e.getValue().textValue().equals("@{" + r.ref() + ".id}")));
             boolean anything = (!linked && (!syncedBefore || declaredWritten || referenced)) || movesToNew
-                    || (linked && fields.properties().stream().anyMatch(e -> !reference(e.getValue())));
+                    || (linked && fields.properties().stream().anyMatch(e -> !reference(e.getValue())
+                    && !ownId.contains(e.getKey())));
             if (!rw.sourceId.isEmpty()) {
                 pending.sources.add(new Pending.SourceRecord(sourceSystem, rw.op.source().entity(), rw.sourceId,
                         sourceHashes));
@@ -583,7 +607,8 @@ public final class Reconciler {
 
     private String verdict(Policy p, Instant srcAt, Instant dstAt) {
         return switch (p.kind()) {
-            case WINS -> p.system().equals(sourceSystem) ? "source" : p.system().equals(targetSystem) ? "target" : "review";
+            case WINS, ONLY -> p.system().equals(sourceSystem) ? "source" : p.system().equals(targetSystem) ? "target"
+                    : "review";
             case MANUAL -> "review";
             case NEWEST -> {
                 if (srcAt == null || dstAt == null || Duration.between(srcAt, dstAt).abs().compareTo(window) <= 0) {

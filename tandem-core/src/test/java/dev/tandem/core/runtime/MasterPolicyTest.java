@@ -69,7 +69,7 @@ class MasterPolicyTest {
             """;
     private static final String MAPPING = """
             { "records": [ { "ref": "c", "entity": "Contact", "keyField": "Key__c", "key": Key,
-                "fields": { "Phone": Tel, "Email": Mail, "Note": "from the shop" } } ] }
+                "fields": { "Phone": Tel, "Email": Mail, "Note": "from the shop", "Own": OwnId } } ] }
             """;
 
     private final Map<String, ObjectNode> shop = new LinkedHashMap<>();
@@ -195,6 +195,31 @@ class MasterPolicyTest {
     }
 
     @Test
+    void aFieldNamingTheLinkedRecordsOwnIdIsNoChangeOfItsOwn() {
+        firstSync("newest-wins");
+        // Now the mapping names the record's own target id (as an enricher adopting the record by its id would).
+        shop.get("1").put("OwnId", "ID-P-1");
+
+        assertThat(run("newest-wins", "1")).singleElement().isInstanceOfSatisfying(FlowOutcome.Skipped.class, s ->
+                assertThat(s.reason()).startsWith("echo or no synced change"));
+        assertThat(written).isEmpty();
+
+    }
+
+    @Test
+    void aFieldNamingTheLinkedRecordsOwnIdGoesAlongWithARealChange() {
+        firstSync("newest-wins");
+        shop.get("1").put("OwnId", "ID-P-1").put("Tel", "+10");
+
+        run("newest-wins", "1");
+
+        assertThat(written).singleElement().satisfies(g -> {
+            assertThat(g.rootRecord().fields().path("Phone").asText()).isEqualTo("+10");
+            assertThat(g.rootRecord().fields().path("Own").asText()).isEqualTo("ID-P-1");
+        });
+    }
+
+    @Test
     void aLinkedRecordDeletedInTheTargetIsNeitherWrittenNorRecreated() {
         firstSync("newest-wins");
         shop.get("1").put("Tel", "+10");
@@ -229,6 +254,51 @@ class MasterPolicyTest {
         assertThat(out).singleElement().isInstanceOf(FlowOutcome.Skipped.class);
         assertThat(crm.get("ID-P-1").path("Phone").asText()).isEqualTo("+7");
         assertThat(memory.audit).anyMatch(a -> a.detail().contains("Phone: changed on both sides, crm-wins → crm's value kept"));
+    }
+
+    @Test
+    void aFieldTheTargetMastersAloneIsNotWrittenWhenTheSourceChangesItAndTheTimelineSaysWhy() {
+        // Linked under another policy first, then the crm masters the Phone alone.
+        firstSync("newest-wins");
+        shop.get("1").put("Tel", "+9");
+
+        List<FlowOutcome> out = run("crm-only", "1");
+
+        assertThat(out).singleElement().isInstanceOf(FlowOutcome.Skipped.class);
+        assertThat(written).isEmpty();
+        assertThat(crmReads).as("nothing to compare: the crm's value stands").isEmpty();
+        assertThat(crm.get("ID-P-1").path("Phone").asText()).isEqualTo("+1");
+        assertThat(memory.audit).anyMatch(a -> a.detail().contains(
+                "Phone: changed in shop, but crm masters it (crm-only) → not written"));
+
+        // Still different next time: said again, still not written; a field the shop masters goes on.
+        memory.audit.clear();
+        shop.get("1").put("Mail", "new@x");
+        run("crm-only", "1");
+        assertThat(crm.get("ID-P-1").path("Phone").asText()).isEqualTo("+1");
+        assertThat(crm.get("ID-P-1").path("Email").asText()).isEqualTo("new@x");
+        assertThat(memory.audit).anyMatch(a -> a.detail().contains("Phone: changed in shop, but crm masters it"));
+    }
+
+    @Test
+    void aFieldTheTargetMastersAloneIsNotWrittenOnTheFirstSyncEither() {
+        firstSync("crm-only");
+
+        assertThat(crm.get("ID-P-1").has("Phone")).as("the crm's field, not the shop's to fill").isFalse();
+        assertThat(crm.get("ID-P-1").path("Email").asText()).as("shop-wins: the shop's to write").isEqualTo("a@x");
+        assertThat(memory.audit).anyMatch(a -> a.detail().contains("Phone: crm masters it (crm-only) → not written"));
+    }
+
+    @Test
+    void aFieldTheSourceMastersAloneIsWrittenWithoutReadingTheTargetAndWinsAConflict() {
+        firstSync("shop-only");
+        shop.get("1").put("Tel", "+9");
+        crm.get("ID-P-1").put("Phone", "+7");
+
+        run("shop-only", "1");
+
+        assertThat(crmReads).isEmpty();
+        assertThat(crm.get("ID-P-1").path("Phone").asText()).isEqualTo("+9");
     }
 
     @Test
@@ -290,7 +360,7 @@ class MasterPolicyTest {
         FlowLoader loader = new FlowLoader(new FlowCatalog(Set.of("shop", "crm"), Set.of("shop", "crm"), Set.of()));
         assertThatThrownBy(() -> loader.load("f.yaml", FLOW.formatted("erp-wins"), f -> Optional.of(MAPPING)))
                 .isInstanceOf(FlowFileException.class)
-                .hasMessageContaining("unknown master policy 'erp-wins': use crm-wins, shop-wins, newest-wins or manual");
+                .hasMessageContaining("unknown master policy 'erp-wins': use crm-wins, shop-wins, crm-only, shop-only, newest-wins or manual");
         String noSource = FLOW.formatted("manual").replaceAll("(?m)^ *source: \\{ entity: Person.*\n", "");
         assertThatThrownBy(() -> loader.load("f.yaml", noSource, f -> Optional.of(MAPPING)))
                 .hasMessageContaining("f.yaml:12:11: required property 'source' not found");

@@ -3,6 +3,8 @@ package dev.tandem.server.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tandem.server.config.TandemConfig;
+import dev.tandem.server.demo.CatalogDemo;
+import dev.tandem.server.demo.CatalogReport;
 import dev.tandem.server.demo.Customer360Demo;
 import dev.tandem.server.demo.Customer360Report;
 import dev.tandem.server.demo.Demo;
@@ -22,13 +24,33 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Starts the Salesforce sandbox, the Clarity sandbox and Tandem in one process, generates orders "
                 + "in Clarity and shows them becoming Salesforce Orders; --scenario customer360 syncs customers both "
-                + "ways instead.")
+                + "ways instead; --scenario catalog shows products, prices and stock following into Salesforce.")
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--scenario", defaultValue = "orders",
-            description = "orders (Clarity orders → Salesforce) or customer360 (customers both ways: registrations and "
-                    + "profile updates in Clarity, a sales rep's phone changes in Salesforce) (default ${DEFAULT-VALUE})")
+            description = "orders (Clarity orders → Salesforce), customer360 (customers both ways: registrations and "
+                    + "profile updates in Clarity, a sales rep's phone changes in Salesforce) or catalog (products, "
+                    + "prices, deactivations and stock bursts in Clarity → Salesforce) (default ${DEFAULT-VALUE})")
     String scenario;
+    @Option(names = "--products", defaultValue = "20",
+            description = "catalog: products added in Clarity, each with its first stock (default ${DEFAULT-VALUE})")
+    int products;
+    @Option(names = "--price-changes", defaultValue = "10",
+            description = "catalog: price changes in Clarity (default ${DEFAULT-VALUE})")
+    int priceChanges;
+    @Option(names = "--deactivations", defaultValue = "2",
+            description = "catalog: products deactivated in Clarity (default ${DEFAULT-VALUE})")
+    int deactivations;
+    @Option(names = "--bursts", defaultValue = "5",
+            description = "catalog: bursts of stock changes (default ${DEFAULT-VALUE})")
+    int bursts;
+    @Option(names = "--burst-size", defaultValue = "200",
+            description = "catalog: stock changes per burst, back to back (default ${DEFAULT-VALUE})")
+    int burstSize;
+    @Option(names = "--inject-drift", defaultValue = "none",
+            description = "catalog: after settling, change one price or quantity directly in Salesforce, behind "
+                    + "Tandem's back, to show the report catching it: none, price or quantity (default ${DEFAULT-VALUE})")
+    String injectDrift;
     @Option(names = "--customers", defaultValue = "20",
             description = "customer360: customers registering in Clarity (default ${DEFAULT-VALUE})")
     int customers;
@@ -64,11 +86,23 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Show Tandem's log (warnings and dead letters) on stderr")
     boolean verbose;
 
+    /** Runs with both sandboxes still up after the catalog demo's report: lets a test look at them. */
+    private final java.util.function.BiConsumer<CatalogDemo, CatalogReport> afterCatalogReport;
+
+    public DemoCommand() {
+        this((demo, report) -> { });
+    }
+
+    DemoCommand(java.util.function.BiConsumer<CatalogDemo, CatalogReport> afterCatalogReport) {
+        this.afterCatalogReport = afterCatalogReport;
+    }
+
     @Override
     public Integer call() throws Exception {
         String which = scenario.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!which.equals("orders") && !which.equals("customer360")) {
-            throw new IllegalArgumentException("--scenario must be orders or customer360, got '" + scenario + "'");
+        if (!which.equals("orders") && !which.equals("customer360") && !which.equals("catalog")) {
+            throw new IllegalArgumentException("--scenario must be orders, customer360 or catalog, got '" + scenario
+                    + "'");
         }
         if (orders < 0 || rate <= 0 || faultRate < 0 || faultRate >= 1 || badDataRate < 0 || badDataRate > 1) {
             throw new IllegalArgumentException("--orders must be >= 0, --rate > 0, --fault-rate in [0,1), --bad-data-rate in [0,1]");
@@ -82,6 +116,9 @@ public final class DemoCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         if (which.equals("customer360")) {
             return customer360(dir);
+        }
+        if (which.equals("catalog")) {
+            return catalog(dir);
         }
         TandemConfig.Ingest ingestMode;
         try {
@@ -119,6 +156,32 @@ public final class DemoCommand implements Callable<Integer> {
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), result);
                 System.out.println("Report written to " + report);
             }
+            if (!exit) {
+                awaitShutdown();
+            }
+        }
+        return result.consistent() ? 0 : 2;
+    }
+
+    /** {@code --scenario catalog}: exit 0 only when every product, price and quantity agrees in both systems. */
+    private int catalog(Path dir) throws Exception {
+        CatalogDemo.Drift drift;
+        try {
+            drift = CatalogDemo.Drift.valueOf(injectDrift.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--inject-drift must be none, price or quantity, got '" + injectDrift
+                    + "'", e);
+        }
+        CatalogDemo.Options options = new CatalogDemo.Options(products, priceChanges, deactivations, bursts, burstSize,
+                rate, seed, dir, Duration.ofSeconds(timeoutSeconds), drift);
+        CatalogReport result;
+        try (CatalogDemo demo = new CatalogDemo(options, System.out, System.console() != null)) {
+            result = demo.run(exit);
+            if (report != null) {
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), result);
+                System.out.println("Report written to " + report);
+            }
+            afterCatalogReport.accept(demo, result);
             if (!exit) {
                 awaitShutdown();
             }

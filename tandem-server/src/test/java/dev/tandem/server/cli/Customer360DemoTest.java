@@ -62,6 +62,6 @@ class Customer360DemoTest {
             System.setErr(original);
         }
         assertThat(code).isNotZero();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--scenario must be orders or customer360");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--scenario must be orders, customer360 or catalog");
     }
 }

@@ -175,15 +175,19 @@ class ProductCatalogEndToEndTest {
         assertThat(product("CAT-5")).as("nothing written: the group is all or nothing").isEmpty();
     }
 
-    /** A flows.dir holding a copy of the shipped product flow whose Description is mastered by {@code policy}. */
+    /**
+     * A flows.dir holding a copy of the shipped product flow whose Description is mastered by {@code policy} (null:
+     * as shipped).
+     */
     private Path flowsWithDescriptionPolicy(String policy) throws IOException {
-        Path flows = Files.createDirectories(dir.resolve("flows-" + policy));
+        Path flows = Files.createDirectories(dir.resolve("flows-" + (policy == null ? "shipped" : policy)));
         Files.createDirectories(flows.resolve("tables"));
         for (String file : List.of("clarity-product-to-salesforce.yaml", "clarity-product-to-salesforce.jsonata",
                 "clarity-product.example.json", "tables/clarity-pricebooks.yaml")) {
             try (InputStream in = getClass().getResourceAsStream("/flows/" + file)) {
                 String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                Files.writeString(flows.resolve(file), text.replace("Description: { source: Description }",
+                Files.writeString(flows.resolve(file), policy == null ? text : text.replaceFirst(
+                        "Description: \\{ source: Description[^}]*}",
                         "Description: { source: Description, master: " + policy + " }"));
             }
         }
@@ -210,12 +214,12 @@ class ProductCatalogEndToEndTest {
     }
 
     @Test
-    void aDescriptionSalesforceMastersKeepsTheRepsEditWhenClarityChangesItToo() throws IOException {
-        assertThat(descriptionAfterBothEdit("salesforce-wins")).isEqualTo("Written by the rep.");
+    void asShippedSalesforceMastersTheDescriptionAndKeepsTheRepsEditWhenClarityChangesItToo() throws IOException {
+        assertThat(descriptionAfterBothEdit(null)).isEqualTo("Written by the rep.");
     }
 
     @Test
-    void byDefaultClarityMastersTheDescription() throws IOException {
+    void aCopyWhereClarityMastersTheDescriptionOverwritesTheRepsEdit() throws IOException {
         assertThat(descriptionAfterBothEdit("clarity-wins")).isEqualTo("Written by the merchandiser.");
     }
 }

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The field-level master-data policy of a two-way flow's {@code to} step: per target object and field, which side wins
  * when both changed the same field since the last sync. Policies: {@code <system>-wins} (e.g. {@code clarity-wins},
- * {@code salesforce-wins}), {@code newest-wins} (by each side's modified timestamp; two changes closer than
+ * {@code salesforce-wins}), {@code <system>-only} (that system masters the field alone: the other side's changes are
+ * never written back, e.g. {@code clarity-only} on the way back of a Clarity-mastered field), {@code newest-wins} (by each side's modified timestamp; two changes closer than
  * {@code window} are too close to call and go to review) or {@code manual} (always to review).
  *
  * @param defaultPolicy the policy of fields without one; default {@code newest-wins}
@@ -17,7 +18,7 @@ import java.util.Map;
  * @param objects       per target object (the write plan's entity), how its fields pair with the source's
  */
 public record MasterDefinition(
-        @JsonProperty("default") @JsonPropertyDescription("Policy of fields without one: <system>-wins, newest-wins or manual; default newest-wins") String defaultPolicy,
+        @JsonProperty("default") @JsonPropertyDescription("Policy of fields without one: <system>-wins, <system>-only, newest-wins or manual; default newest-wins") String defaultPolicy,
         @JsonPropertyDescription("newest-wins sends two changes closer than this to review, e.g. 2m; default 1m") String window,
         @JsonProperty(required = true) @JsonPropertyDescription("Per target object (plan entity): its source record and field policies") Map<String, ObjectPolicy> objects) {
 
@@ -85,6 +86,6 @@ public record MasterDefinition(
      */
     public record FieldPolicy(
             @JsonProperty(required = true) @JsonPropertyDescription("The source field it is mapped from, e.g. Phone1") String source,
-            @JsonPropertyDescription("This field's policy: <system>-wins, newest-wins or manual") String master) {
+            @JsonPropertyDescription("This field's policy: <system>-wins, <system>-only, newest-wins or manual") String master) {
     }
 }
