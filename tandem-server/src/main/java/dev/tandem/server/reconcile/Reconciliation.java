@@ -189,9 +189,9 @@ public final class Reconciliation implements AutoCloseable {
 
     /**
      * Appends one event per record that drifted or is missing in Salesforce to the event log, each naming the
-     * drifted fields (every field for a missing record), for the flow to write again through the normal path. The
-     * event ids are those of this result's records and differences, so running the same repair twice appends
-     * nothing new while the first is pending.
+     * drifted fields (every field for a missing record), for the flow to write again through the normal path. Each
+     * run's events are its own (the id names the record, the repair and the run's time): a record repaired twice is
+     * written by the first event and found in sync by the second.
      */
     public ReconcileResult repair(ReconcileResult result, ReconcileObject object, EventLog log, IdMap links) {
         Map<String, Map<String, Set<String>>> byClarityId = new LinkedHashMap<>();

@@ -198,6 +198,43 @@ class ReconcileEndToEndTest {
         assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
     }
 
+    @Test
+    void aCustomerFieldChangedInSalesforceIsFoundThroughTheMappingAndRepaired() throws IOException {
+        startWith(Set.of("clarity-customer-to-salesforce"));
+        stack.stopTandem();
+        Run load = cli("backfill", "customers", "--config", config.toString());
+        assertThat(load.exit()).as(load.out() + load.err()).isZero();
+        stack.startTandem();
+
+        // The mapping lower-cases e-mail addresses and writes phones as E.164: Salesforce holds those forms, and
+        // comparing through the same mapping finds nothing.
+        JsonNode clean = reconcile("customers");
+        assertThat(differences(clean)).as(clean.toString()).isEmpty();
+        assertThat(clean.path("compared").path("Contact").asLong()).isPositive();
+
+        Map<String, Object> contact = stack.salesforce.records("Contact").stream()
+                .filter(c -> c.get("Email") != null).findFirst().orElseThrow();
+        String key = String.valueOf(contact.get("Clarity_Contact_Key__c"));
+        String email = String.valueOf(contact.get("Email"));
+        stack.salesforceRest().update("Contact", String.valueOf(contact.get("Id")),
+                "{\"Email\": \"changed.by.hand@example.com\"}");
+
+        JsonNode drift = reconcile("customers");
+        assertThat(differences(drift)).containsExactly("FIELD Contact " + key + " Email");
+        assertThat(findField(drift, "Email").path("clarityValue").asText()).isEqualTo(email);
+
+        Path token = Files.writeString(dir.resolve("token"), stack.tandem().adminApi().tokens()
+                .create("reconcile", dev.tandem.server.api.Role.OPERATOR).secret());
+        JsonNode repaired = reconcile("customers", "--repair", "--url", stack.tandem().baseUrl().toString(),
+                "--token-file", token.toString());
+        assertThat(repaired.path("repair").path("enqueued").asLong()).isEqualTo(1);
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> differences(reconcile("customers")).isEmpty());
+        assertThat(stack.salesforce.record("Contact", String.valueOf(contact.get("Id"))).orElseThrow().get("Email"))
+                .isEqualTo(email);
+    }
+
     private static JsonNode findField(JsonNode result, String field) {
         for (JsonNode d : result.path("differences")) {
             if (field.equals(d.path("field").asText())) {
