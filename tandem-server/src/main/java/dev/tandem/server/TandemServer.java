@@ -414,6 +414,11 @@ public final class TandemServer implements AutoCloseable {
         return connectors;
     }
 
+    /** Reconciliation in this server: on demand and on {@code reconcile.every}. */
+    public dev.tandem.server.reconcile.ReconcileService reconciliation() {
+        return reconciliation;
+    }
+
     public FlowRuntime runtime() {
         return runtime;
     }

@@ -235,6 +235,21 @@ class ReconcileEndToEndTest {
                 .isEqualTo(email);
     }
 
+    @Test
+    void theServerReconcilesOnItsScheduleAndKeepsTheDriftForTheAlert() {
+        // Nothing of the catalogue was ever synced (the product flow is off): every product is missing in Salesforce.
+        stack = TandemStack.start(dir, c -> c.withReconcile(new TandemConfig.Reconcile(Duration.ofMillis(300),
+                List.of(dev.tandem.server.reconcile.ReconcileObject.PRODUCTS), false, 5)));
+        long products = stack.clarity.products().count();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> stack.tandem().reconciliation().last("products")
+                .isPresent());
+        var last = stack.tandem().reconciliation().last("products").orElseThrow();
+        assertThat(last.error()).isNull();
+        assertThat(last.drift()).as("every Product2 (and its entry) is missing").isGreaterThanOrEqualTo(products);
+        assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
+    }
+
     private static JsonNode findField(JsonNode result, String field) {
         for (JsonNode d : result.path("differences")) {
             if (field.equals(d.path("field").asText())) {
