@@ -144,4 +144,16 @@ final class ServerAlertSignals implements AlertSignals {
         return eventLog.get(first.getFirst().eventOffset())
                 .map(e -> Duration.between(e.receivedAt(), clock.instant()));
     }
+
+    /** The scheduled and on-demand reconciliations' last results; set by the server once its service exists. */
+    private volatile java.util.function.Supplier<List<Drift>> drift = List::of;
+
+    void reconcileDriftFrom(java.util.function.Supplier<List<Drift>> source) {
+        this.drift = source;
+    }
+
+    @Override
+    public List<Drift> reconcileDrift() {
+        return drift.get();
+    }
 }

@@ -126,6 +126,7 @@ public final class TandemServer implements AutoCloseable {
     private static final Duration QUEUE_METRICS_MAX_AGE = Duration.ofSeconds(5);
     /** The admin API ({@code /api/v1}): tokens, roles, audit, rate limits; every endpoint registers through it. */
     private final AdminApi api;
+    private final dev.tandem.server.reconcile.ReconcileService reconciliation;
 
     private TandemServer(TandemConfig config) {
         this.config = config;
@@ -225,8 +226,16 @@ public final class TandemServer implements AutoCloseable {
             }
             this.sources = new ChangeSources(changeSources);
             this.ingestLog = new CountingEventLog(stores.eventLog(), metrics);
-            this.alerts = dev.tandem.server.alerts.AlertEngine.forServer(config.alerts(), new ServerAlertSignals(store,
-                    stores.eventLog(), runtime, salesforce, sources, this::configurationFaults, ingestLog::lastArrival, clock));
+            ServerAlertSignals signals = new ServerAlertSignals(store, stores.eventLog(), runtime, salesforce, sources,
+                    this::configurationFaults, ingestLog::lastArrival, clock);
+            // Reconciliation (issue 11 item 5): on demand through the admin API and, with reconcile.every, scheduled;
+            // its repairs go into this server's log and wake the runtime.
+            this.reconciliation = new dev.tandem.server.reconcile.ReconcileService(config, stores.eventLog(), store,
+                    runtime::wake, clock);
+            signals.reconcileDriftFrom(() -> reconciliation.last().stream().map(l -> new
+                    dev.tandem.server.alerts.AlertSignals.Drift(l.object(), l.error() == null ? l.drift() : -1, l.at(),
+                    config.reconcile().alertThreshold())).toList());
+            this.alerts = dev.tandem.server.alerts.AlertEngine.forServer(config.alerts(), signals);
             List<WebhookSource> webhooks = sources.webhooks();
             this.readiness = new Readiness();
             registerReadinessChecks();
@@ -273,6 +282,7 @@ public final class TandemServer implements AutoCloseable {
             // Duplicates (issue 10, item 5): the scan of both systems and the admin-style Salesforce merge.
             new dev.tandem.server.api.DuplicatesApi(new DuplicateScanner(salesforce, config.salesforce().match()),
                     new DuplicateMerger(salesforce), clarity, store, stores.eventLog(), clock).register(api);
+            new dev.tandem.server.api.ReconcileApi(reconciliation).register(api);
             alerts.ifPresent(e -> dev.tandem.server.api.AlertApi.loadStoredRules(e, store));
             new dev.tandem.server.api.AlertApi(alerts, dev.tandem.server.logging.LogLevels.ofLogback(), store, clock)
                     .register(api);
@@ -370,6 +380,7 @@ public final class TandemServer implements AutoCloseable {
             server.runtime.start();
             server.operations.start();
             server.alerts.ifPresent(dev.tandem.server.alerts.AlertEngine::start);
+            server.reconciliation.start();
             server.purge.start();
             // Every source appends through one ingest: durable, de-duplicated, counted, and waking the runtime.
             // Sources start before the listener, so the first webhook finds its source running.
@@ -408,6 +419,11 @@ public final class TandemServer implements AutoCloseable {
     /** The connectors' parts by system, as the flows use them. */
     public Map<String, ConnectorParts> connectors() {
         return connectors;
+    }
+
+    /** Reconciliation in this server: on demand and on {@code reconcile.every}. */
+    public dev.tandem.server.reconcile.ReconcileService reconciliation() {
+        return reconciliation;
     }
 
     public FlowRuntime runtime() {
@@ -485,6 +501,7 @@ public final class TandemServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            reconciliation.close();
             alerts.ifPresent(dev.tandem.server.alerts.AlertEngine::close);
             operations.close();
             purge.close();

@@ -59,6 +59,13 @@ public final class Reconciler {
 
     private final String sourceSystem;
     private final String targetSystem;
+    /**
+     * The member of an event's payload that makes it a repair (issue 11 item 5, {@code tandem reconcile --repair}):
+     * per target entity, the fields found drifted, which are written with the source's value even though their
+     * baselines say they are in sync (the target was changed behind the sync's back, e.g. by hand or by another
+     * integration, and no change event told Tandem). A field with an open conflict stays under review.
+     */
+    public static final String REPAIR = "tandemRepair";
     /** How a decision's detail says that a linked target record was found deleted. */
     public static final String DELETED_IN_TARGET = "(deleted there since the last sync)";
     private final MasterDefinition definition;
@@ -314,6 +321,8 @@ public final class Reconciler {
         final Set<String> changed = new LinkedHashSet<>();
         /** Declared fields whose fetched value the source no longer holds (the other direction wrote it since). */
         final Set<String> stale = new LinkedHashSet<>();
+        /** Fields a repair event names ({@link #REPAIR}): written whatever the baselines say. */
+        final Set<String> forced = new LinkedHashSet<>();
         boolean needsRead;
 
         RecordWork(RecordWrite r, MasterDefinition.ObjectPolicy op, String targetId, Map<String, String> targetBase,
@@ -330,6 +339,7 @@ public final class Reconciler {
 
     private Work firstPass(int index, Exchange x, StepContext ctx, Map<String, Map<String, ObjectNode>> fresh) {
         Work w = new Work(index, x);
+        JsonNode repair = repairOf(x);
         for (RecordWrite r : x.plan().orElseThrow().records()) {
             MasterDefinition.ObjectPolicy op = definition.objects().get(r.entity());
             if (op == null) {
@@ -344,6 +354,7 @@ public final class Reconciler {
             Map<String, String> sourceBase = sourceId.isEmpty() ? Map.of()
                     : store.baseline(sourceSystem, op.source().entity(), sourceId);
             RecordWork rw = new RecordWork(r, op, targetId, targetBase, source, sourceId, sourceBase);
+            rw.forced.addAll(forcedFields(repair, r));
             Map<String, ObjectNode> reread = fresh.get(op.source().entity());
             boolean reRead = reread != null && reread.containsKey(sourceId);
             ObjectNode now = reRead ? reread.get(sourceId) : null;
@@ -355,6 +366,11 @@ public final class Reconciler {
                 if (reRead && (now == null || !FieldValues.hash(value(at(now, fp.source())))
                         .equals(FieldValues.hash(value(at(source, fp.source())))))) {
                     rw.stale.add(field);
+                    return;
+                }
+                if (rw.forced.contains(field)) {
+                    // A repair: the target drifted from a value the baselines call synced; the source's is written.
+                    rw.changed.add(field);
                     return;
                 }
                 String srcHash = FieldValues.hash(value(at(source, fp.source())));
@@ -445,7 +461,8 @@ public final class Reconciler {
                     continue;
                 }
                 if (fp == null) {
-                    if (rw.targetId == null || !FieldValues.hash(m).equals(rw.targetBase.get(field))) {
+                    if (rw.targetId == null || rw.forced.contains(field)
+                            || !FieldValues.hash(m).equals(rw.targetBase.get(field))) {
                         fields.set(field, mapped);
                         targetValues.put(field, m);
                         if (rw.targetId != null && mapped.isTextual() && rw.targetId.equals(mapped.textValue())) {
@@ -497,6 +514,13 @@ public final class Reconciler {
                         r.key(), field);
                 var open = store.openConflict(Conflict.pairKey(sourceSide, targetSide));
                 boolean sourceWins = p.wonBy(sourceSystem);
+                if (open.isEmpty() && rw.forced.contains(field)) {
+                    fields.set(field, mapped);
+                    targetValues.put(field, m);
+                    sourceHashes.put(fp.source(), FieldValues.hash(src));
+                    said.add(field + ": repair (drift found by reconciliation) → " + sourceSystem + "'s value written");
+                    continue;
+                }
                 if (open.isEmpty() && (sourceWins || !rw.targetBase.containsKey(field) || target == null)) {
                     fields.set(field, mapped);
                     targetValues.put(field, m);
@@ -645,6 +669,39 @@ public final class Reconciler {
         List<String> names = new ArrayList<>();
         fields.fieldNames().forEachRemaining(names::add);
         return names;
+    }
+
+    /**
+     * The repair an event asks for: its payload's {@value #REPAIR} member, {@code {"<entity>": ["<field>", …]}}
+     * ({@code "*"} for every field of the entity's records), written by {@code tandem reconcile --repair}; missing
+     * for every other event.
+     */
+    private static JsonNode repairOf(Exchange x) {
+        String payload = x.first().event().payload();
+        if (payload == null || !payload.contains(REPAIR)) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+        try {
+            return JSON.readTree(payload).path(REPAIR);
+        } catch (java.io.IOException e) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+    }
+
+    private static Set<String> forcedFields(JsonNode repair, RecordWrite r) {
+        JsonNode named = repair.path(r.entity());
+        if (!named.isArray()) {
+            return Set.of();
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (JsonNode f : named) {
+            if ("*".equals(f.asText())) {
+                r.fields().fieldNames().forEachRemaining(out::add);
+            } else {
+                out.add(f.asText());
+            }
+        }
+        return out;
     }
 
     static boolean reference(JsonNode v) {

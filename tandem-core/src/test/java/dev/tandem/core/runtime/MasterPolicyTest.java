@@ -145,11 +145,15 @@ class MasterPolicyTest {
     }
 
     private List<FlowOutcome> run(String policy, String... ids) {
+        return runWithPayload(policy, "{}", ids);
+    }
+
+    private List<FlowOutcome> runWithPayload(String policy, String payload, String... ids) {
         List<LoggedEvent> batch = new ArrayList<>();
         for (String id : ids) {
             offset++;
             batch.add(new LoggedEvent(offset, new InboundEvent("shop", "e" + offset, "Person.Updated", "Person", id,
-                    "P-" + id, Instant.now(), "{}"), Instant.now()));
+                    "P-" + id, Instant.now(), payload), Instant.now()));
         }
         return pipeline(policy).process(batch, memory);
     }
@@ -217,6 +221,31 @@ class MasterPolicyTest {
             assertThat(g.rootRecord().fields().path("Phone").asText()).isEqualTo("+10");
             assertThat(g.rootRecord().fields().path("Own").asText()).isEqualTo("ID-P-1");
         });
+    }
+
+    @Test
+    void aRepairEventWritesTheDriftedFieldsItNamesAlthoughTheirBaselinesSayInSync() {
+        firstSync("newest-wins");
+        // Changed in the crm behind the sync's back (no change event): the baselines still say +1 / "from the shop".
+        crm.get("ID-P-1").put("Phone", "+666").put("Note", "edited").put("Email", "rep@x");
+
+        assertThat(run("newest-wins", "1")).singleElement().isInstanceOf(FlowOutcome.Skipped.class);
+        assertThat(crm.get("ID-P-1").path("Phone").asText()).as("an ordinary event sees nothing to write")
+                .isEqualTo("+666");
+
+        List<FlowOutcome> repaired = runWithPayload("newest-wins",
+                "{\"" + dev.tandem.core.sync.Reconciler.REPAIR + "\":{\"Contact\":[\"Phone\",\"Note\"]}}", "1");
+
+        assertThat(repaired).singleElement().isInstanceOf(FlowOutcome.Synced.class);
+        assertThat(written).singleElement().satisfies(g -> assertThat(g.rootRecord().fields().properties())
+                .extracting(Map.Entry::getKey).containsExactlyInAnyOrder("Phone", "Note"));
+        assertThat(crm.get("ID-P-1").path("Phone").asText()).isEqualTo("+1");
+        assertThat(crm.get("ID-P-1").path("Note").asText()).isEqualTo("from the shop");
+        assertThat(crm.get("ID-P-1").path("Email").asText()).as("a field the repair does not name is left alone")
+                .isEqualTo("rep@x");
+        written.clear();
+        assertThat(run("newest-wins", "1")).as("in sync again: the next ordinary event is an echo").singleElement()
+                .isInstanceOf(FlowOutcome.Skipped.class);
     }
 
     @Test

@@ -153,6 +153,7 @@ public record AlertRule(String name, Condition condition, Severity severity, Dou
             case FLOW_PAUSED -> "";
             case SOURCE_UNHEALTHY -> ", silent for " + Durations.format(silentFor);
             case RETRY_QUEUE_AGE -> " > " + Durations.format(olderThan);
+            case RECONCILE_DRIFT -> threshold == null ? " > reconcile.alertThreshold" : " > " + AlertText.number(threshold);
         };
         return name + " (" + condition.configName() + what + (flow == null ? "" : ", flow " + flow)
                 + (perFlow ? ", per flow" : "") + ")";

@@ -59,6 +59,20 @@ public interface AlertSignals {
     /** How long the record that has waited longest for a retry has waited; empty when the retry queue is empty. */
     Optional<Duration> oldestRetryAge();
 
+    /** The last reconciliation of each object reconciled since the start (empty when none ran). */
+    default List<Drift> reconcileDrift() {
+        return List.of();
+    }
+
+    /**
+     * @param object    {@code products}, …
+     * @param drift     drifted or missing records it found; -1 when it did not finish (an outage)
+     * @param at        when it finished
+     * @param threshold {@code reconcile.alertThreshold}: a rule without a threshold of its own takes it
+     */
+    record Drift(String object, long drift, Instant at, long threshold) {
+    }
+
     /**
      * @param count     dead letters in the window
      * @param newestIds the ids of the newest of them (at most a few, newest first), for links to each

@@ -22,7 +22,12 @@ public enum Condition {
     /** An ingest source is failing, or has been silent for longer than {@code silentFor}; one alert per source. */
     SOURCE_UNHEALTHY("sourceUnhealthy", "seconds", Set.of("silentFor")),
     /** The record waiting longest for a retry has waited longer than {@code olderThan}. */
-    RETRY_QUEUE_AGE("retryQueueAge", "seconds", Set.of("olderThan"));
+    RETRY_QUEUE_AGE("retryQueueAge", "seconds", Set.of("olderThan")),
+    /**
+     * The last reconciliation of an object (scheduled, or through the admin API) found more than {@code threshold}
+     * drifted or missing records (default: {@code reconcile.alertThreshold}); one alert per object.
+     */
+    RECONCILE_DRIFT("reconcileDrift", "count", Set.of("threshold"));
 
     /** The condition as tandem.yaml writes it: {@code deadLetters}, ... (case does not matter when read). */
     public static final Type<Condition> TYPE = Type.scalar(
@@ -55,7 +60,7 @@ public enum Condition {
 
     /** Whether the rule needs a {@code threshold}. */
     boolean hasThreshold() {
-        return keys.contains("threshold");
+        return keys.contains("threshold") && this != RECONCILE_DRIFT;
     }
 
     private static Condition parse(String text) {

@@ -53,6 +53,7 @@ final class Conditions {
             case SALESFORCE_API_USAGE -> List.of(apiUsage(rule, signals, links));
             case SOURCE_UNHEALTHY -> sources(rule, signals, links, now);
             case RETRY_QUEUE_AGE -> List.of(retryAge(rule, signals, links));
+            case RECONCILE_DRIFT -> reconcileDrift(rule, signals, links);
         };
     }
 
@@ -172,5 +173,23 @@ final class Conditions {
         return new Observation(null, null, a.compareTo(rule.olderThan()) > 0 ? Verdict.FIRING : Verdict.OK,
                 (double) a.toSeconds(), null, "the oldest record in the retry queue has waited " + Durations.format(a)
                 + " (olderThan " + Durations.format(rule.olderThan()) + ")", links.retries());
+    }
+
+    private static List<Observation> reconcileDrift(AlertRule rule, AlertSignals signals, AlertLinks links) {
+        List<Observation> out = new ArrayList<>();
+        for (AlertSignals.Drift d : signals.reconcileDrift()) {
+            double threshold = rule.threshold() != null ? rule.threshold() : d.threshold();
+            if (d.drift() < 0) {
+                out.add(new Observation(null, d.object(), Verdict.UNKNOWN, null, null, "the last reconciliation of "
+                        + d.object() + " did not finish", links.health()));
+                continue;
+            }
+            out.add(new Observation(null, d.object(), d.drift() > threshold ? Verdict.FIRING : Verdict.OK,
+                    (double) d.drift(), null, "reconciliation of " + d.object() + " at " + AlertText.time(d.at())
+                    + " found " + d.drift() + " drifted or missing record" + (d.drift() == 1 ? "" : "s")
+                    + " (threshold " + AlertText.number(threshold) + "); tandem reconcile " + d.object()
+                    + " --report FILE lists them", links.health()));
+        }
+        return out;
     }
 }

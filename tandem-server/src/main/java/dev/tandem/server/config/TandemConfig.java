@@ -34,7 +34,7 @@ import java.util.Map;
  */
 public record TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime,
                            Retry retry, Flows flows, CdcSettings cdc, Logging logging, Retention retention,
-                           AlertsSettings alerts, ApiSettings api) {
+                           AlertsSettings alerts, ApiSettings api, Reconcile reconcile) {
 
     /** Every key of tandem.yaml, section by section, in the order of the docs. */
     public static final ConfigSpec SPEC = new ConfigSpec()
@@ -48,7 +48,16 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
             .section("logging", Logging.SPEC)
             .section("retention", Retention.SPEC)
             .section("alerts", AlertsSettings.SPEC)
-            .section("api", ApiSettings.SPEC);
+            .section("api", ApiSettings.SPEC)
+            .section("reconcile", Reconcile.SPEC);
+
+    /** Without scheduled reconciliation. */
+    public TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime,
+                        Retry retry, Flows flows, CdcSettings cdc, Logging logging, Retention retention,
+                        AlertsSettings alerts, ApiSettings api) {
+        this(server, store, clarity, salesforce, runtime, retry, flows, cdc, logging, retention, alerts, api,
+                Reconcile.off());
+    }
 
     public TandemConfig(Server server, Store store, Clarity clarity, Salesforce salesforce, Runtime runtime, Retry retry) {
         this(server, store, clarity, salesforce, runtime, retry, Flows.shipped(), CdcSettings.defaults());
@@ -75,30 +84,94 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
                         retries.byClass()),
                 Flows.from(c.section("flows")), CdcSettings.from(salesforce.section("cdc")),
                 Logging.from(c.section("logging")), Retention.from(c.section("retention")),
-                AlertsSettings.from(c.section("alerts")), ApiSettings.from(c.section("api")));
+                AlertsSettings.from(c.section("alerts")), ApiSettings.from(c.section("api")),
+                Reconcile.from(c.section("reconcile")));
     }
 
     public TandemConfig withRetention(Retention value) {
-        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, cdc, logging, value, alerts, api);
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, cdc, logging, value, alerts, api, reconcile);
     }
 
     public TandemConfig withFlows(Flows value) {
-        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, value, cdc, logging, retention, alerts, api);
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, value, cdc, logging, retention, alerts, api, reconcile);
     }
 
     /** Salesforce Change Data Capture over the Pub/Sub API ({@code salesforce.cdc.*}). */
     public TandemConfig withCdc(CdcSettings value) {
-        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, value, logging, retention, alerts, api);
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, value, logging, retention, alerts, api, reconcile);
     }
 
     /** The alert rules and channels ({@code alerts.*}). */
     public TandemConfig withAlerts(AlertsSettings value) {
-        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, cdc, logging, retention, value, api);
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, cdc, logging, retention, value, api, reconcile);
     }
 
     /** The admin API's CORS, rate limits and metrics protection ({@code api.*}). */
     public TandemConfig withApi(ApiSettings value) {
-        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, cdc, logging, retention, alerts, value);
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, cdc, logging, retention, alerts, value, reconcile);
+    }
+
+    /** Scheduled reconciliation ({@code reconcile.*}). */
+    public TandemConfig withReconcile(Reconcile value) {
+        return new TandemConfig(server, store, clarity, salesforce, runtime, retry, flows, cdc, logging, retention,
+                alerts, api, value);
+    }
+
+    /**
+     * Scheduled reconciliation ({@code reconcile.*}, issue 11 item 5): {@code tandem server} compares the objects
+     * with Salesforce every {@code every}, as {@code tandem reconcile} does, and the alert condition
+     * {@code reconcileDrift} fires when an object's drift exceeds {@code alertThreshold}.
+     *
+     * @param every          how often; null: never (the default)
+     * @param objects        which objects, in this order
+     * @param repair         whether each run also enqueues its repairs
+     * @param alertThreshold drifted or missing records per object above which {@code reconcileDrift} fires
+     */
+    public record Reconcile(java.time.Duration every, List<dev.tandem.server.reconcile.ReconcileObject> objects,
+                            boolean repair, long alertThreshold) {
+
+        /** The keys of {@code reconcile}. */
+        public static final ConfigSpec SPEC = new ConfigSpec();
+        private static final ConfigSpec.Key<java.time.Duration> EVERY = SPEC.optional("every", Type.DURATION,
+                "never", Validator.of("at least 1m", d -> d.compareTo(java.time.Duration.ofMinutes(1)) >= 0,
+                        "must be at least 1m (each run reads both systems whole)"),
+                "how often `tandem server` reconciles `objects` with Salesforce, e.g. `6h` (the first run one interval "
+                        + "after the start); see `tandem reconcile` in [cli.md](cli.md)");
+        private static final ConfigSpec.Key<List<String>> OBJECTS = SPEC.define("objects", Type.listOf(Type.STRING),
+                List.of("products", "inventory"), Validator.of("customers, products, inventory or orders",
+                        l -> !l.isEmpty() && l.stream().allMatch(o -> {
+                            try {
+                                dev.tandem.server.reconcile.ReconcileObject.parse(o);
+                                return true;
+                            } catch (IllegalArgumentException e) {
+                                return false;
+                            }
+                        }), "must list one or more of customers, products, inventory, orders"),
+                "the objects each scheduled run compares");
+        private static final ConfigSpec.Key<Boolean> REPAIR = SPEC.define("repair", Type.BOOLEAN, false,
+                "whether a scheduled run also enqueues sync events for what drifted (as `tandem reconcile --repair`)");
+        private static final ConfigSpec.Key<Integer> ALERT_THRESHOLD = SPEC.define("alertThreshold", Type.INT, 0,
+                Validator.between(0, Integer.MAX_VALUE),
+                "drifted or missing records of one object above which the alert condition `reconcileDrift` fires "
+                        + "(a rule `{condition: reconcileDrift}` without a threshold of its own takes this one)");
+
+        public Reconcile {
+            objects = List.copyOf(objects);
+            if (alertThreshold < 0) {
+                throw new IllegalArgumentException("alertThreshold must be zero or more");
+            }
+        }
+
+        /** No scheduled reconciliation. */
+        public static Reconcile off() {
+            return new Reconcile(null, List.of(dev.tandem.server.reconcile.ReconcileObject.PRODUCTS,
+                    dev.tandem.server.reconcile.ReconcileObject.INVENTORY), false, 0);
+        }
+
+        static Reconcile from(Config c) {
+            return new Reconcile(c.get(EVERY), dev.tandem.server.reconcile.ReconcileObject.parseAll(c.get(OBJECTS)),
+                    c.get(REPAIR), c.get(ALERT_THRESHOLD));
+        }
     }
 
     /**

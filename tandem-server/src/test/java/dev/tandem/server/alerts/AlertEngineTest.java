@@ -99,6 +99,24 @@ class AlertEngineTest {
     }
 
     @Test
+    void reconcileDriftFiresPerObjectAboveTheConfiguredThresholdAndResolvesWhenARunFindsLess() {
+        AlertEngine e = engine("""
+                rules:
+                  - {name: drift, condition: reconcileDrift, channels: [a]}
+                """);
+        signals.drift("products", 12, T0, 10).drift("inventory", 3, T0, 10);
+
+        List<SentAlert> first = e.evaluateNow();
+        assertThat(first).singleElement().satisfies(s -> {
+            assertThat(s.alert().state()).isEqualTo(Alert.State.FIRING);
+            assertThat(s.alert().source()).isEqualTo("products");
+            assertThat(s.alert().summary()).contains("found 12 drifted or missing records (threshold 10)");
+        });
+        signals.drift("products", 0, T0, 10);
+        assertThat(states(e.evaluateNow())).containsExactly(Alert.State.RESOLVED);
+    }
+
+    @Test
     void perFlowRulesFireResolveAndThrottleEachFlowAlone() {
         AlertEngine e = engine("""
                 rules:

@@ -27,6 +27,18 @@ final class FakeSignals implements AlertSignals {
     private volatile Double apiUsage;
     private volatile Duration retryAge;
     private volatile RuntimeException failure;
+    private final List<Drift> drift = new ArrayList<>();
+
+    synchronized FakeSignals drift(String object, long records, Instant at, long threshold) {
+        drift.removeIf(d -> d.object().equals(object));
+        drift.add(new Drift(object, records, at, threshold));
+        return this;
+    }
+
+    @Override
+    public synchronized List<Drift> reconcileDrift() {
+        return List.copyOf(drift);
+    }
 
     synchronized FakeSignals flow(String id) {
         flows.add(id);

@@ -129,7 +129,13 @@ class AdminApiSecurityTest {
 
         HttpResponse<String> r = call(op, token);
 
-        assertThat(r.statusCode()).as(r.body()).isNotIn(401, 403, 429).isLessThan(500);
+        assertThat(r.statusCode()).as(r.body()).isNotIn(401, 403, 429, 500);
+        // Past the check an operation that calls Salesforce or Clarity (POST /reconcile/{object}: the test server's
+        // systems are not there) may answer the upstream's outage, when it documents that answer.
+        if (r.statusCode() >= 500) {
+            assertThat(op.node().path("responses").has(String.valueOf(r.statusCode()))).as(op + " " + r.body())
+                    .isTrue();
+        }
     }
 
     @Test

@@ -81,6 +81,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void scheduledReconciliationIsReadAndItsBadValuesAreNamed() {
+        TandemConfig c = loader.parse(MINIMAL + "reconcile: { every: 6h, objects: [products, inventory], repair: false,"
+                + " alertThreshold: 10 }\n", "t");
+        assertThat(c.reconcile().every()).isEqualTo(Duration.ofHours(6));
+        assertThat(c.reconcile().objects()).containsExactly(dev.tandem.server.reconcile.ReconcileObject.PRODUCTS,
+                dev.tandem.server.reconcile.ReconcileObject.INVENTORY);
+        assertThat(c.reconcile().alertThreshold()).isEqualTo(10);
+        assertThat(loader.parse(MINIMAL, "t").reconcile().every()).as("off by default").isNull();
+
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "reconcile: { every: 6h, objects: [invoices] }\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("reconcile.objects")
+                .hasMessageContaining("customers, products, inventory, orders");
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "reconcile: { every: 10s }\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("reconcile.every")
+                .hasMessageContaining("at least 1m");
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "reconcile: { alertThreshold: -1 }\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("reconcile.alertThreshold");
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "reconcile: { evry: 6h }\n", "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("reconcile.evry");
+    }
+
+    @Test
     void hostileYamlIsRejectedClearly() {
         assertThatThrownBy(() -> loader.parse("clarity: [unclosed", "t")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("not valid YAML");

@@ -69,6 +69,21 @@ final class ClarityRest {
         }
     }
 
+    /** A CEF {@code DELETE} (e.g. {@code /Products/Product/Delete/ID/301}); refused unless it succeeded. */
+    JsonNode delete(String path) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                    .header("Authorization", basic).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = JSON.readTree(r.body());
+            if (r.statusCode() != 200 || !body.path("ActionSucceeded").asBoolean(false)) {
+                throw new IllegalStateException("DELETE " + path + " failed: " + r.statusCode() + " " + r.body());
+            }
+            return body;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     JsonNode order(int id) {
         return get("/Ordering/SalesOrder/ID/" + id);
     }
