@@ -149,7 +149,8 @@ class ReconcileCommandTest {
                 .filter(e -> product.customKey().equals(e.get("Clarity_Product_Key__c"))).findFirst().orElseThrow();
         String hostile = "=HYPERLINK(\"http://evil.example\",\"x\")\n\u001b[31m, \"quoted\"";
         var rest = new dev.tandem.server.reconcile.TestSalesforce(salesforce);
-        rest.update("Product2", String.valueOf(p2.get("Id")), JSON.createObjectNode().put("Description", hostile));
+        // Name, which Clarity masters (the shipped product flow lets Salesforce win the Description: not drift).
+        rest.update("Product2", String.valueOf(p2.get("Id")), JSON.createObjectNode().put("Name", hostile));
         rest.update("PricebookEntry", String.valueOf(entry.get("Id")),
                 JSON.createObjectNode().put("UnitPrice", new BigDecimal("0.01")));
         Path csv = dir.resolve("drift.csv");
@@ -165,17 +166,17 @@ class ReconcileCommandTest {
             rows = it.readAll();
         }
         assertThat(rows).extracting(m -> m.get("entity") + " " + m.get("field"))
-                .containsExactlyInAnyOrder("Product2 Description", "PricebookEntry UnitPrice");
-        Map<String, String> description = rows.stream().filter(m -> "Description".equals(m.get("field")))
+                .containsExactlyInAnyOrder("Product2 Name", "PricebookEntry UnitPrice");
+        Map<String, String> name = rows.stream().filter(m -> "Name".equals(m.get("field")))
                 .findFirst().orElseThrow();
-        assertThat(description.get("salesforceValue")).as("a formula a spreadsheet would run is defused")
+        assertThat(name.get("salesforceValue")).as("a formula a spreadsheet would run is defused")
                 .isEqualTo("'" + hostile);
         try (JdbcStores stores = JdbcStores.openSqlite(dir.resolve("tandem.db"))) {
             var logged = stores.eventLog().readAfter(0, 10);
             assertThat(logged).singleElement().satisfies(e -> {
                 assertThat(e.event().entityId()).isEqualTo(String.valueOf(product.id()));
                 JsonNode repair = JSON.readTree(e.event().payload()).path(dev.tandem.core.sync.Reconciler.REPAIR);
-                assertThat(repair.path("Product2").toString()).isEqualTo("[\"Description\"]");
+                assertThat(repair.path("Product2").toString()).isEqualTo("[\"Name\"]");
                 assertThat(repair.path("PricebookEntry").toString()).isEqualTo("[\"UnitPrice\"]");
             });
         }
