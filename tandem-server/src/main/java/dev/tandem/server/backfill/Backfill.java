@@ -262,7 +262,7 @@ public final class Backfill implements AutoCloseable {
     private final class Run {
         private final BackfillObject object;
         private final FlowSpec spec;
-        private final ChunkReader reader;
+        private final dev.tandem.server.flows.PageReader reader;
         private final BulkPlanWriter writer;
         private final FlowPipeline pipeline;
         private final StateStore store = stores.stateStore();
@@ -281,7 +281,7 @@ public final class Backfill implements AutoCloseable {
         Run(BackfillObject object, FlowSpec spec) {
             this.object = object;
             this.spec = forBackfill(spec);
-            this.reader = new ChunkReader(object.entity().entityName(), clarity);
+            this.reader = new dev.tandem.server.flows.PageReader(object.entity().entityName(), clarity);
             this.writer = new BulkPlanWriter(bulk, options.dryRun(), SalesforceBulkClient.MAX_RECORDS_PER_JOB);
             IdMap links = options.dryRun() ? readOnly(store) : store;
             Enricher pricebookEntries = options.dryRun() ? Backfill::describePricebookEntries
@@ -594,52 +594,6 @@ public final class Backfill implements AutoCloseable {
             if (!targetId.isEmpty()) {
                 links.add(new String[]{entity, sourceKey, targetId});
             }
-        }
-    }
-
-    /**
-     * The Clarity reader of the flow's {@code fetch}: the chunk's own records come from the page just read (no
-     * second call); related records (an account, a billing contact) are read from Clarity in batches as usual.
-     */
-    private static final class ChunkReader implements RecordReader {
-        private final String entity;
-        private final RecordReader clarity;
-        private volatile Map<String, ObjectNode> current = Map.of();
-
-        ChunkReader(String entity, RecordReader clarity) {
-            this.entity = entity;
-            this.clarity = clarity;
-        }
-
-        void use(Map<String, ObjectNode> records) {
-            current = records;
-        }
-
-        @Override
-        public Optional<ObjectNode> fetch(String e, String id) {
-            ObjectNode own = e.equals(entity) ? current.get(id) : null;
-            return own != null ? Optional.of(own.deepCopy()) : clarity.fetch(e, id);
-        }
-
-        @Override
-        public Map<String, ObjectNode> fetchAll(String e, Collection<String> ids) {
-            if (!e.equals(entity)) {
-                return clarity.fetchAll(e, ids);
-            }
-            Map<String, ObjectNode> found = new LinkedHashMap<>();
-            List<String> missing = new ArrayList<>();
-            for (String id : ids) {
-                ObjectNode own = current.get(id);
-                if (own != null) {
-                    found.put(id, own);
-                } else {
-                    missing.add(id);
-                }
-            }
-            if (!missing.isEmpty()) {
-                found.putAll(clarity.fetchAll(e, missing));
-            }
-            return found;
         }
     }
 }

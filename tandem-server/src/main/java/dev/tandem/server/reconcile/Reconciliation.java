@@ -427,7 +427,7 @@ public final class Reconciliation implements AutoCloseable {
         private final ReconcileObject object;
         private final FlowSpec original;
         private final FlowSpec spec;
-        private final PageReader reader;
+        private final dev.tandem.server.flows.PageReader reader;
         private final PlanCapture writer = new PlanCapture();
         private final FlowPipeline pipeline;
         private final List<MasterDefinition> masters;
@@ -455,7 +455,7 @@ public final class Reconciliation implements AutoCloseable {
             this.original = spec;
             this.spec = forReconcile(spec);
             this.masters = masters(spec.definition().steps());
-            this.reader = new PageReader(object.source().entity().entityName(), clarity);
+            this.reader = new dev.tandem.server.flows.PageReader(object.source().entity().entityName(), clarity);
             // Enrichers that resolve ids the comparison does not look at (price book entries) or look for unkeyed
             // records to link (duplicate match) pass the plan on; record types and person accounts shape the plan
             // (which Account fields, whether a Contact is written at all), so they run as in the live flow.
@@ -718,53 +718,6 @@ public final class Reconciliation implements AutoCloseable {
 
         synchronized void clear() {
             groups.clear();
-        }
-    }
-
-    /**
-     * The Clarity reader of the flow's {@code fetch}: the page's own records come from the page just read (no second
-     * call); related records (a price, stock rows, an account) are read from Clarity in batches as usual. (A copy of
-     * the backfill's chunk reader, which is private to it.)
-     */
-    private static final class PageReader implements RecordReader {
-        private final String entity;
-        private final RecordReader clarity;
-        private volatile Map<String, ObjectNode> current = Map.of();
-
-        PageReader(String entity, RecordReader clarity) {
-            this.entity = entity;
-            this.clarity = Objects.requireNonNull(clarity);
-        }
-
-        void use(Map<String, ObjectNode> records) {
-            current = records;
-        }
-
-        @Override
-        public Optional<ObjectNode> fetch(String e, String id) {
-            ObjectNode own = e.equals(entity) ? current.get(id) : null;
-            return own != null ? Optional.of(own.deepCopy()) : clarity.fetch(e, id);
-        }
-
-        @Override
-        public Map<String, ObjectNode> fetchAll(String e, Collection<String> ids) {
-            if (!e.equals(entity)) {
-                return clarity.fetchAll(e, ids);
-            }
-            Map<String, ObjectNode> found = new LinkedHashMap<>();
-            List<String> missing = new ArrayList<>();
-            for (String id : ids) {
-                ObjectNode own = current.get(id);
-                if (own != null) {
-                    found.put(id, own.deepCopy());
-                } else {
-                    missing.add(id);
-                }
-            }
-            if (!missing.isEmpty()) {
-                found.putAll(clarity.fetchAll(e, missing));
-            }
-            return found;
         }
     }
 }
