@@ -160,6 +160,41 @@ class QueryResourceTest extends SandboxTestSupport {
     }
 
     @Test
+    void idAndLookupFiltersAnsweredFromTheStoreReturnWhatAFullScanReturns() {
+        String a1 = account("A-1");
+        String a2 = account("A-2");
+        String ann = client.create("Contact", Map.of("LastName", "Ann", "AccountId", a1));
+        String bob = client.create("Contact", Map.of("LastName", "Bob", "AccountId", a1));
+        String cid = client.create("Contact", Map.of("LastName", "Cid", "AccountId", a2));
+        String dan = client.create("Contact", Map.of("LastName", "Dan"));
+        // A reparented and a deleted record after the first look-up.
+        assertThat(ids("SELECT Id FROM Contact WHERE AccountId = '" + a1 + "'")).containsExactly(ann, bob);
+        assertThat(client.patch(sobject("Contact") + "/" + bob, Map.of("AccountId", a2)).status()).isEqualTo(204);
+        assertThat(client.delete(sobject("Contact") + "/" + cid).status()).isEqualTo(204);
+
+        // 15-character ids match their 18-character forms, as in Salesforce.
+        String a2short = a2.substring(0, 15);
+        String byLookup = "SELECT Id FROM Contact WHERE AccountId IN ('" + a1 + "', '" + a2short + "')";
+        String scanned = byLookup + " OR LastName LIKE 'nobody%'";
+        assertThat(ids(byLookup)).containsExactly(ann, bob).isEqualTo(ids(scanned));
+        assertThat(ids("SELECT Id FROM Contact WHERE AccountId = '" + a2short + "' AND LastName = 'Bob'"))
+                .containsExactly(bob);
+        assertThat(ids("SELECT Id FROM Contact WHERE AccountId = null")).containsExactly(dan);
+
+        String byId = "SELECT Id FROM Contact WHERE Id IN ('" + dan + "', '" + ann.substring(0, 15) + "', '"
+                + cid + "', '" + a1 + "')";
+        // The deleted contact and the account's id are not contacts: only the two live contacts come back.
+        assertThat(ids(byId)).containsExactly(ann, dan).isEqualTo(ids(byId + " OR LastName LIKE 'nobody%'"));
+        assertThat(ids("SELECT Id FROM Contact WHERE Id = '" + bob + "' AND AccountId = '" + a2 + "'"))
+                .containsExactly(bob);
+
+        // A malformed id is still refused as Salesforce refuses it.
+        SandboxClient.Response bad = query("SELECT Id FROM Contact WHERE AccountId IN ('" + a1 + "', 'not-an-id')");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get(0).get("errorCode").asText()).isEqualTo("INVALID_QUERY_FILTER_OPERATOR");
+    }
+
+    @Test
     void equalityAndInFiltersAnsweredFromAnIndexReturnWhatAFullScanReturnsAfterUpdatesDeletesAndRollbacks() {
         String ann = client.create("Contact", Map.of("LastName", "Ann", "Email", "ann@example.com"));
         String bob = client.create("Contact", Map.of("LastName", "Bob", "Email", "BOB@example.com"));

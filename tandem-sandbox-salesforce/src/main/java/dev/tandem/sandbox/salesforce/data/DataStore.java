@@ -220,6 +220,56 @@ public final class DataStore {
             return sorted;
         }
 
+        /**
+         * Live records of {@code type} whose reference {@code field} points at one of {@code parentIds} (canonical
+         * 18-character ids), in creation order, from the reference index every write keeps: the query executor's
+         * look-up for {@code Field = 'id'} and {@code Field IN (...)} on a lookup field.
+         */
+        public List<Row> findByReferences(String type, String field, Collection<String> parentIds) {
+            IndexedField indexed = indexedField(type, field);
+            if (indexed == null || indexed.byParent == null) {
+                return List.of();
+            }
+            Set<String> ids = new LinkedHashSet<>();
+            for (String parent : new LinkedHashSet<>(parentIds)) {
+                Object found = indexed.byParent.get(parent);
+                if (found instanceof String id) {
+                    ids.add(id);
+                } else if (found != null) {
+                    @SuppressWarnings("unchecked")
+                    Set<String> set = (Set<String>) found;
+                    ids.addAll(set);
+                }
+            }
+            return inCreationOrder(ids.stream().map(byId::get).filter(r -> r != null && !r.deleted()).toList());
+        }
+
+        /** How many records {@link #findByReferences} would return at most. */
+        public int countByReferences(String type, String field, Collection<String> parentIds) {
+            IndexedField indexed = indexedField(type, field);
+            if (indexed == null || indexed.byParent == null) {
+                return 0;
+            }
+            int count = 0;
+            for (String parent : new LinkedHashSet<>(parentIds)) {
+                Object found = indexed.byParent.get(parent);
+                count += found == null ? 0 : found instanceof String ? 1 : ((Set<?>) found).size();
+            }
+            return count;
+        }
+
+        /** Whether {@code type}'s reference {@code field} has an index ({@link #findByReferences} answers it). */
+        public boolean referenceIndexed(String type, String field) {
+            IndexedField indexed = typeIndex(type).byName().get(field);
+            return indexed != null && indexed.byParent != null;
+        }
+
+        /** The live records of {@code type} with these canonical ids, in creation order. */
+        public List<Row> findByIds(String type, Collection<String> ids) {
+            return inCreationOrder(new LinkedHashSet<>(ids).stream().map(byId::get)
+                    .filter(r -> r != null && !r.deleted() && r.type().equals(type)).toList());
+        }
+
         /** Live records of {@code childType} whose reference {@code field} points at {@code parentId}. */
         public List<Row> children(String childType, String field, String parentId) {
             IndexedField indexed = indexedField(childType, field);

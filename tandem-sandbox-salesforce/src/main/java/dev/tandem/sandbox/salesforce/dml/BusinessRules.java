@@ -175,8 +175,10 @@ final class BusinessRules {
         values.put("Name", product.get("Name"));
         values.put("ProductCode", product.get("ProductCode"));
         if (old == null) {
-            boolean duplicate = tx.children(PRICEBOOK_ENTRY, "Pricebook2Id", pricebookId).stream()
-                    .anyMatch(e -> productId.equals(e.get("Product2Id")));
+            // Through the product's entries (one per price book), not the price book's (one per product: the
+            // standard book holds every product of the org, and a load of many products would read it each time).
+            boolean duplicate = tx.children(PRICEBOOK_ENTRY, "Product2Id", productId).stream()
+                    .anyMatch(e -> pricebookId.equals(e.get("Pricebook2Id")));
             if (duplicate) {
                 throw ApiException.badRequest(ApiError.of("DUPLICATE_VALUE",
                         "This price definition already exists in this price book", List.of()));

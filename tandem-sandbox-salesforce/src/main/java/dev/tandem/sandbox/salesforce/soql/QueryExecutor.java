@@ -224,14 +224,25 @@ public final class QueryExecutor {
             };
         }
 
+        /** How an index answers a look-up: by text value, by the id a lookup field holds, or by record id. */
+        private enum IndexKind { VALUE, REFERENCE, ID }
+
         /** An index look-up of one field for some values. */
-        private record Lookup(Transaction tx, String type, String field, List<String> values) {
+        private record Lookup(Transaction tx, IndexKind kind, String type, String field, List<String> values) {
             int estimate() {
-                return tx.countByValues(type, field, values);
+                return switch (kind) {
+                    case VALUE -> tx.countByValues(type, field, values);
+                    case REFERENCE -> tx.countByReferences(type, field, values);
+                    case ID -> values.size();
+                };
             }
 
             List<Row> rows() {
-                return tx.findByValues(type, field, values);
+                return switch (kind) {
+                    case VALUE -> tx.findByValues(type, field, values);
+                    case REFERENCE -> tx.findByReferences(type, field, values);
+                    case ID -> tx.findByIds(type, values);
+                };
             }
         }
 
@@ -256,7 +267,13 @@ public final class QueryExecutor {
                 return null;
             }
             java.util.Optional<FieldDefinition> def = root.field(field.segments().getFirst());
-            if (def.isEmpty() || !def.get().type().isText()) {
+            if (def.isEmpty()) {
+                return null;
+            }
+            if (def.get().type().isIdLike()) {
+                return idLookup(condition, def.get(), literals);
+            }
+            if (!def.get().type().isText()) {
                 return null;
             }
             List<String> values = new ArrayList<>(literals.size());
@@ -271,7 +288,32 @@ public final class QueryExecutor {
                     return null;
                 }
             }
-            return new Lookup(tx, root.name(), def.get().name(), values);
+            return new Lookup(tx, IndexKind.VALUE, root.name(), def.get().name(), values);
+        }
+
+        /**
+         * {@code Id} or a lookup field compared with ids: answered from the record store or the reference index,
+         * so that e.g. the entries of some products in the standard price book ({@code Pricebook2Id = :std AND
+         * Product2Id IN (...)}) do not read every entry of the org. Only well-formed ids: anything else is left to
+         * the predicate, which reports it as Salesforce does.
+         */
+        private Lookup idLookup(Condition condition, FieldDefinition def, List<Literal> literals) {
+            List<String> ids = new ArrayList<>(literals.size());
+            for (Literal literal : literals) {
+                if (!(literal instanceof Literal.StringLiteral text)) {
+                    return null;
+                }
+                java.util.Optional<String> id = SalesforceIds.normalize(text.value());
+                if (id.isEmpty()) {
+                    return null;
+                }
+                ids.add(id.get());
+            }
+            if (def.type() == FieldType.ID) {
+                return new Lookup(tx, IndexKind.ID, root.name(), def.name(), ids);
+            }
+            return tx.referenceIndexed(root.name(), def.name())
+                    ? new Lookup(tx, IndexKind.REFERENCE, root.name(), def.name(), ids) : null;
         }
 
         Predicate<Row> predicate(Condition condition) {
