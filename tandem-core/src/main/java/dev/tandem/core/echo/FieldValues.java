@@ -42,14 +42,18 @@ public final class FieldValues {
 
     /** A short, stable hash of the canonical value (SHA-256, first 16 bytes, base64url). */
     public static String hash(Object value) {
+        // digest() resets the instance; one per thread spares a provider look-up per field
+        byte[] digest = SHA_256.get().digest(canonical(value).getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
+    }
+
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(canonical(value).getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
-    }
+    });
 
     /** Hashes every value of the map, keeping the field names. */
     public static Map<String, String> hashAll(Map<String, ?> values) {

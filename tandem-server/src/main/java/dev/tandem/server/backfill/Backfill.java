@@ -331,36 +331,43 @@ public final class Backfill implements AutoCloseable {
             int page = resumedFrom == 0 ? 1 : (int) Math.max(1, resumedFrom / options.pageSize());
             long total = -1;
             List<ObjectNode> chunk = new ArrayList<>(options.chunkSize());
-            boolean more = true;
-            while (more) {
-                ClarityPage p;
-                long pageStarted = System.nanoTime();
-                try {
-                    p = clarity.page(object.entity(), query.paged(options.pageSize(), page));
-                } catch (IntegrationException e) {
-                    throw aborted("Clarity", "reading " + object.entity().listPath() + " page " + page, e);
-                } finally {
+            // The pages ahead (up to a chunk's worth) are read by a thread of their own while a chunk goes through
+            // the flow: Clarity answers while Tandem maps and Salesforce runs the Bulk jobs.
+            try (PagePrefetch pages = new PagePrefetch(query, page,
+                    Math.max(2, options.chunkSize() / options.pageSize() + 1))) {
+                while (true) {
+                    long pageStarted = System.nanoTime();
+                    PagePrefetch.Item item = pages.next();
                     clarityNanos += System.nanoTime() - pageStarted;
-                }
-                if (total < 0) {
-                    // Counted from the page the run starts at: what the list holds in all.
-                    total = p.totalCount();
-                }
-                for (ObjectNode row : p.results()) {
-                    long id = row.path("ID").asLong(Long.MIN_VALUE);
-                    if (id != Long.MIN_VALUE && id <= after) {
-                        continue;
+                    if (item instanceof PagePrefetch.Item.Failed f) {
+                        if (f.failure() instanceof IntegrationException ie) {
+                            throw aborted("Clarity", "reading " + object.entity().listPath() + " page " + f.number(),
+                                    ie);
+                        }
+                        throw f.failure();
                     }
-                    chunk.add(row);
-                    if (chunk.size() >= options.chunkSize()) {
-                        settle(chunk);
-                        after = Math.max(after, lastIdOf(chunk));
-                        chunk.clear();
-                        progress.update(read, total, written, failed, false);
+                    if (!(item instanceof PagePrefetch.Item.Read next)) {
+                        break; // the last page was read
+                    }
+                    ClarityPage p = next.page();
+                    if (total < 0) {
+                        // Counted from the page the run starts at: what the list holds in all.
+                        total = p.totalCount();
+                    }
+                    for (ObjectNode row : p.results()) {
+                        long id = row.path("ID").asLong(Long.MIN_VALUE);
+                        if (id != Long.MIN_VALUE && id <= after) {
+                            continue;
+                        }
+                        chunk.add(row);
+                        if (chunk.size() >= options.chunkSize()) {
+                            settle(chunk);
+                            after = Math.max(after, lastIdOf(chunk));
+                            chunk.clear();
+                            progress.update(read, total, written, failed, false);
+                        }
                     }
                 }
-                more = p.results().size() == options.pageSize() && page < p.totalPages();
-                page++;
             }
             if (!chunk.isEmpty()) {
                 settle(chunk);
@@ -379,6 +386,65 @@ public final class Backfill implements AutoCloseable {
             return new BackfillSummary(object.id(), spec.id(), "complete", "", options.dryRun(), read, written, failed,
                     skipped, resumedFrom, writer.rowsByObject(), writer.created(), writer.updated(), writer.jobs(),
                     salesforce.apiCallCount() - callsAtStart, seconds, in);
+        }
+
+        /**
+         * Reads the list's pages in order on a virtual thread of its own, up to {@code ahead} pages ahead of the
+         * caller (a bounded queue: at most a chunk's worth of records waits in memory), and stops at the last page
+         * or the first failure, which the caller gets in its turn.
+         */
+        private final class PagePrefetch implements AutoCloseable {
+            sealed interface Item {
+                record Read(int number, ClarityPage page) implements Item {
+                }
+
+                record Failed(int number, RuntimeException failure) implements Item {
+                }
+
+                record End() implements Item {
+                }
+            }
+
+            private final java.util.concurrent.BlockingQueue<Item> queue;
+            private final Thread thread;
+
+            PagePrefetch(ListQuery query, int first, int ahead) {
+                this.queue = new java.util.concurrent.ArrayBlockingQueue<>(ahead);
+                this.thread = Thread.ofVirtual().name("backfill-pages-" + object.id()).start(() -> {
+                    try {
+                        for (int number = first; ; number++) {
+                            ClarityPage p;
+                            try {
+                                p = clarity.page(object.entity(), query.paged(options.pageSize(), number));
+                            } catch (RuntimeException e) {
+                                queue.put(new Item.Failed(number, e));
+                                return;
+                            }
+                            queue.put(new Item.Read(number, p));
+                            if (p.results().size() < options.pageSize() || number >= p.totalPages()) {
+                                queue.put(new Item.End());
+                                return;
+                            }
+                        }
+                    } catch (InterruptedException e) {
+                        // the run stopped: nobody takes the pages any more
+                    }
+                });
+            }
+
+            Item next() {
+                try {
+                    return queue.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for a Clarity page", e);
+                }
+            }
+
+            @Override
+            public void close() {
+                thread.interrupt();
+            }
         }
 
         /** Runs one chunk through the flow and settles it: links, dead letters and checkpoint in one transaction. */

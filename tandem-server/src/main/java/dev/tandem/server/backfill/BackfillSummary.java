@@ -18,7 +18,7 @@ import java.util.Map;
  * @param bulkJobs    Bulk API jobs run (this run)
  * @param apiCalls    Salesforce API calls made (this run), Bulk and REST
  * @param seconds     this run's duration
- * @param secondsIn   where this run's time went, of {@code seconds}: {@code clarityPages} (reading the Clarity list),
+ * @param secondsIn   where this run's time went, of {@code seconds}: {@code clarityPages} (waiting for the Clarity list: the next page is read while a chunk is mapped),
  *                    {@code duplicateMatch} (the {@code salesforce.match} look-ups), {@code bulkJobs} (Bulk API 2.0:
  *                    upload, waiting for the jobs, reading their results), {@code rest} (the flow's other steps:
  *                    related-record reads, validation, mapping, enrichers, master-data policy; the store's commits)

@@ -27,6 +27,9 @@ import java.util.TreeSet;
  */
 final class AddressFunctions {
 
+    /** An ISO 3166-2 code as written: country, hyphen, up to three letters or digits. */
+    private static final java.util.regex.Pattern SUBDIVISION_CODE = java.util.regex.Pattern.compile("[A-Z]{2}-[A-Z0-9]{1,3}");
+
     private AddressFunctions() {
     }
 
@@ -131,7 +134,7 @@ final class AddressFunctions {
         }
         String countryArg = Args.string(function, args, 1);
         String upper = value.toUpperCase(Locale.ROOT);
-        if (upper.matches("[A-Z]{2}-[A-Z0-9]{1,3}")) {
+        if (SUBDIVISION_CODE.matcher(upper).matches()) {
             String country = upper.substring(0, 2);
             Map<String, String> codes = SUBDIVISIONS.get(country);
             if (codes != null && codes.containsValue(upper)) {

@@ -112,13 +112,15 @@ final class Args {
         return value.getClass().getSimpleName();
     }
 
+    // compiled once: a mapping calls this for every country and state it reads
+    private static final java.util.regex.Pattern MARKS = java.util.regex.Pattern.compile("\\p{M}");
+    private static final java.util.regex.Pattern NOT_LETTERS = java.util.regex.Pattern.compile("[^\\p{L}\\p{N}]+");
+
     /** Lower-case, accents removed, punctuation folded to spaces: the key under which names are compared. */
     static String nameKey(String name) {
         String decomposed = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFD);
-        return decomposed.replaceAll("\\p{M}", "")
-                .toLowerCase(java.util.Locale.ROOT)
-                .replace("&", " and ")
-                .replaceAll("[^\\p{L}\\p{N}]+", " ")
-                .trim();
+        String unaccented = MARKS.matcher(decomposed).replaceAll("").toLowerCase(java.util.Locale.ROOT)
+                .replace("&", " and ");
+        return NOT_LETTERS.matcher(unaccented).replaceAll(" ").trim();
     }
 }

@@ -99,6 +99,11 @@ public final class FunctionLibrary {
     }
 
     /** The function names, without {@code $}, in documentation order. */
+    /** The functions, as registered. */
+    List<FunctionDefinition> definitions() {
+        return definitions;
+    }
+
     public Set<String> functionNames() {
         Set<String> names = new LinkedHashSet<>();
         definitions.forEach(d -> names.add(d.name()));

@@ -22,6 +22,8 @@ import java.util.Set;
  */
 final class NameFunctions {
 
+    private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s+");
+
     private NameFunctions() {
     }
 
@@ -42,7 +44,7 @@ final class NameFunctions {
                     for (int i = 0; i < args.size(); i++) {
                         String part = Args.string("joinName", args, i);
                         if (part != null) {
-                            parts.add(part.replaceAll("\\s+", " "));
+                            parts.add(SPACES.matcher(part).replaceAll(" "));
                         }
                     }
                     return parts.isEmpty() ? null : String.join(" ", parts);
@@ -54,7 +56,7 @@ final class NameFunctions {
         String suffix = null;
         String last;
         List<String> given;
-        String normalized = full.trim().replaceAll("\\s+", " ");
+        String normalized = SPACES.matcher(full.trim()).replaceAll(" ");
         int comma = normalized.indexOf(',');
         if (comma >= 0 && !isSuffix(normalized.substring(comma + 1).trim())) {
             // "Last, First Middle" (possibly "Last, First, Jr.")
@@ -99,7 +101,7 @@ final class NameFunctions {
 
     private static List<String> words(String s) {
         String trimmed = s.trim();
-        return trimmed.isEmpty() ? List.of() : Arrays.asList(trimmed.split("\\s+"));
+        return trimmed.isEmpty() ? List.of() : Arrays.asList(SPACES.split(trimmed));
     }
 
     private static void putIfPresent(Map<String, String> out, String key, String value) {

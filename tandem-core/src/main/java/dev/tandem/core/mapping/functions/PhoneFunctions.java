@@ -32,8 +32,13 @@ final class PhoneFunctions {
                     if (number == null) {
                         return null;
                     }
-                    PhoneNumber parsed = parse("toE164", number, region("toE164", args));
-                    if (!PHONES.isValidNumber(parsed)) {
+                    String region = region("toE164", args);
+                    Checked checked = check(number, region);
+                    if (checked.failure() != null) {
+                        throw parseFailure("toE164", number, region, checked.failure());
+                    }
+                    PhoneNumber parsed = checked.number();
+                    if (!checked.valid()) {
                         throw new FunctionException("toE164", "'" + number + "' is not a valid phone number"
                                 + regionNote(args));
                     }
@@ -44,11 +49,7 @@ final class PhoneFunctions {
                     if (number == null) {
                         return false;
                     }
-                    try {
-                        return PHONES.isValidNumber(PHONES.parse(number, region("isValidPhone", args)));
-                    } catch (NumberParseException e) {
-                        return false;
-                    }
+                    return check(number, region("isValidPhone", args)).valid();
                 }));
     }
 
@@ -63,19 +64,45 @@ final class PhoneFunctions {
                 : " for region " + region;
     }
 
-    private static PhoneNumber parse(String function, String number, String region) {
-        try {
-            return PHONES.parse(number, region);
-        } catch (NumberParseException e) {
-            String reason = switch (e.getErrorType()) {
-                case INVALID_COUNTRY_CODE -> NO_REGION.equals(region)
-                        ? "has no country code: write it with + or pass the region as the second argument"
-                        : "has an unknown country code";
-                case NOT_A_NUMBER -> "is not a phone number";
-                case TOO_SHORT_NSN, TOO_SHORT_AFTER_IDD -> "is too short";
-                case TOO_LONG -> "is too long";
-            };
-            throw new FunctionException(function, "'" + number + "' " + reason, e);
+    /** A number parsed for a region: the number and whether it is valid, or why it did not parse. */
+    private record Checked(String input, String region, PhoneNumber number, boolean valid,
+                           NumberParseException failure) {
+    }
+
+    /**
+     * The last number checked on this thread. A mapping tests a phone and then converts it
+     * ({@code $isValidPhone(p, cc) ? $toE164(p, cc) : ...}): the second call reuses the first's parse and validation,
+     * which are most of what the two cost ({@code isValidNumber} matches the number against its region's patterns).
+     * libphonenumber's {@code PhoneNumber} is mutable, so callers only read it.
+     */
+    private static final ThreadLocal<Checked> LAST = new ThreadLocal<>();
+
+    private static Checked check(String number, String region) {
+        Checked last = LAST.get();
+        if (last != null && last.input().equals(number) && last.region().equals(region)) {
+            return last;
         }
+        Checked checked;
+        try {
+            PhoneNumber parsed = PHONES.parse(number, region);
+            checked = new Checked(number, region, parsed, PHONES.isValidNumber(parsed), null);
+        } catch (NumberParseException e) {
+            checked = new Checked(number, region, null, false, e);
+        }
+        LAST.set(checked);
+        return checked;
+    }
+
+    private static FunctionException parseFailure(String function, String number, String region,
+                                                  NumberParseException e) {
+        String reason = switch (e.getErrorType()) {
+            case INVALID_COUNTRY_CODE -> NO_REGION.equals(region)
+                    ? "has no country code: write it with + or pass the region as the second argument"
+                    : "has an unknown country code";
+            case NOT_A_NUMBER -> "is not a phone number";
+            case TOO_SHORT_NSN, TOO_SHORT_AFTER_IDD -> "is too short";
+            case TOO_LONG -> "is too long";
+        };
+        return new FunctionException(function, "'" + number + "' " + reason, e);
     }
 }
