@@ -67,8 +67,13 @@ import java.util.Optional;
  * enrichers: the same mapping as the live sync) and writes the chunk's plans to Salesforce as Bulk API 2.0 upsert
  * jobs ({@link BulkPlanWriter}). After each chunk, in ONE store transaction: the id map gets the ids of the
  * successful rows, each failed record becomes a dead letter with Bulk's {@code sf__Error}, and the object's
- * checkpoint moves past the chunk. A run cut off (a crash, kill -9, Ctrl-C) resumes from the checkpoint; the chunk
- * under way is read and upserted again, which the external ids make harmless: every record once in Salesforce.
+ * checkpoint moves past the chunk. A run cut off (a crash, kill -9, Ctrl-C) resumes from the checkpoint; the chunks
+ * under way are read and upserted again, which the external ids make harmless: every record once in Salesforce.
+ *
+ * <p>Two chunks are in flight at once (two lanes, each with its own pipeline and Bulk writer): the next chunk is read,
+ * validated, mapped and checked for duplicates while the previous one's Bulk jobs run, and the pages ahead are read
+ * by a thread of their own. The flow's store writes of a chunk (links, baselines, echo fingerprints) are kept until
+ * it commits ({@link ChunkWrites}); chunks commit in the order they were read, so the checkpoint only moves forward.
  *
  * <p>A failure that is not the records' fault (refused credentials, an unreachable system, a used-up API limit, a
  * Bulk job that fails as a whole) stops the run before the chunk settles: nothing is dead-lettered for it and the
@@ -260,11 +265,12 @@ public final class Backfill implements AutoCloseable {
     // ------------------------------------------------------------------------------------------ one object
 
     private final class Run {
+        /** Chunks in flight at once: the next one goes through the flow while the last one's Bulk jobs run. */
+        private static final int LANES = 2;
+
         private final BackfillObject object;
         private final FlowSpec spec;
-        private final dev.tandem.server.flows.PageReader reader;
-        private final BulkPlanWriter writer;
-        private final FlowPipeline pipeline;
+        private final List<Lane> lanes = new ArrayList<>();
         private final StateStore store = stores.stateStore();
         private final BackfillCheckpoints checkpoints = stores.backfillCheckpoints();
         private final long callsAtStart = salesforce.apiCallCount();
@@ -281,27 +287,83 @@ public final class Backfill implements AutoCloseable {
         Run(BackfillObject object, FlowSpec spec) {
             this.object = object;
             this.spec = forBackfill(spec);
-            this.reader = new dev.tandem.server.flows.PageReader(object.entity().entityName(), clarity);
-            this.writer = new BulkPlanWriter(bulk, options.dryRun(), SalesforceBulkClient.MAX_RECORDS_PER_JOB);
-            IdMap links = options.dryRun() ? readOnly(store) : store;
-            Enricher pricebookEntries = options.dryRun() ? Backfill::describePricebookEntries
-                    : new PricebookEntryEnricher(new PricebookEntryResolver(salesforce, batching));
-            Map<String, ConnectorParts> connectors = Map.of(
-                    "clarity", new ConnectorParts("clarity", Optional.of(reader), Optional.empty(), Map.of(),
-                            Optional::empty, "clarity:"),
-                    "salesforce", new ConnectorParts("salesforce", Optional.of(new SalesforceRecordReader(salesforce)),
-                            Optional.of(writer), Map.of(
-                            PricebookEntryEnricher.NAME, pricebookEntries,
-                            RecordTypeEnricher.NAME, new RecordTypeEnricher(salesforce),
-                            PersonAccountEnricher.NAME, new PersonAccountEnricher(salesforce, salesforce::describe),
-                            DuplicateMatchEnricher.NAME, options.skipDuplicateMatch()
-                                    ? groups -> groups.stream().<Enricher.Result>map(Enricher.Result.Enriched::new)
-                                    .toList()
-                                    : timed(new DuplicateMatchEnricher(salesforce, links, config.salesforce().match(),
-                                            salesforce::describe), matchNanos)),
-                            () -> echo));
-            this.pipeline = new FlowPipeline(this.spec, connectors, links, clock)
-                    .redacting(config.retention().redactor());
+            for (int i = 0; i < LANES; i++) {
+                lanes.add(new Lane());
+            }
+        }
+
+        /**
+         * One chunk's way through the flow: its own page of records for the fetch step, its own Bulk writer and
+         * pipeline, and its store writes kept until the chunk commits ({@link ChunkWrites}). Two lanes take turns,
+         * so one chunk is mapped while the other waits for Salesforce.
+         */
+        private final class Lane {
+            final dev.tandem.server.flows.PageReader reader;
+            final BulkPlanWriter writer;
+            final ChunkWrites writes;
+            final FlowPipeline pipeline;
+
+            Lane() {
+                this.reader = new dev.tandem.server.flows.PageReader(object.entity().entityName(), clarity);
+                this.writer = new BulkPlanWriter(bulk, options.dryRun(), SalesforceBulkClient.MAX_RECORDS_PER_JOB);
+                this.writes = new ChunkWrites(store, store, stores.writeFingerprints());
+                // A dry run reads the id map as it is and no baselines (it decides nothing the policy would keep).
+                IdMap links = options.dryRun() ? readOnly(store) : writes;
+                Optional<EchoPolicy> laneEcho = echo.map(e -> new EchoPolicy(writes,
+                        java.util.Set.of(config.salesforce().callOptionsClient()), java.util.Set.of(),
+                        EchoPolicy.DEFAULT_TTL, clock));
+                Enricher pricebookEntries = options.dryRun() ? Backfill::describePricebookEntries
+                        : new PricebookEntryEnricher(new PricebookEntryResolver(salesforce, batching));
+                Map<String, ConnectorParts> connectors = Map.of(
+                        "clarity", new ConnectorParts("clarity", Optional.of(reader), Optional.empty(), Map.of(),
+                                Optional::empty, "clarity:"),
+                        "salesforce", new ConnectorParts("salesforce", Optional.of(new SalesforceRecordReader(salesforce)),
+                                Optional.of(writer), Map.of(
+                                PricebookEntryEnricher.NAME, pricebookEntries,
+                                RecordTypeEnricher.NAME, new RecordTypeEnricher(salesforce),
+                                PersonAccountEnricher.NAME, new PersonAccountEnricher(salesforce, salesforce::describe),
+                                DuplicateMatchEnricher.NAME, options.skipDuplicateMatch()
+                                        ? groups -> groups.stream().<Enricher.Result>map(Enricher.Result.Enriched::new)
+                                        .toList()
+                                        : timed(new DuplicateMatchEnricher(salesforce, links, config.salesforce().match(),
+                                                salesforce::describe), matchNanos)),
+                                () -> laneEcho));
+                this.pipeline = new FlowPipeline(spec, connectors, links, clock)
+                        .redacting(config.retention().redactor());
+            }
+
+            /** Runs one chunk through the flow; nothing is committed here. */
+            Processed process(List<ObjectNode> rows) {
+                Map<String, ObjectNode> byId = new LinkedHashMap<>();
+                List<LoggedEvent> events = new ArrayList<>(rows.size());
+                Instant now = clock.instant();
+                long offset = 0;
+                for (ObjectNode row : rows) {
+                    String id = row.path("ID").asText("");
+                    byId.put(id, row);
+                    // A stock event names its product, as Clarity's Inventory Changed webhook does.
+                    String payload = object == BackfillObject.INVENTORY ? "{\"ProductID\":" + id + "}" : "{}";
+                    InboundEvent event = new InboundEvent("clarity", "backfill:" + object.id() + ":" + id,
+                            object.eventType(), object.entity().entityName(), id, row.path("CustomKey").asText(""),
+                            now, payload);
+                    events.add(new LoggedEvent(++offset, event, now));
+                }
+                reader.use(byId);
+                writer.clearFatal();
+                writes.discard();
+                try {
+                    Links state = new Links();
+                    List<FlowOutcome> outcomes = pipeline.process(events, state);
+                    return new Processed(this, events, byId.size(), outcomes, state, writer.fatal(), now);
+                } finally {
+                    reader.use(Map.of());
+                }
+            }
+        }
+
+        /** A chunk that went through the flow, waiting to be committed. */
+        private record Processed(Lane lane, List<LoggedEvent> events, int size, List<FlowOutcome> outcomes,
+                                 Links state, RuntimeException fatal, Instant now) {
         }
 
         BackfillSummary execute() {
@@ -333,6 +395,10 @@ public final class Backfill implements AutoCloseable {
             List<ObjectNode> chunk = new ArrayList<>(options.chunkSize());
             // The pages ahead (up to a chunk's worth) are read by a thread of their own while a chunk goes through
             // the flow: Clarity answers while Tandem maps and Salesforce runs the Bulk jobs.
+            java.util.concurrent.ExecutorService chunks = java.util.concurrent.Executors.newFixedThreadPool(LANES,
+                    Thread.ofPlatform().name("backfill-" + object.id() + "-", 1).daemon().factory());
+            java.util.concurrent.CompletableFuture<Processed> inFlight = null;
+            int chunkNumber = 0;
             try (PagePrefetch pages = new PagePrefetch(query, page,
                     Math.max(2, options.chunkSize() / options.pageSize() + 1))) {
                 while (true) {
@@ -361,16 +427,42 @@ public final class Backfill implements AutoCloseable {
                         }
                         chunk.add(row);
                         if (chunk.size() >= options.chunkSize()) {
-                            settle(chunk);
-                            after = Math.max(after, lastIdOf(chunk));
+                            // This chunk goes through the flow while the one before it finishes and commits.
+                            Lane lane = lanes.get(chunkNumber++ % LANES);
+                            List<ObjectNode> rows = List.copyOf(chunk);
+                            after = Math.max(after, lastIdOf(rows));
+                            java.util.concurrent.CompletableFuture<Processed> started =
+                                    java.util.concurrent.CompletableFuture.supplyAsync(() -> lane.process(rows), chunks);
                             chunk.clear();
-                            progress.update(read, total, written, failed, false);
+                            if (inFlight != null) {
+                                java.util.concurrent.CompletableFuture<Processed> done = inFlight;
+                                inFlight = started;
+                                commit(await(done));
+                                progress.update(read, total, written, failed, false);
+                            } else {
+                                inFlight = started;
+                            }
                         }
                     }
                 }
-            }
-            if (!chunk.isEmpty()) {
-                settle(chunk);
+                if (inFlight != null) {
+                    java.util.concurrent.CompletableFuture<Processed> done = inFlight;
+                    inFlight = null;
+                    commit(await(done));
+                }
+                if (!chunk.isEmpty()) {
+                    commit(lanes.get(chunkNumber++ % LANES).process(chunk));
+                }
+            } finally {
+                if (inFlight != null) {
+                    // The run stopped with a chunk under way: let it end (it commits nothing), then give up.
+                    try {
+                        inFlight.join();
+                    } catch (RuntimeException ignored) {
+                        // its failure, if any, is not the one the run reports
+                    }
+                }
+                chunks.shutdownNow();
             }
             if (!options.dryRun()) {
                 checkpoints.saveCheckpoint(checkpoint(true));
@@ -381,10 +473,16 @@ public final class Backfill implements AutoCloseable {
             Map<String, Double> in = new LinkedHashMap<>();
             in.put("clarityPages", round(clarityNanos / 1e9));
             in.put("duplicateMatch", round(matchNanos.get() / 1e9));
-            in.put("bulkJobs", round(writer.bulkSeconds()));
-            in.put("rest", round(seconds - clarityNanos / 1e9 - matchNanos.get() / 1e9 - writer.bulkSeconds()));
+            double bulkSeconds = lanes.stream().mapToDouble(l -> l.writer.bulkSeconds()).sum();
+            in.put("bulkJobs", round(bulkSeconds));
+            // Two chunks are in flight at once, so the parts can add up to more than the run took.
+            in.put("rest", round(Math.max(0, seconds - clarityNanos / 1e9 - matchNanos.get() / 1e9 - bulkSeconds)));
+            Map<String, Long> rows = new LinkedHashMap<>();
+            lanes.forEach(l -> l.writer.rowsByObject().forEach((k, v) -> rows.merge(k, v, Long::sum)));
             return new BackfillSummary(object.id(), spec.id(), "complete", "", options.dryRun(), read, written, failed,
-                    skipped, resumedFrom, writer.rowsByObject(), writer.created(), writer.updated(), writer.jobs(),
+                    skipped, resumedFrom, rows, lanes.stream().mapToLong(l -> l.writer.created()).sum(),
+                    lanes.stream().mapToLong(l -> l.writer.updated()).sum(),
+                    lanes.stream().mapToLong(l -> l.writer.jobs()).sum(),
                     salesforce.apiCallCount() - callsAtStart, seconds, in);
         }
 
@@ -447,44 +545,31 @@ public final class Backfill implements AutoCloseable {
             }
         }
 
-        /** Runs one chunk through the flow and settles it: links, dead letters and checkpoint in one transaction. */
-        private void settle(List<ObjectNode> rows) {
-            Map<String, ObjectNode> byId = new LinkedHashMap<>();
-            List<LoggedEvent> events = new ArrayList<>(rows.size());
-            Instant now = clock.instant();
-            long offset = 0;
-            for (ObjectNode row : rows) {
-                String id = row.path("ID").asText("");
-                byId.put(id, row);
-                // A stock event names its product, as Clarity's Inventory Changed webhook does.
-                String payload = object == BackfillObject.INVENTORY ? "{\"ProductID\":" + id + "}" : "{}";
-                InboundEvent event = new InboundEvent("clarity", "backfill:" + object.id() + ":" + id,
-                        object.eventType(), object.entity().entityName(), id, row.path("CustomKey").asText(""), now,
-                        payload);
-                events.add(new LoggedEvent(++offset, event, now));
-            }
-            reader.use(byId);
-            writer.clearFatal();
-            // The whole chunk is ONE store transaction: the master-data policy's baselines and links, the chunk's
-            // links, dead letters and checkpoint commit together (one fsync, not one per record), or not at all
-            // when the run stops or the process dies; a chunk that did not commit is read and upserted again.
+        private Processed await(java.util.concurrent.CompletableFuture<Processed> chunk) {
             try {
-                if (options.dryRun()) {
-                    process(events, byId.size(), now);
-                } else {
-                    store.inTransaction(() -> process(events, byId.size(), now));
+                return chunk.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
                 }
-            } finally {
-                reader.use(Map.of());
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw e;
             }
         }
 
-        private void process(List<LoggedEvent> events, int size, Instant now) {
-            Links state = new Links();
-            List<FlowOutcome> outcomes = pipeline.process(events, state);
-            if (writer.fatal() != null) {
-                throw aborted("Salesforce", "the Bulk API 2.0 upsert", writer.fatal());
+        /**
+         * Settles a chunk that went through the flow: its store writes, links, dead letters and checkpoint in ONE
+         * store transaction (one fsync, not one per record), or nothing when the run stops or the process dies; a
+         * chunk that did not commit is read and upserted again. Chunks commit in the order they were read.
+         */
+        private void commit(Processed p) {
+            if (p.fatal() != null) {
+                throw aborted("Salesforce", "the Bulk API 2.0 upsert", p.fatal());
             }
+            List<FlowOutcome> outcomes = p.outcomes();
+            List<LoggedEvent> events = p.events();
             List<Integer> failures = new ArrayList<>();
             long chunkWritten = 0;
             long chunkSkipped = 0;
@@ -505,7 +590,7 @@ public final class Backfill implements AutoCloseable {
             }
             long doneBefore = read;
             String lastBefore = lastId;
-            read += size;
+            read += p.size();
             lastId = String.valueOf(lastIdOf(events));
             if (options.dryRun()) {
                 written += chunkWritten;
@@ -513,27 +598,33 @@ public final class Backfill implements AutoCloseable {
                 failed += failures.size();
                 return;
             }
+            Instant now = p.now();
+            long w = chunkWritten;
+            long sk = chunkSkipped;
             try {
-                // Each failed record's event goes into the log, so its dead letter can be retried through the
-                // normal flow (tandem dlq retry); appending is idempotent by the event id.
-                Map<Integer, Long> offsets = new HashMap<>();
-                for (int i : failures) {
-                    offsets.put(i, stores.eventLog().append(events.get(i).event()).offset());
-                }
-                store.putIds(state.links);
-                for (int i : failures) {
-                    FlowOutcome.Failed f = (FlowOutcome.Failed) outcomes.get(i);
-                    InboundEvent e = events.get(i).event();
-                    FlowOutcome.FailureDetails d = f.details();
-                    store.addDeadLetter(new DeadLetter(0, offsets.get(i), spec.id(), spec.version(), e.entity(),
-                            e.entityKey().isEmpty() ? e.entityId() : e.entityKey(), e.entity() + "/" + e.entityId(),
-                            d.step(), f.errorCode(), null, f.message() + " (backfill of " + object.id() + ")",
-                            d.httpStatus(), d.fields(), f.payload(), d.request(), d.refs(), 1, 1,
-                            DeadLetter.State.OPEN, null, null, now, now));
-                }
-                checkpoints.saveCheckpoint(new Checkpoint(object.id(), options.since() == null ? ""
-                        : options.since().toString(), read, lastId, written + chunkWritten, failed + failures.size(),
-                        skipped + chunkSkipped, false, startedAt, clock.instant()));
+                store.inTransaction(() -> {
+                    p.lane().writes.apply();
+                    // Each failed record's event goes into the log, so its dead letter can be retried through the
+                    // normal flow (tandem dlq retry); appending is idempotent by the event id.
+                    Map<Integer, Long> offsets = new HashMap<>();
+                    for (int i : failures) {
+                        offsets.put(i, stores.eventLog().append(events.get(i).event()).offset());
+                    }
+                    store.putIds(p.state().links);
+                    for (int i : failures) {
+                        FlowOutcome.Failed f = (FlowOutcome.Failed) outcomes.get(i);
+                        InboundEvent e = events.get(i).event();
+                        FlowOutcome.FailureDetails d = f.details();
+                        store.addDeadLetter(new DeadLetter(0, offsets.get(i), spec.id(), spec.version(), e.entity(),
+                                e.entityKey().isEmpty() ? e.entityId() : e.entityKey(), e.entity() + "/" + e.entityId(),
+                                d.step(), f.errorCode(), null, f.message() + " (backfill of " + object.id() + ")",
+                                d.httpStatus(), d.fields(), f.payload(), d.request(), d.refs(), 1, 1,
+                                DeadLetter.State.OPEN, null, null, now, now));
+                    }
+                    checkpoints.saveCheckpoint(new Checkpoint(object.id(), options.since() == null ? ""
+                            : options.since().toString(), read, lastId, written + w, failed + failures.size(),
+                            skipped + sk, false, startedAt, clock.instant()));
+                });
             } catch (RuntimeException e) {
                 read = doneBefore;
                 lastId = lastBefore;
