@@ -284,6 +284,15 @@ public final class Backfill implements AutoCloseable {
         private String lastId = "";
         private Instant startedAt;
 
+        /**
+         * One for both lanes: its cache and its one-at-a-time resolving keep two chunks' order lines from creating
+         * the same product's standard entry twice (the second would be refused with DUPLICATE_VALUE).
+         */
+        /** The lanes' Bulk jobs run one chunk at a time (see {@link BulkPlanWriter}); the mapping overlaps them. */
+        private final java.util.concurrent.locks.Lock bulkTurn = new java.util.concurrent.locks.ReentrantLock(true);
+        private final Enricher pricebookEntries = options.dryRun() ? Backfill::describePricebookEntries
+                : new PricebookEntryEnricher(new PricebookEntryResolver(salesforce, batching));
+
         Run(BackfillObject object, FlowSpec spec) {
             this.object = object;
             this.spec = forBackfill(spec);
@@ -305,15 +314,14 @@ public final class Backfill implements AutoCloseable {
 
             Lane() {
                 this.reader = new dev.tandem.server.flows.PageReader(object.entity().entityName(), clarity);
-                this.writer = new BulkPlanWriter(bulk, options.dryRun(), SalesforceBulkClient.MAX_RECORDS_PER_JOB);
+                this.writer = new BulkPlanWriter(bulk, options.dryRun(), SalesforceBulkClient.MAX_RECORDS_PER_JOB,
+                        bulkTurn);
                 this.writes = new ChunkWrites(store, store, stores.writeFingerprints());
                 // A dry run reads the id map as it is and no baselines (it decides nothing the policy would keep).
                 IdMap links = options.dryRun() ? readOnly(store) : writes;
                 Optional<EchoPolicy> laneEcho = echo.map(e -> new EchoPolicy(writes,
                         java.util.Set.of(config.salesforce().callOptionsClient()), java.util.Set.of(),
                         EchoPolicy.DEFAULT_TTL, clock));
-                Enricher pricebookEntries = options.dryRun() ? Backfill::describePricebookEntries
-                        : new PricebookEntryEnricher(new PricebookEntryResolver(salesforce, batching));
                 Map<String, ConnectorParts> connectors = Map.of(
                         "clarity", new ConnectorParts("clarity", Optional.of(reader), Optional.empty(), Map.of(),
                                 Optional::empty, "clarity:"),

@@ -59,6 +59,7 @@ final class BulkPlanWriter implements RecordWriter {
     private long jobs;
     private long bulkNanos;
     private volatile RuntimeException fatal;
+    private final java.util.concurrent.locks.Lock turn;
 
     private record Pending(WriteGroup group, CompletableFuture<WriteOutcome> future) {
     }
@@ -75,9 +76,20 @@ final class BulkPlanWriter implements RecordWriter {
     }
 
     BulkPlanWriter(SalesforceBulkClient bulk, boolean dryRun, int maxRecordsPerJob) {
+        this(bulk, dryRun, maxRecordsPerJob, new java.util.concurrent.locks.ReentrantLock());
+    }
+
+    /**
+     * @param turn held while a chunk's jobs run; writers sharing it run their chunks' jobs one chunk after the
+     *             other, so two chunks never upsert the same new record at once (two concurrent upserts of one new
+     *             external id can both insert, and Salesforce refuses the second with DUPLICATE_VALUE)
+     */
+    BulkPlanWriter(SalesforceBulkClient bulk, boolean dryRun, int maxRecordsPerJob,
+                   java.util.concurrent.locks.Lock turn) {
         this.bulk = bulk;
         this.dryRun = dryRun;
         this.maxRecordsPerJob = maxRecordsPerJob;
+        this.turn = turn;
     }
 
     @Override
@@ -94,11 +106,14 @@ final class BulkPlanWriter implements RecordWriter {
         }
         List<Pending> chunk = List.copyOf(pending);
         pending.clear();
+        turn.lock();
         try {
             write(chunk);
         } catch (RuntimeException e) {
             fatal = e;
             chunk.forEach(p -> p.future().completeExceptionally(e));
+        } finally {
+            turn.unlock();
         }
     }
 
