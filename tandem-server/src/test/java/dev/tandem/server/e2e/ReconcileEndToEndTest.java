@@ -236,18 +236,57 @@ class ReconcileEndToEndTest {
     }
 
     @Test
-    void theServerReconcilesOnItsScheduleAndKeepsTheDriftForTheAlert() {
-        // Nothing of the catalogue was ever synced (the product flow is off): every product is missing in Salesforce.
-        stack = TandemStack.start(dir, c -> c.withReconcile(new TandemConfig.Reconcile(Duration.ofMillis(300),
-                List.of(dev.tandem.server.reconcile.ReconcileObject.PRODUCTS), false, 5)));
-        long products = stack.clarity.products().count();
+    void theServerReconcilesOnItsScheduleAndTheDriftFiresTheAlert() throws IOException {
+        // The alert goes to a webhook receiver of the test's, as an operator's paging hook would get it.
+        List<JsonNode> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            received.add(JSON.readTree(exchange.getRequestBody().readAllBytes()));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            String yaml = """
+                    server: {host: 127.0.0.1, port: 0}
+                    store: {path: %s}
+                    clarity: {baseUrl: "http://127.0.0.1:9/api", username: u, password: p, webhook: {secrets: [x]}}
+                    salesforce: {tokenUrl: "http://127.0.0.1:9/token", clientId: c, clientSecret: s}
+                    alerts:
+                      evaluateEvery: 200ms
+                      repeatEvery: 1h
+                      channels:
+                        hook: {type: webhook, url: "http://127.0.0.1:%d/hook", secret: "alert-secret-reconcile-0123"}
+                      rules:
+                        - {name: catalogue-drift, condition: reconcileDrift, severity: warning, channels: [hook]}
+                    """.formatted(dir.resolve("unused.db").toString().replace("\\", "/"),
+                    receiver.getAddress().getPort());
+            var alerts = new dev.tandem.server.config.ConfigLoader(Map.<String, String>of()::get)
+                    .parse(yaml, "tandem.yaml").alerts();
+            // Nothing of the catalogue was ever synced (the product flow is off): every product is missing in
+            // Salesforce, far above the threshold of 5.
+            stack = TandemStack.start(dir, c -> c.withReconcile(new TandemConfig.Reconcile(Duration.ofMillis(300),
+                    List.of(dev.tandem.server.reconcile.ReconcileObject.PRODUCTS), false, 5)).withAlerts(alerts));
+            long products = stack.clarity.products().count();
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> stack.tandem().reconciliation().last("products")
-                .isPresent());
-        var last = stack.tandem().reconciliation().last("products").orElseThrow();
-        assertThat(last.error()).isNull();
-        assertThat(last.drift()).as("every Product2 (and its entry) is missing").isGreaterThanOrEqualTo(products);
-        assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
+            await().atMost(Duration.ofSeconds(60)).until(() -> stack.tandem().reconciliation().last("products")
+                    .isPresent());
+            var last = stack.tandem().reconciliation().last("products").orElseThrow();
+            assertThat(last.error()).isNull();
+            assertThat(last.drift()).as("every Product2 (and its entry) is missing").isGreaterThanOrEqualTo(products);
+            assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> received.stream()
+                    .anyMatch(a -> a.path("state").asText().equals("FIRING")));
+            JsonNode firing = received.stream().filter(a -> a.path("state").asText().equals("FIRING")).findFirst()
+                    .orElseThrow();
+            assertThat(firing.path("rule").asText()).isEqualTo("catalogue-drift");
+            assertThat(firing.path("summary").asText()).contains("reconciliation of products", "threshold 5",
+                    "tandem reconcile products");
+        } finally {
+            receiver.stop(0);
+        }
     }
 
     private static JsonNode findField(JsonNode result, String field) {
