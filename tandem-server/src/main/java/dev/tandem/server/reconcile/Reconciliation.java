@@ -207,11 +207,18 @@ public final class Reconciliation implements AutoCloseable {
             }
         }
         if (object == ReconcileObject.ORDERS) {
-            // The order flow's idempotent consumer writes an order once: an order it linked is skipped by any event.
+            // The order flow's idempotent consumer writes an order once: an order it linked is skipped by any event,
+            // but a repair of an order missing in Salesforce (deleted there), which it writes again.
             Set<String> linked = new LinkedHashSet<>();
+            Set<String> missing = new LinkedHashSet<>();
+            for (ReconcileResult.Difference d : result.differences()) {
+                if (d.kind() == ReconcileResult.Kind.MISSING_IN_SALESFORCE && "Order".equals(d.entity())) {
+                    missing.add(d.clarityId());
+                }
+            }
             for (ReconcileResult.Difference d : result.differences()) {
                 if (d.kind() != ReconcileResult.Kind.MISSING_IN_CLARITY && "Order".equals(d.entity())
-                        && links.targetId("Order", d.key()).isPresent()) {
+                        && !missing.contains(d.clarityId()) && links.targetId("Order", d.key()).isPresent()) {
                     linked.add(d.clarityId());
                 }
             }

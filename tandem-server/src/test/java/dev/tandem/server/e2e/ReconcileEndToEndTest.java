@@ -236,6 +236,62 @@ class ReconcileEndToEndTest {
     }
 
     @Test
+    void anOrderDeletedInSalesforceIsFoundAndWrittenAgainAndAChangedSyncedOrderIsReportedNotRewritten()
+            throws IOException {
+        startWith(Set.of("clarity-order-to-salesforce"));
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            keys.add(stack.clarity.orders().createRandomOrder(dev.tandem.sandbox.clarity.BadData.NONE).customKey());
+        }
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() ->
+                stack.tandem().stateStore().countIds("Order") == keys.size() && stack.tandem().runtime().idle());
+
+        JsonNode clean = reconcile("orders");
+        assertThat(differences(clean)).as("the synced orders agree: " + clean).isEmpty();
+        assertThat(clean.path("compared").path("Order").asLong()).isEqualTo(keys.size());
+        assertThat(clean.path("compared").path("OrderItem").asLong()).isPositive();
+
+        SalesforceRest sf = stack.salesforceRest();
+        Map<String, Object> deleted = order(keys.get(0));
+        Map<String, Object> changed = order(keys.get(1));
+        long deletedItems = stack.salesforce.records("OrderItem").stream()
+                .filter(i -> deleted.get("Id").equals(i.get("OrderId"))).count();
+        sf.delete("Order", String.valueOf(deleted.get("Id"))); // a draft order, its items with it
+        sf.update("Order", String.valueOf(changed.get("Id")), "{\"Description\": \"changed by hand\"}");
+
+        JsonNode drift = reconcile("orders");
+        Set<String> found = differences(drift);
+        assertThat(found).contains("MISSING_IN_SALESFORCE Order " + keys.get(0),
+                "FIELD Order " + keys.get(1) + " Description");
+        assertThat(found.stream().filter(d -> d.startsWith("MISSING_IN_SALESFORCE OrderItem ")).count())
+                .isEqualTo(deletedItems);
+        assertThat(found).hasSize(2 + (int) deletedItems);
+
+        Path token = Files.writeString(dir.resolve("token"), stack.tandem().adminApi().tokens()
+                .create("reconcile", dev.tandem.server.api.Role.OPERATOR).secret());
+        JsonNode repaired = reconcile("orders", "--repair", "--url", stack.tandem().baseUrl().toString(),
+                "--token-file", token.toString());
+        assertThat(repaired.path("repair").path("enqueued").asLong()).as(repaired.toString()).isEqualTo(1);
+        assertThat(repaired.path("repair").path("notRepaired").toString()).contains("synced before");
+
+        // The deleted order is written again (a new Order with its items, the link replaced); the changed one stays
+        // as the rep left it: the order flow writes an order once.
+        Set<String> onlyTheChanged = Set.of("FIELD Order " + keys.get(1) + " Description");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> differences(reconcile("orders")).equals(onlyTheChanged));
+        Map<String, Object> again = order(keys.get(0));
+        assertThat(again.get("Id")).isNotEqualTo(deleted.get("Id"));
+        assertThat(stack.tandem().stateStore().targetId("Order", keys.get(0))).contains(String.valueOf(again.get("Id")));
+        assertThat(stack.salesforce.records("Order")).hasSize(keys.size());
+        assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
+    }
+
+    private Map<String, Object> order(String key) {
+        return stack.salesforce.records("Order").stream().filter(o -> key.equals(o.get("Clarity_Order_Key__c")))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
     void theServerReconcilesOnItsScheduleAndTheDriftFiresTheAlert() throws IOException {
         // The alert goes to a webhook receiver of the test's, as an operator's paging hook would get it.
         List<JsonNode> received = new java.util.concurrent.CopyOnWriteArrayList<>();
