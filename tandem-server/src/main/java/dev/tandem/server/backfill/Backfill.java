@@ -316,9 +316,11 @@ public final class Backfill implements AutoCloseable {
                 this.reader = new dev.tandem.server.flows.PageReader(object.entity().entityName(), clarity);
                 this.writer = new BulkPlanWriter(bulk, options.dryRun(), SalesforceBulkClient.MAX_RECORDS_PER_JOB,
                         bulkTurn);
-                this.writes = new ChunkWrites(store, store, stores.writeFingerprints());
-                // A dry run reads the id map as it is and no baselines (it decides nothing the policy would keep).
-                IdMap links = options.dryRun() ? readOnly(store) : writes;
+                // A dry run reads the id map as it is and no baselines (it decides nothing the policy would keep);
+                // its writes are never applied.
+                this.writes = new ChunkWrites(store, options.dryRun() ? dev.tandem.core.spi.SyncStore.none() : store,
+                        stores.writeFingerprints());
+                IdMap links = writes;
                 Optional<EchoPolicy> laneEcho = echo.map(e -> new EchoPolicy(writes,
                         java.util.Set.of(config.salesforce().callOptionsClient()), java.util.Set.of(),
                         EchoPolicy.DEFAULT_TTL, clock));
@@ -720,30 +722,6 @@ public final class Backfill implements AutoCloseable {
             out.add(new Enricher.Result.Enriched(g.withRecords(records)));
         }
         return out;
-    }
-
-    /** The id map for a dry run: read as it is, never written. */
-    private static IdMap readOnly(IdMap links) {
-        return new IdMap() {
-            @Override
-            public void putId(String objectType, String sourceKey, String targetId) {
-            }
-
-            @Override
-            public Optional<String> targetId(String objectType, String sourceKey) {
-                return links.targetId(objectType, sourceKey);
-            }
-
-            @Override
-            public Optional<String> sourceKey(String objectType, String targetId) {
-                return links.sourceKey(objectType, targetId);
-            }
-
-            @Override
-            public long countIds(String objectType) {
-                return links.countIds(objectType);
-            }
-        };
     }
 
     /** The links a chunk produced, written with its checkpoint; audit entries of the steps are not kept. */

@@ -185,14 +185,7 @@ public final class DataStore {
                     ids.addAll(indexed.nulls);
                     continue;
                 }
-                Object found = indexed.byValue.get(foldCase(value));
-                if (found instanceof String id) {
-                    ids.add(id);
-                } else if (found != null) {
-                    @SuppressWarnings("unchecked")
-                    Set<String> set = (Set<String>) found;
-                    ids.addAll(set);
-                }
+                addIds(indexed.byValue.get(foldCase(value)), ids);
             }
             List<Row> rows = new ArrayList<>(ids.size());
             for (String id : ids) {
@@ -232,14 +225,7 @@ public final class DataStore {
             }
             Set<String> ids = new LinkedHashSet<>();
             for (String parent : new LinkedHashSet<>(parentIds)) {
-                Object found = indexed.byParent.get(parent);
-                if (found instanceof String id) {
-                    ids.add(id);
-                } else if (found != null) {
-                    @SuppressWarnings("unchecked")
-                    Set<String> set = (Set<String>) found;
-                    ids.addAll(set);
-                }
+                addIds(indexed.byParent.get(parent), ids);
             }
             return inCreationOrder(ids.stream().map(byId::get).filter(r -> r != null && !r.deleted()).toList());
         }
@@ -431,6 +417,17 @@ public final class DataStore {
     private IndexedField indexedField(String type, String field) {
         TypeIndex index = indexes.get(type);
         return index == null ? null : index.byName().get(field);
+    }
+
+    /** Adds an index entry's id(s) (a single id is the String itself, several a set) to {@code into}. */
+    private static void addIds(Object entry, Set<String> into) {
+        if (entry instanceof String id) {
+            into.add(id);
+        } else if (entry != null) {
+            @SuppressWarnings("unchecked")
+            Set<String> set = (Set<String>) entry;
+            into.addAll(set);
+        }
     }
 
     private List<Row> rows(Object ids) {
