@@ -140,7 +140,7 @@ public final class FieldProfile {
             int length = text.codePointCount(0, text.length());
             if (strings > 0 && length > 2 * maxLength + 10) {
                 return Optional.of("expected at most about " + maxLength + " characters (" + minLength + " to "
-                        + maxLength + " seen; this one has " + length + ")");
+                        + maxLength + " seen, this one " + length + ")");
             }
         }
         Optional<Double> number = numberOf(value);
@@ -150,7 +150,7 @@ public final class FieldProfile {
                 return Optional.of("expected a number ≥ 0 (" + range() + ")");
             }
             if (maxAbs > 0 && Math.abs(x) > MAGNITUDE_FACTOR * maxAbs) {
-                return Optional.of("expected a magnitude up to about " + plain(maxAbs) + " (" + range() + "; this one is "
+                return Optional.of("expected a magnitude up to about " + plain(maxAbs) + " (" + range() + ", this one "
                         + plain(Math.abs(x) / typical()) + "× the typical value)");
             }
         }

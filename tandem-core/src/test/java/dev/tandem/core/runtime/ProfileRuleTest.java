@@ -240,7 +240,9 @@ class ProfileRuleTest {
     void anOperatorsRetryReleasesTheSameValueButNotAnotherBadOne() {
         learnGood(60);
         order("t", 1).putObject("Totals").put("Total", "abc");
+        ((ObjectNode) orders.get("t").withArray("Lines").get(0)).put("Quantity", 3000);
         FlowOutcome.Failed held = failed(run("t").getFirst());
+        assertThat(held.message()).as("two violations, one message").contains("Totals.Total: ", "; Lines[].Quantity: ");
         retrying.add(new DeadLetter(1, 61, "orders", "", "Order", "SO-t", "Order/t", "validate", held.errorCode(),
                 null, held.message(), 0, List.of(), "{}", null, List.of(), 1, 1, DeadLetter.State.RETRYING, null, null,
                 Instant.now(), Instant.now()));

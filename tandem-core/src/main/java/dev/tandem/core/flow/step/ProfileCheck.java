@@ -107,8 +107,13 @@ public final class ProfileCheck {
         Set<Violation> out = new LinkedHashSet<>();
         for (Violation v : held) {
             for (DeadLetter d : retrying) {
-                for (String part : d.errorMessage().split("; ")) {
-                    if (part.startsWith(v.path() + ": ") && part.endsWith(", got " + v.actual())) {
+                // The held message lists its violations as "path: expected ..., got value", joined by "; ".
+                String m = d.errorMessage();
+                int at = m.startsWith(v.path() + ": ") ? 0 : m.indexOf("; " + v.path() + ": ");
+                if (at >= 0) {
+                    int got = m.indexOf(", got " + v.actual(), at);
+                    int end = got + (", got " + v.actual()).length();
+                    if (got >= 0 && (end == m.length() || m.startsWith("; ", end))) {
                         out.add(v);
                     }
                 }
