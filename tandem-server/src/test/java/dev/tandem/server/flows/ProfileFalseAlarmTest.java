@@ -113,13 +113,17 @@ class ProfileFalseAlarmTest {
     @Test
     void theShippedOrderFlowsProfileFlagsFewGoodOrders() {
         ValidateStep.Profile shipped = shippedProfile();
-        Rate named = measure(shipped.fields().keySet(), shipped.minObservations(), 7);
-        Rate all = measure(null, shipped.minObservations(), 7);
-        System.out.printf(Locale.ROOT, "profile false alarms (%d good orders after %d learned, seed 7): shipped fields "
-                        + "%d flagged = %.2f%% %s; every leaf field %d flagged = %.2f%% %s%n", named.checked(),
-                shipped.minObservations(), named.flagged(), 100 * named.share(), named.byField(), all.flagged(),
-                100 * all.share(), all.byField());
-        assertThat(named.share()).as("false alarms of the shipped flow's fields").isLessThanOrEqualTo(0.01);
+        Rate named = null;
+        for (long seed : new long[]{7, 42, 1234}) {
+            named = measure(shipped.fields().keySet(), shipped.minObservations(), seed);
+            Rate all = measure(null, shipped.minObservations(), seed);
+            System.out.printf(Locale.ROOT, "profile false alarms (%d good orders after %d learned, seed %d): shipped "
+                            + "fields %d flagged = %.2f%% %s; every leaf field %d flagged = %.2f%% %s%n", named.checked(),
+                    shipped.minObservations(), seed, named.flagged(), 100 * named.share(), named.byField(),
+                    all.flagged(), 100 * all.share(), all.byField());
+            assertThat(named.share()).as("false alarms of the shipped flow's fields, seed " + seed).isLessThanOrEqualTo(0.01);
+            assertThat(all.share()).as("false alarms with every leaf field profiled, seed " + seed).isLessThanOrEqualTo(0.10);
+        }
         // The same profiles do flag the bad orders of the issue: the rate is not low because nothing is checked.
         com.fasterxml.jackson.databind.node.JsonNodeFactory n = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
         long min = shipped.minObservations();
@@ -128,6 +132,5 @@ class ProfileFalseAlarmTest {
         assertThat(named.profiles().get("SalesItems[].Quantity").check(n.numberNode(3000), min)).isPresent();
         assertThat(named.profiles().get("BillingContact.Address.CountryCode").check(n.textNode("XXX"), min)).isPresent();
         assertThat(named.profiles().get("SalesItems[].UnitSoldPrice").check(n.numberNode(-5), min)).isPresent();
-        assertThat(all.share()).as("false alarms with every leaf field profiled").isLessThanOrEqualTo(0.10);
     }
 }
