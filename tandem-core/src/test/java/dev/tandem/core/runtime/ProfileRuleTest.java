@@ -195,6 +195,7 @@ class ProfileRuleTest {
         assertThat(failed(out.get(0)).message()).startsWith("Totals.Total: expected a number (all 60 values seen), got \"abc\"");
         assertThat(failed(out.get(0)).retryable()).isFalse();
         assertThat(failed(out.get(0)).details().step()).isEqualTo("validate");
+        assertThat(failed(out.get(0)).details().fields()).as("the dead letter names the field").containsExactly("Totals.Total");
         assertThat(failed(out.get(1)).message()).startsWith("Email: expected an e-mail address").endsWith("got \"buyer.example.com\"");
         assertThat(failed(out.get(2)).message()).startsWith("Lines[].Quantity: expected a magnitude up to about 5").endsWith("got 3000");
         assertThat(out.get(3)).isInstanceOf(FlowOutcome.Synced.class);

@@ -150,6 +150,8 @@ class ProfileRuleEndToEndTest {
         assertThat(email.path("step").asText()).isEqualTo("validate");
         assertThat(email.path("errorMessage").asText()).startsWith("BillingContact.Email1: expected an e-mail address (")
                 .endsWith(", got \"jane.doe.example.com\"");
+        assertThat(ok(viewer, "GET", "/dead-letters/" + email.path("id").asLong()).path("response").path("fields"))
+                .extracting(JsonNode::asText).containsExactly("BillingContact.Email1");
         JsonNode quantity = deadLetterOf(viewer, bigQuantity);
         assertThat(quantity.path("errorMessage").asText()).contains("SalesItems[].Quantity: expected a magnitude up to about 5 (");
         assertThat(ordersInSalesforce(badEmail)).isZero();

@@ -43,7 +43,7 @@ public final class ProfileCheck {
     private final Map<Long, Map<String, List<JsonNode>>> pending = new ConcurrentHashMap<>();
 
     public ProfileCheck(Map<String, Action> fields, Action defaultAction, long minObservations) {
-        this.fields = fields == null ? null : Map.copyOf(fields);
+        this.fields = fields == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields)); // the file's order: messages list fields as written
         this.defaultAction = defaultAction;
         this.minObservations = minObservations;
     }

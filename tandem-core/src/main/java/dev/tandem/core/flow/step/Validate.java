@@ -74,6 +74,7 @@ public final class Validate implements Step {
                 }
             }
             List<String> held = new ArrayList<>();
+            List<String> heldFields = new ArrayList<>();
             List<String> blocked = new ArrayList<>();
             if (profile != null && errors.isEmpty()) {
                 List<ProfileCheck.Violation> violations = profile.check(x, profiles);
@@ -87,7 +88,10 @@ public final class Validate implements Step {
                     }
                     switch (v.action()) {
                         case warn -> warnings.add(ProfileCheck.CODE + ": " + v.text());
-                        case hold -> held.add(v.text());
+                        case hold -> {
+                            held.add(v.text());
+                            heldFields.add(v.path());
+                        }
                         case block -> blocked.add(v.text());
                     }
                 }
@@ -102,7 +106,8 @@ public final class Validate implements Step {
             } else if (errors.isEmpty() && !held.isEmpty()) {
                 String message = String.join("; ", held);
                 ctx.audit(x, kind(), "profile", 0, "DEAD_LETTER", ProfileCheck.CODE + ": " + message, 0);
-                out.add(x.settle(new FlowOutcome.Failed(0, ProfileCheck.CODE, message, false, Duration.ZERO, x.payload())));
+                out.add(x.settle(new FlowOutcome.Failed(0, ProfileCheck.CODE, message, false, Duration.ZERO, x.payload(),
+                        new FlowOutcome.FailureDetails(kind(), 0, heldFields, null, List.of()))));
             } else if (errors.isEmpty()) {
                 ctx.audit(x, kind(), "rules", 0, "OK", rules.size() + " rules passed"
                         + (profile == null ? "" : ", profile checked"), 0);
