@@ -40,6 +40,7 @@ final class Operations implements AutoCloseable {
     private final dev.tandem.server.api.ConflictApi conflictApi;
 
     private final dev.tandem.server.api.MetricsApi metricsApi;
+    private final dev.tandem.server.api.ProfileApi profileApi;
 
     Operations(EventLog eventLog, StateStore store, FlowRuntime runtime, Duration autoRetryInterval, Clock clock,
                java.util.function.LongSupplier salesforceCalls, java.util.function.LongSupplier synced,
@@ -54,6 +55,9 @@ final class Operations implements AutoCloseable {
         this.flowApi = new FlowApi(runtime, eventLog, store);
         this.conflictApi = new dev.tandem.server.api.ConflictApi(
                 new dev.tandem.core.ops.ConflictService(store, store, connectors, clock));
+        this.profileApi = new dev.tandem.server.api.ProfileApi(store instanceof dev.tandem.core.profile.ProfileStore p ? p
+                : dev.tandem.core.profile.ProfileStore.memory(), () -> runtime.flows().stream()
+                .map(dev.tandem.core.flow.Flow::name).collect(java.util.stream.Collectors.toSet()));
     }
 
     DeadLetterService deadLetters() {
@@ -66,6 +70,7 @@ final class Operations implements AutoCloseable {
         timelineApi.register(routes);
         metricsApi.register(routes);
         conflictApi.register(routes);
+        profileApi.register(routes);
     }
 
     void start() {

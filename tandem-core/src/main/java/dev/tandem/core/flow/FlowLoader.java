@@ -256,6 +256,32 @@ public final class FlowLoader {
                 }
                 case FilterStep s -> c.expr(p + "/when", s.when());
                 case ValidateStep s -> {
+                    if (s.rules().isEmpty() && s.profile() == null) {
+                        c.problem(p, "a validate step needs rules, a profile, or both");
+                    }
+                    if (s.profile() != null) {
+                        ValidateStep.Profile prof = s.profile();
+                        if (prof.minObservations() < 1 || prof.minObservations() > 1_000_000_000) {
+                            c.problem(p + "/profile/minObservations", "minObservations must be between 1 and 1000000000, got "
+                                    + prof.minObservations());
+                        }
+                        if (prof.fields() != null && prof.fields().isEmpty()) {
+                            c.problem(p + "/profile/fields", "name at least one field, or leave fields out to profile every field");
+                        }
+                        if (prof.fields() != null && prof.fields().size() > dev.tandem.core.profile.Profiles.MAX_FIELDS) {
+                            c.problem(p + "/profile/fields", "at most " + dev.tandem.core.profile.Profiles.MAX_FIELDS
+                                    + " fields can be profiled, got " + prof.fields().size());
+                        }
+                        if (prof.fields() != null) {
+                            for (String f : prof.fields().keySet()) {
+                                if (!dev.tandem.core.profile.Profiles.PATH.matcher(f).matches()) {
+                                    c.problem(p + "/profile/fields/" + f, "'" + (f.length() > 100 ? f.substring(0, 100) + "..." : f)
+                                            + "' is not a field path (keys joined by dots, [] after a key for each element"
+                                            + " of an array, e.g. Lines[].Quantity)");
+                                }
+                            }
+                        }
+                    }
                     for (int r = 0; r < s.rules().size(); r++) {
                         ValidateStep.Rule rule = s.rules().get(r);
                         String rp = p + "/rules/" + r;

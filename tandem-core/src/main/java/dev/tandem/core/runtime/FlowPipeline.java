@@ -74,6 +74,9 @@ public final class FlowPipeline implements Flow {
     private final JsonataMapping key;
     private volatile dev.tandem.core.state.Redactor redactor = dev.tandem.core.state.Redactor.defaults();
     private final Set<String> systems;
+    /** The profile rules of the flow's validate steps (branches included): told which exchanges synced, to learn. */
+    private final List<dev.tandem.core.flow.step.ProfileCheck> profileChecks = new ArrayList<>();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FlowPipeline.class);
 
     public FlowPipeline(FlowSpec spec, Map<String, ConnectorParts> connectors, IdMap links, Clock clock) {
         this.spec = spec;
@@ -190,6 +193,7 @@ public final class FlowPipeline implements Flow {
         List<Exchange> exchanges = byRecord.values().stream().map(Exchange::of).toList();
         StepContext ctx = new StepContext(spec.id(), spec.version(), clock, links, state).withRedactor(redactor);
         List<Exchange> done = run(steps, exchanges, ctx, edits == null ? Map.of() : edits);
+        learnProfiles(done, ctx);
         List<FlowOutcome> outcomes = new ArrayList<>(batch.size());
         for (Exchange x : done) {
             FlowOutcome o = x.outcome().orElse(new FlowOutcome.Synced(0, "processed by " + spec.id()));
@@ -207,6 +211,33 @@ public final class FlowPipeline implements Flow {
 
     private static List<Exchange> run(List<Step> steps, List<Exchange> exchanges, StepContext ctx) {
         return run(steps, exchanges, ctx, Map.of());
+    }
+
+    /**
+     * The profile rules learn from the exchanges that reached the end (written by the {@code to} step: synced), never
+     * from failed, held or skipped ones. A store failure here is logged: the records were written, and a profile that
+     * misses one batch is only a little less sure.
+     */
+    private void learnProfiles(List<Exchange> done, StepContext ctx) {
+        if (profileChecks.isEmpty()) {
+            return;
+        }
+        List<Long> synced = new ArrayList<>();
+        List<Long> all = new ArrayList<>();
+        for (Exchange x : done) {
+            all.add(x.first().offset());
+            if (x.outcome().isEmpty() || x.outcome().get() instanceof FlowOutcome.Synced) {
+                synced.add(x.first().offset());
+            }
+        }
+        for (dev.tandem.core.flow.step.ProfileCheck check : profileChecks) {
+            try {
+                check.learn(synced, all, ctx);
+            } catch (RuntimeException e) {
+                LOG.warn("Flow {}: could not save what the profile rule learned from a batch of {} synced records",
+                        spec.id(), synced.size(), e);
+            }
+        }
     }
 
     /** Masks sensitive fields of the source record a dead letter keeps (the request stays as sent, for an as-is retry). */
@@ -337,7 +368,15 @@ public final class FlowPipeline implements Flow {
                                 r.when() == null ? null : spec.expression(r.when()), r.by())).toList(),
                         reader(connectors, s.system()));
                 case FilterStep s -> new Filter(spec.expression(s.when()), s.reason());
-                case ValidateStep s -> new Validate(s.rules().stream().map(this::rule).toList());
+                case ValidateStep s -> {
+                    dev.tandem.core.flow.step.ProfileCheck check = s.profile() == null ? null
+                            : new dev.tandem.core.flow.step.ProfileCheck(s.profile().fields(), s.profile().action(),
+                            s.profile().minObservations());
+                    if (check != null) {
+                        profileChecks.add(check);
+                    }
+                    yield new Validate(s.rules().stream().map(this::rule).toList(), check);
+                }
                 case ChoiceStep s -> {
                     List<Choice.Branch> branches = new ArrayList<>();
                     for (ChoiceStep.When w : s.when()) {

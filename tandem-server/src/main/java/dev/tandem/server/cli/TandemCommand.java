@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, ServerCommand.class, SandboxCommand.class, FlowsCommand.class, MapCommand.class,
                 ConfigCommand.class, AlertsCommand.class, StatusCommand.class, TokensCommand.class,
                 DlqCommand.class, RetriesCommand.class, TimelineCommand.class, ConflictsCommand.class,
-                DuplicatesCommand.class, BackfillCommand.class, ReconcileCommand.class})
+                DuplicatesCommand.class, BackfillCommand.class, ReconcileCommand.class, ProfilesCommand.class})
 public final class TandemCommand implements Runnable {
 
     @picocli.CommandLine.Spec

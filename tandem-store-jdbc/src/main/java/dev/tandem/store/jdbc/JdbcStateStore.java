@@ -28,11 +28,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Tandem's state (id map, retries, dead letters, audit trail) in SQLite or PostgreSQL, tables from V1; poll cursors
  * from V2; write fingerprints and leases from V20.
  */
-public final class JdbcStateStore implements StateStore, WriteFingerprints, LeaseStore {
+public final class JdbcStateStore implements StateStore, WriteFingerprints, LeaseStore,
+        dev.tandem.core.profile.ProfileStore {
 
     private final Database database;
     private final JdbcDeadLetters deadLetters;
     private final JdbcSyncStore sync;
+    private final JdbcProfileStore profiles;
     private final dev.tandem.core.sync.RecordLocks recordLocks = new dev.tandem.core.sync.RecordLocks();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -40,6 +42,7 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
         this.database = database;
         this.deadLetters = new JdbcDeadLetters(database);
         this.sync = new JdbcSyncStore(database);
+        this.profiles = new JdbcProfileStore(database, java.time.Clock.systemUTC());
         database.acquire();
     }
 
@@ -951,5 +954,25 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
         if (closed.get()) {
             throw new IllegalStateException("The state store is closed");
         }
+    }
+
+    // ---- learned data profiles (JdbcProfileStore, V27)
+
+    @Override
+    public java.util.Map<String, dev.tandem.core.profile.FieldProfile> profiles(String flow) {
+        ensureOpen();
+        return profiles.profiles(flow);
+    }
+
+    @Override
+    public void saveProfiles(String flow, java.util.Map<String, dev.tandem.core.profile.FieldProfile> byField) {
+        ensureOpen();
+        profiles.saveProfiles(flow, byField);
+    }
+
+    @Override
+    public int resetProfiles(String flow, String field) {
+        ensureOpen();
+        return profiles.resetProfiles(flow, field);
     }
 }

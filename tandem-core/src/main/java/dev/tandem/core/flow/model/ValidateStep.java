@@ -10,11 +10,41 @@ import java.util.List;
  * exchange with its code (never sent to the target); a broken {@code warning} rule is audited and the exchange
  * goes on.
  */
-public record ValidateStep(@JsonProperty(required = true) @JsonPropertyDescription("The rules, checked in order") List<Rule> rules)
+public record ValidateStep(@JsonPropertyDescription("The rules, checked in order") List<Rule> rules,
+                           @JsonPropertyDescription("The profile rule: flags values unlike those of the records this flow synced successfully (docs/profiles.md)") Profile profile)
         implements StepDefinition {
 
     public ValidateStep {
         rules = rules == null ? List.of() : List.copyOf(rules);
+    }
+
+    public ValidateStep(List<Rule> rules) {
+        this(rules, null);
+    }
+
+    /** What a profile violation does: audit and send, dead-letter for review, or skip without sending. */
+    public enum Action { warn, hold, block }
+
+    /**
+     * The profile rule (docs/profiles.md).
+     *
+     * @param action          the default action of a field: {@code warn} (default), {@code hold} or {@code block}
+     * @param minObservations values a field must have learned before it is checked (default 50)
+     * @param fields          field path → action ({@code Totals.Total}, {@code Lines[].Quantity}); without it every
+     *                        leaf field of the record, with the default action
+     */
+    public record Profile(
+            @JsonPropertyDescription("The default action: warn (audit and send), hold (dead letter PROFILE_VIOLATION) or block (skip, never sent)") Action action,
+            @JsonPropertyDescription("Values a field must have learned before it is checked (default 50)") Integer minObservations,
+            @JsonPropertyDescription("Field path (keys joined by dots, [] for each element of an array) → action; without it every leaf field, with the default action") java.util.Map<String, Action> fields) {
+
+        public static final int DEFAULT_MIN_OBSERVATIONS = 50;
+
+        public Profile {
+            action = action == null ? Action.warn : action;
+            minObservations = minObservations == null ? DEFAULT_MIN_OBSERVATIONS : minObservations;
+            fields = fields == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+        }
     }
 
     @Override

@@ -31,9 +31,21 @@ public final class Validate implements Step {
     }
 
     private final List<Rule> rules;
+    private final ProfileCheck profile;
 
     public Validate(List<Rule> rules) {
+        this(rules, null);
+    }
+
+    /** @param profile the profile rule, or null */
+    public Validate(List<Rule> rules, ProfileCheck profile) {
         this.rules = List.copyOf(rules);
+        this.profile = profile;
+    }
+
+    /** The profile rule, when the step has one: the pipeline tells it which exchanges synced. */
+    public java.util.Optional<ProfileCheck> profile() {
+        return java.util.Optional.ofNullable(profile);
     }
 
     @Override
@@ -44,6 +56,7 @@ public final class Validate implements Step {
     @Override
     public List<Exchange> apply(List<Exchange> batch, StepContext ctx) {
         List<Exchange> out = new ArrayList<>(batch.size());
+        Map<String, dev.tandem.core.profile.FieldProfile> profiles = profile == null ? Map.of() : profile.profiles(ctx);
         for (Exchange x : batch) {
             List<String> errors = new ArrayList<>();
             String firstCode = null;
@@ -60,11 +73,44 @@ public final class Validate implements Step {
                     }
                 }
             }
+            List<String> held = new ArrayList<>();
+            List<String> heldFields = new ArrayList<>();
+            List<String> blocked = new ArrayList<>();
+            if (profile != null && errors.isEmpty()) {
+                List<ProfileCheck.Violation> violations = profile.check(x, profiles);
+                List<ProfileCheck.Violation> toHold = violations.stream()
+                        .filter(v -> v.action() == dev.tandem.core.flow.model.ValidateStep.Action.hold).toList();
+                java.util.Set<ProfileCheck.Violation> released = profile.released(x, toHold, ctx);
+                for (ProfileCheck.Violation v : violations) {
+                    if (released.contains(v)) {
+                        warnings.add(ProfileCheck.CODE + ": " + v.text() + " (released by an operator's retry)");
+                        continue;
+                    }
+                    switch (v.action()) {
+                        case warn -> warnings.add(ProfileCheck.CODE + ": " + v.text());
+                        case hold -> {
+                            held.add(v.text());
+                            heldFields.add(v.path());
+                        }
+                        case block -> blocked.add(v.text());
+                    }
+                }
+            }
             if (!warnings.isEmpty()) {
                 ctx.audit(x, kind(), "rules", 0, "WARNING", String.join("; ", warnings), 0);
             }
-            if (errors.isEmpty()) {
-                ctx.audit(x, kind(), "rules", 0, "OK", rules.size() + " rules passed", 0);
+            if (errors.isEmpty() && !blocked.isEmpty()) {
+                String reason = "blocked by the profile rule: " + String.join("; ", blocked);
+                ctx.audit(x, kind(), "profile", 0, "SKIPPED", ProfileCheck.CODE + ": " + String.join("; ", blocked), 0);
+                out.add(x.settle(new FlowOutcome.Skipped(0, reason)));
+            } else if (errors.isEmpty() && !held.isEmpty()) {
+                String message = String.join("; ", held);
+                ctx.audit(x, kind(), "profile", 0, "DEAD_LETTER", ProfileCheck.CODE + ": " + message, 0);
+                out.add(x.settle(new FlowOutcome.Failed(0, ProfileCheck.CODE, message, false, Duration.ZERO, x.payload(),
+                        new FlowOutcome.FailureDetails(kind(), 0, heldFields, null, List.of()))));
+            } else if (errors.isEmpty()) {
+                ctx.audit(x, kind(), "rules", 0, "OK", rules.size() + " rules passed"
+                        + (profile == null ? "" : ", profile checked"), 0);
                 out.add(x);
             } else {
                 String message = String.join("; ", errors);
