@@ -109,7 +109,7 @@ public final class SalesforceSandbox implements AutoCloseable {
         this.ids = new IdGenerator(Math.floorMod(random.nextLong(), 1_000_000_000L) * 1000);
         this.orgId = ids.next("00D");
         this.userId = ids.next("005");
-        SalesforceSchema schema = SalesforceSchema.standard(builder.personAccounts);
+        SalesforceSchema schema = SalesforceSchema.standard(builder.personAccounts, builder.currencies);
         for (Map.Entry<String, List<FieldDefinition>> custom : builder.customFields.entrySet()) {
             for (FieldDefinition field : custom.getValue()) {
                 schema = schema.withField(custom.getKey(), field);
@@ -500,6 +500,7 @@ public final class SalesforceSandbox implements AutoCloseable {
         private PublicKey jwtKey;
         private boolean contactDuplicateRuleByEmail;
         private boolean personAccounts;
+        private List<String> currencies = List.of();
         private final Map<String, List<FieldDefinition>> customFields = new LinkedHashMap<>();
         /** Account's record types when none are configured: a business and a consumer type [inferred]. */
         static final List<String[]> DEFAULT_RECORD_TYPES = List.of(
@@ -632,6 +633,18 @@ public final class SalesforceSandbox implements AutoCloseable {
          */
         public Builder personAccounts(boolean enabled) {
             this.personAccounts = enabled;
+            return this;
+        }
+
+        /**
+         * Enables multiple currencies with these active ISO codes, the corporate currency first (Salesforce Help,
+         * "Enable Multiple Currencies"): the objects gain {@code CurrencyIsoCode}, a product has a price per price
+         * book and currency, a custom price needs the standard one in its currency, and a line's entry must be in its
+         * order's currency. None (the default): a single-currency org, without the field. Like Person Accounts an
+         * irreversible org setting, so there is no runtime switch.
+         */
+        public Builder currencies(List<String> isoCodes) {
+            this.currencies = List.copyOf(isoCodes);
             return this;
         }
 

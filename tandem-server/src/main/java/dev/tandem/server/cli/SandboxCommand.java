@@ -59,6 +59,8 @@ public final class SandboxCommand implements Runnable {
         boolean duplicateRule;
         @Option(names = "--person-accounts", description = "An org with Person Accounts enabled (the PersonAccount record type, IsPersonAccount, Person* fields, the implicit person contact)")
         boolean personAccounts;
+        @Option(names = "--currencies", split = ",", paramLabel = "ISO", description = "An org with multiple currencies, these active ISO 4217 codes, the corporate one first (e.g. USD,EUR,GBP): records carry CurrencyIsoCode, price book entries are per currency")
+        java.util.List<String> currencies = java.util.List.of();
         @Option(names = "--pubsub-port", defaultValue = "0", description = "Port of the Pub/Sub API (gRPC) server for Change Data Capture and platform events (0 = any free port; default ${DEFAULT-VALUE})")
         int pubSubPort;
         @Option(names = "--pubsub-plaintext", description = "Serve the Pub/Sub API without TLS (tests); by default TLS with a self-signed certificate written to a file")
@@ -71,7 +73,7 @@ public final class SandboxCommand implements Runnable {
             }
             SalesforceSandbox.Builder builder = SalesforceSandbox.builder().port(port).clientId(clientId)
                     .clientSecret(clientSecret).dailyApiLimit(dailyApiLimit).user(user)
-                    .contactDuplicateRuleByEmail(duplicateRule).personAccounts(personAccounts).pubSubPort(pubSubPort)
+                    .contactDuplicateRuleByEmail(duplicateRule).personAccounts(personAccounts).currencies(currencies).pubSubPort(pubSubPort)
                     .pubSubPlaintext(pubSubPlaintext);
             if (jwtCert != null) {
                 java.security.PublicKey key = dev.tandem.sandbox.salesforce.auth.JwtKeys.fromPem(jwtCert);
@@ -93,6 +95,10 @@ public final class SandboxCommand implements Runnable {
             System.out.println("  user:          " + sandbox.username() + (jwtCert != null ? " (JWT bearer enabled)" : ""));
             if (personAccounts) {
                 System.out.println("  org:           Person Accounts enabled (GET /_sandbox/person-accounts)");
+            }
+            if (!currencies.isEmpty()) {
+                System.out.println("  org:           multiple currencies " + String.join(", ", currencies)
+                        + " (corporate " + currencies.get(0) + ")");
             }
             sandbox.pubSub().ifPresent(pubSub -> {
                 System.out.println("  pubsub:        " + pubSub.endpoint() + " (gRPC eventbus.v1.PubSub, "

@@ -34,6 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class BusinessRules {
 
+    /** Multi-currency orgs' currency field (absent, so null, in single-currency orgs). */
+    private static final String CURRENCY = "CurrencyIsoCode";
+
     private static final String ACTIVATED_ORDER_PRODUCTS =
             "You can't add, edit, or delete order products on an activated order.";
 
@@ -174,11 +177,19 @@ final class BusinessRules {
         Row pricebook = tx.find(pricebookId).orElseThrow();
         values.put("Name", product.get("Name"));
         values.put("ProductCode", product.get("ProductCode"));
+        // In a multi-currency org an entry is a price in one currency: a product has one entry per price book and
+        // currency, and a custom price needs the standard price in the same currency ("the PricebookEntry object
+        // whose Pricebook2Id refers to the standard price book and whose Product2Id and CurrencyIsoCode are the same
+        // as this object", UseStandardPrice, PricebookEntry object reference,
+        // https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_pricebookentry.htm).
+        // Without multiple currencies CurrencyIsoCode is no field, and every entry's is null.
+        Object currency = values.get(CURRENCY);
         if (old == null) {
             // Through the product's entries (one per price book), not the price book's (one per product: the
             // standard book holds every product of the org, and a load of many products would read it each time).
             boolean duplicate = tx.children(PRICEBOOK_ENTRY, "Product2Id", productId).stream()
-                    .anyMatch(e -> pricebookId.equals(e.get("Pricebook2Id")));
+                    .anyMatch(e -> pricebookId.equals(e.get("Pricebook2Id"))
+                            && java.util.Objects.equals(currency, e.get(CURRENCY)));
             if (duplicate) {
                 throw ApiException.badRequest(ApiError.of("DUPLICATE_VALUE",
                         "This price definition already exists in this price book", List.of()));
@@ -188,6 +199,7 @@ final class BusinessRules {
             // §3.3: "You must load the standard price for a product before you're permitted to load its custom
             // prices."
             Row standard = tx.children(PRICEBOOK_ENTRY, "Product2Id", productId).stream()
+                    .filter(e -> java.util.Objects.equals(currency, e.get(CURRENCY)))
                     .filter(e -> tx.find(e.get("Pricebook2Id").toString())
                             .map(b -> Boolean.TRUE.equals(b.get("IsStandard"))).orElse(false))
                     .findFirst()
@@ -198,6 +210,22 @@ final class BusinessRules {
                 values.put("UnitPrice", standard.get("UnitPrice"));
             }
         }
+    }
+
+    /**
+     * A line takes its parent's currency, and its entry must be in it: "The currency of the Quote must match the
+     * currency of the PricebookEntry" (multi-currency orgs; the message is the platform's field integrity error for
+     * opportunity lines, the order one modelled on it [inferred]). No-op in a single-currency org.
+     */
+    private static void sameCurrency(Row parent, Row entry, Map<String, Object> values, String parentName) {
+        if (!values.containsKey(CURRENCY) && parent.get(CURRENCY) == null) {
+            return;
+        }
+        if (!java.util.Objects.equals(parent.get(CURRENCY), entry.get(CURRENCY))) {
+            throw integrity("field integrity exception: PricebookEntryId (pricebook entry currency code does not"
+                    + " match " + parentName + " currency code)", List.of("PricebookEntryId"));
+        }
+        values.put(CURRENCY, parent.get(CURRENCY));
     }
 
     private void order(Transaction tx, SObjectDefinition def, Row old, Map<String, Object> values) {
@@ -256,6 +284,7 @@ final class BusinessRules {
                 throw integrity("field integrity exception: PricebookEntryId (pricebook entry is inactive)",
                         List.of("PricebookEntryId"));
             }
+            sameCurrency(order, entry, values, "order");
             values.put("Product2Id", entry.get("Product2Id"));
             values.put("ListPrice", entry.get("UnitPrice"));
             values.put("OrderItemNumber", String.format("%010d", orderItemNumbers.incrementAndGet()));
@@ -297,6 +326,7 @@ final class BusinessRules {
                 throw integrity("field integrity exception: PricebookEntryId (pricebook entry is inactive)",
                         List.of("PricebookEntryId"));
             }
+            sameCurrency(opportunity, entry, values, "opportunity");
             values.put("Product2Id", entry.get("Product2Id"));
             values.put("Name", opportunity.get("Name") + " " + entry.get("Name"));
             values.put("ProductCode", entry.get("ProductCode"));

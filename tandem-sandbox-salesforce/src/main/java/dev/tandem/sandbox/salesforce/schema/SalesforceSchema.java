@@ -82,12 +82,28 @@ public final class SalesforceSchema {
 
     private final Map<String, SObjectDefinition> byLowerName;
     private final boolean personAccounts;
+    private final List<String> currencies;
 
-    private SalesforceSchema(Collection<SObjectDefinition> objects, boolean personAccounts) {
+    private SalesforceSchema(Collection<SObjectDefinition> objects, boolean personAccounts, List<String> currencies) {
         Map<String, SObjectDefinition> map = new LinkedHashMap<>();
         objects.forEach(o -> map.put(o.name().toLowerCase(Locale.ROOT), o));
         this.byLowerName = map;
         this.personAccounts = personAccounts;
+        this.currencies = List.copyOf(currencies);
+    }
+
+    /**
+     * The org's active currencies when it has multiple currencies enabled, the corporate currency first; empty for a
+     * single-currency org (the default of real orgs). Multi-currency "can't be disabled" once enabled (Salesforce
+     * Help, "Enable Multiple Currencies", https://help.salesforce.com/s/articleView?id=sf.admin_enable_multicurrency.htm).
+     */
+    public List<String> currencies() {
+        return currencies;
+    }
+
+    /** Whether the org has multiple currencies: records carry a {@code CurrencyIsoCode}. */
+    public boolean multiCurrency() {
+        return !currencies.isEmpty();
     }
 
     /** Whether the org has Person Accounts enabled (an org-level, irreversible setting, spec §3.5). */
@@ -128,7 +144,7 @@ public final class SalesforceSchema {
         for (SObjectDefinition o : byLowerName.values()) {
             objects.add(o == target ? o.withField(field) : o);
         }
-        return new SalesforceSchema(objects, personAccounts);
+        return new SalesforceSchema(objects, personAccounts, currencies);
     }
 
     /** The objects of an org without Person Accounts (the default of real orgs). */
@@ -138,6 +154,49 @@ public final class SalesforceSchema {
 
     /** The objects of an org with or without Person Accounts (spec §3.5). */
     public static SalesforceSchema standard(boolean personAccounts) {
+        return standard(personAccounts, List.of());
+    }
+
+    /**
+     * The objects of an org with or without Person Accounts (spec §3.5) and with the given active currencies
+     * (corporate first; empty: a single-currency org). With currencies, the objects Tandem writes gain
+     * {@code CurrencyIsoCode}, "Available only for organizations with the multicurrency feature enabled. Contains the
+     * ISO code for any currency allowed by the organization" (a restricted picklist; PricebookEntry object
+     * reference, https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_pricebookentry.htm).
+     * A new record without one takes the corporate currency [inferred: the platform defaults it to the running
+     * user's currency, which for an integration user is usually the corporate one]. An entry's currency is set at
+     * creation; order and opportunity lines take their parent's.
+     */
+    public static SalesforceSchema standard(boolean personAccounts, List<String> currencies) {
+        for (String code : currencies) {
+            if (code == null || !code.matches("[A-Z]{3}")) {
+                throw new IllegalArgumentException("A currency must be a three-letter ISO 4217 code in upper case, not '"
+                        + code + "'");
+            }
+        }
+        if (currencies.stream().distinct().count() != currencies.size()) {
+            throw new IllegalArgumentException("The currencies " + currencies + " name one twice");
+        }
+        SalesforceSchema plain = standardObjects(personAccounts, currencies);
+        if (currencies.isEmpty()) {
+            return plain;
+        }
+        String[] codes = currencies.toArray(String[]::new);
+        FieldDefinition currency = of("CurrencyIsoCode", "Currency ISO Code", FieldType.PICKLIST, 3)
+                .withPicklist(true, codes).withDefault(codes[0]);
+        List<SObjectDefinition> objects = new ArrayList<>();
+        for (SObjectDefinition o : plain.objects()) {
+            objects.add(switch (o.name()) {
+                case ACCOUNT, CONTACT, PRODUCT2, PRICEBOOK2, ORDER, OPPORTUNITY, CLARITY_INVENTORY -> o.withField(currency);
+                case PRICEBOOK_ENTRY -> o.withField(currency.asCreateOnly());
+                case ORDER_ITEM, OPPORTUNITY_LINE_ITEM -> o.withField(currency.asReadOnly());
+                default -> o;
+            });
+        }
+        return new SalesforceSchema(objects, personAccounts, currencies);
+    }
+
+    private static SalesforceSchema standardObjects(boolean personAccounts, List<String> currencies) {
         SObjectDefinition account = account();
         SObjectDefinition contact = contact();
         SObjectDefinition recordType = recordType();
@@ -150,7 +209,8 @@ public final class SalesforceSchema {
                     .withDefault(Boolean.FALSE).asReadOnly());
         }
         return new SalesforceSchema(List.of(account, contact, product2(), pricebook2(), pricebookEntry(), order(),
-                orderItem(), opportunity(), opportunityLineItem(), recordType, clarityInventory()), personAccounts);
+                orderItem(), opportunity(), opportunityLineItem(), recordType, clarityInventory()), personAccounts,
+                currencies);
     }
 
     /**
