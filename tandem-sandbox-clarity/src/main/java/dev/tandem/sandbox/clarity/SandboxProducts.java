@@ -71,7 +71,7 @@ public final class SandboxProducts {
                 dev.tandem.sandbox.clarity.model.Lookup.PRODUCT_STATUS_NORMAL.key(),
                 dev.tandem.sandbox.clarity.model.Lookup.PRODUCT_STATUS_NORMAL.name(), sku.toLowerCase(java.util.Locale.ROOT),
                 name, name + ".", null, null, "EA", null, true, false, true, true, false, false, false, false, false,
-                false, null, null, null));
+                false, null, null, null, null));
         BigDecimal base = basePrice.setScale(2, RoundingMode.HALF_UP);
         store.putPrice(new ProductPrice(id, base, null,
                 base.multiply(new BigDecimal("1.20")).setScale(2, RoundingMode.HALF_UP)));
@@ -95,6 +95,27 @@ public final class SandboxProducts {
     public RecordRef changeDescription(int productId, String description) {
         Objects.requireNonNull(description, "description");
         return announce(touch(productId, tree -> tree.put("Description", description)));
+    }
+
+    /**
+     * Sells a product in exactly these stores (by the stores' keys; empty: in none), as a merchandiser assigning it
+     * would: its {@code Stores} (StoreProductModel rows) are replaced, which is a data change (new {@code Hash}).
+     */
+    public RecordRef assignStores(int productId, List<String> storeKeys) {
+        Objects.requireNonNull(storeKeys, "storeKeys");
+        com.fasterxml.jackson.databind.node.ArrayNode rows = com.fasterxml.jackson.databind.node.JsonNodeFactory
+                .instance.arrayNode();
+        ProductModel product = find(productId).orElseThrow(() -> new IllegalArgumentException("No Product with ID "
+                + productId));
+        int n = 0;
+        for (String key : storeKeys) {
+            dev.tandem.sandbox.clarity.model.StoreModel s = store.stores().all().stream()
+                    .filter(candidate -> key.equals(candidate.customKey())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("No Store with key " + key));
+            rows.addObject().put("ID", productId * 100 + (++n)).put("MasterID", s.id()).put("MasterKey", s.customKey())
+                    .put("MasterName", s.name()).put("SlaveID", productId).put("SlaveKey", product.customKey());
+        }
+        return announce(touch(productId, tree -> tree.set("Stores", rows)));
     }
 
     /** Marks a product discontinued ({@code IsDiscontinued}). */

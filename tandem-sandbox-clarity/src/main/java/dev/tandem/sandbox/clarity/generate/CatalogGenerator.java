@@ -70,7 +70,7 @@ final class CatalogGenerator {
                             + noun.toLowerCase(Locale.ROOT) + " in " + material.toLowerCase(Locale.ROOT) + ".",
                     "MPN-" + (100000 + random.nextInt(900000)), Text.pick(random, BRANDS), "EA", "P0000000",
                     true, discontinued, true, true, false, false, false, false, false, false,
-                    new BigDecimal(random.nextInt(1500) + 10).movePointLeft(1), "lb", i + 1);
+                    new BigDecimal(random.nextInt(1500) + 10).movePointLeft(1), "lb", i + 1, null);
             store.products().put(product);
             store.putPrice(price(random, id));
         }

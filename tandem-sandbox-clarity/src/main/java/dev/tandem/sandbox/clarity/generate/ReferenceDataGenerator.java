@@ -53,6 +53,13 @@ final class ReferenceDataGenerator {
                 Lookup.STORE_TYPE_GENERAL.key(), Lookup.STORE_TYPE_GENERAL.name(), "tandem-demo-store",
                 "Everything, in sync", null, "https://store.example.com", "America/Chicago", true, 1, null, null,
                 "store@example.com", "+1 512-555-0100", null, new BigDecimal("250.00")));
+        // A second storefront, for the per-store price books of issue 11 (a product is sold in the stores its
+        // StoreProductModel rows name).
+        store.stores().put(new StoreModel(store.stores().nextId(), "STORE-EU", true, created, created, null,
+                Map.of(), "Tandem Demo Store Europe", "The European storefront", Lookup.STORE_TYPE_GENERAL.id(),
+                Lookup.STORE_TYPE_GENERAL.key(), Lookup.STORE_TYPE_GENERAL.name(), "tandem-demo-store-eu",
+                "Everything, in sync, in euros", null, "https://eu.store.example.com", "Europe/Berlin", true, 2, null,
+                null, "eu.store@example.com", "+49 30 5550100", null, new BigDecimal("250.00")));
         for (Warehouse warehouse : WAREHOUSES.subList(0, Math.max(1, Math.min(locations, WAREHOUSES.size())))) {
             InventoryLocationModel location = store.inventoryLocations().put(new InventoryLocationModel(
                     store.inventoryLocations().nextId(), warehouse.key(), true, created, created, null, Map.of(),

@@ -46,5 +46,7 @@ public record ProductModel(
         boolean dropShipOnly,
         BigDecimal weight,
         String weightUnitOfMeasure,
-        Integer sortOrder) implements Nameable {
+        Integer sortOrder,
+        /** The stores the product is sold in (null: none recorded; null members are omitted on the wire). */
+        java.util.List<StoreProductModel> stores) implements Nameable {
 }
