@@ -69,6 +69,13 @@ public final class ProblemErrorHandler extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        // Jetty may close a connection after refusing its request (an ambiguous URI such as %00 in a path) without
+        // saying so; a client that then reuses the connection for its next request reads nothing (seen with the
+        // JDK HttpClient: "header parser received no bytes" on a following DELETE, which it does not retry). Saying
+        // "Connection: close" (RFC 9112 §9.6) makes every client open a fresh connection instead.
+        if (code >= 400 && code < 500) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
         response.write(true, ByteBuffer.wrap(json(problem(code, message))), callback);
     }
 
