@@ -49,6 +49,8 @@ public final class PricebookEntryResolver {
     private final SalesforceWriter writer;
     private final Map<String, String> entryIdByProductKey = new ConcurrentHashMap<>();
     private volatile String standardPricebookId;
+    /** The org's corporate currency in a multi-currency org, "" in a single-currency one; null until looked up. */
+    private volatile String corporateCurrency;
     private final AtomicLong graphSequence = new AtomicLong();
 
     public PricebookEntryResolver(SalesforceApi salesforce, SalesforceWriter writer) {
@@ -73,6 +75,41 @@ public final class PricebookEntryResolver {
             }
         }
         return id;
+    }
+
+    /**
+     * The org's corporate currency when it has multiple currencies, looked up once: {@code SELECT IsoCode FROM
+     * CurrencyType WHERE IsCorporate = true} (CurrencyType object reference,
+     * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_currencytype.htm,
+     * "Represents the currencies used by an organization for which the multicurrency feature is enabled"); a
+     * single-currency org has no CurrencyType and answers INVALID_TYPE, so empty. In a multi-currency org a product
+     * has a standard entry per currency, and the one Tandem's orders use (and the product flow adopts) is the
+     * corporate one: orders are written without a currency, so in the corporate currency of the integration user.
+     */
+    public java.util.Optional<String> corporateCurrency() {
+        String code = corporateCurrency;
+        if (code == null) {
+            synchronized (this) {
+                if (corporateCurrency == null) {
+                    try {
+                        List<ObjectNode> rows = salesforce.query("SELECT IsoCode FROM CurrencyType WHERE IsCorporate = true");
+                        corporateCurrency = rows.isEmpty() ? "" : rows.getFirst().path("IsoCode").asText("");
+                    } catch (IntegrationException e) {
+                        if (!"INVALID_TYPE".equals(e.errorCode())) {
+                            throw e;
+                        }
+                        corporateCurrency = "";
+                    }
+                }
+                code = corporateCurrency;
+            }
+        }
+        return code.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(code);
+    }
+
+    /** The SOQL condition that keeps a product's standard entries to the corporate currency ("" when single). */
+    private String inCorporateCurrency() {
+        return corporateCurrency().map(c -> " AND CurrencyIsoCode = " + soqlString(c)).orElse("");
     }
 
     public int cachedEntries() {
@@ -112,7 +149,7 @@ public final class PricebookEntryResolver {
             String ids = productIds.subList(i, Math.min(productIds.size(), i + IN_CLAUSE_CHUNK)).stream()
                     .map(PricebookEntryResolver::soqlString).collect(Collectors.joining(", "));
             for (ObjectNode row : salesforce.query("SELECT Id, Product2Id FROM PricebookEntry WHERE Pricebook2Id = "
-                    + soqlString(pricebookId) + " AND Product2Id IN (" + ids + ")")) {
+                    + soqlString(pricebookId) + " AND Product2Id IN (" + ids + ")" + inCorporateCurrency())) {
                 String key = keyByProductId.get(row.path("Product2Id").asText());
                 if (key != null) {
                     entryIdByProductKey.put(key, row.path("Id").asText());
@@ -148,6 +185,7 @@ public final class PricebookEntryResolver {
             entry.put("Product2Id", productRef);
             entry.put("UnitPrice", p.listPrice());
             entry.put("IsActive", true);
+            corporateCurrency().ifPresent(c -> entry.put("CurrencyIsoCode", c));
             nodes.add(new GraphNode("POST", "sobjects/PricebookEntry", "entry", entry));
             graphs.add(new Graph(graphId, nodes));
             productByGraph.put(graphId, p);
@@ -217,7 +255,7 @@ public final class PricebookEntryResolver {
             String ids = keyByProductId.keySet().stream().map(PricebookEntryResolver::soqlString)
                     .collect(Collectors.joining(", "));
             for (ObjectNode row : salesforce.query("SELECT Id, Product2Id FROM PricebookEntry WHERE Pricebook2Id = "
-                    + soqlString(pricebookId) + " AND Product2Id IN (" + ids + ")")) {
+                    + soqlString(pricebookId) + " AND Product2Id IN (" + ids + ")" + inCorporateCurrency())) {
                 String key = keyByProductId.get(row.path("Product2Id").asText());
                 if (key != null) {
                     entryIdByProductKey.put(key, row.path("Id").asText());

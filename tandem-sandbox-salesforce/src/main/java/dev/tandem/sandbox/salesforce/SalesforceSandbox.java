@@ -427,6 +427,37 @@ public final class SalesforceSandbox implements AutoCloseable {
         });
         standardPricebookId = id;
         seedRecordTypes();
+        seedCurrencies();
+    }
+
+    /** A multi-currency org's CurrencyType rows, the corporate currency first ({@link Builder#currencies}). */
+    private void seedCurrencies() {
+        List<String> codes = store.schema().currencies();
+        if (codes.isEmpty()) {
+            return;
+        }
+        SObjectDefinition def = store.schema().require(SalesforceSchema.CURRENCY_TYPE);
+        store.transaction(tx -> {
+            for (String code : codes) {
+                String id = ids.next(def.keyPrefix());
+                Map<String, Object> values = new LinkedHashMap<>();
+                def.fields().forEach(f -> values.put(f.name(), f.defaultValue()));
+                values.put("Id", id);
+                values.put(Row.IS_DELETED, Boolean.FALSE);
+                values.put("IsoCode", code);
+                values.put("ConversionRate", java.math.BigDecimal.ONE);
+                values.put("DecimalPlaces", java.math.BigDecimal.valueOf(2));
+                values.put("IsActive", Boolean.TRUE);
+                values.put("IsCorporate", code.equals(codes.getFirst()));
+                values.put("CreatedDate", clock.instant());
+                values.put("CreatedById", userId);
+                values.put("LastModifiedDate", clock.instant());
+                values.put("LastModifiedById", userId);
+                values.put("SystemModstamp", clock.instant());
+                tx.put(new Row(def.name(), id, values, null));
+            }
+            return null;
+        });
     }
 
     /** The org's record types ({@link Builder#recordType}); setup data, so seeded rather than created by API. */

@@ -108,6 +108,20 @@ class MultiCurrencyTest extends SandboxTestSupport {
         assertThat(sandbox.record("OrderItem", line).orElseThrow()).containsEntry("CurrencyIsoCode", "EUR");
     }
 
+    @Test
+    void currencyTypeListsTheActiveCurrenciesAndNamesTheCorporateOne() {
+        JsonNode rows = client.get(SandboxClient.V + "/query?q=" + java.net.URLEncoder.encode(
+                "SELECT IsoCode FROM CurrencyType WHERE IsCorporate = true", java.nio.charset.StandardCharsets.UTF_8))
+                .json();
+        JsonNode all = client.get(SandboxClient.V + "/query?q=" + java.net.URLEncoder.encode(
+                "SELECT IsoCode, IsActive FROM CurrencyType", java.nio.charset.StandardCharsets.UTF_8)).json();
+
+        assertThat(rows.get("records").findValuesAsText("IsoCode")).containsExactly("USD");
+        assertThat(all.get("records").findValuesAsText("IsoCode")).containsExactlyInAnyOrder("USD", "EUR", "GBP");
+        SandboxClient.Response create = client.post(sobject("CurrencyType"), Map.of("IsoCode", "JPY"));
+        assertThat(create.status()).isEqualTo(400);
+    }
+
     @Nested
     class SingleCurrencyOrg {
 

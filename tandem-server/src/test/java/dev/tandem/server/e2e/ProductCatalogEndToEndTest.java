@@ -44,7 +44,7 @@ class ProductCatalogEndToEndTest {
         Path flows = Files.createDirectories(dir.resolve("flows"));
         Files.createDirectories(flows.resolve("tables"));
         for (String file : List.of("clarity-product-to-salesforce.yaml", "clarity-product-to-salesforce.jsonata",
-                "clarity-product.example.json")) {
+                "clarity-product.example.json", "tables/clarity-currencies.yaml")) {
             try (InputStream in = getClass().getResourceAsStream("/flows/" + file)) {
                 Files.copy(in, flows.resolve(file));
             }
@@ -52,6 +52,124 @@ class ProductCatalogEndToEndTest {
         Files.writeString(flows.resolve("tables/clarity-pricebooks.yaml"),
                 "MSRP: { name: \"Clarity MSRP\", price: MsrpPrice }\n");
         return flows;
+    }
+
+    /**
+     * A copy of the shipped product flow for a multi-currency org (corporate USD): a euro price book for the European
+     * store (base price at 0.9), a pound price book for every store (MSRP at 0.8), and the MSRP in dollars.
+     */
+    private Path flowsWithCurrencyAndStorePricebooks() throws IOException {
+        Path flows = flowsWithMsrpPricebook();
+        Files.writeString(flows.resolve("tables/clarity-pricebooks.yaml"), """
+                MSRP: { name: "Clarity MSRP", price: MsrpPrice }
+                EU:   { name: "Clarity Europe", currency: EUR, store: STORE-EU }
+                UK:   { name: "Clarity UK MSRP", price: MsrpPrice, currency: GBP }
+                """);
+        Files.writeString(flows.resolve("tables/clarity-currencies.yaml"), "EUR: { rate: 0.9 }\nGBP: { rate: 0.8 }\n");
+        return flows;
+    }
+
+    /** Every entry of the product by Clarity_Price_Key__c, with its currency. */
+    private Map<String, JsonNode> currencyEntries(String productId) {
+        Map<String, JsonNode> byKey = new LinkedHashMap<>();
+        for (JsonNode e : stack.salesforceRest().query("SELECT Id, UnitPrice, IsActive, Pricebook2Id, CurrencyIsoCode, "
+                + "Clarity_Price_Key__c FROM PricebookEntry WHERE Product2Id = '" + productId + "'")) {
+            byKey.put(e.path("Clarity_Price_Key__c").asText(), e);
+        }
+        return byKey;
+    }
+
+    private static boolean priced(Map<String, JsonNode> entries, String priceKey, String currency, String unitPrice,
+                                  boolean active) {
+        JsonNode e = entries.get(priceKey);
+        return priced(entries, priceKey, unitPrice, active) && currency.equals(e.path("CurrencyIsoCode").asText());
+    }
+
+    @Test
+    void inAMultiCurrencyOrgPriceBooksPerCurrencyAndStoreGetConvertedPricesAfterTheStandardPriceInTheirCurrency()
+            throws IOException {
+        stack = TandemStack.start(dir, b -> b.currencies(List.of("USD", "EUR", "GBP")), new TandemConfig.Flows(
+                flowsWithCurrencyAndStorePricebooks(), Map.of("clarity-product-to-salesforce", true)));
+        RecordRef sold = stack.clarity.products().createProduct("CUR-1", "Euro Widget", new BigDecimal("100.00"));
+        stack.clarity.products().assignStores(sold.id(), List.of("STORE-WEB", "STORE-EU"));
+        stack.clarity.products().createProduct("CUR-2", "Home Widget", new BigDecimal("10.00"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> product("CUR-1").size() == 1
+                && priced(currencyEntries(product("CUR-1").getFirst().path("Id").asText()), "CUR-1|EU", "EUR", "90.00",
+                        true));
+        Map<String, JsonNode> entries = currencyEntries(product("CUR-1").getFirst().path("Id").asText());
+        assertThat(entries.keySet()).containsExactlyInAnyOrder("CUR-1|standard", "CUR-1|standard|EUR",
+                "CUR-1|standard|GBP", "CUR-1|MSRP", "CUR-1|EU", "CUR-1|UK");
+        assertThat(priced(entries, "CUR-1|standard", "USD", "100.00", true)).as("corporate standard price").isTrue();
+        assertThat(priced(entries, "CUR-1|standard|EUR", "EUR", "90.00", true)).as("standard in euros").isTrue();
+        assertThat(priced(entries, "CUR-1|standard|GBP", "GBP", "80.00", true)).as("standard in pounds").isTrue();
+        assertThat(priced(entries, "CUR-1|MSRP", "USD", "120.00", true)).isTrue();
+        assertThat(priced(entries, "CUR-1|UK", "GBP", "96.00", true)).as("MSRP 120 at 0.8").isTrue();
+        String standardBook = stack.salesforce.standardPricebookId();
+        assertThat(entries.get("CUR-1|standard|EUR").path("Pricebook2Id").asText()).isEqualTo(standardBook);
+
+        // Not sold in the European store: its euro entry is there but inactive; the other books are active.
+        await().atMost(Duration.ofSeconds(30)).until(() -> product("CUR-2").size() == 1
+                && currencyEntries(product("CUR-2").getFirst().path("Id").asText()).size() == 6);
+        Map<String, JsonNode> home = currencyEntries(product("CUR-2").getFirst().path("Id").asText());
+        assertThat(priced(home, "CUR-2|EU", "EUR", "9.00", false)).as("not in STORE-EU").isTrue();
+        assertThat(priced(home, "CUR-2|UK", "GBP", "9.60", true)).isTrue();
+
+        // A price change converts again; every entry follows, none is added.
+        stack.clarity.products().changePrice(sold.id(), new BigDecimal("50.00"));
+        String soldId = product("CUR-1").getFirst().path("Id").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> priced(currencyEntries(soldId), "CUR-1|EU", "EUR", "45.00",
+                true) && priced(currencyEntries(soldId), "CUR-1|UK", "GBP", "48.00", true)
+                && priced(currencyEntries(soldId), "CUR-1|standard|EUR", "EUR", "45.00", true));
+        assertThat(currencyEntries(soldId)).hasSize(6);
+
+        // Taken out of the European store: the euro entry goes inactive.
+        stack.clarity.products().assignStores(sold.id(), List.of("STORE-WEB"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> priced(currencyEntries(soldId), "CUR-1|EU", "EUR", "45.00",
+                false));
+        assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
+    }
+
+    @Test
+    void aPriceBookNamingACurrencyWithoutARateDeadLettersTheProductWithTheReason() throws IOException {
+        Path flows = flowsWithCurrencyAndStorePricebooks();
+        Files.writeString(flows.resolve("tables/clarity-currencies.yaml"), "EUR: { rate: 0.9 }\n");
+        stack = TandemStack.start(dir, b -> b.currencies(List.of("USD", "EUR", "GBP")), new TandemConfig.Flows(
+                flows, Map.of("clarity-product-to-salesforce", true)));
+        stack.clarity.products().createProduct("CUR-3", "Pound Widget", new BigDecimal("5.00"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> stack.tandem().stateStore().deadLetterCount() == 1);
+        var dead = stack.tandem().stateStore().deadLetters(10).getFirst();
+        assertThat(dead.errorCode()).isEqualTo("MAPPING_ERROR");
+        assertThat(dead.errorMessage()).contains("currency 'GBP' is not in tables/clarity-currencies.yaml");
+        assertThat(product("CUR-3")).as("nothing written: the group is all or nothing").isEmpty();
+    }
+
+    @Test
+    void anOrderInAMultiCurrencyOrgUsesTheCorporateStandardEntryNotACurrencyOne() throws IOException {
+        stack = TandemStack.start(dir, b -> b.currencies(List.of("USD", "EUR", "GBP")), new TandemConfig.Flows(
+                flowsWithCurrencyAndStorePricebooks(), Map.of("clarity-product-to-salesforce", true)));
+        // The product flow writes every product's entries (the euro and pound standard ones too) before orders come
+        // (the sandbox's catalogue has IDs from 301).
+        int products = stack.clarity.products().count();
+        for (int id = 301; id < 301 + products; id++) {
+            stack.clarity.products().changePrice(id, new BigDecimal("20.00"));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> stack.salesforceRest().query(
+                "SELECT Id FROM PricebookEntry WHERE CurrencyIsoCode = 'GBP' AND Pricebook2Id = '"
+                        + stack.salesforce.standardPricebookId() + "'").size() == products);
+
+        for (int i = 0; i < 3; i++) {
+            stack.clarity.orders().createRandomOrder(dev.tandem.sandbox.clarity.BadData.NONE);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> stack.salesforceRest().query(
+                "SELECT Id FROM Order WHERE Clarity_Order_Key__c != null").size() == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !stack.salesforceRest().query(
+                "SELECT Id FROM OrderItem").isEmpty());
+        for (JsonNode line : stack.salesforceRest().query("SELECT Id, CurrencyIsoCode FROM OrderItem")) {
+            assertThat(line.path("CurrencyIsoCode").asText()).isEqualTo("USD");
+        }
+        assertThat(stack.tandem().stateStore().deadLetterCount()).isZero();
     }
 
     private List<JsonNode> product(String key) {
@@ -183,7 +301,7 @@ class ProductCatalogEndToEndTest {
         Path flows = Files.createDirectories(dir.resolve("flows-" + (policy == null ? "shipped" : policy)));
         Files.createDirectories(flows.resolve("tables"));
         for (String file : List.of("clarity-product-to-salesforce.yaml", "clarity-product-to-salesforce.jsonata",
-                "clarity-product.example.json", "tables/clarity-pricebooks.yaml")) {
+                "clarity-product.example.json", "tables/clarity-pricebooks.yaml", "tables/clarity-currencies.yaml")) {
             try (InputStream in = getClass().getResourceAsStream("/flows/" + file)) {
                 String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 Files.writeString(flows.resolve(file), policy == null ? text : text.replaceFirst(

@@ -53,8 +53,8 @@ final class BusinessRules {
             case ACCOUNT -> recordTypeOf(tx, old, values, ACCOUNT);
             // Record types are setup data, created in Setup or the Metadata API, not through this data API here
             // [inferred]; the sandbox seeds them.
-            case RECORD_TYPE -> throw ApiException.badRequest(ApiError.of("INSUFFICIENT_ACCESS_OR_READONLY",
-                    "insufficient access rights on object id", List.of()));
+            case RECORD_TYPE, "CurrencyType" -> throw ApiException.badRequest(ApiError.of(
+                    "INSUFFICIENT_ACCESS_OR_READONLY", "insufficient access rights on object id", List.of()));
             case PRICEBOOK_ENTRY -> pricebookEntry(tx, old, values);
             case ORDER -> order(tx, def, old, values);
             case ORDER_ITEM -> orderItem(tx, old, values);

@@ -29,6 +29,8 @@ public final class SalesforceSchema {
     public static final String OPPORTUNITY = "Opportunity";
     public static final String OPPORTUNITY_LINE_ITEM = "OpportunityLineItem";
     public static final String RECORD_TYPE = "RecordType";
+    /** The active currencies of a multi-currency org (setup data: seeded, read by SOQL). */
+    public static final String CURRENCY_TYPE = "CurrencyType";
     /** The per-location stock of a Clarity product (issue 11): a custom object an org adds for Tandem. */
     public static final String CLARITY_INVENTORY = "Clarity_Inventory__c";
 
@@ -193,7 +195,26 @@ public final class SalesforceSchema {
                 default -> o;
             });
         }
+        objects.add(currencyType());
         return new SalesforceSchema(objects, personAccounts, currencies);
+    }
+
+    /**
+     * {@code CurrencyType}: "Represents the currencies used by an organization for which the multicurrency feature is
+     * enabled" (object reference,
+     * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_currencytype.htm):
+     * IsoCode, ConversionRate (to the corporate currency), DecimalPlaces, IsActive, IsCorporate. The sandbox seeds one
+     * row per active currency and serves them to SOQL; it does not model exchange rates (every ConversionRate is 1)
+     * nor their edits. The key prefix is the sandbox's own [inferred].
+     */
+    private static SObjectDefinition currencyType() {
+        List<FieldDefinition> f = system();
+        f.add(text("IsoCode", "Currency ISO Code", 3).asReadOnly());
+        f.add(of("ConversionRate", "Conversion Rate", FieldType.DOUBLE, 0).asReadOnly());
+        f.add(of("DecimalPlaces", "Decimal Places", FieldType.DOUBLE, 0).asReadOnly());
+        f.add(of("IsActive", "Active", FieldType.BOOLEAN, 0).withDefault(Boolean.FALSE).asReadOnly());
+        f.add(of("IsCorporate", "Corporate Currency", FieldType.BOOLEAN, 0).withDefault(Boolean.FALSE).asReadOnly());
+        return new SObjectDefinition(CURRENCY_TYPE, "Currency Type", "02c", f);
     }
 
     private static SalesforceSchema standardObjects(boolean personAccounts, List<String> currencies) {
