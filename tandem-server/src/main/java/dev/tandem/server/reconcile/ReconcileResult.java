@@ -30,9 +30,13 @@ public record ReconcileResult(String object, String flow, long clarityRecords, M
                               List<Difference> differences, Repair repair, long salesforceApiCalls,
                               long clarityApiCalls, double seconds) {
 
-    /** One difference: a record missing on one side, or one field of a record present on both. */
+    /**
+     * One difference: a record missing on one side, or one field of a record present on both. {@code rootKey}: the key
+     * of the root record of the write group the record belongs to (an OrderItem's order), null when missing in
+     * Clarity.
+     */
     public record Difference(Kind kind, String entity, String key, String clarityId, String salesforceId, String field,
-                             String clarityValue, String salesforceValue) {
+                             String clarityValue, String salesforceValue, String rootKey) {
     }
 
     public enum Kind {

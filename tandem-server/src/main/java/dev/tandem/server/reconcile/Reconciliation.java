@@ -216,9 +216,13 @@ public final class Reconciliation implements AutoCloseable {
                     missing.add(d.clarityId());
                 }
             }
+            // Whatever drifted (the Order or only one of its OrderItems), the repair event goes through the order
+            // flow, whose idempotent consumer skips an order it linked: such a record is reported as not repaired,
+            // never counted as enqueued. The root key is the order's key (the group's root record).
             for (ReconcileResult.Difference d : result.differences()) {
-                if (d.kind() != ReconcileResult.Kind.MISSING_IN_CLARITY && "Order".equals(d.entity())
-                        && !missing.contains(d.clarityId()) && links.targetId("Order", d.key()).isPresent()) {
+                String orderKey = "Order".equals(d.entity()) ? d.key() : d.rootKey();
+                if (d.kind() != ReconcileResult.Kind.MISSING_IN_CLARITY && orderKey != null
+                        && !missing.contains(d.clarityId()) && links.targetId("Order", orderKey).isPresent()) {
                     linked.add(d.clarityId());
                 }
             }
@@ -341,7 +345,7 @@ public final class Reconciliation implements AutoCloseable {
     // ------------------------------------------------------------------------------------------ comparison
 
     /** A planned record: which Clarity record it comes from and the values planned for its compared fields. */
-    private record Planned(String clarityId, ObjectNode fields) {
+    private record Planned(String clarityId, ObjectNode fields, String rootKey) {
     }
 
     /**
@@ -501,7 +505,7 @@ public final class Reconciliation implements AutoCloseable {
             planned.forEach((entity, byKey) -> byKey.forEach((key, p) -> {
                 missingInSalesforce.merge(entity, 1L, Long::sum);
                 difference(new ReconcileResult.Difference(ReconcileResult.Kind.MISSING_IN_SALESFORCE, entity, key,
-                        p.clarityId(), null, null, null, null));
+                        p.clarityId(), null, null, null, null, p.rootKey()));
             }));
             differences.sort(java.util.Comparator.comparing(ReconcileResult.Difference::kind)
                     .thenComparing(ReconcileResult.Difference::entity).thenComparing(ReconcileResult.Difference::key));
@@ -595,7 +599,7 @@ public final class Reconciliation implements AutoCloseable {
                             plannedFields.get(r.entity()).add(f.getKey());
                         }
                     });
-                    planned.get(r.entity()).put(r.key(), new Planned(clarityId, fields));
+                    planned.get(r.entity()).put(r.key(), new Planned(clarityId, fields, g.rootRecord().key()));
                 }
             }
         }
@@ -644,7 +648,7 @@ public final class Reconciliation implements AutoCloseable {
             if (p == null) {
                 missingInClarity.merge(entity, 1L, Long::sum);
                 difference(new ReconcileResult.Difference(ReconcileResult.Kind.MISSING_IN_CLARITY, entity, key, null,
-                        id, null, null, null));
+                        id, null, null, null, null));
                 return;
             }
             compared.merge(entity, 1L, Long::sum);
@@ -658,7 +662,7 @@ public final class Reconciliation implements AutoCloseable {
                 if (!same(want, have)) {
                     differing++;
                     difference(new ReconcileResult.Difference(ReconcileResult.Kind.FIELD, entity, key, p.clarityId(),
-                            id, field, text(want), text(have)));
+                            id, field, text(want), text(have), p.rootKey()));
                 }
             }
             if (differing > 0) {
