@@ -409,18 +409,10 @@ public final class SalesforceSandbox implements AutoCloseable {
     private void seed() {
         String id = ids.next(store.schema().require(SalesforceSchema.PRICEBOOK2).keyPrefix());
         SObjectDefinition def = store.schema().require(SalesforceSchema.PRICEBOOK2);
-        Map<String, Object> values = new LinkedHashMap<>();
-        def.fields().forEach(f -> values.put(f.name(), f.defaultValue()));
-        values.put("Id", id);
-        values.put(Row.IS_DELETED, Boolean.FALSE);
+        Map<String, Object> values = seededValues(def, id);
         values.put("Name", "Standard Price Book");
         values.put("IsActive", Boolean.TRUE);
         values.put("IsStandard", Boolean.TRUE);
-        values.put("CreatedDate", clock.instant());
-        values.put("CreatedById", userId);
-        values.put("LastModifiedDate", clock.instant());
-        values.put("LastModifiedById", userId);
-        values.put("SystemModstamp", clock.instant());
         store.transaction(tx -> {
             tx.put(new Row(def.name(), id, values, null));
             return null;
@@ -428,6 +420,20 @@ public final class SalesforceSandbox implements AutoCloseable {
         standardPricebookId = id;
         seedRecordTypes();
         seedCurrencies();
+    }
+
+    /** A setup record's values: every field at its default, the id, and the system fields, made now by the user. */
+    private Map<String, Object> seededValues(SObjectDefinition def, String id) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        def.fields().forEach(f -> values.put(f.name(), f.defaultValue()));
+        values.put("Id", id);
+        values.put(Row.IS_DELETED, Boolean.FALSE);
+        values.put("CreatedDate", clock.instant());
+        values.put("CreatedById", userId);
+        values.put("LastModifiedDate", clock.instant());
+        values.put("LastModifiedById", userId);
+        values.put("SystemModstamp", clock.instant());
+        return values;
     }
 
     /** A multi-currency org's CurrencyType rows, the corporate currency first ({@link Builder#currencies}). */
@@ -440,20 +446,12 @@ public final class SalesforceSandbox implements AutoCloseable {
         store.transaction(tx -> {
             for (String code : codes) {
                 String id = ids.next(def.keyPrefix());
-                Map<String, Object> values = new LinkedHashMap<>();
-                def.fields().forEach(f -> values.put(f.name(), f.defaultValue()));
-                values.put("Id", id);
-                values.put(Row.IS_DELETED, Boolean.FALSE);
+                Map<String, Object> values = seededValues(def, id);
                 values.put("IsoCode", code);
                 values.put("ConversionRate", java.math.BigDecimal.ONE);
                 values.put("DecimalPlaces", java.math.BigDecimal.valueOf(2));
                 values.put("IsActive", Boolean.TRUE);
                 values.put("IsCorporate", code.equals(codes.getFirst()));
-                values.put("CreatedDate", clock.instant());
-                values.put("CreatedById", userId);
-                values.put("LastModifiedDate", clock.instant());
-                values.put("LastModifiedById", userId);
-                values.put("SystemModstamp", clock.instant());
                 tx.put(new Row(def.name(), id, values, null));
             }
             return null;
@@ -472,10 +470,7 @@ public final class SalesforceSandbox implements AutoCloseable {
             }
             for (String[] type : seeded) {
                 String id = ids.next(def.keyPrefix());
-                Map<String, Object> values = new LinkedHashMap<>();
-                def.fields().forEach(f -> values.put(f.name(), f.defaultValue()));
-                values.put("Id", id);
-                values.put(Row.IS_DELETED, Boolean.FALSE);
+                Map<String, Object> values = seededValues(def, id);
                 values.put("SobjectType", type[0]);
                 values.put("DeveloperName", type[1]);
                 values.put("Name", type[2]);
@@ -483,11 +478,6 @@ public final class SalesforceSandbox implements AutoCloseable {
                 if (def.field("IsPersonType").isPresent()) {
                     values.put("IsPersonType", Boolean.FALSE);
                 }
-                values.put("CreatedDate", clock.instant());
-                values.put("CreatedById", userId);
-                values.put("LastModifiedDate", clock.instant());
-                values.put("LastModifiedById", userId);
-                values.put("SystemModstamp", clock.instant());
                 if (type.length > 3) {
                     values.put("IsPersonType", Boolean.TRUE);
                 }
