@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -136,6 +137,50 @@ class BackfillCommandTest {
         assertThat(keys(orders, "Clarity_Order_Key__c")).hasSize(orders.size());
         assertThat(stack.salesforce.records("OrderItem")).isNotEmpty()
                 .allSatisfy(i -> assertThat(keys(orders, "Id")).contains(String.valueOf(i.get("OrderId"))));
+    }
+
+    @Test
+    void productsOfAMultiCurrencyOrgGetTheirCurrencyAndStorePriceBooksThroughBulk() throws Exception {
+        stack = new BackfillStack(dir, dev.tandem.sandbox.clarity.ClaritySandbox.builder().port(0).seed(11)
+                .customers(5).products(30), b -> b.currencies(List.of("USD", "EUR")));
+        List<dev.tandem.sandbox.clarity.model.ProductModel> selling = stack.clarity.store().products().all().stream()
+                .filter(p -> p.active() && !p.isDiscontinued()).toList();
+        int soldId = selling.get(0).id();
+        int otherId = selling.get(1).id();
+        stack.clarity.products().assignStores(soldId, List.of("STORE-EU"));
+        Path flows = Files.createDirectories(dir.resolve("flows/tables"));
+        for (String file : List.of("clarity-product-to-salesforce.yaml", "clarity-product-to-salesforce.jsonata",
+                "clarity-product.example.json")) {
+            try (java.io.InputStream in = getClass().getResourceAsStream("/flows/" + file)) {
+                Files.copy(in, flows.getParent().resolve(file));
+            }
+        }
+        Files.writeString(flows.resolve("clarity-pricebooks.yaml"),
+                "EU: { name: \"Clarity Europe\", currency: EUR, store: STORE-EU }\n");
+        Files.writeString(flows.resolve("clarity-currencies.yaml"), "EUR: { rate: 0.5 }\n");
+        Files.writeString(stack.config, Files.readString(stack.config) + "flows:\n  dir: " + flows.getParent() + "\n");
+
+        BackfillStack.Run r = BackfillStack.run("backfill", "products", "--config", stack.config.toString());
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        int products = stack.clarity.store().products().size();
+        List<Map<String, Object>> entries = stack.salesforce.records("PricebookEntry");
+        // Per product: the corporate standard entry, the standard one in euros, and the euro book's entry.
+        assertThat(entries).hasSize(3 * products);
+        Map<String, Map<String, Object>> byKey = entries.stream().collect(Collectors.toMap(
+                e -> String.valueOf(e.get("Clarity_Price_Key__c")), e -> e));
+        String sku = stack.clarity.store().products().byId(soldId).orElseThrow().customKey();
+        BigDecimal base = new BigDecimal(String.valueOf(byKey.get(sku + "|standard").get("UnitPrice")));
+        assertThat(byKey.get(sku + "|standard").get("CurrencyIsoCode")).isEqualTo("USD");
+        assertThat(byKey.get(sku + "|standard|EUR").get("CurrencyIsoCode")).isEqualTo("EUR");
+        assertThat(new BigDecimal(String.valueOf(byKey.get(sku + "|EU").get("UnitPrice"))))
+                .isEqualByComparingTo(base.multiply(new BigDecimal("0.5")).setScale(2, java.math.RoundingMode.HALF_UP));
+        assertThat(byKey.get(sku + "|EU").get("IsActive")).as("sold in STORE-EU").isEqualTo(true);
+        String other = stack.clarity.store().products().byId(otherId).orElseThrow().customKey();
+        assertThat(byKey.get(other + "|EU").get("IsActive")).as("not sold in STORE-EU").isEqualTo(false);
+        try (JdbcStores stores = JdbcStores.openSqlite(stack.store)) {
+            assertThat(stores.stateStore().deadLetterCount()).isZero();
+        }
     }
 
     @Test

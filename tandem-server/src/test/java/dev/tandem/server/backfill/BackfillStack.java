@@ -28,12 +28,18 @@ final class BackfillStack implements AutoCloseable {
     }
 
     BackfillStack(Path dir, ClaritySandbox.Builder clarity) {
+        this(dir, clarity, b -> b);
+    }
+
+    /** With the Salesforce org set up by {@code salesforceOrg} (e.g. multiple currencies). */
+    BackfillStack(Path dir, ClaritySandbox.Builder clarity,
+                  java.util.function.UnaryOperator<SalesforceSandbox.Builder> salesforceOrg) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.salesforce = SalesforceSandbox.builder().port(0).build().start();
+        this.salesforce = salesforceOrg.apply(SalesforceSandbox.builder().port(0)).build().start();
         this.clarity = clarity.build().start();
         this.store = dir.resolve("tandem.db");
         this.config = writeConfig(dir.resolve("tandem.yaml"), salesforce.tokenUrl());
