@@ -181,10 +181,10 @@ export function DeadLetterPage({ id, role }: { id: string; role: Role }) {
         {d.resolution && (<><dt>Resolution</dt><dd>{d.resolution}</dd></>)}
         {d.pendingRetry && (<><dt>Pending retry</dt><dd>due {time(d.pendingRetry.dueAt)}, attempt {d.pendingRetry.attempts}</dd></>)}
       </dl>
-      {allows(role, 'operator') && <Actions key={`${d.id}-${d.state}`} d={d} onChanged={reload} />}
+      {allows(role, 'operator') && <Actions key={d.id} d={d} onChanged={reload} />}
       <h2>Response</h2>
       <p>
-        HTTP {d.response.status ?? '–'} <code>{d.response.errorCode}</code>: {d.response.message}
+        {d.response.status ? `HTTP ${d.response.status} ` : 'No HTTP answer: '}<code>{d.response.errorCode}</code>: {d.response.message}
         {d.response.fields.length > 0 && <> (fields: {d.response.fields.join(', ')})</>}
       </p>
       <h2>Source record</h2>
