@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 /**
  * Serves the web console (the {@code tandem-console} module's built files, in its jar under
  * {@code tandem-console/}) at {@code /}: {@code index.html} at {@code /} and, for single-page routing, at every
- * other GET path that is not the API's, health, metrics or webhooks and names no file; the hashed files under
+ * other GET path that is not the API's, health, metrics or webhooks, names no file and is asked for as HTML; the hashed files under
  * {@code /assets/} with a year-long immutable cache (their names change with their content), {@code index.html}
  * with {@code no-cache} so a new version is seen at once.
  *
@@ -68,12 +68,18 @@ public final class ConsoleAssets {
     }
 
     /**
-     * For a GET that matched no route: answers {@code index.html} when the path is one of the console's own routes
-     * (not reserved, no file extension in its last segment) and returns true; false leaves the 404 as it is.
+     * For a GET that matched no route: answers {@code index.html} when a browser navigates (Accept names
+     * {@code text/html}) to one of the console's own routes (not reserved, no file extension in its last segment) and
+     * returns true; false leaves the 404 problem as it is.
      */
     public boolean fallback(Context ctx) {
         String method = ctx.method().name();
         if (!method.equals("GET") && !method.equals("HEAD")) {
+            return false;
+        }
+        // A browser navigating asks for HTML; a script or probe asking for anything else keeps its 404 problem.
+        String accept = ctx.header("Accept");
+        if (accept == null || !accept.toLowerCase(Locale.ROOT).contains("text/html")) {
             return false;
         }
         String path = ctx.path();

@@ -39,6 +39,13 @@ class ConsoleServingTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** As a browser navigating asks (Chromium's Accept header). */
+    private HttpResponse<String> navigate(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(api.server.baseUrl() + path))
+                .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private static void assertSecurityHeaders(HttpResponse<String> r) {
         String csp = r.headers().firstValue("Content-Security-Policy").orElseThrow();
         assertThat(csp).contains("script-src 'self'", "default-src 'self'", "frame-ancestors 'none'",
@@ -63,11 +70,15 @@ class ConsoleServingTest {
     void theConsolesOwnRoutesAnswerTheIndexForReloadsAndDeepLinks() throws Exception {
         String index = get("/").body();
         for (String path : new String[]{"/flows", "/errors", "/errors/12", "/errors?flow=x&state=open", "/some/deep/route"}) {
-            HttpResponse<String> r = get(path);
+            HttpResponse<String> r = navigate(path);
             assertThat(r.statusCode()).as(path).isEqualTo(200);
             assertThat(r.body()).as(path).isEqualTo(index);
             assertThat(r.headers().firstValue("Cache-Control")).as(path).hasValue("no-cache");
             assertSecurityHeaders(r);
+            // a client that does not ask for HTML (a script, a probe) keeps the 404 problem
+            HttpResponse<String> script = get(path);
+            assertThat(script.statusCode()).as(path).isEqualTo(404);
+            assertThat(script.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
         }
     }
 
@@ -114,7 +125,7 @@ class ConsoleServingTest {
     void aMissingAssetOrAFileLikePathIs404NotTheIndex() throws Exception {
         for (String path : new String[]{"/assets/nope-123.js", "/assets/..%2f..%2fetc%2fpasswd", "/favicon.ico",
                 "/robots.txt", "/assets/.hidden"}) {
-            HttpResponse<String> r = get(path);
+            HttpResponse<String> r = navigate(path);
             assertThat(r.statusCode()).as(path).isEqualTo(404);
             assertThat(r.body()).as(path).doesNotContain("<div id=\"root\">");
         }
@@ -122,7 +133,7 @@ class ConsoleServingTest {
 
     @Test
     void theServersOwnPathsAreUnchanged() throws Exception {
-        HttpResponse<String> unknownApi = get("/api/v1/no-such-thing");
+        HttpResponse<String> unknownApi = navigate("/api/v1/no-such-thing");
         assertThat(unknownApi.statusCode()).isEqualTo(404);
         assertThat(unknownApi.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
 
@@ -133,10 +144,10 @@ class ConsoleServingTest {
         assertThat(get("/metrics").body()).contains("jvm_memory");
         assertThat(get("/api/v1/openapi.json").body()).contains("\"openapi\"");
         assertThat(get("/api/v1/status").statusCode()).isEqualTo(401);
-        assertThat(get("/health/unknown").statusCode()).isEqualTo(404);
+        assertThat(navigate("/health/unknown").statusCode()).isEqualTo(404);
 
         // a GET on the webhook path is not the console: POST only, as before
-        HttpResponse<String> webhookGet = get("/webhooks/clarity");
+        HttpResponse<String> webhookGet = navigate("/webhooks/clarity");
         assertThat(webhookGet.statusCode()).isIn(404, 405);
         assertThat(webhookGet.body()).doesNotContain("<div id=\"root\">");
     }
