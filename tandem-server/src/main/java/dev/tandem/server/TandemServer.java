@@ -251,7 +251,10 @@ public final class TandemServer implements AutoCloseable {
                 // Each webhook handler enforces its source's limit with a problem 413; this only bounds other routes.
                 cfg.http.maxRequestSize = webhooks.stream().mapToInt(WebhookSource::maxBodyBytes)
                         .max().orElse(ClarityWebhookParser.MAX_BODY_BYTES) + 1L;
-                HttpListener.harden(cfg, limits, registry, clock);
+                // The web console (tandem-console's files) at / with its own routes answered by index.html.
+                dev.tandem.server.console.ConsoleAssets console = new dev.tandem.server.console.ConsoleAssets();
+                console.install(cfg);
+                HttpListener.harden(cfg, limits, registry, clock, console::fallback);
                 webhooks.forEach(w -> cfg.routes.post(w.path(), new WebhookHandler(w, registry, rejections)));
                 if (webhooks.stream().noneMatch(w -> w.path().equals(ClarityWebhookSource.PATH))) {
                     cfg.routes.post(ClarityWebhookSource.PATH, ctx -> Problem.of(404, "webhooks_disabled",

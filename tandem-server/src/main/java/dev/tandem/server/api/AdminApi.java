@@ -73,6 +73,9 @@ public final class AdminApi implements ApiRoutes {
     private final Map<Long, Instant> lastTouched = new ConcurrentHashMap<>();
     private final byte[] openApi;
     private volatile JavalinDefaultRoutingApi routes;
+    /** The web console's sessions (cookie + CSRF token), an alternative to the bearer header. */
+    private final ConsoleSessions sessions;
+    public static final String SESSION_PATH = "/session";
 
     public AdminApi(ApiTokenStore store, ApiSettings settings, Clock clock) {
         this.tokens = new ApiTokens(store, clock);
@@ -80,6 +83,7 @@ public final class AdminApi implements ApiRoutes {
         this.clock = clock;
         this.limits = new ApiRateLimits(settings);
         this.openApi = openApiDocument();
+        this.sessions = new ConsoleSessions(settings.sessionIdle(), settings.sessionMaxAge(), clock);
     }
 
     /** The OpenAPI 3.1 document of {@code /api/v1} (the resource {@code openapi.json} beside this class). */
@@ -114,6 +118,92 @@ public final class AdminApi implements ApiRoutes {
         }
         cfg.routes.get(OPENAPI_PATH, ctx -> ctx.contentType("application/json").result(openApi));
         registrations.add(new Registration("GET", "/openapi.json", "public"));
+        cfg.routes.post(BASE + SESSION_PATH, this::signIn);
+        registrations.add(new Registration("POST", SESSION_PATH, "public"));
+        get(SESSION_PATH, Role.VIEWER, this::showSession);
+        delete(SESSION_PATH, Role.VIEWER, this::signOut);
+    }
+
+    /** The body of {@code POST /session}. */
+    public record SignIn(String token) {
+    }
+
+    /**
+     * {@code POST /api/v1/session {"token": "tdm_…"}}: the web console's sign-in. A valid token (any role) opens a
+     * session: the cookie (HttpOnly, SameSite=Strict, Path=/, Secure on https) and, in the answer, the session's CSRF
+     * token. Rate-limited per address like every call; a refused token is 401 as with the bearer header.
+     */
+    private void signIn(Context ctx) {
+        try {
+            OptionalLong wait = limits.address(ctx.ip());
+            if (wait.isPresent()) {
+                throw rateLimited(ctx, wait.getAsLong(), settings.perAddress() + " requests per "
+                        + settings.period().toString().substring(2).toLowerCase(Locale.ROOT) + " from one address");
+            }
+            SignIn in = body(ctx, SignIn.class);
+            Optional<ApiToken> token = in.token() == null ? Optional.empty() : tokens.authenticate(in.token().trim());
+            if (token.isEmpty()) {
+                throw new ProblemException(Problem.of(401, "invalid_token", "Unauthorized",
+                        "the API token is malformed, unknown or revoked"));
+            }
+            Role role = Role.parse(token.get().role());
+            ConsoleSessions.Opened opened = sessions.open(token.get());
+            ctx.header("Set-Cookie", cookie(ctx, opened.cookieValue(), sessions.maxAge().toSeconds()));
+            ctx.header("Cache-Control", "no-store");
+            Caller caller = new Caller(token.get(), role, opened.session());
+            ctx.status(201).json(sessionView(caller));
+            describe(ctx, "signed in to the console");
+            audit(ctx, caller, BASE + SESSION_PATH);
+        } catch (ProblemException e) {
+            send(ctx, e.problem());
+        } catch (Exception e) {
+            send(ctx, problemOf(ctx, e));
+        }
+    }
+
+    private void showSession(Context ctx) {
+        Caller caller = ctx.attribute(CALLER_ATTRIBUTE);
+        ctx.header("Cache-Control", "no-store");
+        ctx.json(sessionView(caller));
+    }
+
+    /** {@code DELETE /session}: ends the console session of the cookie (a state change: it needs the CSRF token). */
+    private void signOut(Context ctx) {
+        Caller caller = ctx.attribute(CALLER_ATTRIBUTE);
+        if (caller.session() == null) {
+            throw ProblemException.badRequest("this call carries a bearer token, not a console session: "
+                    + "there is no session to end (revoke the token with DELETE /tokens/{id})");
+        }
+        sessions.end(ctx.cookie(ConsoleSessions.COOKIE));
+        ctx.header("Set-Cookie", cookie(ctx, "", 0));
+        describe(ctx, "signed out of the console");
+        ctx.status(204);
+    }
+
+    private static Map<String, Object> sessionView(Caller caller) {
+        Map<String, Object> view = new java.util.LinkedHashMap<>();
+        view.put("name", caller.token().name());
+        view.put("role", caller.role().id());
+        if (caller.session() != null) {
+            view.put("csrfToken", caller.session().csrfToken());
+            view.put("expiresAt", caller.session().expiresAt().toString());
+        } else {
+            view.put("via", "bearer");
+        }
+        return view;
+    }
+
+    /** The session cookie (RFC 6265 section 4.1); Secure when the request came over https (here or at a proxy). */
+    private static String cookie(Context ctx, String value, long maxAgeSeconds) {
+        boolean https = "https".equalsIgnoreCase(ctx.scheme())
+                || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+        return ConsoleSessions.COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds
+                + "; HttpOnly; SameSite=Strict" + (https ? "; Secure" : "");
+    }
+
+    /** The web console's sessions. */
+    public ConsoleSessions sessions() {
+        return sessions;
     }
 
     @Override
@@ -204,9 +294,11 @@ public final class AdminApi implements ApiRoutes {
                 "the body is not the JSON this endpoint takes" + where + ": " + e.getOriginalMessage()));
     }
 
-    /** The caller of a request that passed the token check. */
-    private record Caller(ApiToken token, Role role) {
+    /** The caller of a request that passed the token check: by bearer token, or by console session (non-null). */
+    private record Caller(ApiToken token, Role role, ConsoleSessions.Session session) {
     }
+
+    private static final String CALLER_ATTRIBUTE = "tandem.caller";
 
     private Handler guard(Role needed, Handler handler, boolean audited, String route) {
         return ctx -> {
@@ -224,6 +316,7 @@ public final class AdminApi implements ApiRoutes {
                             .with("requiredRole", needed.id()).with("role", caller.role().id()));
                 }
                 ctx.attribute(ACTOR_ATTRIBUTE, caller.token().name());
+                ctx.attribute(CALLER_ATTRIBUTE, caller);
                 handler.handle(ctx);
             } catch (Exception e) {
                 send(ctx, problemOf(ctx, e));
@@ -243,6 +336,10 @@ public final class AdminApi implements ApiRoutes {
                     + settings.period().toString().substring(2).toLowerCase(Locale.ROOT) + " from one address");
         }
         String header = ctx.header("Authorization");
+        String cookie = ctx.cookie(ConsoleSessions.COOKIE);
+        if ((header == null || header.isBlank()) && cookie != null && !cookie.isEmpty()) {
+            return sessionCaller(ctx, cookie);
+        }
         if (header == null || header.isBlank()) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"tandem\"");
             throw new ProblemException(Problem.of(401, "unauthorized", "Unauthorized",
@@ -271,7 +368,44 @@ public final class AdminApi implements ApiRoutes {
                     "the API token has an unknown role '" + t.role() + "'; create a new one"));
         }
         touch(t);
-        return new Caller(t, role);
+        return new Caller(t, role, null);
+    }
+
+    /**
+     * The caller of a request with the console's session cookie (and no bearer header): the session must be live
+     * and its token still active; a state-changing method must carry the session's CSRF token (403 otherwise).
+     */
+    private Caller sessionCaller(Context ctx, String cookie) {
+        Optional<ConsoleSessions.Session> session = sessions.find(cookie);
+        Optional<ApiToken> token = session.flatMap(s -> tokens.store().find(s.tokenId())).filter(ApiToken::active);
+        if (token.isEmpty()) {
+            sessions.end(cookie);
+            ctx.header("WWW-Authenticate", "Bearer realm=\"tandem\"");
+            throw new ProblemException(Problem.of(401, "session_expired", "Unauthorized",
+                    "the console session is unknown, expired or signed out, or its token was revoked: sign in again"));
+        }
+        ApiToken t = token.get();
+        OptionalLong tokenWait = limits.token(t.id());
+        if (tokenWait.isPresent()) {
+            throw rateLimited(ctx, tokenWait.getAsLong(), settings.perToken() + " requests per "
+                    + settings.period().toString().substring(2).toLowerCase(Locale.ROOT) + " for one token");
+        }
+        String method = ctx.method().name();
+        if (!method.equals("GET") && !method.equals("HEAD") && !method.equals("OPTIONS")
+                && !session.get().csrfMatches(ctx.header(ConsoleSessions.CSRF_HEADER))) {
+            throw new ProblemException(Problem.of(403, "csrf_failed", "Forbidden",
+                    "a state-changing call with the console's session cookie needs the session's CSRF token in the "
+                            + ConsoleSessions.CSRF_HEADER + " header (missing or wrong)"));
+        }
+        Role role;
+        try {
+            role = Role.parse(t.role());
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(Problem.of(401, "invalid_token", "Unauthorized",
+                    "the API token has an unknown role '" + t.role() + "'; create a new one"));
+        }
+        touch(t);
+        return new Caller(t, role, session.get());
     }
 
     private static ProblemException rateLimited(Context ctx, long seconds, String limit) {

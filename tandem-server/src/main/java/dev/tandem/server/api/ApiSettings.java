@@ -16,9 +16,11 @@ import java.util.List;
  * @param perToken       requests one token may make per {@code period}
  * @param perAddress     requests one remote address may make per {@code period}, with or without a token
  * @param period         the rate limits' period
+ * @param sessionIdle    a console session ends when unused this long ({@code api.session.idleTimeout})
+ * @param sessionMaxAge  a console session ends this long after sign-in, used or not ({@code api.session.maxAge})
  */
 public record ApiSettings(List<String> allowedOrigins, boolean protectMetrics, int perToken, int perAddress,
-                          Duration period) {
+                          Duration period, Duration sessionIdle, Duration sessionMaxAge) {
 
     /** The keys of {@code api}. */
     public static final ConfigSpec SPEC = new ConfigSpec();
@@ -37,12 +39,28 @@ public record ApiSettings(List<String> allowedOrigins, boolean protectMetrics, i
     private static final ConfigSpec.Key<Duration> PERIOD = RATE.define("period", Type.DURATION, Duration.ofSeconds(1),
             Validator.positive(), "the period of both rate limits");
 
+    private static final ConfigSpec SESSION = new ConfigSpec();
+    private static final ConfigSpec.Key<Duration> SESSION_IDLE = SESSION.define("idleTimeout", Type.DURATION,
+            Duration.ofMinutes(30), Validator.positive(),
+            "a web console session (cookie) ends when unused this long; sessions are held in memory (docs/console.md)");
+    private static final ConfigSpec.Key<Duration> SESSION_MAX_AGE = SESSION.define("maxAge", Type.DURATION,
+            Duration.ofHours(8), Validator.positive(), "a web console session ends this long after sign-in, used or not");
+
     static {
-        SPEC.section("cors", CORS).section("rateLimit", RATE);
+        SPEC.section("cors", CORS).section("rateLimit", RATE).section("session", SESSION);
     }
 
     public ApiSettings {
         allowedOrigins = List.copyOf(allowedOrigins);
+        if (sessionIdle == null || sessionIdle.isNegative() || sessionIdle.isZero()
+                || sessionMaxAge == null || sessionMaxAge.isNegative() || sessionMaxAge.isZero()) {
+            throw new IllegalArgumentException("session durations must be positive");
+        }
+    }
+
+    public ApiSettings(List<String> allowedOrigins, boolean protectMetrics, int perToken, int perAddress,
+                       Duration period) {
+        this(allowedOrigins, protectMetrics, perToken, perAddress, period, Duration.ofMinutes(30), Duration.ofHours(8));
     }
 
     public static ApiSettings defaults() {
@@ -51,19 +69,25 @@ public record ApiSettings(List<String> allowedOrigins, boolean protectMetrics, i
 
     public static ApiSettings from(Config c) {
         Config rate = c.section("rateLimit");
+        Config session = c.section("session");
         return new ApiSettings(c.section("cors").get(ORIGINS), c.get(PROTECT_METRICS), rate.get(PER_TOKEN),
-                rate.get(PER_ADDRESS), rate.get(PERIOD));
+                rate.get(PER_ADDRESS), rate.get(PERIOD), session.get(SESSION_IDLE), session.get(SESSION_MAX_AGE));
     }
 
     public ApiSettings withRateLimits(int tokenLimit, int addressLimit, Duration value) {
-        return new ApiSettings(allowedOrigins, protectMetrics, tokenLimit, addressLimit, value);
+        return new ApiSettings(allowedOrigins, protectMetrics, tokenLimit, addressLimit, value, sessionIdle,
+                sessionMaxAge);
     }
 
     public ApiSettings withAllowedOrigins(List<String> value) {
-        return new ApiSettings(value, protectMetrics, perToken, perAddress, period);
+        return new ApiSettings(value, protectMetrics, perToken, perAddress, period, sessionIdle, sessionMaxAge);
     }
 
     public ApiSettings withProtectMetrics(boolean value) {
-        return new ApiSettings(allowedOrigins, value, perToken, perAddress, period);
+        return new ApiSettings(allowedOrigins, value, perToken, perAddress, period, sessionIdle, sessionMaxAge);
+    }
+
+    public ApiSettings withSessions(Duration idle, Duration maxAge) {
+        return new ApiSettings(allowedOrigins, protectMetrics, perToken, perAddress, period, idle, maxAge);
     }
 }

@@ -148,6 +148,21 @@ public final class Demo implements AutoCloseable {
         return tandem;
     }
 
+    /** The Clarity sandbox the demo runs (its control API makes orders, bad ones too). */
+    public ClaritySandbox clarity() {
+        return clarity;
+    }
+
+    /** The Salesforce sandbox the demo runs. */
+    public SalesforceSandbox salesforce() {
+        return salesforce;
+    }
+
+    /** The web console's URL, e.g. {@code http://127.0.0.1:8080/}. */
+    public String consoleUrl() {
+        return tandem.baseUrl() + "/";
+    }
+
     public DemoReport run(boolean exitWhenSettled) throws IOException, InterruptedException {
         printBanner();
         if (options.ingest().webhooks()) {
@@ -286,6 +301,7 @@ public final class Demo implements AutoCloseable {
         out.println("      orders: curl -s -u " + clarity.user() + ":" + clarity.password() + " '" + clarity.baseUrl()
                 + "/Ordering/SalesOrders?Paging=%7BSize:5,StartIndex:1%7D'");
         out.println("  Tandem              " + tandem.baseUrl() + "   (/api/v1, /health, /metrics)");
+        out.println("Console: " + consoleUrl() + "   (open it in a browser; sign in with the operator token below)");
         out.println("Tandem API: " + apiUrl());
         out.println("      operator token: " + operatorToken);
         out.println("      try: TANDEM_URL=" + tandem.baseUrl() + " TANDEM_TOKEN=" + operatorToken + " ./tandem status");

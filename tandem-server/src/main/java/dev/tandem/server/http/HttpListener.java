@@ -27,12 +27,26 @@ import java.util.List;
 public final class HttpListener {
 
     private static final Logger log = LoggerFactory.getLogger(HttpListener.class);
+    /** The metrics' uri tag of a request answered by the fallback (one series, whatever the path). */
+    private static final String ROUTE_ATTRIBUTE = "tandem.http.route";
 
     private HttpListener() {
     }
 
     /** Applies the limits, error shapes and metrics to a Javalin configuration; call inside {@code Javalin.create}. */
     public static void harden(JavalinConfig cfg, HttpLimits limits, MeterRegistry registry, Clock clock) {
+        harden(cfg, limits, registry, clock, ctx -> false);
+    }
+
+    /** What answers a GET that matched no route before it becomes a 404 (the web console's own routes); true if it did. */
+    @FunctionalInterface
+    public interface Fallback {
+        boolean handle(io.javalin.http.Context ctx) throws Exception;
+    }
+
+    /** {@link #harden(JavalinConfig, HttpLimits, MeterRegistry, Clock)} with a fallback for unmatched paths. */
+    public static void harden(JavalinConfig cfg, HttpLimits limits, MeterRegistry registry, Clock clock,
+                              Fallback fallback) {
         cfg.jetty.modifyHttpConfiguration(http -> {
             http.setRequestHeaderSize(limits.maxRequestHeaderBytes());
             http.setIdleTimeout(limits.idleTimeout().toMillis());
@@ -75,8 +89,20 @@ public final class HttpListener {
         });
         cfg.routes.error(405, ctx -> Problem.of(405, "method_not_allowed", "Method Not Allowed",
                 ctx.method() + " is not allowed on " + ctx.path()).withInstance(ctx.path()).send(ctx));
-        cfg.routes.exception(HttpResponseException.class, (e, ctx) ->
-                ProblemErrorHandler.problem(e.getStatus(), e.getMessage()).withInstance(ctx.path()).send(ctx));
+        cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
+            // No route matched: the fallback (the console's own routes) may answer before it becomes a 404.
+            if (e instanceof io.javalin.router.EndpointNotFound) {
+                try {
+                    if (fallback.handle(ctx)) {
+                        ctx.attribute(ROUTE_ATTRIBUTE, "CONSOLE");
+                        return;
+                    }
+                } catch (Exception failure) {
+                    log.error("The fallback failed on {} {}", ctx.method(), ctx.path(), failure);
+                }
+            }
+            ProblemErrorHandler.problem(e.getStatus(), e.getMessage()).withInstance(ctx.path()).send(ctx);
+        });
         cfg.routes.exception(Exception.class, (e, ctx) -> {
             ClientFailures.Kind kind = ClientFailures.classify(e);
             if (kind != ClientFailures.Kind.OTHER) {
@@ -97,6 +123,10 @@ public final class HttpListener {
 
     /** The matched route (never the raw path, which a client chooses: one time series per path would not end). */
     static String routeOf(Context ctx) {
+        Object fixed = ctx.attribute(ROUTE_ATTRIBUTE);
+        if (fixed != null) {
+            return fixed.toString();
+        }
         if (ctx.statusCode() == 404) {
             return "NOT_FOUND";
         }

@@ -40,6 +40,8 @@ class DemoTest {
         assertThat(r.path("salesforceApiCalls").asLong()).isPositive();
         assertThat(r.has("seconds")).isTrue();
         assertThat(out).contains("Salesforce sandbox", "Clarity sandbox", "client secret", "Nothing lost");
+        // The console's URL and a token to sign in with; nothing is opened (headless machines).
+        assertThat(out).containsPattern("(?m)^Console: http://127\\.0\\.0\\.1:\\d+/ ");
         assertThat(out).containsPattern("(?m)^Tandem API: http://127\\.0\\.0\\.1:\\d+/api/v1$")
                 .containsPattern("operator token: tdm_[A-Za-z0-9_-]{43}");
     }

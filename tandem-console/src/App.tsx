@@ -1,0 +1,123 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, message, setCsrfToken, setUnauthorizedHandler, type Session } from './api';
+import { ErrorBox } from './components/common';
+import { Dashboard } from './pages/Dashboard';
+import { DeadLetterPage } from './pages/DeadLetter';
+import { Errors } from './pages/Errors';
+import { Flows } from './pages/Flows';
+import { SignIn } from './pages/SignIn';
+import { Link, match, navigate, useLocation } from './router';
+
+type State = { kind: 'loading' } | { kind: 'signedOut'; notice?: string } | { kind: 'signedIn'; session: Session };
+
+const NAV: [string, string][] = [
+  ['/', 'Dashboard'],
+  ['/flows', 'Flows'],
+  ['/errors', 'Errors'],
+];
+
+function Page({ session }: { session: Session }) {
+  const { path, query } = useLocation();
+  if (path === '/') {
+    return <Dashboard />;
+  }
+  if (path === '/flows') {
+    return <Flows role={session.role} />;
+  }
+  if (path === '/errors') {
+    return <Errors query={query} />;
+  }
+  const dl = match('/errors/:id', path);
+  if (dl) {
+    return <DeadLetterPage id={dl.id} role={session.role} />;
+  }
+  return (
+    <section>
+      <h1>Not found</h1>
+      <p>
+        There is no page at <code>{path}</code> in this console. <Link to="/">Go to the dashboard</Link>.
+      </p>
+      <p className="muted">Coming: the flow designer, the mapping canvas, the record timeline and the guided demo.</p>
+    </section>
+  );
+}
+
+export function App() {
+  const [state, setState] = useState<State>({ kind: 'loading' });
+  const [error, setError] = useState<unknown>(null);
+  const { path } = useLocation();
+
+  const signedIn = useCallback((session: Session) => {
+    setCsrfToken(session.csrfToken);
+    setState({ kind: 'signedIn', session });
+  }, []);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      setCsrfToken(null);
+      setState({ kind: 'signedOut', notice: 'Your session ended; sign in again.' });
+    });
+    api<Session>('GET', '/session').then(signedIn, (e) => {
+      if (e && typeof e === 'object' && 'status' in e && e.status === 401) {
+        setState({ kind: 'signedOut' });
+      } else {
+        setState({ kind: 'signedOut' });
+        setError(e);
+      }
+    });
+    return () => setUnauthorizedHandler(null);
+  }, [signedIn]);
+
+  const signOut = async () => {
+    try {
+      await api('DELETE', '/session');
+    } catch (e) {
+      setError(new Error(`Signing out failed: ${message(e)}`));
+      return;
+    }
+    setCsrfToken(null);
+    setState({ kind: 'signedOut', notice: 'Signed out.' });
+    navigate('/');
+  };
+
+  if (state.kind === 'loading') {
+    return <p role="status">Loading the Tandem console…</p>;
+  }
+  if (state.kind === 'signedOut') {
+    return (
+      <>
+        {error ? <ErrorBox error={error} /> : null}
+        <SignIn notice={state.notice} onSignedIn={(s) => { setError(null); signedIn(s); }} />
+      </>
+    );
+  }
+  const { session } = state;
+  return (
+    <>
+      <a className="skip" href="#main">Skip to content</a>
+      <header>
+        <span className="brand">Tandem</span>
+        <nav aria-label="Main">
+          <ul>
+            {NAV.map(([to, label]) => {
+              const current = to === '/' ? path === '/' : path === to || path.startsWith(`${to}/`);
+              return (
+                <li key={to}>
+                  <Link to={to} aria-current={current ? 'page' : undefined}>{label}</Link>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        <span className="who" data-testid="who">
+          {session.name} ({session.role})
+        </span>
+        <button type="button" onClick={signOut}>Sign out</button>
+      </header>
+      {error ? <ErrorBox error={error} /> : null}
+      <main id="main" tabIndex={-1}>
+        <Page session={session} />
+      </main>
+    </>
+  );
+}
