@@ -79,11 +79,13 @@ public final class ExpressionProposer {
             return truth.equals(p) ? new Proposal(p, Optional.empty()) : new Proposal(truth, Optional.of("to a boolean"));
         }
         if (target.name().endsWith("Street")) {
-            Optional<SourceField> second = secondLine(source, all);
-            if (second.isPresent()) {
-                String q = path(second.get().segments());
-                return new Proposal("$join([" + p + ", " + q + "][$ != \"\"], \"\\n\")",
-                        Optional.of("joins " + source.leaf() + " and " + second.get().leaf() + " with a new line"));
+            Optional<SourceField> second = otherLine(source, all, "1", "2");
+            Optional<SourceField> first = otherLine(source, all, "2", "1");
+            if (second.isPresent() || first.isPresent()) {
+                SourceField one = second.isPresent() ? source : first.get();
+                SourceField two = second.isPresent() ? second.get() : source;
+                return new Proposal("$join([" + path(one.segments()) + ", " + path(two.segments()) + "][$ != \"\"], \"\\n\")",
+                        Optional.of("joins " + one.leaf() + " and " + two.leaf() + " with a new line"));
             }
         }
         if (target.isPicklist() && !profile.distinct().isEmpty()) {
@@ -175,14 +177,17 @@ public final class ExpressionProposer {
         return Optional.ofNullable(best);
     }
 
-    /** The field beside a first street line that holds the second: address1/address2, Line1/Line2, street_1/street_2. */
-    static Optional<SourceField> secondLine(SourceField first, List<SourceField> all) {
-        String leaf = first.leaf();
-        if (!leaf.matches("(?i).*(address|street|line)[ _\\-]?1")) {
+    /**
+     * The field beside a street line that holds the other line: address1/address2, Line1/Line2, street_1/street_2
+     * ({@code from} "1", {@code to} "2": the second line of a first; the other way round: the first of a second).
+     */
+    static Optional<SourceField> otherLine(SourceField line, List<SourceField> all, String from, String to) {
+        String leaf = line.leaf();
+        if (!leaf.matches("(?i).*(address|street|line)[ _\\-]?" + from)) {
             return Optional.empty();
         }
-        String second = leaf.substring(0, leaf.length() - 1) + "2";
-        List<String> parents = first.parents();
-        return all.stream().filter(f -> f.leaf().equals(second) && f.parents().equals(parents)).findFirst();
+        String other = leaf.substring(0, leaf.length() - 1) + to;
+        List<String> parents = line.parents();
+        return all.stream().filter(f -> f.leaf().equals(other) && f.parents().equals(parents)).findFirst();
     }
 }

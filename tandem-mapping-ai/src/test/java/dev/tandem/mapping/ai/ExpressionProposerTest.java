@@ -46,6 +46,8 @@ class ExpressionProposerTest {
         assertThat(eval(p.expression(), records).asText()).isEqualTo("969 Market\nSuite 4");
         String oneLine = "[{\"billing\": {\"address_1\": \"969 Market\", \"address_2\": \"\"}}]";
         assertThat(eval(p.expression(), oneLine).asText()).isEqualTo("969 Market");
+        var second = propose(records, "billing.address_2", SignalsTest.field("BillingStreet", "Billing Street", "textarea", 255));
+        assertThat(second.expression()).isEqualTo(p.expression());
     }
 
     @Test
