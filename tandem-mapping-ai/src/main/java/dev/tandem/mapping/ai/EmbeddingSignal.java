@@ -30,18 +30,34 @@ public final class EmbeddingSignal {
         this.model = model;
     }
 
-    /** The model of this process, loaded on first use (about a second, and some 90 MB of heap and native memory). */
+    /**
+     * The model of this process, loaded on first use (under a second, and some 150 MB of native memory). Before the
+     * first load, DJL (whose HuggingFace tokenizer the model uses) is put in offline mode with its telemetry off:
+     * otherwise it asks the EC2 instance-metadata endpoint who the machine is and, on EC2, calls home
+     * (https://docs.djl.ai/master/docs/telemetry.html). An operator's own setting of these properties is kept.
+     */
     public static EmbeddingSignal load() {
         EmbeddingModel m = shared;
         if (m == null) {
             synchronized (EmbeddingSignal.class) {
                 if (shared == null) {
+                    offline();
                     shared = new AllMiniLmL6V2QuantizedEmbeddingModel();
                 }
                 m = shared;
             }
         }
         return new EmbeddingSignal(m);
+    }
+
+    /** DJL's switches: no telemetry ({@code OPT_OUT_TRACKING}), no downloads ({@code ai.djl.offline}). */
+    static void offline() {
+        if (System.getProperty("OPT_OUT_TRACKING") == null) {
+            System.setProperty("OPT_OUT_TRACKING", "true");
+        }
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
     }
 
     public static String sourceText(SourceField f) {

@@ -46,30 +46,36 @@ public final class NameSignal {
                 || leaf.equals(new HashSet<>(FieldTokens.words(target.label()))) ? 1 : 0;
     }
 
-    /** The Dice coefficient of two word sets, each word weighted (a {@link FieldTokens#WEAK weak} word less). */
+    /**
+     * The Dice coefficient of two word sets, each word weighted: a {@link FieldTokens#WEAK weak} word counts
+     * {@link FieldTokens#WEAK_WEIGHT} in a name that has a stronger word, fully in a name of weak words only
+     * ({@code Total} is all a field named Total says); a shared word counts the smaller of its two weights.
+     */
     static double dice(List<String> a, List<String> b) {
         if (a.isEmpty() || b.isEmpty()) {
             return 0;
         }
         Set<String> sa = new HashSet<>(a);
         Set<String> sb = new HashSet<>(b);
+        boolean strongA = sa.stream().anyMatch(w -> !FieldTokens.WEAK.contains(w));
+        boolean strongB = sb.stream().anyMatch(w -> !FieldTokens.WEAK.contains(w));
         double common = 0;
         for (String w : sa) {
             if (sb.contains(w)) {
-                common += weight(w);
+                common += Math.min(weight(w, strongA), weight(w, strongB));
             }
         }
-        return 2.0 * common / (total(sa) + total(sb));
+        return 2.0 * common / (total(sa, strongA) + total(sb, strongB));
     }
 
-    private static double weight(String w) {
-        return FieldTokens.WEAK.contains(w) ? FieldTokens.WEAK_WEIGHT : 1;
+    private static double weight(String w, boolean hasStrongWord) {
+        return hasStrongWord && FieldTokens.WEAK.contains(w) ? FieldTokens.WEAK_WEIGHT : 1;
     }
 
-    private static double total(Set<String> words) {
+    private static double total(Set<String> words, boolean hasStrongWord) {
         double t = 0;
         for (String w : words) {
-            t += weight(w);
+            t += weight(w, hasStrongWord);
         }
         return t;
     }

@@ -19,9 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CalibrationFitTest {
 
-    static final double L2 = 1.0;
+    static final double L2 = 0.01;
 
-    record Row(double[] x, int y) {
+    record Row(double[] x, int y, String pair) {
     }
 
     static List<Row> developmentRows() {
@@ -35,7 +35,7 @@ class CalibrationFitTest {
             candidates.forEach((path, list) -> {
                 Set<String> right = p.truth().getOrDefault(path, Set.of());
                 for (Suggester.Candidate c : list) {
-                    rows.add(new Row(c.features(), right.contains(c.target().name()) ? 1 : 0));
+                    rows.add(new Row(c.features(), right.contains(c.target().name()) ? 1 : 0, p.name()));
                 }
             });
         }
@@ -47,6 +47,10 @@ class CalibrationFitTest {
      * bias), from zero; returns {bias, w...}.
      */
     static double[] fit(List<Row> rows) {
+        return fit(rows, L2);
+    }
+
+    static double[] fit(List<Row> rows, double l2) {
         int k = Calibration.FEATURES.size() + 1;
         double[] beta = new double[k];
         for (int iter = 0; iter < 50; iter++) {
@@ -69,8 +73,8 @@ class CalibrationFitTest {
                 }
             }
             for (int i = 1; i < k; i++) {
-                grad[i] += L2 * beta[i];
-                hess[i][i] += L2;
+                grad[i] += l2 * beta[i];
+                hess[i][i] += l2;
             }
             double[] step = solve(hess, grad);
             double size = 0;
@@ -119,6 +123,47 @@ class CalibrationFitTest {
             x[r] = s / m[r][r];
         }
         return x;
+    }
+
+    /** The mean log loss on each development pair of the fit on the other development pairs (leave one pair out). */
+    static double crossValidatedLogLoss(List<Row> rows, double l2) {
+        double loss = 0;
+        int n = 0;
+        for (String pair : rows.stream().map(Row::pair).distinct().toList()) {
+            double[] beta = fit(rows.stream().filter(r -> !r.pair().equals(pair)).toList(), l2);
+            for (Row r : rows) {
+                if (r.pair().equals(pair)) {
+                    double z = beta[0];
+                    for (int i = 0; i < r.x().length; i++) {
+                        z += beta[i + 1] * r.x()[i];
+                    }
+                    double p = Math.min(1 - 1e-12, Math.max(1e-12, Calibration.sigmoid(z)));
+                    loss -= r.y() == 1 ? Math.log(p) : Math.log(1 - p);
+                    n++;
+                }
+            }
+        }
+        return loss / n;
+    }
+
+    /**
+     * L2 is chosen by leave-one-pair-out cross-validation on the development split (never the held-out pairs): the
+     * shipped value has the smallest cross-validated log loss of the candidates.
+     */
+    @Test
+    void theRegularisationIsTheBestOfTheCandidatesInCrossValidationOnTheDevelopmentSplit() {
+        List<Row> rows = developmentRows();
+        double best = Double.NaN;
+        double bestLoss = Double.MAX_VALUE;
+        for (double l2 : new double[] {0.01, 0.1, 0.3, 1.0, 3.0}) {
+            double loss = crossValidatedLogLoss(rows, l2);
+            System.out.printf(java.util.Locale.ROOT, "L2 %.2f: leave-one-pair-out log loss %.5f%n", l2, loss);
+            if (loss < bestLoss) {
+                bestLoss = loss;
+                best = l2;
+            }
+        }
+        assertThat(L2).as("the L2 with the smallest cross-validated log loss").isEqualTo(best);
     }
 
     @Test

@@ -20,6 +20,13 @@ class EmbeddingSignalTest {
     }
 
     @Test
+    void theTokenizerLibraryIsToldToStayOfflineWithoutTelemetry() {
+        EmbeddingSignal.load();
+        assertThat(System.getProperty("OPT_OUT_TRACKING")).isEqualTo("true");
+        assertThat(System.getProperty("ai.djl.offline")).isEqualTo("true");
+    }
+
+    @Test
     void textsAreThePathInWordsWithUpToThreeSamplesAndTheTargetNameWithItsLabel() {
         var f = JsonNodeFactory.instance;
         SourceField zip = new SourceField("default_address.zip", List.of("default_address", "zip"),
