@@ -16,10 +16,11 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code tandem map preview}: runs a flow's real pipeline on a sample source record with stand-ins for the systems
- * ({@link PlanPreview}), and prints the validation results and the write plan.
+ * ({@link PlanPreview}), and prints the validation results and the write plan. {@code tandem map suggest}
+ * ({@link MapSuggest}): ranked, explained field-mapping suggestions, offline (docs/ai-mapping.md).
  */
 @Command(name = "map", mixinStandardHelpOptions = true, description = "Mapping tools.",
-        subcommands = {MapCommand.Preview.class})
+        subcommands = {MapCommand.Preview.class, MapSuggest.class})
 public final class MapCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -29,12 +29,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * from V2; write fingerprints and leases from V20.
  */
 public final class JdbcStateStore implements StateStore, WriteFingerprints, LeaseStore,
-        dev.tandem.core.profile.ProfileStore {
+        dev.tandem.core.profile.ProfileStore, dev.tandem.core.mapping.MappingDecisionStore {
 
     private final Database database;
     private final JdbcDeadLetters deadLetters;
     private final JdbcSyncStore sync;
     private final JdbcProfileStore profiles;
+    private final JdbcMappingDecisionStore mappingDecisions;
     private final dev.tandem.core.sync.RecordLocks recordLocks = new dev.tandem.core.sync.RecordLocks();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -43,6 +44,7 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
         this.deadLetters = new JdbcDeadLetters(database);
         this.sync = new JdbcSyncStore(database);
         this.profiles = new JdbcProfileStore(database, java.time.Clock.systemUTC());
+        this.mappingDecisions = new JdbcMappingDecisionStore(database);
         database.acquire();
     }
 
@@ -974,5 +976,25 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
     public int resetProfiles(String flow, String field) {
         ensureOpen();
         return profiles.resetProfiles(flow, field);
+    }
+
+    // ---- decisions about field-mapping suggestions (JdbcMappingDecisionStore, V28)
+
+    @Override
+    public java.util.List<Decision> decisions(String sourceSystem, String targetObject) {
+        ensureOpen();
+        return mappingDecisions.decisions(sourceSystem, targetObject);
+    }
+
+    @Override
+    public void recordDecisions(java.util.List<Decision> decisions) {
+        ensureOpen();
+        mappingDecisions.recordDecisions(decisions);
+    }
+
+    @Override
+    public int forgetDecisions(String sourceSystem, String targetObject) {
+        ensureOpen();
+        return mappingDecisions.forgetDecisions(sourceSystem, targetObject);
     }
 }

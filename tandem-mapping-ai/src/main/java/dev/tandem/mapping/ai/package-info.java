@@ -1,0 +1,2 @@
+/** Offline field-mapping suggestions (issue 13): see docs/ai-mapping.md. */
+package dev.tandem.mapping.ai;
