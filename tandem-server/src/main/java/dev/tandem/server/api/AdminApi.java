@@ -355,18 +355,8 @@ public final class AdminApi implements ApiRoutes {
                     "the API token is malformed, unknown or revoked"));
         }
         ApiToken t = token.get();
-        OptionalLong tokenWait = limits.token(t.id());
-        if (tokenWait.isPresent()) {
-            throw rateLimited(ctx, tokenWait.getAsLong(), settings.perToken() + " requests per "
-                    + settings.period().toString().substring(2).toLowerCase(Locale.ROOT) + " for one token");
-        }
-        Role role;
-        try {
-            role = Role.parse(t.role());
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(Problem.of(401, "invalid_token", "Unauthorized",
-                    "the API token has an unknown role '" + t.role() + "'; create a new one"));
-        }
+        limitToken(ctx, t);
+        Role role = roleOf(t);
         touch(t);
         return new Caller(t, role, null);
     }
@@ -385,11 +375,7 @@ public final class AdminApi implements ApiRoutes {
                     "the console session is unknown, expired or signed out, or its token was revoked: sign in again"));
         }
         ApiToken t = token.get();
-        OptionalLong tokenWait = limits.token(t.id());
-        if (tokenWait.isPresent()) {
-            throw rateLimited(ctx, tokenWait.getAsLong(), settings.perToken() + " requests per "
-                    + settings.period().toString().substring(2).toLowerCase(Locale.ROOT) + " for one token");
-        }
+        limitToken(ctx, t);
         String method = ctx.method().name();
         if (!method.equals("GET") && !method.equals("HEAD") && !method.equals("OPTIONS")
                 && !session.get().csrfMatches(ctx.header(ConsoleSessions.CSRF_HEADER))) {
@@ -397,15 +383,28 @@ public final class AdminApi implements ApiRoutes {
                     "a state-changing call with the console's session cookie needs the session's CSRF token in the "
                             + ConsoleSessions.CSRF_HEADER + " header (missing or wrong)"));
         }
-        Role role;
+        Role role = roleOf(t);
+        touch(t);
+        return new Caller(t, role, session.get());
+    }
+
+    /** 429 when the token is over its own rate limit. */
+    private void limitToken(Context ctx, ApiToken t) {
+        OptionalLong tokenWait = limits.token(t.id());
+        if (tokenWait.isPresent()) {
+            throw rateLimited(ctx, tokenWait.getAsLong(), settings.perToken() + " requests per "
+                    + settings.period().toString().substring(2).toLowerCase(Locale.ROOT) + " for one token");
+        }
+    }
+
+    /** The token's role; a role this version does not know makes the token unusable (401). */
+    private static Role roleOf(ApiToken t) {
         try {
-            role = Role.parse(t.role());
+            return Role.parse(t.role());
         } catch (IllegalArgumentException e) {
             throw new ProblemException(Problem.of(401, "invalid_token", "Unauthorized",
                     "the API token has an unknown role '" + t.role() + "'; create a new one"));
         }
-        touch(t);
-        return new Caller(t, role, session.get());
     }
 
     private static ProblemException rateLimited(Context ctx, long seconds, String limit) {
