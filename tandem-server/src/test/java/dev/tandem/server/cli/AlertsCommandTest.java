@@ -9,11 +9,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,9 +33,6 @@ class AlertsCommandTest {
     private volatile int status = 204;
     private final List<String> bodies = new CopyOnWriteArrayList<>();
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
     @BeforeEach
     void startReceiver() throws IOException {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -55,14 +49,8 @@ class AlertsCommandTest {
         receiver.stop(0);
     }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private Path config(int smtpPort) throws IOException {
@@ -91,7 +79,7 @@ class AlertsCommandTest {
 
     @Test
     void sendsATestAlertToEachChannelOfTheRuleAndExitsZeroWhenAllDeliver() throws Exception {
-        Run r = run("alerts", "test", "--rule", "dead-letters", "--config", config(SMTP.getSmtp().getPort()).toString());
+        CliRun r = run("alerts", "test", "--rule", "dead-letters", "--config", config(SMTP.getSmtp().getPort()).toString());
 
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("TEST alert of rule dead-letters (deadLetters > 10 in 15m, per flow)")
@@ -112,7 +100,7 @@ class AlertsCommandTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
         }
-        Run r = run("alerts", "test", "--rule", "dead-letters", "--config", config(closed).toString());
+        CliRun r = run("alerts", "test", "--rule", "dead-letters", "--config", config(closed).toString());
 
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.out()).containsPattern("ops-webhook +NOT delivered: HTTP 500")
@@ -122,7 +110,7 @@ class AlertsCommandTest {
 
     @Test
     void anUnknownRuleIsNamedWithTheRulesThatExist() throws Exception {
-        Run r = run("alerts", "test", "--rule", "nope", "--config", config(SMTP.getSmtp().getPort()).toString());
+        CliRun r = run("alerts", "test", "--rule", "nope", "--config", config(SMTP.getSmtp().getPort()).toString());
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("no alert rule 'nope'", "(rules: dead-letters, paused)");
         assertThat(bodies).isEmpty();
@@ -132,7 +120,7 @@ class AlertsCommandTest {
     void aBadConfigIsReportedByKeyAndNothingIsSent() throws Exception {
         Path file = config(SMTP.getSmtp().getPort());
         Files.writeString(file, Files.readString(file).replace("channels: [ops-webhook]}", "channels: [pager]}"));
-        Run r = run("alerts", "test", "--rule", "paused", "--config", file.toString());
+        CliRun r = run("alerts", "test", "--rule", "paused", "--config", file.toString());
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("alerts.rules[1].channels names the channel 'pager'").doesNotContain("Exception");
         assertThat(bodies).isEmpty();
@@ -140,7 +128,7 @@ class AlertsCommandTest {
 
     @Test
     void theRuleIsRequiredAndTheCommandsHaveHelp() {
-        Run missing = run("alerts", "test");
+        CliRun missing = run("alerts", "test");
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("Missing required option: '--rule=NAME'");
         assertThat(run("alerts", "--help").out()).contains("Usage: tandem alerts", "test");

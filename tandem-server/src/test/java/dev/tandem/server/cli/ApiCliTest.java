@@ -5,7 +5,6 @@ import dev.tandem.server.api.Role;
 import dev.tandem.store.jdbc.JdbcStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,17 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** `tandem tokens` on the box, `tandem status` over the admin API, and the API client's messages. */
 class ApiCliTest {
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static Path config(Path dir) throws IOException {
@@ -61,17 +51,17 @@ class ApiCliTest {
     void tokensAreCreatedShownOnceListedWithoutSecretsAndRevoked(@TempDir Path dir) throws IOException {
         Path config = config(dir);
 
-        Run created = run("tokens", "create", "--role", "operator", "--name", "ci", "--config", config.toString());
+        CliRun created = run("tokens", "create", "--role", "operator", "--name", "ci", "--config", config.toString());
 
         assertThat(created.exitCode()).as(created.err()).isZero();
         String secret = created.out().trim();
         assertThat(secret).matches("tdm_[A-Za-z0-9_-]{43}");
         assertThat(created.err()).contains("export TANDEM_TOKEN=").contains("shown only now");
 
-        Run listed = run("tokens", "list", "--config", config.toString());
+        CliRun listed = run("tokens", "list", "--config", config.toString());
         assertThat(listed.out()).contains("ID", "NAME", "ROLE", "ci", "operator", "active").doesNotContain(secret);
 
-        Run revoked = run("tokens", "revoke", "ci", "--config", config.toString());
+        CliRun revoked = run("tokens", "revoke", "ci", "--config", config.toString());
         assertThat(revoked.exitCode()).isZero();
         assertThat(revoked.out()).contains("Revoked token 1 'ci'");
         assertThat(run("tokens", "list", "--config", config.toString()).out()).contains("revoked");
@@ -84,9 +74,9 @@ class ApiCliTest {
     void badTokenCommandsSayWhatIsWrong(@TempDir Path dir) throws IOException {
         Path config = config(dir);
 
-        Run badRole = run("tokens", "create", "--role", "root", "--name", "x", "--config", config.toString());
-        Run unknown = run("tokens", "revoke", "nobody", "--config", config.toString());
-        Run noConfig = run("tokens", "list", "--config", dir.resolve("missing.yaml").toString());
+        CliRun badRole = run("tokens", "create", "--role", "root", "--name", "x", "--config", config.toString());
+        CliRun unknown = run("tokens", "revoke", "nobody", "--config", config.toString());
+        CliRun noConfig = run("tokens", "list", "--config", dir.resolve("missing.yaml").toString());
 
         assertThat(badRole.exitCode()).isEqualTo(1);
         assertThat(badRole.err()).contains("--role must be viewer, operator or admin");
@@ -103,9 +93,9 @@ class ApiCliTest {
             Files.writeString(tokenFile, api.token("cli", Role.VIEWER) + "\n");
             String url = api.server.baseUrl().toString();
 
-            Run table = run("status", "--url", url, "--token-file", tokenFile.toString());
-            Run json = run("status", "--url", url, "--token-file", tokenFile.toString(), "--json");
-            Run anonymous = run("status", "--url", url);
+            CliRun table = run("status", "--url", url, "--token-file", tokenFile.toString());
+            CliRun json = run("status", "--url", url, "--token-file", tokenFile.toString(), "--json");
+            CliRun anonymous = run("status", "--url", url);
 
             assertThat(table.exitCode()).as(table.err()).isZero();
             assertThat(table.out()).contains("COUNTER", "received", "deadLettered", "FLOW",
@@ -126,11 +116,11 @@ class ApiCliTest {
             Files.writeString(viewerFile, api.token("watcher", Role.VIEWER));
             String url = api.server.baseUrl().toString();
 
-            Run created = run("tokens", "create", "--role", "viewer", "--name", "remote-ci", "--url", url,
+            CliRun created = run("tokens", "create", "--role", "viewer", "--name", "remote-ci", "--url", url,
                     "--token-file", adminFile.toString());
-            Run listed = run("tokens", "list", "--url", url, "--token-file", adminFile.toString());
-            Run revoked = run("tokens", "revoke", "remote-ci", "--url", url, "--token-file", adminFile.toString());
-            Run refused = run("tokens", "list", "--url", url, "--token-file", viewerFile.toString());
+            CliRun listed = run("tokens", "list", "--url", url, "--token-file", adminFile.toString());
+            CliRun revoked = run("tokens", "revoke", "remote-ci", "--url", url, "--token-file", adminFile.toString());
+            CliRun refused = run("tokens", "list", "--url", url, "--token-file", viewerFile.toString());
 
             assertThat(created.exitCode()).as(created.err()).isZero();
             String secret = created.out().trim();

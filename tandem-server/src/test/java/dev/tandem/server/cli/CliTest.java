@@ -3,26 +3,14 @@ package dev.tandem.server.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CliTest {
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @ParameterizedTest
@@ -30,7 +18,7 @@ class CliTest {
             "config docs", "status", "tokens", "tokens create", "tokens list", "tokens revoke"})
     void everyCommandHasHelp(String command) {
         String[] args = (command.isEmpty() ? "--help" : command + " --help").split(" ");
-        Run r = run(args);
+        CliRun r = run(args);
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("Usage: tandem");
     }
@@ -38,14 +26,14 @@ class CliTest {
     @Test
     void configDocsPrintsTheTablesAndRewritesAFileBetweenItsMarkers(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws java.io.IOException {
-        Run printed = run("config", "docs");
+        CliRun printed = run("config", "docs");
         assertThat(printed.exitCode()).isZero();
         assertThat(printed.out()).contains("| `server.port` | int 0–65535 | `8080` |");
 
         java.nio.file.Path doc = dir.resolve("configuration.md");
         java.nio.file.Files.writeString(doc, "intro\n" + dev.tandem.server.config.ConfigDocs.BEGIN + "\nstale\n"
                 + dev.tandem.server.config.ConfigDocs.END + "\noutro\n");
-        Run written = run("config", "docs", "--write", doc.toString());
+        CliRun written = run("config", "docs", "--write", doc.toString());
         assertThat(written.exitCode()).isZero();
         assertThat(written.out()).contains("tables rewritten");
         assertThat(java.nio.file.Files.readString(doc)).startsWith("intro\n").endsWith("outro\n")
@@ -54,7 +42,7 @@ class CliTest {
 
         java.nio.file.Path plain = dir.resolve("plain.md");
         java.nio.file.Files.writeString(plain, "no markers\n");
-        Run refused = run("config", "docs", "--write", plain.toString());
+        CliRun refused = run("config", "docs", "--write", plain.toString());
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.err()).contains("BEGIN GENERATED");
         assertThat(java.nio.file.Files.readString(plain)).isEqualTo("no markers\n");
@@ -68,31 +56,31 @@ class CliTest {
 
     @Test
     void anUnknownOptionIsAClearErrorNotAStackTrace() {
-        Run r = run("demo", "--orderz", "5");
+        CliRun r = run("demo", "--orderz", "5");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("'--orderz'", "Possible solutions: --orders");
     }
 
     @Test
     void aMissingConfigFileIsReportedByName() {
-        Run r = run("server", "--config", "/nonexistent/tandem.yaml");
+        CliRun r = run("server", "--config", "/nonexistent/tandem.yaml");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("/nonexistent/tandem.yaml").doesNotContain("Exception");
     }
 
     @Test
     void sandboxFlagsOutOfRangeAreRefusedBeforeAnythingStarts() {
-        Run sf = run("sandbox", "salesforce", "--port", "0", "--error-rate", "1.5");
+        CliRun sf = run("sandbox", "salesforce", "--port", "0", "--error-rate", "1.5");
         assertThat(sf.exitCode()).isEqualTo(1);
         assertThat(sf.err()).contains("--error-rate");
-        Run clarity = run("sandbox", "clarity", "--port", "0", "--orders", "-1");
+        CliRun clarity = run("sandbox", "clarity", "--port", "0", "--orders", "-1");
         assertThat(clarity.exitCode()).isEqualTo(1);
         assertThat(clarity.err()).contains("--orders");
     }
 
     @Test
     void demoOptionsOutOfRangeAreRefused() {
-        Run r = run("demo", "--rate", "0");
+        CliRun r = run("demo", "--rate", "0");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("--rate");
     }
@@ -109,7 +97,7 @@ class CliTest {
                 """);
         java.nio.file.Files.writeString(dir.resolve("bad.jsonata"), "{ \"a\": $x( }");
         java.nio.file.Files.writeString(dir.resolve("broken.yml"), "id: [unclosed\n");
-        Run r = run("flows", "validate", dir.toString());
+        CliRun r = run("flows", "validate", dir.toString());
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.out()).contains("bad.jsonata:1:", "JSONata", "bad.yaml:5:", "no connector can write to system 'nowhere'",
                 "broken.yml:", "not valid YAML", "0 flow(s) valid");
@@ -148,7 +136,7 @@ class CliTest {
                   - to: { system: salesforce }
                 """);
         java.nio.file.Files.copy(a.resolve("m.jsonata"), b.resolve("m.jsonata"));
-        Run same = run("flows", "diff", a.resolve("flow.yaml").toString(), b.resolve("flow.yaml").toString());
+        CliRun same = run("flows", "diff", a.resolve("flow.yaml").toString(), b.resolve("flow.yaml").toString());
         assertThat(same.exitCode()).as(same.out() + same.err()).isZero();
         assertThat(same.out()).contains("no differences");
 
@@ -156,7 +144,7 @@ class CliTest {
         java.nio.file.Files.writeString(b.resolve("flow.yaml"), flow.replace("negative total", "the total is negative")
                 .replace("  - to: { system: salesforce }", "  - filter: { when: \"Total > 0\", reason: zero }\n  - to: { system: salesforce }"));
         java.nio.file.Files.writeString(b.resolve("m.jsonata"), "{\n  \"root\": \"order\",\n  \"records\": []\n}\n");
-        Run diff = run("flows", "diff", a.resolve("flow.yaml").toString(), b.resolve("flow.yaml").toString());
+        CliRun diff = run("flows", "diff", a.resolve("flow.yaml").toString(), b.resolve("flow.yaml").toString());
         assertThat(diff.exitCode()).as(diff.out() + diff.err()).isEqualTo(1);
         assertThat(diff.out()).contains(
                 "~ steps[0].validate.rules[0].message: \"negative total\" → \"the total is negative\"",
@@ -165,16 +153,16 @@ class CliTest {
 
         // a file that does not load: exit 2 with its problem, never a stack trace
         java.nio.file.Files.writeString(b.resolve("flow.yaml"), "id: [unclosed\n");
-        Run broken = run("flows", "diff", a.resolve("flow.yaml").toString(), b.resolve("flow.yaml").toString());
+        CliRun broken = run("flows", "diff", a.resolve("flow.yaml").toString(), b.resolve("flow.yaml").toString());
         assertThat(broken.exitCode()).isEqualTo(2);
         assertThat(broken.err()).contains("flow.yaml", "not valid YAML", "cannot compare");
     }
 
     @Test
     void theShippedFlowsValidateAndAreListed() {
-        Run validate = run("flows", "validate");
+        CliRun validate = run("flows", "validate");
         assertThat(validate.exitCode()).isZero();
-        Run list = run("flows", "list");
+        CliRun list = run("flows", "list");
         assertThat(list.out()).contains("clarity-order-to-salesforce", "clarity-order-to-opportunity", "false");
         assertThat(run("flows", "show", "nope").exitCode()).isEqualTo(1);
         assertThat(run("flows", "schema").out()).contains("\"$schema\"", "idempotentConsumer");
@@ -187,7 +175,7 @@ class CliTest {
         try (var in = CliTest.class.getResourceAsStream("/orders/order-5001.json")) {
             java.nio.file.Files.write(order, in.readAllBytes());
         }
-        Run ok = run("map", "preview", "--flow", "clarity-order-to-salesforce", "--record", order.toString());
+        CliRun ok = run("map", "preview", "--flow", "clarity-order-to-salesforce", "--record", order.toString());
         assertThat(ok.exitCode()).isZero();
         assertThat(ok.out()).contains("\"Clarity_Order_Key__c\"", "SO-5001-TAX", "would write the plan above");
 
@@ -198,7 +186,7 @@ class CliTest {
         assertThat(run("map", "preview", "--flow", "clarity-order-to-salesforce", "--record", order.toString()).err())
                 .contains("is not JSON");
         java.nio.file.Files.writeString(order, "{\"ID\": 1, \"CustomKey\": \"SO-1\", \"Totals\": {\"Total\": -5}}");
-        Run bad = run("map", "preview", "--flow", "clarity-order-to-salesforce", "--record", order.toString());
+        CliRun bad = run("map", "preview", "--flow", "clarity-order-to-salesforce", "--record", order.toString());
         assertThat(bad.exitCode()).isEqualTo(1);
         assertThat(bad.out()).contains("BUSINESS_RULE_VIOLATION", "negative total");
     }
@@ -213,7 +201,7 @@ class CliTest {
                     clarity: { baseUrl: "http://127.0.0.1:9/api", username: u, password: p, webhook: { secrets: [s] } }
                     salesforce: { tokenUrl: "%s", clientId: "%s", clientSecret: "%s" }
                     """.formatted(sf.tokenUrl(), sf.clientId(), sf.clientSecret()));
-            Run shipped = run("flows", "validate", "--against", "salesforce", "--config", config.toString());
+            CliRun shipped = run("flows", "validate", "--against", "salesforce", "--config", config.toString());
             assertThat(shipped.out()).contains("0 problem(s)");
             assertThat(shipped.exitCode()).isZero();
 
@@ -228,7 +216,7 @@ class CliTest {
                         .replace("\"PoNumber\"", "\"PoNumbr\"");
                 java.nio.file.Files.writeString(flows.resolve("clarity-order-to-salesforce.jsonata"), mapping);
             }
-            Run typo = run("flows", "validate", "--against", "salesforce", "--config", config.toString(), flows.toString());
+            CliRun typo = run("flows", "validate", "--against", "salesforce", "--config", config.toString(), flows.toString());
             assertThat(typo.exitCode()).isEqualTo(1);
             assertThat(typo.out()).containsPattern("clarity-order-to-salesforce\\.jsonata:\\d+:\\d+: Order has no field PoNumbr");
 

@@ -5,11 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.sandbox.salesforce.SalesforceSandbox;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -25,17 +22,8 @@ class MapSuggestEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -56,7 +44,7 @@ class MapSuggestEndToEndTest {
                     """.formatted(dir.resolve("data/t.db").toString().replace("\\", "/"), sf.tokenUrl(), sf.clientId(), sf.clientSecret()));
             Path mapping = flows.resolve("clarity-order-suggested.jsonata");
 
-            Run suggest = run("map", "suggest", "--records", records.toString(), "--target-object", "Order",
+            CliRun suggest = run("map", "suggest", "--records", records.toString(), "--target-object", "Order",
                     "--config", config.toString(), "--source-system", "clarity", "--write-mapping", mapping.toString(),
                     // the person names the key: from one sample order CustomKey → Clarity_Order_Key__c scores 0.35 only
                     "--key", "CustomKey");
@@ -79,11 +67,11 @@ class MapSuggestEndToEndTest {
                       - to: { system: salesforce }
                     """);
 
-            Run validate = run("flows", "validate", "--against", "salesforce", "--config", config.toString(), flows.toString());
+            CliRun validate = run("flows", "validate", "--against", "salesforce", "--config", config.toString(), flows.toString());
             assertThat(validate.exitCode()).as(validate.out() + validate.err()).isZero();
             assertThat(validate.out()).contains("ok ", "clarity-order-suggested", "0 problem(s)");
 
-            Run preview = run("map", "preview", "--flow", "clarity-order-suggested", "--dir", flows.toString());
+            CliRun preview = run("map", "preview", "--flow", "clarity-order-suggested", "--dir", flows.toString());
             assertThat(preview.exitCode()).as(preview.out() + preview.err()).isZero();
             String planText = preview.out().substring(preview.out().indexOf('{'), preview.out().lastIndexOf('}') + 1);
             JsonNode plan = JSON.readTree(planText);

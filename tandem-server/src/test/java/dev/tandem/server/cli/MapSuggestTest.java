@@ -8,13 +8,10 @@ import dev.tandem.sandbox.salesforce.SalesforceSandbox;
 import dev.tandem.store.jdbc.JdbcStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.io.RandomAccessFile;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,17 +23,8 @@ class MapSuggestTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static Path resource(Path dir, String name) throws IOException {
@@ -63,7 +51,7 @@ class MapSuggestTest {
         Path records = resource(dir, "shopify-customers.json");
         Path describe = resource(dir, "contact-describe.json");
 
-        Run r = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(), "--json", "--top", "2");
+        CliRun r = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(), "--json", "--top", "2");
 
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode json = JSON.readTree(r.out());
@@ -83,7 +71,7 @@ class MapSuggestTest {
 
     @Test
     void theTableNamesEveryFieldAndSaysWhenThereIsNoSuggestion(@TempDir Path dir) throws Exception {
-        Run r = run("map", "suggest", "--records", resource(dir, "shopify-customers.json").toString(),
+        CliRun r = run("map", "suggest", "--records", resource(dir, "shopify-customers.json").toString(),
                 "--target", resource(dir, "contact-describe.json").toString());
 
         assertThat(r.exitCode()).as(r.err()).isZero();
@@ -100,7 +88,7 @@ class MapSuggestTest {
         Path flows = Files.createDirectories(dir.resolve("flows"));
         Path mapping = flows.resolve("shopify-customer-to-contact.jsonata");
 
-        Run first = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(),
+        CliRun first = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(),
                 "--write-mapping", mapping.toString());
 
         assertThat(first.exitCode()).as(first.err()).isZero();
@@ -118,7 +106,7 @@ class MapSuggestTest {
                   - transform: { mapping: shopify-customer-to-contact.jsonata }
                   - to: { system: salesforce }
                 """);
-        Run validate = run("flows", "validate", flows.toString());
+        CliRun validate = run("flows", "validate", flows.toString());
         assertThat(validate.exitCode()).as(validate.out() + validate.err()).isZero();
         JsonNode plan = dev.tandem.core.mapping.JsonataMapping.compile("m", text)
                 .apply(JSON.readTree(records.toFile()).get(1));
@@ -130,7 +118,7 @@ class MapSuggestTest {
 
         // a person moves Email into $yours with an expression of their own: it wins, and the next run keeps it
         Files.writeString(mapping, text.replace("$yours := {\n  };", "$yours := {\n    \"Email\": $lowercase($trim(email))\n  };"));
-        Run second = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(),
+        CliRun second = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(),
                 "--write-mapping", mapping.toString());
         assertThat(second.exitCode()).as(second.err()).isZero();
         assertThat(second.err()).contains("kept 1 field(s) written by you: Email");
@@ -140,7 +128,7 @@ class MapSuggestTest {
         assertThat(run("flows", "validate", flows.toString()).exitCode()).isZero();
 
         Files.writeString(mapping, "{ \"root\": \"x\" }");
-        Run foreign = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(),
+        CliRun foreign = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(),
                 "--write-mapping", mapping.toString());
         assertThat(foreign.exitCode()).isEqualTo(2);
         assertThat(foreign.err()).contains("was not written by tandem map suggest");
@@ -152,13 +140,13 @@ class MapSuggestTest {
         Path describe = resource(dir, "contact-describe.json");
         Path config = config(dir);
 
-        Run decide = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(),
+        CliRun decide = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(),
                 "--config", config.toString(), "--source-system", "shopify", "--json",
                 "--accept", "favourite_colour=Description", "--reject", "email=Email");
         assertThat(decide.exitCode()).as(decide.err()).isZero();
         assertThat(decide.err()).contains("remembered 2 decision(s) for shopify → Contact");
 
-        Run later = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(),
+        CliRun later = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(),
                 "--config", config.toString(), "--source-system", "shopify", "--json");
         JsonNode json = JSON.readTree(later.out());
         JsonNode colour = json.path("favourite_colour").get(0);
@@ -172,12 +160,12 @@ class MapSuggestTest {
             }
         }
         // another source system has its own memory
-        Run other = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(),
+        CliRun other = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(),
                 "--config", config.toString(), "--source-system", "woocommerce", "--json");
         assertThat(JSON.readTree(other.out()).path("email").get(0).path("target").asText()).isEqualTo("Email");
 
         // a written mapping counts as accepting what it wrote
-        Run write = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(),
+        CliRun write = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(),
                 "--config", config.toString(), "--source-system", "woocommerce",
                 "--write-mapping", dir.resolve("m.jsonata").toString());
         assertThat(write.exitCode()).as(write.err()).isZero();
@@ -199,12 +187,12 @@ class MapSuggestTest {
                     clarity: { baseUrl: "http://127.0.0.1:9/api", username: u, password: p, webhook: { secrets: [s] } }
                     salesforce: { tokenUrl: "%s", clientId: "%s", clientSecret: "%s" }
                     """.formatted(dir.resolve("data/t.db").toString().replace("\\", "/"), sf.tokenUrl(), sf.clientId(), sf.clientSecret()));
-            Run r = run("map", "suggest", "--records", resource(dir, "shopify-customers.json").toString(),
+            CliRun r = run("map", "suggest", "--records", resource(dir, "shopify-customers.json").toString(),
                     "--target-object", "Account", "--config", config.toString(), "--json");
             assertThat(r.exitCode()).as(r.err()).isZero();
             assertThat(JSON.readTree(r.out()).path("phone").get(0).path("target").asText()).isEqualTo("Phone");
 
-            Run unknown = run("map", "suggest", "--records", resource(dir, "shopify-customers.json").toString(),
+            CliRun unknown = run("map", "suggest", "--records", resource(dir, "shopify-customers.json").toString(),
                     "--target-object", "Nope__c", "--config", config.toString());
             assertThat(unknown.exitCode()).isEqualTo(1);
             assertThat(unknown.err()).contains("cannot describe Nope__c");
@@ -225,7 +213,7 @@ class MapSuggestTest {
         try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
             f.setLength(50L * 1024 * 1024);
         }
-        Run huge = run("map", "suggest", "--records", big.toString(), "--target", describe.toString());
+        CliRun huge = run("map", "suggest", "--records", big.toString(), "--target", describe.toString());
         assertThat(huge.exitCode()).isEqualTo(2);
         assertThat(huge.err()).contains("has 52428800 bytes; at most 10485760");
 
@@ -241,19 +229,19 @@ class MapSuggestTest {
                 "--target-object", "Contact").exitCode()).isEqualTo(2);
         assertThat(run("map", "suggest", "--records", records.toString(), "--target-object", "Contact",
                 "--config", dir.resolve("nope.yaml").toString()).err()).contains("is not a readable file");
-        Run top = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(), "--top", "0");
+        CliRun top = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(), "--top", "0");
         assertThat(top.exitCode()).isEqualTo(2);
         assertThat(top.err()).contains("--top must be between 1 and 50");
         assertThat(run("map", "suggest", "--records", records.toString(), "--target", describe.toString(), "--threshold", "2").err())
                 .contains("--threshold must be a score between 0 and 1");
-        Run accept = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(),
+        CliRun accept = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(),
                 "--config", config(dir).toString(), "--accept", "email");
         assertThat(accept.exitCode()).isEqualTo(2);
         assertThat(accept.err()).contains("--accept takes PATH=FIELD");
         assertThat(run("map", "suggest", "--records", records.toString(), "--target", describe.toString(),
                 "--config", config(dir).toString(), "--accept", "email=NoSuchField").err()).contains("Contact has no field NoSuchField");
         Files.delete(dir.resolve("tandem.yaml"));
-        Run noStore = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(), "--accept", "email=Email");
+        CliRun noStore = run("map", "suggest", "--records", records.toString(), "--target", describe.toString(), "--accept", "email=Email");
         assertThat(noStore.exitCode()).isEqualTo(2);
         assertThat(noStore.err()).contains("give --config tandem.yaml");
         assertThat(run("map", "suggest", "--records", records.toString(), "--target", describe.toString(),
@@ -262,13 +250,13 @@ class MapSuggestTest {
 
     private static void assertBad(Path dir, String content, Path describe, String message) throws IOException {
         Path file = Files.writeString(dir.resolve("bad-" + Integer.toHexString(content.hashCode()) + ".json"), content);
-        Run r = run("map", "suggest", "--records", file.toString(), "--target", describe.toString());
+        CliRun r = run("map", "suggest", "--records", file.toString(), "--target", describe.toString());
         assertThat(r.exitCode()).as(content).isEqualTo(2);
         assertThat(r.err()).as(content).startsWith("tandem map suggest: ").contains(message);
     }
 
     private static void assertBadTarget(Path records, Path describe, String message) {
-        Run r = run("map", "suggest", "--records", records.toString(), "--target", describe.toString());
+        CliRun r = run("map", "suggest", "--records", records.toString(), "--target", describe.toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains(message);
     }

@@ -9,11 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,20 +34,11 @@ class OperatorCliTest {
     private long deadLetter;
     private long offset;
 
-    private record Run(int exitCode, String out, String err) {
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private Run as(Path token, String... args) {
+    private CliRun as(Path token, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--url", url, "--token-file", token.toString()));
         return run(all.toArray(String[]::new));
@@ -79,44 +67,44 @@ class OperatorCliTest {
 
     @Test
     void anOperatorListsShowsAndResolvesDeadLettersFromTheCommandLine() {
-        Run list = as(viewer, "dlq", "list");
+        CliRun list = as(viewer, "dlq", "list");
         assertThat(list.exitCode()).as(list.err()).isZero();
         assertThat(list.out()).contains("ID", "CLASS", "SO-5001", "missing_field", "REQUIRED_FIELD_MISSING", "1 in all");
         assertThat(as(viewer, "dlq", "list", "--class", "duplicate").out()).contains("0 in all");
         assertThat(as(viewer, "dlq", "list", "--counts").out()).contains(FLOW, "REQUIRED_FIELD_MISSING");
-        Run json = as(viewer, "dlq", "list", "--key", "SO-5001", "--json");
+        CliRun json = as(viewer, "dlq", "list", "--key", "SO-5001", "--json");
         assertThat(json.out()).contains("\"total\" : 1");
 
-        Run show = as(viewer, "dlq", "show", String.valueOf(deadLetter));
+        CliRun show = as(viewer, "dlq", "show", String.valueOf(deadLetter));
         assertThat(show.out()).contains("missing_field REQUIRED_FIELD_MISSING", "History:", "dead-lettered", "[\"Contact/7\"]");
 
-        Run noReason = as(operator, "dlq", "resolve", String.valueOf(deadLetter));
+        CliRun noReason = as(operator, "dlq", "resolve", String.valueOf(deadLetter));
         assertThat(noReason.exitCode()).isEqualTo(2);
         assertThat(noReason.err()).contains("--reason");
-        Run viewerRefused = as(viewer, "dlq", "resolve", String.valueOf(deadLetter), "--reason", "x");
+        CliRun viewerRefused = as(viewer, "dlq", "resolve", String.valueOf(deadLetter), "--reason", "x");
         assertThat(viewerRefused.exitCode()).isEqualTo(1);
         assertThat(viewerRefused.err()).contains("403");
 
-        Run dry = as(operator, "dlq", "bulk", "resolve", "--flow", FLOW);
+        CliRun dry = as(operator, "dlq", "bulk", "resolve", "--flow", FLOW);
         assertThat(dry.out()).contains("1 dead letters match; add --yes");
-        Run resolved = as(operator, "dlq", "resolve", String.valueOf(deadLetter), "--reason", "fixed by hand in Salesforce");
+        CliRun resolved = as(operator, "dlq", "resolve", String.valueOf(deadLetter), "--reason", "fixed by hand in Salesforce");
         assertThat(resolved.exitCode()).as(resolved.err()).isZero();
         assertThat(resolved.out()).contains("is resolved");
         assertThat(as(viewer, "dlq", "show", String.valueOf(deadLetter)).out()).contains("cli-operator", "fixed by hand in Salesforce");
-        Run again = as(operator, "dlq", "resolve", String.valueOf(deadLetter), "--reason", "again");
+        CliRun again = as(operator, "dlq", "resolve", String.valueOf(deadLetter), "--reason", "again");
         assertThat(again.exitCode()).isEqualTo(1);
         assertThat(again.err()).contains("409");
 
-        Run missing = as(viewer, "dlq", "show", "424242");
+        CliRun missing = as(viewer, "dlq", "show", "424242");
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err()).contains("404");
     }
 
     @Test
     void anEditIsCheckedAndABadOneSaysWhy() {
-        Run bad = as(operator, "dlq", "edit", String.valueOf(deadLetter), "--set", "noequals");
+        CliRun bad = as(operator, "dlq", "edit", String.valueOf(deadLetter), "--set", "noequals");
         assertThat(bad.exitCode()).isEqualTo(2);
-        Run empty = as(operator, "dlq", "edit", String.valueOf(deadLetter));
+        CliRun empty = as(operator, "dlq", "edit", String.valueOf(deadLetter));
         assertThat(empty.exitCode()).isEqualTo(1);
         assertThat(empty.err()).contains("changes nothing");
     }
@@ -128,9 +116,9 @@ class OperatorCliTest {
         api.server.stateStore().scheduleRetry(new PendingRetry(other, FLOW, 3, Instant.now().plus(Duration.ofHours(1)),
                 "UNABLE_TO_LOCK_ROW: unable to obtain exclusive access"));
 
-        Run list = as(viewer, "retries", "list");
+        CliRun list = as(viewer, "retries", "list");
         assertThat(list.out()).contains(FLOW, String.valueOf(other), "UNABLE_TO_LOCK_ROW", "1 pending");
-        Run cancelled = as(operator, "retries", "cancel", FLOW, String.valueOf(other), "--reason", "stop");
+        CliRun cancelled = as(operator, "retries", "cancel", FLOW, String.valueOf(other), "--reason", "stop");
         assertThat(cancelled.exitCode()).as(cancelled.err()).isZero();
         assertThat(cancelled.out()).contains("now dead letter", "open");
         assertThat(as(viewer, "retries", "list").out()).contains("0 pending");
@@ -139,7 +127,7 @@ class OperatorCliTest {
 
     @Test
     void theTimelineShowsTheRecordsEventsAndDeadLetters() {
-        Run t = as(viewer, "timeline", "SO-5001");
+        CliRun t = as(viewer, "timeline", "SO-5001");
         assertThat(t.exitCode()).as(t.err()).isZero();
         assertThat(t.out()).contains("#" + offset, "Test.Event", "dead letter " + deadLetter, "tandem dlq show");
         assertThat(as(viewer, "timeline", "SO-nothing").out()).contains("no events for SO-nothing");
@@ -147,14 +135,14 @@ class OperatorCliTest {
 
     @Test
     void anOperatorPausesAndResumesAFlowAndSeesTheAlertRules() {
-        Run paused = as(operator, "flows", "pause", FLOW, "--reason", "month end");
+        CliRun paused = as(operator, "flows", "pause", FLOW, "--reason", "month end");
         assertThat(paused.exitCode()).as(paused.err()).isZero();
         assertThat(paused.out()).contains(FLOW + " is paused");
         assertThat(as(operator, "flows", "resume", FLOW).out()).contains(FLOW + " is running");
         assertThat(as(viewer, "flows", "pause", FLOW).err()).contains("403");
         assertThat(as(operator, "flows", "pause", "no-such-flow").err()).contains("404");
 
-        Run alerts = as(viewer, "alerts", "list");
+        CliRun alerts = as(viewer, "alerts", "list");
         assertThat(alerts.exitCode()).as(alerts.err()).isZero();
         assertThat(alerts.out()).contains("RULE", "CONDITION");
     }

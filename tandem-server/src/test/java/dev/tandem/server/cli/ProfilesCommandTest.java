@@ -10,11 +10,8 @@ import dev.tandem.server.api.Role;
 import dev.tandem.store.jdbc.JdbcStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,17 +23,8 @@ class ProfilesCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static Path config(Path dir) throws IOException {
@@ -76,7 +64,7 @@ class ProfilesCommandTest {
             learn((ProfileStore) stores.stateStore());
         }
 
-        Run show = run("profiles", "show", "orders", "--config", config.toString());
+        CliRun show = run("profiles", "show", "orders", "--config", config.toString());
         assertThat(show.exitCode()).as(show.err()).isZero();
         assertThat(show.out()).contains("FIELD", "Totals.Total", "60", "20.0 … 79.0 (typ. 46.2)", "BillingContact.Address.CountryCode", "CAN, USA");
         JsonNode json = JSON.readTree(run("profiles", "show", "orders", "--json", "--config", config.toString()).out());
@@ -84,7 +72,7 @@ class ProfilesCommandTest {
         assertThat(json.path("fields").path("Totals.Total").path("numbers").path("max").asDouble()).isEqualTo(79);
         assertThat(json.path("fields").path("BillingContact.Address.CountryCode").path("domain").path("USA").asInt()).isEqualTo(30);
 
-        Run reset = run("profiles", "reset", "orders", "--field", "Totals.Total", "--config", config.toString());
+        CliRun reset = run("profiles", "reset", "orders", "--field", "Totals.Total", "--config", config.toString());
         assertThat(reset.exitCode()).as(reset.err()).isZero();
         assertThat(reset.out()).contains("flow orders: 1 field profile(s) forgotten (Totals.Total)");
         assertThat(run("profiles", "show", "orders", "--config", config.toString()).out()).doesNotContain("Totals.Total");
@@ -94,10 +82,10 @@ class ProfilesCommandTest {
 
     @Test
     void badInputIsRefusedBeforeAnythingIsOpened(@TempDir Path dir) {
-        Run badFlow = run("profiles", "show", "Orders; DROP", "--config", dir.resolve("missing.yaml").toString());
+        CliRun badFlow = run("profiles", "show", "Orders; DROP", "--config", dir.resolve("missing.yaml").toString());
         assertThat(badFlow.exitCode()).isEqualTo(2);
         assertThat(badFlow.err()).contains("is not a flow id");
-        Run badField = run("profiles", "reset", "orders", "--field", "a..b", "--config", dir.resolve("missing.yaml").toString());
+        CliRun badField = run("profiles", "reset", "orders", "--field", "a..b", "--config", dir.resolve("missing.yaml").toString());
         assertThat(badField.exitCode()).isEqualTo(2);
         assertThat(badField.err()).contains("--field 'a..b' is not a field path");
         assertThat(run("profiles", "show").exitCode()).isEqualTo(2);
@@ -111,17 +99,17 @@ class ProfilesCommandTest {
             Path operator = Files.writeString(dir.resolve("operator"), api.token("cli-operator", Role.OPERATOR));
             learn((ProfileStore) api.server.stateStore());
 
-            Run show = run("profiles", "show", "orders", "--json", "--url", url, "--token-file", viewer.toString());
+            CliRun show = run("profiles", "show", "orders", "--json", "--url", url, "--token-file", viewer.toString());
             assertThat(show.exitCode()).as(show.err()).isZero();
             assertThat(JSON.readTree(show.out()).path("fields").path("Totals.Total").path("observations").asInt()).isEqualTo(60);
 
-            Run refused = run("profiles", "reset", "orders", "--url", url, "--token-file", viewer.toString());
+            CliRun refused = run("profiles", "reset", "orders", "--url", url, "--token-file", viewer.toString());
             assertThat(refused.exitCode()).isNotZero();
             assertThat(refused.err()).contains("403");
-            Run reset = run("profiles", "reset", "orders", "--url", url, "--token-file", operator.toString());
+            CliRun reset = run("profiles", "reset", "orders", "--url", url, "--token-file", operator.toString());
             assertThat(reset.exitCode()).as(reset.err()).isZero();
             assertThat(reset.out()).contains("flow orders: 2 field profile(s) forgotten");
-            Run unknown = run("profiles", "show", "no-such-flow", "--url", url, "--token-file", viewer.toString());
+            CliRun unknown = run("profiles", "show", "no-such-flow", "--url", url, "--token-file", viewer.toString());
             assertThat(unknown.exitCode()).isNotZero();
             assertThat(unknown.err()).contains("404");
         }
