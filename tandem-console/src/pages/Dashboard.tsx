@@ -100,7 +100,8 @@ export function Dashboard() {
                   )}
                 </td>
                 <td>{num(f.pendingRetries)}</td>
-                <td>{num(f.backlog)}</td>
+                {/* A disabled flow reads nothing: the log's length is no backlog of its own. */}
+                <td data-col="backlog">{f.state === 'disabled' ? '–' : num(f.backlog)}</td>
                 <td>{latency(t)}</td>
               </tr>
             );

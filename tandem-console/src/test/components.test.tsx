@@ -97,6 +97,12 @@ describe('dashboard', () => {
     const row = screen.getByTestId('flow-clarity-order-to-salesforce');
     expect(within(row).getByText('running')).toBeTruthy();
     expect(row.querySelector('[data-col="synced"]')?.textContent).toBe('41');
+    expect(row.querySelector('[data-col="backlog"]')?.textContent).toBe('0');
+    const paused = screen.getByTestId('flow-clarity-customer-to-salesforce');
+    expect(paused.querySelector('[data-col="backlog"]')?.textContent).toBe('4');
+    // A disabled flow reads nothing, so the log's length is not shown as its backlog.
+    const disabled = screen.getByTestId('flow-clarity-product-to-salesforce');
+    expect(disabled.querySelector('[data-col="backlog"]')?.textContent).toBe('–');
   });
 
   it('shows a failed call as a readable message, not a blank page', async () => {

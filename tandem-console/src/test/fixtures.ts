@@ -10,6 +10,8 @@ export const flows: FlowView[] = [
   { id: 'clarity-customer-to-salesforce', version: '0123456789abcdef', state: 'paused', committedOffset: 3, backlog: 4,
     pendingRetries: 0, activeDeadLetters: 0,
     lastControl: { action: 'pause', by: 'ops', at: '2026-12-01T10:00:00Z', reason: 'maintenance' } },
+  { id: 'clarity-product-to-salesforce', version: '89abcdef01234567', state: 'disabled', committedOffset: 0, backlog: 26,
+    pendingRetries: 0, activeDeadLetters: 0 },
 ];
 
 const totals = (synced: number) => ({ synced, skipped: 1, retried: 2, deadLettered: 3,
