@@ -7,54 +7,25 @@
 //   DEAD_LETTER_ID   an open dead letter of clarity-order-to-salesforce (an order without a last name)
 //   SCREENSHOTS      where to write the PNGs
 //   CHROMIUM         the browser (default /usr/bin/chromium)
-// Exits 0 when every check passed, 1 with the failed check on stderr (and failure.png).
-import { chromium } from 'playwright-core';
-import { existsSync, mkdirSync } from 'node:fs';
+// Exits 0 when every check passed, 1 with the failed check on stderr (and console-failure.png). axe-core checks
+// each page for serious accessibility violations.
 import { join } from 'node:path';
+import { axe, check, env, results, run, screenshotsDir } from './lib.mjs';
 
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) {
-    console.error(`console-e2e: ${name} is not set`);
-    process.exit(2);
-  }
-  return v;
-};
 const base = env('TANDEM_URL');
 const operatorToken = env('OPERATOR_TOKEN');
 const viewerToken = env('VIEWER_TOKEN');
 const deadLetterId = env('DEAD_LETTER_ID');
-const shots = env('SCREENSHOTS');
-const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-if (!existsSync(executablePath)) {
-  console.error(`console-e2e: no Chromium at ${executablePath}: install it with \`apt-get install chromium\``);
-  process.exit(3);
-}
-mkdirSync(shots, { recursive: true });
+const shots = screenshotsDir();
 
 // Markup in record values (Salesforce keeps FirstName to 40 characters, LastName to 80).
 const XSS_SCRIPT = '<script>window.__xss=1</script>';
 const XSS_IMG = '<img src=x onerror="window.__xss=2">';
-const results = {};
-const check = (ok, what) => {
-  if (!ok) {
-    throw new Error(`check failed: ${what}`);
-  }
-  results[what] = true;
-};
 
-const browser = await chromium.launch({
-  executablePath,
-  headless: true,
-  // The flags this machine needs (docs/console.md): no sandbox as root, no GPU, and no background connections,
-  // which the closed network refuses.
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-let page;
-try {
+await run('console', async (browser, shared) => {
+  let page;
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  page = await context.newPage();
+  page = shared.page = await context.newPage();
   const consoleErrors = [];
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
 
@@ -65,6 +36,7 @@ try {
   check(first.headers()['x-content-type-options'] === 'nosniff', 'nosniff header');
   await page.getByLabel('API token').waitFor();
   await page.screenshot({ path: join(shots, 'sign-in.png') });
+  await axe(page, 'sign-in');
   await page.getByLabel('API token').fill(operatorToken);
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
@@ -82,6 +54,7 @@ try {
   const synced = await page.locator('[data-testid="card-synced"] .value').textContent();
   results.syncedOnDashboard = synced;
   await page.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true });
+  await axe(page, 'dashboard');
 
   // Flows: keyboard to the Flows link and follow it.
   await page.getByRole('link', { name: 'Flows' }).focus();
@@ -90,16 +63,19 @@ try {
   check(await page.getByRole('button', { name: 'Pause clarity-order-to-salesforce' }).isVisible(),
     'operator sees pause');
   await page.screenshot({ path: join(shots, 'flows.png'), fullPage: true });
+  await axe(page, 'flows');
 
   // Errors: the dead letter in the list, then its detail.
   await page.getByRole('link', { name: 'Errors', exact: true }).click();
   await page.getByRole('heading', { name: 'Errors' }).waitFor();
   await page.getByTestId(`dead-letter-${deadLetterId}`).waitFor();
   await page.screenshot({ path: join(shots, 'errors.png'), fullPage: true });
+  await axe(page, 'errors');
   await page.getByRole('link', { name: `Dead letter ${deadLetterId}` }).click();
   await page.getByRole('heading', { name: new RegExp(`Dead letter ${deadLetterId}`) }).waitFor();
   check((await page.getByTestId('dl-state').textContent()) === 'open', 'dead letter open');
   await page.screenshot({ path: join(shots, 'dead-letter.png'), fullPage: true });
+  await axe(page, 'dead letter');
 
   // Edit and retry: invalid JSON is refused before sending; the valid edit is checked, then sent.
   const editor = page.getByLabel('Edit (JSON)');
@@ -148,7 +124,7 @@ try {
 
   // A viewer: no action buttons, and the API refuses the action even with the right CSRF token.
   const viewer = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  page = await viewer.newPage();
+  page = shared.page = await viewer.newPage();
   await page.goto(`${base}/errors/${deadLetterId}`);
   await page.getByLabel('API token').fill(viewerToken);
   await page.keyboard.press('Enter');
@@ -171,13 +147,4 @@ try {
   await page.getByRole('heading', { name: 'Flows' }).waitFor();
   check(await page.getByRole('button', { name: /^(Pause|Resume) / }).count() === 0, 'viewer: no pause button');
 
-  console.log(JSON.stringify({ ok: true, results }));
-} catch (e) {
-  console.error(`console-e2e: ${e instanceof Error ? e.stack : e}`);
-  if (page) {
-    await page.screenshot({ path: join(shots, 'failure.png'), fullPage: true }).catch(() => {});
-  }
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+});

@@ -14,14 +14,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -34,22 +32,11 @@ import static org.awaitility.Awaitility.await;
  */
 class ConsoleBrowserEndToEndTest {
 
-    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
-    private static final Path CONSOLE = Path.of("..", "tandem-console").toAbsolutePath().normalize();
     private static final String FLOW = "clarity-order-to-salesforce";
 
     @Test
     void anOperatorRepairsADeadLetterInTheBrowserAndAViewerCannot(@TempDir Path dir) throws Exception {
-        if (!Files.isExecutable(CHROMIUM)) {
-            fail("The console's browser test needs Chromium at " + CHROMIUM + ", and there is none: install it with "
-                    + "`apt-get update && apt-get install -y chromium` (Debian's package; .ci/run does this), or "
-                    + "set CHROMIUM to another Chromium binary");
-        }
-        if (!Files.isDirectory(CONSOLE.resolve("node_modules/playwright-core"))) {
-            fail("The console's browser test runs " + CONSOLE.resolve("e2e/console-e2e.mjs") + " with playwright-core, "
-                    + "which is not installed: build tandem-console first (`./mvnw -pl tandem-console package` runs "
-                    + "npm ci)");
-        }
+        BrowserScript.requireBrowser();
         Demo.Options options = new Demo.Options(15, 50, 7, 0, 0, dir.resolve("data"), Duration.ofSeconds(60),
                 TandemConfig.Ingest.WEBHOOK);
         try (Demo demo = new Demo(options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
@@ -64,26 +51,11 @@ class ConsoleBrowserEndToEndTest {
             DeadLetter dead = await().atMost(Duration.ofSeconds(30)).until(() -> openDeadLetter(demo), Optional::isPresent)
                     .orElseThrow();
             String viewer = demo.tandem().adminApi().tokens().create("console-viewer", Role.VIEWER).secret();
-            Path shots = Path.of("target", "console-screenshots").toAbsolutePath();
-            Path logFile = Path.of("target", "console-e2e.log").toAbsolutePath();
-
-            ProcessBuilder pb = new ProcessBuilder("node", "e2e/console-e2e.mjs").directory(CONSOLE.toFile())
-                    .redirectErrorStream(true).redirectOutput(logFile.toFile());
-            pb.environment().put("TANDEM_URL", demo.tandem().baseUrl().toString());
-            pb.environment().put("OPERATOR_TOKEN", demo.operatorToken());
-            pb.environment().put("VIEWER_TOKEN", viewer);
-            pb.environment().put("DEAD_LETTER_ID", Long.toString(dead.id()));
-            pb.environment().put("SCREENSHOTS", shots.toString());
-            pb.environment().put("CHROMIUM", CHROMIUM.toString());
-            Process node = pb.start();
-            boolean finished = node.waitFor(180, TimeUnit.SECONDS);
-            if (!finished) {
-                node.destroyForcibly();
-            }
-            String log = Files.readString(logFile);
-            assertThat(finished).as("the browser test finished within 180 s:\n" + log).isTrue();
-            assertThat(node.exitValue()).as("the browser test:\n" + log).isZero();
-            assertThat(log).contains("\"ok\":true");
+            BrowserScript.run("console-e2e.mjs", Map.of(
+                    "TANDEM_URL", demo.tandem().baseUrl().toString(),
+                    "OPERATOR_TOKEN", demo.operatorToken(),
+                    "VIEWER_TOKEN", viewer,
+                    "DEAD_LETTER_ID", Long.toString(dead.id())), 180);
 
             // What the browser did happened: the edited order is in Salesforce, once, and the dead letter resolved.
             SalesforceRest salesforce = new SalesforceRest(demo.salesforce().baseUrl(), demo.salesforce().tokenUrl(),
@@ -94,7 +66,7 @@ class ConsoleBrowserEndToEndTest {
                     .isEqualTo(DeadLetter.State.RESOLVED);
             for (String png : new String[]{"sign-in", "dashboard", "flows", "errors", "dead-letter",
                     "dead-letter-resolved", "dead-letter-viewer"}) {
-                assertThat(shots.resolve(png + ".png")).as(png).isNotEmptyFile();
+                assertThat(BrowserScript.SCREENSHOTS.resolve(png + ".png")).as(png).isNotEmptyFile();
             }
         }
     }

@@ -1,0 +1,65 @@
+package dev.tandem.server.e2e;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Runs one of tandem-console's browser scripts ({@code e2e/NAME.mjs}, built on {@code e2e/lib.mjs}) with node:
+ * playwright-core driving Debian's headless Chromium against a running server. Fails with the way to get what is
+ * missing (Chromium, the console's node_modules), and with the script's log when a check fails. Screenshots go to
+ * {@code target/console-screenshots/}.
+ */
+final class BrowserScript {
+
+    static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+    static final Path CONSOLE = Path.of("..", "tandem-console").toAbsolutePath().normalize();
+    static final Path SCREENSHOTS = Path.of("target", "console-screenshots").toAbsolutePath();
+
+    private BrowserScript() {
+    }
+
+    /** Fails the test (not skips: CI installs Chromium) when the browser or playwright-core is missing. */
+    static void requireBrowser() {
+        if (!Files.isExecutable(CHROMIUM)) {
+            fail("The console's browser tests need Chromium at " + CHROMIUM + ", and there is none: install it with "
+                    + "`apt-get update && apt-get install -y chromium` (Debian's package; .ci/run does this), or "
+                    + "set CHROMIUM to another Chromium binary");
+        }
+        if (!Files.isDirectory(CONSOLE.resolve("node_modules/playwright-core"))) {
+            fail("The console's browser tests run scripts in " + CONSOLE.resolve("e2e") + " with playwright-core, "
+                    + "which is not installed: build tandem-console first (`./mvnw -pl tandem-console package` runs "
+                    + "npm ci)");
+        }
+    }
+
+    /**
+     * Runs {@code e2e/<script>} with the environment given plus SCREENSHOTS and CHROMIUM; asserts that it finished
+     * within the timeout with exit code 0 and printed {@code "ok":true}. Returns its log.
+     */
+    static String run(String script, Map<String, String> environment, int timeoutSeconds) throws Exception {
+        requireBrowser();
+        Path logFile = Path.of("target", script.replace(".mjs", "") + ".log").toAbsolutePath();
+        Files.createDirectories(logFile.getParent());
+        ProcessBuilder pb = new ProcessBuilder("node", "e2e/" + script).directory(CONSOLE.toFile())
+                .redirectErrorStream(true).redirectOutput(logFile.toFile());
+        pb.environment().putAll(environment);
+        pb.environment().put("SCREENSHOTS", SCREENSHOTS.toString());
+        pb.environment().put("CHROMIUM", CHROMIUM.toString());
+        Process node = pb.start();
+        boolean finished = node.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+        if (!finished) {
+            node.destroyForcibly();
+        }
+        String log = Files.readString(logFile);
+        assertThat(finished).as("the browser test " + script + " finished within " + timeoutSeconds + " s:\n" + log)
+                .isTrue();
+        assertThat(node.exitValue()).as("the browser test " + script + ":\n" + log).isZero();
+        assertThat(log).contains("\"ok\":true");
+        return log;
+    }
+}
