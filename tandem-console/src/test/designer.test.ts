@@ -1,31 +1,36 @@
+/// <reference types="vite/client" />
 // The designer's model against the shipped flows: toFlow(fromFlow(x)) is x for every one of them (read with the
 // yaml package, as Git has them), and the editing operations change exactly what they say.
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { addStep, fromFlow, moveStep, removeStep, toFlow, updateStep, type JsonObject } from '../pages/designer/model';
 import { toGraph } from '../pages/designer/graph';
 import { eipName, newStepConfig, stepSchema, stepTypes } from '../pages/designer/schema';
 
-const FLOWS = join(__dirname, '../../../tandem-server/src/main/resources/flows');
-const shipped = readdirSync(FLOWS).filter((f) => f.endsWith('.yaml')).sort();
-const read = (f: string) => parse(readFileSync(join(FLOWS, f), 'utf8')) as JsonObject;
-const schema = JSON.parse(readFileSync(join(__dirname, '../../../docs/flow.schema.json'), 'utf8'));
+// The files as the repository has them (Vite reads them at test time; no Node types needed).
+const files = import.meta.glob('../../../tandem-server/src/main/resources/flows/*.yaml',
+  { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+const schemaText = Object.values(import.meta.glob('../../../docs/flow.schema.json',
+  { query: '?raw', import: 'default', eager: true }) as Record<string, string>)[0];
+const byName: Record<string, string> = Object.fromEntries(Object.entries(files)
+  .map(([path, text]) => [path.slice(path.lastIndexOf('/') + 1), text]));
+const shipped = Object.keys(byName).sort();
+const read = (f: string) => parse(byName[f]) as JsonObject;
+const schema = JSON.parse(schemaText);
 
 describe('flow designer model', () => {
   it('finds the shipped flows', () => {
     expect(shipped.length).toBeGreaterThanOrEqual(9);
   });
 
-  it.each(shipped)('round-trips %s exactly, key order included', (file) => {
+  it.each(shipped)('round-trips %s exactly, key order included', (file: string) => {
     const flow = read(file);
     const back = toFlow(fromFlow(flow));
     expect(back).toStrictEqual(flow);
     expect(JSON.stringify(back)).toBe(JSON.stringify(flow));
   });
 
-  it.each(shipped)('draws %s: a trigger, a node per step and the error path', (file) => {
+  it.each(shipped)('draws %s: a trigger, a node per step and the error path', (file: string) => {
     const model = fromFlow(read(file));
     const { nodes, edges } = toGraph(model);
     expect(nodes.find((n) => n.id === 'trigger')).toBeDefined();

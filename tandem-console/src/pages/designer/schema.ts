@@ -71,14 +71,14 @@ export function newStepConfig(schema: Schema, type: StepType): { [key: string]: 
 
 /** The Enterprise Integration Pattern each shipped kind implements (https://www.enterpriseintegrationpatterns.com/patterns/messaging/toc.html), with an icon; other kinds show their own name. */
 const EIP: Record<string, [string, string]> = {
-  idempotentConsumer: ['Idempotent Consumer', '⧉'],
+  idempotentConsumer: ['Idempotent Consumer', '≡'],
   fetch: ['Content Enricher (fetch)', '⇣'],
-  filter: ['Message Filter', '⏚'],
+  filter: ['Message Filter', '▽'],
   validate: ['Validator', '✓'],
-  choice: ['Content-Based Router', '⑂'],
+  choice: ['Content-Based Router', '◇'],
   transform: ['Message Translator', '⇄'],
   enrich: ['Content Enricher', '✚'],
-  split: ['Splitter', '⋔'],
+  split: ['Splitter', '✂'],
   aggregate: ['Aggregator', '⊕'],
   to: ['Message Endpoint', '➜'],
 };
