@@ -47,6 +47,8 @@ await run('designer', async (browser, shared) => {
   const steps = page.getByRole('list', { name: 'Steps' });
   const stepsBefore = await steps.locator('li[data-testid^="step-"]').count();
   await page.getByTestId('step-1').getByRole('button', { name: /2\. Content Enricher \(fetch\)/ }).click();
+  // Looking changes nothing: the forms of the trigger and of a step leave an unchanged flow unchanged.
+  check(await page.getByText('Unsaved changes.').count() === 0, 'opening and selecting leave the flow unchanged');
   await page.getByRole('button', { name: 'Add Message Filter (filter)' }).click();
   check(await steps.locator('li[data-testid^="step-"]').count() === stepsBefore + 1, 'a step was added');
   check((await page.getByTestId('step-2').textContent()).includes('Message Filter'), 'the filter is step 3');
