@@ -194,7 +194,7 @@ export default function FlowDesigner({ id, role }: { id: string; role: Role }) {
     setProblems([]);
     try {
       const saved = await api<{ version: string; previousVersion: string; running: boolean }>('PUT',
-        `/flows/${enc}/definition`, flow);
+        `/flows/${enc}/definition?baseVersion=${encodeURIComponent(def.version)}`, flow);
       setDirty(false);
       setDef({ ...def, version: saved.version });
       setStatus(saved.version === saved.previousVersion

@@ -115,6 +115,14 @@ public final class FlowFileApi {
         if (!dryRun) {
             writable();
         }
+        // Optimistic concurrency: a save based on an older version (the file changed in Git, another admin saved)
+        // is refused instead of silently replacing the change.
+        String base = ctx.queryParam("baseVersion");
+        if (base != null && !base.equals(current.version())) {
+            throw new ProblemException(Problem.of(409, "version_conflict", "The flow changed meanwhile",
+                    "this save is based on version " + ApiSupport.clip(base) + " but version " + current.version()
+                            + " runs now; reload the flow and make the change again"));
+        }
         String fileName = id + ".yaml";
         String yaml = FlowYaml.write(definition);
         FlowSpec checked = check(fileName, yaml);

@@ -198,6 +198,23 @@ class FlowFileApiTest {
     }
 
     @Test
+    void aSaveBasedOnAnOlderVersionIsAConflict() throws IOException {
+        String id = "salesforce-account-to-clarity";
+        String current = ok(api.get(BASE + "/flows/" + id, viewer)).path("version").asText();
+        ObjectNode definition = definitionOf(id);
+        definition.put("description", "changed by one admin");
+        HttpResponse<String> stale = api.send("PUT", BASE + "/flows/" + id + "/definition?baseVersion=0123456789ab",
+                admin, definition.toString());
+        assertThat(stale.statusCode()).as(stale.body()).isEqualTo(409);
+        assertThat(assertProblem(stale, "version_conflict").path("detail").asText()).contains(current);
+        assertThat(ok(api.get(BASE + "/flows/" + id, viewer)).path("version").asText()).isEqualTo(current);
+        JsonNode saved = ok(api.send("PUT", BASE + "/flows/" + id + "/definition?baseVersion=" + current, admin,
+                definition.toString()));
+        assertThat(saved.path("version").asText()).isNotEqualTo(current);
+        assertThat(Files.readString(flows.resolve(id + ".yaml"))).contains("changed by one admin");
+    }
+
+    @Test
     void writingNeedsTheAdminRole() {
         String id = "clarity-order-to-salesforce";
         String body = definitionOf(id).toString();
