@@ -4,7 +4,8 @@
 //   ADMIN_TOKEN   an admin token (saving a flow file needs the admin role)
 //   FLOW          the flow to edit (clarity-order-to-salesforce)
 //   CONDITION     the filter's condition: true keeps an order (the Java test chose it so that its next order drops)
-//   SCREENSHOTS   where to write designer.png and designer-step-form.png
+//   TEMPLATE      a shipped flow to copy with "New flow from template", NEW_FLOW the copy's id
+//   SCREENSHOTS   where to write designer.png, designer-step-form.png and flows-new-from-template.png
 // Opens the flow from the Flows list, adds a Message Filter after the fetch step from the palette, first saves it
 // without its condition (the server's problem is shown on the filter's node), then fills the condition in the
 // form generated from the JSON Schema and saves; the new version shows, and the version history diffs the two.
@@ -88,6 +89,23 @@ await run('designer', async (browser, shared) => {
   await page.getByRole('button', { name: 'Show diff' }).click();
   const diff = await page.getByTestId('diff').textContent();
   check(diff.includes('+ steps[2]') && diff.includes('filter'), 'the diff shows the added filter');
+  // A new flow from a template, on the Flows page: created switched off and opened in the designer.
+  await page.getByRole('link', { name: 'Flows', exact: true }).click();
+  const newFlow = page.getByRole('form', { name: 'New flow from template' });
+  await newFlow.getByLabel('Template').selectOption(env('TEMPLATE'));
+  await newFlow.getByLabel('New id').fill(env('NEW_FLOW'));
+  await page.screenshot({ path: join(shots, 'flows-new-from-template.png'), fullPage: true });
+  await axe(page, 'flows with the template form');
+  await newFlow.getByRole('button', { name: 'Create and design' }).click();
+  await page.getByRole('heading', { name: `Flow designer: ${env('NEW_FLOW')}` }).waitFor();
+  check(await page.getByRole('region', { name: 'Flow graph' }).locator('.dz-title', { hasText: 'Message Endpoint' })
+    .count() > 0, 'the new flow is drawn');
+  // The same id again is refused, and the page says why.
+  await page.getByRole('link', { name: 'Flows', exact: true }).click();
+  await newFlow.getByLabel('Template').selectOption(env('TEMPLATE'));
+  await newFlow.getByLabel('New id').fill(env('NEW_FLOW'));
+  await newFlow.getByRole('button', { name: 'Create and design' }).click();
+  await newFlow.getByRole('alert').filter({ hasText: 'exists already' }).waitFor();
   check(errors.length === 0, `no errors in the browser console ${JSON.stringify(errors)}`);
   await context.close();
 });

@@ -102,7 +102,22 @@ public final class FlowFileApi {
         json(ctx, body);
     }
 
+    /**
+     * One write at a time: the base-version check, the write and the reload of two saves never interleave (a lock,
+     * not synchronized, so a virtual thread waiting for it does not pin its carrier: JEP 444).
+     */
+    private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
+
     private void save(Context ctx) {
+        writing.lock();
+        try {
+            saveNow(ctx);
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    private void saveNow(Context ctx) {
         String id = id(ctx);
         FlowSpec current = find(id);
         boolean dryRun = ApiSupport.boolParam(ctx, "dryRun");
@@ -149,6 +164,15 @@ public final class FlowFileApi {
     }
 
     private void create(Context ctx) {
+        writing.lock();
+        try {
+            createNow(ctx);
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    private void createNow(Context ctx) {
         writable();
         ObjectNode in = ApiSupport.body(ctx);
         String template = ApiSupport.text(in, "template");

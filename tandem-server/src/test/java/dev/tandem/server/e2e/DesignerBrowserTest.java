@@ -53,7 +53,9 @@ class DesignerBrowserTest {
                     "TANDEM_URL", demo.tandem().baseUrl().toString(),
                     "ADMIN_TOKEN", admin,
                     "FLOW", FLOW,
-                    "CONDITION", "ID <= " + kept.id()), 180);
+                    "CONDITION", "ID <= " + kept.id(),
+                    "TEMPLATE", "clarity-order-to-opportunity",
+                    "NEW_FLOW", "designer-opportunities"), 180);
 
             // The file on disk changed: the designer wrote it into the demo's flows.dir, with the filter.
             Path file = demo.flowsDir().resolve(FLOW + ".yaml");
@@ -68,6 +70,14 @@ class DesignerBrowserTest {
             assertThat(versions.versions(FLOW)).extracting(FlowVersionStore.Version::version).contains(before, after);
             assertThat(versions.version(FLOW, after).orElseThrow().definition()).contains("ID <= " + kept.id());
 
+            // The flow made from a template: its file, switched off, and loaded (not running).
+            assertThat(Files.readString(demo.flowsDir().resolve("designer-opportunities.yaml")))
+                    .contains("id: designer-opportunities").contains("enabled: false");
+            assertThat(demo.tandem().runtime().flows()).anySatisfy(f -> {
+                assertThat(f.name()).isEqualTo("designer-opportunities");
+                assertThat(f.enabled()).isFalse();
+            });
+
             // A new order is dropped by the filter: audited as filtered by the new version, not in Salesforce.
             SalesOrderRef dropped = demo.clarity().orders().createRandomOrder();
             assertThat(dropped.id()).isGreaterThan(kept.id());
@@ -81,7 +91,7 @@ class DesignerBrowserTest {
             });
             assertThat(audit).noneMatch(a -> a.step().equals("to"));
             assertThat(ordersInSalesforce(salesforce, dropped)).isZero();
-            for (String png : new String[]{"designer", "designer-step-form"}) {
+            for (String png : new String[]{"designer", "designer-step-form", "flows-new-from-template"}) {
                 assertThat(BrowserScript.SCREENSHOTS.resolve(png + ".png")).as(png).isNotEmptyFile();
             }
         }
