@@ -302,7 +302,7 @@ export default function FlowDesigner({ id, role }: { id: string; role: Role }) {
           </ul>
         </div>
         <div className="dz-canvas" role="region" aria-label="Flow graph">
-          <ReactFlow nodes={graph.nodes} edges={graph.edges} nodeTypes={nodeTypes} fitView
+          <ReactFlow nodes={graph.nodes} edges={graph.edges} nodeTypes={nodeTypes} fitView fitViewOptions={{ padding: 0.05, maxZoom: 1 }} minZoom={0.2}
             nodesDraggable={false} nodesConnectable={false} onNodeClick={(_, n) => {
               const g = graph.nodes.find((x) => x.id === n.id);
               const parent = toGraph(model).nodes.find((x) => x.id === n.id)?.parentStep;
