@@ -3,6 +3,7 @@ package dev.tandem.store.jdbc;
 import dev.tandem.core.flow.FlowVersionStore;
 import dev.tandem.core.flow.FlowVersionStore.Version;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The versions of the flows (V29) on SQLite and in memory: kept across a reopen, newest first, the first load wins. */
+/** The versions of the flows (V29) on SQLite, PostgreSQL (when a server is named) and in memory: kept across a reopen, newest first, the first load wins. */
 class FlowVersionStoreTest {
 
     @TempDir
@@ -26,6 +27,17 @@ class FlowVersionStoreTest {
             FlowVersionStore store = (FlowVersionStore) again.stateStore();
             assertThat(store.versions("orders")).extracting(Version::version).containsExactly("bbb", "aaa");
             assertThat(store.version("orders", "aaa").orElseThrow().mappings()).isEqualTo("{\"m.jsonata\":\"$\"}");
+        }
+    }
+
+    @Test
+    @EnabledIfEnvironmentVariable(named = PostgresTestSchema.URL_VARIABLE, matches = ".+")
+    void postgresKeepsTheSameContract() {
+        PostgresTestSchema schema = new PostgresTestSchema();
+        try (JdbcStores stores = schema.open()) {
+            contract((FlowVersionStore) stores.stateStore(), () -> (FlowVersionStore) stores.stateStore());
+        } finally {
+            schema.close();
         }
     }
 
