@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, message, setCsrfToken, setUnauthorizedHandler, type Session } from './api';
 import { ErrorBox } from './components/common';
 import { Dashboard } from './pages/Dashboard';
@@ -7,6 +7,9 @@ import { Errors } from './pages/Errors';
 import { Flows } from './pages/Flows';
 import { SignIn } from './pages/SignIn';
 import { Link, match, navigate, useLocation } from './router';
+
+// The flow designer (React Flow, rjsf) is its own chunk, loaded when first opened.
+const FlowDesigner = lazy(() => import('./pages/FlowDesigner'));
 
 type State = { kind: 'loading' } | { kind: 'signedOut'; notice?: string } | { kind: 'signedIn'; session: Session };
 
@@ -26,6 +29,14 @@ function Page({ session }: { session: Session }) {
   }
   if (path === '/errors') {
     return <Errors query={query} />;
+  }
+  const design = match('/flows/:id/design', path);
+  if (design) {
+    return (
+      <Suspense fallback={<p role="status">Loading the flow designer…</p>}>
+        <FlowDesigner id={design.id} role={session.role} />
+      </Suspense>
+    );
   }
   const dl = match('/errors/:id', path);
   if (dl) {

@@ -7,12 +7,15 @@ export const CSRF_HEADER = 'X-Tandem-CSRF';
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  /** The problem document as sent (its extension members, e.g. a flow save's problems), when there was one. */
+  readonly problem?: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, problem?: Record<string, unknown>) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.problem = problem;
   }
 }
 
@@ -51,7 +54,8 @@ async function problemOf(response: Response): Promise<ApiError> {
     }
     const title = p.title ?? `HTTP ${response.status}`;
     const detail = p.detail ? `: ${p.detail}` : '';
-    return new ApiError(response.status, p.code ?? String(p.type ?? 'http_' + response.status), `${title}${detail}`);
+    return new ApiError(response.status, p.code ?? String(p.type ?? 'http_' + response.status), `${title}${detail}`,
+      p as Record<string, unknown>);
   } catch {
     const what = text.trim().length > 0 && text.length < 200 ? `: ${text.trim()}` : '';
     return new ApiError(response.status, `http_${response.status}`,

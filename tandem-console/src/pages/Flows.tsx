@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { allows, api, message, type Role } from '../api';
 import { ErrorBox, num, time, useLoad } from '../components/common';
-import { Link } from '../router';
+import { Link, navigate } from '../router';
 import type { FlowView } from '../types';
 
 /** Every loaded flow with its state; operators and admins pause and resume. */
@@ -27,6 +27,20 @@ export function Flows({ role }: { role: Role }) {
     }
   };
 
+  const canDesign = allows(role, 'admin');
+  const [template, setTemplate] = useState('');
+  const [newId, setNewId] = useState('');
+  const [createError, setCreateError] = useState<string | null>(null);
+  const create = async () => {
+    setCreateError(null);
+    try {
+      const made = await api<{ id: string }>('POST', '/flows', { template, id: newId.trim() });
+      navigate(`/flows/${encodeURIComponent(made.id)}/design`);
+    } catch (e) {
+      setCreateError(`Could not create ${newId.trim() || 'the flow'}: ${message(e)}`);
+    }
+  };
+
   if (!data) {
     return error ? <ErrorBox error={error} onRetry={reload} /> : <p role="status">Loading flows…</p>;
   }
@@ -39,6 +53,21 @@ export function Flows({ role }: { role: Role }) {
           {actionError}
         </p>
       )}
+      {canDesign && (
+        <form className="new-flow" aria-label="New flow from template" onSubmit={(e) => { e.preventDefault(); void create(); }}>
+          <h2>New flow from template</h2>
+          <label htmlFor="new-flow-template">Template</label>{' '}
+          <select id="new-flow-template" value={template} onChange={(e) => setTemplate(e.target.value)} required>
+            <option value="">choose a shipped flow</option>
+            {data.items.map((f) => <option key={f.id} value={f.id}>{f.id}</option>)}
+          </select>{' '}
+          <label htmlFor="new-flow-id">New id</label>{' '}
+          <input id="new-flow-id" value={newId} placeholder="my-order-flow" onChange={(e) => setNewId(e.target.value)} required />{' '}
+          <button type="submit" disabled={!template || !newId.trim()}>Create and design</button>
+          <span className="muted"> The new flow starts switched off.</span>
+          {createError && <p className="error" role="alert">{createError}</p>}
+        </form>
+      )}
       <table>
         <thead>
           <tr>
@@ -49,6 +78,7 @@ export function Flows({ role }: { role: Role }) {
             <th scope="col">Retries pending</th>
             <th scope="col">Open dead letters</th>
             <th scope="col">Last pause/resume</th>
+            <th scope="col">Designer</th>
             {canAct && <th scope="col">Action</th>}
           </tr>
         </thead>
@@ -73,6 +103,9 @@ export function Flows({ role }: { role: Role }) {
                       f.lastControl.reason ? ` (${f.lastControl.reason})` : ''
                     }`
                   : '–'}
+              </td>
+              <td>
+                <Link to={`/flows/${encodeURIComponent(f.id)}/design`} aria-label={`Design ${f.id}`}>Design</Link>
               </td>
               {canAct && (
                 <td className="actions">

@@ -104,6 +104,7 @@ public final class TandemServer implements AutoCloseable {
     private final ChangeSources sources;
     private final Javalin http;
     private final FlowReloader reloader;
+    private final dev.tandem.server.api.FlowFileApi flowFileApi;
     private final SalesforceCdcSource cdc;
     private volatile List<FlowProblem> flowProblems;
     /** Enabled flows fed by Salesforce change events that salesforce.cdc does not subscribe to (at start). */
@@ -209,8 +210,20 @@ public final class TandemServer implements AutoCloseable {
             this.operations = new Operations(stores.eventLog(), store, runtime, Duration.ofSeconds(2), clock,
                     salesforce::apiCallCount, metrics::syncedCount, connectors);
             this.purge = new dev.tandem.core.ops.Retention.Purge(config.retention(), store, clock);
+            // Every version that loads is kept with its definition (the designer's history and diff, issue 12).
+            dev.tandem.server.flows.FlowVersions flowVersions = new dev.tandem.server.flows.FlowVersions(
+                    store instanceof dev.tandem.core.flow.FlowVersionStore v ? v
+                            : dev.tandem.core.flow.FlowVersionStore.memory(), clock);
+            flowVersions.record(loaded.flows().values());
             this.reloader = config.flows().dir() == null || !java.nio.file.Files.isDirectory(config.flows().dir()) ? null
-                    : new FlowReloader(repository, loaded, flows -> runtime.replaceFlows(pipelines(flows, connectors, store, clock, config.retention().redactor())));
+                    : new FlowReloader(repository, loaded, flows -> {
+                        flowVersions.record(flows.values());
+                        runtime.replaceFlows(pipelines(flows, connectors, store, clock, config.retention().redactor()));
+                    });
+            FlowReloader flowReloader = reloader;
+            this.flowFileApi = new dev.tandem.server.api.FlowFileApi(repository,
+                    () -> flowReloader == null ? loaded.flows() : flowReloader.flows(), flowVersions,
+                    flowReloader == null ? null : flowReloader::reload);
 
             List<ChangeSource> changeSources = new ArrayList<>();
             if (cl.ingest().polls()) {
@@ -281,6 +294,7 @@ public final class TandemServer implements AutoCloseable {
             });
             api.get("/status", Role.VIEWER, ctx -> ctx.json(status()));
             TokenEndpoints.register(api, clock);
+            flowFileApi.register(api); // before operations: its /flows/schema before FlowApi's /flows/{id}
             operations.register(api);
             // Duplicates (issue 10, item 5): the scan of both systems and the admin-style Salesforce merge.
             new dev.tandem.server.api.DuplicatesApi(new DuplicateScanner(salesforce, config.salesforce().match()),

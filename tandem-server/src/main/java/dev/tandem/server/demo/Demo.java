@@ -128,7 +128,22 @@ public final class Demo implements AutoCloseable {
                         salesforce.clientSecret(), SalesforceConfig.DEFAULT_API_VERSION, "tandem", Duration.ofSeconds(10)),
                 new TandemConfig.Runtime(50, Duration.ofMillis(100), Duration.ofMillis(200)),
                 new TandemConfig.Retry(Duration.ofMillis(250), 2.0, Duration.ofSeconds(5), 10, 0.2))
-                .withCdc(demoCdc());
+                .withCdc(demoCdc())
+                .withFlows(new TandemConfig.Flows(flowsDir(), java.util.Map.of()));
+    }
+
+    /**
+     * The demo's flows.dir (under its data folder): the console's flow designer saves flow files there and the
+     * server reloads them; empty at first, so the shipped flows run.
+     */
+    public java.nio.file.Path flowsDir() {
+        java.nio.file.Path dir = options.dataDir().resolve("flows");
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the demo's flows folder " + dir, e);
+        }
+        return dir;
     }
 
     /**

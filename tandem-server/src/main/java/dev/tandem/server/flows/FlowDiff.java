@@ -11,6 +11,7 @@ import dev.tandem.core.flow.FlowSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -30,13 +31,23 @@ public final class FlowDiff {
 
     /** The differences, one per line; empty when the two flows are the same. */
     public static List<String> between(FlowSpec a, FlowSpec b) {
+        return between(JSON.valueToTree(a.definition()), a.mappingSources(), a.example(),
+                JSON.valueToTree(b.definition()), b.mappingSources(), b.example());
+    }
+
+    /**
+     * The same for two versions as stored ({@link dev.tandem.core.flow.FlowVersionStore}): each side's definition as
+     * JSON, its mapping files by name and its example record's text.
+     */
+    public static List<String> between(JsonNode definitionA, Map<String, String> mappingsA, String exampleA,
+                                       JsonNode definitionB, Map<String, String> mappingsB, String exampleB) {
         List<String> out = new ArrayList<>();
-        compare("", JSON.valueToTree(a.definition()), JSON.valueToTree(b.definition()), out);
-        Set<String> mappings = new TreeSet<>(a.mappingSources().keySet());
-        mappings.addAll(b.mappingSources().keySet());
+        compare("", definitionA, definitionB, out);
+        Set<String> mappings = new TreeSet<>(mappingsA.keySet());
+        mappings.addAll(mappingsB.keySet());
         for (String name : mappings) {
-            String left = a.mappingSources().get(name);
-            String right = b.mappingSources().get(name);
+            String left = mappingsA.get(name);
+            String right = mappingsB.get(name);
             if (left == null) {
                 out.add("+ mapping " + name + " (" + right.lines().count() + " lines)");
             } else if (right == null) {
@@ -48,7 +59,7 @@ public final class FlowDiff {
                 out.addAll(UnifiedDiffUtils.generateUnifiedDiff("a/" + name, "b/" + name, l, patch, CONTEXT_LINES));
             }
         }
-        if (!a.example().equals(b.example())) {
+        if (!exampleA.equals(exampleB)) {
             out.add("~ example record differs");
         }
         return out;

@@ -49,6 +49,11 @@ public final class FlowReloader implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("tandem-flow-reloader").daemon(true).start(this::watch);
     }
 
+    /** The flows running now, by id (the last valid load). */
+    public Map<String, FlowSpec> flows() {
+        return current;
+    }
+
     public List<FlowProblem> problems() {
         return problems;
     }

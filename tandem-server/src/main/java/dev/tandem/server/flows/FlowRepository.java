@@ -111,6 +111,41 @@ public final class FlowRepository {
         });
     }
 
+    /**
+     * Loads a flow file's text that is not on disk yet (the designer's save, checked before it is written) as if it
+     * were {@code fileName} in {@code flows.dir}: the files it names are read from flows.dir, else from the shipped
+     * flows (which a save copies beside it).
+     */
+    public FlowSpec loadText(String fileName, String yaml) {
+        Path folder = dir == null ? null : dir.toAbsolutePath();
+        return loader.load(fileName, yaml, name -> {
+            if (folder != null) {
+                Path sibling = folder.resolve(name).normalize();
+                if (!sibling.startsWith(folder)) {
+                    return Optional.empty();
+                }
+                Optional<String> text = read(sibling);
+                if (text.isPresent()) {
+                    return text;
+                }
+            }
+            return shippedFile(name);
+        });
+    }
+
+    /** A file of the shipped flows ({@code flows/} in the jar) by its name, e.g. a mapping; empty when none. */
+    public static Optional<String> shippedFile(String name) {
+        if (name.isEmpty() || name.contains("..") || name.startsWith("/") || name.contains("\\")) {
+            return Optional.empty();
+        }
+        return classpath(SHIPPED + name);
+    }
+
+    /** The file names of the shipped flows, as listed in {@code flows/index.txt}. */
+    public static List<String> shippedFlowFiles() {
+        return shippedNames();
+    }
+
     /** The *.yaml / *.yml files of a folder, sorted by name; a single file is itself. */
     public static List<Path> files(Path dirOrFile) {
         if (Files.isRegularFile(dirOrFile)) {

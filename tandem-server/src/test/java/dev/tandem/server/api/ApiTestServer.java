@@ -32,6 +32,11 @@ public final class ApiTestServer implements AutoCloseable {
     }
 
     public static ApiTestServer start(Path dir, ApiSettings api) {
+        return start(dir, api, TandemConfig.Flows.shipped());
+    }
+
+    /** The same with a flows configuration (e.g. a flows.dir the server watches). */
+    public static ApiTestServer start(Path dir, ApiSettings api, TandemConfig.Flows flows) {
         TandemConfig config = new TandemConfig(
                 new TandemConfig.Server("127.0.0.1", 0),
                 new TandemConfig.Store(dir.resolve("tandem.db")),
@@ -41,7 +46,7 @@ public final class ApiTestServer implements AutoCloseable {
                         "secret", "64.0", "tandem", Duration.ofSeconds(2)),
                 new TandemConfig.Runtime(50, Duration.ofMillis(20), Duration.ofMillis(200)),
                 new TandemConfig.Retry(Duration.ofMillis(50), 2.0, Duration.ofMillis(500), 3, 0.2))
-                .withApi(api);
+                .withApi(api).withFlows(flows);
         return new ApiTestServer(TandemServer.start(config));
     }
 

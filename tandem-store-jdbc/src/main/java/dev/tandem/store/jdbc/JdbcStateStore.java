@@ -29,13 +29,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * from V2; write fingerprints and leases from V20.
  */
 public final class JdbcStateStore implements StateStore, WriteFingerprints, LeaseStore,
-        dev.tandem.core.profile.ProfileStore, dev.tandem.core.mapping.MappingDecisionStore {
+        dev.tandem.core.profile.ProfileStore, dev.tandem.core.mapping.MappingDecisionStore,
+        dev.tandem.core.flow.FlowVersionStore {
 
     private final Database database;
     private final JdbcDeadLetters deadLetters;
     private final JdbcSyncStore sync;
     private final JdbcProfileStore profiles;
     private final JdbcMappingDecisionStore mappingDecisions;
+    private final JdbcFlowVersionStore flowVersions;
     private final dev.tandem.core.sync.RecordLocks recordLocks = new dev.tandem.core.sync.RecordLocks();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -45,6 +47,7 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
         this.sync = new JdbcSyncStore(database);
         this.profiles = new JdbcProfileStore(database, java.time.Clock.systemUTC());
         this.mappingDecisions = new JdbcMappingDecisionStore(database);
+        this.flowVersions = new JdbcFlowVersionStore(database);
         database.acquire();
     }
 
@@ -996,5 +999,25 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
     public int forgetDecisions(String sourceSystem, String targetObject) {
         ensureOpen();
         return mappingDecisions.forgetDecisions(sourceSystem, targetObject);
+    }
+
+    // ---- the versions of the flows (JdbcFlowVersionStore, V29)
+
+    @Override
+    public boolean recordVersion(dev.tandem.core.flow.FlowVersionStore.Version version) {
+        ensureOpen();
+        return flowVersions.recordVersion(version);
+    }
+
+    @Override
+    public java.util.List<dev.tandem.core.flow.FlowVersionStore.Version> versions(String flow) {
+        ensureOpen();
+        return flowVersions.versions(flow);
+    }
+
+    @Override
+    public java.util.Optional<dev.tandem.core.flow.FlowVersionStore.Version> version(String flow, String version) {
+        ensureOpen();
+        return flowVersions.version(flow, version);
     }
 }

@@ -1,0 +1,119 @@
+/// <reference types="vite/client" />
+// The designer page against a mocked admin API: the palette from the real schema, adding a step, a refused dry run
+// shown on the step, a save that sends the flow with the version it started from, no save for a viewer, and a
+// failed load said in words.
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { setCsrfToken } from '../api';
+import FlowDesigner from '../pages/FlowDesigner';
+import { mockApi, type Call } from './fetchMock';
+
+const schema = JSON.parse(Object.values(import.meta.glob('../../../docs/flow.schema.json',
+  { query: '?raw', import: 'default', eager: true }) as Record<string, string>)[0]);
+
+const flow = {
+  id: 'x-flow',
+  name: 'X flow',
+  from: { system: 'clarity', events: ['SalesOrder.Created'] },
+  steps: [{ fetch: { system: 'clarity', entity: 'SalesOrder' } }, { to: { system: 'salesforce' } }],
+};
+const definition = { id: 'x-flow', version: 'aaaaaaaaaaaa', file: 'x-flow.yaml', shipped: false, editable: true,
+  definition: flow, mappings: {} };
+const versions = { items: [{ version: 'aaaaaaaaaaaa', file: 'x-flow.yaml', loadedAt: '2026-12-03T10:00:00Z', running: true }] };
+
+beforeEach(() => {
+  vi.unstubAllGlobals();
+  setCsrfToken('csrf');
+});
+
+function stubBrowser() {
+  // React Flow measures its nodes; jsdom has no layout.
+  vi.stubGlobal('ResizeObserver', class { observe() {} unobserve() {} disconnect() {} });
+}
+
+describe('flow designer page', () => {
+  it('adds a filter from the palette and shows the dry run problem on its step', async () => {
+    const puts: Call[] = [];
+    mockApi({
+      'GET /flows/x-flow/definition': { body: definition },
+      'GET /flows/schema': { body: schema },
+      'GET /flows/x-flow/versions': { body: versions },
+      'PUT /flows/x-flow/definition': (call) => {
+        puts.push(call);
+        return { status: 422, contentType: 'application/problem+json', body: { title: 'The flow is not valid',
+          status: 422, code: 'invalid_flow', detail: '1 problem(s)', problems: [{ path: 'steps/1/filter/when',
+            step: 'steps/1', message: 'JSONata in steps.1.filter.when: Unexpected end of expression' }] } };
+      },
+    });
+    stubBrowser();
+    render(<FlowDesigner id="x-flow" role="admin" />);
+    await screen.findByRole('heading', { name: 'Flow designer: x-flow' });
+    const palette = screen.getByRole('list', { name: 'Step types' });
+    // Every kind of the schema, none hard-coded.
+    expect(within(palette).getAllByRole('button')).toHaveLength(schema.properties.steps.items.anyOf.length);
+    await userEvent.click(screen.getByRole('button', { name: /1\. Content Enricher \(fetch\)/ }));
+    await userEvent.click(screen.getByRole('button', { name: 'Add Message Filter (filter)' }));
+    expect(screen.getByTestId('step-1').textContent).toContain('Message Filter');
+    expect(screen.getByRole('region', { name: 'Properties' }).querySelector('#root_when')).not.toBeNull();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Save flow' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('1 problem(s)');
+    expect(screen.getByTestId('step-1').textContent).toContain('1 problem(s)');
+    expect(screen.getByRole('region', { name: 'Properties' }).textContent).toContain('Unexpected end of expression');
+    expect(puts).toHaveLength(1);
+    expect(puts[0].path).toContain('dryRun=true');
+    expect((puts[0].body as typeof flow).steps[1]).toStrictEqual({ filter: { when: '' } });
+  });
+
+  it('saves after a clean dry run with the version it started from, and shows the new version', async () => {
+    const puts: Call[] = [];
+    mockApi({
+      'GET /flows/x-flow/definition': { body: definition },
+      'GET /flows/schema': { body: schema },
+      'GET /flows/x-flow/versions': { body: versions },
+      'PUT /flows/x-flow/definition': (call) => {
+        puts.push(call);
+        return { body: call.path.includes('dryRun=true') ? { valid: true, version: 'bbbbbbbbbbbb' }
+          : { valid: true, version: 'bbbbbbbbbbbb', previousVersion: 'aaaaaaaaaaaa', running: true } };
+      },
+    });
+    stubBrowser();
+    render(<FlowDesigner id="x-flow" role="admin" />);
+    await screen.findByRole('heading', { name: 'Flow designer: x-flow' });
+    await userEvent.click(screen.getByRole('button', { name: 'Move step 2 up' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Save flow' }));
+    await screen.findByText(/Saved as version bbbbbbbbbbbb, now running/);
+    expect(puts.map((p) => p.path)).toStrictEqual(['/flows/x-flow/definition?dryRun=true',
+      '/flows/x-flow/definition?baseVersion=aaaaaaaaaaaa']);
+    const saved = puts[1].body as typeof flow;
+    expect(saved.steps).toStrictEqual([flow.steps[1], flow.steps[0]]);
+    expect(Object.keys(saved)).toStrictEqual(Object.keys(flow));
+    expect(puts[1].headers['X-Tandem-CSRF']).toBe('csrf');
+  });
+
+  it('offers no save to a viewer', async () => {
+    mockApi({
+      'GET /flows/x-flow/definition': { body: definition },
+      'GET /flows/schema': { body: schema },
+      'GET /flows/x-flow/versions': { body: versions },
+    });
+    stubBrowser();
+    render(<FlowDesigner id="x-flow" role="viewer" />);
+    await screen.findByRole('heading', { name: 'Flow designer: x-flow' });
+    expect(screen.getByRole('button', { name: 'Save flow' })).toHaveProperty('disabled', true);
+    expect(screen.getByText('Saving needs the admin role.')).toBeDefined();
+  });
+
+  it('says why the flow could not be loaded', async () => {
+    mockApi({
+      'GET /flows/x-flow/definition': { status: 404, contentType: 'application/problem+json',
+        body: { title: 'Not found', status: 404, detail: "no flow 'x-flow' is loaded" } },
+      'GET /flows/schema': { body: schema },
+      'GET /flows/x-flow/versions': { body: versions },
+    });
+    stubBrowser();
+    render(<FlowDesigner id="x-flow" role="admin" />);
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain("no flow 'x-flow' is loaded"));
+  });
+});

@@ -1,0 +1,165 @@
+package dev.tandem.server.flows;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Flow files between YAML and JSON for the designer: read as a tree whose keys keep the file's order, written back
+ * with Jackson's YAML module in the style of the shipped files (block style, quotes only where YAML needs them,
+ * multi-line strings as literal blocks), and the path of the node at a line and column, so that a loader problem
+ * ({@code file:line:column}) can be put on the step that has it. Comments of a file are not kept by a write: the
+ * YAML data model has none (https://yaml.org/spec/1.2.2/#3221-comments, "a presentation detail").
+ */
+public final class FlowYaml {
+
+    /** The first line of a file the designer wrote. */
+    public static final String HEADER = "# Written by the Tandem console's flow designer (PUT /api/v1/flows/{id}/definition).\n"
+            + "# Comments of the file it replaced are not kept; git keeps the earlier text.\n";
+
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+            .disable(YAMLGenerator.Feature.SPLIT_LINES)
+            .build();
+    private static final Pattern STEP = Pattern.compile("^(.*(?:steps|otherwise)/\\d+)");
+
+    private FlowYaml() {
+    }
+
+    /** The YAML text as a JSON tree, keys in the file's order. */
+    public static JsonNode read(String yaml) {
+        try {
+            JsonNode n = YAML.readTree(yaml);
+            return n == null ? YAML.createObjectNode() : n;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the flow file is not valid YAML: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The flow as YAML text, keys in the order given. */
+    public static String write(ObjectNode flow) {
+        try {
+            return HEADER + YAML.writeValueAsString(flow);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The step a path is in ({@code steps/2/choice/when/0/steps/1} for one of its fields), or null. */
+    public static String stepOf(String path) {
+        Matcher m = STEP.matcher(path);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** Where each node of a YAML text starts, to find the path of a position. */
+    public static Paths paths(String yaml) {
+        TreeMap<Long, String> at = new TreeMap<>();
+        Deque<Object[]> stack = new ArrayDeque<>();
+        try (JsonParser p = new YAMLFactory().createParser(yaml)) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                JsonLocation loc = p.currentTokenLocation();
+                long key = (long) loc.getLineNr() << 20 | loc.getColumnNr();
+                if (t == JsonToken.FIELD_NAME) {
+                    Object[] top = stack.peek();
+                    top[1] = p.currentName();
+                    at.put(key, join((String) top[0], p.currentName()));
+                    continue;
+                }
+                if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                    stack.pop();
+                    continue;
+                }
+                String path = stack.isEmpty() ? "" : child(stack.peek());
+                // The deepest path wins at a position (a step's map starts where its kind's key does).
+                at.merge(key, path, (old, now) -> now.length() > old.length() ? now : old);
+                if (t == JsonToken.START_OBJECT) {
+                    stack.push(new Object[]{path, null});
+                } else if (t == JsonToken.START_ARRAY) {
+                    stack.push(new Object[]{path, -1});
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // a text the loader could not parse has problems without a path
+        }
+        return new Paths(at, read(yaml));
+    }
+
+    private static String child(Object[] parent) {
+        if (parent[1] instanceof Integer i) {
+            parent[1] = i + 1;
+            return join((String) parent[0], String.valueOf(i + 1));
+        }
+        return join((String) parent[0], (String) parent[1]);
+    }
+
+    private static String join(String parent, String child) {
+        return parent.isEmpty() ? child : parent + "/" + child;
+    }
+
+    /** Node paths by position ({@code steps/3/filter/when}). */
+    public static final class Paths {
+        private final TreeMap<Long, String> at;
+        private final JsonNode tree;
+
+        Paths(TreeMap<Long, String> at, JsonNode tree) {
+            this.at = at;
+            this.tree = tree;
+        }
+
+        /** The path of the node starting at or last before the position; null when none. */
+        public String at(int line, int column) {
+            Map.Entry<Long, String> e = at.floorEntry((long) line << 20 | Math.max(column, 0));
+            return e == null || e.getValue().isEmpty() ? null : e.getValue();
+        }
+
+        /** The path of the first transform step naming the mapping file, for a problem inside that file; or null. */
+        public String stepNaming(String file) {
+            String name = java.nio.file.Path.of(file.replaceFirst("^classpath:", "")).getFileName().toString();
+            return find(tree.path("steps"), "steps", name);
+        }
+
+        private static String find(JsonNode steps, String path, String mapping) {
+            for (int i = 0; i < steps.size(); i++) {
+                JsonNode step = steps.get(i);
+                String p = path + "/" + i;
+                if (mapping.equals(step.path("transform").path("mapping").asText(null))) {
+                    return p;
+                }
+                JsonNode choice = step.path("choice");
+                for (int w = 0; w < choice.path("when").size(); w++) {
+                    String f = find(choice.path("when").get(w).path("steps"), p + "/choice/when/" + w + "/steps", mapping);
+                    if (f != null) {
+                        return f;
+                    }
+                }
+                String f = find(choice.path("otherwise"), p + "/choice/otherwise", mapping);
+                if (f == null) {
+                    f = find(step.path("split").path("steps"), p + "/split/steps", mapping);
+                }
+                if (f != null) {
+                    return f;
+                }
+            }
+            return null;
+        }
+    }
+}
