@@ -294,6 +294,11 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
     }
 
     @Override
+    public long pendingRetryCount(String flow) {
+        return count("SELECT COUNT(*) FROM pending_retry WHERE flow = ?", flow);
+    }
+
+    @Override
     public List<PendingRetry> pendingRetries(String flow, long afterOffset, int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be positive: " + limit);

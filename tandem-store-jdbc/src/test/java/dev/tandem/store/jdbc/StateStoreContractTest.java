@@ -140,6 +140,18 @@ abstract class StateStoreContractTest {
     }
 
     @Test
+    void pendingRetriesAreCountedPerFlow() {
+        store.scheduleRetry(retry(1, "orders", NOW));
+        store.scheduleRetry(retry(2, "orders", NOW));
+        store.scheduleRetry(retry(2, "customers", NOW));
+
+        assertThat(store.pendingRetryCount("orders")).isEqualTo(2);
+        assertThat(store.pendingRetryCount("customers")).isEqualTo(1);
+        assertThat(store.pendingRetryCount("products")).isZero();
+        assertThat(store.pendingRetryCount()).isEqualTo(3);
+    }
+
+    @Test
     void dueRetriesReturnsAtMostMax() {
         store.scheduleRetry(retry(1, "orders", NOW.minusSeconds(3)));
         store.scheduleRetry(retry(2, "orders", NOW.minusSeconds(2)));
