@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, message, setCsrfToken, setUnauthorizedHandler, type Session } from './api';
 import { ErrorBox } from './components/common';
 import { Dashboard } from './pages/Dashboard';
@@ -7,6 +7,11 @@ import { Errors } from './pages/Errors';
 import { Flows } from './pages/Flows';
 import { SignIn } from './pages/SignIn';
 import { Link, match, navigate, useLocation } from './router';
+import { RecordSearch } from './pages/timeline/RecordSearch';
+
+// The record timeline and alerts pages (issue 12 items 6, 7), loaded when first opened.
+const TimelinePage = lazy(() => import('./pages/Timeline'));
+const AlertsPage = lazy(() => import('./pages/Alerts'));
 
 type State = { kind: 'loading' } | { kind: 'signedOut'; notice?: string } | { kind: 'signedIn'; session: Session };
 
@@ -14,6 +19,8 @@ const NAV: [string, string][] = [
   ['/', 'Dashboard'],
   ['/flows', 'Flows'],
   ['/errors', 'Errors'],
+  ['/timeline', 'Timeline'],
+  ['/alerts', 'Alerts'],
 ];
 
 function Page({ session }: { session: Session }) {
@@ -25,7 +32,14 @@ function Page({ session }: { session: Session }) {
     return <Flows role={session.role} />;
   }
   if (path === '/errors') {
-    return <Errors query={query} />;
+    return <Errors query={query} role={session.role} />;
+  }
+  if (path === '/timeline' || path === '/alerts') {
+    return (
+      <Suspense fallback={<p role="status">Loading the page…</p>}>
+        {path === '/timeline' ? <TimelinePage query={query} /> : <AlertsPage role={session.role} />}
+      </Suspense>
+    );
   }
   const dl = match('/errors/:id', path);
   if (dl) {
@@ -109,6 +123,7 @@ export function App() {
             })}
           </ul>
         </nav>
+        <RecordSearch />
         <span className="who" data-testid="who">
           {session.name} ({session.role})
         </span>
