@@ -116,10 +116,11 @@ await run('ops', async (browser, shared) => {
   await phone.waitFor();
   results.phoneDiff = await phone.textContent();
   check(/737/.test(results.phoneDiff), 'the diff shows the rep’s phone');
+  await phone.scrollIntoViewIfNeeded();
+  await tl.screenshot({ path: join(shots, 'timeline.png') });
   const first = history.locator(':scope > li[data-direction="Clarity → Salesforce"]').last();
   await first.getByRole('button', { name: 'Show details' }).click();
   await first.getByText(/first write/).first().waitFor();
-  await tl.screenshot({ path: join(shots, 'timeline.png'), fullPage: true });
   await axe(tl, 'timeline');
   await tl.getByLabel('Clarity key or id, Salesforce id, or e-mail').fill('nobody-e2e@example.invalid');
   await tl.getByRole('button', { name: 'Show timeline' }).click();

@@ -169,7 +169,7 @@ export function AlertsPage({ role }: { role: Role }) {
                       <td>{r.channels.join(', ')}</td>
                       <td>{r.source === 'api' ? 'the console / API' : 'tandem.yaml'}</td>
                       {allows(role, 'operator') && (
-                        <td className="buttons">
+                        <td><div className="buttons">
                           <button type="button" onClick={() => test(r.name)} aria-label={`Send a test alert of ${r.name}`}>Test</button>
                           {admin && r.source === 'api' && (
                             <>
@@ -178,7 +178,7 @@ export function AlertsPage({ role }: { role: Role }) {
                               <button type="button" onClick={() => remove(r.name)} aria-label={`Delete rule ${r.name}`}>Delete</button>
                             </>
                           )}
-                        </td>
+                        </div></td>
                       )}
                     </tr>
                   ))}

@@ -78,8 +78,7 @@ function Entry({ e }: { e: TimelineEvent }) {
                 <dt>Request</dt>
                 <dd>{s.request ?? '–'}</dd>
                 <dt>Response</dt>
-                <dd>{s.status === null || s.status === undefined ? '–' : `HTTP ${s.status}`}{s.durationMs !== null
-                  && s.durationMs !== undefined ? ` in ${num(s.durationMs)} ms` : ''}</dd>
+                <dd>{s.status ? `HTTP ${s.status}` : 'no call'}{s.durationMs ? ` in ${num(s.durationMs)} ms` : ''}</dd>
                 {s.detail && (<><dt>Detail</dt><dd>{s.detail}</dd></>)}
                 <dt>Flow version</dt>
                 <dd>{s.flowVersion}</dd>
@@ -141,7 +140,9 @@ export function TimelinePage({ query }: { query: URLSearchParams }) {
               <ul>
                 {t.links.map((l) => (
                   <li key={`${l.objectType}/${l.sourceKey}`}>
-                    Clarity <code>{l.sourceKey}</code> ⇄ Salesforce {l.objectType} <code>{l.targetId}</code>
+                    Clarity <code>{l.sourceKey}</code> ⇄ {l.objectType.startsWith('clarity:')
+                      ? `Clarity ${l.objectType.slice('clarity:'.length)} id` : `Salesforce ${l.objectType}`}{' '}
+                    <code>{l.targetId}</code>
                   </li>
                 ))}
               </ul>
