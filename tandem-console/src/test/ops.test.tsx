@@ -176,6 +176,15 @@ describe('the Errors page', () => {
     expect((await within(dialog).findByRole('alert')).textContent).toContain('Forbidden: this operation needs the operator role');
     expect(within(dialog).queryByRole('button', { name: /^Ignore \d/ })).toBeNull();
     expect(calls.filter((c) => c.path === '/dead-letters/bulk')).toHaveLength(1);
+    // the keyboard stays in the dialog; Escape closes it and gives the focus back to the button that opened it
+    const opener = screen.getByRole('button', { name: 'Ignore all matching…' });
+    await userEvent.tab();
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    await userEvent.tab();
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(document.activeElement).toBe(opener);
   });
 
   it('lists pending retries of the flow on the Retries tab and runs one now', async () => {

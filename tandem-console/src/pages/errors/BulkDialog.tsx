@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { api, message } from '../../api';
 import { num } from '../../components/common';
 import type { BulkAnswer } from './types';
@@ -28,6 +28,33 @@ export function BulkDialog({ action, filter, onClose, onDone }: {
   const title = useRef<HTMLHeadingElement>(null);
   const [verb, past] = VERB[action];
   const needsReason = action !== 'retry';
+
+  const box = useRef<HTMLDivElement>(null);
+  // Focus moves into the dialog and, when it closes, back to the button that opened it (WAI-ARIA APG, Dialog
+  // (Modal) pattern, https://www.w3.org/WAI/ARIA/apg/patterns/dialog-modal/, "Keyboard Interaction").
+  useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
+    return () => opener?.focus();
+  }, []);
+  const keepFocusInside = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key === 'Escape') {
+      onClose();
+      return;
+    }
+    if (e.key !== 'Tab' || !box.current) {
+      return;
+    }
+    const focusable = [...box.current.querySelectorAll<HTMLElement>('button:not([disabled]), input, [tabindex="-1"]')];
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    if (e.shiftKey && document.activeElement === first) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first.focus();
+    }
+  };
 
   useEffect(() => {
     title.current?.focus();
@@ -59,8 +86,8 @@ export function BulkDialog({ action, filter, onClose, onDone }: {
 
   return (
     <div className="dialog-backdrop">
-      <div role="dialog" aria-modal="true" aria-labelledby="bulk-title" className="dialog"
-        onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <div role="dialog" aria-modal="true" aria-labelledby="bulk-title" className="dialog" ref={box}
+        onKeyDown={keepFocusInside}>
         <h2 id="bulk-title" tabIndex={-1} ref={title}>{verb} by filter</h2>
         <p className="muted">Filter: <code>{JSON.stringify(filter)}</code></p>
         {!dry && !error && <p role="status">Counting what the filter matches…</p>}
