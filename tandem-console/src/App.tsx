@@ -7,6 +7,11 @@ import { Errors } from './pages/Errors';
 import { Flows } from './pages/Flows';
 import { SignIn } from './pages/SignIn';
 import { Link, match, navigate, useLocation } from './router';
+import { RecordSearch } from './pages/timeline/RecordSearch';
+
+// The record timeline and alerts pages (issue 12 items 6, 7), loaded when first opened.
+const TimelinePage = lazy(() => import('./pages/Timeline'));
+const AlertsPage = lazy(() => import('./pages/Alerts'));
 
 // The flow designer (React Flow, rjsf) is its own chunk, loaded when first opened.
 const FlowDesigner = lazy(() => import('./pages/FlowDesigner'));
@@ -17,6 +22,8 @@ const NAV: [string, string][] = [
   ['/', 'Dashboard'],
   ['/flows', 'Flows'],
   ['/errors', 'Errors'],
+  ['/timeline', 'Timeline'],
+  ['/alerts', 'Alerts'],
 ];
 
 function Page({ session }: { session: Session }) {
@@ -28,7 +35,14 @@ function Page({ session }: { session: Session }) {
     return <Flows role={session.role} />;
   }
   if (path === '/errors') {
-    return <Errors query={query} />;
+    return <Errors query={query} role={session.role} />;
+  }
+  if (path === '/timeline' || path === '/alerts') {
+    return (
+      <Suspense fallback={<p role="status">Loading the page…</p>}>
+        {path === '/timeline' ? <TimelinePage query={query} /> : <AlertsPage role={session.role} />}
+      </Suspense>
+    );
   }
   const design = match('/flows/:id/design', path);
   if (design) {
@@ -120,6 +134,7 @@ export function App() {
             })}
           </ul>
         </nav>
+        <RecordSearch />
         <span className="who" data-testid="who">
           {session.name} ({session.role})
         </span>

@@ -174,7 +174,12 @@ export function DeadLetterPage({ id, role }: { id: string; role: Role }) {
       {error ? <ErrorBox error={error} onRetry={reload} /> : null}
       <dl className="facts">
         <dt>Flow</dt><dd>{d.flow} (version <code>{d.flowVersion.slice(0, 12)}</code>), step {d.step}</dd>
-        <dt>Record</dt><dd data-testid="dl-record">{d.entity} {d.entityKey}</dd>
+        <dt>Record</dt><dd data-testid="dl-record">{d.entity} {d.entityKey}{' '}
+          {(d.entityKey || d.recordKey) && (
+            <Link to={`/timeline?key=${encodeURIComponent(d.entityKey || d.recordKey)}`}>
+              Timeline of {d.entityKey || d.recordKey}
+            </Link>
+          )}</dd>
         <dt>Error</dt><dd><code>{d.errorCode}</code> ({d.errorClass}): <span data-testid="dl-message">{d.errorMessage}</span></dd>
         <dt>Attempts</dt><dd>{num(d.attempts)} attempts, seen {num(d.occurrences)} times</dd>
         <dt>Created / updated</dt><dd>{time(d.createdAt)} / {time(d.updatedAt)}</dd>

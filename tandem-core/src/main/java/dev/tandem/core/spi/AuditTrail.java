@@ -13,6 +13,15 @@ public interface AuditTrail {
     List<AuditEntry> auditFor(long eventOffset);
 
     /** Entries for many events, by event then oldest first; an implementation should read them in one query. */
+    /**
+     * The offsets of the newest events whose audited writes name {@code keyOrId} as a record's key or id (in
+     * {@link AuditEntry#written()}), newest first: how a record's timeline finds the events written into it that
+     * were about another record (a Clarity user written as a Salesforce Contact, say).
+     */
+    default List<Long> eventsWriting(String keyOrId, int limit) {
+        return List.of();
+    }
+
     default List<AuditEntry> auditFor(java.util.Collection<Long> eventOffsets) {
         return eventOffsets.stream().flatMap(o -> auditFor(o).stream()).toList();
     }

@@ -18,6 +18,9 @@ public interface RetryQueue {
 
     long pendingRetryCount();
 
+    /** The pending retries of one flow (the admin API's {@code GET /retries?flow=} total). */
+    long pendingRetryCount(String flow);
+
     /** One page of the pending retries of {@code flow} (null for all), by event offset after {@code afterOffset}. */
     java.util.List<PendingRetry> pendingRetries(String flow, long afterOffset, int limit);
 

@@ -89,6 +89,21 @@ public final class AlertEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces a rule added through the admin API by {@code rule} (same name), keeping its place; what it was firing
+     * starts over under the new definition. False when no rule of that name was added through the API.
+     */
+    public boolean replaceRule(AlertRule rule) {
+        synchronized (lock) {
+            if (!added.contains(rule.name())) {
+                return false;
+            }
+            rules = rules.stream().map(r -> r.name().equals(rule.name()) ? rule : r).toList();
+            firing.put(rule.name(), new LinkedHashMap<>());
+            return true;
+        }
+    }
+
     /** Removes a rule added through the admin API; false when there is none of that name; tandem.yaml's stay. */
     public boolean removeRule(String name) {
         synchronized (lock) {

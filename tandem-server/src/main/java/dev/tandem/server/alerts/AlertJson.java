@@ -93,6 +93,23 @@ public final class AlertJson {
         return o;
     }
 
+    /**
+     * The conditions a rule can watch, each with the keys beyond name, severity and channels that apply to it and
+     * its unit, so a form (the console's Alerts page) offers only those.
+     */
+    public static ArrayNode conditions() {
+        ArrayNode out = JSON.createArrayNode();
+        for (Condition c : Condition.values()) {
+            ObjectNode n = out.addObject();
+            n.put("name", c.configName());
+            n.put("unit", c.unit());
+            n.put("thresholdRequired", c.hasThreshold());
+            ArrayNode keys = n.putArray("keys");
+            c.keys().stream().sorted().forEach(keys::add);
+        }
+        return out;
+    }
+
     static byte[] bytes(ObjectNode node) {
         try {
             return JSON.writeValueAsBytes(node);

@@ -63,6 +63,7 @@ public final class AlertNotifier implements AutoCloseable {
                 case ChannelSettings.Webhook w -> new WebhookChannel(w, clock);
                 case ChannelSettings.Slack s -> new SlackChannel(s);
                 case ChannelSettings.Email e -> new EmailChannel(e);
+                case ChannelSettings.Log l -> new LogChannel(l.name());
             });
         }
         return new AlertNotifier(channels, new AlertLinks(settings.publicUrl()), settings.historySize(), clock);

@@ -70,9 +70,16 @@ public sealed interface ChannelSettings {
         }
     }
 
+    /**
+     * Tandem's own log (logger {@code dev.tandem.alerts}, level WARN): for a machine without a receiver yet, such as
+     * {@code tandem demo}, so rules can be tried and their alerts seen in the console's history.
+     */
+    record Log(String name, Duration timeout) implements ChannelSettings {
+    }
+
     /** The kinds of channel. */
     enum Kind {
-        WEBHOOK, SLACK, EMAIL
+        WEBHOOK, SLACK, EMAIL, LOG
     }
 
     /** The keys of one entry of {@code alerts.channels}; which apply depends on {@code type}. */
@@ -89,6 +96,7 @@ public sealed interface ChannelSettings {
             case WEBHOOK -> Set.of("url", "secret");
             case SLACK -> Set.of("url");
             case EMAIL -> Set.of("host", "port", "from", "to", "username", "password", "startTls", "ssl");
+            case LOG -> Set.of();
         };
         for (Map.Entry<String, ConfigSpec.Key<?>> key : Keys.BY_TYPE.entrySet()) {
             if (c.isSet(key.getValue()) && !applies.contains(key.getKey())) {
@@ -104,6 +112,7 @@ public sealed interface ChannelSettings {
                 yield new Slack(name, new Secret(c.get(Keys.URL).strip()), timeout);
             }
             case EMAIL -> email(name, c, timeout);
+            case LOG -> new Log(name, timeout);
         };
     }
 
@@ -173,7 +182,8 @@ public sealed interface ChannelSettings {
     final class Keys {
         static final ConfigSpec SPEC = new ConfigSpec();
         static final ConfigSpec.Key<Kind> TYPE = SPEC.required("type", Type.oneOf(Kind.class),
-                "`webhook`: signed JSON to any HTTPS receiver; `slack`: a Slack incoming webhook; `email`: SMTP");
+                "`webhook`: signed JSON to any HTTPS receiver; `slack`: a Slack incoming webhook; `email`: SMTP; "
+                        + "`log`: Tandem's own log (logger `dev.tandem.alerts`, WARN), e.g. to try rules out");
         static final ConfigSpec.Key<String> URL = SPEC.optional("url", Type.STRING, "required for webhook and slack",
                 "webhook, slack: where to POST (for Slack the incoming-webhook URL, itself a secret: write "
                         + "`${env:NAME}`)");

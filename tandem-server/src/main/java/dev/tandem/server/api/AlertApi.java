@@ -56,6 +56,10 @@ public final class AlertApi {
             engine.ifPresent(e -> e.rules().forEach(r -> items.add(AlertJson.rule(r)
                     .put("source", e.addedThroughApi(r.name()) ? "api" : "config"))));
             body.put("enabled", engine.isPresent());
+            // What a new rule may use: the channels of tandem.yaml (by name only) and the conditions with their keys.
+            ArrayNode channels = body.putArray("channels");
+            engine.ifPresent(e -> e.channelNames().stream().sorted().forEach(channels::add));
+            body.set("conditions", AlertJson.conditions());
             json(ctx, body);
         }));
         routes.get("/alerts/firing", Role.VIEWER, guarded(ctx -> {
@@ -81,6 +85,7 @@ public final class AlertApi {
         }));
         routes.post("/alerts/test", Role.OPERATOR, guarded(this::test));
         routes.post("/alerts/rules", Role.ADMIN, guarded(this::addRule));
+        routes.put("/alerts/rules/{name}", Role.ADMIN, guarded(this::replaceRule));
         routes.delete("/alerts/rules/{name}", Role.ADMIN, guarded(this::deleteRule));
         routes.get("/log-levels", Role.VIEWER, guarded(ctx -> {
             ObjectNode body = JSON.createObjectNode();
@@ -120,6 +125,43 @@ public final class AlertApi {
         store.saveAlertRule(new dev.tandem.core.spi.AlertRuleStore.StoredRule(parsed.name(), rule.toString(),
                 ApiRoutes.actor(ctx), clock.instant()));
         json(ctx, 201, AlertJson.rule(parsed).put("source", "api"));
+    }
+
+    /**
+     * A rule added through the API, changed: the body is the whole rule (as for POST); its name, when given, must be
+     * the path's. A tandem.yaml rule is changed in the file (409); an unknown name is 404 (create it with POST).
+     */
+    private void replaceRule(Context ctx) {
+        String name = ctx.pathParam("name");
+        AlertEngine e = engine.orElseThrow(() -> notFound("no alert rule '" + ApiSupport.clip(name) + "'"));
+        if (e.rules().stream().anyMatch(r -> r.name().equals(name)) && !e.addedThroughApi(name)) {
+            throw new ProblemException(dev.tandem.server.http.Problem.of(409, "conflict",
+                    "Conflict with the current state", "rule '" + ApiSupport.clip(name)
+                            + "' is defined in tandem.yaml; change it there"));
+        }
+        if (!e.addedThroughApi(name)) {
+            throw notFound("no alert rule '" + ApiSupport.clip(name) + "' added through the API (create it with POST "
+                    + "/api/v1/alerts/rules)");
+        }
+        ObjectNode rule = ApiSupport.body(ctx);
+        if (rule.has("name") && !name.equals(rule.path("name").asText(null))) {
+            throw badRequest("the rule's name cannot change: the body says '" + ApiSupport.clip(rule.path("name").asText())
+                    + "', the path '" + ApiSupport.clip(name) + "' (delete it and create a new one to rename it)");
+        }
+        rule.put("name", name);
+        dev.tandem.server.alerts.AlertRule parsed;
+        try {
+            parsed = dev.tandem.server.alerts.AlertRule.parse(rule, e.channelNames());
+        } catch (dev.tandem.core.config.ConfigException invalid) {
+            throw new ProblemException(dev.tandem.server.http.Problem.of(422, "invalid_request",
+                    "The request cannot be carried out", invalid.getMessage()));
+        }
+        if (!e.replaceRule(parsed)) {
+            throw notFound("no alert rule '" + ApiSupport.clip(name) + "' added through the API");
+        }
+        store.saveAlertRule(new dev.tandem.core.spi.AlertRuleStore.StoredRule(parsed.name(), rule.toString(),
+                ApiRoutes.actor(ctx), clock.instant()));
+        json(ctx, AlertJson.rule(parsed).put("source", "api"));
     }
 
     private void deleteRule(Context ctx) {

@@ -248,12 +248,14 @@ public final class DeadLetterApi {
 
     private void retries(Context ctx) {
         int limit = ApiSupport.limit(ctx, 500);
-        String flow = ctx.queryParam("flow");
-        List<PendingRetry> page = store.pendingRetries(flow == null || flow.isBlank() ? null : flow, ApiSupport.cursor(ctx), limit);
+        String given = ctx.queryParam("flow");
+        String flow = given == null || given.isBlank() ? null : given;
+        List<PendingRetry> page = store.pendingRetries(flow, ApiSupport.cursor(ctx), limit);
         ObjectNode body = JSON.createObjectNode();
         ArrayNode items = body.putArray("items");
         page.forEach(r -> items.add(retry(r)));
-        body.put("total", store.pendingRetryCount());
+        // The total of what was asked for: one flow's retries when filtered, all of them otherwise.
+        body.put("total", flow == null ? store.pendingRetryCount() : store.pendingRetryCount(flow));
         if (page.size() == limit) {
             body.put("nextCursor", ApiSupport.cursor(page.getLast().eventOffset()));
         }

@@ -83,9 +83,24 @@ public final class TimelineApi {
             // The records those events are about, by their keys, so their other events come too.
             byOffset.values().forEach(e -> keys.add(e.event().entityKey().isEmpty() ? e.event().entityId() : e.event().entityKey()));
         }
+        // The other side of the record: the Salesforce ids it is linked to (their change events have no Clarity key).
+        for (String k : List.copyOf(keys)) {
+            for (IdMap.Link l : store.linksOf(k)) {
+                if (SALESFORCE_ID.matcher(l.targetId()).matches()) {
+                    keys.add(l.targetId());
+                }
+                keys.add(l.sourceKey());
+            }
+        }
         for (String k : keys) {
             if (!k.isEmpty()) {
                 eventLog.eventsOf(k, limit).forEach(e -> byOffset.put(e.offset(), e));
+                // Events about another record that were written into this one (a Clarity user as this Contact).
+                for (long offset : store.eventsWriting(k, limit)) {
+                    if (!byOffset.containsKey(offset)) {
+                        eventLog.get(offset).ifPresent(e -> byOffset.put(e.offset(), e));
+                    }
+                }
             }
         }
         events.addAll(byOffset.values());

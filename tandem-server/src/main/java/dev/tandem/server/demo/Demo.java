@@ -128,7 +128,7 @@ public final class Demo implements AutoCloseable {
                         salesforce.clientSecret(), SalesforceConfig.DEFAULT_API_VERSION, "tandem", Duration.ofSeconds(10)),
                 new TandemConfig.Runtime(50, Duration.ofMillis(100), Duration.ofMillis(200)),
                 new TandemConfig.Retry(Duration.ofMillis(250), 2.0, Duration.ofSeconds(5), 10, 0.2))
-                .withCdc(demoCdc())
+                .withCdc(demoCdc()).withAlerts(demoAlerts())
                 .withFlows(new TandemConfig.Flows(flowsDir(), java.util.Map.of()));
     }
 
@@ -144,6 +144,24 @@ public final class Demo implements AutoCloseable {
             throw new java.io.UncheckedIOException("cannot create the demo's flows folder " + dir, e);
         }
         return dir;
+    }
+
+    /**
+     * Alerting with Tandem's log as the channel (the demo has no receiver): a rule on dead letters per flow and one
+     * on paused flows, evaluated every 5 s, so the console's Alerts page shows them firing; admins add more there.
+     */
+    static dev.tandem.server.alerts.AlertsSettings demoAlerts() {
+        var log = new dev.tandem.server.alerts.ChannelSettings.Log("log", Duration.ofSeconds(5));
+        List<String> channels = List.of(log.name());
+        var deadLetters = new dev.tandem.server.alerts.AlertRule("dead-letters", dev.tandem.server.alerts.Condition.DEAD_LETTERS,
+                dev.tandem.server.alerts.Severity.WARNING, 0.0, Duration.ofMinutes(15), null, true, Duration.ofMinutes(30),
+                null, 10, channels);
+        var paused = new dev.tandem.server.alerts.AlertRule("flow-paused", dev.tandem.server.alerts.Condition.FLOW_PAUSED,
+                dev.tandem.server.alerts.Severity.CRITICAL, null, Duration.ofMinutes(15), null, false, Duration.ofMinutes(30),
+                null, 10, channels);
+        return new dev.tandem.server.alerts.AlertsSettings(null, Duration.ofSeconds(5),
+                dev.tandem.server.alerts.AlertsSettings.DEFAULT_REPEAT_EVERY, dev.tandem.server.alerts.AlertsSettings.DEFAULT_HISTORY_SIZE,
+                Map.of(log.name(), log), List.of(deadLetters, paused));
     }
 
     /**

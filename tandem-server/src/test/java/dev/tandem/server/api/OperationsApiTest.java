@@ -368,6 +368,30 @@ class OperationsApiTest {
     }
 
     @Test
+    void theRetriesTotalOfOneFlowCountsThatFlowOnly() throws Exception {
+        long first = order("40", "x");
+        long second = order("41", "x");
+        Instant later = Instant.now().plus(Duration.ofHours(1));
+        stores.stateStore().scheduleRetry(new dev.tandem.core.state.PendingRetry(first, FLOW, 1, later, "UNABLE_TO_LOCK_ROW"));
+        stores.stateStore().scheduleRetry(new dev.tandem.core.state.PendingRetry(second, FLOW, 1, later, "UNABLE_TO_LOCK_ROW"));
+        stores.stateStore().scheduleRetry(new dev.tandem.core.state.PendingRetry(first, "customers", 1, later, "503"));
+
+        JsonNode orders = call("GET", "/retries?flow=orders", null).body();
+        assertThat(orders.path("items")).hasSize(2);
+        assertThat(orders.path("total").asLong()).isEqualTo(2);
+        JsonNode customers = call("GET", "/retries?flow=customers", null).body();
+        assertThat(customers.path("items").findValuesAsText("flow")).containsExactly("customers");
+        assertThat(customers.path("total").asLong()).isEqualTo(1);
+        assertThat(call("GET", "/retries?flow=nope", null).body().path("total").asLong()).isZero();
+        assertThat(call("GET", "/retries", null).body().path("total").asLong()).isEqualTo(3);
+        // a page shorter than the total still says the whole flow's total
+        JsonNode page = call("GET", "/retries?flow=orders&limit=1", null).body();
+        assertThat(page.path("items")).hasSize(1);
+        assertThat(page.path("total").asLong()).isEqualTo(2);
+        assertThat(page.path("nextCursor").asText()).isNotBlank();
+    }
+
+    @Test
     void anOperatorPausesAndResumesAFlow() throws Exception {
         wake();
         Response paused = call("POST", "/flows/orders/pause", "{\"reason\":\"month end\"}");

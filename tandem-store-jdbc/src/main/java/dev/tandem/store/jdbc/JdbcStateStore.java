@@ -297,6 +297,11 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
     }
 
     @Override
+    public long pendingRetryCount(String flow) {
+        return count("SELECT COUNT(*) FROM pending_retry WHERE flow = ?", flow);
+    }
+
+    @Override
     public List<PendingRetry> pendingRetries(String flow, long afterOffset, int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be positive: " + limit);
@@ -592,6 +597,28 @@ public final class JdbcStateStore implements StateStore, WriteFingerprints, Leas
                 }
                 insert.executeBatch();
                 return entries.size();
+            }
+        });
+    }
+
+    @Override
+    public List<Long> eventsWriting(String keyOrId, int limit) {
+        ensureOpen();
+        String escaped = JdbcDeadLetters.escape(keyOrId.replace("\\", "\\\\").replace("\"", "\\\""));
+        return database.read("find the events that wrote a record", c -> {
+            // written is compact JSON ({"ref":{"entity":…,"key":…,"id":…,"fields":{…}}}); a scan like eventsMentioning's.
+            try (PreparedStatement select = c.prepareStatement("SELECT DISTINCT event_offset FROM audit_entry WHERE "
+                    + "written LIKE ? ESCAPE '\\' OR written LIKE ? ESCAPE '\\' ORDER BY event_offset DESC LIMIT ?")) {
+                select.setString(1, "%\"key\":\"" + escaped + "\"%");
+                select.setString(2, "%\"id\":\"" + escaped + "\"%");
+                select.setInt(3, limit);
+                try (ResultSet rows = select.executeQuery()) {
+                    List<Long> offsets = new ArrayList<>();
+                    while (rows.next()) {
+                        offsets.add(rows.getLong(1));
+                    }
+                    return List.copyOf(offsets);
+                }
             }
         });
     }

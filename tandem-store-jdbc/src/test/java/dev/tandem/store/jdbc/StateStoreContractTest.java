@@ -140,6 +140,34 @@ abstract class StateStoreContractTest {
     }
 
     @Test
+    void theEventsThatWroteARecordAreFoundByItsKeyOrIdNewestFirst() {
+        String contact = "{\"contact\":{\"entity\":\"Contact\",\"key\":\"CON-9001\",\"id\":\"0038d0005XwHg1wAQC\",\"fields\":{}}}";
+        store.audit(new AuditEntry(2, "customers", "v1", "settle", "PATCH", 200, 5, "OK", null, NOW, contact));
+        store.audit(new AuditEntry(7, "customers", "v1", "settle", "PATCH", 200, 5, "OK", null, NOW, contact));
+        store.audit(new AuditEntry(9, "customers", "v1", "settle", "PATCH", 200, 5, "OK", null, NOW,
+                "{\"contact\":{\"entity\":\"Contact\",\"key\":\"CON-90011\",\"id\":\"\",\"fields\":{}}}"));
+        store.audit(new AuditEntry(11, "customers", "v1", "validate", null, 0, 5, "OK", null, NOW, null));
+
+        assertThat(store.eventsWriting("CON-9001", 10)).containsExactly(7L, 2L);
+        assertThat(store.eventsWriting("0038d0005XwHg1wAQC", 1)).containsExactly(7L);
+        assertThat(store.eventsWriting("CON-900", 10)).isEmpty();
+        assertThat(store.eventsWriting("CON-900_", 10)).isEmpty(); // LIKE's wildcards are text
+        assertThat(store.eventsWriting("%", 10)).isEmpty();
+    }
+
+    @Test
+    void pendingRetriesAreCountedPerFlow() {
+        store.scheduleRetry(retry(1, "orders", NOW));
+        store.scheduleRetry(retry(2, "orders", NOW));
+        store.scheduleRetry(retry(2, "customers", NOW));
+
+        assertThat(store.pendingRetryCount("orders")).isEqualTo(2);
+        assertThat(store.pendingRetryCount("customers")).isEqualTo(1);
+        assertThat(store.pendingRetryCount("products")).isZero();
+        assertThat(store.pendingRetryCount()).isEqualTo(3);
+    }
+
+    @Test
     void dueRetriesReturnsAtMostMax() {
         store.scheduleRetry(retry(1, "orders", NOW.minusSeconds(3)));
         store.scheduleRetry(retry(2, "orders", NOW.minusSeconds(2)));
