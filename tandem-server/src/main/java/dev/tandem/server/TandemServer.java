@@ -226,6 +226,8 @@ public final class TandemServer implements AutoCloseable {
             }
             this.sources = new ChangeSources(changeSources);
             this.ingestLog = new CountingEventLog(stores.eventLog(), metrics);
+            operations.metricsApi().reportIngest(stores.eventLog(), sources::health, ingestLog::lastArrival)
+                    .reportApiUsage(salesforce::apiUsage);
             ServerAlertSignals signals = new ServerAlertSignals(store, stores.eventLog(), runtime, salesforce, sources,
                     this::configurationFaults, ingestLog::lastArrival, clock);
             // Reconciliation (issue 11 item 5): on demand through the admin API and, with reconcile.every, scheduled;
