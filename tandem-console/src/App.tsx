@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, message, setCsrfToken, setUnauthorizedHandler, type Session } from './api';
 import { ErrorBox } from './components/common';
 import { Dashboard } from './pages/Dashboard';
@@ -6,7 +6,10 @@ import { DeadLetterPage } from './pages/DeadLetter';
 import { Errors } from './pages/Errors';
 import { Flows } from './pages/Flows';
 import { SignIn } from './pages/SignIn';
+import { useDemoMode } from './pages/demo/useDemoMode';
 import { Link, match, navigate, useLocation } from './router';
+
+const DemoPage = lazy(() => import('./pages/Demo'));
 
 type State = { kind: 'loading' } | { kind: 'signedOut'; notice?: string } | { kind: 'signedIn'; session: Session };
 
@@ -14,6 +17,7 @@ const NAV: [string, string][] = [
   ['/', 'Dashboard'],
   ['/flows', 'Flows'],
   ['/errors', 'Errors'],
+  ['/demo', 'Demo'],
 ];
 
 function Page({ session }: { session: Session }) {
@@ -26,6 +30,9 @@ function Page({ session }: { session: Session }) {
   }
   if (path === '/errors') {
     return <Errors query={query} />;
+  }
+  if (path === '/demo') {
+    return <Suspense fallback={<p role="status">Loading the demo…</p>}><DemoPage role={session.role} /></Suspense>;
   }
   const dl = match('/errors/:id', path);
   if (dl) {
@@ -46,6 +53,7 @@ export function App() {
   const [state, setState] = useState<State>({ kind: 'loading' });
   const [error, setError] = useState<unknown>(null);
   const { path } = useLocation();
+  const demoMode = useDemoMode(state.kind === 'signedIn');
 
   const signedIn = useCallback((session: Session) => {
     setCsrfToken(session.csrfToken);
@@ -99,7 +107,7 @@ export function App() {
         <span className="brand">Tandem</span>
         <nav aria-label="Main">
           <ul>
-            {NAV.map(([to, label]) => {
+            {NAV.filter(([to]) => to !== '/demo' || demoMode).map(([to, label]) => {
               const current = to === '/' ? path === '/' : path === to || path.startsWith(`${to}/`);
               return (
                 <li key={to}>
