@@ -184,6 +184,34 @@ class DemoModeApiTest {
     }
 
     @Test
+    void aRegisteredCustomerBecomesASalesforceContactAndARepsPhoneChangeComesBackToClarity() {
+        Answer registered = demoCall("POST", "/demo/actions/register-customer", operator);
+        assertThat(registered.status()).as(String.valueOf(registered.body())).isEqualTo(200);
+        String contactKey = registered.body().path("contactKey").asText();
+        assertThat(contactKey).isNotBlank();
+        await().atMost(Duration.ofSeconds(30)).until(() -> demo.salesforce().records("Contact").stream()
+                .anyMatch(c -> contactKey.equals(c.get("Clarity_Contact_Key__c"))));
+
+        Answer changed = demoCall("POST", "/demo/actions/change-phone", operator);
+        assertThat(changed.status()).as(String.valueOf(changed.body())).isEqualTo(200);
+        String key = changed.body().path("key").asText();
+        String digits = changed.body().path("phone").asText().replaceAll("\\D", "");
+        String salesforceId = changed.body().path("salesforceId").asText();
+        // Through CDC and salesforce-contact-to-clarity: the Clarity contact of that key has the new phone.
+        await().atMost(Duration.ofSeconds(30)).until(() -> demo.clarity().store().contacts().all().stream()
+                .anyMatch(c -> (key.equals(c.customKey()) || key.equals("CEF-CONTACT-" + c.id()))
+                        && c.phone1() != null && c.phone1().replaceAll("\\D", "").endsWith(digits.substring(1))));
+        JsonNode back = null;
+        for (JsonNode e : demoCall("GET", "/demo/activity?limit=100", viewer).body().path("events")) {
+            if (e.path("entityId").asText().equals(salesforceId) && e.path("source").asText().equals("salesforce")) {
+                back = e;
+            }
+        }
+        assertThat(back).as("the change event in the activity").isNotNull();
+        assertThat(back.path("direction").asText()).isEqualTo("salesforce-to-clarity");
+    }
+
+    @Test
     void salesforceBrokenForTwoSecondsHealsByItselfAndTheFaultRatesComeBack() {
         Answer broken = demoCall("POST", "/demo/actions/break-salesforce?seconds=2", operator);
         assertThat(broken.status()).as(String.valueOf(broken.body())).isEqualTo(200);
