@@ -6,6 +6,7 @@ import { DeadLetterPage } from './pages/DeadLetter';
 import { Errors } from './pages/Errors';
 import { Flows } from './pages/Flows';
 import { SignIn } from './pages/SignIn';
+import { LoadBoundary } from './pages/demo/LoadBoundary';
 import { useDemoMode } from './pages/demo/useDemoMode';
 import { Link, match, navigate, useLocation } from './router';
 
@@ -32,7 +33,11 @@ function Page({ session }: { session: Session }) {
     return <Errors query={query} />;
   }
   if (path === '/demo') {
-    return <Suspense fallback={<p role="status">Loading the demo…</p>}><DemoPage role={session.role} /></Suspense>;
+    return (
+      <LoadBoundary what="demo page">
+        <Suspense fallback={<p role="status">Loading the demo…</p>}><DemoPage role={session.role} /></Suspense>
+      </LoadBoundary>
+    );
   }
   const dl = match('/errors/:id', path);
   if (dl) {

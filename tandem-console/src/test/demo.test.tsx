@@ -148,3 +148,17 @@ describe('the navigation', () => {
     expect(screen.queryByRole('link', { name: 'Demo' })).toBeNull();
   });
 });
+
+describe('a lazy page that cannot load', () => {
+  it('is a readable message with a retry, not a blank page', async () => {
+    const { LoadBoundary } = await import('../pages/demo/LoadBoundary');
+    const Broken = () => {
+      throw new Error('Failed to fetch dynamically imported module');
+    };
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    render(<LoadBoundary what="demo page"><Broken /></LoadBoundary>);
+    expect(screen.getByRole('alert').textContent).toContain('The demo page could not be loaded (Failed to fetch');
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
+    quiet.mockRestore();
+  });
+});
