@@ -6,6 +6,8 @@ import { DeadLetterPage } from './pages/DeadLetter';
 import { Errors } from './pages/Errors';
 import { Flows } from './pages/Flows';
 import { SignIn } from './pages/SignIn';
+import { LoadBoundary } from './pages/demo/LoadBoundary';
+import { useDemoMode } from './pages/demo/useDemoMode';
 import { Link, match, navigate, useLocation } from './router';
 import { RecordSearch } from './pages/timeline/RecordSearch';
 
@@ -16,6 +18,8 @@ const AlertsPage = lazy(() => import('./pages/Alerts'));
 // The flow designer (React Flow, rjsf) is its own chunk, loaded when first opened.
 const FlowDesigner = lazy(() => import('./pages/FlowDesigner'));
 
+const DemoPage = lazy(() => import('./pages/Demo'));
+
 type State = { kind: 'loading' } | { kind: 'signedOut'; notice?: string } | { kind: 'signedIn'; session: Session };
 
 const NAV: [string, string][] = [
@@ -24,6 +28,7 @@ const NAV: [string, string][] = [
   ['/errors', 'Errors'],
   ['/timeline', 'Timeline'],
   ['/alerts', 'Alerts'],
+  ['/demo', 'Demo'],
 ];
 
 function Page({ session }: { session: Session }) {
@@ -52,6 +57,13 @@ function Page({ session }: { session: Session }) {
       </Suspense>
     );
   }
+  if (path === '/demo') {
+    return (
+      <LoadBoundary what="demo page">
+        <Suspense fallback={<p role="status">Loading the demo…</p>}><DemoPage role={session.role} /></Suspense>
+      </LoadBoundary>
+    );
+  }
   const dl = match('/errors/:id', path);
   if (dl) {
     return <DeadLetterPage id={dl.id} role={session.role} />;
@@ -71,6 +83,7 @@ export function App() {
   const [state, setState] = useState<State>({ kind: 'loading' });
   const [error, setError] = useState<unknown>(null);
   const { path } = useLocation();
+  const demoMode = useDemoMode(state.kind === 'signedIn');
 
   const signedIn = useCallback((session: Session) => {
     setCsrfToken(session.csrfToken);
@@ -124,7 +137,7 @@ export function App() {
         <span className="brand">Tandem</span>
         <nav aria-label="Main">
           <ul>
-            {NAV.map(([to, label]) => {
+            {NAV.filter(([to]) => to !== '/demo' || demoMode).map(([to, label]) => {
               const current = to === '/' ? path === '/' : path === to || path.startsWith(`${to}/`);
               return (
                 <li key={to}>

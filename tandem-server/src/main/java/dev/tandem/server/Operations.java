@@ -60,6 +60,11 @@ final class Operations implements AutoCloseable {
                 .map(dev.tandem.core.flow.Flow::name).collect(java.util.stream.Collectors.toSet()));
     }
 
+    /** The dashboard's numbers; the server adds the ingest side and the API budget once its sources exist. */
+    dev.tandem.server.api.MetricsApi metricsApi() {
+        return metricsApi;
+    }
+
     DeadLetterService deadLetters() {
         return deadLetters;
     }

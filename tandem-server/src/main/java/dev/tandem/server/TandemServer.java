@@ -128,6 +128,8 @@ public final class TandemServer implements AutoCloseable {
     /** The admin API ({@code /api/v1}): tokens, roles, audit, rate limits; every endpoint registers through it. */
     private final AdminApi api;
     private final dev.tandem.server.reconcile.ReconcileService reconciliation;
+    /** {@code GET /demo}, and the demo-only routes that {@code tandem demo} switches on. */
+    private final dev.tandem.server.api.DemoMode demoMode;
 
     private TandemServer(TandemConfig config) {
         this.config = config;
@@ -239,6 +241,8 @@ public final class TandemServer implements AutoCloseable {
             }
             this.sources = new ChangeSources(changeSources);
             this.ingestLog = new CountingEventLog(stores.eventLog(), metrics);
+            operations.metricsApi().reportIngest(stores.eventLog(), sources::health, ingestLog::lastArrival)
+                    .reportApiUsage(salesforce::apiUsage);
             ServerAlertSignals signals = new ServerAlertSignals(store, stores.eventLog(), runtime, salesforce, sources,
                     this::configurationFaults, ingestLog::lastArrival, clock);
             // Reconciliation (issue 11 item 5): on demand through the admin API and, with reconcile.every, scheduled;
@@ -296,6 +300,8 @@ public final class TandemServer implements AutoCloseable {
             TokenEndpoints.register(api, clock);
             flowFileApi.register(api); // before operations: its /flows/schema before FlowApi's /flows/{id}
             operations.register(api);
+            this.demoMode = new dev.tandem.server.api.DemoMode(stores.eventLog(), store, runtime);
+            demoMode.register(api);
             // Duplicates (issue 10, item 5): the scan of both systems and the admin-style Salesforce merge.
             new dev.tandem.server.api.DuplicatesApi(new DuplicateScanner(salesforce, config.salesforce().match()),
                     new DuplicateMerger(salesforce), clarity, store, stores.eventLog(), clock).register(api);
@@ -455,6 +461,11 @@ public final class TandemServer implements AutoCloseable {
     /** Where the parts of the admin API register their endpoints (under {@code /api/v1}, token-checked). */
     public ApiRoutes api() {
         return api;
+    }
+
+    /** The guided demo's admin API: off unless {@code tandem demo} enables it with its sandboxes. */
+    public dev.tandem.server.api.DemoMode demoMode() {
+        return demoMode;
     }
 
     /** The admin API itself: its registrations (for the OpenAPI drift test) and its tokens. */

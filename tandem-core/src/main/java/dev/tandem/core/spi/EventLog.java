@@ -55,4 +55,12 @@ public interface EventLog extends AutoCloseable {
     default List<LoggedEvent> eventsMentioning(String text, int limit) {
         return List.of();
     }
+
+    /**
+     * Per source system and time bucket since {@code since}, the events received and their receipt lag (the
+     * dashboard's "events in" series and ingest health); empty where the log cannot say.
+     */
+    default List<dev.tandem.core.state.IngestStats> ingestStats(java.time.Instant since, java.time.Duration bucket) {
+        return List.of();
+    }
 }

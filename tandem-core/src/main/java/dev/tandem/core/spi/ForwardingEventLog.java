@@ -67,4 +67,9 @@ public abstract class ForwardingEventLog implements EventLog {
     public List<LoggedEvent> eventsMentioning(String text, int limit) {
         return delegate.eventsMentioning(text, limit);
     }
+
+    @Override
+    public List<dev.tandem.core.state.IngestStats> ingestStats(java.time.Instant since, java.time.Duration bucket) {
+        return delegate.ingestStats(since, bucket);
+    }
 }

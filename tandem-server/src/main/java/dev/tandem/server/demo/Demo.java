@@ -78,6 +78,15 @@ public final class Demo implements AutoCloseable {
     private final String webhookSecret;
     /** An operator token for the admin API, created at start and printed, so `tandem status` etc. work at once. */
     private final String operatorToken;
+    /** The console's Demo page buttons: the demo-only admin API acting on the two sandboxes. */
+    private final DemoConsole console;
+
+    /**
+     * The flows the demo runs: the orders it generates, and Customer 360 both ways for the console's guided demo
+     * (a customer registered in Clarity, a phone changed in Salesforce coming back through CDC).
+     */
+    static final Map<String, Boolean> FLOWS = Map.of("clarity-order-to-salesforce", true,
+            "clarity-customer-to-salesforce", true, "salesforce-contact-to-clarity", true);
 
     public Demo(Options options, PrintStream out, boolean liveLine) {
         this.options = options;
@@ -95,6 +104,8 @@ public final class Demo implements AutoCloseable {
                 .build().start();
         this.tandem = TandemServer.start(config());
         this.operatorToken = demoOperatorToken();
+        this.console = new DemoConsole(clarity, salesforce, java.time.Clock.systemUTC());
+        tandem.demoMode().enable(console);
     }
 
     /** A fresh operator token named demo-operator; one left by an earlier demo on the same data is revoked. */
@@ -128,8 +139,8 @@ public final class Demo implements AutoCloseable {
                         salesforce.clientSecret(), SalesforceConfig.DEFAULT_API_VERSION, "tandem", Duration.ofSeconds(10)),
                 new TandemConfig.Runtime(50, Duration.ofMillis(100), Duration.ofMillis(200)),
                 new TandemConfig.Retry(Duration.ofMillis(250), 2.0, Duration.ofSeconds(5), 10, 0.2))
-                .withCdc(demoCdc()).withAlerts(demoAlerts())
-                .withFlows(new TandemConfig.Flows(flowsDir(), java.util.Map.of()));
+                .withFlows(new TandemConfig.Flows(flowsDir(), FLOWS))
+                .withCdc(demoCdc()).withAlerts(demoAlerts());
     }
 
     /**
@@ -335,6 +346,8 @@ public final class Demo implements AutoCloseable {
                 + "/Ordering/SalesOrders?Paging=%7BSize:5,StartIndex:1%7D'");
         out.println("  Tandem              " + tandem.baseUrl() + "   (/api/v1, /health, /metrics)");
         out.println("Console: " + consoleUrl() + "   (open it in a browser; sign in with the operator token below)");
+        out.println("      guided demo: " + consoleUrl() + "demo   (buttons that make orders and customers, change a "
+                + "phone in Salesforce, break Salesforce for a minute)");
         out.println("Tandem API: " + apiUrl());
         out.println("      operator token: " + operatorToken);
         out.println("      try: TANDEM_URL=" + tandem.baseUrl() + " TANDEM_TOKEN=" + operatorToken + " ./tandem status");
@@ -389,6 +402,7 @@ public final class Demo implements AutoCloseable {
     @Override
     public void close() {
         try {
+            console.close();
             tandem.close();
         } finally {
             try {

@@ -23,6 +23,11 @@ final class OpenApiOperations {
             return role.equals("public");
         }
 
+        /** Registered by {@code tandem demo} only ({@code "x-tandem-demo-only": true}). */
+        boolean demoOnly() {
+            return node.path("x-tandem-demo-only").asBoolean(false);
+        }
+
         /** The path with each {param} replaced by its documented example (or 1). */
         String samplePath() {
             String result = path;
@@ -66,7 +71,21 @@ final class OpenApiOperations {
         }
     }
 
+    /**
+     * The operations every server has: all documented ones but the guided demo's, which only {@code tandem demo}
+     * registers ({@code "x-tandem-demo-only": true}; {@code DemoApiTest} holds them to the demo's routes).
+     */
     static List<Operation> all() {
+        return everyDocumented().stream().filter(o -> !o.demoOnly()).toList();
+    }
+
+    /** The guided demo's operations, registered by {@code tandem demo} only. */
+    static List<Operation> demoOnly() {
+        return everyDocumented().stream().filter(Operation::demoOnly).toList();
+    }
+
+    /** Every operation of the document, the demo's included. */
+    static List<Operation> everyDocumented() {
         List<Operation> operations = new ArrayList<>();
         Iterator<Map.Entry<String, JsonNode>> paths = document().path("paths").fields();
         while (paths.hasNext()) {

@@ -257,6 +257,35 @@ public final class JdbcEventLog implements EventLog {
         });
     }
 
+    /**
+     * One grouped scan of the rows received since {@code since} (there is no index on received_at: a week of a
+     * large log is a full scan, which the dashboard's polling of the short windows does not hit often); a negative
+     * lag (a source clock ahead of ours) counts as 0.
+     */
+    @Override
+    public List<dev.tandem.core.state.IngestStats> ingestStats(Instant since, java.time.Duration bucket) {
+        ensureOpen();
+        long size = Math.max(1000, bucket.toMillis());
+        String lag = "MAX(0, received_at - occurred_at)";
+        String sql = "SELECT source, (received_at / " + size + ") * " + size + " AS bucket, COUNT(*), MAX(" + lag
+                + "), AVG(" + lag + ") FROM event_log WHERE received_at >= ? "
+                + "GROUP BY source, (received_at / " + size + ") ORDER BY source, bucket";
+        return events.read("summarise ingestion", c -> {
+            try (PreparedStatement select = c.prepareStatement(sql)) {
+                select.setLong(1, since.toEpochMilli());
+                try (ResultSet rows = select.executeQuery()) {
+                    List<dev.tandem.core.state.IngestStats> out = new ArrayList<>();
+                    while (rows.next()) {
+                        out.add(new dev.tandem.core.state.IngestStats(rows.getString(1),
+                                Instant.ofEpochMilli(rows.getLong(2)), rows.getLong(3), rows.getLong(4),
+                                Math.round(rows.getDouble(5))));
+                    }
+                    return out;
+                }
+            }
+        });
+    }
+
     @Override
     public List<LoggedEvent> eventsMentioning(String text, int limit) {
         ensureOpen();

@@ -1,0 +1,256 @@
+package dev.tandem.server.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.salesforce.SalesforceConfig;
+import dev.tandem.salesforce.auth.ClientCredentialsTokenProvider;
+import dev.tandem.salesforce.client.SalesforceRestClient;
+import dev.tandem.sandbox.clarity.BadData;
+import dev.tandem.sandbox.clarity.ClaritySandbox;
+import dev.tandem.sandbox.clarity.RecordRef;
+import dev.tandem.sandbox.clarity.SalesOrderRef;
+import dev.tandem.sandbox.salesforce.SalesforceSandbox;
+import dev.tandem.server.api.DemoMode;
+import dev.tandem.server.api.ProblemException;
+import dev.tandem.server.http.Problem;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The guided demo's buttons ({@code POST /api/v1/demo/actions/{action}}): what a visitor of the console's Demo page
+ * does to the two sandboxes of {@code tandem demo}, each the start of one of the data touchpoints — an order or a
+ * customer made in Clarity (its webhook brings it to Tandem), a sales rep's phone change in Salesforce (its change
+ * event comes back through CDC), and Salesforce broken for a while (503 on every call: Tandem pauses the flows,
+ * probes, and resumes when it heals). It acts on the sandboxes the way their users would: the Clarity sandbox's
+ * generators fire the same webhooks as the storefront, the rep changes the contact over the Salesforce REST API
+ * as its own client, and the outage is the Salesforce sandbox's fault injector.
+ */
+final class DemoConsole implements DemoMode.Actions, AutoCloseable {
+
+    static final String CREATE_ORDER = "create-order";
+    static final String CREATE_BAD_ORDER = "create-bad-order";
+    static final String REGISTER_CUSTOMER = "register-customer";
+    static final String CHANGE_PHONE = "change-phone";
+    static final String BREAK_SALESFORCE = "break-salesforce";
+    static final String HEAL_SALESFORCE = "heal-salesforce";
+    /** How long Salesforce stays broken unless the call says otherwise ({@code ?seconds=}), and the bounds. */
+    static final Duration DEFAULT_OUTAGE = Duration.ofMinutes(1);
+    static final int MIN_OUTAGE_SECONDS = 1;
+    static final int MAX_OUTAGE_SECONDS = 600;
+    /** The rep's own API client name, so the rep's change is not taken for Tandem's own write coming back. */
+    static final String REP_CLIENT = "tandem-demo-rep";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<DemoMode.Action> ACTIONS = List.of(
+            new DemoMode.Action(CREATE_ORDER, "Create an order", "orderToCash",
+                    "A shopper checks out in Clarity: the order's webhook reaches Tandem, which writes the Salesforce "
+                            + "Order with its items, account and contact."),
+            new DemoMode.Action(REGISTER_CUSTOMER, "Register a customer", "customer360",
+                    "A customer registers in Clarity: Tandem makes the Salesforce Account and Contact and writes "
+                            + "their Salesforce ids back."),
+            new DemoMode.Action(CHANGE_PHONE, "Change a phone in Salesforce", "customer360",
+                    "A sales rep changes a contact's phone in Salesforce: its change event comes back through CDC "
+                            + "and Tandem updates the Clarity contact."),
+            new DemoMode.Action(CREATE_BAD_ORDER, "Create an order with bad data", "errorHandling",
+                    "An order whose customer has no last name: Salesforce would refuse it, so Tandem dead-letters "
+                            + "it with the reason, for an operator to fix and retry on the Errors page."),
+            new DemoMode.Action(BREAK_SALESFORCE, "Break Salesforce for a minute", "errorHandling",
+                    "Salesforce answers 503 to every call: Tandem retries, pauses the flows that need it and "
+                            + "probes; when it heals they resume and nothing is lost or duplicated."),
+            new DemoMode.Action(HEAL_SALESFORCE, "Heal Salesforce now", "errorHandling",
+                    "Ends the outage before its minute is up."));
+
+    private final ClaritySandbox clarity;
+    private final SalesforceSandbox salesforce;
+    private final SalesforceRestClient rep;
+    private final HttpClient http;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+    /** While broken: when it heals, and the fault rates to go back to. */
+    private Outage outage;
+
+    private record Outage(Instant until, double serverErrorRate, double lockErrorRate, ScheduledFuture<?> heal) {
+    }
+
+    DemoConsole(ClaritySandbox clarity, SalesforceSandbox salesforce, Clock clock) {
+        this.clarity = Objects.requireNonNull(clarity, "clarity");
+        this.salesforce = Objects.requireNonNull(salesforce, "salesforce");
+        this.clock = clock;
+        this.http = HttpClient.newHttpClient();
+        SalesforceConfig cfg = SalesforceConfig.of(URI.create(salesforce.tokenUrl()), salesforce.clientId(),
+                salesforce.clientSecret()).withCallOptionsClient(REP_CLIENT);
+        this.rep = new SalesforceRestClient(cfg, new ClientCredentialsTokenProvider(cfg, http), http,
+                new SimpleMeterRegistry());
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tandem-demo-outage");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public List<DemoMode.Action> list() {
+        return ACTIONS;
+    }
+
+    @Override
+    public synchronized ObjectNode sandboxes() {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode c = body.putObject("clarity");
+        c.put("baseUrl", clarity.baseUrl());
+        c.put("orders", clarity.store().salesOrders().all().size());
+        c.put("customers", clarity.store().users().all().size());
+        ObjectNode s = body.putObject("salesforce");
+        s.put("baseUrl", salesforce.baseUrl());
+        s.put("orders", salesforce.records("Order").size());
+        s.put("accounts", salesforce.records("Account").size());
+        s.put("contacts", salesforce.records("Contact").size());
+        s.put("apiRequests", salesforce.apiRequestCount());
+        ObjectNode faults = s.putObject("faults");
+        faults.put("serverErrorRate", salesforce.faults().serverErrorRate());
+        faults.put("lockErrorRate", salesforce.faults().lockErrorRate());
+        faults.put("broken", outage != null);
+        faults.put("brokenUntil", outage == null ? null : outage.until().toString());
+        return body;
+    }
+
+    @Override
+    public ObjectNode run(String action, Map<String, String> parameters) {
+        if (!action.equals(BREAK_SALESFORCE) && !parameters.isEmpty()) {
+            throw ProblemException.badRequest("demo action " + action + " takes no parameters, got "
+                    + parameters.keySet());
+        }
+        return switch (action) {
+            case CREATE_ORDER -> order(BadData.NONE);
+            case CREATE_BAD_ORDER -> order(BadData.MISSING_LAST_NAME);
+            case REGISTER_CUSTOMER -> registerCustomer();
+            case CHANGE_PHONE -> changePhone();
+            case BREAK_SALESFORCE -> breakSalesforce(parameters);
+            case HEAL_SALESFORCE -> heal("healed on request");
+            default -> throw ProblemException.notFound("there is no demo action '" + action + "'");
+        };
+    }
+
+    private ObjectNode order(BadData bad) {
+        SalesOrderRef ref = clarity.orders().createRandomOrder(bad);
+        ObjectNode done = JSON.createObjectNode();
+        done.put("entity", "SalesOrder");
+        done.put("key", ref.customKey());
+        done.put("message", "Order " + ref.customKey() + " was placed in Clarity"
+                + (bad == BadData.NONE ? "" : " with a customer without a last name") + "; its webhook is on its way to Tandem.");
+        return done;
+    }
+
+    private ObjectNode registerCustomer() {
+        RecordRef account = clarity.customers().createRandomCustomer();
+        String contactKey = clarity.store().users().all().stream().filter(u -> u.accountId() == account.id())
+                .findFirst().map(u -> u.contactKey() != null && !u.contactKey().isEmpty() ? u.contactKey()
+                        : "CEF-CONTACT-" + u.contactId()).orElse(account.customKey());
+        ObjectNode done = JSON.createObjectNode();
+        done.put("entity", "Account");
+        done.put("key", account.customKey());
+        done.put("contactKey", contactKey);
+        done.put("message", "Customer " + account.customKey() + " registered in Clarity; Tandem makes their "
+                + "Salesforce Account and Contact.");
+        return done;
+    }
+
+    /** The newest Salesforce contact linked to Clarity gets a new phone, from the rep, over the REST API. */
+    private ObjectNode changePhone() {
+        List<Map<String, Object>> linked = salesforce.records("Contact").stream()
+                .filter(c -> c.get("Clarity_Contact_Key__c") != null && !String.valueOf(c.get("Clarity_Contact_Key__c")).isBlank())
+                .toList();
+        if (linked.isEmpty()) {
+            throw new ProblemException(Problem.of(409, "no_linked_contact", "Nothing to change yet",
+                    "no Salesforce contact is linked to Clarity yet: register a customer or create an order first"));
+        }
+        Map<String, Object> contact = linked.get(linked.size() - 1);
+        String id = String.valueOf(contact.get("Id"));
+        String phone = "+1 512-555-" + String.format("%04d", ThreadLocalRandom.current().nextInt(10_000));
+        try {
+            rep.update("Contact", id, JSON.createObjectNode().put("Phone", phone));
+        } catch (RuntimeException e) {
+            throw new ProblemException(Problem.of(502, "salesforce_refused", "Salesforce refused the change",
+                    "the sales rep's update of Contact " + id + " failed: " + e.getMessage()));
+        }
+        ObjectNode done = JSON.createObjectNode();
+        done.put("entity", "Contact");
+        done.put("salesforceId", id);
+        done.put("key", String.valueOf(contact.get("Clarity_Contact_Key__c")));
+        done.put("phone", phone);
+        done.put("message", "A sales rep changed the phone of Contact " + id + " to " + phone
+                + " in Salesforce; its change event comes back to Clarity through CDC.");
+        return done;
+    }
+
+    private synchronized ObjectNode breakSalesforce(Map<String, String> parameters) {
+        if (parameters.keySet().stream().anyMatch(k -> !k.equals("seconds"))) {
+            throw ProblemException.badRequest("break-salesforce takes only ?seconds=, got " + parameters.keySet());
+        }
+        int seconds = (int) DEFAULT_OUTAGE.toSeconds();
+        String given = parameters.get("seconds");
+        if (given != null) {
+            try {
+                seconds = Integer.parseInt(given);
+            } catch (NumberFormatException e) {
+                seconds = -1;
+            }
+            if (seconds < MIN_OUTAGE_SECONDS || seconds > MAX_OUTAGE_SECONDS) {
+                throw ProblemException.badRequest("seconds must be a whole number from " + MIN_OUTAGE_SECONDS + " to "
+                        + MAX_OUTAGE_SECONDS + ", got '" + (given.length() > 40 ? given.substring(0, 40) + "…" : given) + "'");
+            }
+        }
+        double serverErrors = outage == null ? salesforce.faults().serverErrorRate() : outage.serverErrorRate();
+        double lockErrors = outage == null ? salesforce.faults().lockErrorRate() : outage.lockErrorRate();
+        if (outage != null) {
+            outage.heal().cancel(false);
+        }
+        salesforce.faults().setServerErrorRate(1.0);
+        Instant until = clock.instant().plusSeconds(seconds);
+        ScheduledFuture<?> heal = timer.schedule(() -> heal("healed after " + given(until)), seconds, TimeUnit.SECONDS);
+        outage = new Outage(until, serverErrors, lockErrors, heal);
+        ObjectNode done = JSON.createObjectNode();
+        done.put("brokenUntil", until.toString());
+        done.put("message", "Salesforce answers 503 Service Unavailable to every call until " + until
+                + ": watch Tandem retry, pause the flows and resume when it heals.");
+        return done;
+    }
+
+    private String given(Instant until) {
+        return "its time (" + until + ")";
+    }
+
+    private synchronized ObjectNode heal(String how) {
+        ObjectNode done = JSON.createObjectNode();
+        if (outage == null) {
+            done.put("message", "Salesforce is not broken.");
+            return done;
+        }
+        outage.heal().cancel(false);
+        salesforce.faults().setServerErrorRate(outage.serverErrorRate());
+        salesforce.faults().setLockErrorRate(outage.lockErrorRate());
+        outage = null;
+        done.put("message", "Salesforce " + how + ": it answers again, and Tandem resumes the paused flows.");
+        return done;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        rep.close();
+        http.close();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.tandem.server.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.server.config.TandemConfig;
+import dev.tandem.server.demo.Demo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dashboard's charts and the guided Demo page in a real browser: a {@code tandem demo} in this process, then
+ * tandem-console's {@code e2e/demo-e2e.mjs} driving Debian's headless Chromium — the charts are drawn and their text
+ * alternative has numbers; on the Demo page "Create an order" makes an order that the page shows arriving in
+ * Salesforce; "Break Salesforce" makes the next order retry until Salesforce heals, and then it lands. Here each of
+ * the two orders is checked in the Salesforce sandbox: there exactly once. axe-core checks each page.
+ */
+class DemoBrowserTest {
+
+    @Test
+    void theChartsAreDrawnAndTheDemosButtonsShowAnOrderArrivingAndAnOutageHealing(@TempDir Path dir) throws Exception {
+        BrowserScript.requireBrowser();
+        Demo.Options options = new Demo.Options(8, 50, 11, 0, 0, dir.resolve("data"), Duration.ofSeconds(60),
+                TandemConfig.Ingest.WEBHOOK);
+        try (Demo demo = new Demo(options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                false)) {
+            demo.run(true);
+            String log = BrowserScript.run("demo-e2e.mjs", Map.of(
+                    "TANDEM_URL", demo.tandem().baseUrl().toString(),
+                    "OPERATOR_TOKEN", demo.operatorToken()), 240);
+
+            JsonNode results = results(log);
+            SalesforceRest salesforce = new SalesforceRest(demo.salesforce().baseUrl(), demo.salesforce().tokenUrl(),
+                    demo.salesforce().clientId(), demo.salesforce().clientSecret());
+            for (String field : new String[]{"orderKey", "brokenOrderKey"}) {
+                String key = results.path(field).asText();
+                assertThat(key).as(field).matches("[A-Za-z0-9-]+");
+                assertThat(salesforce.count("SELECT COUNT() FROM Order WHERE Clarity_Order_Key__c = '" + key + "'"))
+                        .as(field + " " + key + " in Salesforce").isEqualTo(1);
+            }
+            assertThat(demo.salesforce().faults().serverErrorRate()).as("healed").isZero();
+            for (String png : new String[]{"dashboard-charts", "demo", "demo-broken"}) {
+                assertThat(BrowserScript.SCREENSHOTS.resolve(png + ".png")).as(png).isNotEmptyFile();
+            }
+        }
+    }
+
+    private static JsonNode results(String log) throws Exception {
+        for (String line : log.split("\n")) {
+            if (line.startsWith("{\"ok\":true")) {
+                return new ObjectMapper().readTree(line).path("results");
+            }
+        }
+        throw new AssertionError("the script printed no results:\n" + log);
+    }
+}
