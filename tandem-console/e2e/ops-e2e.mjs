@@ -12,6 +12,7 @@ import { axe, check, env, results, run, screenshotsDir, signIn } from './lib.mjs
 const base = env('TANDEM_URL');
 const operatorToken = env('OPERATOR_TOKEN');
 const adminToken = env('ADMIN_TOKEN');
+const bulkFlow = env('BULK_FLOW');
 const bulkCode = env('BULK_CODE');
 const bulkExpected = Number(env('BULK_EXPECTED'));
 const c360 = env('C360_URL');
@@ -43,9 +44,11 @@ await run('ops', async (browser, shared) => {
 
   // Bulk resolve by filter: the code filter, the server's count in the confirmation, then the change.
   await page.getByRole('link', { name: 'Open' }).click();
+  await page.getByLabel('Flow').selectOption(bulkFlow);
   await page.getByLabel('Error code').fill(bulkCode);
   await page.getByRole('button', { name: 'Apply filters' }).click();
-  await page.waitForFunction((c) => window.location.search.includes(`code=${c}`), bulkCode);
+  await page.waitForFunction(([f, c]) => window.location.search.includes(`code=${c}`)
+    && window.location.search.includes(`flow=${f}`), [bulkFlow, bulkCode]);
   await page.getByText(`${bulkExpected} dead letters match.`).waitFor();
   await page.getByRole('button', { name: 'Resolve all matching…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Resolve by filter' });
