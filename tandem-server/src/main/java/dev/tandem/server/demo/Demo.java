@@ -27,6 +27,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -128,7 +129,20 @@ public final class Demo implements AutoCloseable {
                         salesforce.clientSecret(), SalesforceConfig.DEFAULT_API_VERSION, "tandem", Duration.ofSeconds(10)),
                 new TandemConfig.Runtime(50, Duration.ofMillis(100), Duration.ofMillis(200)),
                 new TandemConfig.Retry(Duration.ofMillis(250), 2.0, Duration.ofSeconds(5), 10, 0.2))
-                .withCdc(demoCdc());
+                .withCdc(demoCdc())
+                .withFlows(new TandemConfig.Flows(demoFlowsDir(), Map.of()));
+    }
+
+    /**
+     * flows.dir of the demo (empty at first, so the shipped flows run): the console's mapping canvas and designer
+     * save flows there, and the server reloads them.
+     */
+    private Path demoFlowsDir() {
+        try {
+            return Files.createDirectories(options.dataDir().resolve("flows"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the demo's flows folder: " + e.getMessage(), e);
+        }
     }
 
     /**

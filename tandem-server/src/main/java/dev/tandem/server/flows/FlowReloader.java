@@ -49,6 +49,11 @@ public final class FlowReloader implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("tandem-flow-reloader").daemon(true).start(this::watch);
     }
 
+    /** The flows running now (as last loaded), by id. */
+    public Map<String, FlowSpec> current() {
+        return current;
+    }
+
     public List<FlowProblem> problems() {
         return problems;
     }
