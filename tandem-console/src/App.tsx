@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, message, setCsrfToken, setUnauthorizedHandler, type Session } from './api';
 import { ErrorBox } from './components/common';
 import { Dashboard } from './pages/Dashboard';
@@ -7,6 +7,9 @@ import { Errors } from './pages/Errors';
 import { Flows } from './pages/Flows';
 import { SignIn } from './pages/SignIn';
 import { Link, match, navigate, useLocation } from './router';
+
+// The mapping canvas is a page of its own, loaded when first opened (the first load stays small).
+const MappingPage = lazy(() => import('./pages/Mapping'));
 
 type State = { kind: 'loading' } | { kind: 'signedOut'; notice?: string } | { kind: 'signedIn'; session: Session };
 
@@ -26,6 +29,14 @@ function Page({ session }: { session: Session }) {
   }
   if (path === '/errors') {
     return <Errors query={query} />;
+  }
+  const mapping = match('/flows/:id/mapping', path);
+  if (mapping) {
+    return (
+      <Suspense fallback={<p role="status">Loading the mapping canvas…</p>}>
+        <MappingPage id={mapping.id} role={session.role} />
+      </Suspense>
+    );
   }
   const dl = match('/errors/:id', path);
   if (dl) {
