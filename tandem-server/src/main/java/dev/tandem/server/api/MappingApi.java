@@ -253,6 +253,10 @@ public final class MappingApi {
                     "the mapping did not finish within " + PREVIEW_SECONDS + " s on this record; look for a loop"
                             + " or a very large range"));
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof StackOverflowError) {
+                throw new ProblemException(Problem.of(422, "preview_too_deep", "The mapping recursed too deeply",
+                        "the mapping's functions call themselves without end on this record"));
+            }
             throw e.getCause() instanceof Exception c ? c : e;
         }
         out.set("record", record);

@@ -180,6 +180,14 @@ class MappingApiTest {
         assertThat(evil.path("outcome").path("result").asText()).as(evil.toString()).isEqualTo("write");
         assertThat(record(evil, "Order").path("fields").path("Description").asText()).isEqualTo("<script>alert(1)</script>2");
 
+        // A mapping that recurses without end is stopped and said, never a 500; the next preview runs.
+        HttpResponse<String> deep = send("POST", p, viewer, ApiTestServer.JSON.createObjectNode().put("mapping",
+                "($f := function($n) { $f($n + 1) }; $f(0))").toString());
+        assertThat(deep.statusCode()).as(deep.body()).isIn(200, 422);
+        if (deep.statusCode() == 200) {
+            assertThat(ApiTestServer.json(deep).path("outcome").path("result").asText()).isEqualTo("dead-letter");
+        }
+        assertThat(send("POST", p, viewer, "{}").statusCode()).isEqualTo(200);
         assertProblem(send("GET", AdminApi.BASE + "/flows/no-such-flow/mapping", viewer, null), "not_found");
         assertProblem(send("GET", BASE + "?object=%3Cscript%3E", viewer, null), "bad_request");
         assertProblem(send("POST", BASE + "/suggestions", viewer, "{}"), "bad_request");
