@@ -20,6 +20,9 @@ const FlowDesigner = lazy(() => import('./pages/FlowDesigner'));
 
 const DemoPage = lazy(() => import('./pages/Demo'));
 
+// The mapping canvas is a page of its own, loaded when first opened (the first load stays small).
+const MappingPage = lazy(() => import('./pages/Mapping'));
+
 type State = { kind: 'loading' } | { kind: 'signedOut'; notice?: string } | { kind: 'signedIn'; session: Session };
 
 const NAV: [string, string][] = [
@@ -64,6 +67,14 @@ function Page({ session }: { session: Session }) {
       </LoadBoundary>
     );
   }
+  const mapping = match('/flows/:id/mapping', path);
+  if (mapping) {
+    return (
+      <Suspense fallback={<p role="status">Loading the mapping canvas…</p>}>
+        <MappingPage id={mapping.id} role={session.role} />
+      </Suspense>
+    );
+  }
   const dl = match('/errors/:id', path);
   if (dl) {
     return <DeadLetterPage id={dl.id} role={session.role} />;
@@ -74,7 +85,6 @@ function Page({ session }: { session: Session }) {
       <p>
         There is no page at <code>{path}</code> in this console. <Link to="/">Go to the dashboard</Link>.
       </p>
-      <p className="muted">Coming: the flow designer, the mapping canvas, the record timeline and the guided demo.</p>
     </section>
   );
 }

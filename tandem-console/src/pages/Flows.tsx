@@ -85,7 +85,10 @@ export function Flows({ role }: { role: Role }) {
         <tbody>
           {data.items.map((f) => (
             <tr key={f.id} data-testid={`flow-${f.id}`}>
-              <th scope="row">{f.id}</th>
+              <th scope="row">
+                {f.id}{' '}
+                <Link to={`/flows/${encodeURIComponent(f.id)}/mapping`} aria-label={`Mapping of ${f.id}`}>Mapping</Link>
+              </th>
               <td>
                 <span className={`state state-${f.state}`}>{f.state}</span>
               </td>

@@ -306,6 +306,13 @@ public final class TandemServer implements AutoCloseable {
             new dev.tandem.server.api.DuplicatesApi(new DuplicateScanner(salesforce, config.salesforce().match()),
                     new DuplicateMerger(salesforce), clarity, store, stores.eventLog(), clock).register(api);
             new dev.tandem.server.api.ReconcileApi(reconciliation).register(api);
+            // The console's mapping canvas (issue 12 item 5): preview, suggestions, decisions, save into flows.dir.
+            FlowReloader mappingReloader = reloader;
+            new dev.tandem.server.api.MappingApi(new dev.tandem.server.api.MappingApi.Parts(
+                    mappingReloader != null ? mappingReloader::flows : loaded::flows, catalog,
+                    mappingReloader != null ? config.flows().dir() : null,
+                    mappingReloader != null ? mappingReloader::reload : () -> { }, salesforce::describe,
+                    clarity::fetchByKey, (dev.tandem.core.mapping.MappingDecisionStore) store, clock)).register(api);
             alerts.ifPresent(e -> dev.tandem.server.api.AlertApi.loadStoredRules(e, store));
             new dev.tandem.server.api.AlertApi(alerts, dev.tandem.server.logging.LogLevels.ofLogback(), store, clock)
                     .register(api);

@@ -3,10 +3,12 @@ package dev.tandem.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tandem.core.flow.FlowOutcome;
+import dev.tandem.core.flow.FlowFileException;
 import dev.tandem.core.flow.FlowSpec;
-import dev.tandem.core.state.AuditEntry;
+import dev.tandem.server.flows.FlowFiles;
+import dev.tandem.server.flows.FlowRepository;
 import dev.tandem.server.flows.PlanPreview;
+import dev.tandem.server.flows.PreviewReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,7 +18,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code tandem map preview}: runs a flow's real pipeline on a sample source record with stand-ins for the systems
- * ({@link PlanPreview}), and prints the validation results and the write plan. {@code tandem map suggest}
+ * ({@link PlanPreview}), and prints the validation results and the write plan ({@link PreviewReport}, the same
+ * report the console's mapping canvas shows). {@code tandem map suggest}
  * ({@link MapSuggest}): ranked, explained field-mapping suggestions, offline (docs/ai-mapping.md).
  */
 @Command(name = "map", mixinStandardHelpOptions = true, description = "Mapping tools.",
@@ -42,6 +45,10 @@ public final class MapCommand implements Runnable {
         Path record;
         @Option(names = "--dir", paramLabel = "DIR", description = "flows.dir")
         Path dir;
+        @Option(names = "--mapping", paramLabel = "FILE.jsonata", description = "try this mapping instead of the flow's own (nothing is written)")
+        Path mapping;
+        @Option(names = "--json", description = "print the report as JSON (as the admin API's POST /flows/{id}/mapping/preview answers)")
+        boolean json;
 
         @Override
         public Integer call() throws Exception {
@@ -78,26 +85,26 @@ public final class MapCommand implements Runnable {
                 err().println("tandem: " + name + " must hold one JSON object (the source record)");
                 return 1;
             }
-            PlanPreview.Result result = PlanPreview.run(spec, source);
-            out().println("# flow " + spec.id() + " version " + spec.version());
-            for (AuditEntry a : result.audit()) {
-                if (!a.step().equals("to")) {
-                    out().println("# " + a.step() + ": " + a.outcome() + (a.detail().isEmpty() ? "" : " — " + a.detail()));
-                }
-            }
-            if (result.plan().isPresent()) {
-                out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result.plan().get()));
-            }
-            switch (result.outcome()) {
-                case FlowOutcome.Failed f -> {
-                    out().println("# result: would be " + (f.retryable() ? "retried" : "dead-lettered") + ": "
-                            + f.errorCode() + ": " + f.message());
+            if (mapping != null) {
+                if (!Files.isRegularFile(mapping) || Files.size(mapping) > 1024 * 1024) {
+                    err().println("tandem: " + mapping + " is not a readable file of at most 1 MiB");
                     return 1;
                 }
-                case FlowOutcome.Skipped s -> out().println("# result: skipped: " + s.reason());
-                case FlowOutcome.Synced s -> out().println("# result: would write the plan above");
+                try {
+                    spec = FlowFiles.withMapping(FlowRepository.shippedCatalog(), spec, Files.readString(mapping));
+                } catch (FlowFileException e) {
+                    e.problems().forEach(p -> err().println(p));
+                    return 1;
+                }
             }
-            return 0;
+            PreviewReport report = PreviewReport.run(spec, source);
+            if (json) {
+                TableOutput.json(out(), report.toJson());
+            } else {
+                report.lines().forEach(out()::println);
+            }
+            out().flush();
+            return report.failed() ? 1 : 0;
         }
     }
 }

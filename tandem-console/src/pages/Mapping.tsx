@@ -1,0 +1,236 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { allows, api, message, type Role } from '../api';
+import { ErrorBox, useLoad } from '../components/common';
+import { Link } from '../router';
+import { Canvas } from './mapping/Canvas';
+import { fieldsBlock, pathExpression, removeField, setField, sourcesOf } from './mapping/mappingText';
+import { PreviewPanel, SuggestionsPanel, type Sample } from './mapping/Panels';
+import type { MappingView, PreviewView, SaveView, SuggestionsView, SuggestionView } from './mapping/types';
+
+const PREVIEW_DELAY_MS = 400;
+
+/** The body naming the sample record, as the preview and suggestions calls take it. */
+function sampleBody(sample: Sample): Record<string, unknown> {
+  if (sample.kind === 'json') {
+    let record: unknown;
+    try {
+      record = JSON.parse(sample.text);
+    } catch (e) {
+      throw new Error(`The pasted record is not JSON: ${message(e)}`);
+    }
+    if (!record || typeof record !== 'object' || Array.isArray(record)) {
+      throw new Error('The pasted record must be one JSON object (the source record)');
+    }
+    return { record };
+  }
+  return sample.kind === 'key' ? { clarityKey: sample.key } : {};
+}
+
+/**
+ * The mapping canvas of one flow (/flows/:id/mapping): its JSONata mapping edited field by field against the
+ * target object's describe, previewed live on a sample record, with ranked suggestions; admins save it.
+ */
+export default function MappingPage({ id, role }: { id: string; role: Role }) {
+  const [object, setObject] = useState<string | null>(null);
+  const loaded = useLoad(() => api<MappingView>('GET', `/flows/${encodeURIComponent(id)}/mapping${
+    object ? `?object=${encodeURIComponent(object)}` : ''}`), [id, object]);
+  const view = loaded.data;
+  const [text, setText] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [editError, setEditError] = useState<string | null>(null);
+  const [sample, setSample] = useState<Sample>({ kind: 'example' });
+  const [preview, setPreview] = useState<PreviewView | null>(null);
+  const [previewError, setPreviewError] = useState<unknown>(null);
+  const [previewBusy, setPreviewBusy] = useState(false);
+  const [suggestions, setSuggestions] = useState<SuggestionsView | null>(null);
+  const [suggestError, setSuggestError] = useState<unknown>(null);
+  const [suggestBusy, setSuggestBusy] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<unknown>(null);
+  const generation = useRef(0);
+  const canSave = allows(role, 'admin');
+  const canDecide = allows(role, 'operator');
+
+  useEffect(() => {
+    if (view && text === null) {
+      setText(view.text);
+      setSaved(view.text);
+    }
+  }, [view, text]);
+
+  const current = view?.object ?? object;
+  const block = useMemo(() => (text !== null && current ? fieldsBlock(text, current) : null), [text, current]);
+  const sources = preview?.sourceFields ?? view?.sourceFields ?? [];
+  const targets = useMemo(() => (view?.targetFields ?? []).filter((f) => f.createable || f.updateable), [view]);
+  const links = useMemo(() => {
+    const out: Record<string, string[]> = {};
+    const paths = sources.map((s) => s.path);
+    block?.entries.forEach((e) => {
+      const ss = sourcesOf(e.expression, paths);
+      if (ss.length) {
+        out[e.name] = ss;
+      }
+    });
+    return out;
+  }, [block, sources]);
+  const mapped = useMemo(() => new Set(block?.entries.map((e) => e.name) ?? []), [block]);
+
+  // The preview follows every edit, debounced; an answer to an older edit is dropped.
+  useEffect(() => {
+    if (text === null) {
+      return undefined;
+    }
+    const mine = ++generation.current;
+    const timer = window.setTimeout(async () => {
+      setPreviewBusy(true);
+      try {
+        const result = await api<PreviewView>('POST', `/flows/${encodeURIComponent(id)}/mapping/preview`,
+          { mapping: text, ...sampleBody(sample) });
+        if (mine === generation.current) {
+          setPreview(result);
+          setPreviewError(null);
+        }
+      } catch (e) {
+        if (mine === generation.current) {
+          setPreviewError(e);
+        }
+      } finally {
+        if (mine === generation.current) {
+          setPreviewBusy(false);
+        }
+      }
+    }, PREVIEW_DELAY_MS);
+    return () => window.clearTimeout(timer);
+  }, [id, text, sample]);
+
+  const edit = (change: (t: string) => string, what: string) => {
+    if (text === null) {
+      return;
+    }
+    try {
+      setText(change(text));
+      setEditError(null);
+      setNotice(what);
+    } catch (e) {
+      setEditError(message(e));
+    }
+  };
+
+  const loadSuggestions = async () => {
+    if (!current) {
+      return;
+    }
+    setSuggestBusy(true);
+    setSuggestError(null);
+    try {
+      setSuggestions(await api<SuggestionsView>('POST', `/flows/${encodeURIComponent(id)}/mapping/suggestions`,
+        { object: current, ...sampleBody(sample) }));
+    } catch (e) {
+      setSuggestError(e);
+    } finally {
+      setSuggestBusy(false);
+    }
+  };
+
+  const decide = async (list: { source: string; s: SuggestionView }[], accepted: boolean) => {
+    if (!current) {
+      return;
+    }
+    try {
+      await api('POST', '/mapping/decisions', {
+        flow: id, object: current,
+        decisions: list.map(({ source, s }) => ({ source, target: s.target, accepted })),
+      });
+    } catch (e) {
+      setSuggestError(new Error(`The decision was not remembered: ${message(e)}`));
+      return;
+    }
+    if (accepted) {
+      edit((t) => list.reduce((acc, { s }) => setField(acc, current, s.target, s.expression), t),
+        `Accepted ${list.map(({ source, s }) => `${source} → ${s.target}`).join(', ')}`);
+    } else {
+      setNotice(`Rejected ${list.map(({ source, s }) => `${source} → ${s.target}`).join(', ')}`);
+      setSuggestions((d) => d && { ...d, items: d.items.map((i) => ({
+        ...i, suggestions: i.suggestions.filter((x) => !list.some((l) => l.source === i.source && l.s.target === x.target)),
+      })) });
+    }
+  };
+
+  const save = async () => {
+    if (text === null) {
+      return;
+    }
+    setSaving(true);
+    setSaveError(null);
+    try {
+      const r = await api<SaveView>('PUT', `/flows/${encodeURIComponent(id)}/mapping`, { text });
+      setSaved(text);
+      setNotice(`Saved ${r.file}: version ${r.version} (was ${r.previousVersion}); the server reloads the flow.`);
+    } catch (e) {
+      setSaveError(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  if (!view || text === null) {
+    return loaded.error ? <ErrorBox error={loaded.error} onRetry={loaded.reload} /> : <p role="status">Loading the mapping…</p>;
+  }
+  const dirty = text !== saved;
+  return (
+    <section aria-labelledby="mapping-title" className="mapping-page">
+      <p><Link to="/flows">← Flows</Link></p>
+      <h1 id="mapping-title">Mapping of {view.flow}</h1>
+      <p className="muted">
+        <code>{view.file}</code>, version <code>{view.version}</code>
+        {view.shipped ? ' (shipped: saving copies the flow into flows.dir)' : ''}.
+      </p>
+      <div className="row">
+        <label htmlFor="target-object">Target object</label>
+        <select id="target-object" value={current ?? ''} onChange={(e) => { setObject(e.target.value); setSuggestions(null); }}>
+          {view.objects.map((o) => <option key={o} value={o}>{o}</option>)}
+        </select>
+        {canSave && (
+          <button type="button" onClick={save} disabled={saving || !dirty || !view.writable}
+            title={view.writable ? undefined : 'this Tandem has no flows.dir'}>
+            {saving ? 'Saving…' : 'Save mapping'}
+          </button>
+        )}
+        {dirty && <span className="badge">unsaved changes</span>}
+      </div>
+      {canSave && !view.writable && <p className="muted">This Tandem has no flows.dir, so mappings cannot be saved here.</p>}
+      {saveError ? <p className="error" role="alert" data-testid="save-error">Not saved: {message(saveError)}</p> : null}
+      {notice && <p role="status" data-testid="notice">{notice}</p>}
+      {editError && <p className="error" role="alert">{editError}</p>}
+      {view.targetError && <p className="error" role="alert">{view.targetError}</p>}
+      {!block && current && (
+        <p className="error" role="alert">
+          The mapping has no record with &quot;entity&quot;: &quot;{current}&quot; and a &quot;fields&quot; object;
+          edit its text below.
+        </p>
+      )}
+      <div className="mapping-layout">
+        <Canvas sources={sources} targets={targets} entries={block?.entries ?? []} links={links}
+          onMap={(s, t) => current && edit((x) => setField(x, current, t, pathExpression(s)), `Mapped ${s} → ${t}`)}
+          onSetExpression={(t, x) => current && edit((y) => setField(y, current, t, x), `Set the expression of ${t}`)}
+          onRemove={(t) => current && edit((y) => removeField(y, current, t), `Removed ${t}`)} />
+        <div className="mapping-side">
+          <PreviewPanel sample={sample} onSample={setSample} preview={preview} error={previewError}
+            busy={previewBusy} object={current} />
+          <SuggestionsPanel data={suggestions} error={suggestError} busy={suggestBusy} canDecide={canDecide}
+            mapped={mapped} onLoad={loadSuggestions}
+            onAccept={(source, s) => decide([{ source, s }], true)}
+            onReject={(source, s) => decide([{ source, s }], false)}
+            onAcceptAll={(list) => decide(list, true)} />
+        </div>
+      </div>
+      <details className="mapping-text">
+        <summary>The mapping&apos;s text ({view.file})</summary>
+        <label htmlFor="mapping-text">JSONata text</label>
+        <textarea id="mapping-text" rows={20} spellCheck={false} value={text}
+          readOnly={!canSave} onChange={(e) => setText(e.target.value)} />
+      </details>
+    </section>
+  );
+}
