@@ -149,7 +149,7 @@ class AlertsConfigTest {
             not a URL                  | {type: slack, url: 'ftp://files.example/x'}                       | alerts.channels.c.url must be an http(s) URL with a host (the value is not shown
             missing secret             | {type: webhook, url: 'https://hooks.example/a'}                   | alerts.channels.c.secret is required for a channel of type webhook
             short secret               | {type: webhook, url: 'https://hooks.example/a', secret: short}    | alerts.channels.c.secret must be at least 16 characters (the value is not shown)
-            unknown type               | {type: pager}                                                     | alerts.channels.c.type must be webhook, slack or email
+            unknown type               | {type: pager}                                                     | alerts.channels.c.type must be webhook, slack, email or log
             key of another type        | {type: slack, url: 'https://hooks.example/a', host: smtp.example} | alerts.channels.c.host does not apply to a channel of type slack
             email without recipients   | {type: email, host: smtp.example, from: a@example.com}            | alerts.channels.c.to is required for a channel of type email
             email with a bad address   | {type: email, host: smtp.example, from: a@example.com, to: ['not an address']} | alerts.channels.c.to holds 'not an address', which is not an e-mail address

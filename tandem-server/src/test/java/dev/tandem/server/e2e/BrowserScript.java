@@ -18,6 +18,7 @@ final class BrowserScript {
 
     static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
     static final Path CONSOLE = Path.of("..", "tandem-console").toAbsolutePath().normalize();
+    static final Path FIREFOX = Path.of(System.getenv().getOrDefault("FIREFOX", "/usr/bin/firefox-esr"));
     static final Path SCREENSHOTS = Path.of("target", "console-screenshots").toAbsolutePath();
 
     private BrowserScript() {
@@ -37,12 +38,38 @@ final class BrowserScript {
         }
     }
 
+    /** Fails the test when Debian's Firefox ESR or puppeteer-core (which drives it over WebDriver BiDi) is missing. */
+    static void requireFirefox() {
+        if (!Files.isExecutable(FIREFOX)) {
+            fail("The console's Firefox test needs Firefox at " + FIREFOX + ", and there is none: install it with "
+                    + "`apt-get update && apt-get install -y firefox-esr` (Debian's package; .ci/run does this), or "
+                    + "set FIREFOX to another Firefox binary");
+        }
+        if (!Files.isDirectory(CONSOLE.resolve("node_modules/puppeteer-core"))) {
+            fail("The console's Firefox test runs " + CONSOLE.resolve("e2e/firefox-e2e.mjs") + " with puppeteer-core, "
+                    + "which is not installed: build tandem-console first (`./mvnw -pl tandem-console package` runs "
+                    + "npm ci)");
+        }
+    }
+
+    /** As {@link #run}, for a Firefox script (FIREFOX in its environment). */
+    static String runFirefox(String script, Map<String, String> environment, int timeoutSeconds) throws Exception {
+        requireFirefox();
+        Map<String, String> withFirefox = new java.util.HashMap<>(environment);
+        withFirefox.put("FIREFOX", FIREFOX.toString());
+        return exec(script, withFirefox, timeoutSeconds);
+    }
+
     /**
      * Runs {@code e2e/<script>} with the environment given plus SCREENSHOTS and CHROMIUM; asserts that it finished
      * within the timeout with exit code 0 and printed {@code "ok":true}. Returns its log.
      */
     static String run(String script, Map<String, String> environment, int timeoutSeconds) throws Exception {
         requireBrowser();
+        return exec(script, environment, timeoutSeconds);
+    }
+
+    private static String exec(String script, Map<String, String> environment, int timeoutSeconds) throws Exception {
         Path logFile = Path.of("target", script.replace(".mjs", "") + ".log").toAbsolutePath();
         Files.createDirectories(logFile.getParent());
         ProcessBuilder pb = new ProcessBuilder("node", "e2e/" + script).directory(CONSOLE.toFile())
