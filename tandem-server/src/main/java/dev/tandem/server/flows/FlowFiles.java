@@ -10,7 +10,6 @@ import dev.tandem.core.flow.model.StepDefinition;
 import dev.tandem.core.flow.model.TransformStep;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,10 +68,10 @@ public final class FlowFiles {
     /** The flow file's YAML text. */
     public static String yaml(FlowSpec spec) {
         if (shipped(spec)) {
-            return classpath(spec.file().substring(CLASSPATH.length()))
+            return FlowRepository.classpath(spec.file().substring(CLASSPATH.length()))
                     .orElseThrow(() -> new IllegalStateException(spec.file() + " is no longer in the jar"));
         }
-        return read(Path.of(spec.file())).orElseThrow(() -> new FlowFileException(List.of(
+        return FlowRepository.read(Path.of(spec.file())).orElseThrow(() -> new FlowFileException(List.of(
                 new FlowProblem(spec.file(), 0, 0, "cannot read the flow file"))));
     }
 
@@ -82,12 +81,12 @@ public final class FlowFiles {
             String file = spec.file().substring(CLASSPATH.length());
             String folder = file.contains("/") ? file.substring(0, file.lastIndexOf('/') + 1) : "";
             Path normal = Path.of(folder + name).normalize();
-            return normal.startsWith(Path.of(folder).normalize()) ? classpath(normal.toString().replace('\\', '/'))
+            return normal.startsWith(Path.of(folder).normalize()) ? FlowRepository.classpath(normal.toString().replace('\\', '/'))
                     : Optional.empty();
         }
         Path folder = Path.of(spec.file()).toAbsolutePath().getParent();
         Path sibling = folder.resolve(name).normalize();
-        return sibling.startsWith(folder) ? read(sibling) : Optional.empty();
+        return sibling.startsWith(folder) ? FlowRepository.read(sibling) : Optional.empty();
     }
 
     /**
@@ -148,24 +147,5 @@ public final class FlowFiles {
             throw new UncheckedIOException("cannot write the mapping into " + folder + ": " + e.getMessage(), e);
         }
         return checked;
-    }
-
-    private static Optional<String> classpath(String resource) {
-        try (InputStream in = FlowFiles.class.getClassLoader().getResourceAsStream(resource)) {
-            return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Optional<String> read(Path file) {
-        try {
-            if (!Files.isRegularFile(file) || Files.size(file) > FlowLoader.MAX_FILE_BYTES) {
-                return Optional.empty();
-            }
-            return Optional.of(Files.readString(file));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -169,7 +169,8 @@ public final class FlowRepository {
                 .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList()).orElse(List.of());
     }
 
-    private static Optional<String> classpath(String resource) {
+    /** A class-path resource's text (the shipped flow files), or empty. */
+    static Optional<String> classpath(String resource) {
         try (InputStream in = FlowRepository.class.getClassLoader().getResourceAsStream(resource)) {
             return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -177,7 +178,8 @@ public final class FlowRepository {
         }
     }
 
-    private static Optional<String> read(Path file) {
+    /** A flow file's text, or empty when it is missing, not a file, unreadable or over the loader's size limit. */
+    static Optional<String> read(Path file) {
         try {
             if (!Files.isRegularFile(file) || Files.size(file) > FlowLoader.MAX_FILE_BYTES) {
                 return Optional.empty();
