@@ -233,7 +233,8 @@ export default function MappingPage({ id, role }: { id: string; role: Role }) {
           readOnly={!canSave} onChange={(e) => setText(e.target.value)} />
       </details>
       <div className="mapping-tables">
-        <ValueMapsPanel id={id} canSave={canSave} text={text} object={current} targets={view.targetFields} />
+        <ValueMapsPanel id={id} canSave={canSave} text={text} object={current} targets={view.targetFields}
+          revision={saved} />
         <LookupTablesPanel id={id} />
       </div>
     </section>

@@ -1,7 +1,7 @@
 // The mapping canvas's "Value maps" and "Lookup tables" panels (issue 12 item 5): a flow's `picklists:` edited as
 // tables and saved through the designer's PUT /flows/{id}/definition (dry run first, then the save), and its
 // `lookups:` tables shown read-only from GET /flows/{id}/lookups (LookupTableApi.java).
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { api, ApiError, message } from '../../api';
 import { ErrorBox, useLoad } from '../../components/common';
 import { entities, fieldsBlock } from './mappingText';
@@ -130,6 +130,8 @@ interface ValueMapsProps {
   text: string;
   object: string | null;
   targets: TargetFieldView[];
+  /** Changes when the page saved the mapping (a new flow version): the definition is read again, edits kept. */
+  revision?: string | null;
 }
 
 /**
@@ -137,15 +139,14 @@ interface ValueMapsProps {
  * uses offers those values and flags one the org does not have; admins save through the flow file's own PUT
  * (checked by the loader in a dry run first).
  */
-export function ValueMapsPanel({ id, canSave, text, object, targets }: ValueMapsProps) {
-  const loaded = useLoad(() => api<DefinitionView>('GET', `/flows/${encodeURIComponent(id)}/definition`), [id]);
+export function ValueMapsPanel({ id, canSave, text, object, targets, revision }: ValueMapsProps) {
+  const loaded = useLoad(() => api<DefinitionView>('GET', `/flows/${encodeURIComponent(id)}/definition`), [id, revision]);
   const [edited, setEdited] = useState<Record<string, Row[]>>({});
   const [problems, setProblems] = useState<string[]>([]);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const def = loaded.data;
-  useEffect(() => setEdited({}), [def]);
 
   const maps = useMemo(() => {
     const p = def?.definition.picklists;
@@ -192,6 +193,7 @@ export function ValueMapsPanel({ id, canSave, text, object, targets }: ValueMaps
       const r = await api<{ file: string; version: string; previousVersion: string }>('PUT',
         `${path}?baseVersion=${encodeURIComponent(def.version)}`, definition);
       setNotice(`Saved the value maps into ${r.file}: version ${r.version} (was ${r.previousVersion}).`);
+      setEdited({});
       loaded.reload();
     } catch (e) {
       const listed = e instanceof ApiError && Array.isArray(e.problem?.problems)
