@@ -134,8 +134,12 @@ class LookupTableApiTest {
     }
 
     @Test
-    void aFlowWithoutTablesHasNone() {
+    void aFlowWithoutTablesHasNoneAndAShippedFlowsTablesComeFromTheJar() {
         assertThat(tables("clarity-order-to-salesforce").size()).isZero();
+        JsonNode shipped = tables("clarity-product-to-salesforce");
+        assertThat(shipped.size()).isEqualTo(2);
+        shipped.forEach(t -> assertThat(t.has("problem")).as(t.toString()).isFalse());
+        assertThat(named(shipped, "pricebooks").path("file").asText()).isEqualTo("tables/clarity-pricebooks.yaml");
     }
 
     @Test
