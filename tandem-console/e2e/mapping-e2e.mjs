@@ -7,7 +7,8 @@
 //   CHROMIUM       the browser (default /usr/bin/chromium)
 // From the Flows list to the order flow's mapping; drag Totals.Total onto the Order's Clarity_Total__c (not mapped
 // by the shipped flow) and map CustomKey to OrderReferenceNumber with the keyboard; the live preview shows both
-// values; save. Then suggestions: one accepted (PurchaseOrderNumber → PoNumber). A viewer sees no Save button.
+// values; save. Then suggestions: one accepted (PurchaseOrderNumber → PoNumber). A row added to the
+// accountRecordTypes value map and saved. A viewer sees no Save button.
 // axe-core on the page with and without the suggestions. The Java test checks what reached Salesforce.
 import { join } from 'node:path';
 import { axe, check, env, results, run, screenshotsDir, signIn } from './lib.mjs';
@@ -80,6 +81,27 @@ await run('mapping', async (browser, shared) => {
   await page.getByRole('heading', { name: 'Suggestions' }).scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(shots, 'mapping-suggestions.png'), fullPage: true });
   await axe(page, 'mapping canvas with suggestions');
+
+  // Value maps: add a row to the order flow's accountRecordTypes picklist; a duplicate source is refused before
+  // saving; then saved (dry run, then the flow file into flows.dir). The Java test reads the file.
+  const recordTypes = page.getByTestId('value-map-accountRecordTypes');
+  await recordTypes.scrollIntoViewIfNeeded();
+  check((await recordTypes.textContent()).includes('Account.RecordTypeId'), 'the value map names the field using it');
+  await page.getByRole('button', { name: 'Add a row to accountRecordTypes' }).click();
+  await page.getByLabel('accountRecordTypes row 3 source value').fill('b2b');
+  await page.getByRole('button', { name: 'Save value maps' }).click();
+  await page.getByTestId('value-maps-problems').filter({ hasText: 'appears twice' }).waitFor();
+  await page.getByLabel('accountRecordTypes row 3 source value').fill('wholesale');
+  await page.getByLabel('accountRecordTypes row 3 target value').fill('Business');
+  await page.getByRole('button', { name: 'Save value maps' }).click();
+  await page.getByTestId('value-maps-notice').waitFor({ timeout: 15000 });
+  results.valueMapsSaved = await page.getByTestId('value-maps-notice').textContent();
+  check(await page.getByRole('heading', { name: 'Lookup tables' }).count() === 1, 'the lookup tables panel is shown');
+  check((await page.locator('.lookup-tables').textContent()).includes('declares no lookup tables'),
+    'the order flow has no lookup tables');
+  await page.getByRole('heading', { name: 'Value maps' }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(shots, 'mapping-tables.png'), fullPage: true });
+  await axe(page, 'mapping canvas with value maps and lookup tables');
   check(errors.length === 0, `no page errors ${errors.join('; ')}`);
 
   // A viewer sees the canvas and the preview, and no Save or Accept button.

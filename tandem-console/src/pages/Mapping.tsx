@@ -5,6 +5,7 @@ import { Link } from '../router';
 import { Canvas } from './mapping/Canvas';
 import { fieldsBlock, pathExpression, removeField, setField, sourcesOf } from './mapping/mappingText';
 import { PreviewPanel, SuggestionsPanel, type Sample } from './mapping/Panels';
+import { LookupTablesPanel, ValueMapsPanel } from './mapping/Tables';
 import type { MappingView, PreviewView, SaveView, SuggestionsView, SuggestionView } from './mapping/types';
 
 const PREVIEW_DELAY_MS = 400;
@@ -231,6 +232,11 @@ export default function MappingPage({ id, role }: { id: string; role: Role }) {
         <textarea id="mapping-text" rows={20} spellCheck={false} value={text}
           readOnly={!canSave} onChange={(e) => setText(e.target.value)} />
       </details>
+      <div className="mapping-tables">
+        <ValueMapsPanel id={id} canSave={canSave} text={text} object={current} targets={view.targetFields}
+          revision={saved} />
+        <LookupTablesPanel id={id} />
+      </div>
     </section>
   );
 }

@@ -132,6 +132,9 @@ function routes(previewCalls: Call[]) {
     'POST /flows/clarity-order-to-salesforce/mapping/suggestions': { body: suggestions },
     'POST /mapping/decisions': { status: 201, body: { recorded: 1 } },
     'PUT /flows/clarity-order-to-salesforce/mapping': { body: { flow: view.flow, file: '/data/flows/x.jsonata', previousVersion: 'abc', version: 'def' } },
+    // the value-map and lookup-table panels below the canvas (tables.test.tsx tests them)
+    'GET /flows/clarity-order-to-salesforce/definition': { body: { id: view.flow, version: 'abc', file: 'x.yaml', shipped: true, editable: true, definition: { id: view.flow } } },
+    'GET /flows/clarity-order-to-salesforce/lookups': { body: { id: view.flow, items: [] } },
   };
 }
 

@@ -105,6 +105,7 @@ public final class TandemServer implements AutoCloseable {
     private final Javalin http;
     private final FlowReloader reloader;
     private final dev.tandem.server.api.FlowFileApi flowFileApi;
+    private final dev.tandem.server.api.LookupTableApi lookupTableApi;
     private final SalesforceCdcSource cdc;
     private volatile List<FlowProblem> flowProblems;
     /** Enabled flows fed by Salesforce change events that salesforce.cdc does not subscribe to (at start). */
@@ -226,6 +227,8 @@ public final class TandemServer implements AutoCloseable {
             this.flowFileApi = new dev.tandem.server.api.FlowFileApi(repository,
                     () -> flowReloader == null ? loaded.flows() : flowReloader.flows(), flowVersions,
                     flowReloader == null ? null : flowReloader::reload);
+            this.lookupTableApi = new dev.tandem.server.api.LookupTableApi(
+                    () -> flowReloader == null ? loaded.flows() : flowReloader.flows());
 
             List<ChangeSource> changeSources = new ArrayList<>();
             if (cl.ingest().polls()) {
@@ -299,6 +302,7 @@ public final class TandemServer implements AutoCloseable {
             api.get("/status", Role.VIEWER, ctx -> ctx.json(status()));
             TokenEndpoints.register(api, clock);
             flowFileApi.register(api); // before operations: its /flows/schema before FlowApi's /flows/{id}
+            lookupTableApi.register(api); // the mapping canvas's lookup tables (issue 12 item 5)
             operations.register(api);
             this.demoMode = new dev.tandem.server.api.DemoMode(stores.eventLog(), store, runtime);
             demoMode.register(api);

@@ -91,7 +91,14 @@ class MappingBrowserTest {
                         assertThat(d.targetField()).isEqualTo("PoNumber");
                         assertThat(d.accepted()).isTrue();
                     });
-            for (String png : new String[]{"mapping", "mapping-suggestions"}) {
+            // The value map row added in the browser is in the flow file in flows.dir, the others as shipped.
+            JsonNode flowFile = new com.fasterxml.jackson.databind.ObjectMapper(
+                    new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(
+                    Files.readString(dir.resolve("data/flows/" + FLOW + ".yaml")));
+            assertThat(flowFile.path("picklists").path("accountRecordTypes").toString())
+                    .isEqualTo("{\"b2b\":\"Business\",\"b2c\":\"Consumer\",\"wholesale\":\"Business\"}");
+            assertThat(flowFile.path("picklists").path("accountNaming").path("b2c").asText()).isEqualTo("person");
+            for (String png : new String[]{"mapping", "mapping-suggestions", "mapping-tables"}) {
                 assertThat(BrowserScript.SCREENSHOTS.resolve(png + ".png")).as(png).isNotEmptyFile();
             }
         }

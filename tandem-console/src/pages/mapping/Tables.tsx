@@ -1,0 +1,327 @@
+// The mapping canvas's "Value maps" and "Lookup tables" panels (issue 12 item 5): a flow's `picklists:` edited as
+// tables and saved through the designer's PUT /flows/{id}/definition (dry run first, then the save), and its
+// `lookups:` tables shown read-only from GET /flows/{id}/lookups (LookupTableApi.java).
+import { useMemo, useState } from 'react';
+import { api, ApiError, message } from '../../api';
+import { ErrorBox, useLoad } from '../../components/common';
+import { entities, fieldsBlock } from './mappingText';
+import type { TargetFieldView } from './types';
+
+/** GET /flows/{id}/definition: the flow file as JSON (FlowFileApi.java). */
+export interface DefinitionView {
+  id: string;
+  version: string;
+  file: string;
+  shipped: boolean;
+  editable: boolean;
+  definition: Record<string, unknown>;
+}
+
+/** One table of GET /flows/{id}/lookups. */
+export interface LookupTableView {
+  name: string;
+  file: string;
+  key: string | null;
+  keyColumn?: string;
+  columns: string[];
+  rows: Record<string, unknown>[];
+  size: number;
+  truncated: boolean;
+  problem?: string;
+}
+
+export interface Row {
+  source: string;
+  target: string;
+}
+
+/** A map's rows in the file's order; values a YAML file gives as numbers or booleans are shown as text. */
+export function rowsOf(map: unknown): Row[] {
+  if (!map || typeof map !== 'object' || Array.isArray(map)) {
+    return [];
+  }
+  return Object.entries(map as Record<string, unknown>).map(([source, target]) => ({
+    source, target: target === null || target === undefined ? '' : String(target),
+  }));
+}
+
+/** What is wrong with a map's rows before it may be saved: an empty or a duplicate source value. */
+export function rowProblems(name: string, rows: Row[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  rows.forEach((r, i) => {
+    if (r.source.trim() === '') {
+      out.push(`${name}, row ${i + 1}: the source value is empty`);
+    } else if (seen.has(r.source)) {
+      out.push(`${name}, row ${i + 1}: the source value "${r.source}" appears twice`);
+    }
+    seen.add(r.source);
+  });
+  return out;
+}
+
+/**
+ * The maps named by `$picklist(value, 'name')` in an expression: the second argument, found after the first
+ * argument's top-level comma (the value may itself call functions with commas).
+ */
+export function picklistUses(expression: string): string[] {
+  const out: string[] = [];
+  const call = /\$picklist\s*\(/g;
+  let m: RegExpExecArray | null;
+  while ((m = call.exec(expression)) !== null) {
+    let depth = 0;
+    let quote: string | null = null;
+    for (let i = m.index + m[0].length; i < expression.length; i++) {
+      const c = expression[i];
+      if (quote) {
+        if (c === quote) {
+          quote = null;
+        }
+      } else if (c === '"' || c === "'") {
+        quote = c;
+      } else if (c === '(' || c === '[' || c === '{') {
+        depth++;
+      } else if (c === ')' || c === ']' || c === '}') {
+        if (depth === 0) {
+          break;
+        }
+        depth--;
+      } else if (c === ',' && depth === 0) {
+        const name = /^\s*(['"])([^'"]*)\1/.exec(expression.slice(i + 1));
+        if (name && !out.includes(name[2])) {
+          out.push(name[2]);
+        }
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Which target fields of the mapping ("Entity.Field") call $picklist with which map. */
+export function mapUses(text: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  // A variable bound to a $picklist call ($recordType := $picklist(…, 'accountRecordTypes', "")) carries its maps
+  // into the fields that use the variable (its binding read to the end of its line).
+  const viaVariable: Record<string, string[]> = {};
+  for (const m of text.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)\s*:=([^\n]*)/g)) {
+    const maps = picklistUses(m[2]);
+    if (maps.length) {
+      viaVariable[m[1]] = maps;
+    }
+  }
+  const used = (expression: string) => [...picklistUses(expression), ...Object.entries(viaVariable)
+    .filter(([v]) => new RegExp(`\\$${v}(?![A-Za-z0-9_])`).test(expression)).flatMap(([, maps]) => maps)];
+  entities(text).forEach((entity) => {
+    fieldsBlock(text, entity)?.entries.forEach((e) => used(e.expression).forEach((n) => {
+      const field = `${entity}.${e.name}`;
+      if (!(out[n] ??= []).includes(field)) {
+        out[n].push(field);
+      }
+    }));
+  });
+  return out;
+}
+
+interface ValueMapsProps {
+  id: string;
+  canSave: boolean;
+  /** The mapping's text (where `$picklist` is called), the object shown and its describe's fields. */
+  text: string;
+  object: string | null;
+  targets: TargetFieldView[];
+  /** Changes when the page saved the mapping (a new flow version): the definition is read again, edits kept. */
+  revision?: string | null;
+}
+
+/**
+ * The flow's picklist value maps as editable tables. A map that a target field with Salesforce picklist values
+ * uses offers those values and flags one the org does not have; admins save through the flow file's own PUT
+ * (checked by the loader in a dry run first).
+ */
+export function ValueMapsPanel({ id, canSave, text, object, targets, revision }: ValueMapsProps) {
+  const loaded = useLoad(() => api<DefinitionView>('GET', `/flows/${encodeURIComponent(id)}/definition`), [id, revision]);
+  const [edited, setEdited] = useState<Record<string, Row[]>>({});
+  const [problems, setProblems] = useState<string[]>([]);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const def = loaded.data;
+
+  const maps = useMemo(() => {
+    const p = def?.definition.picklists;
+    return p && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, unknown>) : {};
+  }, [def]);
+  // map name → the target fields ("Entity.Field", every record of the mapping) whose expression calls
+  // $picklist(…, 'name')
+  const usedBy = useMemo(() => mapUses(text), [text]);
+  const valuesOf = (name: string): string[] | null => {
+    const fields = (usedBy[name] ?? []).filter((f) => f.startsWith(`${object}.`))
+      .map((f) => targets.find((t) => `${object}.${t.name}` === f)).filter((t) => t?.picklistValues.length);
+    return fields.length ? [...new Set(fields.flatMap((t) => t!.picklistValues))] : null;
+  };
+
+  if (!def) {
+    return loaded.error ? <ErrorBox error={loaded.error} onRetry={loaded.reload} /> : <p role="status">Loading the value maps…</p>;
+  }
+  const names = Object.keys(maps);
+  const rows = (name: string) => edited[name] ?? rowsOf(maps[name]);
+  const change = (name: string, next: Row[]) => {
+    setEdited((e) => ({ ...e, [name]: next }));
+    setNotice(null);
+    setProblems([]);
+  };
+  const dirty = Object.keys(edited).length > 0;
+
+  const save = async () => {
+    const found = Object.entries(edited).flatMap(([name, r]) => rowProblems(name, r));
+    if (found.length) {
+      setProblems(found);
+      return;
+    }
+    const picklists: Record<string, unknown> = { ...maps };
+    Object.entries(edited).forEach(([name, r]) => {
+      picklists[name] = Object.fromEntries(r.map((x) => [x.source, x.target]));
+    });
+    const definition = { ...def.definition, picklists };
+    const path = `/flows/${encodeURIComponent(id)}/definition`;
+    setSaving(true);
+    setSaveError(null);
+    setProblems([]);
+    try {
+      await api('PUT', `${path}?dryRun=true&baseVersion=${encodeURIComponent(def.version)}`, definition);
+      const r = await api<{ file: string; version: string; previousVersion: string }>('PUT',
+        `${path}?baseVersion=${encodeURIComponent(def.version)}`, definition);
+      setNotice(`Saved the value maps into ${r.file}: version ${r.version} (was ${r.previousVersion}).`);
+      setEdited({});
+      loaded.reload();
+    } catch (e) {
+      const listed = e instanceof ApiError && Array.isArray(e.problem?.problems)
+        ? (e.problem!.problems as { path?: string; message?: string }[]).map((p) => (p.path ? `${p.path}: ` : '') + (p.message ?? ''))
+        : [];
+      setSaveError(message(e));
+      setProblems(listed);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="value-maps-title" className="panel value-maps">
+      <h2 id="value-maps-title">Value maps</h2>
+      {names.length === 0 && <p className="muted">This flow declares no picklist value maps (<code>picklists:</code>).</p>}
+      {names.map((name) => {
+        const list = rows(name);
+        const allowed = valuesOf(name);
+        const listId = `picklist-values-${name}`;
+        const seen = new Map<string, number>();
+        list.forEach((r) => seen.set(r.source, (seen.get(r.source) ?? 0) + 1));
+        return (
+          <div key={name} className="value-map" data-testid={`value-map-${name}`}>
+            <h3>{name}</h3>
+            <p className="muted">
+              {usedBy[name]?.length
+                ? <>Used by {usedBy[name].map((f, i) => <span key={f}>{i ? ', ' : ''}<code>{f}</code></span>)}</>
+                : 'No field of the mapping uses it through $picklist (flow steps may).'}
+            </p>
+            {allowed && (
+              <datalist id={listId}>{allowed.map((v) => <option key={v} value={v} />)}</datalist>
+            )}
+            <table>
+              <caption className="sr-only">Value map {name}</caption>
+              <thead><tr><th scope="col">Source value</th><th scope="col">Target value</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
+              <tbody>
+                {list.map((r, i) => {
+                  const unknown = allowed !== null && r.target !== '' && !allowed.includes(r.target);
+                  const bad = r.source.trim() === '' || (seen.get(r.source) ?? 0) > 1;
+                  return (
+                    <tr key={i}>
+                      <td>
+                        <input aria-label={`${name} row ${i + 1} source value`} value={r.source} readOnly={!canSave}
+                          aria-invalid={bad || undefined}
+                          onChange={(e) => change(name, list.map((x, j) => (j === i ? { ...x, source: e.target.value } : x)))} />
+                      </td>
+                      <td>
+                        <input aria-label={`${name} row ${i + 1} target value`} value={r.target} readOnly={!canSave}
+                          list={allowed ? listId : undefined} aria-invalid={unknown || undefined}
+                          onChange={(e) => change(name, list.map((x, j) => (j === i ? { ...x, target: e.target.value } : x)))} />
+                        {unknown && <span className="badge badge-warn" data-testid="unknown-value"> not a picklist value of the org</span>}
+                      </td>
+                      <td>
+                        {canSave && (
+                          <button type="button" aria-label={`Remove row ${i + 1} of ${name}`}
+                            onClick={() => change(name, list.filter((_, j) => j !== i))}>Remove</button>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+            {canSave && (
+              <button type="button" onClick={() => change(name, [...list, { source: '', target: '' }])}>
+                Add a row to {name}
+              </button>
+            )}
+          </div>
+        );
+      })}
+      {canSave && names.length > 0 && (
+        <p>
+          <button type="button" onClick={save} disabled={!dirty || saving || !def.editable}
+            title={def.editable ? undefined : 'this Tandem has no flows.dir'}>
+            {saving ? 'Saving…' : 'Save value maps'}
+          </button>
+          {dirty && <span className="badge">unsaved changes</span>}
+        </p>
+      )}
+      {saveError && <p className="error" role="alert" data-testid="value-maps-error">Not saved: {saveError}</p>}
+      {problems.length > 0 && (
+        <ul className="error" role="alert" data-testid="value-maps-problems">{problems.map((p) => <li key={p}>{p}</li>)}</ul>
+      )}
+      {notice && <p role="status" data-testid="value-maps-notice">{notice}</p>}
+    </section>
+  );
+}
+
+/** The flow's lookup tables, read-only (edit the files in flows.dir). */
+export function LookupTablesPanel({ id }: { id: string }) {
+  const loaded = useLoad(() => api<{ items: LookupTableView[] }>('GET', `/flows/${encodeURIComponent(id)}/lookups`), [id]);
+  if (!loaded.data) {
+    return loaded.error ? <ErrorBox error={loaded.error} onRetry={loaded.reload} /> : <p role="status">Loading the lookup tables…</p>;
+  }
+  const items = loaded.data.items;
+  return (
+    <section aria-labelledby="lookup-tables-title" className="panel lookup-tables">
+      <h2 id="lookup-tables-title">Lookup tables</h2>
+      {items.length === 0 && <p className="muted">This flow declares no lookup tables (<code>lookups:</code>).</p>}
+      {items.map((t) => (
+        <div key={t.name} className="lookup-table" data-testid={`lookup-${t.name}`}>
+          <h3>{t.name} <code>{t.file}</code></h3>
+          {t.problem ? <p className="error" role="alert">{t.problem}</p> : t.rows.length === 0 ? (
+            <p className="muted">The table is empty.</p>
+          ) : (
+            <div className="table-scroll" tabIndex={0} role="region" aria-label={`Lookup table ${t.name}`}>
+              <table>
+                <caption className="sr-only">Lookup table {t.name}</caption>
+                <thead><tr>{t.columns.map((c) => (
+                  <th key={c} scope="col">{c}{c === t.keyColumn ? ' (key)' : ''}</th>
+                ))}</tr></thead>
+                <tbody>
+                  {t.rows.map((r, i) => (
+                    <tr key={i}>{t.columns.map((c) => <td key={c}>{cell(r[c])}</td>)}</tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {t.truncated && <p className="muted">The first {t.rows.length} of {t.size} rows.</p>}
+        </div>
+      ))}
+    </section>
+  );
+}
+
+function cell(v: unknown): string {
+  return v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+}

@@ -1,0 +1,153 @@
+/// <reference types="vite/client" />
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { setCsrfToken } from '../api';
+import { LookupTablesPanel, mapUses, picklistUses, rowProblems, ValueMapsPanel } from '../pages/mapping/Tables';
+import type { TargetFieldView } from '../pages/mapping/types';
+// The shipped order mapping: its $picklist calls go through variables ($recordType := $picklist(…)).
+import orderMapping from '../../../tandem-server/src/main/resources/flows/clarity-order-to-salesforce.jsonata?raw';
+import { mockApi, type Call } from './fetchMock';
+
+beforeEach(() => {
+  vi.unstubAllGlobals();
+  setCsrfToken('csrf');
+});
+
+const FLOW = 'clarity-order-to-salesforce';
+const DEF = `/flows/${FLOW}/definition`;
+const definition = {
+  id: FLOW, name: 'Order', from: { system: 'clarity' },
+  picklists: { accountRecordTypes: { b2b: 'Business', b2c: 'Consumer' }, accountNaming: { b2c: 'person' } },
+  steps: [{ transform: { mapping: 'x.jsonata' } }],
+};
+const defView = { id: FLOW, version: 'v1', file: `${FLOW}.yaml`, shipped: true, editable: true, definition };
+const text = '{"records": [{"entity": "Account", "fields": {\n  "Type": $picklist(Kind, \'accountTypes\'),\n'
+  + '  "Name": $picklist($trim(TypeKey, "x"), "accountRecordTypes", "")\n}}]}';
+const field = (name: string, picklistValues: string[]): TargetFieldView => ({
+  name, label: name, type: picklistValues.length ? 'picklist' : 'string', length: 80, createable: true,
+  updateable: true, nillable: true, defaultedOnCreate: false, required: false, picklistValues,
+});
+const targets = [field('Name', ['Business', 'Consumer']), field('Type', [])];
+
+describe('value maps', () => {
+  it('finds which fields use which map, through variables too, in the shipped order mapping', () => {
+    expect(picklistUses('$picklist($a ? "b2b" : "b2c", \'m1\', "") & $picklist(f(x, y), "m2")')).toEqual(['m1', 'm2']);
+    expect(picklistUses('$picklist(x)')).toEqual([]);
+    const uses = mapUses(orderMapping);
+    expect(uses.accountRecordTypes).toContain('Account.RecordTypeId');
+    expect(mapUses(text)).toEqual({ accountTypes: ['Account.Type'], accountRecordTypes: ['Account.Name'] });
+  });
+
+  it('refuses an empty or duplicate source value', () => {
+    expect(rowProblems('m', [{ source: 'a', target: '1' }, { source: ' ', target: '2' }, { source: 'a', target: '3' }]))
+      .toEqual(['m, row 2: the source value is empty', 'm, row 3: the source value "a" appears twice']);
+  });
+
+  it('edits a map, refuses a duplicate before saving, then saves through a dry run and the save', async () => {
+    const calls = mockApi({
+      [`GET ${DEF}`]: { body: defView },
+      [`PUT ${DEF}`]: (c: Call) => ({ body: c.path.includes('dryRun=true')
+        ? { valid: true, dryRun: true, version: 'v2', previousVersion: 'v1' }
+        : { valid: true, dryRun: false, file: `${FLOW}.yaml`, version: 'v2', previousVersion: 'v1', running: true } }),
+    });
+    const user = userEvent.setup();
+    render(<ValueMapsPanel id={FLOW} canSave text={text} object="Account" targets={targets} />);
+    const map = await screen.findByTestId('value-map-accountRecordTypes');
+    expect(map.textContent).toContain('Used by Account.Name');
+    // the org's picklist values of Account.Name are offered, and a value it does not have is flagged
+    const target = within(map).getByLabelText('accountRecordTypes row 1 target value');
+    expect(target.getAttribute('list')).toBe('picklist-values-accountRecordTypes');
+    expect(map.querySelectorAll('datalist option')).toHaveLength(2);
+    await user.clear(target);
+    await user.type(target, 'Partner');
+    expect(within(map).getByTestId('unknown-value').textContent).toContain('not a picklist value of the org');
+    await user.clear(target);
+    await user.type(target, 'Consumer');
+    expect(within(map).queryByTestId('unknown-value')).toBeNull();
+
+    await user.click(within(map).getByRole('button', { name: 'Add a row to accountRecordTypes' }));
+    await user.type(within(map).getByLabelText('accountRecordTypes row 3 source value'), 'b2b');
+    await user.click(screen.getByRole('button', { name: 'Save value maps' }));
+    expect(screen.getByTestId('value-maps-problems').textContent)
+      .toBe('accountRecordTypes, row 3: the source value "b2b" appears twice');
+    expect(calls.filter((c) => c.method === 'PUT')).toHaveLength(0);
+
+    const source = within(map).getByLabelText('accountRecordTypes row 3 source value');
+    await user.clear(source);
+    await user.type(source, 'partner');
+    await user.type(within(map).getByLabelText('accountRecordTypes row 3 target value'), 'Business');
+    await user.click(screen.getByRole('button', { name: 'Save value maps' }));
+    await waitFor(() => expect(screen.getByTestId('value-maps-notice').textContent)
+      .toBe(`Saved the value maps into ${FLOW}.yaml: version v2 (was v1).`));
+    const puts = calls.filter((c) => c.method === 'PUT');
+    expect(puts.map((c) => c.path)).toEqual([`${DEF}?dryRun=true&baseVersion=v1`, `${DEF}?baseVersion=v1`]);
+    expect(puts[1].body).toEqual({ ...definition, picklists: {
+      accountRecordTypes: { b2b: 'Consumer', b2c: 'Consumer', partner: 'Business' }, accountNaming: { b2c: 'person' } } });
+    expect(puts[0].headers['X-Tandem-CSRF']).toBe('csrf');
+  });
+
+  it('removes a row and shows the loader\'s problems when the dry run refuses the flow', async () => {
+    const calls = mockApi({
+      [`GET ${DEF}`]: { body: defView },
+      [`PUT ${DEF}`]: { status: 422, contentType: 'application/problem+json', body: {
+        type: 'https://tandem.dev/problems/invalid_flow', title: 'The flow is not valid', status: 422, code: 'invalid_flow',
+        detail: '1 problem(s): bad', problems: [{ path: 'picklists/accountNaming', message: 'a value must be a string' }] } },
+    });
+    const user = userEvent.setup();
+    render(<ValueMapsPanel id={FLOW} canSave text={text} object="Account" targets={targets} />);
+    const map = await screen.findByTestId('value-map-accountNaming');
+    await user.click(within(map).getByRole('button', { name: 'Remove row 1 of accountNaming' }));
+    expect(within(map).queryAllByRole('textbox')).toHaveLength(0);
+    await user.click(screen.getByRole('button', { name: 'Save value maps' }));
+    expect((await screen.findByTestId('value-maps-error')).textContent).toContain('The flow is not valid');
+    expect(screen.getByTestId('value-maps-problems').textContent).toBe('picklists/accountNaming: a value must be a string');
+    const puts = calls.filter((c) => c.method === 'PUT');
+    expect(puts).toHaveLength(1);
+    expect(puts[0].path).toContain('dryRun=true');
+    expect((puts[0].body as typeof definition).picklists.accountNaming).toEqual({});
+  });
+
+  it('a viewer reads the maps without edit controls; a failed load is a readable message', async () => {
+    mockApi({ [`GET ${DEF}`]: { body: defView } });
+    const { unmount } = render(<ValueMapsPanel id={FLOW} canSave={false} text={text} object="Account" targets={targets} />);
+    const map = await screen.findByTestId('value-map-accountRecordTypes');
+    within(map).getAllByRole('textbox').forEach((i) => expect(i).toHaveProperty('readOnly', true));
+    expect(screen.queryAllByRole('button')).toHaveLength(0);
+    unmount();
+
+    mockApi({ [`GET ${DEF}`]: { status: 404, contentType: 'application/problem+json', body: { title: 'Not found', status: 404, detail: "no flow 'x' is loaded" } } });
+    render(<ValueMapsPanel id={FLOW} canSave text={text} object="Account" targets={targets} />);
+    expect((await screen.findByRole('alert')).textContent).toContain("no flow 'x' is loaded");
+  });
+});
+
+describe('lookup tables', () => {
+  it('shows each table read-only with its key column, a truncated table and a broken file\'s problem', async () => {
+    mockApi({
+      [`GET /flows/${FLOW}/lookups`]: { body: { id: FLOW, items: [
+        { name: 'big', file: 'tables/big.csv', key: 'sku', keyColumn: 'sku', columns: ['name', 'sku'],
+          rows: [{ name: 'item 1', sku: 'S1' }, { name: 'item 2', sku: 'S2' }], size: 600, truncated: true },
+        { name: 'later', file: 'tables/later.csv', key: null, columns: [], rows: [], size: 0, truncated: false,
+          problem: "tables/later.csv: key 'a' appears twice (row 2)" },
+        { name: 'empty', file: 'tables/e.yaml', key: null, keyColumn: 'key', columns: ['key'], rows: [], size: 0, truncated: false },
+      ] } },
+    });
+    render(<LookupTablesPanel id={FLOW} />);
+    const big = await screen.findByTestId('lookup-big');
+    const table = within(big).getByRole('table');
+    expect(within(table).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['name', 'sku (key)']);
+    expect(within(table).getAllByRole('row')).toHaveLength(3);
+    expect(big.textContent).toContain('The first 2 of 600 rows.');
+    expect(within(screen.getByTestId('lookup-later')).getByRole('alert').textContent).toContain("key 'a' appears twice");
+    expect(screen.getByTestId('lookup-empty').textContent).toContain('The table is empty.');
+    expect(screen.queryAllByRole('textbox')).toHaveLength(0);
+    expect(screen.queryAllByRole('button')).toHaveLength(0);
+  });
+
+  it('a failed load is a readable message', async () => {
+    mockApi({ [`GET /flows/${FLOW}/lookups`]: { status: 403, contentType: 'application/problem+json', body: { title: 'Forbidden', status: 403, detail: 'not allowed' } } });
+    render(<LookupTablesPanel id={FLOW} />);
+    expect((await screen.findByRole('alert')).textContent).toContain('not allowed');
+  });
+});

@@ -1,0 +1,127 @@
+package dev.tandem.server.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.core.flow.FlowSpec;
+import dev.tandem.core.flow.model.FlowDefinitionFile;
+import dev.tandem.core.mapping.functions.LookupTable;
+import dev.tandem.core.mapping.functions.LookupTableException;
+import dev.tandem.server.flows.FlowFiles;
+import io.javalin.http.Context;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+import static dev.tandem.server.api.ApiSupport.JSON;
+import static dev.tandem.server.api.ApiSupport.guarded;
+import static dev.tandem.server.api.ApiSupport.json;
+
+/**
+ * The lookup tables a flow declares ({@code lookups:}, read by {@code $lookup}), as the console's mapping canvas
+ * shows them: each table's file read again from where the flow reads it (flows.dir or the shipped flows), parsed
+ * by the same {@link LookupTable} as the loader, at most {@link #MAX_ROWS} rows. A file that is missing or no longer
+ * parses (edited after the flow loaded; the running version keeps its table) is reported on its table as a readable
+ * problem, so one bad file never hides the others.
+ */
+public final class LookupTableApi {
+
+    /** Rows sent per table: enough to read a table in the console, small enough for a page. */
+    static final int MAX_ROWS = 500;
+
+    private final Supplier<Map<String, FlowSpec>> flows;
+
+    public LookupTableApi(Supplier<Map<String, FlowSpec>> flows) {
+        this.flows = flows;
+    }
+
+    public void register(ApiRoutes routes) {
+        routes.get("/flows/{id}/lookups", Role.VIEWER, guarded(this::list));
+    }
+
+    private void list(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (!FlowFileApi.ID.matcher(id).matches()) {
+            throw ApiSupport.notFound("'" + ApiSupport.clip(id) + "' is not a flow id (lower-case letters, digits and "
+                    + "dashes, at most 63)");
+        }
+        FlowSpec spec = flows.get().get(id);
+        if (spec == null) {
+            throw ApiSupport.notFound("no flow '" + id + "' is loaded");
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.put("id", id);
+        ArrayNode items = body.putArray("items");
+        new TreeMap<>(spec.definition().lookups()).forEach((name, lookup) -> items.add(table(spec, name, lookup)));
+        json(ctx, body);
+    }
+
+    private static ObjectNode table(FlowSpec spec, String name, FlowDefinitionFile.Lookup lookup) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("name", name);
+        n.put("file", lookup.file());
+        n.put("key", lookup.key());
+        ArrayNode columns = n.putArray("columns");
+        ArrayNode rows = n.putArray("rows");
+        n.put("size", 0);
+        n.put("truncated", false);
+        Optional<String> text = FlowFiles.sibling(spec, lookup.file());
+        if (text.isEmpty()) {
+            n.put("problem", "the table file " + lookup.file() + " is missing beside the flow file (or cannot be read)");
+            return n;
+        }
+        LookupTable table;
+        try {
+            table = LookupTable.read(Path.of(lookup.file()),
+                    new ByteArrayInputStream(text.get().getBytes(StandardCharsets.UTF_8)), lookup.key());
+        } catch (LookupTableException e) {
+            n.put("problem", e.getMessage());
+            return n;
+        }
+        // A table of rows (CSV, or a YAML list) keeps its key column among its columns: the declared one, else the
+        // first. A YAML mapping (key → row or single value) gets a column "key" in front, and "value" for single values.
+        List<String> names = new ArrayList<>(table.columns());
+        String keyColumn = lookup.key() != null ? lookup.key() : names.isEmpty() ? null : names.get(0);
+        boolean rowsHaveKey = keyColumn != null && keyInRows(table, keyColumn);
+        if (!rowsHaveKey) {
+            keyColumn = "key";
+            names.add(0, keyColumn);
+            if (table.entries().values().stream().anyMatch(v -> !(v instanceof Map<?, ?>))) {
+                names.add("value");
+            }
+        }
+        n.put("keyColumn", keyColumn);
+        names.forEach(columns::add);
+        int count = 0;
+        for (Map.Entry<String, Object> e : table.entries().entrySet()) {
+            if (count++ == MAX_ROWS) {
+                break;
+            }
+            ObjectNode row = rows.addObject();
+            if (!rowsHaveKey) {
+                row.put("key", e.getKey());
+            }
+            if (e.getValue() instanceof Map<?, ?> values) {
+                values.forEach((k, v) -> row.set(String.valueOf(k), JSON.valueToTree(v)));
+            } else {
+                row.set("value", JSON.valueToTree(e.getValue()));
+            }
+        }
+        n.put("size", table.size());
+        n.put("truncated", table.size() > MAX_ROWS);
+        return n;
+    }
+
+    /** Whether every row holds its own key in {@code column} (a list of rows), not a mapping keyed outside its rows. */
+    private static boolean keyInRows(LookupTable table, String column) {
+        return !table.entries().isEmpty() && table.entries().entrySet().stream()
+                .allMatch(e -> e.getValue() instanceof Map<?, ?> row && row.get(column) != null
+                        && String.valueOf(row.get(column)).trim().equals(e.getKey()));
+    }
+}
