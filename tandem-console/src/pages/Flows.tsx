@@ -95,7 +95,8 @@ export function Flows({ role }: { role: Role }) {
               <td>
                 <code title={f.version}>{f.version.slice(0, 12)}</code>
               </td>
-              <td>{num(f.backlog)}</td>
+              {/* A disabled flow reads nothing: the log's length is no backlog of its own (as on the dashboard). */}
+              <td data-col="backlog">{f.state === 'disabled' ? '–' : num(f.backlog)}</td>
               <td>{num(f.pendingRetries)}</td>
               <td>
                 <Link to={`/errors?flow=${encodeURIComponent(f.id)}`}>{num(f.activeDeadLetters)}</Link>

@@ -130,6 +130,15 @@ describe('flows', () => {
     expect(screen.queryByRole('button', { name: /Pause|Resume/ })).toBeNull();
   });
 
+  it('shows no backlog for a disabled flow, which reads nothing', async () => {
+    mockApi({ 'GET /flows': { body: { items: flows } } });
+    render(<Flows role="viewer" />);
+    const running = await screen.findByTestId('flow-clarity-order-to-salesforce');
+    expect(running.querySelector('[data-col="backlog"]')?.textContent).toBe('0');
+    const disabled = screen.getByTestId('flow-clarity-product-to-salesforce');
+    expect(disabled.querySelector('[data-col="backlog"]')?.textContent).toBe('–');
+  });
+
   it('pauses a flow for an operator, with the CSRF header and the reason', async () => {
     setCsrfToken('csrf-abc');
     const calls = mockApi({
