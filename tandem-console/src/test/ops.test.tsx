@@ -133,7 +133,7 @@ describe('the Errors page', () => {
       'POST /dead-letters/bulk': (c) => {
         const b = c.body as { dryRun: boolean; action: string };
         if (b.dryRun) {
-          return { body: { action: b.action, dryRun: true, matched: 3, changed: 0, truncated: false } };
+          return { body: { action: b.action, dryRun: true, matched: 3, changed: 0, truncated: false, upTo: 3 } };
         }
         open = 0;
         return { body: { action: b.action, dryRun: false, matched: 3, changed: 3, truncated: false } };
@@ -155,7 +155,8 @@ describe('the Errors page', () => {
     await userEvent.click(confirm);
     expect((await within(dialog).findByTestId('bulk-done')).textContent).toContain('3 of 3 dead letters resolved');
     const sent = calls.filter((c) => c.path === '/dead-letters/bulk');
-    expect(sent[1].body).toEqual({ action: 'resolve', dryRun: false, reason: 'fixed in Salesforce',
+    // upTo: only what the dry run counted (the newest id it saw), not dead letters that match since.
+    expect(sent[1].body).toEqual({ action: 'resolve', dryRun: false, reason: 'fixed in Salesforce', upTo: 3,
       filter: { state: ['open'], flow: 'clarity-order-to-salesforce', q: 'lastname' } });
     // the list was asked again and is empty now
     expect(await screen.findByText('No dead letters match these filters.')).toBeTruthy();

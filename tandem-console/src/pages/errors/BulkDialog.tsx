@@ -74,6 +74,8 @@ export function BulkDialog({ action, filter, onClose, onDone }: {
     try {
       const a = await api<BulkAnswer>('POST', '/dead-letters/bulk', {
         action, filter, dryRun: false, ...(reason.trim() ? { reason: reason.trim() } : {}),
+        // Only what the dry run counted: dead letters that began to match since are left for the next action.
+        ...(dry?.upTo ? { upTo: dry.upTo } : {}),
       });
       setDone(a);
       onDone();

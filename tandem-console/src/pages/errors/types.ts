@@ -7,6 +7,8 @@ export interface BulkAnswer {
   matched: number;
   changed: number;
   truncated: boolean;
+  /** The newest dead letter the dry run counted; sent back so the confirmation changes only those. */
+  upTo?: number;
 }
 
 export interface PendingRetryView {

@@ -68,7 +68,12 @@ public final class DeadLetterService {
     }
 
     /** A bulk action's result: how many matched, and (unless a dry run) how many changed. */
-    public record BulkResult(long matched, long changed, boolean dryRun, boolean truncated) {
+    /**
+     * A bulk action's outcome. {@code upTo}: at a dry run, the newest matching dead letter's id (0 when none match),
+     * which the confirmation sends back so that it changes only what the dry run counted; at a real run, the bound
+     * it honoured (0: none).
+     */
+    public record BulkResult(long matched, long changed, boolean dryRun, boolean truncated, long upTo) {
     }
 
     public enum BulkAction { RETRY, RESOLVE, IGNORE }
@@ -220,18 +225,35 @@ public final class DeadLetterService {
      * the count. Dead letters not in a state the action applies to are counted as matched, not changed.
      */
     public BulkResult bulk(DeadLetterQuery query, BulkAction action, boolean dryRun, String actor, String reason) {
+        return bulk(query, action, dryRun, actor, reason, 0);
+    }
+
+    /**
+     * As {@link #bulk(DeadLetterQuery, BulkAction, boolean, String, String)}, changing only dead letters with an id up
+     * to {@code upTo} (when above 0): what a dry run counted, not the ones that began to match after it.
+     */
+    public BulkResult bulk(DeadLetterQuery query, BulkAction action, boolean dryRun, String actor, String reason,
+                           long upTo) {
+        if (upTo < 0) {
+            throw invalid("upTo must be a dead letter id (1 or more), or absent");
+        }
         DeadLetterQuery q = query.states().isEmpty()
                 ? query.withStates(action == BulkAction.RETRY ? EnumSet.of(State.OPEN) : SETTLEABLE) : query;
-        long matched = store.countDeadLetters(q);
         if (dryRun) {
-            return new BulkResult(matched, 0, true, matched > MAX_BULK);
+            // Pages are newest first: the first row is the newest match.
+            List<DeadLetter> newest = store.findDeadLetters(q.page(upTo > 0 ? upTo + 1 : 0, 1));
+            long newestId = newest.isEmpty() ? 0 : newest.getFirst().id();
+            long matched = upTo > 0 ? countUpTo(q, upTo) : store.countDeadLetters(q);
+            return new BulkResult(matched, 0, true, matched > MAX_BULK, newestId);
         }
+        long matched = upTo > 0 ? countUpTo(q, upTo) : store.countDeadLetters(q);
         if (action != BulkAction.RETRY && (reason == null || reason.isBlank())) {
             throw invalid("give a reason: it is kept in each dead letter's history");
         }
         long changed = 0;
         long seen = 0;
-        long cursor = 0;
+        // The cursor of a page is exclusive (ids below it): start just above the bound.
+        long cursor = upTo > 0 ? upTo + 1 : 0;
         while (seen < MAX_BULK) {
             List<DeadLetter> page = store.findDeadLetters(q.page(cursor, DeadLetterQuery.MAX_LIMIT));
             if (page.isEmpty()) {
@@ -255,7 +277,22 @@ public final class DeadLetterService {
             }
             cursor = page.getLast().id();
         }
-        return new BulkResult(matched, changed, false, matched > MAX_BULK);
+        return new BulkResult(matched, changed, false, matched > MAX_BULK, upTo);
+    }
+
+    /** The matches with an id up to {@code upTo}: counted by paging (at most MAX_BULK + 1 rows are read). */
+    private long countUpTo(DeadLetterQuery q, long upTo) {
+        long n = 0;
+        long cursor = upTo + 1;
+        while (n <= MAX_BULK) {
+            List<DeadLetter> page = store.findDeadLetters(q.page(cursor, DeadLetterQuery.MAX_LIMIT));
+            if (page.isEmpty()) {
+                break;
+            }
+            n += page.size();
+            cursor = page.getLast().id();
+        }
+        return n;
     }
 
     /** Runs a pending retry at once. */

@@ -193,14 +193,22 @@ public final class DeadLetterApi {
                     + "\"REQUIRED_FIELD_MISSING\"}); to act on every dead letter say so with {\"all\": true}");
         }
         DeadLetterQuery q = resolveSalesforceId(filter((ObjectNode) filter));
+        // upTo: the newest id a dry run counted (its answer's upTo); the confirmation then changes only those.
+        JsonNode upTo = in.get("upTo");
+        if (upTo != null && !upTo.isNull() && !(upTo.canConvertToLong() && upTo.isIntegralNumber() && upTo.asLong() >= 1)) {
+            throw badRequest("upTo must be a dead letter id (a whole number of 1 or more): the upTo of the dry run's answer");
+        }
         DeadLetterService.BulkResult r = service.bulk(q, a, ApiSupport.bool(in, "dryRun", true), ApiRoutes.actor(ctx),
-                ApiSupport.text(in, "reason"));
+                ApiSupport.text(in, "reason"), upTo == null || upTo.isNull() ? 0 : upTo.asLong());
         ObjectNode body = JSON.createObjectNode();
         body.put("action", action);
         body.put("dryRun", r.dryRun());
         body.put("matched", r.matched());
         body.put("changed", r.changed());
         body.put("truncated", r.truncated());
+        if (r.upTo() > 0) {
+            body.put("upTo", r.upTo());
+        }
         json(ctx, body);
     }
 

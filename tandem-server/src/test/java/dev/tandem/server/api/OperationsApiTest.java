@@ -352,6 +352,41 @@ class OperationsApiTest {
     }
 
     @Test
+    void aConfirmedBulkActionChangesOnlyWhatItsDryRunCounted() throws Exception {
+        order("50", "");
+        order("51", "");
+        wake();
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters("?state=open").path("total").asLong() == 2);
+        String filter = "\"filter\":{\"flow\":\"orders\",\"code\":\"REQUIRED_FIELD_MISSING\"}";
+        Response dry = call("POST", "/dead-letters/bulk", "{\"action\":\"ignore\"," + filter + "}");
+        assertThat(dry.body().path("matched").asLong()).isEqualTo(2);
+        long upTo = dry.body().path("upTo").asLong();
+        assertThat(upTo).as("the newest id the dry run counted").isPositive();
+
+        // A third matching dead letter arrives while the operator reads the confirmation.
+        order("52", "");
+        wake();
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters("?state=open").path("total").asLong() == 3);
+
+        Response done = call("POST", "/dead-letters/bulk", "{\"action\":\"ignore\",\"dryRun\":false,\"upTo\":" + upTo
+                + ",\"reason\":\"duplicates of a test order\"," + filter + "}");
+        assertThat(done.status()).isEqualTo(200);
+        assertThat(done.body().path("matched").asLong()).isEqualTo(2);
+        assertThat(done.body().path("changed").asLong()).isEqualTo(2);
+        assertThat(done.body().path("upTo").asLong()).isEqualTo(upTo);
+        JsonNode open = deadLetters("?state=open");
+        assertThat(open.path("total").asLong()).as("the one that arrived after the dry run is untouched").isEqualTo(1);
+        assertThat(open.path("items").get(0).path("id").asLong()).isGreaterThan(upTo);
+
+        for (String bad : new String[]{"0", "-1", "1.5", "\"12\"", "true"}) {
+            Response refused = call("POST", "/dead-letters/bulk", "{\"action\":\"ignore\",\"dryRun\":false,\"upTo\":"
+                    + bad + ",\"reason\":\"r\"," + filter + "}");
+            assertThat(refused.status()).as("upTo " + bad).isEqualTo(400);
+            assertThat(refused.body().path("detail").asText()).contains("upTo");
+        }
+    }
+
+    @Test
     void pendingRetriesAreListedRunNowAndCancelledIntoADeadLetter() throws Exception {
         long offset = order("13", "x");
         stores.stateStore().scheduleRetry(new dev.tandem.core.state.PendingRetry(offset, FLOW, 2,
