@@ -16,9 +16,10 @@ import java.util.Map;
  * Where each node of a YAML document starts, by path ({@code steps/2/fetch/entity}), read from Jackson's YAML
  * parser token locations so that schema errors can name a line and column.
  */
-final class YamlLocations {
+public final class YamlLocations {
 
-    record Position(int line, int column) {
+    /** A line and column, 1-based, as Jackson's parser counts them. */
+    public record Position(int line, int column) {
     }
 
     private final Map<String, Position> positions;
@@ -29,6 +30,16 @@ final class YamlLocations {
 
     static YamlLocations of(String yaml) {
         Map<String, Position> positions = new HashMap<>();
+        walk(yaml, (path, pos) -> positions.putIfAbsent(path, pos));
+        return new YamlLocations(positions);
+    }
+
+    /**
+     * Calls {@code visit} with the path ({@code steps/2/fetch/entity}; the root is "") and start position of every
+     * node of the YAML text, and of every key, in document order. A text that does not parse is walked up to its
+     * syntax error (the tree parse reports that, with its own location).
+     */
+    public static void walk(String yaml, java.util.function.BiConsumer<String, Position> visit) {
         // Each container on the stack: its path and, for arrays, the next index; for objects, the current field.
         Deque<Object[]> stack = new ArrayDeque<>();
         try (JsonParser p = new YAMLFactory().createParser(yaml)) {
@@ -39,7 +50,7 @@ final class YamlLocations {
                 if (t == JsonToken.FIELD_NAME) {
                     Object[] top = stack.peek();
                     top[1] = p.currentName();
-                    positions.putIfAbsent(join((String) top[0], p.currentName()), pos);
+                    visit.accept(join((String) top[0], p.currentName()), pos);
                     continue;
                 }
                 if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
@@ -47,7 +58,7 @@ final class YamlLocations {
                     continue;
                 }
                 String path = stack.isEmpty() ? "" : childPath(stack.peek());
-                positions.putIfAbsent(path, pos);
+                visit.accept(path, pos);
                 if (t == JsonToken.START_OBJECT) {
                     stack.push(new Object[]{path, null});
                 } else if (t == JsonToken.START_ARRAY) {
@@ -57,7 +68,6 @@ final class YamlLocations {
         } catch (IOException | RuntimeException e) {
             // Syntax errors are reported by the tree parse, with their own location.
         }
-        return new YamlLocations(positions);
     }
 
     private static String childPath(Object[] parent) {

@@ -1,18 +1,11 @@
 package dev.tandem.server.flows;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
-import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -72,47 +65,10 @@ public final class FlowYaml {
     /** Where each node of a YAML text starts, to find the path of a position. */
     public static Paths paths(String yaml) {
         TreeMap<Long, String> at = new TreeMap<>();
-        Deque<Object[]> stack = new ArrayDeque<>();
-        try (JsonParser p = new YAMLFactory().createParser(yaml)) {
-            JsonToken t;
-            while ((t = p.nextToken()) != null) {
-                JsonLocation loc = p.currentTokenLocation();
-                long key = (long) loc.getLineNr() << 20 | loc.getColumnNr();
-                if (t == JsonToken.FIELD_NAME) {
-                    Object[] top = stack.peek();
-                    top[1] = p.currentName();
-                    at.put(key, join((String) top[0], p.currentName()));
-                    continue;
-                }
-                if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
-                    stack.pop();
-                    continue;
-                }
-                String path = stack.isEmpty() ? "" : child(stack.peek());
-                // The deepest path wins at a position (a step's map starts where its kind's key does).
-                at.merge(key, path, (old, now) -> now.length() > old.length() ? now : old);
-                if (t == JsonToken.START_OBJECT) {
-                    stack.push(new Object[]{path, null});
-                } else if (t == JsonToken.START_ARRAY) {
-                    stack.push(new Object[]{path, -1});
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // a text the loader could not parse has problems without a path
-        }
+        // The deepest path wins at a position (a step's map starts where its kind's key does).
+        dev.tandem.core.flow.YamlLocations.walk(yaml, (path, pos) -> at.merge((long) pos.line() << 20 | pos.column(),
+                path, (old, now) -> now.length() > old.length() ? now : old));
         return new Paths(at, read(yaml));
-    }
-
-    private static String child(Object[] parent) {
-        if (parent[1] instanceof Integer i) {
-            parent[1] = i + 1;
-            return join((String) parent[0], String.valueOf(i + 1));
-        }
-        return join((String) parent[0], (String) parent[1]);
-    }
-
-    private static String join(String parent, String child) {
-        return parent.isEmpty() ? child : parent + "/" + child;
     }
 
     /** Node paths by position ({@code steps/3/filter/when}). */
