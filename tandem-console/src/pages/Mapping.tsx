@@ -235,7 +235,7 @@ export default function MappingPage({ id, role }: { id: string; role: Role }) {
       <div className="mapping-tables">
         <ValueMapsPanel id={id} canSave={canSave} text={text} object={current} targets={view.targetFields}
           revision={saved} />
-        <LookupTablesPanel id={id} />
+        <LookupTablesPanel id={id} canSave={canSave} />
       </div>
     </section>
   );

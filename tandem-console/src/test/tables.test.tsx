@@ -3,7 +3,7 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { setCsrfToken } from '../api';
-import { LookupTablesPanel, mapUses, picklistUses, rowProblems, ValueMapsPanel } from '../pages/mapping/Tables';
+import { keyProblems, LookupTablesPanel, mapUses, picklistUses, rowProblems, ValueMapsPanel } from '../pages/mapping/Tables';
 import type { TargetFieldView } from '../pages/mapping/types';
 // The shipped order mapping: its $picklist calls go through variables ($recordType := $picklist(…)).
 import orderMapping from '../../../tandem-server/src/main/resources/flows/clarity-order-to-salesforce.jsonata?raw';
@@ -149,5 +149,67 @@ describe('lookup tables', () => {
     mockApi({ [`GET /flows/${FLOW}/lookups`]: { status: 403, contentType: 'application/problem+json', body: { title: 'Forbidden', status: 403, detail: 'not allowed' } } });
     render(<LookupTablesPanel id={FLOW} />);
     expect((await screen.findByRole('alert')).textContent).toContain('not allowed');
+  });
+
+  const wh = { name: 'warehouses', file: 'tables/warehouses.yaml', key: null, keyColumn: 'code', columns: ['code', 'cap'],
+    rows: [{ code: 'AUS', cap: 5 }, { code: 'CHI', cap: 7 }], size: 2, truncated: false };
+  const LOOKUPS = `/flows/${FLOW}/lookups`;
+
+  it('flags empty and duplicate keys before saving', () => {
+    expect(keyProblems('t', 'code', ['code'], [['a'], [' '], ['a']])).toEqual(['t, row 2: the key (code) is empty',
+      't, row 3: the key "a" appears twice (first in row 1)']);
+    expect(keyProblems('t', 'sku', ['code'], [])).toEqual(['t: the key column sku is missing']);
+  });
+
+  it('an admin edits a table, adds and removes rows and saves it with a dry run first', async () => {
+    const calls = mockApi({
+      [`GET ${LOOKUPS}`]: { body: { id: FLOW, items: [wh] } },
+      [`PUT ${LOOKUPS}/warehouses`]: { body: { flow: FLOW, table: 'warehouses', file: '/f/tables/warehouses.yaml', version: 'v2' } },
+    });
+    render(<LookupTablesPanel id={FLOW} canSave />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Edit warehouses' }));
+    await userEvent.clear(screen.getByLabelText('warehouses row 2 cap'));
+    await userEvent.type(screen.getByLabelText('warehouses row 2 cap'), '9');
+    await userEvent.click(screen.getByRole('button', { name: 'Add a row to warehouses' }));
+    // A new row with an empty key, then a duplicate: said, nothing sent.
+    await userEvent.click(screen.getByRole('button', { name: 'Save warehouses' }));
+    expect(screen.getByTestId('lookup-tables-problems').textContent).toContain('row 3: the key (code) is empty');
+    await userEvent.type(screen.getByLabelText('warehouses row 3 code'), 'AUS');
+    await userEvent.click(screen.getByRole('button', { name: 'Save warehouses' }));
+    expect(screen.getByTestId('lookup-tables-problems').textContent).toContain('"AUS" appears twice');
+    expect(calls.filter((c) => c.method === 'PUT')).toHaveLength(0);
+    await userEvent.clear(screen.getByLabelText('warehouses row 3 code'));
+    await userEvent.type(screen.getByLabelText('warehouses row 3 code'), 'DEN');
+    await userEvent.type(screen.getByLabelText('warehouses row 3 cap'), '3');
+    await userEvent.click(screen.getByRole('button', { name: 'Remove row 1 of warehouses' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Save warehouses' }));
+    expect((await screen.findByTestId('lookup-tables-notice')).textContent).toContain('Saved warehouses');
+    const puts = calls.filter((c) => c.method === 'PUT');
+    expect(puts.map((c) => c.path)).toEqual([`${LOOKUPS}/warehouses?dryRun=true`, `${LOOKUPS}/warehouses`]);
+    // Row 1 (AUS) removed; cap was a column of numbers, so its cells are sent as numbers; codes as text.
+    expect(puts[1].body).toEqual({ columns: ['code', 'cap'], rows: [['CHI', 9], ['DEN', 3]] });
+  });
+
+  it('the server\'s problems are shown and nothing is saved after a failed dry run', async () => {
+    const calls = mockApi({
+      [`GET ${LOOKUPS}`]: { body: { id: FLOW, items: [wh] } },
+      [`PUT ${LOOKUPS}/warehouses`]: { status: 422, contentType: 'application/problem+json', body: {
+        title: 'The lookup table is not valid', status: 422, detail: 'row 2, column cap: bad',
+        problems: [{ row: 2, column: 'cap', message: 'row 2, column cap: bad' }] } },
+    });
+    render(<LookupTablesPanel id={FLOW} canSave />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Edit warehouses' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Save warehouses' }));
+    expect((await screen.findByTestId('lookup-tables-error')).textContent).toContain('row 2, column cap: bad');
+    expect(screen.getByTestId('lookup-tables-problems').textContent).toContain('row 2, column cap: bad');
+    expect(calls.filter((c) => c.method === 'PUT')).toHaveLength(1);
+  });
+
+  it('viewers and operators (no canSave) get no edit controls', async () => {
+    mockApi({ [`GET ${LOOKUPS}`]: { body: { id: FLOW, items: [wh] } } });
+    render(<LookupTablesPanel id={FLOW} canSave={false} />);
+    await screen.findByTestId('lookup-warehouses');
+    expect(screen.queryAllByRole('button')).toHaveLength(0);
+    expect(screen.queryAllByRole('textbox')).toHaveLength(0);
   });
 });

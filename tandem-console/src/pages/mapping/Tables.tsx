@@ -1,6 +1,7 @@
 // The mapping canvas's "Value maps" and "Lookup tables" panels (issue 12 item 5): a flow's `picklists:` edited as
 // tables and saved through the designer's PUT /flows/{id}/definition (dry run first, then the save), and its
-// `lookups:` tables shown read-only from GET /flows/{id}/lookups (LookupTableApi.java).
+// `lookups:` tables from GET /flows/{id}/lookups, edited by admins through PUT /flows/{id}/lookups/{name}
+// (LookupTableApi.java).
 import { useMemo, useState } from 'react';
 import { api, ApiError, message } from '../../api';
 import { ErrorBox, useLoad } from '../../components/common';
@@ -284,40 +285,167 @@ export function ValueMapsPanel({ id, canSave, text, object, targets, revision }:
   );
 }
 
-/** The flow's lookup tables, read-only (edit the files in flows.dir). */
-export function LookupTablesPanel({ id }: { id: string }) {
+/** What is wrong with a lookup table's rows before it may be saved: an empty or a duplicate key. */
+export function keyProblems(name: string, key: string, columns: string[], rows: string[][]): string[] {
+  const k = columns.indexOf(key);
+  if (k < 0) {
+    return [`${name}: the key column ${key} is missing`];
+  }
+  const out: string[] = [];
+  const seen = new Map<string, number>();
+  rows.forEach((r, i) => {
+    const v = (r[k] ?? '').trim();
+    if (v === '') {
+      out.push(`${name}, row ${i + 1}: the key (${key}) is empty`);
+    } else if (seen.has(v)) {
+      out.push(`${name}, row ${i + 1}: the key "${v}" appears twice (first in row ${seen.get(v)})`);
+    } else {
+      seen.set(v, i + 1);
+    }
+  });
+  return out;
+}
+
+/**
+ * The PUT body: cells as text, except in a column whose values were numbers or true/false (a YAML table keeps its
+ * types; LookupTableWriter.java), where a cell that still reads as one is sent as one.
+ */
+export function tableBody(t: LookupTableView, rows: string[][]) {
+  const kind = t.columns.map((c) => typeof t.rows.map((r) => r[c]).find((v) => v !== null && v !== undefined && v !== ''));
+  return {
+    columns: t.columns,
+    rows: rows.map((r) => r.map((v, c) => {
+      if (kind[c] === 'number' && v.trim() !== '' && !Number.isNaN(Number(v))) {
+        return Number(v);
+      }
+      if (kind[c] === 'boolean' && (v === 'true' || v === 'false')) {
+        return v === 'true';
+      }
+      return v;
+    })),
+  };
+}
+
+/** The flow's lookup tables; admins edit one at a time and save it (dry run first) through PUT /flows/{id}/lookups/{name}. */
+export function LookupTablesPanel({ id, canSave = false }: { id: string; canSave?: boolean }) {
   const loaded = useLoad(() => api<{ items: LookupTableView[] }>('GET', `/flows/${encodeURIComponent(id)}/lookups`), [id]);
+  const [editing, setEditing] = useState<{ name: string; rows: string[][] } | null>(null);
+  const [problems, setProblems] = useState<string[]>([]);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
   if (!loaded.data) {
     return loaded.error ? <ErrorBox error={loaded.error} onRetry={loaded.reload} /> : <p role="status">Loading the lookup tables…</p>;
   }
   const items = loaded.data.items;
+  const edit = (t: LookupTableView) => {
+    setEditing({ name: t.name, rows: t.rows.map((r) => t.columns.map((c) => cell(r[c]))) });
+    setProblems([]);
+    setSaveError(null);
+    setNotice(null);
+  };
+  const change = (rows: string[][]) => {
+    setEditing((e) => (e ? { ...e, rows } : e));
+    setProblems([]);
+  };
+  const save = async (t: LookupTableView) => {
+    if (!editing) {
+      return;
+    }
+    const found = keyProblems(t.name, t.keyColumn ?? t.columns[0], t.columns, editing.rows);
+    if (found.length) {
+      setProblems(found);
+      return;
+    }
+    const path = `/flows/${encodeURIComponent(id)}/lookups/${encodeURIComponent(t.name)}`;
+    const body = tableBody(t, editing.rows);
+    setSaving(true);
+    setSaveError(null);
+    setProblems([]);
+    try {
+      await api('PUT', `${path}?dryRun=true`, body);
+      const r = await api<{ file: string; version: string }>('PUT', path, body);
+      setNotice(`Saved ${t.name} into ${r.file}: flow version ${r.version}.`);
+      setEditing(null);
+      loaded.reload();
+    } catch (e) {
+      const listed = e instanceof ApiError && Array.isArray(e.problem?.problems)
+        ? (e.problem!.problems as { message?: string }[]).map((p) => p.message ?? '')
+        : [];
+      setSaveError(message(e));
+      setProblems(listed);
+    } finally {
+      setSaving(false);
+    }
+  };
   return (
     <section aria-labelledby="lookup-tables-title" className="panel lookup-tables">
       <h2 id="lookup-tables-title">Lookup tables</h2>
       {items.length === 0 && <p className="muted">This flow declares no lookup tables (<code>lookups:</code>).</p>}
-      {items.map((t) => (
-        <div key={t.name} className="lookup-table" data-testid={`lookup-${t.name}`}>
-          <h3>{t.name} <code>{t.file}</code></h3>
-          {t.problem ? <p className="error" role="alert">{t.problem}</p> : t.rows.length === 0 ? (
-            <p className="muted">The table is empty.</p>
-          ) : (
-            <div className="table-scroll" tabIndex={0} role="region" aria-label={`Lookup table ${t.name}`}>
-              <table>
-                <caption className="sr-only">Lookup table {t.name}</caption>
-                <thead><tr>{t.columns.map((c) => (
-                  <th key={c} scope="col">{c}{c === t.keyColumn ? ' (key)' : ''}</th>
-                ))}</tr></thead>
-                <tbody>
-                  {t.rows.map((r, i) => (
-                    <tr key={i}>{t.columns.map((c) => <td key={c}>{cell(r[c])}</td>)}</tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-          {t.truncated && <p className="muted">The first {t.rows.length} of {t.size} rows.</p>}
-        </div>
-      ))}
+      {items.map((t) => {
+        const rows = editing?.name === t.name ? editing.rows : null;
+        return (
+          <div key={t.name} className="lookup-table" data-testid={`lookup-${t.name}`}>
+            <h3>{t.name} <code>{t.file}</code></h3>
+            {canSave && !t.problem && !t.truncated && !rows && (
+              <button type="button" onClick={() => edit(t)} disabled={editing !== null}>Edit {t.name}</button>
+            )}
+            {t.problem ? <p className="error" role="alert">{t.problem}</p> : rows ? (
+              <div className="table-scroll">
+                <table>
+                  <caption className="sr-only">Lookup table {t.name}, editing</caption>
+                  <thead><tr>{t.columns.map((c) => (
+                    <th key={c} scope="col">{c}{c === t.keyColumn ? ' (key)' : ''}</th>
+                  ))}<th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
+                  <tbody>
+                    {rows.map((r, i) => (
+                      <tr key={i}>
+                        {t.columns.map((c, j) => (
+                          <td key={c}>
+                            <input aria-label={`${t.name} row ${i + 1} ${c}`} value={r[j]}
+                              onChange={(e) => change(rows.map((x, k) => (k === i ? x.map((v, m) => (m === j ? e.target.value : v)) : x)))} />
+                          </td>
+                        ))}
+                        <td>
+                          <button type="button" aria-label={`Remove row ${i + 1} of ${t.name}`}
+                            onClick={() => change(rows.filter((_, k) => k !== i))}>Remove</button>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                <p>
+                  <button type="button" onClick={() => change([...rows, t.columns.map(() => '')])}>Add a row to {t.name}</button>{' '}
+                  <button type="button" onClick={() => save(t)} disabled={saving}>{saving ? 'Saving…' : `Save ${t.name}`}</button>{' '}
+                  <button type="button" onClick={() => { setEditing(null); setProblems([]); setSaveError(null); }}>Cancel</button>
+                </p>
+              </div>
+            ) : t.rows.length === 0 ? (
+              <p className="muted">The table is empty.</p>
+            ) : (
+              <div className="table-scroll" tabIndex={0} role="region" aria-label={`Lookup table ${t.name}`}>
+                <table>
+                  <caption className="sr-only">Lookup table {t.name}</caption>
+                  <thead><tr>{t.columns.map((c) => (
+                    <th key={c} scope="col">{c}{c === t.keyColumn ? ' (key)' : ''}</th>
+                  ))}</tr></thead>
+                  <tbody>
+                    {t.rows.map((r, i) => (
+                      <tr key={i}>{t.columns.map((c) => <td key={c}>{cell(r[c])}</td>)}</tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+            {t.truncated && <p className="muted">The first {t.rows.length} of {t.size} rows{canSave ? ' (a table this long is edited in its file)' : ''}.</p>}
+          </div>
+        );
+      })}
+      {saveError && <p className="error" role="alert" data-testid="lookup-tables-error">Not saved: {saveError}</p>}
+      {problems.length > 0 && (
+        <ul className="error" role="alert" data-testid="lookup-tables-problems">{problems.map((p) => <li key={p}>{p}</li>)}</ul>
+      )}
+      {notice && <p role="status" data-testid="lookup-tables-notice">{notice}</p>}
     </section>
   );
 }

@@ -228,7 +228,8 @@ public final class TandemServer implements AutoCloseable {
                     () -> flowReloader == null ? loaded.flows() : flowReloader.flows(), flowVersions,
                     flowReloader == null ? null : flowReloader::reload);
             this.lookupTableApi = new dev.tandem.server.api.LookupTableApi(
-                    () -> flowReloader == null ? loaded.flows() : flowReloader.flows());
+                    () -> flowReloader == null ? loaded.flows() : flowReloader.flows(), catalog,
+                    flowReloader == null ? null : config.flows().dir(), flowReloader == null ? () -> { } : flowReloader::reload);
 
             List<ChangeSource> changeSources = new ArrayList<>();
             if (cl.ingest().polls()) {

@@ -2,14 +2,18 @@ package dev.tandem.server.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.core.flow.FlowCatalog;
+import dev.tandem.core.flow.FlowFileException;
 import dev.tandem.core.flow.FlowSpec;
 import dev.tandem.core.flow.model.FlowDefinitionFile;
 import dev.tandem.core.mapping.functions.LookupTable;
 import dev.tandem.core.mapping.functions.LookupTableException;
 import dev.tandem.server.flows.FlowFiles;
+import dev.tandem.server.http.Problem;
 import io.javalin.http.Context;
 
 import java.io.ByteArrayInputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +33,10 @@ import static dev.tandem.server.api.ApiSupport.json;
  * by the same {@link LookupTable} as the loader, at most {@link #MAX_ROWS} rows. A file that is missing or no longer
  * parses (edited after the flow loaded; the running version keeps its table) is reported on its table as a readable
  * problem, so one bad file never hides the others.
+ *
+ * <p>Admins replace a table with {@code PUT /flows/{id}/lookups/{name}} (see {@link LookupTableWriter} for the body
+ * and its checks): the new file is checked by the flow loader ({@code tandem flows validate}) before it is written
+ * into flows.dir through {@link FlowFiles#writeFile} (a shipped flow copied there first), then the flows reload.
  */
 public final class LookupTableApi {
 
@@ -36,16 +44,81 @@ public final class LookupTableApi {
     static final int MAX_ROWS = 500;
 
     private final Supplier<Map<String, FlowSpec>> flows;
+    private final FlowCatalog catalog;
+    private final Path flowsDir;
+    private final Runnable reload;
 
+    /** Read-only: no flows.dir to write into (a PUT is a 409). */
     public LookupTableApi(Supplier<Map<String, FlowSpec>> flows) {
+        this(flows, null, null, () -> { });
+    }
+
+    /** {@code flowsDir} null when this Tandem has none (or does not reload flows): tables cannot be saved. */
+    public LookupTableApi(Supplier<Map<String, FlowSpec>> flows, FlowCatalog catalog, Path flowsDir, Runnable reload) {
         this.flows = flows;
+        this.catalog = catalog;
+        this.flowsDir = flowsDir;
+        this.reload = reload;
     }
 
     public void register(ApiRoutes routes) {
         routes.get("/flows/{id}/lookups", Role.VIEWER, guarded(this::list));
+        routes.put("/flows/{id}/lookups/{name}", Role.ADMIN, guarded(this::save));
     }
 
     private void list(Context ctx) {
+        FlowSpec spec = find(ctx);
+        String id = spec.id();
+        ObjectNode body = JSON.createObjectNode();
+        body.put("id", id);
+        ArrayNode items = body.putArray("items");
+        new TreeMap<>(spec.definition().lookups()).forEach((name, lookup) -> items.add(table(spec, name, lookup)));
+        json(ctx, body);
+    }
+
+    private void save(Context ctx) {
+        FlowSpec spec = find(ctx);
+        String name = ctx.pathParam("name");
+        FlowDefinitionFile.Lookup lookup = spec.definition().lookups().get(name);
+        if (lookup == null) {
+            throw ApiSupport.notFound("flow " + spec.id() + " declares no lookup table '" + ApiSupport.clip(name) + "'");
+        }
+        boolean dryRun = ApiSupport.boolParam(ctx, "dryRun");
+        ObjectNode body = ApiSupport.body(ctx);
+        if (!dryRun && (flowsDir == null || catalog == null)) {
+            throw new ProblemException(Problem.of(409, "no_flows_dir", "Flows cannot be written",
+                    "this Tandem has no flows.dir: set flows.dir in tandem.yaml to edit flows from the console"));
+        }
+        String text = LookupTableWriter.render(lookup, FlowFiles.sibling(spec, lookup.file()), body);
+        FlowSpec written;
+        try {
+            if (dryRun) {
+                written = catalog == null ? spec : FlowFiles.withFile(catalog, spec, lookup.file(), text);
+            } else {
+                written = FlowFiles.writeFile(catalog, spec, lookup.file(), text, flowsDir);
+            }
+        } catch (FlowFileException e) {
+            throw LookupTableWriter.invalid(e.problems().stream().map(p -> LookupTableWriter.problem(null, null,
+                    p.message())).toList());
+        } catch (UncheckedIOException | IllegalStateException e) {
+            throw new ProblemException(Problem.of(500, "write_failed", "The lookup table was not written", e.getMessage()));
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.put("flow", spec.id());
+        out.put("table", name);
+        out.put("rows", body.path("rows").size());
+        out.put("dryRun", dryRun);
+        if (!dryRun) {
+            reload.run();
+            out.put("file", (FlowFiles.shipped(spec) ? flowsDir : Path.of(spec.file()).toAbsolutePath().getParent())
+                    .resolve(lookup.file()).normalize().toString());
+            out.put("previousVersion", spec.version());
+            out.put("version", written.version());
+        }
+        json(ctx, out);
+    }
+
+    private FlowSpec find(Context ctx) {
         String id = ctx.pathParam("id");
         if (!FlowFileApi.ID.matcher(id).matches()) {
             throw ApiSupport.notFound("'" + ApiSupport.clip(id) + "' is not a flow id (lower-case letters, digits and "
@@ -55,11 +128,7 @@ public final class LookupTableApi {
         if (spec == null) {
             throw ApiSupport.notFound("no flow '" + id + "' is loaded");
         }
-        ObjectNode body = JSON.createObjectNode();
-        body.put("id", id);
-        ArrayNode items = body.putArray("items");
-        new TreeMap<>(spec.definition().lookups()).forEach((name, lookup) -> items.add(table(spec, name, lookup)));
-        json(ctx, body);
+        return spec;
     }
 
     private static ObjectNode table(FlowSpec spec, String name, FlowDefinitionFile.Lookup lookup) {

@@ -107,8 +107,28 @@ public final class FlowFiles {
      * written; returns the flow as it will load from its new file.
      */
     public static FlowSpec writeMapping(FlowCatalog catalog, FlowSpec spec, String mappingText, Path flowsDir) {
-        FlowSpec checked = withMapping(catalog, spec, mappingText);
-        String name = mappingName(spec).orElseThrow();
+        String name = mappingName(spec).orElseThrow(() -> new FlowFileException(List.of(
+                new FlowProblem(spec.file(), 0, 0, "flow " + spec.id() + " has no transform step, so no mapping"))));
+        return writeFile(catalog, spec, name, mappingText, flowsDir);
+    }
+
+    /**
+     * The flow compiled with {@code text} in place of the file {@code name} it names (a mapping or a lookup table),
+     * every check of the loader included ({@code tandem flows validate}).
+     */
+    public static FlowSpec withFile(FlowCatalog catalog, FlowSpec spec, String name, String text) {
+        return new FlowLoader(catalog).load(spec.file(), yaml(spec),
+                f -> f.equals(name) ? Optional.of(text) : sibling(spec, f));
+    }
+
+    /**
+     * Writes one file the flow names (its mapping, a lookup table) as {@link #writeMapping} does: validated with the
+     * new text first, a shipped flow copied into {@code flowsDir} with every file it names, each file moved into
+     * place atomically. Returns the flow as it will load from its new file.
+     */
+    public static FlowSpec writeFile(FlowCatalog catalog, FlowSpec spec, String name, String text, Path flowsDir) {
+        FlowSpec checked = withFile(catalog, spec, name, text);
+        String mappingText = text;
         Path folder;
         Map<String, String> files = new LinkedHashMap<>();
         if (shipped(spec)) {
@@ -116,9 +136,9 @@ public final class FlowFiles {
             String yamlName = Path.of(spec.file().substring(CLASSPATH.length())).getFileName().toString();
             Map<String, String> named = new LinkedHashMap<>();
             Function<String, Optional<String>> recording = f -> {
-                Optional<String> text = f.equals(name) ? Optional.of(mappingText) : sibling(spec, f);
-                text.ifPresent(t -> named.put(f, t));
-                return text;
+                Optional<String> read = f.equals(name) ? Optional.of(mappingText) : sibling(spec, f);
+                read.ifPresent(t -> named.put(f, t));
+                return read;
             };
             new FlowLoader(catalog).load(spec.file(), yaml(spec), recording);
             named.forEach((f, t) -> {
@@ -144,7 +164,7 @@ public final class FlowFiles {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the mapping into " + folder + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + name + " into " + folder + ": " + e.getMessage(), e);
         }
         return checked;
     }

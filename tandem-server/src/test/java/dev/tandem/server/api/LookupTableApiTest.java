@@ -36,6 +36,8 @@ class LookupTableApiTest {
     private Path flows;
     private ApiTestServer api;
     private String viewer;
+    private String operator;
+    private String admin;
 
     @BeforeAll
     void start() throws IOException {
@@ -60,6 +62,8 @@ class LookupTableApiTest {
         Files.writeString(flows.resolve("tables/later.csv"), "k,v\na,1\n");
         api = ApiTestServer.start(dir, ApiTestServer.unlimited(), new TandemConfig.Flows(flows, Map.of()));
         viewer = api.token("lookups-viewer", Role.VIEWER);
+        operator = api.token("lookups-operator", Role.OPERATOR);
+        admin = api.token("lookups-admin", Role.ADMIN);
     }
 
     @AfterAll
@@ -151,5 +155,165 @@ class LookupTableApiTest {
         assertProblem(api.get(BASE + "/flows/" + FLOW + "/lookups", null), null);
         assertThat(api.get(BASE + "/flows/" + FLOW + "/lookups", null).statusCode()).isEqualTo(401);
         assertThat(api.get(BASE + "/flows/" + FLOW + "/lookups", "forged-token").statusCode()).isEqualTo(401);
+    }
+
+    // PUT /flows/{id}/lookups/{name}
+
+    private HttpResponse<String> put(String id, String name, String query, String token, String body) {
+        return api.send("PUT", BASE + "/flows/" + id + "/lookups/" + name + query, token, body);
+    }
+
+    private static String table(String columns, String... rows) {
+        return "{\"columns\": " + columns + ", \"rows\": [" + String.join(",", rows) + "]}";
+    }
+
+    private static JsonNode problem(HttpResponse<String> r, int status) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertProblem(r, null);
+        return ApiTestServer.json(r);
+    }
+
+    @Test
+    void anAdminSavesACsvTableSeenByTheNextGetAndByLookupInAPreview() throws IOException {
+        Path file = flows.resolve("tables/warehouses.csv");
+        String before = Files.readString(file);
+        try {
+            String body = table("[\"code\",\"name\",\"region\"]", "[\"AUS\",\"Austin, TX DC\",\"South\"]",
+                    "[\"DEN\",\"Denver \\\"Mile High\\\"\",\"West\"]");
+            // A dry run checks and writes nothing.
+            HttpResponse<String> dry = put(FLOW, "warehouses", "?dryRun=true", admin, body);
+            assertThat(dry.statusCode()).as(dry.body()).isEqualTo(200);
+            assertThat(ApiTestServer.json(dry).path("dryRun").asBoolean()).isTrue();
+            assertThat(Files.readString(file)).isEqualTo(before);
+
+            HttpResponse<String> saved = put(FLOW, "warehouses", "", admin, body);
+            assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+            JsonNode out = ApiTestServer.json(saved);
+            assertThat(out.path("file").asText()).isEqualTo(file.toAbsolutePath().normalize().toString());
+            assertThat(out.path("version").asText()).isNotEqualTo(out.path("previousVersion").asText());
+            // Written by a CSV writer: the comma and the quotes are quoted (RFC 4180 section 2).
+            assertThat(Files.readString(file)).contains("\"Austin, TX DC\"").contains("\"Denver \"\"Mile High\"\"\"");
+
+            JsonNode warehouses = named(tables(FLOW), "warehouses");
+            assertThat(warehouses.path("size").asInt()).isEqualTo(2);
+            assertThat(warehouses.path("rows").get(1).path("code").asText()).isEqualTo("DEN");
+            assertThat(warehouses.path("rows").get(0).path("name").asText()).isEqualTo("Austin, TX DC");
+
+            // The reloaded flow's $lookup reads the new table.
+            String mapping = FlowRepository.shippedFile("clarity-product-to-salesforce.jsonata").orElseThrow()
+                    .replace("\"Family\": $text(TypeName) ? $text(TypeName) : $text(TypeKey),",
+                            "\"Family\": $lookup('warehouses', 'DEN', 'name'),");
+            assertThat(mapping).contains("$lookup('warehouses'");
+            HttpResponse<String> preview = api.send("POST", BASE + "/flows/" + FLOW + "/mapping/preview", viewer,
+                    ApiTestServer.JSON.createObjectNode().put("mapping", mapping).toString());
+            assertThat(preview.statusCode()).as(preview.body()).isEqualTo(200);
+            JsonNode product = null;
+            for (JsonNode r : ApiTestServer.json(preview).path("output")) {
+                if (r.path("entity").asText().equals("Product2")) {
+                    product = r;
+                }
+            }
+            assertThat(product).as(preview.body()).isNotNull();
+            assertThat(product.path("fields").path("Family").asText()).isEqualTo("Denver \"Mile High\"");
+        } finally {
+            Files.writeString(file, before);
+        }
+    }
+
+    @Test
+    void aYamlMappingStaysAMappingWithItsTypes() throws IOException {
+        Path file = flows.resolve("tables/regions.yaml");
+        String before = Files.readString(file);
+        try {
+            HttpResponse<String> saved = put(FLOW, "regions", "", admin,
+                    table("[\"key\",\"value\"]", "[\"South\",\"Texas\"]", "[\"West\",7]"));
+            assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+            assertThat(Files.readString(file)).contains("South: \"Texas\"").contains("West: 7").doesNotContain("- ");
+            JsonNode regions = named(tables(FLOW), "regions");
+            assertThat(regions.path("rows").get(1).path("value").isNumber()).isTrue();
+        } finally {
+            Files.writeString(file, before);
+        }
+    }
+
+    @Test
+    void aShippedFlowsTableIsSavedIntoACopyInFlowsDir() throws IOException {
+        Path currencies = flows.resolve("tables/clarity-currencies.yaml");
+        String before = Files.readString(currencies);
+        try {
+            shippedSave();
+        } finally {
+            Files.writeString(currencies, before);
+            Files.deleteIfExists(flows.resolve("clarity-product-to-salesforce.yaml"));
+        }
+    }
+
+    private void shippedSave() {
+        HttpResponse<String> saved = put("clarity-product-to-salesforce", "currencies", "", admin,
+                table("[\"key\",\"rate\"]", "[\"EUR\",0.9]"));
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        assertThat(flows.resolve("clarity-product-to-salesforce.yaml")).exists();
+        assertThat(flows.resolve("tables/clarity-currencies.yaml")).content().contains("EUR").contains("rate: 0.9");
+        JsonNode currencies = named(tables("clarity-product-to-salesforce"), "currencies");
+        assertThat(currencies.path("size").asInt()).isEqualTo(1);
+        assertThat(currencies.path("rows").get(0).path("rate").asDouble()).isEqualTo(0.9);
+    }
+
+    @Test
+    void badTablesAre422NamingRowAndColumn() throws IOException {
+        String before = Files.readString(flows.resolve("tables/warehouses.csv"));
+        JsonNode dup = problem(put(FLOW, "warehouses", "", admin, table("[\"code\",\"name\"]",
+                "[\"AUS\",\"a\"]", "[\" AUS \",\"b\"]")), 422);
+        assertThat(dup.path("problems").get(0).path("row").asInt()).isEqualTo(2);
+        assertThat(dup.path("problems").get(0).path("column").asText()).isEqualTo("code");
+        assertThat(dup.path("detail").asText()).contains("appears twice").contains("row 1");
+
+        JsonNode empty = problem(put(FLOW, "warehouses", "?dryRun=true", admin, table("[\"code\",\"name\"]",
+                "[\"\",\"a\"]")), 422);
+        assertThat(empty.path("detail").asText()).contains("row 1, column code: the key is empty");
+
+        JsonNode noKey = problem(put(FLOW, "big", "", admin, table("[\"name\",\"code\"]", "[\"a\",\"b\"]")), 422);
+        assertThat(noKey.path("detail").asText()).contains("key column 'sku' is missing");
+
+        JsonNode ragged = problem(put(FLOW, "warehouses", "", admin, table("[\"code\",\"name\"]",
+                "[\"AUS\",\"a\"]", "[\"CHI\"]")), 422);
+        assertThat(ragged.path("problems").get(0).path("row").asInt()).isEqualTo(2);
+        assertThat(ragged.path("detail").asText()).contains("row 2 has 1 cells; the table has 2 columns");
+
+        assertThat(problem(put(FLOW, "warehouses", "", admin, table("[\"code\"]", "[{\"x\":1}]")), 422)
+                .path("problems").get(0).path("column").asText()).isEqualTo("code");
+        assertThat(problem(put(FLOW, "warehouses", "", admin, table("[\"code\",\"code\"]", "[\"a\",\"b\"]")), 422)
+                .path("detail").asText()).contains("appears twice");
+        assertThat(problem(put(FLOW, "warehouses", "", admin, table("[\"code\"]", "[\"#x\"]")), 422)
+                .path("detail").asText()).contains("comment");
+        assertThat(problem(put(FLOW, "warehouses", "", admin, table("[\"code\"]")), 422)
+                .path("detail").asText()).contains("at least one row");
+        assertThat(problem(put(FLOW, "warehouses", "", admin, "{\"rows\": []}"), 422)
+                .path("detail").asText()).contains("columns");
+        String many = IntStream.rangeClosed(1, LookupTableWriter.MAX_ROWS + 1).mapToObj(i -> "[\"" + i + "\"]")
+                .collect(Collectors.joining(","));
+        assertThat(problem(put(FLOW, "warehouses", "", admin, table("[\"code\"]", many)), 422)
+                .path("detail").asText()).contains("at most 10000");
+        assertThat(put(FLOW, "warehouses", "", admin, "not json").statusCode()).isEqualTo(400);
+        // The pricebooks table's flow uses its rows: one the mapping cannot accept is a problem of the flow (the
+        // loader's check), never written.
+        assertThat(Files.readString(flows.resolve("tables/warehouses.csv"))).isEqualTo(before);
+    }
+
+    @Test
+    void saveIsForAdminsOnlyAndRefusesUnknownHostileAndOversizedInput() {
+        String body = table("[\"code\",\"name\",\"region\"]", "[\"AUS\",\"Austin DC\",\"South\"]");
+        assertThat(put(FLOW, "warehouses", "", null, body).statusCode()).isEqualTo(401);
+        assertThat(put(FLOW, "warehouses", "", "forged-token", body).statusCode()).isEqualTo(401);
+        assertThat(problem(put(FLOW, "warehouses", "", viewer, body), 403)).isNotNull();
+        assertThat(problem(put(FLOW, "warehouses", "", operator, body), 403)).isNotNull();
+        assertThat(problem(put(FLOW, "no-such-table", "", admin, body), 404).path("detail").asText())
+                .contains("no lookup table");
+        assertThat(problem(put("no-such-flow", "warehouses", "", admin, body), 404)).isNotNull();
+        assertThat(put(FLOW, "..", "", admin, body).statusCode()).isIn(404, 400);
+        assertThat(put(FLOW, "..%2F..%2Fetc%2Fpasswd", "", admin, body).statusCode()).isIn(404, 400);
+        assertThat(put("..%2F" + FLOW, "warehouses", "", admin, body).statusCode()).isIn(404, 400);
+        assertThat(put(FLOW, "warehouses", "", admin, table("[\"code\"]", "[\"" + "x".repeat(2_000_000) + "\"]"))
+                .statusCode()).isEqualTo(413);
     }
 }

@@ -1,0 +1,238 @@
+package dev.tandem.server.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.tandem.core.flow.model.FlowDefinitionFile;
+import dev.tandem.core.mapping.functions.LookupTable;
+import dev.tandem.core.mapping.functions.LookupTableException;
+import dev.tandem.server.http.Problem;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The body of {@code PUT /flows/{id}/lookups/{name}} checked and written out as the table's file.
+ *
+ * <p>Body: {@code {"columns": ["code", "name"], "rows": [["AUS", "Austin DC"], ...]}}, each row an array with one
+ * cell per column, in the columns' order; a cell is a string, number, boolean or null (an empty cell). The key
+ * column is the declared {@code key:}, else the first column, as {@link LookupTable} reads it.
+ *
+ * <p>CSV is written by Jackson's CSV writer (RFC 4180, https://www.rfc-editor.org/rfc/rfc4180 section 2: a header
+ * row, fields quoted when they hold a comma, quote or line break); every value becomes text, and comment lines of
+ * the old file are not kept. YAML (https://yaml.org/spec/1.2.2/) keeps the cells' JSON types and the old file's
+ * shape: a mapping from key to value (a table whose only other column is {@code value}) or to a row stays a
+ * mapping, anything else is written as a list of rows.
+ *
+ * <p>Every problem is a 422 listing each one with its row (1-based, as the console numbers them) and column.
+ */
+final class LookupTableWriter {
+
+    /** Rows a table may have when saved from the console; larger tables are files edited outside Tandem. */
+    static final int MAX_ROWS = 10_000;
+    static final int MAX_COLUMNS = 100;
+    static final int MAX_NAME = 200;
+    /** Problems listed in one answer: the first few are enough to fix, the count says how many there are. */
+    static final int MAX_PROBLEMS = 20;
+
+    private static final CsvMapper CSV = new CsvMapper();
+    private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build());
+
+    private LookupTableWriter() {
+    }
+
+    /** The table file's new text; {@code old} is the current file (its YAML shape is kept). */
+    static String render(FlowDefinitionFile.Lookup lookup, Optional<String> old, ObjectNode body) {
+        List<String> columns = columns(body.get("columns"));
+        JsonNode rowsNode = body.get("rows");
+        if (!(rowsNode instanceof ArrayNode rows)) {
+            throw invalid(List.of(problem(null, null, "\"rows\" is required: an array of rows, each an array of cells")));
+        }
+        if (rows.size() > MAX_ROWS) {
+            throw invalid(List.of(problem(null, null, "the table has " + rows.size() + " rows; at most " + MAX_ROWS
+                    + " can be saved from the console")));
+        }
+        String key = lookup.key() != null ? lookup.key() : columns.get(0);
+        if (!columns.contains(key)) {
+            throw invalid(List.of(problem(null, key, "the key column '" + key + "' is missing (columns: "
+                    + String.join(", ", columns) + ")")));
+        }
+        boolean csv = lookup.file().toLowerCase(Locale.ROOT).endsWith(".csv");
+        int keyIndex = columns.indexOf(key);
+        List<Map<String, Object>> problems = new ArrayList<>();
+        List<List<JsonNode>> cells = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            int row = i + 1;
+            JsonNode r = rows.get(i);
+            if (!(r instanceof ArrayNode a)) {
+                problems.add(problem(row, null, "row " + row + " is not an array of cells"));
+                continue;
+            }
+            if (a.size() != columns.size()) {
+                problems.add(problem(row, null, "row " + row + " has " + a.size() + " cells; the table has "
+                        + columns.size() + " columns (" + String.join(", ", columns) + ")"));
+                continue;
+            }
+            List<JsonNode> line = new ArrayList<>();
+            for (int c = 0; c < columns.size(); c++) {
+                JsonNode v = a.get(c);
+                if (v.isContainerNode()) {
+                    problems.add(problem(row, columns.get(c), "row " + row + ", column " + columns.get(c)
+                            + ": a cell is text, a number, true/false or empty, not a list or object"));
+                }
+                line.add(v);
+            }
+            JsonNode k = a.get(keyIndex);
+            String keyText = k.isNull() || k.isContainerNode() ? "" : k.asText().trim();
+            if (keyText.isEmpty()) {
+                problems.add(problem(row, key, "row " + row + ", column " + key + ": the key is empty"));
+            } else if (seen.containsKey(keyText)) {
+                problems.add(problem(row, key, "row " + row + ", column " + key + ": the key '" + keyText
+                        + "' appears twice (first in row " + seen.get(keyText) + ")"));
+            } else {
+                seen.put(keyText, row);
+                if (csv && keyIndex == 0 && keyText.startsWith("#")) {
+                    problems.add(problem(row, key, "row " + row + ", column " + key + ": a CSV line starting with #"
+                            + " is a comment, so a key in the first column cannot start with #"));
+                }
+            }
+            cells.add(line);
+        }
+        if (!problems.isEmpty()) {
+            throw invalid(problems);
+        }
+        boolean yamlMapping = !csv && old.map(LookupTableWriter::isMapping).orElse(false) && lookup.key() == null;
+        if (rows.isEmpty() && !yamlMapping) {
+            throw invalid(List.of(problem(null, null, "the table needs at least one row")));
+        }
+        String text;
+        try {
+            text = csv ? csv(columns, cells) : yaml(columns, cells, keyIndex, yamlMapping);
+        } catch (JsonProcessingException e) {
+            throw new ProblemException(Problem.of(500, "write_failed", "The lookup table was not written",
+                    "the table could not be written as " + lookup.file() + ": " + e.getOriginalMessage()));
+        }
+        // Read back with the loader's reader: what is saved is what $lookup will see, row for row.
+        try {
+            LookupTable back = LookupTable.read(Path.of(lookup.file()),
+                    new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), lookup.key());
+            if (back.size() != rows.size()) {
+                throw invalid(List.of(problem(null, null, "the written table reads back as " + back.size()
+                        + " rows, not " + rows.size())));
+            }
+        } catch (LookupTableException e) {
+            throw invalid(List.of(problem(null, null, e.getMessage())));
+        }
+        return text;
+    }
+
+    private static List<String> columns(JsonNode node) {
+        if (!(node instanceof ArrayNode a) || a.isEmpty()) {
+            throw invalid(List.of(problem(null, null, "\"columns\" is required: an array of column names")));
+        }
+        if (a.size() > MAX_COLUMNS) {
+            throw invalid(List.of(problem(null, null, "the table has " + a.size() + " columns; at most " + MAX_COLUMNS)));
+        }
+        List<String> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        List<Map<String, Object>> problems = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            JsonNode c = a.get(i);
+            String name = c.isTextual() ? c.asText().trim() : "";
+            if (name.isEmpty() || name.length() > MAX_NAME) {
+                problems.add(problem(null, null, "column " + (i + 1) + " needs a name (text, 1 to " + MAX_NAME
+                        + " characters)"));
+            } else if (!seen.add(name)) {
+                problems.add(problem(null, name, "the column '" + name + "' appears twice"));
+            }
+            out.add(name);
+        }
+        if (!problems.isEmpty()) {
+            throw invalid(problems);
+        }
+        return out;
+    }
+
+    private static boolean isMapping(String text) {
+        try {
+            return YAML.readTree(text) instanceof ObjectNode;
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+    }
+
+    private static String csv(List<String> columns, List<List<JsonNode>> cells) throws JsonProcessingException {
+        CsvSchema.Builder schema = CsvSchema.builder();
+        columns.forEach(schema::addColumn);
+        List<List<String>> lines = cells.stream().map(l -> l.stream()
+                .map(v -> v.isNull() ? "" : v.asText()).toList()).toList();
+        return CSV.writer(schema.build().withHeader()).writeValueAsString(lines);
+    }
+
+    private static String yaml(List<String> columns, List<List<JsonNode>> cells, int keyIndex, boolean mapping)
+            throws JsonProcessingException {
+        if (mapping) {
+            boolean single = columns.size() == 2 && columns.get(1 - keyIndex).equals("value");
+            ObjectNode root = YAML.createObjectNode();
+            for (List<JsonNode> line : cells) {
+                String key = line.get(keyIndex).asText().trim();
+                if (single) {
+                    root.set(key, line.get(1 - keyIndex));
+                } else {
+                    ObjectNode row = root.putObject(key);
+                    for (int c = 0; c < columns.size(); c++) {
+                        if (c != keyIndex) {
+                            row.set(columns.get(c), line.get(c));
+                        }
+                    }
+                }
+            }
+            return YAML.writeValueAsString(root);
+        }
+        ArrayNode root = YAML.createArrayNode();
+        for (List<JsonNode> line : cells) {
+            ObjectNode row = root.addObject();
+            for (int c = 0; c < columns.size(); c++) {
+                row.set(columns.get(c), line.get(c));
+            }
+        }
+        return YAML.writeValueAsString(root);
+    }
+
+    static Map<String, Object> problem(Integer row, String column, String message) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        if (row != null) {
+            p.put("row", row);
+        }
+        if (column != null) {
+            p.put("column", column);
+        }
+        p.put("message", message);
+        return p;
+    }
+
+    static ProblemException invalid(List<Map<String, Object>> problems) {
+        return new ProblemException(Problem.of(422, "invalid_lookup_table", "The lookup table is not valid",
+                problems.getFirst().get("message") + (problems.size() > 1 ? " (and " + (problems.size() - 1)
+                        + " more)" : ""))
+                .with("problems", problems.subList(0, Math.min(MAX_PROBLEMS, problems.size()))));
+    }
+}
