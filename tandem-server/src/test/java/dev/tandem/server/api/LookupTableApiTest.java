@@ -295,8 +295,7 @@ class LookupTableApiTest {
         assertThat(problem(put(FLOW, "warehouses", "", admin, table("[\"code\"]", many)), 422)
                 .path("detail").asText()).contains("at most 10000");
         assertThat(put(FLOW, "warehouses", "", admin, "not json").statusCode()).isEqualTo(400);
-        // The pricebooks table's flow uses its rows: one the mapping cannot accept is a problem of the flow (the
-        // loader's check), never written.
+        // None of the refused tables reached the file.
         assertThat(Files.readString(flows.resolve("tables/warehouses.csv"))).isEqualTo(before);
     }
 
