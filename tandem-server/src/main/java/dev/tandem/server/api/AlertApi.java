@@ -133,12 +133,7 @@ public final class AlertApi {
      */
     private void replaceRule(Context ctx) {
         String name = ctx.pathParam("name");
-        AlertEngine e = engine.orElseThrow(() -> notFound("no alert rule '" + ApiSupport.clip(name) + "'"));
-        if (e.rules().stream().anyMatch(r -> r.name().equals(name)) && !e.addedThroughApi(name)) {
-            throw new ProblemException(dev.tandem.server.http.Problem.of(409, "conflict",
-                    "Conflict with the current state", "rule '" + ApiSupport.clip(name)
-                            + "' is defined in tandem.yaml; change it there"));
-        }
+        AlertEngine e = engineForApiRule(name);
         if (!e.addedThroughApi(name)) {
             throw notFound("no alert rule '" + ApiSupport.clip(name) + "' added through the API (create it with POST "
                     + "/api/v1/alerts/rules)");
@@ -164,14 +159,20 @@ public final class AlertApi {
         json(ctx, AlertJson.rule(parsed).put("source", "api"));
     }
 
-    private void deleteRule(Context ctx) {
-        String name = ctx.pathParam("name");
+    /** The engine, for a change of rule {@code name}: 404 without alerting, 409 when tandem.yaml defines the rule. */
+    private AlertEngine engineForApiRule(String name) {
         AlertEngine e = engine.orElseThrow(() -> notFound("no alert rule '" + ApiSupport.clip(name) + "'"));
         if (e.rules().stream().anyMatch(r -> r.name().equals(name)) && !e.addedThroughApi(name)) {
             throw new ProblemException(dev.tandem.server.http.Problem.of(409, "conflict",
                     "Conflict with the current state", "rule '" + ApiSupport.clip(name)
                             + "' is defined in tandem.yaml; change it there"));
         }
+        return e;
+    }
+
+    private void deleteRule(Context ctx) {
+        String name = ctx.pathParam("name");
+        AlertEngine e = engineForApiRule(name);
         if (!e.removeRule(name)) {
             throw notFound("no alert rule '" + ApiSupport.clip(name) + "' added through the API");
         }
