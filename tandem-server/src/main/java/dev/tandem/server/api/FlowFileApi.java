@@ -139,10 +139,12 @@ public final class FlowFileApi {
                             + " runs now; reload the flow and make the change again"));
         }
         String fileName = id + ".yaml";
-        String yaml = FlowYaml.write(definition);
+        FlowYaml.Written written = FlowYaml.write(source(current), definition);
+        String yaml = written.yaml();
         FlowSpec checked = check(fileName, yaml);
         ObjectNode out = JSON.createObjectNode();
         out.put("valid", true);
+        out.put("commentsKept", written.commentsKept());
         out.put("previousVersion", current.version());
         if (dryRun) {
             out.put("dryRun", true);
@@ -202,15 +204,21 @@ public final class FlowFileApi {
             throw ProblemException.conflict("a flow '" + id + "' exists already; choose another id");
         }
         ObjectNode definition = (ObjectNode) FlowYaml.read(templateYaml.get());
+        // A copy of a shipped flow would handle the same events as the original: it starts switched off (where the
+        // template says "enabled", or right under its name, where a reader of the file looks first).
         ObjectNode renamed = JSON.createObjectNode();
-        definition.properties().forEach(e -> renamed.set(e.getKey(), e.getValue()));
+        definition.properties().forEach(e -> {
+            renamed.set(e.getKey(), e.getValue());
+            if (!definition.has("enabled") && e.getKey().equals(definition.has("name") ? "name" : "id")) {
+                renamed.put("enabled", false);
+            }
+        });
         renamed.put("id", id);
         if (name != null) {
             renamed.put("name", name);
         }
-        // A copy of a shipped flow would handle the same events as the original: it starts switched off.
         renamed.put("enabled", false);
-        String yaml = FlowYaml.write(renamed);
+        String yaml = FlowYaml.write(templateYaml.get(), renamed).yaml();
         FlowSpec checked = check(id + ".yaml", yaml);
         copySiblings(checked, null);
         write(file, yaml);

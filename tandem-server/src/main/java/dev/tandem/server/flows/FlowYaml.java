@@ -15,14 +15,21 @@ import java.util.regex.Pattern;
  * Flow files between YAML and JSON for the designer: read as a tree whose keys keep the file's order, written back
  * with Jackson's YAML module in the style of the shipped files (block style, quotes only where YAML needs them,
  * multi-line strings as literal blocks), and the path of the node at a line and column, so that a loader problem
- * ({@code file:line:column}) can be put on the step that has it. Comments of a file are not kept by a write: the
- * YAML data model has none (https://yaml.org/spec/1.2.2/#3221-comments, "a presentation detail").
+ * ({@code file:line:column}) can be put on the step that has it. A change is written into the text it was read from
+ * by {@link YamlPatch} (small edits; comments and styles of the untouched lines stay as they were). Only a file that
+ * cannot be edited that way (anchors and aliases, merge keys) is written whole, and then loses its comments: the YAML
+ * data model has none (https://yaml.org/spec/1.2.2/#3221-comments, "a presentation detail").
  */
 public final class FlowYaml {
 
-    /** The first line of a file the designer wrote. */
+    /** The first lines of a file the designer wrote whole (one it could not edit in place). */
     public static final String HEADER = "# Written by the Tandem console's flow designer (PUT /api/v1/flows/{id}/definition).\n"
-            + "# Comments of the file it replaced are not kept; git keeps the earlier text.\n";
+            + "# The file it replaced could not be edited in place (anchors, aliases or merge keys), so its comments\n"
+            + "# are not kept; git keeps the earlier text.\n";
+
+    /** A written flow file: its text, and whether it was edited in place (comments kept) or written whole. */
+    public record Written(String yaml, boolean commentsKept) {
+    }
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -45,6 +52,20 @@ public final class FlowYaml {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("the flow file is not valid YAML: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * The flow as the text of {@code original} changed where the flow differs from it (comments, blank lines and the
+     * styles of untouched values kept); when that cannot be done, the whole flow written anew.
+     */
+    public static Written write(String original, ObjectNode flow) {
+        if (original != null) {
+            java.util.Optional<String> patched = YamlPatch.apply(original, flow, YAML);
+            if (patched.isPresent()) {
+                return new Written(patched.get(), true);
+            }
+        }
+        return new Written(write(flow), false);
     }
 
     /** The flow as YAML text, keys in the order given. */

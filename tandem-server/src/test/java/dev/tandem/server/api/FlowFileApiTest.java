@@ -102,7 +102,8 @@ class FlowFileApiTest {
             JsonNode saved = ok(put(id, definition.toString(), admin, false));
 
             assertThat(onDisk).as(id).exists();
-            assertThat(YAML.readTree(Files.readString(onDisk))).as(id + " on disk").isEqualTo(YAML.readTree(original));
+            assertThat(Files.readString(onDisk)).as(id + " on disk: the same text, comments and all").isEqualTo(original);
+            assertThat(saved.path("commentsKept").asBoolean()).as(id).isTrue();
             assertThat(saved.path("running").asBoolean()).as(id + " reloaded").isTrue();
             JsonNode flow = ok(api.get(BASE + "/flows/" + id, viewer));
             assertThat(flow.path("version").asText()).isEqualTo(saved.path("version").asText());
@@ -131,7 +132,14 @@ class FlowFileApiTest {
         JsonNode saved = ok(put(id, definition.toString(), admin, false));
         String after = saved.path("version").asText();
         assertThat(after).isNotEqualTo(before);
-        assertThat(Files.readString(flows.resolve(id + ".yaml"))).contains("when: Quantity > 0");
+        String written = Files.readString(flows.resolve(id + ".yaml"));
+        assertThat(written).contains("when: Quantity > 0");
+        // Edited in place: every comment of the shipped file is still there, and only the new step's lines are new.
+        String shipped = FlowRepository.shippedFile(id + ".yaml").orElseThrow();
+        assertThat(saved.path("commentsKept").asBoolean()).isTrue();
+        assertThat(written.lines().filter(l -> l.strip().startsWith("#")).toList())
+                .isEqualTo(shipped.lines().filter(l -> l.strip().startsWith("#")).toList()).isNotEmpty();
+        assertThat(written.lines().count() - shipped.lines().count()).isEqualTo(3);
 
         JsonNode versions = ok(api.get(BASE + "/flows/" + id + "/versions", viewer));
         assertThat(versions.path("items").findValuesAsText("version")).contains(before, after);
@@ -234,7 +242,11 @@ class FlowFileApiTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         JsonNode flow = ok(api.get(BASE + "/flows/my-opportunities", viewer));
         assertThat(flow.path("state").asText()).isEqualTo("disabled");
-        JsonNode written = YAML.readTree(Files.readString(flows.resolve("my-opportunities.yaml")));
+        String text = Files.readString(flows.resolve("my-opportunities.yaml"));
+        String template = FlowRepository.shippedFile("clarity-order-to-opportunity.yaml").orElseThrow();
+        assertThat(text.lines().filter(l -> l.strip().startsWith("#")).toList()).as("the template's comments came along")
+                .isEqualTo(template.lines().filter(l -> l.strip().startsWith("#")).toList());
+        JsonNode written = YAML.readTree(text);
         assertThat(written.path("id").asText()).isEqualTo("my-opportunities");
         assertThat(written.path("name").asText()).isEqualTo("My <b>opportunities</b>");
         assertThat(written.path("enabled").asBoolean()).isFalse();
