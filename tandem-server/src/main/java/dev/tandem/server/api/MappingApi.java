@@ -8,6 +8,8 @@ import dev.tandem.core.flow.FlowCatalog;
 import dev.tandem.core.flow.FlowFileException;
 import dev.tandem.core.flow.FlowProblem;
 import dev.tandem.core.flow.FlowSpec;
+import dev.tandem.core.mapping.JsonataMapping;
+import dev.tandem.core.mapping.JsonataMapping.BoundsExceededException;
 import dev.tandem.core.mapping.MappingDecisionStore;
 import dev.tandem.core.mapping.MappingDecisionStore.Decision;
 import dev.tandem.mapping.ai.SourceField;
@@ -24,6 +26,7 @@ import io.javalin.http.Context;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -64,6 +67,9 @@ public final class MappingApi {
     /** A preview runs a person's JSONata on the server: bounded in time, and at most this many at once. */
     static final int CONCURRENT_PREVIEWS = 2;
     static final long PREVIEW_SECONDS = 10;
+    /** JSONata's nesting bound for a preview: expression nodes, function calls included (the shipped flows need < 100). */
+    static final int PREVIEW_DEPTH = 1_000;
+    private static final long PREVIEW_GRACE_MILLIS = 5_000;
     private static final Pattern API_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,79}");
     private static final Pattern ENTITY = Pattern.compile("\"entity\"\\s*:\\s*\"([A-Za-z][A-Za-z0-9_]{0,79})\"");
     private static final int MAX_PATH = 1_000;
@@ -230,38 +236,55 @@ public final class MappingApi {
         }
         ObjectNode record = record(spec, body);
         FlowSpec draft = compile(spec, text);
-        if (!previews.tryAcquire()) {
+        ObjectNode out = bounded(() -> PreviewReport.run(draft, record).toJson(), Duration.ofSeconds(PREVIEW_SECONDS),
+                PREVIEW_DEPTH, previews);
+        out.set("record", record);
+        out.set("sourceFields", sourceFields(record));
+        json(ctx, out);
+    }
+
+    /**
+     * Runs a preview's work on its own virtual thread with every JSONata evaluation bounded by {@code bound} and
+     * {@code depth} ({@link JsonataMapping#withinBounds}), so a mapping that loops or recurses without end stops
+     * itself: a 422 saying which bound, and its thread ends. A permit of {@code permits} is held until the work
+     * ends, not until the answer is sent. The wait for the answer allows a little more than the bound, for a single
+     * built-in call that the bounds cannot interrupt midway; past that the answer is a 422 too and the thread is
+     * interrupted.
+     */
+    static <T> T bounded(Supplier<T> work, Duration bound, int depth, Semaphore permits) throws Exception {
+        if (!permits.tryAcquire()) {
             throw new ProblemException(Problem.of(429, "too_many_previews", "Too many previews at once",
                     "at most " + CONCURRENT_PREVIEWS + " previews run at once; try again in a moment"));
         }
-        // The permit is given back when the run ends, not when the answer is sent: a mapping that loops keeps
-        // its permit, so such runs cannot pile up.
-        java.util.concurrent.FutureTask<PreviewReport> run = new java.util.concurrent.FutureTask<>(() -> {
+        java.util.concurrent.FutureTask<T> run = new java.util.concurrent.FutureTask<>(() -> {
             try {
-                return PreviewReport.run(draft, record);
+                return JsonataMapping.withinBounds(bound, depth, work);
             } finally {
-                previews.release();
+                permits.release();
             }
         });
         Thread.ofVirtual().name("tandem-mapping-preview").start(run);
-        ObjectNode out;
         try {
-            out = run.get(PREVIEW_SECONDS, TimeUnit.SECONDS).toJson();
+            return run.get(bound.toMillis() + PREVIEW_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             run.cancel(true);
             throw new ProblemException(Problem.of(422, "preview_too_slow", "The preview took too long",
-                    "the mapping did not finish within " + PREVIEW_SECONDS + " s on this record; look for a loop"
+                    "the mapping did not finish within " + bound.toSeconds() + " s on this record; look for a loop"
                             + " or a very large range"));
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof BoundsExceededException b) {
+                throw b.bound() == JsonataMapping.Bound.TIME
+                        ? new ProblemException(Problem.of(422, "preview_too_slow", "The preview took too long",
+                                b.getMessage() + " on this record"))
+                        : new ProblemException(Problem.of(422, "preview_too_deep", "The mapping recursed too deeply",
+                                b.getMessage()));
+            }
             if (e.getCause() instanceof StackOverflowError) {
                 throw new ProblemException(Problem.of(422, "preview_too_deep", "The mapping recursed too deeply",
                         "the mapping's functions call themselves without end on this record"));
             }
             throw e.getCause() instanceof Exception c ? c : e;
         }
-        out.set("record", record);
-        out.set("sourceFields", sourceFields(record));
-        json(ctx, out);
     }
 
     private FlowSpec compile(FlowSpec spec, String text) {
