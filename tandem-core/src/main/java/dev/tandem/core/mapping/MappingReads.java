@@ -41,33 +41,37 @@ public final class MappingReads {
 
     private static final Class<?> SYMBOL;
     private static final Map<String, Field> FIELDS = new LinkedHashMap<>();
+    /** Why the tree cannot be read (a library whose tree has other fields), or null. */
+    private static final String UNAVAILABLE;
 
     static {
+        Class<?> symbol = null;
+        String unavailable = null;
         try {
-            SYMBOL = Class.forName("com.dashjoin.jsonata.Parser$Symbol");
+            symbol = Class.forName("com.dashjoin.jsonata.Parser$Symbol");
             for (String name : List.of("type", "value", "position", "steps", "stages", "expr", "lhs", "rhs",
                     "expression", "condition", "then", "_else", "expressions", "arguments", "procedure", "body",
                     "lhsObject", "group", "terms", "pattern", "update", "delete", "predicate")) {
-                Field f = SYMBOL.getDeclaredField(name);
+                Field f = symbol.getDeclaredField(name);
                 f.setAccessible(true);
                 FIELDS.put(name, f);
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new ExceptionInInitializerError(e);
+            unavailable = "the JSONata library's syntax tree cannot be read: " + e;
         }
+        SYMBOL = symbol;
+        UNAVAILABLE = unavailable;
     }
 
     private MappingReads() {
     }
 
-    /** The records of the mapping text in text order; a text that does not parse is a {@link MappingException}. */
+    /**
+     * The records of the mapping text in text order; a text that does not parse (or a library whose tree cannot be
+     * read) is a {@link MappingException}.
+     */
     public static List<RecordReads> of(String text) {
-        Object ast;
-        try {
-            ast = new Parser().parse(text);
-        } catch (RuntimeException e) {
-            throw new MappingException("the mapping does not parse: " + e.getMessage(), e);
-        }
+        Object ast = parse(text, "the mapping");
         Walker w = new Walker();
         w.walk(ast, List.of());
         w.found.sort(java.util.Comparator.comparingInt(Found::position));
@@ -82,15 +86,21 @@ public final class MappingReads {
 
     /** The source paths one expression reads in the given context (dot-joined; {@code ""} is the root). */
     public static List<String> reads(String expression, String context) {
-        Object ast;
-        try {
-            ast = new Parser().parse(expression);
-        } catch (RuntimeException e) {
-            throw new MappingException("the expression does not parse: " + e.getMessage(), e);
-        }
+        Object ast = parse(expression, "the expression");
         Walker w = new Walker();
         List<String> start = context == null ? null : context.isEmpty() ? List.of() : List.of(context.split("\\."));
         return List.copyOf(w.reads(ast, start));
+    }
+
+    private static Object parse(String text, String what) {
+        if (UNAVAILABLE != null) {
+            throw new MappingException(UNAVAILABLE, null);
+        }
+        try {
+            return new Parser().parse(text);
+        } catch (RuntimeException e) {
+            throw new MappingException(what + " does not parse: " + e.getMessage(), e);
+        }
     }
 
     private record Found(String entity, int position, List<String> context, Map<String, List<String>> fields) {

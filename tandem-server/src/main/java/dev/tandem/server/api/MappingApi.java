@@ -11,6 +11,7 @@ import dev.tandem.core.flow.FlowSpec;
 import dev.tandem.core.mapping.JsonataMapping;
 import dev.tandem.core.mapping.JsonataMapping.BoundsExceededException;
 import dev.tandem.core.mapping.MappingDecisionStore;
+import dev.tandem.core.mapping.MappingReads;
 import dev.tandem.core.mapping.MappingDecisionStore.Decision;
 import dev.tandem.mapping.ai.SourceField;
 import dev.tandem.mapping.ai.SourceFields;
@@ -138,6 +139,7 @@ public final class MappingApi {
         while (m.find()) {
             objects.add(m.group(1));
         }
+        body.set("reads", reads(text));
         ArrayNode o = body.putArray("objects");
         objects.forEach(o::add);
         String object = ctx.queryParam("object");
@@ -160,6 +162,34 @@ public final class MappingApi {
             body.putArray("targetFields");
         }
         json(ctx, body);
+    }
+
+    /**
+     * {@code [{entity, index, context, fields: {Field: [source paths]}}]}: per record of the mapping (text order;
+     * {@code index} among the entity's records), the source paths each field's expression reads, from the JSONata
+     * syntax tree ({@link MappingReads}); paths from the record's root, {@code context} the path the record is
+     * made in ({@code SalesItems}; null when unknown). Empty when the text does not parse.
+     */
+    static ArrayNode reads(String text) {
+        ArrayNode out = JSON.createArrayNode();
+        List<MappingReads.RecordReads> records;
+        try {
+            records = MappingReads.of(text);
+        } catch (dev.tandem.core.mapping.MappingException e) {
+            return out;
+        }
+        for (MappingReads.RecordReads r : records) {
+            ObjectNode n = out.addObject();
+            n.put("entity", r.entity());
+            n.put("index", r.index());
+            n.put("context", r.context());
+            ObjectNode fields = n.putObject("fields");
+            r.fields().forEach((field, paths) -> {
+                ArrayNode a = fields.putArray(field);
+                paths.forEach(a::add);
+            });
+        }
+        return out;
     }
 
     private static Optional<ObjectNode> example(FlowSpec spec) {
@@ -240,6 +270,7 @@ public final class MappingApi {
                 PREVIEW_DEPTH, previews);
         out.set("record", record);
         out.set("sourceFields", sourceFields(record));
+        out.set("reads", reads(text));
         json(ctx, out);
     }
 
