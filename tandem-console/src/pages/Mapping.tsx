@@ -6,9 +6,15 @@ import { Canvas } from './mapping/Canvas';
 import { fieldsBlock, pathExpression, records, removeField, setField, sourcesOf } from './mapping/mappingText';
 import { PreviewPanel, SuggestionsPanel, type Sample } from './mapping/Panels';
 import { LookupTablesPanel, ValueMapsPanel } from './mapping/Tables';
-import type { MappingView, PreviewView, SaveView, SuggestionsView, SuggestionView } from './mapping/types';
+import type { MappingView, PreviewView, RecordReadsView, SaveView, SuggestionsView, SuggestionView } from './mapping/types';
 
 const PREVIEW_DELAY_MS = 400;
+
+/** The source fields a record field reads: the server's paths (Totals.Tax, SalesItems.Sku) to the listed paths. */
+function linked(reads: string[], paths: string[]): string[] {
+  const wanted = new Set(reads);
+  return paths.filter((p) => wanted.has(p.replace(/\[\]/g, '')));
+}
 
 /** The body naming the sample record, as the preview and suggestions calls take it. */
 function sampleBody(sample: Sample): Record<string, unknown> {
@@ -51,6 +57,8 @@ export default function MappingPage({ id, role }: { id: string; role: Role }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<unknown>(null);
+  // the server's reads (source paths per field) and the text they are of: lines follow them while they are current
+  const [readsFor, setReadsFor] = useState<{ text: string; reads: RecordReadsView[] } | null>(null);
   const generation = useRef(0);
   const canSave = allows(role, 'admin');
   const canDecide = allows(role, 'operator');
@@ -59,6 +67,9 @@ export default function MappingPage({ id, role }: { id: string; role: Role }) {
     if (view && text === null) {
       setText(view.text);
       setSaved(view.text);
+      if (view.reads) {
+        setReadsFor({ text: view.text, reads: view.reads });
+      }
     }
   }, [view, text]);
 
@@ -72,14 +83,18 @@ export default function MappingPage({ id, role }: { id: string; role: Role }) {
   const links = useMemo(() => {
     const out: Record<string, string[]> = {};
     const paths = sources.map((s) => s.path);
+    const record = readsFor && readsFor.text === text
+      ? readsFor.reads.find((r) => r.entity === current && r.index === index) : undefined;
     block?.entries.forEach((e) => {
-      const ss = sourcesOf(e.expression, paths);
+      // the server's reads of this text when it has them (every path the expression reads, relative paths
+      // resolved in the record's context); until then, or when the text does not parse, the paths written out
+      const ss = record ? linked(record.fields[e.name] ?? [], paths) : sourcesOf(e.expression, paths);
       if (ss.length) {
         out[e.name] = ss;
       }
     });
     return out;
-  }, [block, sources]);
+  }, [block, sources, readsFor, text, current, index]);
   const mapped = useMemo(() => new Set(block?.entries.map((e) => e.name) ?? []), [block]);
 
   // The preview follows every edit, debounced; an answer to an older edit is dropped.
@@ -96,6 +111,9 @@ export default function MappingPage({ id, role }: { id: string; role: Role }) {
         if (mine === generation.current) {
           setPreview(result);
           setPreviewError(null);
+          if (result.reads) {
+            setReadsFor({ text, reads: result.reads });
+          }
         }
       } catch (e) {
         if (mine === generation.current) {

@@ -282,6 +282,36 @@ describe('mapping canvas', () => {
     expect(put.text).toBe(two.replace('"Quantity": Quantity\n', '"Quantity": Quantity,\n    "UnitPrice": UnitSoldPrice\n'));
   });
 
+  it('draws a line for every source path the server says an expression reads, following the previewed text', async () => {
+    const text = '{"records": [{"ref": "order", "entity": "Order", "fields": {\n'
+      + '  "Name": $round(Totals.Total + Totals.Tax, 2),\n  "EffectiveDate": "Totals.Total"\n}}]}';
+    const sources = [...sourceFields, { path: 'Totals.Tax', type: 'number', sample: '5' }];
+    const reads = (fields: Record<string, string[]>) => [{ entity: 'Order', index: 0, context: '', fields }];
+    const previews: Call[] = [];
+    mockApi({ ...routes([]),
+      'GET /flows/clarity-order-to-salesforce/mapping': { body: { ...view, text, sourceFields: sources,
+        reads: reads({ Name: ['Totals.Total', 'Totals.Tax'], EffectiveDate: [] }) } },
+      'POST /flows/clarity-order-to-salesforce/mapping/preview': (c: Call) => {
+        previews.push(c);
+        // the server's answer for the edited text: PurchaseOrderNumber read through $$ (no such text to match)
+        return { body: { ...preview({}), sourceFields: sources, reads: reads({ Name: ['Totals.Total', 'Totals.Tax'],
+          EffectiveDate: [], Clarity_Total__c: ['PurchaseOrderNumber'] }) } };
+      } });
+    render(<MappingPage id="clarity-order-to-salesforce" role="admin" />);
+    await screen.findByTestId('target-Name');
+    const lines = () => [...document.querySelectorAll('[data-line]')].map((l) => l.getAttribute('data-line')).sort();
+    // two lines for Name; none for the string literal that looks like a path
+    await waitFor(() => expect(lines()).toEqual(['Totals.Tax->Name', 'Totals.Total->Name']));
+    await waitFor(() => expect(previews.length).toBe(1));
+
+    await userEvent.click(screen.getByRole('button', { name: 'Write the expression for Clarity_Total__c' }));
+    await userEvent.type(screen.getByLabelText('JSONata expression for Clarity_Total__c'), '$$.PurchaseOrderNumber');
+    await userEvent.click(screen.getByRole('button', { name: 'Apply to Clarity_Total__c' }));
+    await waitFor(() => expect(previews.length).toBe(2));
+    await waitFor(() => expect(lines()).toEqual(['PurchaseOrderNumber->Clarity_Total__c', 'Totals.Tax->Name',
+      'Totals.Total->Name']));
+  });
+
   it('accept all takes the best per field at or above the threshold and never a mapped target', () => {
     expect(acceptable(suggestions, 0.6, new Set()).map((p) => p.s.target)).toEqual(['Clarity_Total__c', 'Name']);
     expect(acceptable(suggestions, 0.6, new Set(['Name'])).map((p) => p.s.target)).toEqual(['Clarity_Total__c']);
