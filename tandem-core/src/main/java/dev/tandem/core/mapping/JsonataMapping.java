@@ -91,6 +91,9 @@ public final class JsonataMapping {
             throw new MappingException("mapping " + name + " does not compile: " + e.getMessage(), e, e.getLocation());
         } catch (RuntimeException e) {
             throw new MappingException("mapping " + name + " does not compile: " + e.getMessage(), e);
+        } catch (StackOverflowError e) {
+            // the parser recurses per nesting level: hostile nesting is a compile error, not a crash
+            throw new MappingException("mapping " + name + " does not compile: it is nested too deeply", null);
         }
         // bound in the expression's own environment, before it is shared: apply() only reads them
         functions.registerOn(expression);

@@ -18,7 +18,8 @@ import java.util.Set;
  * "name" steps, "variable", "function", "binary", "condition", "block", "bind", "lambda", object constructors as
  * "unary {" with key/value pairs). For the console's mapping canvas, which draws a line per path.
  *
- * <p>A record is an object constructor with {@code "entity": "<literal>"} and a {@code "fields"} key; its context is
+ * <p>A record is an object constructor with {@code "entity": "<literal>"} (its reads are of its {@code "fields"}
+ * object's entries, none without one; the console's mapping text numbers records the same way); its context is
  * the path that leads to it ({@code SalesItems.{...}}: {@code SalesItems}), so a field's relative path
  * {@code Quantity} is the source path {@code SalesItems.Quantity}. Paths are dot-joined from the source record's
  * root, without array markers (JSONata maps over arrays: https://docs.jsonata.org/path-operators). Counted: every
@@ -73,7 +74,11 @@ public final class MappingReads {
     public static List<RecordReads> of(String text) {
         Object ast = parse(text, "the mapping");
         Walker w = new Walker();
-        w.walk(ast, List.of());
+        try {
+            w.walk(ast, List.of());
+        } catch (StackOverflowError e) {
+            throw new MappingException("the mapping is nested too deeply to read its paths", null);
+        }
         w.found.sort(java.util.Comparator.comparingInt(Found::position));
         Map<String, Integer> counts = new LinkedHashMap<>();
         List<RecordReads> out = new ArrayList<>();
@@ -89,7 +94,11 @@ public final class MappingReads {
         Object ast = parse(expression, "the expression");
         Walker w = new Walker();
         List<String> start = context == null ? null : context.isEmpty() ? List.of() : List.of(context.split("\\."));
-        return List.copyOf(w.reads(ast, start));
+        try {
+            return List.copyOf(w.reads(ast, start));
+        } catch (StackOverflowError e) {
+            throw new MappingException("the expression is nested too deeply to read its paths", null);
+        }
     }
 
     private static Object parse(String text, String what) {
@@ -100,6 +109,8 @@ public final class MappingReads {
             return new Parser().parse(text);
         } catch (RuntimeException e) {
             throw new MappingException(what + " does not parse: " + e.getMessage(), e);
+        } catch (StackOverflowError e) {
+            throw new MappingException(what + " is nested too deeply to parse", null);
         }
     }
 
@@ -277,10 +288,10 @@ public final class MappingReads {
                     fields = kv[1];
                 }
             }
-            if (entity == null || fields == null) {
-                return;
+            if (entity == null) {
+                return; // a record without "fields" still counts: the console numbers records by their "entity"
             }
-            Object object = firstObject(fields);
+            Object object = fields == null ? null : firstObject(fields);
             Map<String, List<String>> reads = new LinkedHashMap<>();
             if (object != null && get(object, "lhsObject") instanceof List<?> entries) {
                 for (Object e : entries) {

@@ -96,6 +96,12 @@ class JsonataMappingBoundsTest {
     }
 
     @Test
+    void nestingTooDeepToParseIsACompileError() {
+        assertThatThrownBy(() -> JsonataMapping.compile("n", "[".repeat(200_000) + "1" + "]".repeat(200_000)))
+                .isInstanceOf(MappingException.class).hasMessage("mapping n does not compile: it is nested too deeply");
+    }
+
+    @Test
     void nonsenseBoundsAreRefused() {
         assertThatThrownBy(() -> JsonataMapping.withinBounds(Duration.ZERO, 10, () -> 1))
                 .isInstanceOf(IllegalArgumentException.class);

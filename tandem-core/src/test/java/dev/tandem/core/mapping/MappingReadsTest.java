@@ -72,8 +72,11 @@ class MappingReadsTest {
     @Test
     void aRecordInsideAVariablesPathHasNoKnownContextAndBadTextIsAMappingException() {
         List<RecordReads> r = MappingReads.of("[$items.{\"entity\": \"X\", \"fields\": {\"A\": B}}, "
-                + "{\"entity\": \"X\", \"fields\": {\"A\": B, $k: C}}, {\"entity\": $e, \"fields\": {}}]");
-        assertThat(r).hasSize(2);
+                + "{\"entity\": \"X\", \"fields\": {\"A\": B, $k: C}}, {\"entity\": $e, \"fields\": {}},"
+                + " {\"entity\": \"X\", \"delete\": true}]");
+        assertThat(r).hasSize(3); // not the one whose entity is computed
+        assertThat(r.get(2).index()).isEqualTo(2);
+        assertThat(r.get(2).fields()).isEmpty();
         assertThat(r.get(0).context()).isNull();
         assertThat(r.get(0).fields().get("A")).isEmpty();
         assertThat(r.get(1).index()).isEqualTo(1);
@@ -81,6 +84,10 @@ class MappingReadsTest {
         assertThat(r.get(1).fields().get("A")).containsExactly("B");
         assertThatThrownBy(() -> MappingReads.of("{\"a\": ((")).isInstanceOf(MappingException.class)
                 .hasMessageStartingWith("the mapping does not parse");
+        // hostile nesting: a MappingException (the API then answers no reads), never a StackOverflowError
+        String nested = "[".repeat(200_000) + "A" + "]".repeat(200_000);
+        assertThatThrownBy(() -> MappingReads.of(nested)).isInstanceOf(MappingException.class)
+                .hasMessageContaining("nested too deeply");
     }
 
     private static Path shippedOrderMapping() {

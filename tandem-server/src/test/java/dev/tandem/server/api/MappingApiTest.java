@@ -206,6 +206,11 @@ class MappingApiTest {
         assertProblem(deep, "preview_too_deep");
         assertThat(ApiTestServer.json(deep).path("detail").asText()).isEqualTo("the expression nested deeper than "
                 + MappingApi.PREVIEW_DEPTH + " levels: a function that calls itself without end?");
+        // Nesting too deep to parse: a clear 422, not a 500 (the parser would overflow its stack).
+        HttpResponse<String> nested = send("POST", p, viewer, ApiTestServer.JSON.createObjectNode().put("mapping",
+                "[".repeat(200_000) + "A" + "]".repeat(200_000)).toString());
+        assertProblem(nested, "invalid_mapping");
+        assertThat(ApiTestServer.json(nested).path("detail").asText()).contains("nested too deeply");
         assertThat(send("POST", p, viewer, "{}").statusCode()).isEqualTo(200);
         assertProblem(send("GET", AdminApi.BASE + "/flows/no-such-flow/mapping", viewer, null), "not_found");
         assertProblem(send("GET", BASE + "?object=%3Cscript%3E", viewer, null), "bad_request");
