@@ -34,6 +34,9 @@ class MappingReadsTest {
         assertThat(reads("$sum(Items.(Quantity * Price))")).containsExactly("Items.Quantity", "Items.Price");
         // $$ is the root, $ the context; the result of a function is not a path of the record
         assertThat(reads("$$.Account.Name & $.Code")).containsExactly("Account.Name", "Code");
+        // JSONata's root is $$; $root is a variable like any other (the program's, not the record's)
+        assertThat(reads("($root := $$; $root.Name & Items[Kind = \"Totals.Tax\"].Sku)"))
+                .containsExactly("Items.Kind", "Items.Sku");
         assertThat(reads("$lookup(Map, Key).Name")).containsExactly("Map", "Key");
         assertThat(reads("`billing address`.zip ~> $uppercase")).containsExactly("billing address.zip");
         assertThat(reads("**.Sku")).isEmpty();
