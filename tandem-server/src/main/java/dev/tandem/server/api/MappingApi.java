@@ -68,7 +68,7 @@ public final class MappingApi {
     /** A preview runs a person's JSONata on the server: bounded in time, and at most this many at once. */
     static final int CONCURRENT_PREVIEWS = 2;
     static final long PREVIEW_SECONDS = 10;
-    /** JSONata's nesting bound for a preview: expression nodes, function calls included (the shipped flows need < 100). */
+    /** JSONata's nesting bound for a preview: nested expression nodes, function calls included (the shipped order flow previews within it: MappingApiTest). */
     static final int PREVIEW_DEPTH = 1_000;
     private static final long PREVIEW_GRACE_MILLIS = 5_000;
     private static final Pattern API_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,79}");
