@@ -8,7 +8,8 @@
 // From the Flows list to the order flow's mapping; drag Totals.Total onto the Order's Clarity_Total__c (not mapped
 // by the shipped flow) and map CustomKey to OrderReferenceNumber with the keyboard; the live preview shows both
 // values; save. Then suggestions: one accepted (PurchaseOrderNumber → PoNumber). A row added to the
-// accountRecordTypes value map and saved. A viewer sees no Save button.
+// accountRecordTypes value map and saved. OrderItem's two records told apart, the product line's lines drawn from
+// the server's reads (paths in the SalesItems context). A viewer sees no Save button.
 // axe-core on the page with and without the suggestions. The Java test checks what reached Salesforce.
 import { join } from 'node:path';
 import { axe, check, env, results, run, screenshotsDir, signIn } from './lib.mjs';
@@ -102,6 +103,22 @@ await run('mapping', async (browser, shared) => {
   await page.getByRole('heading', { name: 'Value maps' }).scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(shots, 'mapping-tables.png'), fullPage: true });
   await axe(page, 'mapping canvas with value maps and lookup tables');
+
+  // OrderItem: two records (the $charge lines, then one per SalesItems item); the product lines' fields are
+  // relative to each item, and the server resolves them (SalesItems[].Quantity), a line per path read.
+  await page.getByLabel('Target object', { exact: true }).selectOption('OrderItem');
+  const recordChoice = page.getByLabel('Record', { exact: true });
+  await recordChoice.waitFor();
+  const labels = await recordChoice.locator('option').allTextContents();
+  check(labels.length === 2 && labels[0].includes('made by function $charge') && labels[1].includes('one per SalesItems'),
+    `the OrderItem records are told apart: ${labels.join(' | ')}`);
+  check(await page.locator('[data-line$="->Quantity"]').count() === 0, 'the charge line\'s Quantity reads no source field');
+  await recordChoice.selectOption({ label: labels[1] });
+  await page.waitForFunction(() => document.querySelector('[data-line="SalesItems[].Quantity->Quantity"]') !== null,
+    null, { timeout: 15000 });
+  const pricebook = await page.locator('[data-line$="->PricebookEntryId"]').count();
+  check(pricebook >= 2, `a line per source path PricebookEntryId's expression reads (${pricebook})`);
+  results.productLineLines = pricebook;
   check(errors.length === 0, `no page errors ${errors.join('; ')}`);
 
   // A viewer sees the canvas and the preview, and no Save or Accept button.

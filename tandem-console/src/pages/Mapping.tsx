@@ -3,12 +3,18 @@ import { allows, api, message, type Role } from '../api';
 import { ErrorBox, useLoad } from '../components/common';
 import { Link } from '../router';
 import { Canvas } from './mapping/Canvas';
-import { fieldsBlock, pathExpression, removeField, setField, sourcesOf } from './mapping/mappingText';
+import { fieldsBlock, pathExpression, records, removeField, setField, sourcesOf } from './mapping/mappingText';
 import { PreviewPanel, SuggestionsPanel, type Sample } from './mapping/Panels';
 import { LookupTablesPanel, ValueMapsPanel } from './mapping/Tables';
-import type { MappingView, PreviewView, SaveView, SuggestionsView, SuggestionView } from './mapping/types';
+import type { MappingView, PreviewView, RecordReadsView, SaveView, SuggestionsView, SuggestionView } from './mapping/types';
 
 const PREVIEW_DELAY_MS = 400;
+
+/** The source fields a record field reads: the server's paths (Totals.Tax, SalesItems.Sku) to the listed paths. */
+function linked(reads: string[], paths: string[]): string[] {
+  const wanted = new Set(reads);
+  return paths.filter((p) => wanted.has(p.replace(/\[\]/g, '')));
+}
 
 /** The body naming the sample record, as the preview and suggestions calls take it. */
 function sampleBody(sample: Sample): Record<string, unknown> {
@@ -33,6 +39,8 @@ function sampleBody(sample: Sample): Record<string, unknown> {
  */
 export default function MappingPage({ id, role }: { id: string; role: Role }) {
   const [object, setObject] = useState<string | null>(null);
+  // which of the object's records the canvas edits (a mapping may write several OrderItems: products, charges)
+  const [recordIndex, setRecordIndex] = useState(0);
   const loaded = useLoad(() => api<MappingView>('GET', `/flows/${encodeURIComponent(id)}/mapping${
     object ? `?object=${encodeURIComponent(object)}` : ''}`), [id, object]);
   const view = loaded.data;
@@ -49,6 +57,8 @@ export default function MappingPage({ id, role }: { id: string; role: Role }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<unknown>(null);
+  // the server's reads (source paths per field) and the text they are of: lines follow them while they are current
+  const [readsFor, setReadsFor] = useState<{ text: string; reads: RecordReadsView[] } | null>(null);
   const generation = useRef(0);
   const canSave = allows(role, 'admin');
   const canDecide = allows(role, 'operator');
@@ -57,24 +67,34 @@ export default function MappingPage({ id, role }: { id: string; role: Role }) {
     if (view && text === null) {
       setText(view.text);
       setSaved(view.text);
+      if (view.reads) {
+        setReadsFor({ text: view.text, reads: view.reads });
+      }
     }
   }, [view, text]);
 
   const current = view?.object ?? object;
-  const block = useMemo(() => (text !== null && current ? fieldsBlock(text, current) : null), [text, current]);
+  const choices = useMemo(() => (text !== null && current ? records(text, current) : []), [text, current]);
+  const index = recordIndex < choices.length ? recordIndex : 0;
+  const block = useMemo(() => (text !== null && current ? fieldsBlock(text, current, index) : null),
+    [text, current, index]);
   const sources = preview?.sourceFields ?? view?.sourceFields ?? [];
   const targets = useMemo(() => (view?.targetFields ?? []).filter((f) => f.createable || f.updateable), [view]);
   const links = useMemo(() => {
     const out: Record<string, string[]> = {};
     const paths = sources.map((s) => s.path);
+    const record = readsFor && readsFor.text === text
+      ? readsFor.reads.find((r) => r.entity === current && r.index === index) : undefined;
     block?.entries.forEach((e) => {
-      const ss = sourcesOf(e.expression, paths);
+      // the server's reads of this text when it has them (every path the expression reads, relative paths
+      // resolved in the record's context); until then, or when the text does not parse, the paths written out
+      const ss = record ? linked(record.fields[e.name] ?? [], paths) : sourcesOf(e.expression, paths);
       if (ss.length) {
         out[e.name] = ss;
       }
     });
     return out;
-  }, [block, sources]);
+  }, [block, sources, readsFor, text, current, index]);
   const mapped = useMemo(() => new Set(block?.entries.map((e) => e.name) ?? []), [block]);
 
   // The preview follows every edit, debounced; an answer to an older edit is dropped.
@@ -91,6 +111,9 @@ export default function MappingPage({ id, role }: { id: string; role: Role }) {
         if (mine === generation.current) {
           setPreview(result);
           setPreviewError(null);
+          if (result.reads) {
+            setReadsFor({ text, reads: result.reads });
+          }
         }
       } catch (e) {
         if (mine === generation.current) {
@@ -148,7 +171,7 @@ export default function MappingPage({ id, role }: { id: string; role: Role }) {
       return;
     }
     if (accepted) {
-      edit((t) => list.reduce((acc, { s }) => setField(acc, current, s.target, s.expression), t),
+      edit((t) => list.reduce((acc, { s }) => setField(acc, current, s.target, s.expression, index), t),
         `Accepted ${list.map(({ source, s }) => `${source} → ${s.target}`).join(', ')}`);
     } else {
       setNotice(`Rejected ${list.map(({ source, s }) => `${source} → ${s.target}`).join(', ')}`);
@@ -179,6 +202,7 @@ export default function MappingPage({ id, role }: { id: string; role: Role }) {
     return loaded.error ? <ErrorBox error={loaded.error} onRetry={loaded.reload} /> : <p role="status">Loading the mapping…</p>;
   }
   const dirty = text !== saved;
+  const where = choices.length > 1 ? ` in record ${index + 1} of ${current}` : '';
   return (
     <section aria-labelledby="mapping-title" className="mapping-page">
       <p><Link to="/flows">← Flows</Link></p>
@@ -189,9 +213,17 @@ export default function MappingPage({ id, role }: { id: string; role: Role }) {
       </p>
       <div className="row">
         <label htmlFor="target-object">Target object</label>
-        <select id="target-object" value={current ?? ''} onChange={(e) => { setObject(e.target.value); setSuggestions(null); }}>
+        <select id="target-object" value={current ?? ''} onChange={(e) => { setObject(e.target.value); setRecordIndex(0); setSuggestions(null); }}>
           {view.objects.map((o) => <option key={o} value={o}>{o}</option>)}
         </select>
+        {choices.length > 1 && (
+          <>
+            <label htmlFor="target-record">Record</label>
+            <select id="target-record" value={index} onChange={(e) => setRecordIndex(Number(e.target.value))}>
+              {choices.map((r) => <option key={r.index} value={r.index}>{r.label}</option>)}
+            </select>
+          </>
+        )}
         {canSave && (
           <button type="button" onClick={save} disabled={saving || !dirty || !view.writable}
             title={view.writable ? undefined : 'this Tandem has no flows.dir'}>
@@ -207,15 +239,15 @@ export default function MappingPage({ id, role }: { id: string; role: Role }) {
       {view.targetError && <p className="error" role="alert">{view.targetError}</p>}
       {!block && current && (
         <p className="error" role="alert">
-          The mapping has no record with &quot;entity&quot;: &quot;{current}&quot; and a &quot;fields&quot; object;
-          edit its text below.
+          The mapping has no record with &quot;entity&quot;: &quot;{current}&quot; and a &quot;fields&quot; object
+          {choices.length > 1 ? ` (record ${index + 1})` : ''}; edit its text below.
         </p>
       )}
       <div className="mapping-layout">
         <Canvas sources={sources} targets={targets} entries={block?.entries ?? []} links={links}
-          onMap={(s, t) => current && edit((x) => setField(x, current, t, pathExpression(s)), `Mapped ${s} → ${t}`)}
-          onSetExpression={(t, x) => current && edit((y) => setField(y, current, t, x), `Set the expression of ${t}`)}
-          onRemove={(t) => current && edit((y) => removeField(y, current, t), `Removed ${t}`)} />
+          onMap={(s, t) => current && edit((x) => setField(x, current, t, pathExpression(s), index), `Mapped ${s} → ${t}${where}`)}
+          onSetExpression={(t, x) => current && edit((y) => setField(y, current, t, x, index), `Set the expression of ${t}${where}`)}
+          onRemove={(t) => current && edit((y) => removeField(y, current, t, index), `Removed ${t}${where}`)} />
         <div className="mapping-side">
           <PreviewPanel sample={sample} onSample={setSample} preview={preview} error={previewError}
             busy={previewBusy} object={current} />

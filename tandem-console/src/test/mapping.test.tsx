@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { setCsrfToken } from '../api';
 import MappingPage from '../pages/Mapping';
 import { matchingFunctions, wordAt } from '../pages/mapping/functions';
-import { entities, fieldsBlock, pathExpression, removeField, setField, sourcesOf } from '../pages/mapping/mappingText';
+import { entities, fieldsBlock, pathExpression, records, removeField, setField, sourcesOf } from '../pages/mapping/mappingText';
 import { acceptable } from '../pages/mapping/Panels';
 import type { MappingView, PreviewView, SuggestionsView } from '../pages/mapping/types';
 // The shipped order mapping itself: the canvas must read and edit the real file, comments, functions and all.
@@ -50,6 +50,42 @@ describe('mapping text', () => {
     expect(fieldsBlock(withoutFirst, 'Order')!.entries[0].name).toBe('BillToContactId');
     expect(() => setField(orderMapping, 'Opportunity', 'Name', 'x')).toThrow(/no record with "entity": "Opportunity"/);
     expect(() => setField(orderMapping, 'Order', 'Name', '  ')).toThrow(/empty/);
+  });
+
+  it('lists each record of an entity with a readable label and edits only the chosen one', () => {
+    // the shipped order flow: the charge line ($charge, defined first) and the product lines (SalesItems.{...})
+    const items = records(orderMapping, 'OrderItem');
+    expect(items.map((r) => r.label)).toEqual([
+      '1. ref "charge" & $n, made by function $charge',
+      '2. ref "item" & $string(ID), one per SalesItems',
+    ]);
+    expect(records(orderMapping, 'Order').map((r) => r.label)).toEqual(['1. ref "order", one record']);
+    expect(records(orderMapping, 'Opportunity')).toEqual([]);
+    expect(fieldsBlock(orderMapping, 'OrderItem')!.entries.find((e) => e.name === 'UnitPrice')?.expression).toBe('$amount');
+    const product = fieldsBlock(orderMapping, 'OrderItem', 1)!;
+    expect(product.entries.find((e) => e.name === 'UnitPrice')?.expression).toBe('UnitSoldPrice');
+    expect(fieldsBlock(orderMapping, 'OrderItem', 2)).toBeNull();
+
+    const changed = setField(orderMapping, 'OrderItem', 'UnitPrice', '$round(UnitSoldPrice, 2)', 1);
+    expect(fieldsBlock(changed, 'OrderItem', 1)!.entries.find((e) => e.name === 'UnitPrice')?.expression)
+      .toBe('$round(UnitSoldPrice, 2)');
+    expect(fieldsBlock(changed, 'OrderItem', 0)).toEqual(fieldsBlock(orderMapping, 'OrderItem', 0));
+    expect(changed.replace('"UnitPrice": $round(UnitSoldPrice, 2)', '"UnitPrice": UnitSoldPrice')).toBe(orderMapping);
+    const added = setField(orderMapping, 'OrderItem', 'ServiceDate', '$substring(CreatedDate, 0, 10)', 1);
+    expect(fieldsBlock(added, 'OrderItem', 1)!.entries.at(-1)?.name).toBe('ServiceDate');
+    expect(fieldsBlock(added, 'OrderItem', 0)!.entries.map((e) => e.name)).not.toContain('ServiceDate');
+    expect(removeField(added, 'OrderItem', 'ServiceDate', 0)).toBe(added); // record 1 has no such entry
+    expect(removeField(added, 'OrderItem', 'ServiceDate', 1)).toBe(orderMapping);
+    expect(() => setField(orderMapping, 'OrderItem', 'X', '1', 2)).toThrow(/no record 3 with "entity": "OrderItem"/);
+  });
+
+  it('labels records made by an anonymous function, with a long ref clipped, and ignores a commented one', () => {
+    const t = '/* {"entity": "A", "fields": {}} */ [$map(Lines, function($l) { {"ref": "line-" & $l.Id & "-" & $l.Sku & "-with-a-long-suffix",'
+      + ' "entity": "A", "fields": {"N": $l.Id}} }), Head.{"entity": "A", "fields": {"N": Id}}]';
+    const rs = records(t, 'A');
+    expect(rs.map((r) => r.produced)).toEqual(['made by a function', 'one per Head']);
+    expect(rs[0].ref).toBe('"line-" & $l.Id & "-" & $l.Sku & "-with…');
+    expect(fieldsBlock(t, 'A', 1)!.entries.map((e) => e.expression)).toEqual(['Id']);
   });
 
   it('keeps a hostile field name a JSON string key', () => {
@@ -215,6 +251,65 @@ describe('mapping canvas', () => {
     expect(calls.filter((c) => c.path === '/mapping/decisions').at(-1)?.body).toMatchObject({
       decisions: [{ source: 'PurchaseOrderNumber', target: 'Name', accepted: false }],
     });
+  });
+
+  it('edits the record chosen among the object\'s records and saves only that record\'s change', async () => {
+    const two = '(\n  $charge := function($a) { {"ref": "charge", "entity": "OrderItem", "fields": {"UnitPrice": $a}} };\n'
+      + '  {"records": $append(SalesItems.{"ref": "item" & $string(ID), "entity": "OrderItem", "fields": {\n'
+      + '    "Quantity": Quantity\n  }}, [$charge(Totals.Tax)])}\n)';
+    const itemTargets = [
+      { ...targetFields[0], name: 'Quantity', label: 'Quantity', type: 'double' },
+      { ...targetFields[0], name: 'UnitPrice', label: 'Unit Price', type: 'currency' },
+    ];
+    const calls = mockApi({ ...routes([]), 'GET /flows/clarity-order-to-salesforce/mapping': { body: {
+      ...view, text: two, objects: ['Order', 'OrderItem'], object: 'OrderItem', targetFields: itemTargets,
+      sourceFields: [{ path: 'SalesItems[].UnitSoldPrice', type: 'number', sample: '10' }] } } });
+    render(<MappingPage id="clarity-order-to-salesforce" role="admin" />);
+    const chooser = await screen.findByLabelText('Record');
+    expect(within(chooser).getAllByRole('option').map((o) => o.textContent)).toEqual([
+      '1. ref "charge", made by function $charge', '2. ref "item" & $string(ID), one per SalesItems']);
+    expect(screen.getByTestId('expr-UnitPrice').textContent).toBe('$a'); // the first record, as before
+    await userEvent.selectOptions(chooser, '1');
+    expect(screen.queryByTestId('expr-UnitPrice')).toBeNull();
+    expect(screen.getByTestId('expr-Quantity').textContent).toBe('Quantity');
+    await userEvent.click(screen.getByRole('button', { name: 'Write the expression for UnitPrice' }));
+    await userEvent.type(screen.getByLabelText('JSONata expression for UnitPrice'), 'UnitSoldPrice');
+    await userEvent.click(screen.getByRole('button', { name: 'Apply to UnitPrice' }));
+    expect(screen.getByTestId('notice').textContent).toBe('Set the expression of UnitPrice in record 2 of OrderItem');
+    await userEvent.click(screen.getByRole('button', { name: 'Save mapping' }));
+    await screen.findByText(/Saved/);
+    const put = calls.find((c) => c.method === 'PUT')?.body as { text: string };
+    expect(put.text).toBe(two.replace('"Quantity": Quantity\n', '"Quantity": Quantity,\n    "UnitPrice": UnitSoldPrice\n'));
+  });
+
+  it('draws a line for every source path the server says an expression reads, following the previewed text', async () => {
+    const text = '{"records": [{"ref": "order", "entity": "Order", "fields": {\n'
+      + '  "Name": $round(Totals.Total + Totals.Tax, 2),\n  "EffectiveDate": "Totals.Total"\n}}]}';
+    const sources = [...sourceFields, { path: 'Totals.Tax', type: 'number', sample: '5' }];
+    const reads = (fields: Record<string, string[]>) => [{ entity: 'Order', index: 0, context: '', fields }];
+    const previews: Call[] = [];
+    mockApi({ ...routes([]),
+      'GET /flows/clarity-order-to-salesforce/mapping': { body: { ...view, text, sourceFields: sources,
+        reads: reads({ Name: ['Totals.Total', 'Totals.Tax'], EffectiveDate: [] }) } },
+      'POST /flows/clarity-order-to-salesforce/mapping/preview': (c: Call) => {
+        previews.push(c);
+        // the server's answer for the edited text: PurchaseOrderNumber read through $$ (no such text to match)
+        return { body: { ...preview({}), sourceFields: sources, reads: reads({ Name: ['Totals.Total', 'Totals.Tax'],
+          EffectiveDate: [], Clarity_Total__c: ['PurchaseOrderNumber'] }) } };
+      } });
+    render(<MappingPage id="clarity-order-to-salesforce" role="admin" />);
+    await screen.findByTestId('target-Name');
+    const lines = () => [...document.querySelectorAll('[data-line]')].map((l) => l.getAttribute('data-line')).sort();
+    // two lines for Name; none for the string literal that looks like a path
+    await waitFor(() => expect(lines()).toEqual(['Totals.Tax->Name', 'Totals.Total->Name']));
+    await waitFor(() => expect(previews.length).toBe(1));
+
+    await userEvent.click(screen.getByRole('button', { name: 'Write the expression for Clarity_Total__c' }));
+    await userEvent.type(screen.getByLabelText('JSONata expression for Clarity_Total__c'), '$$.PurchaseOrderNumber');
+    await userEvent.click(screen.getByRole('button', { name: 'Apply to Clarity_Total__c' }));
+    await waitFor(() => expect(previews.length).toBe(2));
+    await waitFor(() => expect(lines()).toEqual(['PurchaseOrderNumber->Clarity_Total__c', 'Totals.Tax->Name',
+      'Totals.Total->Name']));
   });
 
   it('accept all takes the best per field at or above the threshold and never a mapped target', () => {

@@ -110,14 +110,106 @@ export function entities(text: string): string[] {
   return out;
 }
 
-/** The "fields" object of the record whose "entity" is {@code entity}, or null when the text has none. */
-export function fieldsBlock(text: string, entity: string): FieldsBlock | null {
+/** One record of an entity in the mapping, as the canvas offers it for choosing. */
+export interface RecordInfo {
+  /** its position among the entity's records (0 = the first "entity": "X" in the text) */
+  index: number;
+  /** where its "entity" key is, in the text */
+  at: number;
+  /** its "ref" expression's text ("order", "item" & $string(ID)), when it has one */
+  ref: string | null;
+  /** how the record is produced: "one per SalesItems", "made by function $charge", or "one record" */
+  produced: string;
+  /** e.g. "2. ref "charge" & $n, made by function $charge" */
+  label: string;
+}
+
+/** Where each record of {@code entity} starts ("entity": "X" outside strings and comments), in order. */
+function entityMatches(text: string, entity: string): number[] {
   const escaped = entity.replace(/[^A-Za-z0-9_]/g, '');
-  const at = findCode(text, new RegExp(`"entity"\\s*:\\s*"${escaped}"`), 0);
-  if (!at) {
+  const out: number[] = [];
+  let from = 0;
+  let m: RegExpExecArray | null;
+  while ((m = findCode(text, new RegExp(`"entity"\\s*:\\s*"${escaped}"`), from)) !== null) {
+    out.push(m.index);
+    from = m.index + m[0].length;
+  }
+  return out;
+}
+
+/** The brackets ({, [, () that enclose {@code at}, innermost first, each with its closing position. */
+function enclosing(text: string, at: number): { open: number; close: number }[] {
+  const stack: number[] = [];
+  for (let i = 0; i < at; i++) {
+    const after = skip(text, i);
+    if (after !== i) {
+      i = after - 1;
+      continue;
+    }
+    const c = text[i];
+    if (c === '{' || c === '[' || c === '(') {
+      stack.push(i);
+    } else if (c === '}' || c === ']' || c === ')') {
+      stack.pop();
+    }
+  }
+  return stack.reverse().map((open) => ({ open, close: matching(text, open) }));
+}
+
+/**
+ * How the record around {@code at} is produced, read from the code before its enclosing brackets: a path step
+ * ({@code SalesItems.{ ... }}: one record per item), a function's body ({@code $charge := function(...) { ... }}),
+ * else one record. JSONata: https://docs.jsonata.org/path-operators (map), https://docs.jsonata.org/programming.
+ */
+function produced(text: string, brackets: { open: number }[]): string {
+  for (const { open } of brackets) {
+    const before = text.slice(Math.max(0, open - 200), open);
+    const fn = before.match(/(\$[A-Za-z_][A-Za-z0-9_]*)\s*:=\s*function\s*\([^()]*\)\s*(?:<[^<>]*>\s*)?$/);
+    if (fn) {
+      return `made by function ${fn[1]}`;
+    }
+    if (/\bfunction\s*\([^()]*\)\s*$/.test(before)) {
+      return 'made by a function';
+    }
+    const step = before.match(/((?:[A-Za-z_][A-Za-z0-9_]*|`[^`]*`)(?:\.(?:[A-Za-z_][A-Za-z0-9_]*|`[^`]*`))*)\s*\.\s*$/);
+    if (step && text[open] === '{' && !/\$$/.test(before.slice(0, before.length - step[0].length))) {
+      return `one per ${step[1]}`;
+    }
+  }
+  return 'one record';
+}
+
+/** The records of {@code entity} in the mapping, in text order, each with a label a person can tell apart. */
+export function records(text: string, entity: string): RecordInfo[] {
+  return entityMatches(text, entity).map((at, index) => {
+    const brackets = enclosing(text, at);
+    const own = brackets.find((b) => text[b.open] === '{' && b.close > at);
+    let ref: string | null = null;
+    if (own) {
+      const r = findCode(text, /"ref"\s*:/, own.open);
+      if (r && r.index < own.close && enclosing(text, r.index)[0]?.open === own.open) {
+        const start = r.index + r[0].length;
+        ref = text.slice(start, nextComma(text, start, own.close)).trim().replace(/\s+/g, ' ');
+        if (ref.length > 40) {
+          ref = `${ref.slice(0, 39)}…`;
+        }
+      }
+    }
+    const how = produced(text, brackets.slice(own ? brackets.indexOf(own) : 0));
+    return { index, at, ref, produced: how, label: `${index + 1}. ${ref ? `ref ${ref}, ` : ''}${how}` };
+  });
+}
+
+/**
+ * The "fields" object of the record whose "entity" is {@code entity} (its {@code index}-th record, by default the
+ * first), or null when the text has none.
+ */
+export function fieldsBlock(text: string, entity: string, index = 0): FieldsBlock | null {
+  const at = entityMatches(text, entity)[index];
+  if (at === undefined) {
     return null;
   }
-  const key = findCode(text, /"fields"\s*:/, at.index);
+  const key = findCode(text, /"fields"\s*:/, at);
   if (!key) {
     return null;
   }
@@ -210,12 +302,13 @@ function key(name: string): string {
 
 /**
  * The text with {@code field} set to {@code expression} in the entity's fields: the entry's expression replaced
- * when it exists, else a new entry after the last one (same indentation). Throws when the text has no such record.
+ * when it exists, else a new entry after the last one (same indentation), in the entity's {@code index}-th record.
+ * Throws when the text has no such record.
  */
-export function setField(text: string, entity: string, field: string, expression: string): string {
-  const block = fieldsBlock(text, entity);
+export function setField(text: string, entity: string, field: string, expression: string, index = 0): string {
+  const block = fieldsBlock(text, entity, index);
   if (!block) {
-    throw new Error(`the mapping has no record with "entity": "${entity}" and a "fields" object`);
+    throw new Error(`the mapping has no ${index > 0 ? `record ${index + 1} ` : 'record '}with "entity": "${entity}" and a "fields" object`);
   }
   const expr = expression.trim();
   if (!expr) {
@@ -237,15 +330,15 @@ export function setField(text: string, entity: string, field: string, expression
 }
 
 /** The text without {@code field}'s entry in the entity's fields (unchanged when there is none). */
-export function removeField(text: string, entity: string, field: string): string {
-  const block = fieldsBlock(text, entity);
+export function removeField(text: string, entity: string, field: string, index = 0): string {
+  const block = fieldsBlock(text, entity, index);
   const entry = block?.entries.find((e) => e.name === field);
   if (!block || !entry) {
     return text;
   }
-  const index = block.entries.indexOf(entry);
-  const prev = block.entries[index - 1];
-  const next = block.entries[index + 1];
+  const at = block.entries.indexOf(entry);
+  const prev = block.entries[at - 1];
+  const next = block.entries[at + 1];
   if (next) {
     return text.slice(0, entry.start) + text.slice(next.start);
   }

@@ -19,6 +19,17 @@ export interface TargetFieldView {
   picklistValues: string[];
 }
 
+/** Per record of the mapping (text order), the source paths each field's expression reads (JSONata syntax tree). */
+export interface RecordReadsView {
+  entity: string;
+  /** its position among the entity's records, as mappingText.ts records() counts them */
+  index: number;
+  /** the path the record is made in (SalesItems), "" for the root, null when unknown */
+  context: string | null;
+  /** per field, the source paths from the record's root, dot-joined without [] */
+  fields: Record<string, string[]>;
+}
+
 export interface MappingView {
   flow: string;
   version: string;
@@ -33,6 +44,7 @@ export interface MappingView {
   sourceFields: SourceFieldView[];
   targetFields: TargetFieldView[];
   targetError?: string;
+  reads?: RecordReadsView[];
 }
 
 export interface StepResult {
@@ -60,6 +72,8 @@ export interface PreviewView {
   plan: { target: string; root?: string; objects: { ref: string; entity: string; operation: string; fields: number }[]; calls: string[] };
   record: Record<string, unknown>;
   sourceFields: SourceFieldView[];
+  /** the reads of the previewed text */
+  reads?: RecordReadsView[];
 }
 
 export interface SuggestionView {

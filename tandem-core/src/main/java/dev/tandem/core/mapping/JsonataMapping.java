@@ -11,8 +11,10 @@ import dev.tandem.core.mapping.functions.PicklistValueException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A mapping written in JSONata (the mapping language of the flow files): a record from one system in, the shape
@@ -22,6 +24,42 @@ import java.util.Objects;
 public final class JsonataMapping {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The bounds of the evaluations {@link #withinBounds} runs on this thread; none for flow runs. */
+    private static final ThreadLocal<Bounds> BOUNDS = new ThreadLocal<>();
+
+    /** Which runtime bound stopped an evaluation. */
+    public enum Bound { TIME, DEPTH }
+
+    /**
+     * An evaluation that JSONata's runtime bounds stopped (see {@link #withinBounds}): it ran past the time allowed,
+     * or nested deeper than allowed (a function that calls itself without end).
+     */
+    public static final class BoundsExceededException extends RuntimeException {
+        private final Bound bound;
+
+        BoundsExceededException(Bound bound, String message, Throwable cause) {
+            super(message, cause);
+            this.bound = bound;
+        }
+
+        public Bound bound() {
+            return bound;
+        }
+    }
+
+    private static final class Bounds {
+        final long deadlineMillis;
+        final long timeoutMillis;
+        final int maxDepth;
+        volatile Bound exceeded;
+
+        Bounds(long timeoutMillis, int maxDepth) {
+            this.timeoutMillis = timeoutMillis;
+            this.deadlineMillis = System.currentTimeMillis() + timeoutMillis;
+            this.maxDepth = maxDepth;
+        }
+    }
 
     private final String name;
     private final Jsonata expression;
@@ -53,6 +91,9 @@ public final class JsonataMapping {
             throw new MappingException("mapping " + name + " does not compile: " + e.getMessage(), e, e.getLocation());
         } catch (RuntimeException e) {
             throw new MappingException("mapping " + name + " does not compile: " + e.getMessage(), e);
+        } catch (StackOverflowError e) {
+            // the parser recurses per nesting level: hostile nesting is a compile error, not a crash
+            throw new MappingException("mapping " + name + " does not compile: it is nested too deeply", null);
         }
         // bound in the expression's own environment, before it is shared: apply() only reads them
         functions.registerOn(expression);
@@ -102,7 +143,11 @@ public final class JsonataMapping {
      * runs several expressions on one record converts it once; returns {@code null} for JSONata's undefined.
      */
     public synchronized Object evaluate(Object input, Map<String, ?> bindings) {
+        Bounds bounds = BOUNDS.get();
         try {
+            if (bounds != null) {
+                return bounded(input, bindings, bounds);
+            }
             if (bindings.isEmpty()) {
                 return expression.evaluate(input);
             }
@@ -110,6 +155,12 @@ public final class JsonataMapping {
             bindings.forEach(frame::bind);
             return expression.evaluate(input, frame);
         } catch (RuntimeException e) {
+            if (bounds != null && bounds.exceeded == null) {
+                bounds.exceeded = boundHit(e, bounds);
+            }
+            if (bounds != null && bounds.exceeded != null) {
+                throw new MappingException("mapping " + name + " stopped: " + exceeded(bounds, null).getMessage(), e);
+            }
             FunctionException function = functionCause(e);
             if (function instanceof PicklistValueException picklist) {
                 throw picklist.inMapping(name);
@@ -122,6 +173,70 @@ public final class JsonataMapping {
             }
             throw new MappingException("mapping " + name + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Runs {@code work} with every mapping evaluation on this thread bounded by JSONata's runtime bounds
+     * ({@code Jsonata.Frame#setRuntimeBounds(timeout, maxRecursionDepth)} of the dashjoin JSONata library, the Java
+     * port of jsonata-js's timebox: the evaluator checks both on entering and leaving every expression node). The
+     * time is shared by all evaluations {@code work} makes, from now; depth counts nested expression nodes,
+     * function calls included. When a bound stops an evaluation the work's own handling of the failure (a flow
+     * turns it into a failed outcome) does not hide it: this throws {@link BoundsExceededException}. Flow runs do
+     * not use it; the console's mapping preview does. A single built-in call (one huge {@code $range}) is not
+     * interrupted midway: the bounds are checked between expression nodes.
+     */
+    public static <T> T withinBounds(Duration timeout, int maxDepth, Supplier<T> work) {
+        if (timeout.isNegative() || timeout.isZero() || maxDepth < 1) {
+            throw new IllegalArgumentException("bounds must be positive, got " + timeout + " and depth " + maxDepth);
+        }
+        Bounds previous = BOUNDS.get();
+        Bounds bounds = new Bounds(timeout.toMillis(), maxDepth);
+        BOUNDS.set(bounds);
+        T result;
+        try {
+            result = work.get();
+        } catch (RuntimeException | StackOverflowError e) {
+            if (bounds.exceeded != null) {
+                throw exceeded(bounds, e);
+            }
+            throw e;
+        } finally {
+            if (previous == null) {
+                BOUNDS.remove();
+            } else {
+                BOUNDS.set(previous);
+            }
+        }
+        if (bounds.exceeded != null) {
+            throw exceeded(bounds, null);
+        }
+        return result;
+    }
+
+    private static BoundsExceededException exceeded(Bounds bounds, Throwable cause) {
+        return bounds.exceeded == Bound.TIME
+                ? new BoundsExceededException(Bound.TIME, "the expression ran longer than "
+                        + describe(bounds.timeoutMillis) + "; look for a loop or a very large range", cause)
+                : new BoundsExceededException(Bound.DEPTH, "the expression nested deeper than " + bounds.maxDepth
+                        + " levels: a function that calls itself without end?", cause);
+    }
+
+    private static String describe(long millis) {
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+    }
+
+    private Object bounded(Object input, Map<String, ?> bindings, Bounds bounds) {
+        long left = bounds.deadlineMillis - System.currentTimeMillis();
+        if (left <= 0 || bounds.exceeded != null) {
+            if (bounds.exceeded == null) {
+                bounds.exceeded = Bound.TIME;
+            }
+            throw new JException("the runtime bound was reached before this evaluation", -1);
+        }
+        Jsonata.Frame frame = expression.createFrame();
+        bindings.forEach(frame::bind);
+        frame.setRuntimeBounds(left, bounds.maxDepth);
+        return expression.evaluate(input, frame);
     }
 
     /** {@link #test} on values in JSONata's Java form. */
@@ -144,6 +259,24 @@ public final class JsonataMapping {
         Map<String, Object> converted = new java.util.LinkedHashMap<>();
         bindings.forEach((k, v) -> converted.put(k, v instanceof JsonNode n ? JSON.convertValue(n, Object.class) : v));
         return testValue(toValue(input), converted);
+    }
+
+    /**
+     * Which bound the failure is, when it is one: the timebox throws a {@link JException} "Expression evaluation
+     * timeout: ..." or "Stack overflow error: ..." (possibly wrapped, its message then quoted in the wrapper's).
+     */
+    private static Bound boundHit(Throwable e, Bounds bounds) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("Stack overflow error")) {
+                return Bound.DEPTH;
+            }
+            if (message.contains("Expression evaluation timeout")
+                    || t instanceof JException && System.currentTimeMillis() >= bounds.deadlineMillis) {
+                return Bound.TIME;
+            }
+        }
+        return null;
     }
 
     /** A function's error, also when JSONata wrapped it (a function called inside $map reaches us wrapped). */

@@ -8,7 +8,10 @@ import dev.tandem.core.flow.FlowCatalog;
 import dev.tandem.core.flow.FlowFileException;
 import dev.tandem.core.flow.FlowProblem;
 import dev.tandem.core.flow.FlowSpec;
+import dev.tandem.core.mapping.JsonataMapping;
+import dev.tandem.core.mapping.JsonataMapping.BoundsExceededException;
 import dev.tandem.core.mapping.MappingDecisionStore;
+import dev.tandem.core.mapping.MappingReads;
 import dev.tandem.core.mapping.MappingDecisionStore.Decision;
 import dev.tandem.mapping.ai.SourceField;
 import dev.tandem.mapping.ai.SourceFields;
@@ -24,6 +27,7 @@ import io.javalin.http.Context;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -64,6 +68,9 @@ public final class MappingApi {
     /** A preview runs a person's JSONata on the server: bounded in time, and at most this many at once. */
     static final int CONCURRENT_PREVIEWS = 2;
     static final long PREVIEW_SECONDS = 10;
+    /** JSONata's nesting bound for a preview: nested expression nodes, function calls included (the shipped order flow previews within it: MappingApiTest). */
+    static final int PREVIEW_DEPTH = 1_000;
+    private static final long PREVIEW_GRACE_MILLIS = 5_000;
     private static final Pattern API_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,79}");
     private static final Pattern ENTITY = Pattern.compile("\"entity\"\\s*:\\s*\"([A-Za-z][A-Za-z0-9_]{0,79})\"");
     private static final int MAX_PATH = 1_000;
@@ -132,6 +139,7 @@ public final class MappingApi {
         while (m.find()) {
             objects.add(m.group(1));
         }
+        body.set("reads", reads(text));
         ArrayNode o = body.putArray("objects");
         objects.forEach(o::add);
         String object = ctx.queryParam("object");
@@ -154,6 +162,34 @@ public final class MappingApi {
             body.putArray("targetFields");
         }
         json(ctx, body);
+    }
+
+    /**
+     * {@code [{entity, index, context, fields: {Field: [source paths]}}]}: per record of the mapping (text order;
+     * {@code index} among the entity's records), the source paths each field's expression reads, from the JSONata
+     * syntax tree ({@link MappingReads}); paths from the record's root, {@code context} the path the record is
+     * made in ({@code SalesItems}; null when unknown). Empty when the text does not parse.
+     */
+    static ArrayNode reads(String text) {
+        ArrayNode out = JSON.createArrayNode();
+        List<MappingReads.RecordReads> records;
+        try {
+            records = MappingReads.of(text);
+        } catch (dev.tandem.core.mapping.MappingException e) {
+            return out;
+        }
+        for (MappingReads.RecordReads r : records) {
+            ObjectNode n = out.addObject();
+            n.put("entity", r.entity());
+            n.put("index", r.index());
+            n.put("context", r.context());
+            ObjectNode fields = n.putObject("fields");
+            r.fields().forEach((field, paths) -> {
+                ArrayNode a = fields.putArray(field);
+                paths.forEach(a::add);
+            });
+        }
+        return out;
     }
 
     private static Optional<ObjectNode> example(FlowSpec spec) {
@@ -230,38 +266,56 @@ public final class MappingApi {
         }
         ObjectNode record = record(spec, body);
         FlowSpec draft = compile(spec, text);
-        if (!previews.tryAcquire()) {
+        ObjectNode out = bounded(() -> PreviewReport.run(draft, record).toJson(), Duration.ofSeconds(PREVIEW_SECONDS),
+                PREVIEW_DEPTH, previews);
+        out.set("record", record);
+        out.set("sourceFields", sourceFields(record));
+        out.set("reads", reads(text));
+        json(ctx, out);
+    }
+
+    /**
+     * Runs a preview's work on its own virtual thread with every JSONata evaluation bounded by {@code bound} and
+     * {@code depth} ({@link JsonataMapping#withinBounds}), so a mapping that loops or recurses without end stops
+     * itself: a 422 saying which bound, and its thread ends. A permit of {@code permits} is held until the work
+     * ends, not until the answer is sent. The wait for the answer allows a little more than the bound, for a single
+     * built-in call that the bounds cannot interrupt midway; past that the answer is a 422 too and the thread is
+     * interrupted.
+     */
+    static <T> T bounded(Supplier<T> work, Duration bound, int depth, Semaphore permits) throws Exception {
+        if (!permits.tryAcquire()) {
             throw new ProblemException(Problem.of(429, "too_many_previews", "Too many previews at once",
                     "at most " + CONCURRENT_PREVIEWS + " previews run at once; try again in a moment"));
         }
-        // The permit is given back when the run ends, not when the answer is sent: a mapping that loops keeps
-        // its permit, so such runs cannot pile up.
-        java.util.concurrent.FutureTask<PreviewReport> run = new java.util.concurrent.FutureTask<>(() -> {
+        java.util.concurrent.FutureTask<T> run = new java.util.concurrent.FutureTask<>(() -> {
             try {
-                return PreviewReport.run(draft, record);
+                return JsonataMapping.withinBounds(bound, depth, work);
             } finally {
-                previews.release();
+                permits.release();
             }
         });
         Thread.ofVirtual().name("tandem-mapping-preview").start(run);
-        ObjectNode out;
         try {
-            out = run.get(PREVIEW_SECONDS, TimeUnit.SECONDS).toJson();
+            return run.get(bound.toMillis() + PREVIEW_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             run.cancel(true);
             throw new ProblemException(Problem.of(422, "preview_too_slow", "The preview took too long",
-                    "the mapping did not finish within " + PREVIEW_SECONDS + " s on this record; look for a loop"
+                    "the mapping did not finish within " + bound.toSeconds() + " s on this record; look for a loop"
                             + " or a very large range"));
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof BoundsExceededException b) {
+                throw b.bound() == JsonataMapping.Bound.TIME
+                        ? new ProblemException(Problem.of(422, "preview_too_slow", "The preview took too long",
+                                b.getMessage() + " on this record"))
+                        : new ProblemException(Problem.of(422, "preview_too_deep", "The mapping recursed too deeply",
+                                b.getMessage()));
+            }
             if (e.getCause() instanceof StackOverflowError) {
                 throw new ProblemException(Problem.of(422, "preview_too_deep", "The mapping recursed too deeply",
                         "the mapping's functions call themselves without end on this record"));
             }
             throw e.getCause() instanceof Exception c ? c : e;
         }
-        out.set("record", record);
-        out.set("sourceFields", sourceFields(record));
-        json(ctx, out);
     }
 
     private FlowSpec compile(FlowSpec spec, String text) {

@@ -69,6 +69,15 @@ class MappingApiTest {
         http.close();
     }
 
+    private static JsonNode reads(JsonNode answer, String entity, int index) {
+        for (JsonNode r : answer.path("reads")) {
+            if (r.path("entity").asText().equals(entity) && r.path("index").asInt() == index) {
+                return r;
+            }
+        }
+        throw new AssertionError("no reads of " + entity + " #" + index + " in " + answer.path("reads"));
+    }
+
     /** The shipped mapping with the Order's Clarity_Total__c set from Totals.Total (not mapped today). */
     private String withClarityTotal() {
         String last = "\"BillingCountry\": $billingCc\n";
@@ -81,6 +90,12 @@ class MappingApiTest {
         JsonNode m = json(send("GET", BASE, viewer, null), 200);
         assertThat(m.path("text").asText()).isEqualTo(shipped);
         assertThat(m.path("file").asText()).isEqualTo(FLOW + ".jsonata");
+        // per record, the source paths each field reads: the product lines are made per SalesItems item
+        JsonNode items = reads(m, "OrderItem", 1);
+        assertThat(items.path("context").asText()).isEqualTo("SalesItems");
+        assertThat(texts(items.path("fields").path("Quantity"))).containsExactly("SalesItems.Quantity");
+        assertThat(texts(reads(m, "Order", 0).path("fields").path("EffectiveDate"))).containsExactly("CreatedDate");
+        assertThat(reads(m, "OrderItem", 0).path("fields").path("UnitPrice")).isEmpty(); // $charge's parameter
         assertThat(m.path("shipped").asBoolean()).isTrue();
         assertThat(m.path("writable").asBoolean()).isTrue();
         assertThat(m.path("object").asText()).isEqualTo("Order");
@@ -120,6 +135,10 @@ class MappingApiTest {
         assertThat(p.path("validation")).isNotEmpty();
         assertThat(p.path("validation").get(0).path("outcome").asText()).isEqualTo("OK");
         assertThat(p.path("version").asText()).isNotEqualTo(flowVersion());
+        // the reads of the previewed text (not the flow's): the new entry's path, found on JSONata's syntax tree
+        JsonNode orderReads = reads(p, "Order", 0);
+        assertThat(texts(orderReads.path("fields").path("Clarity_Total__c"))).containsExactly("Totals.Total");
+        assertThat(orderReads.path("context").asText()).isEmpty();
 
         // A given record, failing a validation rule: the preview says so, as tandem map preview does.
         ObjectNode bad = body.deepCopy();
@@ -180,13 +199,18 @@ class MappingApiTest {
         assertThat(evil.path("outcome").path("result").asText()).as(evil.toString()).isEqualTo("write");
         assertThat(record(evil, "Order").path("fields").path("Description").asText()).isEqualTo("<script>alert(1)</script>2");
 
-        // A mapping that recurses without end is stopped and said, never a 500; the next preview runs.
+        // A mapping that recurses without end is stopped by JSONata's depth bound and said, never a 500 (the flow's
+        // own dead-letter does not hide it); the next preview runs. MappingApiBoundsTest covers the time bound.
         HttpResponse<String> deep = send("POST", p, viewer, ApiTestServer.JSON.createObjectNode().put("mapping",
-                "($f := function($n) { $f($n + 1) }; $f(0))").toString());
-        assertThat(deep.statusCode()).as(deep.body()).isIn(200, 422);
-        if (deep.statusCode() == 200) {
-            assertThat(ApiTestServer.json(deep).path("outcome").path("result").asText()).isEqualTo("dead-letter");
-        }
+                "($f := function($n) { 1 + $f($n + 1) }; $f(0))").toString());
+        assertProblem(deep, "preview_too_deep");
+        assertThat(ApiTestServer.json(deep).path("detail").asText()).isEqualTo("the expression nested deeper than "
+                + MappingApi.PREVIEW_DEPTH + " levels: a function that calls itself without end?");
+        // Nesting too deep to parse: a clear 422, not a 500 (the parser would overflow its stack).
+        HttpResponse<String> nested = send("POST", p, viewer, ApiTestServer.JSON.createObjectNode().put("mapping",
+                "[".repeat(200_000) + "A" + "]".repeat(200_000)).toString());
+        assertProblem(nested, "invalid_mapping");
+        assertThat(ApiTestServer.json(nested).path("detail").asText()).contains("nested too deeply");
         assertThat(send("POST", p, viewer, "{}").statusCode()).isEqualTo(200);
         assertProblem(send("GET", AdminApi.BASE + "/flows/no-such-flow/mapping", viewer, null), "not_found");
         assertProblem(send("GET", BASE + "?object=%3Cscript%3E", viewer, null), "bad_request");
