@@ -109,15 +109,65 @@ class LookupTableApiTest {
         assertThat(regions.path("rows").get(0).path("key").asText()).isEqualTo("South");
         assertThat(regions.path("rows").get(1).path("value").isNumber()).as("YAML keeps its types").isTrue();
 
+        // A table longer than the old page of 500 rows is sent whole, so the console can edit it.
         JsonNode big = named(items, "big");
         assertThat(big.path("keyColumn").asText()).isEqualTo("sku");
-        assertThat(big.path("rows").size()).isEqualTo(LookupTableApi.MAX_ROWS);
+        assertThat(big.path("rows").size()).isEqualTo(600);
         assertThat(big.path("size").asInt()).isEqualTo(600);
-        assertThat(big.path("truncated").asBoolean()).isTrue();
+        assertThat(big.path("truncated").asBoolean()).isFalse();
 
         // The shipped flow's tables are empty by default: shown as empty, not as a problem.
         assertThat(named(items, "currencies").path("rows").size()).isZero();
         assertThat(named(items, "currencies").has("problem")).isFalse();
+    }
+
+    private static String bigRows(int count, int noteLength) {
+        return IntStream.rangeClosed(1, count).mapToObj(i -> "[\"" + "n".repeat(noteLength) + "\",\"S" + i + "\"]")
+                .collect(Collectors.joining(","));
+    }
+
+    @Test
+    void aLargeTableIsSavedWholeAndOneNearTheBodyLimitIsAClearProblem() throws IOException {
+        Path file = flows.resolve("tables/big.csv");
+        String before = Files.readString(file);
+        try {
+            HttpResponse<String> r = api.get(BASE + "/flows/" + FLOW + "/lookups", viewer);
+            assertThat(ApiTestServer.json(r).path("maxRows").asInt()).isEqualTo(LookupTableWriter.MAX_ROWS);
+            assertThat(ApiTestServer.json(r).path("maxBodyBytes").asInt()).isEqualTo(ApiSupport.MAX_BODY_BYTES);
+
+            // 10,000 rows (the most a save holds), one cell changed among them: saved, sent back whole.
+            String rows = bigRows(LookupTableWriter.MAX_ROWS, 8).replace("[\"nnnnnnnn\",\"S4321\"]",
+                    "[\"changed\",\"S4321\"]");
+            HttpResponse<String> saved = put(FLOW, "big", "", admin, table("[\"name\",\"sku\"]", rows));
+            assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+            assertThat(ApiTestServer.json(saved).path("rows").asInt()).isEqualTo(LookupTableWriter.MAX_ROWS);
+            assertThat(Files.readString(file)).contains("\nchanged,S4321\n").contains("\nnnnnnnnn,S10000\n");
+            JsonNode big = named(tables(FLOW), "big");
+            assertThat(big.path("size").asInt()).isEqualTo(LookupTableWriter.MAX_ROWS);
+            assertThat(big.path("rows").size()).isEqualTo(LookupTableWriter.MAX_ROWS);
+            assertThat(big.path("truncated").asBoolean()).isFalse();
+            assertThat(big.path("rows").get(4320).path("name").asText()).isEqualTo("changed");
+
+            // Just under 1 MiB as sent: saved. Just over: a 413 naming the table, the limit and what to do.
+            String under = table("[\"name\",\"sku\"]", bigRows(9_000, 100));
+            assertThat(under.length()).isBetween(ApiSupport.MAX_BODY_BYTES - 100_000, ApiSupport.MAX_BODY_BYTES);
+            assertThat(put(FLOW, "big", "?dryRun=true", admin, under).statusCode()).isEqualTo(200);
+            String over = table("[\"name\",\"sku\"]", bigRows(9_000, 110));
+            assertThat(over.length()).isBetween(ApiSupport.MAX_BODY_BYTES, ApiSupport.MAX_BODY_BYTES + 100_000);
+            JsonNode tooLarge = problem(put(FLOW, "big", "", admin, over), 413);
+            assertThat(tooLarge.path("detail").asText()).contains("the table big is " + over.length() + " bytes")
+                    .contains("at most 1048576 bytes").contains("edit tables/big.csv");
+
+            // A file longer than a save may hold is sent cut, marked truncated (the console shows it read-only).
+            Files.writeString(file, "name,sku\n" + IntStream.rangeClosed(1, LookupTableWriter.MAX_ROWS + 1)
+                    .mapToObj(i -> "item " + i + ",S" + i).collect(Collectors.joining("\n")) + "\n");
+            big = named(tables(FLOW), "big");
+            assertThat(big.path("rows").size()).isEqualTo(LookupTableApi.MAX_ROWS);
+            assertThat(big.path("size").asInt()).isEqualTo(LookupTableWriter.MAX_ROWS + 1);
+            assertThat(big.path("truncated").asBoolean()).isTrue();
+        } finally {
+            Files.writeString(file, before);
+        }
     }
 
     @Test
