@@ -20,6 +20,7 @@ const info = (broken = false): DemoInfo => ({
     { id: 'register-customer', label: 'Register a customer', touchpoint: 'customer360', description: 'A customer registers.' },
     { id: 'change-phone', label: 'Change a phone in Salesforce', touchpoint: 'customer360', description: 'A rep.' },
     { id: 'break-salesforce', label: 'Break Salesforce for a minute', touchpoint: 'errorHandling', description: '503s.' },
+    { id: 'slow-salesforce', label: 'Make Salesforce time out for a minute', touchpoint: 'errorHandling', description: 'Time-outs.' },
   ],
   sandboxes: {
     clarity: { baseUrl: 'http://c', orders: 3, customers: 5 },
@@ -98,6 +99,37 @@ describe('the Demo page', () => {
     expect((await screen.findByTestId('paused-flows')).textContent).toContain('clarity-order-to-salesforce paused');
     expect(screen.getByTestId('retries-pending').textContent).toBe('1');
     broken = false;
+    await waitFor(() => expect(screen.getByTestId('salesforce-state').getAttribute('data-state')).toBe('healthy'), { timeout: 5000 });
+  });
+
+  it('makes Salesforce time out for the chosen time and shows the time-outs, the retries and the recovery', async () => {
+    let slow = false;
+    const timing = (): DemoInfo => {
+      const i = info(slow);
+      i.sandboxes!.salesforce.faults = { serverErrorRate: 0, lockErrorRate: 0, broken: slow, mode: slow ? 'timeout' : null,
+        brokenUntil: slow ? '2026-12-01T10:05:00Z' : null, latencyMillis: slow ? 15_000 : 0, timeoutMillis: 10_000 };
+      return i;
+    };
+    const calls = mockApi({
+      'GET /demo': () => ({ body: timing() }),
+      'GET /demo/activity': () => ({ body: slow ? activity('retrying', { retriesPending: 1 }) : activity('synced') }),
+      'POST /demo/actions/slow-salesforce': () => {
+        slow = true;
+        return { body: { action: 'slow-salesforce', mode: 'timeout', message: 'Salesforce holds every answer 15 s',
+          brokenUntil: '2026-12-01T10:05:00Z' } };
+      },
+    });
+    render(<DemoPage role="operator" />);
+    await userEvent.selectOptions(await screen.findByLabelText('How long Salesforce times out'), '300');
+    await userEvent.click(screen.getByRole('button', { name: 'Make Salesforce time out for a minute' }));
+    expect(calls.some((c) => c.method === 'POST' && c.path === '/demo/actions/slow-salesforce?seconds=300')).toBe(true);
+    expect((await screen.findByTestId('action-result')).textContent).toContain('holds every answer 15 s');
+    await waitFor(() => expect(screen.getByTestId('salesforce-state').getAttribute('data-state')).toBe('broken'));
+    expect(screen.getByTestId('salesforce-state').textContent)
+      .toMatch(/^timing out: every answer held 15 s, past Tandem's 10 s timeout, until /);
+    expect(screen.getByTestId('retries-pending').textContent).toBe('1');
+    expect(screen.getByTestId('retrying').textContent).toBe('1');
+    slow = false;
     await waitFor(() => expect(screen.getByTestId('salesforce-state').getAttribute('data-state')).toBe('healthy'), { timeout: 5000 });
   });
 

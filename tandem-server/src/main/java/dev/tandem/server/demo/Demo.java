@@ -105,7 +105,7 @@ public final class Demo implements AutoCloseable {
                 .build().start();
         this.tandem = TandemServer.start(config());
         this.operatorToken = demoOperatorToken();
-        this.console = new DemoConsole(clarity, salesforce, java.time.Clock.systemUTC());
+        this.console = new DemoConsole(clarity, salesforce, java.time.Clock.systemUTC(), SALESFORCE_TIMEOUT);
         tandem.demoMode().enable(console);
     }
 
@@ -118,6 +118,9 @@ public final class Demo implements AutoCloseable {
     }
 
     private static final String DEMO_TOKEN_NAME = "demo-operator";
+
+    /** Tandem's timeout of each Salesforce request in the demo; "Make Salesforce time out" holds answers longer. */
+    static final Duration SALESFORCE_TIMEOUT = Duration.ofSeconds(10);
 
     /** The admin API's base URL, e.g. {@code http://127.0.0.1:8080/api/v1}. */
     public String apiUrl() {
@@ -137,7 +140,7 @@ public final class Demo implements AutoCloseable {
                         Duration.ofSeconds(10), List.of(webhookSecret), Duration.ofMinutes(5))
                         .withIngest(options.ingest(), demoPolling()),
                 new TandemConfig.Salesforce(URI.create(salesforce.tokenUrl()), salesforce.clientId(),
-                        salesforce.clientSecret(), SalesforceConfig.DEFAULT_API_VERSION, "tandem", Duration.ofSeconds(10)),
+                        salesforce.clientSecret(), SalesforceConfig.DEFAULT_API_VERSION, "tandem", SALESFORCE_TIMEOUT),
                 new TandemConfig.Runtime(50, Duration.ofMillis(100), Duration.ofMillis(200)),
                 new TandemConfig.Retry(Duration.ofMillis(250), 2.0, Duration.ofSeconds(5), 10, 0.2))
                 .withFlows(new TandemConfig.Flows(flowsDir(), FLOWS))

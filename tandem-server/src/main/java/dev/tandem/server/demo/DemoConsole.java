@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * event comes back through CDC), and Salesforce broken for a while (503 on every call: Tandem pauses the flows,
  * probes, and resumes when it heals). It acts on the sandboxes the way their users would: the Clarity sandbox's
  * generators fire the same webhooks as the storefront, the rep changes the contact over the Salesforce REST API
- * as its own client, and the outage is the Salesforce sandbox's fault injector.
+ * as its own client, and the outage is the Salesforce sandbox's fault injector: either a 503 on every call, or every
+ * answer held longer than Tandem's read timeout (the sandbox's latency fault), so every call times out.
  */
 final class DemoConsole implements DemoMode.Actions, AutoCloseable {
 
@@ -46,6 +47,9 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
     static final String CHANGE_PHONE = "change-phone";
     static final String BREAK_SALESFORCE = "break-salesforce";
     static final String HEAL_SALESFORCE = "heal-salesforce";
+    static final String SLOW_SALESFORCE = "slow-salesforce";
+    /** How much longer than Tandem's read timeout the sandbox holds each answer while it is slow. */
+    static final Duration HOLD_PAST_TIMEOUT = Duration.ofSeconds(5);
     /** How long Salesforce stays broken unless the call says otherwise ({@code ?seconds=}), and the bounds. */
     static final Duration DEFAULT_OUTAGE = Duration.ofMinutes(1);
     static final int MIN_OUTAGE_SECONDS = 1;
@@ -54,7 +58,8 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
     static final String REP_CLIENT = "tandem-demo-rep";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<DemoMode.Action> ACTIONS = List.of(
+    private static List<DemoMode.Action> actions(Duration timeout) {
+        return List.of(
             new DemoMode.Action(CREATE_ORDER, "Create an order", "orderToCash",
                     "A shopper checks out in Clarity: the order's webhook reaches Tandem, which writes the Salesforce "
                             + "Order with its items, account and contact."),
@@ -70,8 +75,14 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
             new DemoMode.Action(BREAK_SALESFORCE, "Break Salesforce for a minute", "errorHandling",
                     "Salesforce answers 503 to every call: Tandem retries, pauses the flows that need it and "
                             + "probes; when it heals they resume and nothing is lost or duplicated."),
+            new DemoMode.Action(SLOW_SALESFORCE, "Make Salesforce time out for a minute", "errorHandling",
+                    "Salesforce holds every answer " + timeout.plus(HOLD_PAST_TIMEOUT).toSeconds() + " s, longer than "
+                            + "Tandem waits (" + timeout.toSeconds() + " s): each call times out and Tandem retries "
+                            + "with backoff. A call that timed out may still have been carried out in Salesforce; the "
+                            + "retry upserts by the Clarity key, so after the heal every record is there once."),
             new DemoMode.Action(HEAL_SALESFORCE, "Heal Salesforce now", "errorHandling",
-                    "Ends the outage before its minute is up."));
+                    "Ends the outage (503s or time-outs) before its time is up."));
+    }
 
     private final ClaritySandbox clarity;
     private final SalesforceSandbox salesforce;
@@ -79,13 +90,20 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
     private final HttpClient http;
     private final Clock clock;
     private final ScheduledExecutorService timer;
-    /** While broken: when it heals, and the fault rates to go back to. */
+    /** Tandem's Salesforce request timeout (the connector's read timeout), which a slow Salesforce outlasts. */
+    private final Duration salesforceTimeout;
+    private final List<DemoMode.Action> actions;
+    /** While broken: how, when it heals, and the faults to go back to. */
     private Outage outage;
 
-    private record Outage(Instant until, double serverErrorRate, double lockErrorRate, ScheduledFuture<?> heal) {
+    /** {@code mode}: {@code unavailable} (503 on every call) or {@code timeout} (every answer held past Tandem's timeout). */
+    private record Outage(String mode, Instant until, double serverErrorRate, double lockErrorRate, Duration latency,
+                          ScheduledFuture<?> heal) {
     }
 
-    DemoConsole(ClaritySandbox clarity, SalesforceSandbox salesforce, Clock clock) {
+    DemoConsole(ClaritySandbox clarity, SalesforceSandbox salesforce, Clock clock, Duration salesforceTimeout) {
+        this.salesforceTimeout = Objects.requireNonNull(salesforceTimeout, "salesforceTimeout");
+        this.actions = actions(salesforceTimeout);
         this.clarity = Objects.requireNonNull(clarity, "clarity");
         this.salesforce = Objects.requireNonNull(salesforce, "salesforce");
         this.clock = clock;
@@ -103,7 +121,7 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
 
     @Override
     public List<DemoMode.Action> list() {
-        return ACTIONS;
+        return actions;
     }
 
     @Override
@@ -122,14 +140,17 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
         ObjectNode faults = s.putObject("faults");
         faults.put("serverErrorRate", salesforce.faults().serverErrorRate());
         faults.put("lockErrorRate", salesforce.faults().lockErrorRate());
+        faults.put("latencyMillis", salesforce.faults().latency().toMillis());
+        faults.put("timeoutMillis", salesforceTimeout.toMillis());
         faults.put("broken", outage != null);
+        faults.put("mode", outage == null ? null : outage.mode());
         faults.put("brokenUntil", outage == null ? null : outage.until().toString());
         return body;
     }
 
     @Override
     public ObjectNode run(String action, Map<String, String> parameters) {
-        if (!action.equals(BREAK_SALESFORCE) && !parameters.isEmpty()) {
+        if (!action.equals(BREAK_SALESFORCE) && !action.equals(SLOW_SALESFORCE) && !parameters.isEmpty()) {
             throw ProblemException.badRequest("demo action " + action + " takes no parameters, got "
                     + parameters.keySet());
         }
@@ -138,7 +159,8 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
             case CREATE_BAD_ORDER -> order(BadData.MISSING_LAST_NAME);
             case REGISTER_CUSTOMER -> registerCustomer();
             case CHANGE_PHONE -> changePhone();
-            case BREAK_SALESFORCE -> breakSalesforce(parameters);
+            case BREAK_SALESFORCE -> breakSalesforce(action, parameters, false);
+            case SLOW_SALESFORCE -> breakSalesforce(action, parameters, true);
             case HEAL_SALESFORCE -> heal("healed on request");
             default -> throw ProblemException.notFound("there is no demo action '" + action + "'");
         };
@@ -196,9 +218,14 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
         return done;
     }
 
-    private synchronized ObjectNode breakSalesforce(Map<String, String> parameters) {
+    /**
+     * Salesforce broken for {@code ?seconds=}: a 503 on every call, or ({@code slow}) every answer held past Tandem's
+     * read timeout. Breaking it again while broken switches the mode and restarts the clock; the heal goes back to
+     * the faults from before the first.
+     */
+    private synchronized ObjectNode breakSalesforce(String action, Map<String, String> parameters, boolean slow) {
         if (parameters.keySet().stream().anyMatch(k -> !k.equals("seconds"))) {
-            throw ProblemException.badRequest("break-salesforce takes only ?seconds=, got " + parameters.keySet());
+            throw ProblemException.badRequest(action + " takes only ?seconds=, got " + parameters.keySet());
         }
         int seconds = (int) DEFAULT_OUTAGE.toSeconds();
         String given = parameters.get("seconds");
@@ -215,17 +242,32 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
         }
         double serverErrors = outage == null ? salesforce.faults().serverErrorRate() : outage.serverErrorRate();
         double lockErrors = outage == null ? salesforce.faults().lockErrorRate() : outage.lockErrorRate();
+        Duration latency = outage == null ? salesforce.faults().latency() : outage.latency();
         if (outage != null) {
             outage.heal().cancel(false);
         }
-        salesforce.faults().setServerErrorRate(1.0);
+        Duration hold = salesforceTimeout.plus(HOLD_PAST_TIMEOUT);
+        if (slow) {
+            // Answers, but too late: the sandbox's latency fault, after which it carries the call out as usual.
+            salesforce.faults().setServerErrorRate(serverErrors);
+            salesforce.faults().setLockErrorRate(lockErrors);
+            salesforce.faults().setLatency(hold);
+        } else {
+            salesforce.faults().setLatency(latency);
+            salesforce.faults().setServerErrorRate(1.0);
+        }
         Instant until = clock.instant().plusSeconds(seconds);
         ScheduledFuture<?> heal = timer.schedule(() -> heal("healed after " + given(until)), seconds, TimeUnit.SECONDS);
-        outage = new Outage(until, serverErrors, lockErrors, heal);
+        outage = new Outage(slow ? "timeout" : "unavailable", until, serverErrors, lockErrors, latency, heal);
         ObjectNode done = JSON.createObjectNode();
         done.put("brokenUntil", until.toString());
-        done.put("message", "Salesforce answers 503 Service Unavailable to every call until " + until
-                + ": watch Tandem retry, pause the flows and resume when it heals.");
+        done.put("mode", outage.mode());
+        done.put("message", slow
+                ? "Salesforce holds every answer " + hold.toSeconds() + " s, past Tandem's " + salesforceTimeout.toSeconds()
+                        + " s timeout, until " + until + ": watch Tandem's calls time out and retry with backoff, and"
+                        + " every record arrive once after it heals."
+                : "Salesforce answers 503 Service Unavailable to every call until " + until
+                        + ": watch Tandem retry, pause the flows and resume when it heals.");
         return done;
     }
 
@@ -242,6 +284,7 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
         outage.heal().cancel(false);
         salesforce.faults().setServerErrorRate(outage.serverErrorRate());
         salesforce.faults().setLockErrorRate(outage.lockErrorRate());
+        salesforce.faults().setLatency(outage.latency());
         outage = null;
         done.put("message", "Salesforce " + how + ": it answers again, and Tandem resumes the paused flows.");
         return done;

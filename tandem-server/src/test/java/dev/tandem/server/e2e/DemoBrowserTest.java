@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The dashboard's charts and the guided Demo page in a real browser: a {@code tandem demo} in this process, then
  * tandem-console's {@code e2e/demo-e2e.mjs} driving Debian's headless Chromium — the charts are drawn and their text
  * alternative has numbers; on the Demo page "Create an order" makes an order that the page shows arriving in
- * Salesforce; "Break Salesforce" makes the next order retry until Salesforce heals, and then it lands. Here each of
- * the two orders is checked in the Salesforce sandbox: there exactly once. axe-core checks each page.
+ * Salesforce; "Break Salesforce" makes the next order retry until Salesforce heals, and then it lands; "Make
+ * Salesforce time out" makes the next one time out and retry until "Heal Salesforce now", and then it lands. Here
+ * each of the three orders is checked in the Salesforce sandbox: there exactly once. axe-core checks each page.
  */
 class DemoBrowserTest {
 
@@ -35,18 +36,19 @@ class DemoBrowserTest {
             demo.run(true);
             String log = BrowserScript.run("demo-e2e.mjs", Map.of(
                     "TANDEM_URL", demo.tandem().baseUrl().toString(),
-                    "OPERATOR_TOKEN", demo.operatorToken()), 240);
+                    "OPERATOR_TOKEN", demo.operatorToken()), 300);
 
             JsonNode results = results(log);
             SalesforceRest salesforce = new SalesforceRest(demo.salesforce().baseUrl(), demo.salesforce().tokenUrl(),
                     demo.salesforce().clientId(), demo.salesforce().clientSecret());
-            for (String field : new String[]{"orderKey", "brokenOrderKey"}) {
+            for (String field : new String[]{"orderKey", "brokenOrderKey", "timedOutOrderKey"}) {
                 String key = results.path(field).asText();
                 assertThat(key).as(field).matches("[A-Za-z0-9-]+");
                 assertThat(salesforce.count("SELECT COUNT() FROM Order WHERE Clarity_Order_Key__c = '" + key + "'"))
                         .as(field + " " + key + " in Salesforce").isEqualTo(1);
             }
             assertThat(demo.salesforce().faults().serverErrorRate()).as("healed").isZero();
+            assertThat(demo.salesforce().faults().latency()).as("healed from the time-outs").isZero();
             for (String png : new String[]{"dashboard-charts", "demo", "demo-broken"}) {
                 assertThat(BrowserScript.SCREENSHOTS.resolve(png + ".png")).as(png).isNotEmptyFile();
             }
