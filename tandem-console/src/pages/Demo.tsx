@@ -26,8 +26,8 @@ const TOUCHPOINTS: { id: Touchpoint; title: string; text: string }[] = [
   {
     id: 'productsInventory', title: 'Products & inventory',
     text: 'Products, prices and stock follow from Clarity into Salesforce (Product2, price book entries, quantity '
-      + 'on hand). This demo runs the order and customer flows; start `tandem demo --scenario catalog` to watch '
-      + 'the catalog flows.',
+      + 'on hand). Add a product, then change its price or its stock; `tandem demo --scenario catalog` runs the '
+      + 'catalog flows at scale.',
   },
   {
     id: 'errorHandling', title: 'Error handling',

@@ -19,6 +19,8 @@ const info = (broken = false): DemoInfo => ({
     { id: 'create-order', label: 'Create an order', touchpoint: 'orderToCash', description: 'A shopper checks out.' },
     { id: 'register-customer', label: 'Register a customer', touchpoint: 'customer360', description: 'A customer registers.' },
     { id: 'change-phone', label: 'Change a phone in Salesforce', touchpoint: 'customer360', description: 'A rep.' },
+    { id: 'add-product', label: 'Add a product in Clarity', touchpoint: 'productsInventory', description: 'A merchandiser.' },
+    { id: 'change-price', label: 'Change a price in Clarity', touchpoint: 'productsInventory', description: 'A new price.' },
     { id: 'break-salesforce', label: 'Break Salesforce for a minute', touchpoint: 'errorHandling', description: '503s.' },
     { id: 'slow-salesforce', label: 'Make Salesforce time out for a minute', touchpoint: 'errorHandling', description: 'Time-outs.' },
   ],
@@ -131,6 +133,24 @@ describe('the Demo page', () => {
     expect(screen.getByTestId('retrying').textContent).toBe('1');
     slow = false;
     await waitFor(() => expect(screen.getByTestId('salesforce-state').getAttribute('data-state')).toBe('healthy'), { timeout: 5000 });
+  });
+
+  it('has the product buttons under Products & inventory, and follows the product a price change names', async () => {
+    setCsrfToken('csrf-9');
+    const calls = mockApi({
+      'GET /demo': { body: info() },
+      'GET /demo/activity': { body: activity('synced') },
+      'POST /demo/actions/change-price': { body: { action: 'change-price', entity: 'Product', key: 'DEMO-P-00042',
+        message: 'The price of DEMO-P-00042 changed to 12.34 in Clarity.' } },
+    });
+    render(<DemoPage role="operator" />);
+    const section = (await screen.findByRole('heading', { name: 'Products & inventory' })).closest('section')!;
+    expect(within(section).getAllByRole('button').map((b) => b.textContent))
+      .toEqual(['Add a product in Clarity', 'Change a price in Clarity']);
+    await userEvent.click(within(section).getByRole('button', { name: 'Change a price in Clarity' }));
+    expect((await screen.findByTestId('action-result')).textContent).toContain('DEMO-P-00042 changed to 12.34');
+    expect(calls.find((c) => c.method === 'POST')?.path).toBe('/demo/actions/change-price');
+    expect(screen.getByTestId('tracked').getAttribute('data-key')).toBe('DEMO-P-00042');
   });
 
   it('shows a refused action as a readable message, and a viewer gets no buttons', async () => {

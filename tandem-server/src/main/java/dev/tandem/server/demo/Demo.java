@@ -83,11 +83,13 @@ public final class Demo implements AutoCloseable {
     private final DemoConsole console;
 
     /**
-     * The flows the demo runs: the orders it generates, and Customer 360 both ways for the console's guided demo
-     * (a customer registered in Clarity, a phone changed in Salesforce coming back through CDC).
+     * The flows the demo runs: the orders it generates, Customer 360 both ways for the console's guided demo
+     * (a customer registered in Clarity, a phone changed in Salesforce coming back through CDC), and products and
+     * stock from Clarity (the Demo page's product, price and stock buttons; the webhook carries every event).
      */
     static final Map<String, Boolean> FLOWS = Map.of("clarity-order-to-salesforce", true,
-            "clarity-customer-to-salesforce", true, "salesforce-contact-to-clarity", true);
+            "clarity-customer-to-salesforce", true, "salesforce-contact-to-clarity", true,
+            CatalogDemo.PRODUCT_FLOW, true, CatalogDemo.INVENTORY_FLOW, true);
 
     public Demo(Options options, PrintStream out, boolean liveLine) {
         this.options = options;

@@ -32,8 +32,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The guided demo's buttons ({@code POST /api/v1/demo/actions/{action}}): what a visitor of the console's Demo page
  * does to the two sandboxes of {@code tandem demo}, each the start of one of the data touchpoints — an order or a
- * customer made in Clarity (its webhook brings it to Tandem), a sales rep's phone change in Salesforce (its change
- * event comes back through CDC), and Salesforce broken for a while (503 on every call: Tandem pauses the flows,
+ * customer made in Clarity (its webhook brings it to Tandem), a product added, its price or its stock changed in
+ * Clarity (the product and inventory flows), a sales rep's phone change in Salesforce (its change event comes back
+ * through CDC), and Salesforce broken for a while (503 on every call: Tandem pauses the flows,
  * probes, and resumes when it heals). It acts on the sandboxes the way their users would: the Clarity sandbox's
  * generators fire the same webhooks as the storefront, the rep changes the contact over the Salesforce REST API
  * as its own client, and the outage is the Salesforce sandbox's fault injector: either a 503 on every call, or every
@@ -48,6 +49,9 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
     static final String BREAK_SALESFORCE = "break-salesforce";
     static final String HEAL_SALESFORCE = "heal-salesforce";
     static final String SLOW_SALESFORCE = "slow-salesforce";
+    static final String ADD_PRODUCT = "add-product";
+    static final String CHANGE_PRICE = "change-price";
+    static final String CHANGE_STOCK = "change-stock";
     /** How much longer than Tandem's read timeout the sandbox holds each answer while it is slow. */
     static final Duration HOLD_PAST_TIMEOUT = Duration.ofSeconds(5);
     /** How long Salesforce stays broken unless the call says otherwise ({@code ?seconds=}), and the bounds. */
@@ -69,6 +73,15 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
             new DemoMode.Action(CHANGE_PHONE, "Change a phone in Salesforce", "customer360",
                     "A sales rep changes a contact's phone in Salesforce: its change event comes back through CDC "
                             + "and Tandem updates the Clarity contact."),
+            new DemoMode.Action(ADD_PRODUCT, "Add a product in Clarity", "productsInventory",
+                    "A merchandiser adds a product with its price: Tandem writes the Salesforce Product2 and its "
+                            + "standard price book entry."),
+            new DemoMode.Action(CHANGE_PRICE, "Change a price in Clarity", "productsInventory",
+                    "The newest product Salesforce has from Clarity gets a new base price: Tandem updates its "
+                            + "PricebookEntry's UnitPrice."),
+            new DemoMode.Action(CHANGE_STOCK, "Change its stock in Clarity", "productsInventory",
+                    "The warehouse books a new quantity for that product: Tandem updates the Product2's quantity "
+                            + "on hand (Clarity_Quantity_On_Hand__c)."),
             new DemoMode.Action(CREATE_BAD_ORDER, "Create an order with bad data", "errorHandling",
                     "An order whose customer has no last name: Salesforce would refuse it, so Tandem dead-letters "
                             + "it with the reason, for an operator to fix and retry on the Errors page."),
@@ -162,6 +175,9 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
             case BREAK_SALESFORCE -> breakSalesforce(action, parameters, false);
             case SLOW_SALESFORCE -> breakSalesforce(action, parameters, true);
             case HEAL_SALESFORCE -> heal("healed on request");
+            case ADD_PRODUCT -> addProduct();
+            case CHANGE_PRICE -> changePrice();
+            case CHANGE_STOCK -> changeStock();
             default -> throw ProblemException.notFound("there is no demo action '" + action + "'");
         };
     }
@@ -187,6 +203,72 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
         done.put("contactKey", contactKey);
         done.put("message", "Customer " + account.customKey() + " registered in Clarity; Tandem makes their "
                 + "Salesforce Account and Contact.");
+        return done;
+    }
+
+    /** A product with a base price (the sandbox's catalogue; it fires Product.Created). */
+    private ObjectNode addProduct() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        String key = "DEMO-P-" + String.format("%05d", random.nextInt(100_000));
+        java.math.BigDecimal price = java.math.BigDecimal.valueOf(500 + random.nextInt(49_500), 2);
+        RecordRef ref = clarity.products().createProduct(key, "Demo product " + key.substring(7), price);
+        ObjectNode done = JSON.createObjectNode();
+        done.put("entity", "Product");
+        done.put("key", ref.customKey());
+        done.put("price", price);
+        done.put("message", "Product " + ref.customKey() + " was added in Clarity at " + price + "; Tandem writes its "
+                + "Salesforce Product2 and standard price.");
+        return done;
+    }
+
+    /** The Clarity product behind the newest Salesforce Product2 keyed by a Clarity product's key. */
+    private dev.tandem.sandbox.clarity.model.ProductModel syncedProduct() {
+        Map<String, dev.tandem.sandbox.clarity.model.ProductModel> byKey = new java.util.HashMap<>();
+        clarity.store().products().all().forEach(p -> byKey.put(p.customKey(), p));
+        List<Map<String, Object>> products = salesforce.records("Product2");
+        for (int i = products.size() - 1; i >= 0; i--) {
+            Object key = products.get(i).get("Clarity_Product_Key__c");
+            if (key != null && byKey.containsKey(String.valueOf(key))) {
+                return byKey.get(String.valueOf(key));
+            }
+        }
+        throw new ProblemException(Problem.of(409, "no_synced_product", "Nothing to change yet",
+                "Salesforce has no product from Clarity yet: add a product first"));
+    }
+
+    private ObjectNode changePrice() {
+        dev.tandem.sandbox.clarity.model.ProductModel product = syncedProduct();
+        java.math.BigDecimal old = clarity.products().price(product.id()).map(p -> p.basePrice()).orElse(null);
+        java.math.BigDecimal price;
+        do {
+            price = java.math.BigDecimal.valueOf(500 + ThreadLocalRandom.current().nextInt(49_500), 2);
+        } while (price.equals(old));
+        clarity.products().changePrice(product.id(), price);
+        ObjectNode done = JSON.createObjectNode();
+        done.put("entity", "Product");
+        done.put("key", product.customKey());
+        done.put("price", price);
+        done.put("message", "The price of " + product.customKey() + " changed to " + price + " in Clarity"
+                + (old == null ? "" : " (was " + old + ")") + "; Tandem updates its Salesforce price book entry.");
+        return done;
+    }
+
+    private ObjectNode changeStock() {
+        dev.tandem.sandbox.clarity.model.ProductModel product = syncedProduct();
+        var rows = clarity.inventory().stockOf(product.id());
+        java.math.BigDecimal old = rows.isEmpty() ? null : rows.getFirst().quantity();
+        java.math.BigDecimal quantity;
+        do {
+            quantity = java.math.BigDecimal.valueOf(ThreadLocalRandom.current().nextInt(501));
+        } while (quantity.equals(old));
+        clarity.inventory().setQuantity(product.id(), quantity);
+        ObjectNode done = JSON.createObjectNode();
+        done.put("entity", "Product");
+        done.put("key", product.customKey());
+        done.put("quantity", quantity);
+        done.put("message", "The warehouse booked " + quantity + " of " + product.customKey() + " in Clarity"
+                + (old == null ? "" : " (was " + old.stripTrailingZeros().toPlainString() + ")")
+                + "; Tandem updates the Product2's quantity on hand in Salesforce.");
         return done;
     }
 

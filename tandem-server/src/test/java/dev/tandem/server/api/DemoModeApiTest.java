@@ -123,7 +123,8 @@ class DemoModeApiTest {
         Answer mode = demoCall("GET", "/demo", viewer);
         assertThat(mode.body().path("enabled").asBoolean()).isTrue();
         assertThat(mode.body().path("actions").findValuesAsText("id")).containsExactly("create-order",
-                "register-customer", "change-phone", "create-bad-order", "break-salesforce", "slow-salesforce", "heal-salesforce");
+                "register-customer", "change-phone", "add-product", "change-price", "change-stock", "create-bad-order",
+                "break-salesforce", "slow-salesforce", "heal-salesforce");
         assertThat(mode.body().path("sandboxes").path("salesforce").path("faults").path("broken").asBoolean(true)).isFalse();
     }
 
@@ -160,6 +161,8 @@ class DemoModeApiTest {
             assertProblem(demoCall("POST", "/demo/actions/slow-salesforce?" + q, operator2), 400, "slow-salesforce?" + q);
         }
         assertProblem(demoCall("POST", "/demo/actions/create-order?count=1000000", operator), 400, "a parameter the action has not");
+        assertProblem(demoCall("POST", "/demo/actions/change-stock?quantity=-1", operator2), 400, "change-stock takes none");
+        assertProblem(demoCall("POST", "/demo/actions/add-product?price=1e99", operator2), 400, "add-product takes none");
         assertProblem(call(demo.tandem().baseUrl(), "POST", "/demo/actions/create-order", operator, "{\"count\":5}"), 400,
                 "a body");
         Answer big = call(demo.tandem().baseUrl(), "POST", "/demo/actions/create-order", operator,
@@ -232,6 +235,46 @@ class DemoModeApiTest {
         assertThat(demo.salesforce().faults().serverErrorRate()).isZero();
         Answer healed = demoCall("POST", "/demo/actions/heal-salesforce", operator);
         assertThat(healed.body().path("message").asText()).contains("not broken");
+    }
+
+    @Test
+    void aProductAddedInClarityThenItsPriceAndItsStockChangedReachSalesforce() {
+        Answer added = demoCall("POST", "/demo/actions/add-product", operator);
+        assertThat(added.status()).as(String.valueOf(added.body())).isEqualTo(200);
+        String key = added.body().path("key").asText();
+        assertThat(key).startsWith("DEMO-P-");
+        await().atMost(Duration.ofSeconds(30)).until(() -> unitPrice(key) != null);
+        assertThat(unitPrice(key)).isEqualByComparingTo(added.body().path("price").decimalValue());
+
+        Answer priced = demoCall("POST", "/demo/actions/change-price", operator);
+        assertThat(priced.status()).as(String.valueOf(priced.body())).isEqualTo(200);
+        assertThat(priced.body().path("key").asText()).isEqualTo(key);
+        java.math.BigDecimal price = priced.body().path("price").decimalValue();
+        assertThat(price).isNotEqualByComparingTo(added.body().path("price").decimalValue());
+        await().atMost(Duration.ofSeconds(30)).until(() -> price.compareTo(unitPrice(key)) == 0);
+
+        Answer stocked = demoCall("POST", "/demo/actions/change-stock", operator);
+        assertThat(stocked.status()).as(String.valueOf(stocked.body())).isEqualTo(200);
+        assertThat(stocked.body().path("key").asText()).isEqualTo(key);
+        double quantity = stocked.body().path("quantity").asDouble();
+        await().atMost(Duration.ofSeconds(30)).until(() -> product(key) != null
+                && product(key).get("Clarity_Quantity_On_Hand__c") instanceof Number n && n.doubleValue() == quantity);
+        // One Product2 and one standard price entry for the product, whatever the flows wrote in between.
+        assertThat(demo.salesforce().records("Product2").stream()
+                .filter(p -> key.equals(p.get("Clarity_Product_Key__c")))).hasSize(1);
+        assertThat(demo.salesforce().records("PricebookEntry").stream()
+                .filter(e -> (key + "|standard").equals(e.get("Clarity_Price_Key__c")))).hasSize(1);
+    }
+
+    private static Map<String, Object> product(String key) {
+        return demo.salesforce().records("Product2").stream().filter(p -> key.equals(p.get("Clarity_Product_Key__c")))
+                .findFirst().orElse(null);
+    }
+
+    private static java.math.BigDecimal unitPrice(String key) {
+        return demo.salesforce().records("PricebookEntry").stream()
+                .filter(e -> (key + "|standard").equals(e.get("Clarity_Price_Key__c")))
+                .map(e -> new java.math.BigDecimal(String.valueOf(e.get("UnitPrice")))).findFirst().orElse(null);
     }
 
     @Test
