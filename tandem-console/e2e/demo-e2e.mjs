@@ -67,6 +67,19 @@ await run('demo', async (browser, shared) => {
   check(true, 'Salesforce order count went up');
   await axe(page, 'demo');
 
+  // Products & inventory: a product added in Clarity is followed until Tandem synced it (the Java test finds it in
+  // Salesforce); then its price changes.
+  await page.getByRole('button', { name: 'Add a product in Clarity' }).click();
+  await page.waitForFunction((k) => document.querySelector('[data-testid="tracked"]')?.getAttribute('data-key') !== k,
+    orderKey, { timeout: 10000 });
+  results.productKey = await page.getByTestId('tracked').getAttribute('data-key');
+  check(results.productKey.startsWith('DEMO-P-'), 'the page follows the product added');
+  await page.waitForFunction(() => document.querySelector('[data-testid="tracked"]')?.getAttribute('data-outcome') === 'synced',
+    null, { timeout: 30000 });
+  await page.getByRole('button', { name: 'Change a price in Clarity' }).click();
+  await page.getByTestId('action-result').filter({ hasText: `The price of ${results.productKey} changed to` }).waitFor();
+  results.newPrice = (await page.getByTestId('action-result').textContent()).match(/changed to ([0-9.]+)/)[1];
+
   // Error handling: Salesforce broken for 15 s; an order made meanwhile is retried, then synced when it heals.
   await page.getByLabel('How long Salesforce stays broken').selectOption('15');
   await page.getByRole('button', { name: 'Break Salesforce for a minute' }).click();
@@ -74,7 +87,7 @@ await run('demo', async (browser, shared) => {
     null, { timeout: 10000 });
   await page.getByRole('button', { name: 'Create an order', exact: true }).click();
   await page.waitForFunction((k) => document.querySelector('[data-testid="tracked"]')?.getAttribute('data-key') !== k,
-    orderKey, { timeout: 10000 });
+    results.productKey, { timeout: 10000 });
   const brokenOrderKey = await page.getByTestId('tracked').getAttribute('data-key');
   results.brokenOrderKey = brokenOrderKey;
   // "Retries": the record is retrying, or Tandem paused the flow after the failed attempt and retries are due.
