@@ -4,7 +4,7 @@
 //   OPERATOR_TOKEN   the operator token `tandem demo` printed
 //   SCREENSHOTS      where to write the PNGs (dashboard-charts.png, demo.png, demo-broken.png)
 //   CHROMIUM         the browser (default /usr/bin/chromium)
-// Prints {"ok":true,"results":{...,"orderKey":…,"brokenOrderKey":…}}: the Java test then checks each order is in
+// Prints {"ok":true,"results":{...,"orderKey":…,"brokenOrderKey":…,"timedOutOrderKey":…}}: the Java test then checks each order is in
 // the Salesforce sandbox exactly once.
 import { join } from 'node:path';
 import { axe, check, env, results, run, screenshotsDir, signIn } from './lib.mjs';
@@ -67,6 +67,19 @@ await run('demo', async (browser, shared) => {
   check(true, 'Salesforce order count went up');
   await axe(page, 'demo');
 
+  // Products & inventory: a product added in Clarity is followed until Tandem synced it (the Java test finds it in
+  // Salesforce); then its price changes.
+  await page.getByRole('button', { name: 'Add a product in Clarity' }).click();
+  await page.waitForFunction((k) => document.querySelector('[data-testid="tracked"]')?.getAttribute('data-key') !== k,
+    orderKey, { timeout: 10000 });
+  results.productKey = await page.getByTestId('tracked').getAttribute('data-key');
+  check(results.productKey.startsWith('DEMO-P-'), 'the page follows the product added');
+  await page.waitForFunction(() => document.querySelector('[data-testid="tracked"]')?.getAttribute('data-outcome') === 'synced',
+    null, { timeout: 30000 });
+  await page.getByRole('button', { name: 'Change a price in Clarity' }).click();
+  await page.getByTestId('action-result').filter({ hasText: `The price of ${results.productKey} changed to` }).waitFor();
+  results.newPrice = (await page.getByTestId('action-result').textContent()).match(/changed to ([0-9.]+)/)[1];
+
   // Error handling: Salesforce broken for 15 s; an order made meanwhile is retried, then synced when it heals.
   await page.getByLabel('How long Salesforce stays broken').selectOption('15');
   await page.getByRole('button', { name: 'Break Salesforce for a minute' }).click();
@@ -74,7 +87,7 @@ await run('demo', async (browser, shared) => {
     null, { timeout: 10000 });
   await page.getByRole('button', { name: 'Create an order', exact: true }).click();
   await page.waitForFunction((k) => document.querySelector('[data-testid="tracked"]')?.getAttribute('data-key') !== k,
-    orderKey, { timeout: 10000 });
+    results.productKey, { timeout: 10000 });
   const brokenOrderKey = await page.getByTestId('tracked').getAttribute('data-key');
   results.brokenOrderKey = brokenOrderKey;
   // "Retries": the record is retrying, or Tandem paused the flow after the failed attempt and retries are due.
@@ -99,6 +112,34 @@ await run('demo', async (browser, shared) => {
   await page.waitForFunction(() => document.querySelector('[data-testid="salesforce-state"]')?.getAttribute('data-state') === 'healthy',
     null, { timeout: 60000 });
   check(true, 'recovered: the order made during the outage is synced and Salesforce is healthy');
+
+  // The second failure mode: Salesforce holds every answer past Tandem's timeout; an order made meanwhile times
+  // out and is retried; "Heal Salesforce now" ends it and the order lands.
+  await page.getByLabel('How long Salesforce times out').selectOption('300');
+  await page.getByRole('button', { name: 'Make Salesforce time out for a minute' }).click();
+  await page.waitForFunction(() => {
+    const s = document.querySelector('[data-testid="salesforce-state"]');
+    return s?.getAttribute('data-state') === 'broken' && s.textContent.startsWith('timing out');
+  }, null, { timeout: 10000 });
+  results.timingOut = await page.getByTestId('salesforce-state').textContent();
+  await page.getByRole('button', { name: 'Create an order', exact: true }).click();
+  await page.waitForFunction((k) => document.querySelector('[data-testid="tracked"]')?.getAttribute('data-key') !== k,
+    brokenOrderKey, { timeout: 10000 });
+  const timedOutOrderKey = await page.getByTestId('tracked').getAttribute('data-key');
+  results.timedOutOrderKey = timedOutOrderKey;
+  await page.waitForFunction(() => {
+    const outcome = document.querySelector('[data-testid="tracked"]')?.getAttribute('data-outcome');
+    const due = Number(document.querySelector('[data-testid="retries-pending"]')?.textContent ?? '0');
+    return outcome === 'retrying' || due > 0;
+  }, null, { timeout: 40000 });
+  check(await page.getByTestId('tracked').getAttribute('data-outcome') !== 'synced', 'not synced while Salesforce times out');
+  await axe(page, 'demo while Salesforce times out');
+  await page.getByRole('button', { name: 'Heal Salesforce now' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="tracked"]')?.getAttribute('data-outcome') === 'synced',
+    null, { timeout: 90000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="salesforce-state"]')?.getAttribute('data-state') === 'healthy',
+    null, { timeout: 60000 });
+  check(true, 'recovered from the time-outs: the order made meanwhile is synced');
   await page.screenshot({ path: join(shots, 'demo.png'), fullPage: true });
   await axe(page, 'demo after recovery');
   // The one expected: the sign-in page's probe of GET /session before signing in answers 401.

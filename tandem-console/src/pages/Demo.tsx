@@ -26,8 +26,8 @@ const TOUCHPOINTS: { id: Touchpoint; title: string; text: string }[] = [
   {
     id: 'productsInventory', title: 'Products & inventory',
     text: 'Products, prices and stock follow from Clarity into Salesforce (Product2, price book entries, quantity '
-      + 'on hand). This demo runs the order and customer flows; start `tandem demo --scenario catalog` to watch '
-      + 'the catalog flows.',
+      + 'on hand). Add a product, then change its price or its stock; `tandem demo --scenario catalog` runs the '
+      + 'catalog flows at scale.',
   },
   {
     id: 'errorHandling', title: 'Error handling',
@@ -47,6 +47,11 @@ const OUTCOME_CLASS: Record<string, string> = {
 };
 
 const OUTAGES: [string, string][] = [['60', 'for a minute'], ['15', 'for 15 seconds'], ['300', 'for 5 minutes']];
+/** The actions that break Salesforce for a while (?seconds=), with their duration picker's label. */
+const OUTAGE_ACTIONS: Record<string, string> = {
+  'break-salesforce': 'How long Salesforce stays broken',
+  'slow-salesforce': 'How long Salesforce times out',
+};
 
 interface Tracked {
   key: string;
@@ -89,7 +94,7 @@ function LiveDemo({ info, infoError, role, onActed }: {
     setBusy(a.id);
     setActionError(null);
     try {
-      const query = a.id === 'break-salesforce' ? `?seconds=${outage}` : '';
+      const query = OUTAGE_ACTIONS[a.id] ? `?seconds=${outage}` : '';
       const result = await api<ActionDone>('POST', `/demo/actions/${encodeURIComponent(a.id)}${query}`);
       setDone(result);
       if (result.key) {
@@ -128,10 +133,10 @@ function LiveDemo({ info, infoError, role, onActed }: {
                         aria-describedby={`act-${a.id}`}>
                         {busy === a.id ? `${a.label}…` : a.label}
                       </button>
-                      {a.id === 'break-salesforce' ? (
+                      {OUTAGE_ACTIONS[a.id] ? (
                         <label className="inline">
                           <span className="sr-only">How long</span>
-                          <select value={outage} onChange={(e) => setOutage(e.target.value)} aria-label="How long Salesforce stays broken">
+                          <select value={outage} onChange={(e) => setOutage(e.target.value)} aria-label={OUTAGE_ACTIONS[a.id]}>
                             {OUTAGES.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
                           </select>
                         </label>
@@ -156,6 +161,17 @@ function LiveDemo({ info, infoError, role, onActed }: {
       {activity.data ? <Events events={activity.data.events} tracked={tracked} /> : <p role="status">Loading the events…</p>}
     </section>
   );
+}
+
+/** How Salesforce is broken: 503s, or every answer held past Tandem's timeout. */
+function brokenText(faults: DemoSandboxes['salesforce']['faults'] | undefined): string {
+  const until = time(faults?.brokenUntil);
+  if (faults?.mode === 'timeout') {
+    const held = Math.round((faults.latencyMillis ?? 0) / 1000);
+    const timeout = Math.round((faults.timeoutMillis ?? 0) / 1000);
+    return `timing out: every answer held ${held} s, past Tandem's ${timeout} s timeout, until ${until}`;
+  }
+  return `broken: 503 to every call until ${until}`;
 }
 
 /** Whether Salesforce is broken, Tandem is recovering (paused flows, retries due), or all is well. */
@@ -224,8 +240,7 @@ function Picture({ sandboxes, activity, tracked }: {
             <dt>Contacts</dt><dd>{num(sandboxes?.salesforce.contacts)}</dd>
             <dt>State</dt>
             <dd data-testid="salesforce-state" data-state={state}>
-              {state === 'broken'
-                ? `broken: 503 to every call until ${time(sandboxes?.salesforce.faults.brokenUntil)}`
+              {state === 'broken' ? brokenText(sandboxes?.salesforce.faults)
                 : state === 'recovering' ? 'answering; Tandem is catching up' : 'healthy'}
             </dd>
           </dl>

@@ -19,7 +19,10 @@ const info = (broken = false): DemoInfo => ({
     { id: 'create-order', label: 'Create an order', touchpoint: 'orderToCash', description: 'A shopper checks out.' },
     { id: 'register-customer', label: 'Register a customer', touchpoint: 'customer360', description: 'A customer registers.' },
     { id: 'change-phone', label: 'Change a phone in Salesforce', touchpoint: 'customer360', description: 'A rep.' },
+    { id: 'add-product', label: 'Add a product in Clarity', touchpoint: 'productsInventory', description: 'A merchandiser.' },
+    { id: 'change-price', label: 'Change a price in Clarity', touchpoint: 'productsInventory', description: 'A new price.' },
     { id: 'break-salesforce', label: 'Break Salesforce for a minute', touchpoint: 'errorHandling', description: '503s.' },
+    { id: 'slow-salesforce', label: 'Make Salesforce time out for a minute', touchpoint: 'errorHandling', description: 'Time-outs.' },
   ],
   sandboxes: {
     clarity: { baseUrl: 'http://c', orders: 3, customers: 5 },
@@ -99,6 +102,55 @@ describe('the Demo page', () => {
     expect(screen.getByTestId('retries-pending').textContent).toBe('1');
     broken = false;
     await waitFor(() => expect(screen.getByTestId('salesforce-state').getAttribute('data-state')).toBe('healthy'), { timeout: 5000 });
+  });
+
+  it('makes Salesforce time out for the chosen time and shows the time-outs, the retries and the recovery', async () => {
+    let slow = false;
+    const timing = (): DemoInfo => {
+      const i = info(slow);
+      i.sandboxes!.salesforce.faults = { serverErrorRate: 0, lockErrorRate: 0, broken: slow, mode: slow ? 'timeout' : null,
+        brokenUntil: slow ? '2026-12-01T10:05:00Z' : null, latencyMillis: slow ? 15_000 : 0, timeoutMillis: 10_000 };
+      return i;
+    };
+    const calls = mockApi({
+      'GET /demo': () => ({ body: timing() }),
+      'GET /demo/activity': () => ({ body: slow ? activity('retrying', { retriesPending: 1 }) : activity('synced') }),
+      'POST /demo/actions/slow-salesforce': () => {
+        slow = true;
+        return { body: { action: 'slow-salesforce', mode: 'timeout', message: 'Salesforce holds every answer 15 s',
+          brokenUntil: '2026-12-01T10:05:00Z' } };
+      },
+    });
+    render(<DemoPage role="operator" />);
+    await userEvent.selectOptions(await screen.findByLabelText('How long Salesforce times out'), '300');
+    await userEvent.click(screen.getByRole('button', { name: 'Make Salesforce time out for a minute' }));
+    expect(calls.some((c) => c.method === 'POST' && c.path === '/demo/actions/slow-salesforce?seconds=300')).toBe(true);
+    expect((await screen.findByTestId('action-result')).textContent).toContain('holds every answer 15 s');
+    await waitFor(() => expect(screen.getByTestId('salesforce-state').getAttribute('data-state')).toBe('broken'));
+    expect(screen.getByTestId('salesforce-state').textContent)
+      .toMatch(/^timing out: every answer held 15 s, past Tandem's 10 s timeout, until /);
+    expect(screen.getByTestId('retries-pending').textContent).toBe('1');
+    expect(screen.getByTestId('retrying').textContent).toBe('1');
+    slow = false;
+    await waitFor(() => expect(screen.getByTestId('salesforce-state').getAttribute('data-state')).toBe('healthy'), { timeout: 5000 });
+  });
+
+  it('has the product buttons under Products & inventory, and follows the product a price change names', async () => {
+    setCsrfToken('csrf-9');
+    const calls = mockApi({
+      'GET /demo': { body: info() },
+      'GET /demo/activity': { body: activity('synced') },
+      'POST /demo/actions/change-price': { body: { action: 'change-price', entity: 'Product', key: 'DEMO-P-00042',
+        message: 'The price of DEMO-P-00042 changed to 12.34 in Clarity.' } },
+    });
+    render(<DemoPage role="operator" />);
+    const section = (await screen.findByRole('heading', { name: 'Products & inventory' })).closest('section')!;
+    expect(within(section).getAllByRole('button').map((b) => b.textContent))
+      .toEqual(['Add a product in Clarity', 'Change a price in Clarity']);
+    await userEvent.click(within(section).getByRole('button', { name: 'Change a price in Clarity' }));
+    expect((await screen.findByTestId('action-result')).textContent).toContain('DEMO-P-00042 changed to 12.34');
+    expect(calls.find((c) => c.method === 'POST')?.path).toBe('/demo/actions/change-price');
+    expect(screen.getByTestId('tracked').getAttribute('data-key')).toBe('DEMO-P-00042');
   });
 
   it('shows a refused action as a readable message, and a viewer gets no buttons', async () => {

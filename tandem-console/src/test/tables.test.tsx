@@ -1,9 +1,9 @@
 /// <reference types="vite/client" />
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setCsrfToken } from '../api';
-import { keyProblems, LookupTablesPanel, mapUses, picklistUses, rowProblems, ValueMapsPanel } from '../pages/mapping/Tables';
+import { keyProblems, LookupTablesPanel, mapUses, matchingRows, picklistUses, rowProblems, ValueMapsPanel, VIRTUAL_ROWS } from '../pages/mapping/Tables';
 import type { TargetFieldView } from '../pages/mapping/types';
 // The shipped order mapping: its $picklist calls go through variables ($recordType := $picklist(…)).
 import orderMapping from '../../../tandem-server/src/main/resources/flows/clarity-order-to-salesforce.jsonata?raw';
@@ -211,5 +211,131 @@ describe('lookup tables', () => {
     await screen.findByTestId('lookup-warehouses');
     expect(screen.queryAllByRole('button')).toHaveLength(0);
     expect(screen.queryAllByRole('textbox')).toHaveLength(0);
+  });
+});
+
+describe('a large lookup table', () => {
+  // The virtualizer measures its scroll box with clientHeight, which jsdom leaves at 0: give it 320 px.
+  beforeEach(() => {
+    Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 320 });
+    Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1000 });
+  });
+  afterEach(() => {
+    delete (HTMLElement.prototype as unknown as Record<string, unknown>).clientHeight;
+    delete (HTMLElement.prototype as unknown as Record<string, unknown>).clientWidth;
+  });
+
+  const LOOKUPS = `/flows/${FLOW}/lookups`;
+  const N = 5_000;
+  const big = {
+    name: 'big', file: 'tables/big.csv', key: 'sku', keyColumn: 'sku', columns: ['name', 'sku'],
+    rows: Array.from({ length: N }, (_, i) => ({ name: `item ${i + 1}`, sku: `S${i + 1}` })), size: N, truncated: false,
+  };
+  const rowsInDom = () => screen.getAllByTestId('lookup-row');
+
+  it('finds rows holding a text, ignoring case', () => {
+    expect(matchingRows([['a', 'Bx'], ['c', 'd'], ['bX', 'e']], ' bx ')).toEqual([0, 2]);
+    expect(matchingRows([['a'], ['b']], '')).toEqual([0, 1]);
+  });
+
+  it('an admin edits one cell of a 5,000-row table found by search, and the whole table is saved', async () => {
+    const calls = mockApi({
+      [`GET ${LOOKUPS}`]: { body: { id: FLOW, maxRows: 10_000, maxBodyBytes: 1_048_576, items: [big] } },
+      [`PUT ${LOOKUPS}/big`]: { body: { flow: FLOW, table: 'big', file: '/f/tables/big.csv', version: 'v2' } },
+    });
+    render(<LookupTablesPanel id={FLOW} canSave />);
+    await screen.findByTestId('lookup-big');
+    // Read-only, only a screenful of the 5,000 rows is in the DOM.
+    expect(rowsInDom().length).toBeLessThan(40);
+    await userEvent.click(screen.getByRole('button', { name: 'Edit big' }));
+    expect(rowsInDom().length).toBeLessThan(40);
+    expect(screen.queryByLabelText('big row 4321 name')).toBeNull();
+
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Find in big' }), 'S4321');
+    expect(screen.getByTestId('lookup-big-shown').textContent).toBe('1 of 5,000 rows');
+    const cellInput = screen.getByLabelText('big row 4321 name');
+    // Edited so it no longer holds the search text, the row stays in view while it is edited.
+    await userEvent.clear(cellInput);
+    await userEvent.type(cellInput, 'renamed');
+    expect(screen.getByLabelText('big row 4321 name')).toHaveProperty('value', 'renamed');
+    await userEvent.clear(screen.getByRole('searchbox', { name: 'Find in big' }));
+    expect(screen.getByTestId('lookup-big-shown').textContent).toBe('5,000 rows');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Save big' }));
+    expect((await screen.findByTestId('lookup-tables-notice')).textContent).toContain('Saved big');
+    const puts = calls.filter((c) => c.method === 'PUT');
+    expect(puts.map((c) => c.path)).toEqual([`${LOOKUPS}/big?dryRun=true`, `${LOOKUPS}/big`]);
+    const sent = (puts[1].body as { rows: string[][] }).rows;
+    expect(sent).toHaveLength(N);
+    const expected = big.rows.map((r) => [r.name, r.sku]);
+    expected[4320] = ['renamed', 'S4321'];
+    expect(sent).toEqual(expected);
+  });
+
+  it('scrolling shows the rows further down; a removed row leaves the search results in order', async () => {
+    mockApi({ [`GET ${LOOKUPS}`]: { body: { id: FLOW, items: [big] } } });
+    render(<LookupTablesPanel id={FLOW} canSave />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Edit big' }));
+    const scroller = screen.getByTestId('lookup-big-scroller');
+    await act(async () => {
+      scroller.scrollTop = 3_000 * 34;
+      fireEvent.scroll(scroller);
+    });
+    await waitFor(() => expect(screen.getByLabelText('big row 3001 sku')).toBeTruthy());
+    expect(screen.queryByLabelText('big row 1 sku')).toBeNull();
+
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Find in big' }), 'item 4999');
+    expect(screen.getByTestId('lookup-big-shown').textContent).toBe('1 of 5,000 rows');
+    await userEvent.clear(screen.getByRole('searchbox', { name: 'Find in big' }));
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Find in big' }), 'item 499');
+    // item 499, item 4990 … item 4999
+    expect(screen.getByTestId('lookup-big-shown').textContent).toBe('11 of 5,000 rows');
+    await userEvent.click(screen.getByRole('button', { name: 'Remove row 499 of big' }));
+    expect(screen.getByTestId('lookup-big-shown').textContent).toBe('10 of 4,999 rows');
+    // Row 4990 (item 4990) is now row 4989.
+    expect(screen.getByLabelText('big row 4989 name')).toHaveProperty('value', 'item 4990');
+  });
+
+  it('a table over the server\'s body limit is refused before anything is sent, saying what to do', async () => {
+    const calls = mockApi({ [`GET ${LOOKUPS}`]: { body: { id: FLOW, maxRows: 10_000, maxBodyBytes: 50_000, items: [big] } } });
+    render(<LookupTablesPanel id={FLOW} canSave />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Edit big' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Save big' }));
+    expect(screen.getByTestId('lookup-tables-problems').textContent).toMatch(
+      /^big is [\d,]+ bytes as sent; a save from the console holds at most 50,000 bytes \(1 MiB\): edit tables\/big\.csv outside the console/);
+    expect(calls.filter((c) => c.method === 'PUT')).toHaveLength(0);
+  });
+
+  it('the server\'s 413 is shown as it says', async () => {
+    mockApi({
+      [`GET ${LOOKUPS}`]: { body: { id: FLOW, items: [big] } },
+      [`PUT ${LOOKUPS}/big`]: { status: 413, contentType: 'application/problem+json', body: {
+        title: 'The lookup table is too large to save here', status: 413,
+        detail: 'the table big is 2000000 bytes as sent; a save from the console holds at most 1048576 bytes (1 MiB)' } },
+    });
+    render(<LookupTablesPanel id={FLOW} canSave />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Edit big' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Save big' }));
+    expect((await screen.findByTestId('lookup-tables-error')).textContent).toContain('at most 1048576 bytes');
+  });
+
+  it('an operator reads and searches a large table without inputs; a table over 10,000 rows is not editable', async () => {
+    const cut = { ...big, name: 'huge', file: 'tables/huge.csv', size: 10_001, truncated: true };
+    mockApi({ [`GET ${LOOKUPS}`]: { body: { id: FLOW, maxRows: 10_000, items: [big, cut] } } });
+    const { unmount } = render(<LookupTablesPanel id={FLOW} canSave={false} />);
+    const table = await screen.findByTestId('lookup-big');
+    expect(N).toBeGreaterThan(VIRTUAL_ROWS);
+    expect(screen.queryAllByRole('textbox')).toHaveLength(0);
+    expect(screen.queryAllByRole('button')).toHaveLength(0);
+    await userEvent.type(within(table).getByRole('searchbox', { name: 'Find in big' }), 'S77');
+    expect(within(table).getByTestId('lookup-big-shown').textContent).toBe('11 of 5,000 rows'); // S77, S770 … S779
+    expect(within(table).getAllByRole('row')[1].textContent).toBe('item 77S77');
+    unmount();
+
+    mockApi({ [`GET ${LOOKUPS}`]: { body: { id: FLOW, maxRows: 10_000, items: [cut] } } });
+    render(<LookupTablesPanel id={FLOW} canSave />);
+    const huge = await screen.findByTestId('lookup-huge');
+    expect(huge.textContent).toContain('The first 5,000 of 10,001 rows (a table longer than 10,000 rows is edited in its file).');
+    expect(within(huge).queryByRole('button', { name: 'Edit huge' })).toBeNull();
   });
 });

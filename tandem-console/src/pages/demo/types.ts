@@ -18,7 +18,17 @@ export interface DemoSandboxes {
     accounts: number;
     contacts: number;
     apiRequests: number;
-    faults: { serverErrorRate: number; lockErrorRate: number; broken: boolean; brokenUntil: string | null };
+    faults: {
+      serverErrorRate: number;
+      lockErrorRate: number;
+      broken: boolean;
+      brokenUntil: string | null;
+      /** How the outage fails calls: 503s, or answers held past Tandem's timeout (slow-salesforce). */
+      mode?: 'unavailable' | 'timeout' | null;
+      /** How long the sandbox holds each answer, and Tandem's Salesforce request timeout. */
+      latencyMillis?: number;
+      timeoutMillis?: number;
+    };
   };
 }
 
@@ -56,4 +66,5 @@ export interface ActionDone {
   key?: string;
   entity?: string;
   brokenUntil?: string;
+  mode?: string;
 }

@@ -2,7 +2,8 @@
 // tables and saved through the designer's PUT /flows/{id}/definition (dry run first, then the save), and its
 // `lookups:` tables from GET /flows/{id}/lookups, edited by admins through PUT /flows/{id}/lookups/{name}
 // (LookupTableApi.java).
-import { useMemo, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, message } from '../../api';
 import { ErrorBox, useLoad } from '../../components/common';
 import { entities, fieldsBlock } from './mappingText';
@@ -16,6 +17,16 @@ export interface DefinitionView {
   shipped: boolean;
   editable: boolean;
   definition: Record<string, unknown>;
+}
+
+/** GET /flows/{id}/lookups: the tables and what one save may hold (LookupTableApi.java). */
+export interface LookupTablesView {
+  id: string;
+  items: LookupTableView[];
+  /** Rows one save may hold (10,000); a table file longer than that comes cut (truncated) and is edited in its file. */
+  maxRows?: number;
+  /** Bytes one PUT body may have (1 MiB); a larger save is refused with a 413. */
+  maxBodyBytes?: number;
 }
 
 /** One table of GET /flows/{id}/lookups. */
@@ -326,20 +337,155 @@ export function tableBody(t: LookupTableView, rows: string[][]) {
   };
 }
 
+/** Beyond this many rows only the rows in view (plus a few) are in the DOM (@tanstack/react-virtual). */
+export const VIRTUAL_ROWS = 200;
+/** From this many rows a table has a search box that shows only the rows holding its text. */
+export const SEARCH_ROWS = 20;
+/** One row's height in px as the virtualizer estimates it (an input's height plus the cell's padding). */
+const ROW_PX = 34;
+const MAX_ROWS = 10_000;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The indices of the rows holding `text` in a cell (ignoring case), or every row when it is blank. */
+export function matchingRows(rows: string[][], text: string): number[] {
+  const f = text.trim().toLowerCase();
+  const all = rows.map((_, i) => i);
+  return f === '' ? all : all.filter((i) => rows[i].some((v) => v.toLowerCase().includes(f)));
+}
+
+/** What would stop a save before it is sent: more rows than a save holds, or a body larger than the server takes. */
+export function sizeProblems(t: LookupTableView, body: unknown, maxRows = MAX_ROWS, maxBytes = MAX_BODY_BYTES): string[] {
+  const rows = (body as { rows: unknown[] }).rows.length;
+  if (rows > maxRows) {
+    return [`${t.name} has ${rows.toLocaleString('en')} rows; a save from the console holds at most `
+      + `${maxRows.toLocaleString('en')}: edit ${t.file} outside the console, or split the table`];
+  }
+  const bytes = new TextEncoder().encode(JSON.stringify(body)).length;
+  if (bytes > maxBytes) {
+    return [`${t.name} is ${bytes.toLocaleString('en')} bytes as sent; a save from the console holds at most `
+      + `${maxBytes.toLocaleString('en')} bytes (1 MiB): edit ${t.file} outside the console, or split the table`];
+  }
+  return [];
+}
+
+/**
+ * A table's rows, read-only or (with `onChange`) as inputs, with a search box from SEARCH_ROWS rows and, from
+ * VIRTUAL_ROWS rows, only the rows in view in the DOM (a spacer row above and below keeps the scroll bar true;
+ * https://tanstack.com/virtual/latest/docs/api/virtualizer). Rows keep their numbers in the file while searched.
+ */
+export function TableGrid({ t, rows, onChange }: { t: LookupTableView; rows: string[][]; onChange?: (rows: string[][]) => void }) {
+  const [search, setSearch] = useState('');
+  // The rows matching the search when it was typed: a cell edited no longer to match stays in view while edited.
+  const [matches, setMatches] = useState<number[] | null>(null);
+  const [toEnd, setToEnd] = useState(false);
+  const scroller = useRef<HTMLDivElement>(null);
+  const shown = matches ?? rows.map((_, i) => i);
+  const virtual = rows.length > VIRTUAL_ROWS;
+  const virtualizer = useVirtualizer({
+    count: virtual ? shown.length : 0,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_PX,
+    overscan: 8,
+    initialRect: { width: 1000, height: 320 },
+  });
+  useEffect(() => {
+    if (toEnd) {
+      setToEnd(false);
+      if (virtual) {
+        virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
+      } else if (scroller.current) {
+        scroller.current.scrollTop = scroller.current.scrollHeight;
+      }
+    }
+  }, [toEnd, virtual, virtualizer, rows.length]);
+  const items = virtual ? virtualizer.getVirtualItems() : null;
+  const visible = items ? items.map((v) => shown[v.index]).filter((i) => i !== undefined) : shown;
+  const top = items && items.length ? items[0].start : 0;
+  const bottom = items && items.length ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
+  const find = (text: string) => {
+    setSearch(text);
+    setMatches(text.trim() === '' ? null : matchingRows(rows, text));
+  };
+  const remove = (i: number) => {
+    onChange?.(rows.filter((_, k) => k !== i));
+    setMatches((m) => (m ? m.filter((k) => k !== i).map((k) => (k > i ? k - 1 : k)) : m));
+  };
+  const add = () => {
+    onChange?.([...rows, t.columns.map(() => '')]);
+    setSearch('');
+    setMatches(null);
+    setToEnd(true);
+  };
+  const span = t.columns.length + (onChange ? 1 : 0);
+  return (
+    <>
+      {rows.length >= SEARCH_ROWS && (
+        <p className="lookup-search">
+          <label>Find in {t.name}{' '}
+            <input type="search" value={search} onChange={(e) => find(e.target.value)} aria-label={`Find in ${t.name}`} />
+          </label>{' '}
+          <span role="status" data-testid={`lookup-${t.name}-shown`}>
+            {matches ? `${matches.length.toLocaleString('en')} of ${rows.length.toLocaleString('en')} rows`
+              : `${rows.length.toLocaleString('en')} rows`}
+          </span>
+        </p>
+      )}
+      <div ref={scroller} className="table-scroll" tabIndex={0} role="region"
+        aria-label={`Lookup table ${t.name}${onChange ? ', editing' : ''}`} data-testid={`lookup-${t.name}-scroller`}>
+        <table aria-rowcount={rows.length + 1}>
+          <caption className="sr-only">Lookup table {t.name}{onChange ? ', editing' : ''}</caption>
+          <thead><tr aria-rowindex={1}>{t.columns.map((c) => (
+            <th key={c} scope="col">{c}{c === t.keyColumn ? ' (key)' : ''}</th>
+          ))}{onChange && <th scope="col"><span className="sr-only">Actions</span></th>}</tr></thead>
+          <tbody>
+            {top > 0 && <tr aria-hidden="true" style={{ height: top }}><td colSpan={span} /></tr>}
+            {visible.map((i) => (
+              <tr key={i} aria-rowindex={i + 2} data-testid="lookup-row" style={virtual ? { height: ROW_PX } : undefined}>
+                {t.columns.map((c, j) => (
+                  <td key={c}>
+                    {onChange ? (
+                      <input aria-label={`${t.name} row ${i + 1} ${c}`} value={rows[i][j]}
+                        onChange={(e) => onChange(rows.map((x, k) => (k === i ? x.map((v, m) => (m === j ? e.target.value : v)) : x)))} />
+                    ) : rows[i][j]}
+                  </td>
+                ))}
+                {onChange && (
+                  <td>
+                    <button type="button" aria-label={`Remove row ${i + 1} of ${t.name}`} onClick={() => remove(i)}>Remove</button>
+                  </td>
+                )}
+              </tr>
+            ))}
+            {bottom > 0 && <tr aria-hidden="true" style={{ height: bottom }}><td colSpan={span} /></tr>}
+          </tbody>
+        </table>
+        {matches && matches.length === 0 && <p className="muted">No row holds “{search.trim()}”.</p>}
+      </div>
+      {onChange && (
+        <p><button type="button" onClick={add}>Add a row to {t.name}</button></p>
+      )}
+    </>
+  );
+}
+
 /** The flow's lookup tables; admins edit one at a time and save it (dry run first) through PUT /flows/{id}/lookups/{name}. */
 export function LookupTablesPanel({ id, canSave = false }: { id: string; canSave?: boolean }) {
-  const loaded = useLoad(() => api<{ items: LookupTableView[] }>('GET', `/flows/${encodeURIComponent(id)}/lookups`), [id]);
+  const loaded = useLoad(() => api<LookupTablesView>('GET', `/flows/${encodeURIComponent(id)}/lookups`), [id]);
   const [editing, setEditing] = useState<{ name: string; rows: string[][] } | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  // Read-only cells as text, once per load (a table may have 10,000 rows).
+  const texts = useMemo(() => new Map((loaded.data?.items ?? []).map((t) => [t.name,
+    t.rows.map((r) => t.columns.map((c) => cell(r[c])))])), [loaded.data]);
   if (!loaded.data) {
     return loaded.error ? <ErrorBox error={loaded.error} onRetry={loaded.reload} /> : <p role="status">Loading the lookup tables…</p>;
   }
   const items = loaded.data.items;
+  const maxRows = loaded.data.maxRows ?? MAX_ROWS;
   const edit = (t: LookupTableView) => {
-    setEditing({ name: t.name, rows: t.rows.map((r) => t.columns.map((c) => cell(r[c]))) });
+    setEditing({ name: t.name, rows: (texts.get(t.name) ?? []).map((r) => [...r]) });
     setProblems([]);
     setSaveError(null);
     setNotice(null);
@@ -354,11 +500,16 @@ export function LookupTablesPanel({ id, canSave = false }: { id: string; canSave
     }
     const found = keyProblems(t.name, t.keyColumn ?? t.columns[0], t.columns, editing.rows);
     if (found.length) {
-      setProblems(found);
+      setProblems(found.length > 20 ? [...found.slice(0, 20), `… and ${found.length - 20} more`] : found);
       return;
     }
     const path = `/flows/${encodeURIComponent(id)}/lookups/${encodeURIComponent(t.name)}`;
     const body = tableBody(t, editing.rows);
+    const tooLarge = sizeProblems(t, body, maxRows, loaded.data?.maxBodyBytes ?? MAX_BODY_BYTES);
+    if (tooLarge.length) {
+      setProblems(tooLarge);
+      return;
+    }
     setSaving(true);
     setSaveError(null);
     setProblems([]);
@@ -391,53 +542,20 @@ export function LookupTablesPanel({ id, canSave = false }: { id: string; canSave
               <button type="button" onClick={() => edit(t)} disabled={editing !== null}>Edit {t.name}</button>
             )}
             {t.problem ? <p className="error" role="alert">{t.problem}</p> : rows ? (
-              <div className="table-scroll">
-                <table>
-                  <caption className="sr-only">Lookup table {t.name}, editing</caption>
-                  <thead><tr>{t.columns.map((c) => (
-                    <th key={c} scope="col">{c}{c === t.keyColumn ? ' (key)' : ''}</th>
-                  ))}<th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
-                  <tbody>
-                    {rows.map((r, i) => (
-                      <tr key={i}>
-                        {t.columns.map((c, j) => (
-                          <td key={c}>
-                            <input aria-label={`${t.name} row ${i + 1} ${c}`} value={r[j]}
-                              onChange={(e) => change(rows.map((x, k) => (k === i ? x.map((v, m) => (m === j ? e.target.value : v)) : x)))} />
-                          </td>
-                        ))}
-                        <td>
-                          <button type="button" aria-label={`Remove row ${i + 1} of ${t.name}`}
-                            onClick={() => change(rows.filter((_, k) => k !== i))}>Remove</button>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+              <>
+                <TableGrid t={t} rows={rows} onChange={change} />
                 <p>
-                  <button type="button" onClick={() => change([...rows, t.columns.map(() => '')])}>Add a row to {t.name}</button>{' '}
                   <button type="button" onClick={() => save(t)} disabled={saving}>{saving ? 'Saving…' : `Save ${t.name}`}</button>{' '}
                   <button type="button" onClick={() => { setEditing(null); setProblems([]); setSaveError(null); }}>Cancel</button>
                 </p>
-              </div>
+              </>
             ) : t.rows.length === 0 ? (
               <p className="muted">The table is empty.</p>
             ) : (
-              <div className="table-scroll" tabIndex={0} role="region" aria-label={`Lookup table ${t.name}`}>
-                <table>
-                  <caption className="sr-only">Lookup table {t.name}</caption>
-                  <thead><tr>{t.columns.map((c) => (
-                    <th key={c} scope="col">{c}{c === t.keyColumn ? ' (key)' : ''}</th>
-                  ))}</tr></thead>
-                  <tbody>
-                    {t.rows.map((r, i) => (
-                      <tr key={i}>{t.columns.map((c) => <td key={c}>{cell(r[c])}</td>)}</tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <TableGrid t={t} rows={texts.get(t.name) ?? []} />
             )}
-            {t.truncated && <p className="muted">The first {t.rows.length} of {t.size} rows{canSave ? ' (a table this long is edited in its file)' : ''}.</p>}
+            {t.truncated && <p className="muted">The first {t.rows.length.toLocaleString('en')} of {t.size.toLocaleString('en')} rows
+              {canSave ? ` (a table longer than ${maxRows.toLocaleString('en')} rows is edited in its file)` : ''}.</p>}
           </div>
         );
       })}

@@ -40,8 +40,11 @@ import static dev.tandem.server.api.ApiSupport.json;
  */
 public final class LookupTableApi {
 
-    /** Rows sent per table: enough to read a table in the console, small enough for a page. */
-    static final int MAX_ROWS = 500;
+    /**
+     * Rows sent per table: as many as a save from the console may hold, so every table the console can save is
+     * sent whole and edited there (the console shows them in a virtualized, searchable list).
+     */
+    static final int MAX_ROWS = LookupTableWriter.MAX_ROWS;
 
     private final Supplier<Map<String, FlowSpec>> flows;
     private final FlowCatalog catalog;
@@ -71,6 +74,9 @@ public final class LookupTableApi {
         String id = spec.id();
         ObjectNode body = JSON.createObjectNode();
         body.put("id", id);
+        // What one save may hold, so the console says so before it sends a table the server would refuse.
+        body.put("maxRows", LookupTableWriter.MAX_ROWS);
+        body.put("maxBodyBytes", ApiSupport.MAX_BODY_BYTES);
         ArrayNode items = body.putArray("items");
         new TreeMap<>(spec.definition().lookups()).forEach((name, lookup) -> items.add(table(spec, name, lookup)));
         json(ctx, body);
@@ -84,6 +90,14 @@ public final class LookupTableApi {
             throw ApiSupport.notFound("flow " + spec.id() + " declares no lookup table '" + ApiSupport.clip(name) + "'");
         }
         boolean dryRun = ApiSupport.boolParam(ctx, "dryRun");
+        long length = ctx.contentLength();
+        if (length > ApiSupport.MAX_BODY_BYTES) {
+            // Said before the body is read, naming the table and what to do (the generic 413 names neither).
+            throw new ProblemException(Problem.of(413, "payload_too_large", "The lookup table is too large to save here",
+                    "the table " + ApiSupport.clip(name) + " is " + length + " bytes as sent; a save from the console"
+                            + " holds at most " + ApiSupport.MAX_BODY_BYTES + " bytes (1 MiB): edit " + lookup.file()
+                            + " in flows.dir outside the console, or split the table"));
+        }
         ObjectNode body = ApiSupport.body(ctx);
         if (!dryRun && (flowsDir == null || catalog == null)) {
             throw new ProblemException(Problem.of(409, "no_flows_dir", "Flows cannot be written",

@@ -35,8 +35,10 @@ import java.util.Set;
  * column is the declared {@code key:}, else the first column, as {@link LookupTable} reads it.
  *
  * <p>CSV is written by Jackson's CSV writer (RFC 4180, https://www.rfc-editor.org/rfc/rfc4180 section 2: a header
- * row, fields quoted when they hold a comma, quote or line break); every value becomes text, and comment lines of
- * the old file are not kept. YAML (https://yaml.org/spec/1.2.2/) keeps the cells' JSON types and the old file's
+ * row, fields quoted when they hold a comma, quote or line break); every value becomes text. The old file's comment
+ * and blank lines are kept where they were and a row whose cells did not change keeps its line as it was
+ * ({@link CsvLayout}), so a one-cell edit changes one line. YAML comments are not kept (the YAML library reads
+ * a tree without them). YAML (https://yaml.org/spec/1.2.2/) keeps the cells' JSON types and the old file's
  * shape: a mapping from key to value (a table whose only other column is {@code value}) or to a row stays a
  * mapping, anything else is written as a list of rows.
  *
@@ -125,7 +127,8 @@ final class LookupTableWriter {
         }
         String text;
         try {
-            text = csv ? csv(columns, cells) : yaml(columns, cells, keyIndex, yamlMapping);
+            text = csv ? CsvLayout.of(old.orElse(null), lookup.key()).map(l -> l.render(columns, cells, keyIndex))
+                    .orElse(csv(columns, cells, "\n")) : yaml(columns, cells, keyIndex, yamlMapping);
         } catch (JsonProcessingException e) {
             throw new ProblemException(Problem.of(500, "write_failed", "The lookup table was not written",
                     "the table could not be written as " + lookup.file() + ": " + e.getOriginalMessage()));
@@ -179,12 +182,35 @@ final class LookupTableWriter {
         }
     }
 
-    private static String csv(List<String> columns, List<List<JsonNode>> cells) throws JsonProcessingException {
+    static String csv(List<String> columns, List<List<JsonNode>> cells, String lineSeparator) {
         CsvSchema.Builder schema = CsvSchema.builder();
         columns.forEach(schema::addColumn);
-        List<List<String>> lines = cells.stream().map(l -> l.stream()
-                .map(v -> v.isNull() ? "" : v.asText()).toList()).toList();
-        return CSV.writer(schema.build().withHeader()).writeValueAsString(lines);
+        List<List<String>> lines = cells.stream().map(LookupTableWriter::texts).toList();
+        try {
+            return CSV.writer(schema.build().withHeader().withLineSeparator(lineSeparator)).writeValueAsString(lines);
+        } catch (JsonProcessingException e) {
+            throw new ProblemException(Problem.of(500, "write_failed", "The lookup table was not written",
+                    "the table could not be written as CSV: " + e.getOriginalMessage()));
+        }
+    }
+
+    /** One CSV line (with its line separator) holding {@code cells}, quoted as the CSV writer quotes them. */
+    static String csvLine(List<String> cells, String lineSeparator) {
+        CsvSchema.Builder schema = CsvSchema.builder();
+        for (int i = 0; i < cells.size(); i++) {
+            schema.addColumn("c" + i);
+        }
+        try {
+            return CSV.writer(schema.build().withoutHeader().withLineSeparator(lineSeparator))
+                    .writeValueAsString(List.of(cells));
+        } catch (JsonProcessingException e) {
+            throw new ProblemException(Problem.of(500, "write_failed", "The lookup table was not written",
+                    "the table could not be written as CSV: " + e.getOriginalMessage()));
+        }
+    }
+
+    static List<String> texts(List<JsonNode> line) {
+        return line.stream().map(v -> v.isNull() ? "" : v.asText()).toList();
     }
 
     private static String yaml(List<String> columns, List<List<JsonNode>> cells, int keyIndex, boolean mapping)
@@ -234,5 +260,187 @@ final class LookupTableWriter {
                 problems.getFirst().get("message") + (problems.size() > 1 ? " (and " + (problems.size() - 1)
                         + " more)" : ""))
                 .with("problems", problems.subList(0, Math.min(MAX_PROBLEMS, problems.size()))));
+    }
+
+    /**
+     * An old CSV table file cut into its records and the comment or blank lines before each, so a save keeps them.
+     *
+     * <p>What a comment is comes from the reader the flow loader uses (Jackson's CSV parser with comments allowed,
+     * as {@link LookupTable} reads tables): at the start of a record, a line that is empty or holds only spaces is
+     * skipped, and so is a line whose first character other than a space is {@code #}. A record ends at the first
+     * line break outside a quoted field; a field is quoted when its first character is {@code "} and a quote
+     * inside it is doubled (RFC 4180 section 2, https://www.rfc-editor.org/rfc/rfc4180). The cut is trusted only
+     * when it finds as many records as the reader reads rows; otherwise the table is written without the old
+     * file's lines.
+     *
+     * <p>Writing: the leading comment block, then the header (the old line when the columns are the same), then
+     * each row in the body's order, preceded by the comment lines that preceded the old row with the same key (a
+     * removed row's comments go to the next old row still there, or to the end), written as the old line when its
+     * cells are the same, else as a new line; trailing comment lines stay at the end.
+     */
+    record CsvLayout(String lineSeparator, List<String> leading, String header, List<String> oldColumns,
+                     List<OldRow> rows, List<String> trailing) {
+
+        record OldRow(String key, List<String> cells, List<String> comments, String line) {
+        }
+
+        static Optional<CsvLayout> of(String old, String keyColumn) {
+            if (old == null || old.isEmpty()) {
+                return Optional.empty();
+            }
+            List<List<String>> parsed;
+            List<String> oldColumns;
+            try (com.fasterxml.jackson.databind.MappingIterator<Map<String, String>> it = CSV.readerForMapOf(String.class)
+                    .with(CsvSchema.emptySchema().withHeader().withComments()).readValues(old)) {
+                List<Map<String, String>> maps = it.readAll();
+                oldColumns = new ArrayList<>();
+                for (CsvSchema.Column c : (CsvSchema) it.getParserSchema()) {
+                    oldColumns.add(c.getName());
+                }
+                List<String> cols = oldColumns;
+                parsed = maps.stream().map(m -> cols.stream().map(c -> m.getOrDefault(c, "")).map(v -> v == null ? "" : v)
+                        .toList()).toList();
+            } catch (java.io.IOException | RuntimeException e) {
+                return Optional.empty();
+            }
+            String sep = old.contains("\r\n") ? "\r\n" : "\n";
+            List<String> pending = new ArrayList<>();
+            List<String> records = new ArrayList<>();
+            List<List<String>> before = new ArrayList<>();
+            int i = 0;
+            int n = old.length();
+            while (i < n) {
+                int lineEnd = endOfLine(old, i);
+                int next = skipBreak(old, lineEnd);
+                if (skipped(old, i, lineEnd)) {
+                    pending.add(old.substring(i, next));
+                    i = next;
+                    continue;
+                }
+                int end = endOfRecord(old, i);
+                records.add(old.substring(i, skipBreak(old, end)));
+                before.add(pending);
+                pending = new ArrayList<>();
+                i = skipBreak(old, end);
+            }
+            if (records.size() != parsed.size() + 1 || oldColumns.isEmpty()) {
+                return Optional.empty();
+            }
+            int keyIndex = keyColumn != null ? oldColumns.indexOf(keyColumn) : 0;
+            if (keyIndex < 0) {
+                return Optional.empty();
+            }
+            List<OldRow> rows = new ArrayList<>();
+            for (int r = 0; r < parsed.size(); r++) {
+                rows.add(new OldRow(parsed.get(r).get(keyIndex).trim(), parsed.get(r), before.get(r + 1),
+                        records.get(r + 1)));
+            }
+            return Optional.of(new CsvLayout(sep, before.get(0), records.get(0), oldColumns, rows, pending));
+        }
+
+        /** Whether the line from {@code start} to {@code end} is one the reader skips: blank or a comment. */
+        private static boolean skipped(String text, int start, int end) {
+            int i = start;
+            while (i < end && text.charAt(i) == ' ') {
+                i++;
+            }
+            return i == end || text.charAt(i) == '#';
+        }
+
+        private static int endOfLine(String text, int from) {
+            int i = from;
+            while (i < text.length() && text.charAt(i) != '\n' && text.charAt(i) != '\r') {
+                i++;
+            }
+            return i;
+        }
+
+        /** Past the line break at {@code at} (CR LF, LF or CR), or {@code at} at the end of the text. */
+        private static int skipBreak(String text, int at) {
+            if (at >= text.length()) {
+                return at;
+            }
+            if (text.charAt(at) == '\r' && at + 1 < text.length() && text.charAt(at + 1) == '\n') {
+                return at + 2;
+            }
+            return at + 1;
+        }
+
+        /** Where the record starting at {@code from} ends: its first line break outside a quoted field. */
+        private static int endOfRecord(String text, int from) {
+            boolean fieldStart = true;
+            boolean quoted = false;
+            int i = from;
+            // The reader steps over spaces at the start of a record before it reads the first field.
+            while (i < text.length() && text.charAt(i) == ' ') {
+                i++;
+            }
+            while (i < text.length()) {
+                char c = text.charAt(i);
+                if (quoted) {
+                    if (c == '"') {
+                        if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                            i++;
+                        } else {
+                            quoted = false;
+                        }
+                    }
+                } else if (c == '\n' || c == '\r') {
+                    return i;
+                } else if (fieldStart && c == '"') {
+                    quoted = true;
+                    fieldStart = false;
+                } else {
+                    fieldStart = c == ',';
+                }
+                i++;
+            }
+            return i;
+        }
+
+        String render(List<String> columns, List<List<JsonNode>> cells, int keyIndex) {
+            boolean sameColumns = columns.equals(oldColumns);
+            Map<String, Integer> newKeys = new HashMap<>();
+            for (int r = 0; r < cells.size(); r++) {
+                newKeys.put(cells.get(r).get(keyIndex).asText().trim(), r);
+            }
+            // Comments of an old row no longer there move to the next old row that is.
+            Map<String, List<String>> comments = new HashMap<>();
+            List<String> carried = new ArrayList<>();
+            Map<String, OldRow> byKey = new HashMap<>();
+            for (OldRow row : rows) {
+                carried.addAll(row.comments());
+                if (newKeys.containsKey(row.key()) && !byKey.containsKey(row.key())) {
+                    comments.put(row.key(), carried);
+                    carried = new ArrayList<>();
+                    byKey.put(row.key(), row);
+                }
+            }
+            StringBuilder out = new StringBuilder();
+            leading.forEach(l -> append(out, l));
+            append(out, sameColumns ? header : csvLine(columns, lineSeparator));
+            for (List<JsonNode> line : cells) {
+                String key = line.get(keyIndex).asText().trim();
+                OldRow old = byKey.get(key);
+                List<String> texts = texts(line);
+                if (old != null) {
+                    comments.get(key).forEach(l -> append(out, l));
+                }
+                append(out, old != null && sameColumns && old.cells().equals(texts) ? old.line()
+                        : csvLine(texts, lineSeparator));
+            }
+            carried.forEach(l -> append(out, l));
+            trailing.forEach(l -> append(out, l));
+            return out.toString();
+        }
+
+        /** Appends a line, first ending the one before when the old file's last line had no line break. */
+        private void append(StringBuilder out, String line) {
+            int last = out.length() - 1;
+            if (last >= 0 && out.charAt(last) != '\n' && out.charAt(last) != '\r') {
+                out.append(lineSeparator);
+            }
+            out.append(line);
+        }
     }
 }

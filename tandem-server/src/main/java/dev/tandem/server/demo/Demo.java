@@ -83,11 +83,13 @@ public final class Demo implements AutoCloseable {
     private final DemoConsole console;
 
     /**
-     * The flows the demo runs: the orders it generates, and Customer 360 both ways for the console's guided demo
-     * (a customer registered in Clarity, a phone changed in Salesforce coming back through CDC).
+     * The flows the demo runs: the orders it generates, Customer 360 both ways for the console's guided demo
+     * (a customer registered in Clarity, a phone changed in Salesforce coming back through CDC), and products and
+     * stock from Clarity (the Demo page's product, price and stock buttons; the webhook carries every event).
      */
     static final Map<String, Boolean> FLOWS = Map.of("clarity-order-to-salesforce", true,
-            "clarity-customer-to-salesforce", true, "salesforce-contact-to-clarity", true);
+            "clarity-customer-to-salesforce", true, "salesforce-contact-to-clarity", true,
+            CatalogDemo.PRODUCT_FLOW, true, CatalogDemo.INVENTORY_FLOW, true);
 
     public Demo(Options options, PrintStream out, boolean liveLine) {
         this.options = options;
@@ -105,7 +107,7 @@ public final class Demo implements AutoCloseable {
                 .build().start();
         this.tandem = TandemServer.start(config());
         this.operatorToken = demoOperatorToken();
-        this.console = new DemoConsole(clarity, salesforce, java.time.Clock.systemUTC());
+        this.console = new DemoConsole(clarity, salesforce, java.time.Clock.systemUTC(), SALESFORCE_TIMEOUT);
         tandem.demoMode().enable(console);
     }
 
@@ -118,6 +120,9 @@ public final class Demo implements AutoCloseable {
     }
 
     private static final String DEMO_TOKEN_NAME = "demo-operator";
+
+    /** Tandem's timeout of each Salesforce request in the demo; "Make Salesforce time out" holds answers longer. */
+    static final Duration SALESFORCE_TIMEOUT = Duration.ofSeconds(10);
 
     /** The admin API's base URL, e.g. {@code http://127.0.0.1:8080/api/v1}. */
     public String apiUrl() {
@@ -137,7 +142,7 @@ public final class Demo implements AutoCloseable {
                         Duration.ofSeconds(10), List.of(webhookSecret), Duration.ofMinutes(5))
                         .withIngest(options.ingest(), demoPolling()),
                 new TandemConfig.Salesforce(URI.create(salesforce.tokenUrl()), salesforce.clientId(),
-                        salesforce.clientSecret(), SalesforceConfig.DEFAULT_API_VERSION, "tandem", Duration.ofSeconds(10)),
+                        salesforce.clientSecret(), SalesforceConfig.DEFAULT_API_VERSION, "tandem", SALESFORCE_TIMEOUT),
                 new TandemConfig.Runtime(50, Duration.ofMillis(100), Duration.ofMillis(200)),
                 new TandemConfig.Retry(Duration.ofMillis(250), 2.0, Duration.ofSeconds(5), 10, 0.2))
                 .withFlows(new TandemConfig.Flows(flowsDir(), FLOWS))

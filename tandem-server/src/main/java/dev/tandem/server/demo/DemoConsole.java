@@ -32,11 +32,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * The guided demo's buttons ({@code POST /api/v1/demo/actions/{action}}): what a visitor of the console's Demo page
  * does to the two sandboxes of {@code tandem demo}, each the start of one of the data touchpoints — an order or a
- * customer made in Clarity (its webhook brings it to Tandem), a sales rep's phone change in Salesforce (its change
- * event comes back through CDC), and Salesforce broken for a while (503 on every call: Tandem pauses the flows,
+ * customer made in Clarity (its webhook brings it to Tandem), a product added, its price or its stock changed in
+ * Clarity (the product and inventory flows), a sales rep's phone change in Salesforce (its change event comes back
+ * through CDC), and Salesforce broken for a while (503 on every call: Tandem pauses the flows,
  * probes, and resumes when it heals). It acts on the sandboxes the way their users would: the Clarity sandbox's
  * generators fire the same webhooks as the storefront, the rep changes the contact over the Salesforce REST API
- * as its own client, and the outage is the Salesforce sandbox's fault injector.
+ * as its own client, and the outage is the Salesforce sandbox's fault injector: either a 503 on every call, or every
+ * answer held longer than Tandem's read timeout (the sandbox's latency fault), so every call times out.
  */
 final class DemoConsole implements DemoMode.Actions, AutoCloseable {
 
@@ -46,6 +48,12 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
     static final String CHANGE_PHONE = "change-phone";
     static final String BREAK_SALESFORCE = "break-salesforce";
     static final String HEAL_SALESFORCE = "heal-salesforce";
+    static final String SLOW_SALESFORCE = "slow-salesforce";
+    static final String ADD_PRODUCT = "add-product";
+    static final String CHANGE_PRICE = "change-price";
+    static final String CHANGE_STOCK = "change-stock";
+    /** How much longer than Tandem's read timeout the sandbox holds each answer while it is slow. */
+    static final Duration HOLD_PAST_TIMEOUT = Duration.ofSeconds(5);
     /** How long Salesforce stays broken unless the call says otherwise ({@code ?seconds=}), and the bounds. */
     static final Duration DEFAULT_OUTAGE = Duration.ofMinutes(1);
     static final int MIN_OUTAGE_SECONDS = 1;
@@ -54,7 +62,8 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
     static final String REP_CLIENT = "tandem-demo-rep";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<DemoMode.Action> ACTIONS = List.of(
+    private static List<DemoMode.Action> actions(Duration timeout) {
+        return List.of(
             new DemoMode.Action(CREATE_ORDER, "Create an order", "orderToCash",
                     "A shopper checks out in Clarity: the order's webhook reaches Tandem, which writes the Salesforce "
                             + "Order with its items, account and contact."),
@@ -64,14 +73,29 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
             new DemoMode.Action(CHANGE_PHONE, "Change a phone in Salesforce", "customer360",
                     "A sales rep changes a contact's phone in Salesforce: its change event comes back through CDC "
                             + "and Tandem updates the Clarity contact."),
+            new DemoMode.Action(ADD_PRODUCT, "Add a product in Clarity", "productsInventory",
+                    "A merchandiser adds a product with its price: Tandem writes the Salesforce Product2 and its "
+                            + "standard price book entry."),
+            new DemoMode.Action(CHANGE_PRICE, "Change a price in Clarity", "productsInventory",
+                    "The newest product Salesforce has from Clarity gets a new base price: Tandem updates its "
+                            + "PricebookEntry's UnitPrice."),
+            new DemoMode.Action(CHANGE_STOCK, "Change its stock in Clarity", "productsInventory",
+                    "The warehouse books a new quantity for that product: Tandem updates the Product2's quantity "
+                            + "on hand (Clarity_Quantity_On_Hand__c)."),
             new DemoMode.Action(CREATE_BAD_ORDER, "Create an order with bad data", "errorHandling",
                     "An order whose customer has no last name: Salesforce would refuse it, so Tandem dead-letters "
                             + "it with the reason, for an operator to fix and retry on the Errors page."),
             new DemoMode.Action(BREAK_SALESFORCE, "Break Salesforce for a minute", "errorHandling",
                     "Salesforce answers 503 to every call: Tandem retries, pauses the flows that need it and "
                             + "probes; when it heals they resume and nothing is lost or duplicated."),
+            new DemoMode.Action(SLOW_SALESFORCE, "Make Salesforce time out for a minute", "errorHandling",
+                    "Salesforce holds every answer " + timeout.plus(HOLD_PAST_TIMEOUT).toSeconds() + " s, longer than "
+                            + "Tandem waits (" + timeout.toSeconds() + " s): each call times out and Tandem retries "
+                            + "with backoff. A call that timed out may still have been carried out in Salesforce; the "
+                            + "retry upserts by the Clarity key, so after the heal every record is there once."),
             new DemoMode.Action(HEAL_SALESFORCE, "Heal Salesforce now", "errorHandling",
-                    "Ends the outage before its minute is up."));
+                    "Ends the outage (503s or time-outs) before its time is up."));
+    }
 
     private final ClaritySandbox clarity;
     private final SalesforceSandbox salesforce;
@@ -79,13 +103,20 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
     private final HttpClient http;
     private final Clock clock;
     private final ScheduledExecutorService timer;
-    /** While broken: when it heals, and the fault rates to go back to. */
+    /** Tandem's Salesforce request timeout (the connector's read timeout), which a slow Salesforce outlasts. */
+    private final Duration salesforceTimeout;
+    private final List<DemoMode.Action> actions;
+    /** While broken: how, when it heals, and the faults to go back to. */
     private Outage outage;
 
-    private record Outage(Instant until, double serverErrorRate, double lockErrorRate, ScheduledFuture<?> heal) {
+    /** {@code mode}: {@code unavailable} (503 on every call) or {@code timeout} (every answer held past Tandem's timeout). */
+    private record Outage(String mode, Instant until, double serverErrorRate, double lockErrorRate, Duration latency,
+                          ScheduledFuture<?> heal) {
     }
 
-    DemoConsole(ClaritySandbox clarity, SalesforceSandbox salesforce, Clock clock) {
+    DemoConsole(ClaritySandbox clarity, SalesforceSandbox salesforce, Clock clock, Duration salesforceTimeout) {
+        this.salesforceTimeout = Objects.requireNonNull(salesforceTimeout, "salesforceTimeout");
+        this.actions = actions(salesforceTimeout);
         this.clarity = Objects.requireNonNull(clarity, "clarity");
         this.salesforce = Objects.requireNonNull(salesforce, "salesforce");
         this.clock = clock;
@@ -103,7 +134,7 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
 
     @Override
     public List<DemoMode.Action> list() {
-        return ACTIONS;
+        return actions;
     }
 
     @Override
@@ -122,14 +153,17 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
         ObjectNode faults = s.putObject("faults");
         faults.put("serverErrorRate", salesforce.faults().serverErrorRate());
         faults.put("lockErrorRate", salesforce.faults().lockErrorRate());
+        faults.put("latencyMillis", salesforce.faults().latency().toMillis());
+        faults.put("timeoutMillis", salesforceTimeout.toMillis());
         faults.put("broken", outage != null);
+        faults.put("mode", outage == null ? null : outage.mode());
         faults.put("brokenUntil", outage == null ? null : outage.until().toString());
         return body;
     }
 
     @Override
     public ObjectNode run(String action, Map<String, String> parameters) {
-        if (!action.equals(BREAK_SALESFORCE) && !parameters.isEmpty()) {
+        if (!action.equals(BREAK_SALESFORCE) && !action.equals(SLOW_SALESFORCE) && !parameters.isEmpty()) {
             throw ProblemException.badRequest("demo action " + action + " takes no parameters, got "
                     + parameters.keySet());
         }
@@ -138,8 +172,12 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
             case CREATE_BAD_ORDER -> order(BadData.MISSING_LAST_NAME);
             case REGISTER_CUSTOMER -> registerCustomer();
             case CHANGE_PHONE -> changePhone();
-            case BREAK_SALESFORCE -> breakSalesforce(parameters);
+            case BREAK_SALESFORCE -> breakSalesforce(action, parameters, false);
+            case SLOW_SALESFORCE -> breakSalesforce(action, parameters, true);
             case HEAL_SALESFORCE -> heal("healed on request");
+            case ADD_PRODUCT -> addProduct();
+            case CHANGE_PRICE -> changePrice();
+            case CHANGE_STOCK -> changeStock();
             default -> throw ProblemException.notFound("there is no demo action '" + action + "'");
         };
     }
@@ -165,6 +203,72 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
         done.put("contactKey", contactKey);
         done.put("message", "Customer " + account.customKey() + " registered in Clarity; Tandem makes their "
                 + "Salesforce Account and Contact.");
+        return done;
+    }
+
+    /** A product with a base price (the sandbox's catalogue; it fires Product.Created). */
+    private ObjectNode addProduct() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        String key = "DEMO-P-" + String.format("%05d", random.nextInt(100_000));
+        java.math.BigDecimal price = java.math.BigDecimal.valueOf(500 + random.nextInt(49_500), 2);
+        RecordRef ref = clarity.products().createProduct(key, "Demo product " + key.substring(7), price);
+        ObjectNode done = JSON.createObjectNode();
+        done.put("entity", "Product");
+        done.put("key", ref.customKey());
+        done.put("price", price);
+        done.put("message", "Product " + ref.customKey() + " was added in Clarity at " + price + "; Tandem writes its "
+                + "Salesforce Product2 and standard price.");
+        return done;
+    }
+
+    /** The Clarity product behind the newest Salesforce Product2 keyed by a Clarity product's key. */
+    private dev.tandem.sandbox.clarity.model.ProductModel syncedProduct() {
+        Map<String, dev.tandem.sandbox.clarity.model.ProductModel> byKey = new java.util.HashMap<>();
+        clarity.store().products().all().forEach(p -> byKey.put(p.customKey(), p));
+        List<Map<String, Object>> products = salesforce.records("Product2");
+        for (int i = products.size() - 1; i >= 0; i--) {
+            Object key = products.get(i).get("Clarity_Product_Key__c");
+            if (key != null && byKey.containsKey(String.valueOf(key))) {
+                return byKey.get(String.valueOf(key));
+            }
+        }
+        throw new ProblemException(Problem.of(409, "no_synced_product", "Nothing to change yet",
+                "Salesforce has no product from Clarity yet: add a product first"));
+    }
+
+    private ObjectNode changePrice() {
+        dev.tandem.sandbox.clarity.model.ProductModel product = syncedProduct();
+        java.math.BigDecimal old = clarity.products().price(product.id()).map(p -> p.basePrice()).orElse(null);
+        java.math.BigDecimal price;
+        do {
+            price = java.math.BigDecimal.valueOf(500 + ThreadLocalRandom.current().nextInt(49_500), 2);
+        } while (price.equals(old));
+        clarity.products().changePrice(product.id(), price);
+        ObjectNode done = JSON.createObjectNode();
+        done.put("entity", "Product");
+        done.put("key", product.customKey());
+        done.put("price", price);
+        done.put("message", "The price of " + product.customKey() + " changed to " + price + " in Clarity"
+                + (old == null ? "" : " (was " + old + ")") + "; Tandem updates its Salesforce price book entry.");
+        return done;
+    }
+
+    private ObjectNode changeStock() {
+        dev.tandem.sandbox.clarity.model.ProductModel product = syncedProduct();
+        var rows = clarity.inventory().stockOf(product.id());
+        java.math.BigDecimal old = rows.isEmpty() ? null : rows.getFirst().quantity();
+        java.math.BigDecimal quantity;
+        do {
+            quantity = java.math.BigDecimal.valueOf(ThreadLocalRandom.current().nextInt(501));
+        } while (quantity.equals(old));
+        clarity.inventory().setQuantity(product.id(), quantity);
+        ObjectNode done = JSON.createObjectNode();
+        done.put("entity", "Product");
+        done.put("key", product.customKey());
+        done.put("quantity", quantity);
+        done.put("message", "The warehouse booked " + quantity + " of " + product.customKey() + " in Clarity"
+                + (old == null ? "" : " (was " + old.stripTrailingZeros().toPlainString() + ")")
+                + "; Tandem updates the Product2's quantity on hand in Salesforce.");
         return done;
     }
 
@@ -196,9 +300,14 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
         return done;
     }
 
-    private synchronized ObjectNode breakSalesforce(Map<String, String> parameters) {
+    /**
+     * Salesforce broken for {@code ?seconds=}: a 503 on every call, or ({@code slow}) every answer held past Tandem's
+     * read timeout. Breaking it again while broken switches the mode and restarts the clock; the heal goes back to
+     * the faults from before the first.
+     */
+    private synchronized ObjectNode breakSalesforce(String action, Map<String, String> parameters, boolean slow) {
         if (parameters.keySet().stream().anyMatch(k -> !k.equals("seconds"))) {
-            throw ProblemException.badRequest("break-salesforce takes only ?seconds=, got " + parameters.keySet());
+            throw ProblemException.badRequest(action + " takes only ?seconds=, got " + parameters.keySet());
         }
         int seconds = (int) DEFAULT_OUTAGE.toSeconds();
         String given = parameters.get("seconds");
@@ -215,17 +324,32 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
         }
         double serverErrors = outage == null ? salesforce.faults().serverErrorRate() : outage.serverErrorRate();
         double lockErrors = outage == null ? salesforce.faults().lockErrorRate() : outage.lockErrorRate();
+        Duration latency = outage == null ? salesforce.faults().latency() : outage.latency();
         if (outage != null) {
             outage.heal().cancel(false);
         }
-        salesforce.faults().setServerErrorRate(1.0);
+        Duration hold = salesforceTimeout.plus(HOLD_PAST_TIMEOUT);
+        if (slow) {
+            // Answers, but too late: the sandbox's latency fault, after which it carries the call out as usual.
+            salesforce.faults().setServerErrorRate(serverErrors);
+            salesforce.faults().setLockErrorRate(lockErrors);
+            salesforce.faults().setLatency(hold);
+        } else {
+            salesforce.faults().setLatency(latency);
+            salesforce.faults().setServerErrorRate(1.0);
+        }
         Instant until = clock.instant().plusSeconds(seconds);
         ScheduledFuture<?> heal = timer.schedule(() -> heal("healed after " + given(until)), seconds, TimeUnit.SECONDS);
-        outage = new Outage(until, serverErrors, lockErrors, heal);
+        outage = new Outage(slow ? "timeout" : "unavailable", until, serverErrors, lockErrors, latency, heal);
         ObjectNode done = JSON.createObjectNode();
         done.put("brokenUntil", until.toString());
-        done.put("message", "Salesforce answers 503 Service Unavailable to every call until " + until
-                + ": watch Tandem retry, pause the flows and resume when it heals.");
+        done.put("mode", outage.mode());
+        done.put("message", slow
+                ? "Salesforce holds every answer " + hold.toSeconds() + " s, past Tandem's " + salesforceTimeout.toSeconds()
+                        + " s timeout, until " + until + ": watch Tandem's calls time out and retry with backoff, and"
+                        + " every record arrive once after it heals."
+                : "Salesforce answers 503 Service Unavailable to every call until " + until
+                        + ": watch Tandem retry, pause the flows and resume when it heals.");
         return done;
     }
 
@@ -242,6 +366,7 @@ final class DemoConsole implements DemoMode.Actions, AutoCloseable {
         outage.heal().cancel(false);
         salesforce.faults().setServerErrorRate(outage.serverErrorRate());
         salesforce.faults().setLockErrorRate(outage.lockErrorRate());
+        salesforce.faults().setLatency(outage.latency());
         outage = null;
         done.put("message", "Salesforce " + how + ": it answers again, and Tandem resumes the paused flows.");
         return done;

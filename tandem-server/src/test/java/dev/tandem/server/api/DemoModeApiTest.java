@@ -20,7 +20,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -39,6 +41,8 @@ class DemoModeApiTest {
     static Path dir;
     private static Demo demo;
     private static String operator;
+    /** A second operator: the admin API limits each token to 20 requests a second. */
+    private static String operator2;
     private static String viewer;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -50,6 +54,7 @@ class DemoModeApiTest {
         demo.run(true); // registers Tandem's webhook with the Clarity sandbox, as `tandem demo` does
         operator = demo.operatorToken();
         viewer = demo.tandem().adminApi().tokens().create("demo-viewer", Role.VIEWER).secret();
+        operator2 = demo.tandem().adminApi().tokens().create("demo-operator-2", Role.OPERATOR).secret();
     }
 
     @AfterAll
@@ -118,7 +123,8 @@ class DemoModeApiTest {
         Answer mode = demoCall("GET", "/demo", viewer);
         assertThat(mode.body().path("enabled").asBoolean()).isTrue();
         assertThat(mode.body().path("actions").findValuesAsText("id")).containsExactly("create-order",
-                "register-customer", "change-phone", "create-bad-order", "break-salesforce", "heal-salesforce");
+                "register-customer", "change-phone", "add-product", "change-price", "change-stock", "create-bad-order",
+                "break-salesforce", "slow-salesforce", "heal-salesforce");
         assertThat(mode.body().path("sandboxes").path("salesforce").path("faults").path("broken").asBoolean(true)).isFalse();
     }
 
@@ -152,8 +158,11 @@ class DemoModeApiTest {
         for (String q : List.of("seconds=abc", "seconds=0", "seconds=601", "seconds=-5", "seconds=1e9", "minutes=1",
                 "seconds=" + "9".repeat(400))) {
             assertProblem(demoCall("POST", "/demo/actions/break-salesforce?" + q, operator), 400, "break-salesforce?" + q);
+            assertProblem(demoCall("POST", "/demo/actions/slow-salesforce?" + q, operator2), 400, "slow-salesforce?" + q);
         }
         assertProblem(demoCall("POST", "/demo/actions/create-order?count=1000000", operator), 400, "a parameter the action has not");
+        assertProblem(demoCall("POST", "/demo/actions/change-stock?quantity=-1", operator2), 400, "change-stock takes none");
+        assertProblem(demoCall("POST", "/demo/actions/add-product?price=1e99", operator2), 400, "add-product takes none");
         assertProblem(call(demo.tandem().baseUrl(), "POST", "/demo/actions/create-order", operator, "{\"count\":5}"), 400,
                 "a body");
         Answer big = call(demo.tandem().baseUrl(), "POST", "/demo/actions/create-order", operator,
@@ -164,6 +173,7 @@ class DemoModeApiTest {
         }
         // Nothing was done by any of them: Salesforce is not broken, no order was made.
         assertThat(demo.salesforce().faults().serverErrorRate()).isZero();
+        assertThat(demo.salesforce().faults().latency()).isZero();
         assertThat(demo.clarity().store().salesOrders().all()).hasSize(ordersBefore);
     }
 
@@ -225,6 +235,104 @@ class DemoModeApiTest {
         assertThat(demo.salesforce().faults().serverErrorRate()).isZero();
         Answer healed = demoCall("POST", "/demo/actions/heal-salesforce", operator);
         assertThat(healed.body().path("message").asText()).contains("not broken");
+    }
+
+    @Test
+    void aProductAddedInClarityThenItsPriceAndItsStockChangedReachSalesforce() {
+        Answer added = demoCall("POST", "/demo/actions/add-product", operator);
+        assertThat(added.status()).as(String.valueOf(added.body())).isEqualTo(200);
+        String key = added.body().path("key").asText();
+        assertThat(key).startsWith("DEMO-P-");
+        await().atMost(Duration.ofSeconds(30)).until(() -> unitPrice(key) != null);
+        assertThat(unitPrice(key)).isEqualByComparingTo(added.body().path("price").decimalValue());
+
+        Answer priced = demoCall("POST", "/demo/actions/change-price", operator);
+        assertThat(priced.status()).as(String.valueOf(priced.body())).isEqualTo(200);
+        assertThat(priced.body().path("key").asText()).isEqualTo(key);
+        java.math.BigDecimal price = priced.body().path("price").decimalValue();
+        assertThat(price).isNotEqualByComparingTo(added.body().path("price").decimalValue());
+        await().atMost(Duration.ofSeconds(30)).until(() -> price.compareTo(unitPrice(key)) == 0);
+
+        Answer stocked = demoCall("POST", "/demo/actions/change-stock", operator);
+        assertThat(stocked.status()).as(String.valueOf(stocked.body())).isEqualTo(200);
+        assertThat(stocked.body().path("key").asText()).isEqualTo(key);
+        double quantity = stocked.body().path("quantity").asDouble();
+        await().atMost(Duration.ofSeconds(30)).until(() -> product(key) != null
+                && product(key).get("Clarity_Quantity_On_Hand__c") instanceof Number n && n.doubleValue() == quantity);
+        // One Product2 and one standard price entry for the product, whatever the flows wrote in between.
+        assertThat(demo.salesforce().records("Product2").stream()
+                .filter(p -> key.equals(p.get("Clarity_Product_Key__c")))).hasSize(1);
+        assertThat(demo.salesforce().records("PricebookEntry").stream()
+                .filter(e -> (key + "|standard").equals(e.get("Clarity_Price_Key__c")))).hasSize(1);
+    }
+
+    private static Map<String, Object> product(String key) {
+        return demo.salesforce().records("Product2").stream().filter(p -> key.equals(p.get("Clarity_Product_Key__c")))
+                .findFirst().orElse(null);
+    }
+
+    private static java.math.BigDecimal unitPrice(String key) {
+        return demo.salesforce().records("PricebookEntry").stream()
+                .filter(e -> (key + "|standard").equals(e.get("Clarity_Price_Key__c")))
+                .map(e -> new java.math.BigDecimal(String.valueOf(e.get("UnitPrice")))).findFirst().orElse(null);
+    }
+
+    @Test
+    void salesforceTimingOutMakesTandemRetryAndAfterTheHealTheOrderIsThereOnce() {
+        Answer slow = demoCall("POST", "/demo/actions/slow-salesforce?seconds=300", operator);
+        assertThat(slow.status()).as(String.valueOf(slow.body())).isEqualTo(200);
+        assertThat(slow.body().path("mode").asText()).isEqualTo("timeout");
+        assertThat(slow.body().path("message").asText()).contains("15 s", "10 s timeout");
+        JsonNode faults = demoCall("GET", "/demo", viewer).body().path("sandboxes").path("salesforce").path("faults");
+        assertThat(faults.path("broken").asBoolean()).isTrue();
+        assertThat(faults.path("mode").asText()).isEqualTo("timeout");
+        // The sandbox holds each answer longer than Tandem waits for it, and answers no 503.
+        assertThat(faults.path("latencyMillis").asLong()).isGreaterThan(faults.path("timeoutMillis").asLong());
+        assertThat(faults.path("timeoutMillis").asLong()).isEqualTo(10_000);
+        assertThat(demo.salesforce().faults().serverErrorRate()).isZero();
+
+        Answer made = demoCall("POST", "/demo/actions/create-order", operator);
+        assertThat(made.status()).as(String.valueOf(made.body())).isEqualTo(200);
+        String key = made.body().path("key").asText();
+        // The order flow's call times out; Tandem schedules a retry and says why.
+        await().atMost(Duration.ofSeconds(60)).until(() -> outcomeOf(key).equals("retrying"));
+        assertThat(eventOf(key).path("flows").findValuesAsText("detail"))
+                .anySatisfy(d -> assertThat(d).contains("did not answer in time"));
+        assertThat(outcomeOf(key)).isNotEqualTo("synced");
+
+        Answer healed = demoCall("POST", "/demo/actions/heal-salesforce", operator);
+        assertThat(healed.body().path("message").asText()).contains("healed on request");
+        assertThat(demo.salesforce().faults().latency()).isZero();
+        assertThat(demoCall("GET", "/demo", viewer).body().path("sandboxes").path("salesforce").path("faults")
+                .path("mode").isNull()).isTrue();
+        // Recovered: synced, nothing lost, and the order and each of its items once, though a timed-out call may
+        // have been carried out by Salesforce after Tandem stopped waiting.
+        await().atMost(Duration.ofSeconds(90)).until(() -> outcomeOf(key).equals("synced"));
+        assertOnce(key);
+        // A call held before the heal is carried out by the sandbox up to 15 s later: still once after that.
+        Instant held = Instant.now().plusSeconds(faults.path("latencyMillis").asLong() / 1000 + 1);
+        await().atMost(Duration.ofSeconds(40)).until(() -> Instant.now().isAfter(held) && onceIn(key));
+        assertOnce(key);
+    }
+
+    private static boolean onceIn(String key) {
+        try {
+            assertOnce(key);
+            return true;
+        } catch (AssertionError e) {
+            throw new IllegalStateException("the order " + key + " is not in Salesforce exactly once", e);
+        }
+    }
+
+    /** The order is in Salesforce once, its items each once. */
+    private static void assertOnce(String key) {
+        List<Map<String, Object>> orders = demo.salesforce().records("Order").stream()
+                .filter(o -> key.equals(o.get("Clarity_Order_Key__c"))).toList();
+        assertThat(orders).hasSize(1);
+        List<Object> itemKeys = demo.salesforce().records("OrderItem").stream()
+                .filter(i -> orders.getFirst().get("Id").equals(i.get("OrderId")))
+                .map(i -> i.get("Clarity_Order_Item_Key__c")).toList();
+        assertThat(itemKeys).isNotEmpty().doesNotContainNull().doesNotHaveDuplicates();
     }
 
     private static JsonNode eventOf(String key) {

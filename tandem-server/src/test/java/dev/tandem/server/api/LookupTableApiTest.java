@@ -49,7 +49,8 @@ class LookupTableApiTest {
                         + "  warehouses: { file: tables/warehouses.csv }\n"
                         + "  regions: { file: tables/regions.yaml }\n"
                         + "  big: { file: tables/big.csv, key: sku }\n"
-                        + "  later: { file: tables/later.csv }\n");
+                        + "  later: { file: tables/later.csv }\n"
+                        + "  notes: { file: tables/notes.csv }\n");
         Files.writeString(flows.resolve(FLOW + ".yaml"), yaml);
         for (String f : new String[] {"clarity-product-to-salesforce.jsonata", "clarity-product.example.json",
                 "tables/clarity-pricebooks.yaml", "tables/clarity-currencies.yaml"}) {
@@ -60,6 +61,7 @@ class LookupTableApiTest {
         Files.writeString(flows.resolve("tables/big.csv"), "name,sku\n" + IntStream.rangeClosed(1, 600)
                 .mapToObj(i -> "item " + i + ",S" + i).collect(Collectors.joining("\n")) + "\n");
         Files.writeString(flows.resolve("tables/later.csv"), "k,v\na,1\n");
+        Files.writeString(flows.resolve("tables/notes.csv"), NOTES);
         api = ApiTestServer.start(dir, ApiTestServer.unlimited(), new TandemConfig.Flows(flows, Map.of()));
         viewer = api.token("lookups-viewer", Role.VIEWER);
         operator = api.token("lookups-operator", Role.OPERATOR);
@@ -91,8 +93,8 @@ class LookupTableApiTest {
     void everyDeclaredTableIsShownWithItsColumnsAndRows() {
         JsonNode items = tables(FLOW);
         assertThat(java.util.stream.StreamSupport.stream(items.spliterator(), false)
-                .map(t -> t.path("name").asText())).containsExactly("big", "currencies", "later", "pricebooks",
-                "regions", "warehouses");
+                .map(t -> t.path("name").asText())).containsExactly("big", "currencies", "later", "notes",
+                "pricebooks", "regions", "warehouses");
 
         JsonNode warehouses = named(items, "warehouses");
         assertThat(warehouses.path("file").asText()).isEqualTo("tables/warehouses.csv");
@@ -107,15 +109,65 @@ class LookupTableApiTest {
         assertThat(regions.path("rows").get(0).path("key").asText()).isEqualTo("South");
         assertThat(regions.path("rows").get(1).path("value").isNumber()).as("YAML keeps its types").isTrue();
 
+        // A table longer than the old page of 500 rows is sent whole, so the console can edit it.
         JsonNode big = named(items, "big");
         assertThat(big.path("keyColumn").asText()).isEqualTo("sku");
-        assertThat(big.path("rows").size()).isEqualTo(LookupTableApi.MAX_ROWS);
+        assertThat(big.path("rows").size()).isEqualTo(600);
         assertThat(big.path("size").asInt()).isEqualTo(600);
-        assertThat(big.path("truncated").asBoolean()).isTrue();
+        assertThat(big.path("truncated").asBoolean()).isFalse();
 
         // The shipped flow's tables are empty by default: shown as empty, not as a problem.
         assertThat(named(items, "currencies").path("rows").size()).isZero();
         assertThat(named(items, "currencies").has("problem")).isFalse();
+    }
+
+    private static String bigRows(int count, int noteLength) {
+        return IntStream.rangeClosed(1, count).mapToObj(i -> "[\"" + "n".repeat(noteLength) + "\",\"S" + i + "\"]")
+                .collect(Collectors.joining(","));
+    }
+
+    @Test
+    void aLargeTableIsSavedWholeAndOneNearTheBodyLimitIsAClearProblem() throws IOException {
+        Path file = flows.resolve("tables/big.csv");
+        String before = Files.readString(file);
+        try {
+            HttpResponse<String> r = api.get(BASE + "/flows/" + FLOW + "/lookups", viewer);
+            assertThat(ApiTestServer.json(r).path("maxRows").asInt()).isEqualTo(LookupTableWriter.MAX_ROWS);
+            assertThat(ApiTestServer.json(r).path("maxBodyBytes").asInt()).isEqualTo(ApiSupport.MAX_BODY_BYTES);
+
+            // 10,000 rows (the most a save holds), one cell changed among them: saved, sent back whole.
+            String rows = bigRows(LookupTableWriter.MAX_ROWS, 8).replace("[\"nnnnnnnn\",\"S4321\"]",
+                    "[\"changed\",\"S4321\"]");
+            HttpResponse<String> saved = put(FLOW, "big", "", admin, table("[\"name\",\"sku\"]", rows));
+            assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+            assertThat(ApiTestServer.json(saved).path("rows").asInt()).isEqualTo(LookupTableWriter.MAX_ROWS);
+            assertThat(Files.readString(file)).contains("\nchanged,S4321\n").contains("\nnnnnnnnn,S10000\n");
+            JsonNode big = named(tables(FLOW), "big");
+            assertThat(big.path("size").asInt()).isEqualTo(LookupTableWriter.MAX_ROWS);
+            assertThat(big.path("rows").size()).isEqualTo(LookupTableWriter.MAX_ROWS);
+            assertThat(big.path("truncated").asBoolean()).isFalse();
+            assertThat(big.path("rows").get(4320).path("name").asText()).isEqualTo("changed");
+
+            // Just under 1 MiB as sent: saved. Just over: a 413 naming the table, the limit and what to do.
+            String under = table("[\"name\",\"sku\"]", bigRows(9_000, 100));
+            assertThat(under.length()).isBetween(ApiSupport.MAX_BODY_BYTES - 100_000, ApiSupport.MAX_BODY_BYTES);
+            assertThat(put(FLOW, "big", "?dryRun=true", admin, under).statusCode()).isEqualTo(200);
+            String over = table("[\"name\",\"sku\"]", bigRows(9_000, 110));
+            assertThat(over.length()).isBetween(ApiSupport.MAX_BODY_BYTES, ApiSupport.MAX_BODY_BYTES + 100_000);
+            JsonNode tooLarge = problem(put(FLOW, "big", "", admin, over), 413);
+            assertThat(tooLarge.path("detail").asText()).contains("the table big is " + over.length() + " bytes")
+                    .contains("at most 1048576 bytes").contains("edit tables/big.csv");
+
+            // A file longer than a save may hold is sent cut, marked truncated (the console shows it read-only).
+            Files.writeString(file, "name,sku\n" + IntStream.rangeClosed(1, LookupTableWriter.MAX_ROWS + 1)
+                    .mapToObj(i -> "item " + i + ",S" + i).collect(Collectors.joining("\n")) + "\n");
+            big = named(tables(FLOW), "big");
+            assertThat(big.path("rows").size()).isEqualTo(LookupTableApi.MAX_ROWS);
+            assertThat(big.path("size").asInt()).isEqualTo(LookupTableWriter.MAX_ROWS + 1);
+            assertThat(big.path("truncated").asBoolean()).isTrue();
+        } finally {
+            Files.writeString(file, before);
+        }
     }
 
     @Test
@@ -217,6 +269,62 @@ class LookupTableApiTest {
             assertThat(product.path("fields").path("Family").asText()).isEqualTo("Denver \"Mile High\"");
         } finally {
             Files.writeString(file, before);
+        }
+    }
+
+    /** A CSV table with a leading comment block, comments and a blank line between rows, odd quoting, no final break. */
+    private static final String NOTES = "# Warehouse notes, kept by hand.\n"
+            + "# Owner: ops\n"
+            + "code,note,since\n"
+            + "AUS,\"Austin, TX\",2020\n"
+            + "  # the next two moved in 2024\n"
+            + "CHI,Chicago,2024\n"
+            + "\n"
+            + "DEN,\"Denver\nsecond line\",2024\n"
+            + "# SEA closes soon\n"
+            + "SEA,Seattle,2019\n"
+            + "# end of table";
+
+    @Test
+    void aCsvSaveKeepsTheFilesCommentLinesAndChangesOnlyTheEditedRowsLine() throws IOException {
+        Path file = flows.resolve("tables/notes.csv");
+        try {
+            JsonNode notes = named(tables(FLOW), "notes");
+            assertThat(notes.path("size").asInt()).isEqualTo(4);
+            // The console sends every row back; one cell changed (CHI's note).
+            String body = table("[\"code\",\"note\",\"since\"]", "[\"AUS\",\"Austin, TX\",\"2020\"]",
+                    "[\"CHI\",\"Chicago West\",\"2024\"]", "[\"DEN\",\"Denver\\nsecond line\",\"2024\"]",
+                    "[\"SEA\",\"Seattle\",\"2019\"]");
+            HttpResponse<String> saved = put(FLOW, "notes", "", admin, body);
+            assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+            // The CSV writer quotes a value with a space (RFC 4180 allows quotes around any field).
+            assertThat(Files.readString(file)).isEqualTo(NOTES.replace("CHI,Chicago,2024", "CHI,\"Chicago West\",2024"));
+            assertThat(named(tables(FLOW), "notes").path("rows").get(1).path("note").asText()).isEqualTo("Chicago West");
+
+            // A removed row's comments stay (before the next row); a new row is written at its place with none.
+            saved = put(FLOW, "notes", "", admin, table("[\"code\",\"note\",\"since\"]",
+                    "[\"AUS\",\"Austin, TX\",\"2020\"]", "[\"DEN\",\"Denver\\nsecond line\",\"2024\"]",
+                    "[\"SEA\",\"Seattle\",\"2019\"]", "[\"PDX\",\"Portland, OR\",\"2025\"]"));
+            assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+            assertThat(Files.readString(file)).isEqualTo("# Warehouse notes, kept by hand.\n"
+                    + "# Owner: ops\n"
+                    + "code,note,since\n"
+                    + "AUS,\"Austin, TX\",2020\n"
+                    + "  # the next two moved in 2024\n"
+                    + "\n"
+                    + "DEN,\"Denver\nsecond line\",2024\n"
+                    + "# SEA closes soon\n"
+                    + "SEA,Seattle,2019\n"
+                    + "PDX,\"Portland, OR\",2025\n"
+                    + "# end of table");
+
+            // New columns: every row is written again, the comment lines still kept.
+            saved = put(FLOW, "notes", "", admin, table("[\"code\",\"note\"]", "[\"AUS\",\"Austin\"]"));
+            assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+            assertThat(Files.readString(file)).isEqualTo("# Warehouse notes, kept by hand.\n# Owner: ops\n"
+                    + "code,note\nAUS,Austin\n  # the next two moved in 2024\n\n# SEA closes soon\n# end of table");
+        } finally {
+            Files.writeString(file, NOTES);
         }
     }
 
