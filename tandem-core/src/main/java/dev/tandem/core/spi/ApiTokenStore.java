@@ -10,6 +10,10 @@ import java.util.Optional;
  * database. The store never sees a token itself: only its hash (SHA-256 of the secret, computed by the caller), so a
  * copy of the database lets nobody call the API. Roles are the API's role ids ({@code viewer}, {@code operator},
  * {@code admin}); the store keeps them as text and does not interpret them.
+ *
+ * <p>It also holds the web console's sessions ({@link ConsoleSession}), so they survive a restart and are shared by
+ * every server on the store. A session is named by the SHA-256 of its cookie value (computed by the caller), never
+ * the cookie itself.
  */
 public interface ApiTokenStore {
 
@@ -33,7 +37,8 @@ public interface ApiTokenStore {
     List<ApiToken> list();
 
     /**
-     * Revokes the token: from now on it is refused. Revoking a revoked token changes nothing.
+     * Revokes the token: from now on it is refused, and its console sessions are deleted in the same transaction.
+     * Revoking a revoked token changes nothing.
      *
      * @return false when there is no token with this id
      */
@@ -54,6 +59,65 @@ public interface ApiTokenStore {
      * @param limit    at most this many
      */
     List<AdminAuditEntry> auditPage(long beforeId, Optional<String> actor, int limit);
+
+    /** Stores a new console session. */
+    void createSession(ConsoleSession session);
+
+    /** The console session whose cookie value hashes to {@code idHash}, expired or not. */
+    Optional<ConsoleSession> findSession(String idHash);
+
+    /** Records that the session was used at {@code at} (callers throttle this; it is one write). */
+    void touchSession(String idHash, Instant at);
+
+    /**
+     * Deletes a console session (sign-out, or found expired).
+     *
+     * @return false when there was none with this hash
+     */
+    boolean deleteSession(String idHash);
+
+    /**
+     * Deletes the expired console sessions: those past their absolute expiry at {@code now}, and those last seen
+     * before {@code lastSeenBefore} (the idle limit).
+     *
+     * @return how many were deleted
+     */
+    int purgeSessions(Instant now, Instant lastSeenBefore);
+
+    /**
+     * Keeps at most {@code keep} console sessions, deleting the oldest (by sign-in time) first.
+     *
+     * @return how many were deleted
+     */
+    int trimSessions(int keep);
+
+    /** How many console sessions are stored (live or not yet purged). */
+    int sessionCount();
+
+    /**
+     * One console session row.
+     *
+     * @param idHash     SHA-256 of the cookie value, lowercase hex (never the cookie value)
+     * @param tokenId    the API token it was made from
+     * @param role       that token's role at sign-in
+     * @param csrfToken  the session's CSRF token (useless without the cookie; the console asks for it again with
+     *                   {@code GET /api/v1/session} after a page reload, so it is kept as it is)
+     * @param createdAt  sign-in time
+     * @param lastSeenAt last use (to the throttle of {@link #touchSession})
+     * @param expiresAt  the absolute end, whatever its use
+     */
+    record ConsoleSession(String idHash, long tokenId, String role, String csrfToken, Instant createdAt,
+                          Instant lastSeenAt, Instant expiresAt) {
+
+        public ConsoleSession {
+            Objects.requireNonNull(idHash, "idHash");
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(csrfToken, "csrfToken");
+            Objects.requireNonNull(createdAt, "createdAt");
+            Objects.requireNonNull(lastSeenAt, "lastSeenAt");
+            Objects.requireNonNull(expiresAt, "expiresAt");
+        }
+    }
 
     /**
      * One token row.

@@ -83,7 +83,7 @@ public final class AdminApi implements ApiRoutes {
         this.clock = clock;
         this.limits = new ApiRateLimits(settings);
         this.openApi = openApiDocument();
-        this.sessions = new ConsoleSessions(settings.sessionIdle(), settings.sessionMaxAge(), clock);
+        this.sessions = new ConsoleSessions(store, settings.sessionIdle(), settings.sessionMaxAge(), clock);
     }
 
     /** The OpenAPI 3.1 document of {@code /api/v1} (the resource {@code openapi.json} beside this class). */

@@ -42,7 +42,7 @@ public record ApiSettings(List<String> allowedOrigins, boolean protectMetrics, i
     private static final ConfigSpec SESSION = new ConfigSpec();
     private static final ConfigSpec.Key<Duration> SESSION_IDLE = SESSION.define("idleTimeout", Type.DURATION,
             Duration.ofMinutes(30), Validator.positive(),
-            "a web console session (cookie) ends when unused this long; sessions are held in memory (docs/console.md)");
+            "a web console session (cookie) ends when unused this long; sessions are kept in the store (docs/console.md)");
     private static final ConfigSpec.Key<Duration> SESSION_MAX_AGE = SESSION.define("maxAge", Type.DURATION,
             Duration.ofHours(8), Validator.positive(), "a web console session ends this long after sign-in, used or not");
 

@@ -1,6 +1,8 @@
 package dev.tandem.server.api;
 
+import dev.tandem.core.spi.ApiTokenStore;
 import dev.tandem.core.spi.ApiTokenStore.ApiToken;
+import dev.tandem.core.spi.ApiTokenStore.ConsoleSession;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,69 +11,64 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Comparator;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * The web console's sessions: made at sign-in with an admin API token, named by a random cookie value, and each
- * holding a CSRF token (synchronizer token pattern, OWASP Cross-Site Request Forgery Prevention Cheat Sheet,
- * "Synchronizer Token Pattern") that state-changing calls with the cookie must send in {@link #CSRF_HEADER}.
+ * The web console's sessions: made at sign-in with an API token, named by a random cookie value, and each holding
+ * a CSRF token (synchronizer token pattern, OWASP Cross-Site Request Forgery Prevention Cheat Sheet, "Synchronizer
+ * Token Pattern") that state-changing calls with the cookie must send in {@link #CSRF_HEADER}.
  *
- * <p>Held in memory only: a restart ends every session (the user signs in again). A session ends when unused
- * for {@code api.session.idleTimeout}, {@code api.session.maxAge} after sign-in, at sign-out, or when its token is
- * revoked (checked on every request). The map is keyed by the SHA-256 of the cookie value, so the process's memory
- * does not hold usable cookies, and bounded ({@link #MAX_SESSIONS}: expired ones are dropped first, then the
- * oldest).
+ * <p>Kept in the store ({@link ApiTokenStore#createSession}, table {@code console_session}), so a restart keeps
+ * everyone signed in and every server on the store knows every session. A row is named by the SHA-256 of the cookie
+ * value: a copy of the database holds no usable cookie (nor any API token). A session ends when unused for
+ * {@code api.session.idleTimeout}, {@code api.session.maxAge} after sign-in, at sign-out (its row is deleted), or when
+ * its token is revoked (the store deletes its rows, and the token is checked on every request). Its last use is
+ * written at most every {@link #touchInterval} (one write per session per minute, not per request), so an idle session
+ * may end up to that much before the idle timeout. Expired rows are deleted when found and at every sign-in; the
+ * table is bounded ({@link #MAX_SESSIONS}: expired ones go first, then the oldest).
  */
 public final class ConsoleSessions {
 
     public static final String COOKIE = "tandem_session";
     public static final String CSRF_HEADER = "X-Tandem-CSRF";
     static final int MAX_SESSIONS = 10_000;
+    /** The longest time between two writes of a session's last use. */
+    static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
     /** 32 random bytes, base64url without padding. */
     private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** One session: whose token, its CSRF token, when it began and was last used. */
+    /** One live session: whose token, its CSRF token, when it began and ends at the latest. */
     public static final class Session {
-        private final long tokenId;
-        private final String csrfToken;
-        private final Instant createdAt;
-        private final Instant expiresAt;
-        private volatile Instant lastUsed;
+        private final ConsoleSession row;
 
-        Session(long tokenId, String csrfToken, Instant createdAt, Instant expiresAt) {
-            this.tokenId = tokenId;
-            this.csrfToken = csrfToken;
-            this.createdAt = createdAt;
-            this.expiresAt = expiresAt;
-            this.lastUsed = createdAt;
+        Session(ConsoleSession row) {
+            this.row = row;
         }
 
         public long tokenId() {
-            return tokenId;
+            return row.tokenId();
         }
 
         public String csrfToken() {
-            return csrfToken;
+            return row.csrfToken();
         }
 
         public Instant createdAt() {
-            return createdAt;
+            return row.createdAt();
         }
 
         /** When it ends at the latest (the absolute limit; idleness can end it sooner). */
         public Instant expiresAt() {
-            return expiresAt;
+            return row.expiresAt();
         }
 
         /** Whether {@code header} is this session's CSRF token (compared in constant time). */
         public boolean csrfMatches(String header) {
             return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.US_ASCII),
-                    csrfToken.getBytes(StandardCharsets.US_ASCII));
+                    row.csrfToken().getBytes(StandardCharsets.US_ASCII));
         }
     }
 
@@ -79,30 +76,41 @@ public final class ConsoleSessions {
     public record Opened(String cookieValue, Session session) {
     }
 
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final ApiTokenStore store;
     private final Duration idle;
     private final Duration maxAge;
     private final Clock clock;
+    private final int maxSessions;
+    private final Duration touchInterval;
 
-    public ConsoleSessions(Duration idle, Duration maxAge, Clock clock) {
-        this.idle = idle;
-        this.maxAge = maxAge;
-        this.clock = clock;
+    public ConsoleSessions(ApiTokenStore store, Duration idle, Duration maxAge, Clock clock) {
+        this(store, idle, maxAge, clock, MAX_SESSIONS);
+    }
+
+    ConsoleSessions(ApiTokenStore store, Duration idle, Duration maxAge, Clock clock, int maxSessions) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.idle = Objects.requireNonNull(idle, "idle");
+        this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.maxSessions = maxSessions;
+        // A tenth of the idle timeout when that is shorter than a minute, so short timeouts stay close to exact.
+        Duration tenth = idle.dividedBy(10);
+        this.touchInterval = tenth.compareTo(TOUCH_INTERVAL) < 0 ? tenth : TOUCH_INTERVAL;
     }
 
     public Opened open(ApiToken token) {
         Instant now = clock.instant();
-        if (sessions.size() >= MAX_SESSIONS) {
-            sessions.values().removeIf(s -> !alive(s, now));
-            while (sessions.size() >= MAX_SESSIONS) {
-                sessions.entrySet().stream().min(Comparator.comparing(e -> e.getValue().createdAt()))
-                        .ifPresent(e -> sessions.remove(e.getKey()));
-            }
+        store.purgeSessions(now, now.minus(idle));
+        if (store.sessionCount() >= maxSessions) {
+            store.trimSessions(maxSessions - 1);
         }
         String cookie = random();
-        Session s = new Session(token.id(), random(), now, now.plus(maxAge));
-        sessions.put(ApiTokens.hash(cookie), s);
-        return new Opened(cookie, s);
+        // Stored to the millisecond, as the store reads it back.
+        Instant at = Instant.ofEpochMilli(now.toEpochMilli());
+        ConsoleSession row = new ConsoleSession(ApiTokens.hash(cookie), token.id(), token.role(), random(), at, at,
+                at.plus(maxAge));
+        store.createSession(row);
+        return new Opened(cookie, new Session(row));
     }
 
     /** The live session of a cookie value (and marks it used); empty when unknown, malformed or expired. */
@@ -111,29 +119,32 @@ public final class ConsoleSessions {
             return Optional.empty();
         }
         String key = ApiTokens.hash(cookieValue);
-        Session s = sessions.get(key);
-        if (s == null) {
+        Optional<ConsoleSession> found = store.findSession(key);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
+        ConsoleSession row = found.get();
         Instant now = clock.instant();
-        if (!alive(s, now)) {
-            sessions.remove(key);
+        if (!now.isBefore(row.expiresAt()) || !now.isBefore(row.lastSeenAt().plus(idle))) {
+            store.deleteSession(key);
             return Optional.empty();
         }
-        s.lastUsed = now;
-        return Optional.of(s);
+        if (!now.isBefore(row.lastSeenAt().plus(touchInterval))) {
+            store.touchSession(key, now);
+        }
+        return Optional.of(new Session(row));
     }
 
     /** Ends the session of a cookie value, if there is one. */
     public void end(String cookieValue) {
         if (cookieValue != null && SHAPE.matcher(cookieValue).matches()) {
-            sessions.remove(ApiTokens.hash(cookieValue));
+            store.deleteSession(ApiTokens.hash(cookieValue));
         }
     }
 
-    /** How many sessions are held (live or not yet swept). */
+    /** How many sessions are stored (live or not yet purged). */
     public int size() {
-        return sessions.size();
+        return store.sessionCount();
     }
 
     /** The absolute lifetime, for the cookie's Max-Age. */
@@ -141,8 +152,9 @@ public final class ConsoleSessions {
         return maxAge;
     }
 
-    private boolean alive(Session s, Instant now) {
-        return now.isBefore(s.expiresAt()) && now.isBefore(s.lastUsed.plus(idle));
+    /** The longest time between two writes of a session's last use. */
+    Duration touchInterval() {
+        return touchInterval;
     }
 
     private static String random() {

@@ -77,7 +77,7 @@ public final class FlowApi {
         long committed = eventLog.committedOffset(FlowRuntime.consumer(f.name()));
         n.put("committedOffset", committed);
         n.put("backlog", Math.max(0, eventLog.endOffset() - committed));
-        n.put("pendingRetries", store.pendingRetries(f.name(), 0, 500).size());
+        n.put("pendingRetries", store.pendingRetryCount(f.name()));
         Map<String, Long> codes = store.activeDeadLetterCounts().getOrDefault(f.name(), Map.of());
         n.put("activeDeadLetters", codes.values().stream().mapToLong(Long::longValue).sum());
         return n;

@@ -427,6 +427,24 @@ class OperationsApiTest {
     }
 
     @Test
+    void aFlowsPendingRetriesAreCountedPastOnePageOf500() throws Exception {
+        Instant later = Instant.now().plus(Duration.ofHours(1));
+        // Offsets the log never had: nothing picks them up, and the count does not need the events.
+        stores.stateStore().inTransaction(() -> {
+            for (long i = 1; i <= 620; i++) {
+                stores.stateStore().scheduleRetry(new dev.tandem.core.state.PendingRetry(1_000_000 + i, FLOW, 1, later,
+                        "UNABLE_TO_LOCK_ROW"));
+            }
+            stores.stateStore().scheduleRetry(new dev.tandem.core.state.PendingRetry(1_000_001, "customers", 1, later,
+                    "503"));
+        });
+
+        assertThat(call("GET", "/flows/orders", null).body().path("pendingRetries").asLong()).isEqualTo(620);
+        JsonNode list = call("GET", "/flows", null).body();
+        assertThat(list.toString()).contains("\"pendingRetries\":620");
+    }
+
+    @Test
     void anOperatorPausesAndResumesAFlow() throws Exception {
         wake();
         Response paused = call("POST", "/flows/orders/pause", "{\"reason\":\"month end\"}");

@@ -12,10 +12,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** API tokens and the admin audit log in the state database (tables from V22). */
+/** API tokens and the admin audit log (tables from V22) and console sessions (V30) in the state database. */
 public final class JdbcApiTokenStore implements ApiTokenStore {
 
     private static final String TOKEN_COLUMNS = "id, name, role, token_hash, created_at, last_used_at, revoked_at";
+    private static final String SESSION_COLUMNS =
+            "id_hash, token_id, role, csrf_token, created_at, last_seen_at, expires_at";
     private static final String AUDIT_COLUMNS = "id, at, actor, role, method, path, action, status, remote_address";
 
     private final Database database;
@@ -106,8 +108,15 @@ public final class JdbcApiTokenStore implements ApiTokenStore {
                     "UPDATE api_token SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?")) {
                 update.setLong(1, now.toEpochMilli());
                 update.setLong(2, id);
-                return update.executeUpdate() == 1;
+                if (update.executeUpdate() != 1) {
+                    return false;
+                }
             }
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM console_session WHERE token_id = ?")) {
+                delete.setLong(1, id);
+                delete.executeUpdate();
+            }
+            return true;
         });
     }
 
@@ -171,6 +180,128 @@ public final class JdbcApiTokenStore implements ApiTokenStore {
                     }
                     return entries;
                 }
+            }
+        });
+    }
+
+    @Override
+    public void createSession(ConsoleSession session) {
+        Objects.requireNonNull(session, "session");
+        ensureOpen();
+        database.write("store a console session", c -> {
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO console_session (" + SESSION_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, session.idHash());
+                insert.setLong(2, session.tokenId());
+                insert.setString(3, session.role());
+                insert.setString(4, session.csrfToken());
+                insert.setLong(5, session.createdAt().toEpochMilli());
+                insert.setLong(6, session.lastSeenAt().toEpochMilli());
+                insert.setLong(7, session.expiresAt().toEpochMilli());
+                return insert.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<ConsoleSession> findSession(String idHash) {
+        Objects.requireNonNull(idHash, "idHash");
+        ensureOpen();
+        return database.read("read a console session", c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT " + SESSION_COLUMNS + " FROM console_session WHERE id_hash = ?")) {
+                select.setString(1, idHash);
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new ConsoleSession(rows.getString(1), rows.getLong(2), rows.getString(3),
+                            rows.getString(4), Instant.ofEpochMilli(rows.getLong(5)),
+                            Instant.ofEpochMilli(rows.getLong(6)), Instant.ofEpochMilli(rows.getLong(7))));
+                }
+            }
+        });
+    }
+
+    @Override
+    public void touchSession(String idHash, Instant at) {
+        Objects.requireNonNull(idHash, "idHash");
+        Objects.requireNonNull(at, "at");
+        ensureOpen();
+        database.write("record a console session's use", c -> {
+            // Never moves it back: two servers touching the same session keep the later time.
+            try (PreparedStatement update = c.prepareStatement(
+                    "UPDATE console_session SET last_seen_at = ? WHERE id_hash = ? AND last_seen_at < ?")) {
+                update.setLong(1, at.toEpochMilli());
+                update.setString(2, idHash);
+                update.setLong(3, at.toEpochMilli());
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public boolean deleteSession(String idHash) {
+        Objects.requireNonNull(idHash, "idHash");
+        ensureOpen();
+        return database.write("delete a console session", c -> {
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM console_session WHERE id_hash = ?")) {
+                delete.setString(1, idHash);
+                return delete.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public int purgeSessions(Instant now, Instant lastSeenBefore) {
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(lastSeenBefore, "lastSeenBefore");
+        ensureOpen();
+        return database.write("purge expired console sessions", c -> {
+            try (PreparedStatement delete = c.prepareStatement(
+                    "DELETE FROM console_session WHERE expires_at <= ? OR last_seen_at < ?")) {
+                delete.setLong(1, now.toEpochMilli());
+                delete.setLong(2, lastSeenBefore.toEpochMilli());
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int trimSessions(int keep) {
+        if (keep < 0) {
+            throw new IllegalArgumentException("keep must not be negative, got " + keep);
+        }
+        ensureOpen();
+        return database.write("trim console sessions", c -> {
+            // The sign-in time of the newest session beyond the ones kept; it and every older one go.
+            long cutoff;
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT created_at FROM console_session ORDER BY created_at DESC LIMIT 1 OFFSET ?")) {
+                select.setInt(1, keep);
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return 0;
+                    }
+                    cutoff = rows.getLong(1);
+                }
+            }
+            try (PreparedStatement delete = c.prepareStatement(
+                    "DELETE FROM console_session WHERE created_at <= ?")) {
+                delete.setLong(1, cutoff);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int sessionCount() {
+        ensureOpen();
+        return database.read("count console sessions", c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM console_session");
+                 ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
             }
         });
     }

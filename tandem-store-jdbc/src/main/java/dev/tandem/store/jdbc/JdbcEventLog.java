@@ -258,9 +258,9 @@ public final class JdbcEventLog implements EventLog {
     }
 
     /**
-     * One grouped scan of the rows received since {@code since} (there is no index on received_at: a week of a
-     * large log is a full scan, which the dashboard's polling of the short windows does not hit often); a negative
-     * lag (a source clock ahead of ours) counts as 0.
+     * One grouped scan of the rows received since {@code since}, through the index on received_at (V31) for the short
+     * windows (the planner still scans the whole log when the window holds a large part of it, e.g. a week of a
+     * month's log; docs/benchmarks.md); a negative lag (a source clock ahead of ours) counts as 0.
      */
     @Override
     public List<dev.tandem.core.state.IngestStats> ingestStats(Instant since, java.time.Duration bucket) {

@@ -3,6 +3,7 @@ package dev.tandem.store.jdbc;
 import dev.tandem.core.spi.ApiTokenStore;
 import dev.tandem.core.spi.ApiTokenStore.AdminAuditEntry;
 import dev.tandem.core.spi.ApiTokenStore.ApiToken;
+import dev.tandem.core.spi.ApiTokenStore.ConsoleSession;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -108,6 +109,61 @@ abstract class ApiTokenStoreContractTest {
         assertThat(tokens.auditPage(Long.MAX_VALUE, Optional.of("x' OR '1'='1"), 10)).isEmpty();
         assertThat(tokens.auditPage(Long.MAX_VALUE, Optional.of("'; DROP TABLE admin_audit; --"), 10)).isEmpty();
         assertThat(tokens.auditPage(Long.MAX_VALUE, Optional.empty(), 10)).hasSize(1);
+    }
+
+    @Test
+    void aConsoleSessionSurvivesARestartAndIsTouchedForwardOnly() {
+        ApiToken ci = tokens.create("ci", "operator", HASH_A, NOW);
+        ConsoleSession session = session("1", ci.id(), NOW);
+        tokens.createSession(session);
+
+        tokens = restart();
+
+        assertThat(tokens.findSession(session.idHash())).contains(session);
+        tokens.touchSession(session.idHash(), NOW.plusSeconds(60));
+        tokens.touchSession(session.idHash(), NOW.plusSeconds(30));
+        assertThat(tokens.findSession(session.idHash()).orElseThrow().lastSeenAt()).isEqualTo(NOW.plusSeconds(60));
+        assertThat(tokens.findSession("f".repeat(64))).isEmpty();
+        assertThat(tokens.sessionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void deletingRevokingPurgingAndTrimmingRemoveSessions() {
+        ApiToken ci = tokens.create("ci", "operator", HASH_A, NOW);
+        ApiToken ops = tokens.create("ops", "admin", HASH_B, NOW);
+        tokens.createSession(session("1", ci.id(), NOW));
+        tokens.createSession(session("2", ci.id(), NOW));
+        tokens.createSession(session("3", ops.id(), NOW));
+
+        assertThat(tokens.deleteSession(hash("3"))).isTrue();
+        assertThat(tokens.deleteSession(hash("3"))).isFalse();
+        tokens.createSession(session("3", ops.id(), NOW));
+        assertThat(tokens.revoke(ci.id(), NOW)).isTrue();
+        assertThat(tokens.findSession(hash("1"))).isEmpty();
+        assertThat(tokens.findSession(hash("2"))).isEmpty();
+        assertThat(tokens.findSession(hash("3"))).isPresent();
+
+        for (int i = 4; i < 9; i++) {
+            tokens.createSession(session(Integer.toString(i), ops.id(), NOW.plusSeconds(i)));
+        }
+        // "3" (idle: last seen at NOW) and "4" (past its absolute end at NOW + 4 s + 8 h) go.
+        assertThat(tokens.purgeSessions(NOW.plusSeconds(4).plus(java.time.Duration.ofHours(8)), NOW.plusSeconds(1)))
+                .isEqualTo(2);
+        assertThat(tokens.sessionCount()).isEqualTo(4);
+        assertThat(tokens.trimSessions(2)).isEqualTo(2);
+        assertThat(tokens.findSession(hash("7"))).isPresent();
+        assertThat(tokens.findSession(hash("8"))).isPresent();
+        assertThat(tokens.trimSessions(5)).isZero();
+        assertThat(tokens.sessionCount()).isEqualTo(2);
+    }
+
+    private static String hash(String name) {
+        return name.repeat(64);
+    }
+
+    private static ConsoleSession session(String name, long tokenId, Instant at) {
+        return new ConsoleSession(hash(name), tokenId, "operator", "csrf-" + name, at, at,
+                at.plus(java.time.Duration.ofHours(8)));
     }
 
     private static AdminAuditEntry entry(String actor, int i) {

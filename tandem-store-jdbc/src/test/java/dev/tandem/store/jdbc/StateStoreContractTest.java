@@ -156,6 +156,19 @@ abstract class StateStoreContractTest {
     }
 
     @Test
+    void aFlowsPendingRetriesAreCountedBeyondAnyPageSize() {
+        store.inTransaction(() -> {
+            for (long i = 1; i <= 750; i++) {
+                store.scheduleRetry(retry(i, "orders", NOW));
+            }
+            store.scheduleRetry(retry(1, "customers", NOW));
+        });
+
+        assertThat(store.pendingRetryCount("orders")).isEqualTo(750);
+        assertThat(store.pendingRetryCount()).isEqualTo(751);
+    }
+
+    @Test
     void pendingRetriesAreCountedPerFlow() {
         store.scheduleRetry(retry(1, "orders", NOW));
         store.scheduleRetry(retry(2, "orders", NOW));
