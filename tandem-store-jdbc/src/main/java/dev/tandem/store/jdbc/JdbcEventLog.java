@@ -266,7 +266,8 @@ public final class JdbcEventLog implements EventLog {
     public List<dev.tandem.core.state.IngestStats> ingestStats(Instant since, java.time.Duration bucket) {
         ensureOpen();
         long size = Math.max(1000, bucket.toMillis());
-        String lag = "MAX(0, received_at - occurred_at)";
+        // Not MAX(0, x): a two-argument MAX is SQLite only (PostgreSQL has GREATEST, SQLite has not).
+        String lag = "CASE WHEN received_at > occurred_at THEN received_at - occurred_at ELSE 0 END";
         String sql = "SELECT source, (received_at / " + size + ") * " + size + " AS bucket, COUNT(*), MAX(" + lag
                 + "), AVG(" + lag + ") FROM event_log WHERE received_at >= ? "
                 + "GROUP BY source, (received_at / " + size + ") ORDER BY source, bucket";

@@ -223,6 +223,21 @@ abstract class EventLogContractTest {
     }
 
     /** A Clarity-style notification; instants in whole milliseconds, the precision the stores keep. */
+    @Test
+    void ingestStatsCountEventsPerSourceAndLagIsNeverNegative() {
+        log.append(event("clarity", "old"));   // occurred months ago: a long lag
+        log.append(new InboundEvent("salesforce", "future", "Account.Updated", "Account", "001", "A-1",
+                Instant.now().plusSeconds(3600), "{}"));   // a source clock ahead of ours: lag 0, not negative
+        List<dev.tandem.core.state.IngestStats> stats = log.ingestStats(Instant.now().minusSeconds(3600),
+                java.time.Duration.ofHours(2));
+        assertThat(stats).extracting(dev.tandem.core.state.IngestStats::source).containsExactlyInAnyOrder("clarity", "salesforce");
+        assertThat(stats).allSatisfy(s -> assertThat(s.received()).isEqualTo(1));
+        assertThat(stats).filteredOn(s -> s.source().equals("clarity")).singleElement()
+                .satisfies(s -> assertThat(s.maxLagMillis()).isGreaterThan(86_400_000L));
+        assertThat(stats).filteredOn(s -> s.source().equals("salesforce")).singleElement()
+                .satisfies(s -> assertThat(s.maxLagMillis()).isZero());
+    }
+
     protected static InboundEvent event(String source, String sourceEventId) {
         return new InboundEvent(source, sourceEventId, "SalesOrder.Modified", "SalesOrder", "5001", "SO-5001",
                 OCCURRED, "{\"EventID\":\"" + sourceEventId + "\"}");
