@@ -70,6 +70,8 @@ public final class MappingApi {
     static final long PREVIEW_SECONDS = 10;
     /** JSONata's nesting bound for a preview: nested expression nodes, function calls included (the shipped order flow previews within it: MappingApiTest). */
     static final int PREVIEW_DEPTH = 1_000;
+    /** Stack of a preview's thread: ample for {@link #PREVIEW_DEPTH} JSONata levels (a few KB each). */
+    static final long PREVIEW_STACK_BYTES = 64L * 1024 * 1024;
     private static final long PREVIEW_GRACE_MILLIS = 5_000;
     private static final Pattern API_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,79}");
     private static final Pattern ENTITY = Pattern.compile("\"entity\"\\s*:\\s*\"([A-Za-z][A-Za-z0-9_]{0,79})\"");
@@ -294,7 +296,9 @@ public final class MappingApi {
                 permits.release();
             }
         });
-        Thread.ofVirtual().name("tandem-mapping-preview").start(run);
+        // A platform thread with a stack of its own size, so that the depth bound, not the machine's default stack
+        // (which differs between JVMs and CI hosts), is what stops a function that calls itself without end.
+        Thread.ofPlatform().name("tandem-mapping-preview").daemon(true).stackSize(PREVIEW_STACK_BYTES).start(run);
         try {
             return run.get(bound.toMillis() + PREVIEW_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
