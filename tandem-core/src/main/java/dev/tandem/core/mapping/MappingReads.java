@@ -3,8 +3,11 @@ package dev.tandem.core.mapping;
 import com.dashjoin.jsonata.Parser;
 
 import java.lang.reflect.Field;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,11 +27,19 @@ import java.util.Set;
  * {@code Quantity} is the source path {@code SalesItems.Quantity}. Paths are dot-joined from the source record's
  * root, without array markers (JSONata maps over arrays: https://docs.jsonata.org/path-operators). Counted: every
  * path step of names from the context, {@code $} (the context) and {@code $$} (the root); the paths in a
- * predicate ({@code Items[Qty > 1]}: {@code Items.Qty}), a sort or a group, relative to their step. Not counted:
- * string literals (even {@code "Totals.Tax"}), variables ({@code $address.City}: the value is the program's, not a
- * path of the record), paths after a step that is not a name (a function's or a block's result), and a lambda's
- * parameters. A lambda's body reads in the context where it is defined (JSONata evaluates it with that input:
- * https://docs.jsonata.org/programming#functions). Wildcards, descendants and parents end a path.
+ * predicate ({@code Items[Qty > 1]}: {@code Items.Qty}), a sort or a group, relative to their step.
+ *
+ * <p>Variables are followed (https://docs.jsonata.org/programming#variables): a variable bound to a path
+ * ({@code $address := BillingContact.Address}, or a choice of paths: {@code $c := X ? $ : Contact}) continues it,
+ * so {@code $address.City} reads {@code BillingContact.Address.City}; a variable bound to anything else
+ * ({@code $key := CustomKey ? CustomKey : $string(ID)}, a function) reads, where it is used, what its value read
+ * when bound. A binding is seen from the expressions after it in its block (and in blocks and lambdas inside it);
+ * a lambda's parameters hide the names they share, and read nothing. A binding nothing uses reads nothing.
+ *
+ * <p>Not counted: string literals (even {@code "Totals.Tax"}), a variable bound nowhere in the text (the runtime's
+ * bindings, such as a flow's lookups), paths after a step that is not a name (a function's or a block's result),
+ * and a lambda's parameters. A lambda's body reads in the context where it is defined (JSONata evaluates it with
+ * that input: https://docs.jsonata.org/programming#functions). Wildcards, descendants and parents end a path.
  *
  * <p>The library keeps the tree's fields package-private; they are read by reflection here (the jar is on the
  * class path, an unnamed module). {@code MappingReadsTest} pins the shape, so a library upgrade that changes it
@@ -133,8 +144,17 @@ public final class MappingReads {
         return o != null && SYMBOL.isInstance(o);
     }
 
+    /** What a variable stands for: the paths its value is (none when computed), and what its value read. */
+    private record Binding(List<List<String>> denotes, Set<String> reads) {
+        static final Binding NOTHING = new Binding(List.of(), Set.of());
+    }
+
+    private static final List<String> UNDEFINED = List.of("undefined");
+
     private static final class Walker {
         final List<Found> found = new ArrayList<>();
+        /** The bindings in scope, innermost first: a block's, a lambda's parameters, ..., the text's. */
+        private final Deque<Map<String, Binding>> scopes = new ArrayDeque<>(List.of(new HashMap<>()));
         private final Set<Object> recorded = Collections.newSetFromMap(new IdentityHashMap<>());
         private Set<String> sink = new LinkedHashSet<>();
         private final Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -172,6 +192,28 @@ public final class MappingReads {
                     return;
                 }
                 if ("variable".equals(type)) {
+                    Binding b = bound(get(node, "value"));
+                    if (b != null) {
+                        sink.addAll(b.reads());
+                    }
+                    return;
+                }
+                if ("bind".equals(type) && isSymbol(get(node, "lhs")) && "variable".equals(type(get(node, "lhs")))) {
+                    bind(String.valueOf(get(get(node, "lhs"), "value")), get(node, "rhs"), context);
+                    return;
+                }
+                if ("block".equals(type) || "lambda".equals(type)) {
+                    Map<String, Binding> scope = new HashMap<>();
+                    if ("lambda".equals(type) && get(node, "arguments") instanceof List<?> params) {
+                        params.stream().filter(MappingReads::isSymbol)
+                                .forEach(a -> scope.put(String.valueOf(get(a, "value")), Binding.NOTHING));
+                    }
+                    scopes.push(scope);
+                    try {
+                        children(node, context);
+                    } finally {
+                        scopes.pop();
+                    }
                     return;
                 }
                 if ("unary".equals(type) && "{".equals(get(node, "value"))) {
@@ -180,6 +222,82 @@ public final class MappingReads {
                 children(node, context);
             } finally {
                 seen.remove(node);
+            }
+        }
+
+        /** The binding a variable's name has here; null for $ and $$, and for a name bound nowhere in the text. */
+        private Binding bound(Object name) {
+            if (name == null || "".equals(name) || "$".equals(name)) {
+                return null;
+            }
+            for (Map<String, Binding> scope : scopes) {
+                if (scope.containsKey(String.valueOf(name))) {
+                    return scope.get(String.valueOf(name));
+                }
+            }
+            return null;
+        }
+
+        /** {@code $name := rhs}: what rhs reads (records in it found as anywhere), kept for where $name is used. */
+        private void bind(String name, Object rhs, List<String> context) {
+            Set<String> before = sink;
+            sink = new LinkedHashSet<>();
+            Set<String> reads;
+            try {
+                walk(rhs, context);
+                reads = sink;
+            } finally {
+                sink = before;
+            }
+            scopes.element().put(name, new Binding(denotes(rhs, context), Collections.unmodifiableSet(reads)));
+        }
+
+        /** The record paths a value is, when it is one (or a choice of some); empty when it is computed. */
+        private List<List<String>> denotes(Object node, List<String> context) {
+            if (!isSymbol(node) || context == null) {
+                return List.of();
+            }
+            String type = type(node);
+            Object value = get(node, "value");
+            switch (type) {
+                case "name":
+                    return List.of(append(context, String.valueOf(value)));
+                case "variable": {
+                    if ("".equals(value)) {
+                        return List.of(context);
+                    }
+                    if ("$".equals(value)) {
+                        return List.of(List.of());
+                    }
+                    Binding b = bound(value);
+                    return b == null ? List.of() : b.denotes();
+                }
+                case "condition": {
+                    List<List<String>> out = new ArrayList<>(denotes(get(node, "then"), context));
+                    denotes(get(node, "_else"), context).stream().filter(p -> !out.contains(p)).forEach(out::add);
+                    return out;
+                }
+                case "block":
+                    return get(node, "expressions") instanceof List<?> e && e.size() == 1
+                            ? denotes(e.getFirst(), context) : List.of();
+                case "path": {
+                    List<?> steps = get(node, "steps") instanceof List<?> l ? l : List.of();
+                    if (steps.isEmpty() || get(node, "group") != null) {
+                        return List.of();
+                    }
+                    Object first = steps.getFirst();
+                    List<List<String>> bases = "name".equals(type(first)) ? List.of(context) : denotes(first, context);
+                    List<String> rest = new ArrayList<>();
+                    for (int i = "name".equals(type(first)) ? 0 : 1; i < steps.size(); i++) {
+                        if (!"name".equals(type(steps.get(i))) || get(steps.get(i), "group") != null) {
+                            return List.of();
+                        }
+                        rest.add(String.valueOf(get(steps.get(i), "value")));
+                    }
+                    return bases.stream().map(b -> join(b, rest)).distinct().toList();
+                }
+                default:
+                    return List.of();
             }
         }
 
@@ -215,9 +333,27 @@ public final class MappingReads {
 
         private void path(Object node, List<String> context) {
             List<?> steps = get(node, "steps") instanceof List<?> l ? l : List.of();
+            Object first = steps.isEmpty() ? null : steps.getFirst();
+            Binding b = first != null && "variable".equals(type(first)) ? bound(get(first, "value")) : null;
+            if (b == null) {
+                follow(node, steps, 0, context);
+            } else if (b.denotes().isEmpty()) { // $key.Name, $f(x).Name: what the value read, then no path
+                sink.addAll(b.reads());
+                stages(first, null);
+                follow(node, steps, 1, null);
+            } else { // $address.City: each path the variable is, continued
+                for (List<String> base : b.denotes()) {
+                    stages(first, base);
+                    follow(node, steps, 1, base);
+                }
+            }
+        }
+
+        /** The steps of a path from {@code start} on, in {@code context} (null: not a path of the record). */
+        private void follow(Object node, List<?> steps, int start, List<String> context) {
             List<String> cur = context;
             List<String> run = new ArrayList<>();
-            for (int i = 0; i < steps.size(); i++) {
+            for (int i = start; i < steps.size(); i++) {
                 Object step = steps.get(i);
                 String type = type(step);
                 if ("name".equals(type)) {
@@ -248,7 +384,8 @@ public final class MappingReads {
         }
 
         private void add(List<String> context, List<String> run) {
-            if (context != null && !run.isEmpty()) {
+            // a lone `undefined` is JSONata's idiom for "no value" (a name no record has), not a field
+            if (context != null && !run.isEmpty() && !run.equals(UNDEFINED)) {
                 List<String> all = new ArrayList<>(context);
                 all.addAll(run);
                 sink.add(String.join(".", all));

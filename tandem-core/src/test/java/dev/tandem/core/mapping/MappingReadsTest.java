@@ -23,20 +23,36 @@ class MappingReadsTest {
         assertThat(reads("$round(Totals.Tax + Totals.Shipping, 2)")).containsExactly("Totals.Tax", "Totals.Shipping");
         assertThat(reads("A & ' ' & B")).containsExactly("A", "B");
         assertThat(reads("CustomKey ? CustomKey : \"SO-\" & $string(ID)")).containsExactly("CustomKey", "ID");
-        // string literals that look like paths, variables, a lambda's parameter: not the record's paths
+        // string literals that look like paths, a variable bound nowhere in the text, a lambda's parameter: no path
         assertThat(reads("\"Totals.Total\" & 'Totals.Tax'")).isEmpty();
         assertThat(reads("$address.City")).isEmpty();
-        assertThat(reads("($a := Billing.Address; $a.City & Shipping.City)")).containsExactly("Billing.Address", "Shipping.City");
         assertThat(reads("($f := function($v) { $trim($v) & Suffix }; $f(Name))")).containsExactly("Suffix", "Name");
+        assertThat(reads("($f := function($v) { Suffix }; 1)")).isEmpty(); // a binding nothing uses reads nothing
+        // a variable bound to a path continues it; to a choice of paths, each of them
+        assertThat(reads("($a := Billing.Address; $a.City & Shipping.City)"))
+                .containsExactly("Billing.Address.City", "Shipping.City");
+        assertThat(reads("($c := Kind = 'x' ? $ : (Contact ? Contact : $$.Person); $b := $c.Address; $b.City)"))
+                .containsExactly("Address.City", "Contact.Address.City", "Person.Address.City");
+        assertThat(reads("($c := Kind = 'x' ? $ : Contact; $c.Address.City)")).containsExactly("Address.City",
+                "Contact.Address.City");
+        // a computed value reads, where it is used, what it read when bound; a function's result is no path
+        assertThat(reads("($k := CustomKey ? CustomKey : $string(ID); \"SO \" & $k)")).containsExactly("CustomKey", "ID");
+        assertThat(reads("($s := $split(Name, ' '); $s.first & Code)")).containsExactly("Name", "Code");
+        // scopes: a block's binding ends with it, a lambda's parameter hides the outer name
+        assertThat(reads("(($a := Billing; $a.Zip); $a.City)")).containsExactly("Billing.Zip");
+        assertThat(reads("($a := Billing; $f := function($a) { $a.City }; $f(Shipping))")).containsExactly("Shipping");
+        assertThat(reads("($a := Billing; Items.($a := Shipping; $a.City))")).containsExactly("Items.Shipping.City");
         // predicates, sorts and groups read relative to their step; the step's own path counts
         assertThat(reads("Items[Qty > 1 and Kind = \"x\"].Sku")).containsExactly("Items.Qty", "Items.Kind", "Items.Sku");
         assertThat(reads("Items^(>Price).Sku")).containsExactly("Items.Price", "Items.Sku");
         assertThat(reads("$sum(Items.(Quantity * Price))")).containsExactly("Items.Quantity", "Items.Price");
         // $$ is the root, $ the context; the result of a function is not a path of the record
         assertThat(reads("$$.Account.Name & $.Code")).containsExactly("Account.Name", "Code");
-        // JSONata's root is $$; $root is a variable like any other (the program's, not the record's)
+        // JSONata's root is $$; $root is a variable like any other, here bound to it
         assertThat(reads("($root := $$; $root.Name & Items[Kind = \"Totals.Tax\"].Sku)"))
-                .containsExactly("Items.Kind", "Items.Sku");
+                .containsExactly("Name", "Items.Kind", "Items.Sku");
+        assertThat(reads("($root := 1; $root.Name)")).isEmpty();
+        assertThat(reads("($t := function($v) { $v ? $v : undefined }; $t(Name))")).containsExactly("Name");
         assertThat(reads("$lookup(Map, Key).Name")).containsExactly("Map", "Key");
         assertThat(reads("`billing address`.zip ~> $uppercase")).containsExactly("billing address.zip");
         assertThat(reads("**.Sku")).isEmpty();
@@ -66,8 +82,11 @@ class MappingReadsTest {
         assertThat(order.context()).isEmpty();
         assertThat(order.fields().get("EffectiveDate")).containsExactly("CreatedDate");
         assertThat(order.fields().get("PoNumber")).containsExactly("PurchaseOrderNumber");
-        assertThat(order.fields().get("Description")).containsExactly("TypeKey"); // $orderKey is a variable
-        assertThat(order.fields().get("BillingCity")).isEmpty(); // $billingAddress.City: a variable
+        // $orderKey := CustomKey ? CustomKey : "SO-" & $string(ID): what it read, where it is used
+        assertThat(order.fields().get("Description")).containsExactly("CustomKey", "ID", "TypeKey");
+        // $billingAddress.City: $billing.Address ? $billing.Address : $address, each variable followed to its paths
+        assertThat(order.fields().get("BillingCity")).containsExactlyInAnyOrder("BillingContact.Address.City",
+                "ShippingContact.Address.City", "User.Contact.Address.City", "CustomerContact.Address.City");
         // $merge([{...}, ...]): the Contact's fields are the first object's; the computed key is not a field
         assertThat(records.get(2).fields()).containsKey("MailingCountry").doesNotContainKey("$keepPhone");
     }

@@ -96,6 +96,9 @@ class MappingApiTest {
         assertThat(texts(items.path("fields").path("Quantity"))).containsExactly("SalesItems.Quantity");
         assertThat(texts(reads(m, "Order", 0).path("fields").path("EffectiveDate"))).containsExactly("CreatedDate");
         assertThat(reads(m, "OrderItem", 0).path("fields").path("UnitPrice")).isEmpty(); // $charge's parameter
+        // a variable is followed to the paths it stands for ($billingAddress: the billing copy's address, or $address)
+        assertThat(texts(reads(m, "Order", 0).path("fields").path("BillingCity")))
+                .contains("BillingContact.Address.City", "User.Contact.Address.City");
         assertThat(m.path("shipped").asBoolean()).isTrue();
         assertThat(m.path("writable").asBoolean()).isTrue();
         assertThat(m.path("object").asText()).isEqualTo("Order");
