@@ -5,7 +5,10 @@
 //   FLOW          the flow to edit (clarity-order-to-salesforce)
 //   CONDITION     the filter's condition: true keeps an order (the Java test chose it so that its next order drops)
 //   TEMPLATE      a shipped flow to copy with "New flow from template", NEW_FLOW the copy's id
-//   SCREENSHOTS   where to write designer.png, designer-step-form.png and flows-new-from-template.png
+//   ROUTED_FLOW   a flow with a content-based router whose first branch's second step is a filter, BRANCH_REASON
+//                 the new reason the script gives that filter (by keyboard on the canvas)
+//   SCREENSHOTS   where to write designer.png, designer-step-form.png, flows-new-from-template.png and
+//                 designer-branch-step.png
 // Opens the flow from the Flows list, adds a Message Filter after the fetch step from the palette, first saves it
 // without its condition (the server's problem is shown on the filter's node), then fills the condition in the
 // form generated from the JSON Schema and saves; the new version shows, and the version history diffs the two.
@@ -106,6 +109,34 @@ await run('designer', async (browser, shared) => {
   await newFlow.getByLabel('New id').fill(env('NEW_FLOW'));
   await newFlow.getByRole('button', { name: 'Create and design' }).click();
   await newFlow.getByRole('alert').filter({ hasText: 'exists already' }).waitFor();
+
+  // A router's branch step, by keyboard alone: Tab through the customer flow's graph to the Message Filter of the
+  // Contact branch, Enter selects it, its form is the filter's, and a new reason is saved into the branch.
+  const routed = env('ROUTED_FLOW');
+  await page.getByRole('link', { name: 'Flows', exact: true }).click();
+  await page.getByRole('link', { name: `Design ${routed}` }).click();
+  await page.getByRole('heading', { name: `Flow designer: ${routed}` }).waitFor();
+  await canvas.locator('.react-flow__node').first().waitFor();
+  await canvas.locator('.react-flow__node').first().focus();
+  let reached = false;
+  for (let i = 0; i < 40 && !reached; i++) {
+    const label = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+    reached = label.startsWith('Message Filter:');
+    if (!reached) {
+      await page.keyboard.press('Tab');
+    }
+  }
+  check(reached, 'Tab reaches the branch filter node on the canvas');
+  await page.keyboard.press('Enter');
+  const title = await page.getByTestId('form-title').textContent();
+  check(title.includes('Message Filter (filter), step 2 of branch 1'), `the branch step's form opens: ${title}`);
+  check((await page.getByTestId('palette-place').textContent()).includes('after step 2 of branch 1'),
+    'the palette adds into the branch');
+  await form.locator('#root_reason').fill(env('BRANCH_REASON'));
+  await page.screenshot({ path: join(shots, 'designer-branch-step.png'), fullPage: true });
+  await axe(page, 'flow designer branch step');
+  await page.getByRole('button', { name: 'Save flow' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved as version' }).waitFor({ timeout: 30000 });
   check(errors.length === 0, `no errors in the browser console ${JSON.stringify(errors)}`);
   await context.close();
 });

@@ -10,8 +10,9 @@ import { allows, api, ApiError, message, type Role } from '../api';
 import { ErrorBox, time } from '../components/common';
 import { Link } from '../router';
 import { toGraph, type GraphNode } from './designer/graph';
-import { addStep, fromFlow, headValue, moveStep, removeStep, toFlow, updateStep, withHead, type FlowModel, type Json,
-  type JsonObject } from './designer/model';
+import { addBranchStep, addStep, branchesOf, branchNodeId, branchRefOf, branchStep, fromFlow, headValue, moveBranchStep,
+  moveStep, removeBranchStep, removeStep, toFlow, updateBranchStep, updateStep, withHead, type BranchRef, type FlowModel,
+  type Json, type JsonObject } from './designer/model';
 import { eipIcon, eipName, memberSchema, newStepConfig, stepSchema, stepTypes, type StepType } from './designer/schema';
 import { structuralValidator } from './designer/validator';
 
@@ -41,8 +42,22 @@ interface VersionItem {
 
 type Schema = { [key: string]: unknown };
 
-/** The node a problem belongs on: its step (top-level index of steps/N), the trigger, the error path, or none. */
+/**
+ * The node a problem belongs on: a branch's step (steps/N/choice/when/B/steps/I or steps/N/choice/otherwise/I), its
+ * step (top-level index of steps/N), the trigger, the error path, or none.
+ */
 function nodeOfProblem(p: Problem, model: FlowModel): string | null {
+  const full = p.path ?? p.step ?? '';
+  const inBranch = /^steps\/(\d+)\/choice\/(?:when\/(\d+)\/steps|(otherwise))\/(\d+)/.exec(full);
+  const router = inBranch ? model.steps[Number(inBranch[1])] : undefined;
+  if (inBranch && router?.kind === 'choice') {
+    const branches = branchesOf(router.config);
+    const branch = inBranch[3] ? branches.findIndex((b) => b.otherwise) : Number(inBranch[2]);
+    const id = branchNodeId({ router: router.uid, branch, index: Number(inBranch[4]) });
+    if (branch >= 0 && branchRefOf(model, id)) {
+      return id;
+    }
+  }
   const path = p.step ?? p.path ?? '';
   const m = /^steps\/(\d+)/.exec(path);
   if (m) {
@@ -160,10 +175,26 @@ export default function FlowDesigner({ id, role }: { id: string; role: Role }) {
   };
   const selectedStep = model.steps.find((s) => s.uid === selected);
   const selectedIndex = selectedStep ? model.steps.indexOf(selectedStep) : -1;
+  // A router's branch (index −1) or a step in one: edited like a top-level step, written into the router's value.
+  const selectedBranch = branchRefOf(model, selected);
+  const selectedBranchStep = selectedBranch && selectedBranch.index >= 0 ? branchStep(model, selectedBranch) : null;
+  const describeBranch = (ref: BranchRef) => {
+    const router = model.steps.find((s) => s.uid === ref.router);
+    const b = router ? branchesOf(router.config)[ref.branch] : undefined;
+    const n = router ? model.steps.indexOf(router) + 1 : 0;
+    return b?.otherwise ? `the otherwise branch of step ${n}` : `branch ${ref.branch + 1} (${b?.condition ?? '?'}) of step ${n}`;
+  };
 
   const add = (type: StepType) => {
+    const config = newStepConfig(schema, type);
+    if (selectedBranch) {
+      const at = { ...selectedBranch, index: selectedBranch.index + 1 };
+      change(addBranchStep(model, at, type.kind, config));
+      setSelected(branchNodeId(at));
+      return;
+    }
     const at = selectedIndex >= 0 ? selectedIndex + 1 : model.steps.length;
-    const next = addStep(model, at, type.kind, newStepConfig(schema, type));
+    const next = addStep(model, at, type.kind, config);
     change(next);
     setSelected(next.steps[at].uid);
   };
@@ -222,7 +253,15 @@ export default function FlowDesigner({ id, role }: { id: string; role: Role }) {
 
   const handler = headValue(model, 'errorHandler');
   let form: { title: string; schema: RJSFSchema; data: Json | undefined; onChange: (v: Json) => void } | null = null;
-  if (selectedStep) {
+  if (selectedBranch && selectedBranchStep) {
+    const type = types.find((t) => t.kind === selectedBranchStep.kind);
+    form = selectedBranchStep.raw !== undefined || !type ? null : {
+      title: `${eipName(selectedBranchStep.kind)} (${selectedBranchStep.kind}), step ${selectedBranch.index + 1} of ${describeBranch(selectedBranch)}`,
+      schema: stepSchema(schema, type),
+      data: selectedBranchStep.config,
+      onChange: (v) => change(updateBranchStep(model, selectedBranch, v)),
+    };
+  } else if (selectedStep) {
     const type = types.find((t) => t.kind === selectedStep.kind);
     form = selectedStep.raw !== undefined || !type ? null : {
       title: `${eipName(selectedStep.kind)} (${selectedStep.kind}), step ${selectedIndex + 1}`,
@@ -238,6 +277,13 @@ export default function FlowDesigner({ id, role }: { id: string; role: Role }) {
       data: handler ?? {}, onChange: (v) => change(withHead(model, 'errorHandler', v)) };
   }
   const nodeProblems = problemsByNode[selected] ?? [];
+  // A node of the graph: a step (top-level or in a branch) is selected itself, the error path's nodes open its form.
+  function selectNode(nodeId: string) {
+    const g = graph.nodes.find((x) => x.id === nodeId);
+    if (g) {
+      setSelected(g.data.role === 'error' ? 'retry' : nodeId);
+    }
+  }
 
   return (
     <section aria-labelledby="designer-title" className="designer">
@@ -282,6 +328,49 @@ export default function FlowDesigner({ id, role }: { id: string; role: Role }) {
                   <button type="button" className="small" aria-label={`Remove step ${i + 1} (${s.kind})`}
                     onClick={() => { change(removeStep(model, s.uid)); setSelected('trigger'); }}>✕</button>
                 </span>
+                {s.kind === 'choice' && (
+                  <ol className="dz-branches" aria-label={`Branches of step ${i + 1}`}>
+                    {branchesOf(s.config).map((b, bi) => {
+                      const head: BranchRef = { router: s.uid, branch: bi, index: -1 };
+                      const headId = branchNodeId(head);
+                      return (
+                        <li key={bi}>
+                          <button type="button" className={`link${selected === headId ? ' dz-current' : ''}`}
+                            aria-pressed={selected === headId} onClick={() => setSelected(headId)}>
+                            ◇ {b.otherwise ? 'otherwise' : `when ${b.condition}`}
+                          </button>
+                          <ol aria-label={`Steps of ${describeBranch(head)}`}>
+                            {b.steps.map((_raw, si) => {
+                              const ref: BranchRef = { ...head, index: si };
+                              const id = branchNodeId(ref);
+                              const inner = branchStep(model, ref);
+                              const kind = inner?.kind ?? '?';
+                              return (
+                                <li key={si} data-testid={`branch-${i}-${bi}-${si}`}>
+                                  <button type="button" className={`link${selected === id ? ' dz-current' : ''}`}
+                                    aria-pressed={selected === id} onClick={() => setSelected(id)}>
+                                    <span aria-hidden="true">{eipIcon(kind)}</span> {i + 1}.{bi + 1}.{si + 1} {eipName(kind)}
+                                    {problemsByNode[id] ? ` — ${problemsByNode[id].length} problem(s)` : ''}
+                                  </button>
+                                  <span className="dz-step-actions">
+                                    <button type="button" className="small" aria-label={`Move step ${i + 1}.${bi + 1}.${si + 1} up`}
+                                      disabled={si === 0} onClick={() => { change(moveBranchStep(model, ref, -1));
+                                        setSelected(branchNodeId({ ...ref, index: si - 1 })); }}>↑</button>
+                                    <button type="button" className="small" aria-label={`Move step ${i + 1}.${bi + 1}.${si + 1} down`}
+                                      disabled={si === b.steps.length - 1} onClick={() => { change(moveBranchStep(model, ref, 1));
+                                        setSelected(branchNodeId({ ...ref, index: si + 1 })); }}>↓</button>
+                                    <button type="button" className="small" aria-label={`Remove step ${i + 1}.${bi + 1}.${si + 1} (${kind})`}
+                                      onClick={() => { change(removeBranchStep(model, ref)); setSelected(headId); }}>✕</button>
+                                  </span>
+                                </li>
+                              );
+                            })}
+                          </ol>
+                        </li>
+                      );
+                    })}
+                  </ol>
+                )}
               </li>
             ))}
             <li>
@@ -290,7 +379,10 @@ export default function FlowDesigner({ id, role }: { id: string; role: Role }) {
             </li>
           </ol>
           <h2>Palette</h2>
-          <p className="muted">Adds {selectedIndex >= 0 ? `after step ${selectedIndex + 1}` : 'at the end'}.</p>
+          <p className="muted" data-testid="palette-place">Adds {selectedBranch
+            ? (selectedBranch.index < 0 ? `at the start of ${describeBranch(selectedBranch)}`
+              : `after step ${selectedBranch.index + 1} of ${describeBranch(selectedBranch)}`)
+            : selectedIndex >= 0 ? `after step ${selectedIndex + 1}` : 'at the end'}.</p>
           <ul className="dz-palette" aria-label="Step types">
             {types.map((t) => (
               <li key={t.kind}>
@@ -301,13 +393,18 @@ export default function FlowDesigner({ id, role }: { id: string; role: Role }) {
             ))}
           </ul>
         </div>
-        <div className="dz-canvas" role="region" aria-label="Flow graph">
+        {/* Keyboard: Tab reaches each node (React Flow makes them focusable), Enter or Space selects it as a click does. */}
+        <div className="dz-canvas" role="region" aria-label="Flow graph" onKeyDown={(e) => {
+          const node = (e.target as HTMLElement).closest?.('.react-flow__node');
+          const nodeId = node?.getAttribute('data-id');
+          if ((e.key === 'Enter' || e.key === ' ') && nodeId) {
+            e.preventDefault();
+            selectNode(nodeId);
+          }
+        }}>
           <ReactFlow nodes={graph.nodes} edges={graph.edges} nodeTypes={nodeTypes} fitView fitViewOptions={{ padding: 0.05, maxZoom: 1 }} minZoom={0.2}
-            nodesDraggable={false} nodesConnectable={false} onNodeClick={(_, n) => {
-              const g = graph.nodes.find((x) => x.id === n.id);
-              const parent = toGraph(model).nodes.find((x) => x.id === n.id)?.parentStep;
-              setSelected(parent ?? (g?.data.role === 'error' ? 'retry' : n.id));
-            }} proOptions={{ hideAttribution: true }}>
+            nodesDraggable={false} nodesConnectable={false} onNodeClick={(_, n) => selectNode(n.id)}
+            proOptions={{ hideAttribution: true }}>
             <Background />
             <Controls showInteractive={false} />
           </ReactFlow>
@@ -319,7 +416,12 @@ export default function FlowDesigner({ id, role }: { id: string; role: Role }) {
               {nodeProblems.map((p, i) => <li key={i}>{p.path ? <code>{p.path}</code> : null} {p.message}</li>)}
             </ul>
           )}
-          {selectedStep?.raw !== undefined && (
+          {form && <p className="muted" data-testid="form-title">{form.title}</p>}
+          {selectedBranch && selectedBranch.index < 0 && (
+            <p>Selected: {describeBranch(selectedBranch)}. Its condition is edited in the router's form; the palette
+              adds a step at its start.</p>
+          )}
+          {(selectedStep ?? selectedBranchStep)?.raw !== undefined && (
             <p className="error">This step is not a map with one key (its kind); it is kept as written. Fix it in the file.</p>
           )}
           {form && (

@@ -92,6 +92,55 @@ describe('flow designer page', () => {
     expect(puts[1].headers['X-Tandem-CSRF']).toBe('csrf');
   });
 
+  it("edits a router branch's step from the list and from the canvas by keyboard, and puts a problem on it", async () => {
+    const routed = { id: 'x-flow', from: flow.from, steps: [{ choice: { when: [{ condition: "$event.entity = 'A'",
+      steps: [{ fetch: { system: 'clarity', entity: 'A' } }, { filter: { when: 'true', reason: 'old' } }] }],
+      otherwise: [{ fetch: { system: 'clarity', entity: 'B' } }] } }, { to: { system: 'salesforce' } }] };
+    const puts: Call[] = [];
+    mockApi({
+      'GET /flows/x-flow/definition': { body: { ...definition, definition: routed } },
+      'GET /flows/schema': { body: schema },
+      'GET /flows/x-flow/versions': { body: versions },
+      'PUT /flows/x-flow/definition': (call) => {
+        puts.push(call);
+        return { status: 422, contentType: 'application/problem+json', body: { title: 'The flow is not valid',
+          status: 422, code: 'invalid_flow', detail: '1 problem(s)', problems: [{
+            path: 'steps/0/choice/otherwise/1/filter/when', step: 'steps/0', message: 'JSONata: Unexpected end' }] } };
+      },
+    });
+    stubBrowser();
+    const { container } = render(<FlowDesigner id="x-flow" role="admin" />);
+    await screen.findByRole('heading', { name: 'Flow designer: x-flow' });
+    const branches = screen.getByRole('list', { name: 'Branches of step 1' });
+    expect(within(branches).getByRole('button', { name: "◇ when $event.entity = 'A'" })).toBeDefined();
+    await userEvent.click(within(branches).getByRole('button', { name: /1\.1\.2 Message Filter/ }));
+    expect(screen.getByTestId('form-title').textContent).toContain("step 2 of branch 1 ($event.entity = 'A') of step 1");
+    const reason = screen.getByRole('region', { name: 'Properties' }).querySelector('#root_reason') as HTMLInputElement;
+    expect(reason.value).toBe('old');
+    await userEvent.clear(reason);
+    await userEvent.type(reason, 'new');
+
+    // The canvas: a node reached by Tab is selected with Enter, as a click would.
+    const node = container.querySelector('.react-flow__node[data-id$="-b1-0"]') as HTMLElement;
+    expect(node.getAttribute('tabindex')).toBe('0');
+    node.focus();
+    await userEvent.keyboard('{Enter}');
+    expect(screen.getByTestId('form-title').textContent).toContain('step 1 of the otherwise branch of step 1');
+    // The palette adds after the selected branch step, in its branch.
+    expect(screen.getByTestId('palette-place').textContent).toBe('Adds after step 1 of the otherwise branch of step 1.');
+    await userEvent.click(screen.getByRole('button', { name: 'Add Message Filter (filter)' }));
+    expect(screen.getByTestId('branch-0-1-1').textContent).toContain('Message Filter');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Save flow' }));
+    await screen.findByRole('alert');
+    expect(screen.getByTestId('branch-0-1-1').textContent).toContain('1 problem(s)');
+    expect(screen.getByRole('region', { name: 'Properties' }).textContent).toContain('Unexpected end');
+    const sent = puts[0].body as { steps: [{ choice: { when: { steps: unknown[] }[]; otherwise: unknown[] } }, unknown] };
+    expect(sent.steps[0].choice.when[0].steps[1]).toStrictEqual({ filter: { when: 'true', reason: 'new' } });
+    expect(sent.steps[0].choice.otherwise).toStrictEqual([{ fetch: { system: 'clarity', entity: 'B' } }, { filter: { when: '' } }]);
+    expect(sent.steps[1]).toStrictEqual(routed.steps[1]);
+  });
+
   it('offers no save to a viewer', async () => {
     mockApi({
       'GET /flows/x-flow/definition': { body: definition },

@@ -3,7 +3,8 @@
 // yaml package, as Git has them), and the editing operations change exactly what they say.
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { addStep, fromFlow, moveStep, removeStep, toFlow, updateStep, type JsonObject } from '../pages/designer/model';
+import { addBranchStep, addStep, branchesOf, branchNodeId, branchRefOf, branchStep, fromFlow, moveBranchStep, moveStep,
+  removeBranchStep, removeStep, toFlow, updateBranchStep, updateStep, type Json, type JsonObject } from '../pages/designer/model';
 import { toGraph } from '../pages/designer/graph';
 import { eipName, newStepConfig, stepSchema, stepTypes } from '../pages/designer/schema';
 
@@ -49,6 +50,65 @@ describe('flow designer model', () => {
     const branchEdges = edges.filter((e) => e.source === choice.uid && e.id.startsWith('branch'));
     expect(branchEdges.length).toBeGreaterThanOrEqual(1);
     expect(nodes.filter((n) => n.parentStep === choice.uid).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('draws every branch step with the id the designer edits it by, and guards a branch fetch with the retry policy', () => {
+    const model = fromFlow(read('clarity-customer-to-salesforce.yaml'));
+    const choice = model.steps.find((s) => s.kind === 'choice')!;
+    const branches = branchesOf(choice.config);
+    expect(branches.map((b) => b.otherwise)).toStrictEqual([false, false, true]);
+    expect(branches[0].condition).toBe("$event.entity = 'Contact'");
+    const { nodes, edges } = toGraph(model);
+    branches.forEach((b, bi) => b.steps.forEach((_, si) => {
+      const id = branchNodeId({ router: choice.uid, branch: bi, index: si });
+      expect(nodes.find((n) => n.id === id)?.parentStep).toBe(choice.uid);
+      expect(branchRefOf(model, id)).toStrictEqual({ router: choice.uid, branch: bi, index: si });
+    }));
+    const contactFetch = branchNodeId({ router: choice.uid, branch: 0, index: 0 });
+    expect(edges.find((e) => e.id === `guard-${contactFetch}`)?.target).toBe('retry');
+    expect(new Set(edges.map((e) => e.id)).size).toBe(edges.length);
+    // Ids that name no branch place of this model name nothing.
+    expect(branchRefOf(model, `${choice.uid}-b3-0`)).toBeNull();
+    expect(branchRefOf(model, `${choice.uid}-b0-9`)).toBeNull();
+    expect(branchRefOf(model, `${model.steps[model.steps.length - 1].uid}-b0-0`)).toBeNull();
+    expect(branchRefOf(model, `${choice.uid}-b2`)).toStrictEqual({ router: choice.uid, branch: 2, index: -1 });
+  });
+
+  it('edits, adds, moves and removes the steps of a branch, and nothing else', () => {
+    const flow = read('clarity-customer-to-salesforce.yaml');
+    const model = fromFlow(flow);
+    const choice = model.steps.find((s) => s.kind === 'choice')!;
+    const at = model.steps.indexOf(choice);
+    const filterRef = { router: choice.uid, branch: 0, index: 1 };
+    const filter = branchStep(model, filterRef)!;
+    expect(filter.kind).toBe('filter');
+    const config = { ...(filter.config as JsonObject), reason: 'edited' };
+
+    const edited = toFlow(updateBranchStep(model, filterRef, config));
+    const expected = structuredClone(flow) as JsonObject;
+    const when = ((expected.steps as JsonObject[])[at].choice as JsonObject).when as JsonObject[];
+    (when[0].steps as Json[])[1] = { filter: config };
+    expect(edited).toStrictEqual(expected);
+    expect(JSON.stringify(edited)).toBe(JSON.stringify(expected));
+
+    // Added at the start of the otherwise branch, moved down, moved past the end (nothing), removed: as it was.
+    const otherwise = { router: choice.uid, branch: 2, index: 0 };
+    let m = addBranchStep(model, otherwise, 'filter', { when: 'true' });
+    const steps = (f: JsonObject) => ((f.steps as JsonObject[])[at].choice as JsonObject).otherwise as Json[];
+    expect(steps(toFlow(m))[0]).toStrictEqual({ filter: { when: 'true' } });
+    const n = steps(toFlow(m)).length;
+    m = moveBranchStep(m, otherwise, 1);
+    expect(steps(toFlow(m))[1]).toStrictEqual({ filter: { when: 'true' } });
+    const last = { ...otherwise, index: n - 1 };
+    expect(toFlow(moveBranchStep(m, last, 1))).toStrictEqual(toFlow(m));
+    m = removeBranchStep(m, { ...otherwise, index: 1 });
+    expect(toFlow(m)).toStrictEqual(flow);
+    // A when branch's steps, the same way.
+    const second = { router: choice.uid, branch: 1, index: 1 };
+    m = addBranchStep(model, second, 'filter', { when: 'false' });
+    expect((((toFlow(m).steps as JsonObject[])[at].choice as JsonObject).when as JsonObject[])[1].steps)
+      .toStrictEqual([...(branchesOf(choice.config)[1].steps), { filter: { when: 'false' } }]);
+    expect(toFlow(removeBranchStep(m, second))).toStrictEqual(flow);
   });
 
   it('adds a filter step, removes it and reorders steps', () => {

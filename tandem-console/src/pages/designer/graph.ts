@@ -3,7 +3,7 @@
 // guards the steps calling a system, and the dead-letter channel it ends in (also where a broken validation rule
 // sends a record). Pure: the page adds selection and problems.
 import { eipIcon, eipName } from './schema';
-import { headValue, stepOf, type FlowModel, type Json, type JsonObject, type StepModel } from './model';
+import { branchesOf, branchNodeId, headValue, stepOf, type FlowModel, type Json, type JsonObject, type StepModel } from './model';
 
 export interface GraphNode {
   id: string;
@@ -70,31 +70,26 @@ export function toGraph(model: FlowModel): { nodes: GraphNode[]; edges: GraphEdg
   nodes.push({ id: 'trigger', position: { x: 0, y: 0 },
     data: { title: 'Trigger', icon: '⚡', detail: `${from.system ?? '?'}: ${events}`, kind: 'from', role: 'trigger' } });
   let previous = 'trigger';
+  /** Branch steps, for the error path's edges. */
+  const guarded: [string, string][] = [];
   let y = ROW;
   model.steps.forEach((step) => {
     nodes.push({ id: step.uid, position: { x: 0, y },
       data: { title: eipName(step.kind), icon: eipIcon(step.kind), detail: detailOf(step), kind: step.kind, role: 'step' } });
     edges.push({ id: `e-${previous}-${step.uid}`, source: previous, target: step.uid });
     if (step.kind === 'choice') {
-      const c = obj(step.config);
-      const branches: [string, Json[]][] = (Array.isArray(c.when) ? c.when : []).map((w) => {
-        const b = obj(w);
-        return [typeof b.condition === 'string' ? b.condition : 'when', Array.isArray(b.steps) ? b.steps : []];
-      });
-      if (Array.isArray(c.otherwise)) {
-        branches.push(['otherwise', c.otherwise]);
-      }
       let deepest = 0;
-      branches.forEach(([condition, steps], b) => {
+      branchesOf(step.config).forEach(({ condition, steps }, b) => {
         let parent = step.uid;
         steps.forEach((raw, i) => {
           const inner = stepOf(raw);
-          const id = `${step.uid}-b${b}-${i}`;
+          const id = branchNodeId({ router: step.uid, branch: b, index: i });
           nodes.push({ id, parentStep: step.uid, position: { x: COLUMN * (b + 1), y: y + ROW * i },
             data: { title: eipName(inner.kind), icon: eipIcon(inner.kind), detail: detailOf(inner), kind: inner.kind, role: 'branch' } });
           edges.push(i === 0
             ? { id: `branch-${id}`, source: parent, target: id, label: condition.length > 40 ? `${condition.slice(0, 39)}…` : condition }
             : { id: `e-${parent}-${id}`, source: parent, target: id });
+          guarded.push([id, inner.kind]);
           parent = id;
         });
         deepest = Math.max(deepest, steps.length);
@@ -112,11 +107,12 @@ export function toGraph(model: FlowModel): { nodes: GraphNode[]; edges: GraphEdg
   nodes.push({ id: 'dead-letter', position: { x: -COLUMN - 40, y: ROW * 3 },
     data: { title: 'Dead Letter Channel', icon: '☠', detail: 'open in Errors; retry, edit or resolve', kind: 'errorHandler', role: 'error' } });
   edges.push({ id: 'e-retry-dead-letter', source: 'retry', target: 'dead-letter', label: 'retries used up', dashed: true });
-  model.steps.forEach((step) => {
-    if (CALLS.has(step.kind)) {
-      edges.push({ id: `guard-${step.uid}`, source: step.uid, target: 'retry', label: 'transient failure', dashed: true });
-    } else if (step.kind === 'validate') {
-      edges.push({ id: `reject-${step.uid}`, source: step.uid, target: 'dead-letter', label: 'rule broken', dashed: true });
+  // Top-level steps first, then the branches' (a branch's fetch calls a system as much as a top-level one).
+  [...model.steps.map((s): [string, string] => [s.uid, s.kind]), ...guarded].forEach(([id, kind]) => {
+    if (CALLS.has(kind)) {
+      edges.push({ id: `guard-${id}`, source: id, target: 'retry', label: 'transient failure', dashed: true });
+    } else if (kind === 'validate') {
+      edges.push({ id: `reject-${id}`, source: id, target: 'dead-letter', label: 'rule broken', dashed: true });
     }
   });
   return { nodes, edges };

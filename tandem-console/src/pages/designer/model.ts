@@ -118,3 +118,117 @@ export function moveStep(model: FlowModel, uid: string, delta: number): FlowMode
 export function updateStep(model: FlowModel, uid: string, config: Json): FlowModel {
   return { ...model, steps: model.steps.map((s) => (s.uid === uid ? { ...s, config, raw: undefined } : s)) };
 }
+
+// ---- a content-based router's branches: the steps of `when[b].steps`, and of `otherwise` as branch when.length
+
+/** One branch of a router: its condition ('otherwise' for the last) and its steps as the file has them. */
+export interface Branch {
+  condition: string;
+  otherwise: boolean;
+  steps: Json[];
+}
+
+/** The branches of a choice step's value, `otherwise` last when the file has one. */
+export function branchesOf(config: Json): Branch[] {
+  const c = isObject(config) ? config : {};
+  const out: Branch[] = (Array.isArray(c.when) ? c.when : []).map((w) => {
+    const b = isObject(w) ? w : {};
+    return { condition: typeof b.condition === 'string' ? b.condition : 'when', otherwise: false,
+      steps: Array.isArray(b.steps) ? b.steps : [] };
+  });
+  if (Array.isArray(c.otherwise)) {
+    out.push({ condition: 'otherwise', otherwise: true, steps: c.otherwise });
+  }
+  return out;
+}
+
+/** Where a step of a branch is: the router (a top-level step), the branch, and the place in it. */
+export interface BranchRef {
+  router: string;
+  branch: number;
+  index: number;
+}
+
+/** The node id of a branch's step ({@link toGraph} draws it with this id), and of a branch itself (index −1). */
+export function branchNodeId(ref: BranchRef): string {
+  return ref.index < 0 ? `${ref.router}-b${ref.branch}` : `${ref.router}-b${ref.branch}-${ref.index}`;
+}
+
+/** The branch place a node id names, when it names one of a router of this model. */
+export function branchRefOf(model: FlowModel, id: string): BranchRef | null {
+  const m = /^(.+)-b(\d+)(?:-(\d+))?$/.exec(id);
+  if (!m) {
+    return null;
+  }
+  const router = model.steps.find((s) => s.uid === m[1] && s.kind === 'choice');
+  const branch = Number(m[2]);
+  const index = m[3] === undefined ? -1 : Number(m[3]);
+  const branches = router ? branchesOf(router.config) : [];
+  if (!router || branch >= branches.length || index >= branches[branch].steps.length) {
+    return null;
+  }
+  return { router: router.uid, branch, index };
+}
+
+/** The step at a branch place, as the designer edits a top-level one. */
+export function branchStep(model: FlowModel, ref: BranchRef): StepModel | null {
+  const router = model.steps.find((s) => s.uid === ref.router);
+  const raw = router ? branchesOf(router.config)[ref.branch]?.steps[ref.index] : undefined;
+  return raw === undefined ? null : { ...stepOf(raw), uid: branchNodeId(ref) };
+}
+
+/** The router with one branch's steps replaced; every other member, and the order of the keys, as they were. */
+function withBranchSteps(model: FlowModel, ref: BranchRef, edit: (steps: Json[]) => Json[]): FlowModel {
+  return {
+    ...model,
+    steps: model.steps.map((s) => {
+      if (s.uid !== ref.router || !isObject(s.config)) {
+        return s;
+      }
+      const c = s.config;
+      const when = Array.isArray(c.when) ? c.when : [];
+      if (ref.branch < when.length) {
+        const next = when.map((w, b) => (b === ref.branch && isObject(w)
+          ? { ...w, steps: edit(Array.isArray(w.steps) ? w.steps : []) } : w));
+        return { ...s, config: { ...c, when: next } };
+      }
+      return { ...s, config: { ...c, otherwise: edit(Array.isArray(c.otherwise) ? c.otherwise : []) } };
+    }),
+  };
+}
+
+export function updateBranchStep(model: FlowModel, ref: BranchRef, config: Json): FlowModel {
+  return withBranchSteps(model, ref, (steps) => steps.map((raw, i) => {
+    if (i !== ref.index) {
+      return raw;
+    }
+    const s = stepOf(raw);
+    return s.raw !== undefined ? raw : { [s.kind]: config };
+  }));
+}
+
+/** Adds a step to a branch at ref.index (its start when −1 … its end when past it). */
+export function addBranchStep(model: FlowModel, ref: BranchRef, kind: string, config: Json): FlowModel {
+  return withBranchSteps(model, ref, (steps) => {
+    const out = [...steps];
+    out.splice(Math.max(0, Math.min(ref.index, out.length)), 0, { [kind]: config });
+    return out;
+  });
+}
+
+export function removeBranchStep(model: FlowModel, ref: BranchRef): FlowModel {
+  return withBranchSteps(model, ref, (steps) => steps.filter((_, i) => i !== ref.index));
+}
+
+/** Moves a branch's step by delta places within its branch; at either end nothing moves. */
+export function moveBranchStep(model: FlowModel, ref: BranchRef, delta: number): FlowModel {
+  const j = ref.index + delta;
+  return withBranchSteps(model, ref, (steps) => {
+    if (j < 0 || j >= steps.length) {
+      return steps;
+    }
+    const out = [...steps];
+    [out[ref.index], out[j]] = [out[j], out[ref.index]];
+    return out;
+  });
+}

@@ -6,13 +6,10 @@ import dev.tandem.core.state.AuditEntry;
 import dev.tandem.core.event.LoggedEvent;
 import dev.tandem.sandbox.clarity.SalesOrderRef;
 import dev.tandem.server.api.Role;
-import dev.tandem.server.config.TandemConfig;
 import dev.tandem.server.demo.Demo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,22 +24,22 @@ import static org.awaitility.Awaitility.await;
  * The flow designer in a real browser against {@code tandem demo}: {@code e2e/designer-e2e.mjs} adds a Message
  * Filter to the order flow (keeping only orders up to one the test made) and saves it; then the file in the demo's
  * flows.dir has it, the server reloaded it (a new version running and in the store), and the next order is dropped
- * by the filter: audited as SKIPPED by the new version, and never sent to Salesforce.
+ * by the filter: audited as SKIPPED by the new version, and never sent to Salesforce. It also edits a step inside a
+ * content-based router's branch of the customer flow by keyboard alone (Tab to the node on the canvas, Enter): the
+ * file then differs from the shipped one in that line only, its comments kept.
  */
 class DesignerBrowserTest {
 
     private static final String FLOW = "clarity-order-to-salesforce";
+    /** The shipped flow with a content-based router: its Contact branch's second step is a filter. */
+    private static final String ROUTED = "clarity-customer-to-salesforce";
+    private static final String BRANCH_REASON = "designer e2e: edited by keyboard in the Contact branch";
 
     @Test
     void aFilterAddedInTheDesignerIsSavedReloadedAndDropsTheNextOrder(@TempDir Path dir) throws Exception {
         BrowserScript.requireBrowser();
-        Demo.Options options = new Demo.Options(3, 50, 11, 0, 0, dir.resolve("data"), Duration.ofSeconds(60),
-                TandemConfig.Ingest.WEBHOOK);
-        try (Demo demo = new Demo(options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                false)) {
-            demo.run(true);
-            SalesforceRest salesforce = new SalesforceRest(demo.salesforce().baseUrl(), demo.salesforce().tokenUrl(),
-                    demo.salesforce().clientId(), demo.salesforce().clientSecret());
+        try (Demo demo = BrowserScript.startDemo(dir.resolve("data"), 3, 11)) {
+            SalesforceRest salesforce = BrowserScript.salesforce(demo);
             // The last order the filter keeps: synced before the change, as the flow has always done.
             SalesOrderRef kept = demo.clarity().orders().createRandomOrder();
             await().atMost(Duration.ofSeconds(60)).until(() -> ordersInSalesforce(salesforce, kept) == 1);
@@ -55,7 +52,9 @@ class DesignerBrowserTest {
                     "FLOW", FLOW,
                     "CONDITION", "ID <= " + kept.id(),
                     "TEMPLATE", "clarity-order-to-opportunity",
-                    "NEW_FLOW", "designer-opportunities"), 180);
+                    "NEW_FLOW", "designer-opportunities",
+                    "ROUTED_FLOW", ROUTED,
+                    "BRANCH_REASON", BRANCH_REASON), 180);
 
             // The file on disk changed: the designer wrote it into the demo's flows.dir, with the filter.
             Path file = demo.flowsDir().resolve(FLOW + ".yaml");
@@ -78,6 +77,21 @@ class DesignerBrowserTest {
                 assertThat(f.enabled()).isFalse();
             });
 
+            // The branch step edited by keyboard: that one scalar changed in the file, every other line (the
+            // comments inside the branch included) as shipped.
+            List<String> shipped = resourceLines("/flows/" + ROUTED + ".yaml");
+            List<String> saved = Files.readAllLines(demo.flowsDir().resolve(ROUTED + ".yaml"));
+            assertThat(saved).hasSameSizeAs(shipped);
+            List<Integer> changed = java.util.stream.IntStream.range(0, shipped.size())
+                    .filter(i -> !shipped.get(i).equals(saved.get(i))).boxed().toList();
+            assertThat(changed).hasSize(1);
+            assertThat(saved.get(changed.getFirst())).contains("- filter:").contains(BRANCH_REASON)
+                    .contains("TypeKey = 'User' or $exists(AccountContact)");
+            assertThat(demo.tandem().runtime().flows()).anySatisfy(f -> {
+                assertThat(f.name()).isEqualTo(ROUTED);
+                assertThat(versions.version(ROUTED, f.version()).orElseThrow().definition()).contains(BRANCH_REASON);
+            });
+
             // A new order is dropped by the filter: audited as filtered by the new version, not in Salesforce.
             SalesOrderRef dropped = demo.clarity().orders().createRandomOrder();
             assertThat(dropped.id()).isGreaterThan(kept.id());
@@ -91,9 +105,16 @@ class DesignerBrowserTest {
             });
             assertThat(audit).noneMatch(a -> a.step().equals("to"));
             assertThat(ordersInSalesforce(salesforce, dropped)).isZero();
-            for (String png : new String[]{"designer", "designer-step-form", "flows-new-from-template"}) {
+            for (String png : new String[]{"designer", "designer-step-form", "flows-new-from-template", "designer-branch-step"}) {
                 assertThat(BrowserScript.SCREENSHOTS.resolve(png + ".png")).as(png).isNotEmptyFile();
             }
+        }
+    }
+
+    private static List<String> resourceLines(String resource) throws java.io.IOException {
+        try (var in = DesignerBrowserTest.class.getResourceAsStream(resource)) {
+            assertThat(in).as(resource).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         }
     }
 
