@@ -1,7 +1,14 @@
 package dev.tandem.server.e2e;
 
+import dev.tandem.server.config.TandemConfig;
+import dev.tandem.server.demo.Demo;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +29,29 @@ final class BrowserScript {
     static final Path SCREENSHOTS = Path.of("target", "console-screenshots").toAbsolutePath();
 
     private BrowserScript() {
+    }
+
+    /**
+     * A {@code tandem demo} for a browser test, run until its first {@code orders} orders are synced (webhook
+     * ingest, the data's random seed {@code seed}, no faults, its output discarded); the caller closes it.
+     */
+    static Demo startDemo(Path dataDir, int orders, long seed) throws Exception {
+        Demo demo = new Demo(new Demo.Options(orders, 50, seed, 0, 0, dataDir, Duration.ofSeconds(60),
+                TandemConfig.Ingest.WEBHOOK), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                false);
+        try {
+            demo.run(true);
+            return demo;
+        } catch (Exception | Error e) {
+            demo.close();
+            throw e;
+        }
+    }
+
+    /** A REST client of the demo's Salesforce sandbox, signed in as the demo's connected app. */
+    static SalesforceRest salesforce(Demo demo) {
+        return new SalesforceRest(demo.salesforce().baseUrl(), demo.salesforce().tokenUrl(),
+                demo.salesforce().clientId(), demo.salesforce().clientSecret());
     }
 
     /** Fails the test (not skips: CI installs Chromium) when the browser or playwright-core is missing. */

@@ -2,18 +2,14 @@ package dev.tandem.server.e2e;
 
 import dev.tandem.core.state.DeadLetter;
 import dev.tandem.server.api.Role;
-import dev.tandem.server.config.TandemConfig;
 import dev.tandem.server.demo.Demo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -37,11 +33,7 @@ class ConsoleBrowserEndToEndTest {
     @Test
     void anOperatorRepairsADeadLetterInTheBrowserAndAViewerCannot(@TempDir Path dir) throws Exception {
         BrowserScript.requireBrowser();
-        Demo.Options options = new Demo.Options(15, 50, 7, 0, 0, dir.resolve("data"), Duration.ofSeconds(60),
-                TandemConfig.Ingest.WEBHOOK);
-        try (Demo demo = new Demo(options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                false)) {
-            demo.run(true);
+        try (Demo demo = BrowserScript.startDemo(dir.resolve("data"), 15, 7)) {
             // A dead letter: an order whose customer has no last name (the sandbox's control API).
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(demo.clarity().controlUrl()
@@ -58,8 +50,7 @@ class ConsoleBrowserEndToEndTest {
                     "DEAD_LETTER_ID", Long.toString(dead.id())), 180);
 
             // What the browser did happened: the edited order is in Salesforce, once, and the dead letter resolved.
-            SalesforceRest salesforce = new SalesforceRest(demo.salesforce().baseUrl(), demo.salesforce().tokenUrl(),
-                    demo.salesforce().clientId(), demo.salesforce().clientSecret());
+            SalesforceRest salesforce = BrowserScript.salesforce(demo);
             assertThat(salesforce.count("SELECT COUNT() FROM Order WHERE Clarity_Order_Key__c = '" + dead.entityKey()
                     + "'")).isEqualTo(1);
             assertThat(demo.tandem().stateStore().deadLetter(dead.id()).orElseThrow().state())

@@ -2,14 +2,10 @@ package dev.tandem.server.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tandem.server.config.TandemConfig;
 import dev.tandem.server.demo.Demo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -31,18 +27,13 @@ class DemoBrowserTest {
     @Test
     void theChartsAreDrawnAndTheDemosButtonsShowAnOrderArrivingAndAnOutageHealing(@TempDir Path dir) throws Exception {
         BrowserScript.requireBrowser();
-        Demo.Options options = new Demo.Options(8, 50, 11, 0, 0, dir.resolve("data"), Duration.ofSeconds(60),
-                TandemConfig.Ingest.WEBHOOK);
-        try (Demo demo = new Demo(options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                false)) {
-            demo.run(true);
+        try (Demo demo = BrowserScript.startDemo(dir.resolve("data"), 8, 11)) {
             String log = BrowserScript.run("demo-e2e.mjs", Map.of(
                     "TANDEM_URL", demo.tandem().baseUrl().toString(),
                     "OPERATOR_TOKEN", demo.operatorToken()), 300);
 
             JsonNode results = results(log);
-            SalesforceRest salesforce = new SalesforceRest(demo.salesforce().baseUrl(), demo.salesforce().tokenUrl(),
-                    demo.salesforce().clientId(), demo.salesforce().clientSecret());
+            SalesforceRest salesforce = BrowserScript.salesforce(demo);
             for (String field : new String[]{"orderKey", "brokenOrderKey", "timedOutOrderKey"}) {
                 String key = results.path(field).asText();
                 assertThat(key).as(field).matches("[A-Za-z0-9-]+");

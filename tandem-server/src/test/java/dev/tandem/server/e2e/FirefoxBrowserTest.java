@@ -1,18 +1,14 @@
 package dev.tandem.server.e2e;
 
 import dev.tandem.core.state.DeadLetter;
-import dev.tandem.server.config.TandemConfig;
 import dev.tandem.server.demo.Demo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -34,11 +30,7 @@ class FirefoxBrowserTest {
     @Test
     void everyPageWorksInFirefox(@TempDir Path dir) throws Exception {
         BrowserScript.requireFirefox();
-        Demo.Options options = new Demo.Options(5, 50, 7, 0, 0, dir.resolve("data"), Duration.ofSeconds(60),
-                TandemConfig.Ingest.WEBHOOK);
-        try (Demo demo = new Demo(options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                false)) {
-            demo.run(true);
+        try (Demo demo = BrowserScript.startDemo(dir.resolve("data"), 5, 7)) {
             HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                     demo.clarity().controlUrl() + "/orders?count=1&badData=MISSING_LAST_NAME"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());

@@ -4,19 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.server.api.AdminApi;
 import dev.tandem.server.api.Role;
-import dev.tandem.server.config.TandemConfig;
 import dev.tandem.server.demo.Demo;
 import dev.tandem.server.flows.FlowRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,13 +57,8 @@ class LookupTablesBrowserTest {
         Path table = flows.resolve("order-channels.csv");
         Files.writeString(table, TABLE);
 
-        Demo.Options options = new Demo.Options(1, 50, 13, 0, 0, dir.resolve("data"), Duration.ofSeconds(60),
-                TandemConfig.Ingest.WEBHOOK);
-        try (Demo demo = new Demo(options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                false)) {
-            demo.run(true);
-            SalesforceRest salesforce = new SalesforceRest(demo.salesforce().baseUrl(), demo.salesforce().tokenUrl(),
-                    demo.salesforce().clientId(), demo.salesforce().clientSecret());
+        try (Demo demo = BrowserScript.startDemo(dir.resolve("data"), 1, 13)) {
+            SalesforceRest salesforce = BrowserScript.salesforce(demo);
             // The flow from flows.dir runs: the demo's order went out with the table's value as it was.
             assertThat(salesforce.query("SELECT Id, Description FROM Order"))
                     .isNotEmpty().allSatisfy(o -> assertThat(o.path("Description").asText()).startsWith("Web order "));

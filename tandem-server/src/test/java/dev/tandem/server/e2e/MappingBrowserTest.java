@@ -4,18 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.core.mapping.MappingDecisionStore;
 import dev.tandem.server.api.Role;
-import dev.tandem.server.config.TandemConfig;
 import dev.tandem.server.demo.Demo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,13 +36,8 @@ class MappingBrowserTest {
     @Test
     void anAdminMapsAFieldInTheBrowserAndTheNextOrderCarriesItIntoSalesforce(@TempDir Path dir) throws Exception {
         BrowserScript.requireBrowser();
-        Demo.Options options = new Demo.Options(3, 50, 11, 0, 0, dir.resolve("data"), Duration.ofSeconds(60),
-                TandemConfig.Ingest.WEBHOOK);
-        try (Demo demo = new Demo(options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                false)) {
-            demo.run(true);
-            SalesforceRest salesforce = new SalesforceRest(demo.salesforce().baseUrl(), demo.salesforce().tokenUrl(),
-                    demo.salesforce().clientId(), demo.salesforce().clientSecret());
+        try (Demo demo = BrowserScript.startDemo(dir.resolve("data"), 3, 11)) {
+            SalesforceRest salesforce = BrowserScript.salesforce(demo);
             List<JsonNode> before = salesforce.query("SELECT Id, Clarity_Order_Key__c, Clarity_Total__c, "
                     + "OrderReferenceNumber FROM Order");
             assertThat(before).isNotEmpty();
