@@ -7,7 +7,8 @@
 //   SCREENSHOTS     where to write the PNGs (lookup-tables.png)
 //   CHROMIUM        the browser (default /usr/bin/chromium)
 // An admin opens the order flow's mapping, edits the web row's label to "Online order" and saves (the panel sends a
-// dry run, then the PUT); the table shows the new value after the reload. An operator sees the table read-only
+// dry run, then the PUT); the table shows the new value after the reload, and the live preview runs again by itself
+// with it (it showed the old one before). An operator sees the table read-only
 // with the new value. axe-core on the panel while editing. The Java test checks the file, a preview and Salesforce.
 import { join } from 'node:path';
 import { axe, check, env, results, run, screenshotsDir, signIn } from './lib.mjs';
@@ -38,6 +39,10 @@ await run('lookups', async (browser, shared) => {
   check((await table.getByRole('columnheader').allTextContents()).join('|') === 'channel (key)|label',
     'the key column is marked');
 
+  // The live preview runs the mapping with the table as the flow has it now.
+  const preview = page.getByTestId('preview-result');
+  await page.waitForFunction(() => document.querySelector('[data-testid="preview-result"]')?.textContent
+    .includes('"Description": "Web order '), null, { timeout: 30000 });
   await page.getByRole('button', { name: 'Edit channels' }).click();
   const cell = page.getByLabel('channels row 1 label');
   check(await cell.inputValue() === 'Web order', 'the cell is an input holding its value');
@@ -56,6 +61,10 @@ await run('lookups', async (browser, shared) => {
     const el = document.querySelector('[data-testid="lookup-channels"]');
     return el && el.textContent.includes('Online order') && !el.querySelector('input');
   }, null, { timeout: 15000 });
+  // The preview ran again by itself, with the saved table: no reload, no edit of the mapping needed.
+  await page.waitForFunction(() => document.querySelector('[data-testid="preview-result"]')?.textContent
+    .includes('"Description": "Online order '), null, { timeout: 30000 });
+  check(!(await preview.textContent()).includes('Web order'), 'the preview shows the saved value only');
   await table.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(shots, 'lookup-tables.png'), fullPage: true });
   check(errors.length === 0, `no page errors ${errors.join('; ')}`);

@@ -46,6 +46,8 @@ export default function MappingPage({ id, role }: { id: string; role: Role }) {
   const view = loaded.data;
   const [text, setText] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  // Bumped when a value map or lookup table is saved: the flow runs with it now, so the preview runs again.
+  const [tablesSaved, setTablesSaved] = useState(0);
   const [editError, setEditError] = useState<string | null>(null);
   const [sample, setSample] = useState<Sample>({ kind: 'example' });
   const [preview, setPreview] = useState<PreviewView | null>(null);
@@ -126,7 +128,7 @@ export default function MappingPage({ id, role }: { id: string; role: Role }) {
       }
     }, PREVIEW_DELAY_MS);
     return () => window.clearTimeout(timer);
-  }, [id, text, sample]);
+  }, [id, text, sample, tablesSaved]);
 
   const edit = (change: (t: string) => string, what: string) => {
     if (text === null) {
@@ -266,8 +268,8 @@ export default function MappingPage({ id, role }: { id: string; role: Role }) {
       </details>
       <div className="mapping-tables">
         <ValueMapsPanel id={id} canSave={canSave} text={text} object={current} targets={view.targetFields}
-          revision={saved} />
-        <LookupTablesPanel id={id} canSave={canSave} />
+          revision={saved} onSaved={() => setTablesSaved((n) => n + 1)} />
+        <LookupTablesPanel id={id} canSave={canSave} onSaved={() => setTablesSaved((n) => n + 1)} />
       </div>
     </section>
   );

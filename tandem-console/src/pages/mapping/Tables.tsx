@@ -144,6 +144,8 @@ interface ValueMapsProps {
   targets: TargetFieldView[];
   /** Changes when the page saved the mapping (a new flow version): the definition is read again, edits kept. */
   revision?: string | null;
+  /** The flow now runs with the saved value maps (the mapping page previews again with them). */
+  onSaved?: () => void;
 }
 
 /**
@@ -151,7 +153,7 @@ interface ValueMapsProps {
  * uses offers those values and flags one the org does not have; admins save through the flow file's own PUT
  * (checked by the loader in a dry run first).
  */
-export function ValueMapsPanel({ id, canSave, text, object, targets, revision }: ValueMapsProps) {
+export function ValueMapsPanel({ id, canSave, text, object, targets, revision, onSaved }: ValueMapsProps) {
   const loaded = useLoad(() => api<DefinitionView>('GET', `/flows/${encodeURIComponent(id)}/definition`), [id, revision]);
   const [edited, setEdited] = useState<Record<string, Row[]>>({});
   const [problems, setProblems] = useState<string[]>([]);
@@ -207,6 +209,7 @@ export function ValueMapsPanel({ id, canSave, text, object, targets, revision }:
       setNotice(`Saved the value maps into ${r.file}: version ${r.version} (was ${r.previousVersion}).`);
       setEdited({});
       loaded.reload();
+      onSaved?.();
     } catch (e) {
       const listed = e instanceof ApiError && Array.isArray(e.problem?.problems)
         ? (e.problem!.problems as { path?: string; message?: string }[]).map((p) => (p.path ? `${p.path}: ` : '') + (p.message ?? ''))
@@ -469,7 +472,8 @@ export function TableGrid({ t, rows, onChange }: { t: LookupTableView; rows: str
 }
 
 /** The flow's lookup tables; admins edit one at a time and save it (dry run first) through PUT /flows/{id}/lookups/{name}. */
-export function LookupTablesPanel({ id, canSave = false }: { id: string; canSave?: boolean }) {
+/** onSaved: the flow now runs with the saved table (the mapping page previews again with it). */
+export function LookupTablesPanel({ id, canSave = false, onSaved }: { id: string; canSave?: boolean; onSaved?: () => void }) {
   const loaded = useLoad(() => api<LookupTablesView>('GET', `/flows/${encodeURIComponent(id)}/lookups`), [id]);
   const [editing, setEditing] = useState<{ name: string; rows: string[][] } | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
@@ -519,6 +523,7 @@ export function LookupTablesPanel({ id, canSave = false }: { id: string; canSave
       setNotice(`Saved ${t.name} into ${r.file}: flow version ${r.version}.`);
       setEditing(null);
       loaded.reload();
+      onSaved?.();
     } catch (e) {
       const listed = e instanceof ApiError && Array.isArray(e.problem?.problems)
         ? (e.problem!.problems as { message?: string }[]).map((p) => p.message ?? '')
