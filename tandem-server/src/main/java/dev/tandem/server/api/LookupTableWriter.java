@@ -12,6 +12,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.tandem.core.flow.model.FlowDefinitionFile;
 import dev.tandem.core.mapping.functions.LookupTable;
 import dev.tandem.core.mapping.functions.LookupTableException;
+import dev.tandem.server.flows.YamlPatch;
 import dev.tandem.server.http.Problem;
 
 import java.io.ByteArrayInputStream;
@@ -37,10 +38,12 @@ import java.util.Set;
  * <p>CSV is written by Jackson's CSV writer (RFC 4180, https://www.rfc-editor.org/rfc/rfc4180 section 2: a header
  * row, fields quoted when they hold a comma, quote or line break); every value becomes text. The old file's comment
  * and blank lines are kept where they were and a row whose cells did not change keeps its line as it was
- * ({@link CsvLayout}), so a one-cell edit changes one line. YAML comments are not kept (the YAML library reads
- * a tree without them). YAML (https://yaml.org/spec/1.2.2/) keeps the cells' JSON types and the old file's
- * shape: a mapping from key to value (a table whose only other column is {@code value}) or to a row stays a
- * mapping, anything else is written as a list of rows.
+ * ({@link CsvLayout}), so a one-cell edit changes one line. YAML (https://yaml.org/spec/1.2.2/) keeps the cells'
+ * JSON types and the old file's shape: a mapping from key to value (a table whose only other column is
+ * {@code value}) or to a row stays a mapping, anything else is written as a list of rows; the old file is edited in
+ * place ({@link YamlPatch}, as the designer saves flow files): its comments, quoting and an unchanged row's lines
+ * stay, a removed row goes with the comment lines above it, a new one is written in the writer's style (the whole
+ * file is written only when the text cannot be edited so: anchors, a reordered mapping).
  *
  * <p>Every problem is a 422 listing each one with its row (1-based, as the console numbers them) and column.
  */
@@ -128,7 +131,7 @@ final class LookupTableWriter {
         String text;
         try {
             text = csv ? CsvLayout.of(old.orElse(null), lookup.key()).map(l -> l.render(columns, cells, keyIndex))
-                    .orElse(csv(columns, cells, "\n")) : yaml(columns, cells, keyIndex, yamlMapping);
+                    .orElse(csv(columns, cells, "\n")) : yaml(old, columns, cells, keyIndex, yamlMapping);
         } catch (JsonProcessingException e) {
             throw new ProblemException(Problem.of(500, "write_failed", "The lookup table was not written",
                     "the table could not be written as " + lookup.file() + ": " + e.getOriginalMessage()));
@@ -213,8 +216,14 @@ final class LookupTableWriter {
         return line.stream().map(v -> v.isNull() ? "" : v.asText()).toList();
     }
 
-    private static String yaml(List<String> columns, List<List<JsonNode>> cells, int keyIndex, boolean mapping)
-            throws JsonProcessingException {
+    private static String yaml(Optional<String> old, List<String> columns, List<List<JsonNode>> cells, int keyIndex,
+                               boolean mapping) throws JsonProcessingException {
+        JsonNode tree = yamlTree(columns, cells, keyIndex, mapping);
+        Optional<String> patched = old.flatMap(text -> YamlPatch.apply(text, tree, YAML));
+        return patched.isPresent() ? patched.get() : YAML.writeValueAsString(tree);
+    }
+
+    private static JsonNode yamlTree(List<String> columns, List<List<JsonNode>> cells, int keyIndex, boolean mapping) {
         if (mapping) {
             boolean single = columns.size() == 2 && columns.get(1 - keyIndex).equals("value");
             ObjectNode root = YAML.createObjectNode();
@@ -231,7 +240,7 @@ final class LookupTableWriter {
                     }
                 }
             }
-            return YAML.writeValueAsString(root);
+            return root;
         }
         ArrayNode root = YAML.createArrayNode();
         for (List<JsonNode> line : cells) {
@@ -240,7 +249,7 @@ final class LookupTableWriter {
                 row.set(columns.get(c), line.get(c));
             }
         }
-        return YAML.writeValueAsString(root);
+        return root;
     }
 
     static Map<String, Object> problem(Integer row, String column, String message) {

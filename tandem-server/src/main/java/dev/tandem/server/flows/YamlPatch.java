@@ -10,6 +10,7 @@ import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.nodes.CollectionNode;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -40,8 +41,12 @@ import java.util.Optional;
  * keeps its own text and comments). What cannot be edited in place (a block scalar, a type change) re-renders the
  * smallest enclosing entry or item. The result is parsed again and must equal the new tree; if it does not, or the
  * text uses anchors, aliases or merge keys, {@link #apply} returns empty and the caller writes the whole file.
+ *
+ * <p>The root may be a mapping (a flow file, a lookup table keyed by its key) or a list (a lookup table's rows); an
+ * empty root ({@code {}} or {@code []}, as the shipped tables' templates are) is replaced in block style where it
+ * stands, the comments around it kept. Used for flow files (designer saves) and YAML lookup tables (console saves).
  */
-final class YamlPatch {
+public final class YamlPatch {
 
     /** Numbers equal by value (a JSON 1.0 is the YAML 1.0), everything else by Jackson's equality. */
     static final Comparator<JsonNode> SAME = (a, b) -> {
@@ -85,7 +90,7 @@ final class YamlPatch {
      * The original text changed into {@code updated}, or empty when it cannot be done by edits (then write the whole
      * file). An unchanged tree gives the original text itself.
      */
-    static Optional<String> apply(String original, JsonNode updated, YAMLMapper writer) {
+    public static Optional<String> apply(String original, JsonNode updated, YAMLMapper writer) {
         try {
             JsonNode old = writer.readTree(original);
             if (old != null && old.equals(SAME, updated)) {
@@ -94,11 +99,23 @@ final class YamlPatch {
             LoaderOptions options = new LoaderOptions();
             options.setAllowDuplicateKeys(false);
             Node root = new Yaml(options).compose(new StringReader(original));
-            if (!(root instanceof MappingNode) || old == null || !old.isObject() || !updated.isObject()) {
+            if (root == null || old == null || root.getAnchor() != null) {
                 return Optional.empty();
             }
             YamlPatch patch = new YamlPatch(original, writer);
-            patch.blockMapping((MappingNode) root, old, updated, true);
+            boolean objects = old.isObject() && updated.isObject();
+            boolean arrays = old.isArray() && updated.isArray();
+            if (root instanceof CollectionNode<?> c && c.getValue().isEmpty() && (objects || arrays)) {
+                // {} or []: the new content in block style where it stood (the comments above it stay)
+                String block = patch.block(updated, 0);
+                patch.edits.add(new Edit(patch.start(root), patch.end(root), block.stripTrailing()));
+            } else if (root instanceof MappingNode m && objects && m.getFlowStyle() != FlowStyle.FLOW) {
+                patch.blockMapping(m, old, updated, true);
+            } else if (root instanceof SequenceNode sq && arrays && sq.getFlowStyle() != FlowStyle.FLOW) {
+                patch.blockSequence(sq, old, updated);
+            } else {
+                return Optional.empty();
+            }
             String out = patch.result();
             JsonNode again = writer.readTree(out);
             return again != null && again.equals(SAME, updated) ? Optional.of(out) : Optional.empty();
@@ -269,17 +286,26 @@ final class YamlPatch {
             }
         }
         gaps.add(new int[]{gi, m, gj, n});
-        // In each gap, a new item is edited from the next unused old item of the same kind (a step of the same type).
+        // In each gap, a new item is edited from the next unused old item that is the same one (its first entry
+        // equal: a table row's key), else from the next one of the same kind (a step of the same type).
         for (int[] g : gaps) {
             int o = g[0];
             for (int nj = g[2]; nj < g[3]; nj++) {
-                for (int oi = o; oi < g[1]; oi++) {
-                    if (sameKind(old.get(oi), now.get(nj))) {
-                        partner[nj] = oi;
-                        used[oi] = true;
-                        o = oi + 1;
-                        break;
+                int pick = -1;
+                for (int oi = o; oi < g[1] && pick < 0; oi++) {
+                    if (sameFirstEntry(old.get(oi), now.get(nj))) {
+                        pick = oi;
                     }
+                }
+                for (int oi = o; oi < g[1] && pick < 0; oi++) {
+                    if (sameKind(old.get(oi), now.get(nj))) {
+                        pick = oi;
+                    }
+                }
+                if (pick >= 0) {
+                    partner[nj] = pick;
+                    used[pick] = true;
+                    o = pick + 1;
                 }
             }
         }
@@ -327,6 +353,15 @@ final class YamlPatch {
         }
     }
 
+    private static boolean sameFirstEntry(JsonNode a, JsonNode b) {
+        if (a.isObject() && b.isObject() && !a.isEmpty() && !b.isEmpty()) {
+            Map.Entry<String, JsonNode> x = a.properties().iterator().next();
+            Map.Entry<String, JsonNode> y = b.properties().iterator().next();
+            return x.getKey().equals(y.getKey()) && x.getValue().equals(SAME, y.getValue());
+        }
+        return false;
+    }
+
     private static boolean sameKind(JsonNode a, JsonNode b) {
         if (a.isObject() && b.isObject()) {
             Iterator<String> x = a.fieldNames();
@@ -365,6 +400,9 @@ final class YamlPatch {
             yaml = writer.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+        if (yaml.startsWith("---\n")) {
+            yaml = yaml.substring(4); // a writer that starts documents: the piece goes inside one
         }
         String[] lines = yaml.split("\n", -1);
         int strip = lines[0].length() - lines[0].stripLeading().length();

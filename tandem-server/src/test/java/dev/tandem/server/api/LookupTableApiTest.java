@@ -50,7 +50,8 @@ class LookupTableApiTest {
                         + "  regions: { file: tables/regions.yaml }\n"
                         + "  big: { file: tables/big.csv, key: sku }\n"
                         + "  later: { file: tables/later.csv }\n"
-                        + "  notes: { file: tables/notes.csv }\n");
+                        + "  notes: { file: tables/notes.csv }\n"
+                        + "  bins: { file: tables/bins.yaml, key: bin }\n");
         Files.writeString(flows.resolve(FLOW + ".yaml"), yaml);
         for (String f : new String[] {"clarity-product-to-salesforce.jsonata", "clarity-product.example.json",
                 "tables/clarity-pricebooks.yaml", "tables/clarity-currencies.yaml"}) {
@@ -62,6 +63,7 @@ class LookupTableApiTest {
                 .mapToObj(i -> "item " + i + ",S" + i).collect(Collectors.joining("\n")) + "\n");
         Files.writeString(flows.resolve("tables/later.csv"), "k,v\na,1\n");
         Files.writeString(flows.resolve("tables/notes.csv"), NOTES);
+        Files.writeString(flows.resolve("tables/bins.yaml"), BINS);
         api = ApiTestServer.start(dir, ApiTestServer.unlimited(), new TandemConfig.Flows(flows, Map.of()));
         viewer = api.token("lookups-viewer", Role.VIEWER);
         operator = api.token("lookups-operator", Role.OPERATOR);
@@ -93,7 +95,7 @@ class LookupTableApiTest {
     void everyDeclaredTableIsShownWithItsColumnsAndRows() {
         JsonNode items = tables(FLOW);
         assertThat(java.util.stream.StreamSupport.stream(items.spliterator(), false)
-                .map(t -> t.path("name").asText())).containsExactly("big", "currencies", "later", "notes",
+                .map(t -> t.path("name").asText())).containsExactly("big", "bins", "currencies", "later", "notes",
                 "pricebooks", "regions", "warehouses");
 
         JsonNode warehouses = named(items, "warehouses");
@@ -328,6 +330,48 @@ class LookupTableApiTest {
         }
     }
 
+    private static final String BINS = "# Bins of the Austin warehouse, kept by hand.\n"
+            + "- bin: A1   # by the door\n"
+            + "  size: 12\n"
+            + "  label: 'Front, left'\n"
+            + "# B2 is the cold room\n"
+            + "- bin: B2\n"
+            + "  size: 4\n"
+            + "  label: \"Cold room\"\n"
+            + "\n"
+            + "- { bin: C3, size: 1, label: Small }\n";
+
+    @Test
+    void aYamlListSaveIsAnEditOfTheFileItsCommentsAndQuotingKept() throws IOException {
+        Path file = flows.resolve("tables/bins.yaml");
+        try {
+            // One cell: one line changes, in its own quoting; every comment and the flow-style row stay.
+            HttpResponse<String> saved = put(FLOW, "bins", "", admin, table("[\"bin\",\"size\",\"label\"]",
+                    "[\"A1\",12,\"Front, right\"]", "[\"B2\",4,\"Cold room\"]", "[\"C3\",1,\"Small\"]"));
+            assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+            assertThat(Files.readString(file)).isEqualTo(BINS.replace("'Front, left'", "'Front, right'"));
+            assertThat(named(tables(FLOW), "bins").path("rows").get(0).path("size").isNumber()).isTrue();
+
+            // A removed row goes with the comment above it (B2); a row is matched by its key, so C3's own line is
+            // edited (not B2's lines made into C3); a new row is written after the last, in block style.
+            saved = put(FLOW, "bins", "", admin, table("[\"bin\",\"size\",\"label\"]",
+                    "[\"A1\",12,\"Front, right\"]", "[\"C3\",2,\"Small\"]", "[\"D4\",8,\"Dock\"]"));
+            assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+            assertThat(Files.readString(file)).isEqualTo("# Bins of the Austin warehouse, kept by hand.\n"
+                    + "- bin: A1   # by the door\n"
+                    + "  size: 12\n"
+                    + "  label: 'Front, right'\n"
+                    + "\n"
+                    + "- { bin: C3, size: 2, label: Small }\n"
+                    + "- bin: \"D4\"\n" // the writer quotes text: never read back as a number or true/false
+                    + "  size: 8\n"
+                    + "  label: \"Dock\"\n");
+            assertThat(named(tables(FLOW), "bins").path("size").asInt()).isEqualTo(3);
+        } finally {
+            Files.writeString(file, BINS);
+        }
+    }
+
     @Test
     void aYamlMappingStaysAMappingWithItsTypes() throws IOException {
         Path file = flows.resolve("tables/regions.yaml");
@@ -336,7 +380,8 @@ class LookupTableApiTest {
             HttpResponse<String> saved = put(FLOW, "regions", "", admin,
                     table("[\"key\",\"value\"]", "[\"South\",\"Texas\"]", "[\"West\",7]"));
             assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
-            assertThat(Files.readString(file)).contains("South: \"Texas\"").contains("West: 7").doesNotContain("- ");
+            // Edited in place: the kept entry as written, the removed one cut, the new one in the writer's style.
+            assertThat(Files.readString(file)).isEqualTo("South: Texas\nWest: 7\n");
             JsonNode regions = named(tables(FLOW), "regions");
             assertThat(regions.path("rows").get(1).path("value").isNumber()).isTrue();
         } finally {
@@ -361,7 +406,11 @@ class LookupTableApiTest {
                 table("[\"key\",\"rate\"]", "[\"EUR\",0.9]"));
         assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
         assertThat(flows.resolve("clarity-product-to-salesforce.yaml")).exists();
-        assertThat(flows.resolve("tables/clarity-currencies.yaml")).content().contains("EUR").contains("rate: 0.9");
+        // The shipped template's {} becomes the rows, in block style, under its documentation comments.
+        String shipped = FlowRepository.shippedFile("tables/clarity-currencies.yaml").orElseThrow();
+        assertThat(shipped).endsWith("{}\n");
+        assertThat(flows.resolve("tables/clarity-currencies.yaml")).content()
+                .isEqualTo(shipped.substring(0, shipped.length() - 3) + "EUR:\n  rate: 0.9\n");
         JsonNode currencies = named(tables("clarity-product-to-salesforce"), "currencies");
         assertThat(currencies.path("size").asInt()).isEqualTo(1);
         assertThat(currencies.path("rows").get(0).path("rate").asDouble()).isEqualTo(0.9);

@@ -237,6 +237,29 @@ class YamlPatchTest {
                 + "  - filter: { when: x }\ndescription: at the end\n");
     }
 
+    private static final com.fasterxml.jackson.dataformat.yaml.YAMLMapper TABLES = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+
+    @Test
+    void aListRootIsEditedAndItsItemsMatchedByTheirFirstEntry() throws Exception {
+        String original = "# rows\n- k: a\n  v: 1\n# b's note\n- k: b\n  v: 2\n- k: c   # c\n  v: 3\n";
+        // b removed, c changed: c's own lines are edited (not b's lines made into c), b goes with its comment
+        ArrayNode now = (ArrayNode) JSON.readTree("[{\"k\":\"a\",\"v\":1},{\"k\":\"c\",\"v\":4}]");
+        assertThat(YamlPatch.apply(original, now, TABLES)).contains("# rows\n- k: a\n  v: 1\n- k: c   # c\n  v: 4\n");
+        // a flow-style root list is not patched (the caller writes it whole)
+        assertThat(YamlPatch.apply("[{k: a}]", JSON.readTree("[{\"k\":\"b\"}]"), TABLES)).isEmpty();
+    }
+
+    @Test
+    void anEmptyRootIsReplacedInBlockStyleUnderItsComments() throws Exception {
+        String original = "# the template\n#   EUR: { rate: 0.9 }\n{}\n";
+        assertThat(YamlPatch.apply(original, JSON.readTree("{\"EUR\":{\"rate\":0.9}}"), TABLES))
+                .contains("# the template\n#   EUR: { rate: 0.9 }\nEUR:\n  rate: 0.9\n");
+        assertThat(YamlPatch.apply("# none yet\n[]\n", JSON.readTree("[{\"k\":\"a\"}]"), TABLES))
+                .contains("# none yet\n- k: \"a\"\n");
+        // a root of another kind than the new tree: no edit
+        assertThat(YamlPatch.apply("[]\n", JSON.readTree("{\"a\":1}"), TABLES)).isEmpty();
+    }
+
     @Test
     void aRemovedKeyTakesTheCommentAboveItAlong() throws Exception {
         String original = "id: f\n# why the example\nexample: e.json   # for preview\n# the steps\nsteps: []\n";
