@@ -27,6 +27,8 @@ public final class JsonataMapping {
 
     /** The bounds of the evaluations {@link #withinBounds} runs on this thread; none for flow runs. */
     private static final ThreadLocal<Bounds> BOUNDS = new ThreadLocal<>();
+    /** A flow run's time bound of each evaluation, in milliseconds ({@link #eachEvaluationWithin}). */
+    private static final ThreadLocal<Long> EACH = new ThreadLocal<>();
 
     /** Which runtime bound stopped an evaluation. */
     public enum Bound { TIME, DEPTH }
@@ -144,6 +146,9 @@ public final class JsonataMapping {
      */
     public synchronized Object evaluate(Object input, Map<String, ?> bindings) {
         Bounds bounds = BOUNDS.get();
+        if (bounds == null && EACH.get() != null) {
+            bounds = new Bounds(EACH.get(), Integer.MAX_VALUE); // a flow run's: this evaluation's own time
+        }
         try {
             if (bounds != null) {
                 return bounded(input, bindings, bounds);
@@ -176,13 +181,38 @@ public final class JsonataMapping {
     }
 
     /**
+     * Runs {@code work} with each mapping evaluation on this thread given {@code timeout} of its own (JSONata's
+     * timebox, as {@link #withinBounds}; no depth bound beyond the thread's stack). An evaluation that runs longer
+     * fails as any mapping failure does — a {@link MappingException} "mapping X stopped: the expression ran longer
+     * than 30 s; look for a loop or a very large range" — so a flow dead-letters that record with the reason
+     * instead of holding its worker (and the mapping, whose evaluations are serialised) without end. The flow
+     * runtime runs every batch so ({@code runtime.mappingTimeout}).
+     */
+    public static <T> T eachEvaluationWithin(Duration timeout, Supplier<T> work) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the bound must be positive, got " + timeout);
+        }
+        Long previous = EACH.get();
+        EACH.set(timeout.toMillis());
+        try {
+            return work.get();
+        } finally {
+            if (previous == null) {
+                EACH.remove();
+            } else {
+                EACH.set(previous);
+            }
+        }
+    }
+
+    /**
      * Runs {@code work} with every mapping evaluation on this thread bounded by JSONata's runtime bounds
      * ({@code Jsonata.Frame#setRuntimeBounds(timeout, maxRecursionDepth)} of the dashjoin JSONata library, the Java
      * port of jsonata-js's timebox: the evaluator checks both on entering and leaving every expression node). The
      * time is shared by all evaluations {@code work} makes, from now; depth counts nested expression nodes,
      * function calls included. When a bound stops an evaluation the work's own handling of the failure (a flow
-     * turns it into a failed outcome) does not hide it: this throws {@link BoundsExceededException}. Flow runs do
-     * not use it; the console's mapping preview does. A single built-in call (one huge {@code $range}) is not
+     * turns it into a failed outcome) does not hide it: this throws {@link BoundsExceededException}. The console's
+     * mapping preview uses it; flow runs bound each evaluation on its own ({@link #eachEvaluationWithin}). A single built-in call (one huge {@code $range}) is not
      * interrupted midway: the bounds are checked between expression nodes.
      */
     public static <T> T withinBounds(Duration timeout, int maxDepth, Supplier<T> work) {

@@ -8,6 +8,7 @@ import dev.tandem.core.event.LoggedEvent;
 import dev.tandem.core.flow.Flow;
 import dev.tandem.core.flow.FlowOutcome;
 import dev.tandem.core.flow.FlowState;
+import dev.tandem.core.mapping.JsonataMapping;
 import dev.tandem.core.retry.RetryPolicies;
 import dev.tandem.core.retry.RetryPolicy;
 import dev.tandem.core.spi.EventLog;
@@ -658,7 +659,8 @@ public final class FlowRuntime implements AutoCloseable {
         Flow flow = lane.flow;
         workers.execute(() -> {
             Settlement state = new Settlement();
-            List<FlowOutcome> outcomes = runFlow(flow, batch, state, retry ? edits(flow, batch) : Map.of());
+            List<FlowOutcome> outcomes = runFlow(flow, batch, state, retry ? edits(flow, batch) : Map.of(),
+                    settings.mappingTimeout());
             completions.add(new Completed(lane, flow, batch, attempts, keys, outcomes, state, retry));
             wake();
         });
@@ -691,9 +693,12 @@ public final class FlowRuntime implements AutoCloseable {
     private static final com.fasterxml.jackson.databind.ObjectMapper EDIT_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private static List<FlowOutcome> runFlow(Flow flow, List<LoggedEvent> events, Settlement state,
-                                             Map<Long, dev.tandem.core.flow.RecordEdit> edits) {
+                                             Map<Long, dev.tandem.core.flow.RecordEdit> edits, Duration mappingTimeout) {
         try {
-            return edits.isEmpty() ? flow.process(events, state) : flow.process(events, state, edits);
+            // Each JSONata evaluation of the batch bounded in time: a loop fails its record (MAPPING_ERROR, the
+            // reason said), it does not hold this worker and the flow's mapping without end.
+            return JsonataMapping.eachEvaluationWithin(mappingTimeout,
+                    () -> edits.isEmpty() ? flow.process(events, state) : flow.process(events, state, edits));
         } catch (IntegrationException e) {
             // A failure of the whole batch (the target unreachable, credentials refused) says nothing about the
             // records themselves, so even a "permanent" one is retried: dead-lettering every record of a batch

@@ -16,9 +16,11 @@ import java.time.Duration;
  * @param parallelism   batches the flow runtime processes at once; events of one record key stay in log order
  * @param probeInterval    the first wait between probes of an unavailable system (its flows paused)
  * @param maxProbeInterval the longest wait between probes; the wait doubles from {@code probeInterval} up to it
+ * @param mappingTimeout   the time one evaluation of a flow's JSONata may take before the record fails with that
+ *                         reason (a loop, a huge range), instead of holding its worker without end
  */
 public record RuntimeSettings(int batchSize, Duration linger, Duration pollInterval, int parallelism,
-                              Duration probeInterval, Duration maxProbeInterval) {
+                              Duration probeInterval, Duration maxProbeInterval, Duration mappingTimeout) {
 
     public static final int DEFAULT_BATCH_SIZE = 300;
     public static final int MAX_BATCH_SIZE = 10_000;
@@ -28,6 +30,7 @@ public record RuntimeSettings(int batchSize, Duration linger, Duration pollInter
     public static final int MAX_PARALLELISM = 64;
     public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_MAX_PROBE_INTERVAL = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_MAPPING_TIMEOUT = Duration.ofSeconds(30);
 
     /** The keys of {@code runtime.*}. */
     public static final ConfigSpec SPEC = new ConfigSpec();
@@ -52,6 +55,11 @@ public record RuntimeSettings(int batchSize, Duration linger, Duration pollInter
     private static final ConfigSpec.Key<Duration> MAX_PROBE_INTERVAL = SPEC.define("maxProbeInterval", Type.DURATION,
             DEFAULT_MAX_PROBE_INTERVAL, Validator.positive(), "the longest wait between two probes of an unavailable "
                     + "system; at least `probeInterval`");
+    private static final ConfigSpec.Key<Duration> MAPPING_TIMEOUT = SPEC.define("mappingTimeout", Type.DURATION,
+            DEFAULT_MAPPING_TIMEOUT, Validator.positive(), "the time one evaluation of a flow's JSONata (a mapping, a "
+                    + "condition, a rule) may take; past it the record is dead-lettered with MAPPING_ERROR \"the "
+                    + "expression ran longer than …\" (a loop, a very large range) instead of holding its worker; a "
+                    + "mapping takes microseconds to milliseconds");
 
     public RuntimeSettings {
         if (batchSize < 1) {
@@ -67,6 +75,15 @@ public record RuntimeSettings(int batchSize, Duration linger, Duration pollInter
         if (probeInterval.isNegative() || probeInterval.isZero() || maxProbeInterval.compareTo(probeInterval) < 0) {
             throw new IllegalArgumentException("probeInterval must be > 0 and maxProbeInterval >= probeInterval");
         }
+        if (mappingTimeout.isNegative() || mappingTimeout.isZero()) {
+            throw new IllegalArgumentException("mappingTimeout must be > 0");
+        }
+    }
+
+    /** The default mapping timeout. */
+    public RuntimeSettings(int batchSize, Duration linger, Duration pollInterval, int parallelism,
+                           Duration probeInterval, Duration maxProbeInterval) {
+        this(batchSize, linger, pollInterval, parallelism, probeInterval, maxProbeInterval, DEFAULT_MAPPING_TIMEOUT);
     }
 
     /** The default probe intervals. */
@@ -76,7 +93,12 @@ public record RuntimeSettings(int batchSize, Duration linger, Duration pollInter
 
     /** These settings with other probe intervals. */
     public RuntimeSettings withProbeIntervals(Duration first, Duration max) {
-        return new RuntimeSettings(batchSize, linger, pollInterval, parallelism, first, max);
+        return new RuntimeSettings(batchSize, linger, pollInterval, parallelism, first, max, mappingTimeout);
+    }
+
+    /** These settings with another bound on each JSONata evaluation. */
+    public RuntimeSettings withMappingTimeout(Duration timeout) {
+        return new RuntimeSettings(batchSize, linger, pollInterval, parallelism, probeInterval, maxProbeInterval, timeout);
     }
 
     /** The default parallelism ({@value #DEFAULT_PARALLELISM}). */
@@ -95,6 +117,6 @@ public record RuntimeSettings(int batchSize, Duration linger, Duration pollInter
             throw c.invalid(MAX_PROBE_INTERVAL, "must be at least " + c.path(PROBE_INTERVAL));
         }
         return c.build(() -> new RuntimeSettings(c.get(BATCH_SIZE), c.get(LINGER), c.get(POLL_INTERVAL),
-                c.get(PARALLELISM), c.get(PROBE_INTERVAL), c.get(MAX_PROBE_INTERVAL)));
+                c.get(PARALLELISM), c.get(PROBE_INTERVAL), c.get(MAX_PROBE_INTERVAL), c.get(MAPPING_TIMEOUT)));
     }
 }

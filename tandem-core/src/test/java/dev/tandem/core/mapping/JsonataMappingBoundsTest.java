@@ -52,6 +52,33 @@ class JsonataMappingBoundsTest {
     }
 
     @Test
+    void aFlowRunBoundsEachEvaluationOnItsOwnAndFailsALoopAsAMappingFailure() {
+        JsonataMapping loop = JsonataMapping.compile("loop", "($f := function($n) { $f($n + 1) }; $f(0))");
+        JsonataMapping fine = JsonataMapping.compile("fine", "'ok ' & Name");
+        AtomicReference<Thread> thread = new AtomicReference<>();
+        AtomicReference<Object> after = new AtomicReference<>();
+        Throwable e = onThread(() -> JsonataMapping.eachEvaluationWithin(Duration.ofMillis(300), () -> {
+            try {
+                return loop.evaluate(null, Map.of());
+            } finally {
+                // the next evaluation has its own 300 ms, not what the loop left of a shared deadline (none)
+                after.set(fine.evaluate(Map.of("Name", "A"), Map.of()));
+            }
+        }), thread);
+        assertThat(e).isInstanceOf(MappingException.class).isNotInstanceOf(BoundsExceededException.class)
+                .hasMessage("mapping loop stopped: the expression ran longer than 300 ms; look for a loop or a very large range");
+        assertThat(after.get()).isEqualTo("ok A");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !thread.get().isAlive());
+        // outside, evaluations are unbounded again; inside a preview's bounds those win
+        assertThat(fine.evaluate(Map.of("Name", "B"), Map.of())).isEqualTo("ok B");
+        assertThatThrownBy(() -> JsonataMapping.eachEvaluationWithin(Duration.ofMinutes(5),
+                () -> JsonataMapping.withinBounds(Duration.ofMillis(200), 1_000, () -> loop.evaluate(null, Map.of()))))
+                .isInstanceOf(BoundsExceededException.class).hasMessageContaining("ran longer than 200 ms");
+        assertThatThrownBy(() -> JsonataMapping.eachEvaluationWithin(Duration.ZERO, () -> 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void recursionWithoutEndIsStoppedAtTheDepthBound() {
         JsonataMapping deep = JsonataMapping.compile("deep", "($f := function($n) { 1 + $f($n + 1) }; $f(0))");
         AtomicReference<Thread> thread = new AtomicReference<>();

@@ -79,7 +79,7 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
         return new TandemConfig(Server.from(c.section("server")), Store.from(c.section("store")),
                 Clarity.from(c.section("clarity")), Salesforce.from(salesforce),
                 new Runtime(runtime.batchSize(), runtime.linger(), runtime.pollInterval(), runtime.parallelism(),
-                        runtime.probeInterval(), runtime.maxProbeInterval()),
+                        runtime.probeInterval(), runtime.maxProbeInterval(), runtime.mappingTimeout()),
                 new Retry(retry.initialDelay(), retry.multiplier(), retry.maxDelay(), retry.maxAttempts(), retry.jitter(),
                         retries.byClass()),
                 Flows.from(c.section("flows")), CdcSettings.from(salesforce.section("cdc")),
@@ -369,7 +369,14 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
 
     /** The flow runtime's tuning ({@code runtime.*}, declared by {@link RuntimeSettings#SPEC}). */
     public record Runtime(int batchSize, Duration linger, Duration pollInterval, int parallelism,
-                          Duration probeInterval, Duration maxProbeInterval) {
+                          Duration probeInterval, Duration maxProbeInterval, Duration mappingTimeout) {
+
+        /** The default mapping timeout. */
+        public Runtime(int batchSize, Duration linger, Duration pollInterval, int parallelism,
+                       Duration probeInterval, Duration maxProbeInterval) {
+            this(batchSize, linger, pollInterval, parallelism, probeInterval, maxProbeInterval,
+                    RuntimeSettings.DEFAULT_MAPPING_TIMEOUT);
+        }
 
         /** The default parallelism. */
         public Runtime(int batchSize, Duration linger, Duration pollInterval) {
@@ -384,11 +391,17 @@ public record TandemConfig(Server server, Store store, Clarity clarity, Salesfor
 
         /** This tuning with other probe intervals (an unavailable system is probed at these). */
         public Runtime withProbeIntervals(Duration first, Duration max) {
-            return new Runtime(batchSize, linger, pollInterval, parallelism, first, max);
+            return new Runtime(batchSize, linger, pollInterval, parallelism, first, max, mappingTimeout);
+        }
+
+        /** This tuning with another bound on each JSONata evaluation of a flow. */
+        public Runtime withMappingTimeout(Duration timeout) {
+            return new Runtime(batchSize, linger, pollInterval, parallelism, probeInterval, maxProbeInterval, timeout);
         }
 
         public RuntimeSettings settings() {
-            return new RuntimeSettings(batchSize, linger, pollInterval, parallelism, probeInterval, maxProbeInterval);
+            return new RuntimeSettings(batchSize, linger, pollInterval, parallelism, probeInterval, maxProbeInterval,
+                    mappingTimeout);
         }
     }
 

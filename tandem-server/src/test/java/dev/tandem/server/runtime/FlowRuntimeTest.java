@@ -114,6 +114,39 @@ class FlowRuntimeTest {
     }
 
     @Test
+    void aMappingThatLoopsFailsItsRecordAtTheMappingTimeoutAndTheFlowGoesOn() {
+        // Tail recursion: JSONata runs it as a loop without end (no growing stack). The flow handles a mapping
+        // failure as its transform step does: that record's MAPPING_ERROR, not retried.
+        dev.tandem.core.mapping.JsonataMapping loop = dev.tandem.core.mapping.JsonataMapping.compile("loop.jsonata",
+                "ID = '1' ? ($f := function($n) { $f($n + 1) }; $f(0)) : 'mapped ' & ID");
+        ScriptedFlow flow = new ScriptedFlow((e, n) -> {
+            try {
+                Object out = loop.evaluate(Map.of("ID", e.event().entityId()), Map.of());
+                return new FlowOutcome.Synced(e.offset(), String.valueOf(out));
+            } catch (dev.tandem.core.mapping.MappingException m) {
+                return new FlowOutcome.Failed(e.offset(), "MAPPING_ERROR", m.getMessage(), false, Duration.ZERO, "{}");
+            }
+        });
+        runtime = new FlowRuntime(stores.eventLog(), stores.stateStore(), List.of(flow),
+                new RetryPolicy(Duration.ofMillis(10), 2.0, Duration.ofMillis(40), 3, 0),
+                new RuntimeSettings(10, Duration.ZERO, Duration.ofMillis(20)).withMappingTimeout(Duration.ofMillis(200)),
+                metrics, Clock.systemUTC());
+        runtime.start();
+        append("Test.Event", "1");
+        append("Test.Event", "2");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> runtime.idle()
+                && stores.eventLog().committedOffset(FlowRuntime.consumer("scripted")) == 2);
+        DeadLetter dead = stores.stateStore().deadLetters(10).getFirst();
+        assertThat(stores.stateStore().deadLetterCount()).isEqualTo(1);
+        assertThat(dead.errorCode()).isEqualTo("MAPPING_ERROR");
+        assertThat(dead.errorMessage()).isEqualTo("mapping loop.jsonata stopped: the expression ran longer than 200 ms;"
+                + " look for a loop or a very large range");
+        assertThat(flow.attempts.get("1").get()).as("a mapping error is not retried").isEqualTo(1);
+        assertThat(flow.attempts.get("2").get()).isEqualTo(1);
+    }
+
+    @Test
     void oneEventStartsEveryFlowThatHandlesItEachSettledOnItsOwn() {
         ScriptedFlow ok = new ScriptedFlow("a", (e, n) -> new FlowOutcome.Synced(e.offset(), "a"));
         ScriptedFlow failing = new ScriptedFlow("b", (e, n) -> new FlowOutcome.Failed(e.offset(), "BAD", "bad data",
