@@ -284,6 +284,15 @@ public final class MappingApi {
      * built-in call that the bounds cannot interrupt midway; past that the answer is a 422 too and the thread is
      * interrupted.
      */
+    /**
+     * A preview outside the server ({@code tandem map preview}) under the console preview's bounds, on a thread of
+     * its own: a mapping that loops or recurses without end is a {@link ProblemException} saying which bound (422
+     * {@code preview_too_slow} / {@code preview_too_deep}), as in the console.
+     */
+    public static <T> T boundedPreview(Supplier<T> work) throws Exception {
+        return bounded(work, Duration.ofSeconds(PREVIEW_SECONDS), PREVIEW_DEPTH, new Semaphore(1));
+    }
+
     static <T> T bounded(Supplier<T> work, Duration bound, int depth, Semaphore permits) throws Exception {
         if (!permits.tryAcquire()) {
             throw new ProblemException(Problem.of(429, "too_many_previews", "Too many previews at once",

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.core.flow.FlowFileException;
 import dev.tandem.core.flow.FlowSpec;
+import dev.tandem.server.api.MappingApi;
+import dev.tandem.server.api.ProblemException;
 import dev.tandem.server.flows.FlowFiles;
 import dev.tandem.server.flows.FlowRepository;
 import dev.tandem.server.flows.PlanPreview;
@@ -97,7 +99,16 @@ public final class MapCommand implements Runnable {
                     return 1;
                 }
             }
-            PreviewReport report = PreviewReport.run(spec, source);
+            PreviewReport report;
+            FlowSpec previewed = spec;
+            try {
+                // the console preview's bounds: a mapping that loops is said, it does not hang the command
+                report = MappingApi.boundedPreview(() -> PreviewReport.run(previewed, source));
+            } catch (ProblemException e) {
+                err().println("tandem: " + e.problem().title().toLowerCase(java.util.Locale.ROOT) + ": "
+                        + e.problem().detail());
+                return 1;
+            }
             if (json) {
                 TableOutput.json(out(), report.toJson());
             } else {

@@ -57,5 +57,13 @@ class MapPreviewMappingTest {
         assertThat(broken.out()).isEmpty();
         assertThat(CliRun.of("map", "preview", "--flow", "clarity-order-to-salesforce", "--mapping",
                 dir.resolve("missing.jsonata").toString()).err()).contains("is not a readable file");
+
+        // A mapping that recurses without end stops at the console preview's bound and says so (exit 1, no trace).
+        Files.writeString(mapping, "($f := function($n) { 1 + $f($n + 1) }; $f(0))");
+        CliRun deep = CliRun.of("map", "preview", "--flow", "clarity-order-to-salesforce", "--mapping", mapping.toString());
+        assertThat(deep.exitCode()).isEqualTo(1);
+        assertThat(deep.err()).isEqualTo("tandem: the mapping recursed too deeply: the expression nested deeper than "
+                + "1000 levels: a function that calls itself without end?\n");
+        assertThat(deep.out()).isEmpty();
     }
 }
