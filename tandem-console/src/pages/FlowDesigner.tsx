@@ -10,8 +10,8 @@ import { allows, api, ApiError, message, type Role } from '../api';
 import { ErrorBox, time } from '../components/common';
 import { Link } from '../router';
 import { toGraph, type GraphNode } from './designer/graph';
-import { addBranchStep, addStep, branchesOf, branchNodeId, branchRefOf, branchStep, fromFlow, headValue, moveBranchStep,
-  moveStep, removeBranchStep, removeStep, toFlow, updateBranchStep, updateStep, withHead, type BranchRef, type FlowModel,
+import { addBranch, addBranchStep, addStep, branchesOf, branchNodeId, branchRefOf, branchStep, fromFlow, headValue, moveBranchStep,
+  moveStep, removeBranch, removeBranchStep, removeStep, toFlow, updateBranchStep, updateStep, withHead, type BranchRef, type FlowModel,
   type Json, type JsonObject } from './designer/model';
 import { eipIcon, eipName, memberSchema, newStepConfig, stepSchema, stepTypes, type StepType } from './designer/schema';
 import { structuralValidator } from './designer/validator';
@@ -182,7 +182,8 @@ export default function FlowDesigner({ id, role }: { id: string; role: Role }) {
     const router = model.steps.find((s) => s.uid === ref.router);
     const b = router ? branchesOf(router.config)[ref.branch] : undefined;
     const n = router ? model.steps.indexOf(router) + 1 : 0;
-    return b?.otherwise ? `the otherwise branch of step ${n}` : `branch ${ref.branch + 1} (${b?.condition ?? '?'}) of step ${n}`;
+    return b?.otherwise ? `the otherwise branch of step ${n}`
+      : `branch ${ref.branch + 1} (${b?.condition || 'no condition yet'}) of step ${n}`;
   };
 
   const add = (type: StepType) => {
@@ -337,8 +338,12 @@ export default function FlowDesigner({ id, role }: { id: string; role: Role }) {
                         <li key={bi}>
                           <button type="button" className={`link${selected === headId ? ' dz-current' : ''}`}
                             aria-pressed={selected === headId} onClick={() => setSelected(headId)}>
-                            ◇ {b.otherwise ? 'otherwise' : `when ${b.condition}`}
+                            ◇ {b.otherwise ? 'otherwise' : `when ${b.condition || '(no condition yet)'}`}
                           </button>
+                          <span className="dz-step-actions">
+                            <button type="button" className="small" aria-label={`Remove ${describeBranch(head)} and its steps`}
+                              onClick={() => { change(removeBranch(model, s.uid, bi)); setSelected(s.uid); }}>✕</button>
+                          </span>
                           <ol aria-label={`Steps of ${describeBranch(head)}`}>
                             {b.steps.map((_raw, si) => {
                               const ref: BranchRef = { ...head, index: si };
@@ -369,6 +374,19 @@ export default function FlowDesigner({ id, role }: { id: string; role: Role }) {
                         </li>
                       );
                     })}
+                    <li>
+                      <button type="button" className="small" onClick={() => {
+                        const next = addBranch(model, s.uid);
+                        change(next);
+                        const router = next.steps.find((x) => x.uid === s.uid);
+                        const at = router ? branchesOf(router.config).findIndex((x, k, all) => !x.otherwise
+                          && (k === all.length - 1 || all[k + 1].otherwise)) : -1;
+                        setSelected(s.uid);
+                        if (at >= 0) {
+                          setStatus(`Added branch ${at + 1} to step ${i + 1}: give it a condition in the router's form.`);
+                        }
+                      }}>＋ Add a branch to step {i + 1}</button>
+                    </li>
                   </ol>
                 )}
               </li>

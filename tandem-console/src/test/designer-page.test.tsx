@@ -131,12 +131,21 @@ describe('flow designer page', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Add Message Filter (filter)' }));
     expect(screen.getByTestId('branch-0-1-1').textContent).toContain('Message Filter');
 
+    // A new branch from the list (its condition then set in the router's form), and one removed again.
+    await userEvent.click(screen.getByRole('button', { name: '＋ Add a branch to step 1' }));
+    expect(within(branches).getByRole('button', { name: '◇ when (no condition yet)' })).toBeDefined();
+    expect(screen.getByRole('status').textContent).toContain('Added branch 2 to step 1');
+    await userEvent.click(screen.getByRole('button', { name: '＋ Add a branch to step 1' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Remove branch 3 (no condition yet) of step 1 and its steps' }));
+    expect(within(branches).getAllByRole('button', { name: '◇ when (no condition yet)' })).toHaveLength(1);
+
     await userEvent.click(screen.getByRole('button', { name: 'Save flow' }));
     await screen.findByRole('alert');
-    expect(screen.getByTestId('branch-0-1-1').textContent).toContain('1 problem(s)');
+    expect(screen.getByTestId('branch-0-2-1').textContent).toContain('1 problem(s)');
     expect(screen.getByRole('region', { name: 'Properties' }).textContent).toContain('Unexpected end');
     const sent = puts[0].body as { steps: [{ choice: { when: { steps: unknown[] }[]; otherwise: unknown[] } }, unknown] };
     expect(sent.steps[0].choice.when[0].steps[1]).toStrictEqual({ filter: { when: 'true', reason: 'new' } });
+    expect(sent.steps[0].choice.when[1]).toStrictEqual({ condition: '', steps: [] });
     expect(sent.steps[0].choice.otherwise).toStrictEqual([{ fetch: { system: 'clarity', entity: 'B' } }, { filter: { when: '' } }]);
     expect(sent.steps[1]).toStrictEqual(routed.steps[1]);
   });

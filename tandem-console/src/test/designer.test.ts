@@ -3,8 +3,8 @@
 // yaml package, as Git has them), and the editing operations change exactly what they say.
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { addBranchStep, addStep, branchesOf, branchNodeId, branchRefOf, branchStep, fromFlow, moveBranchStep, moveStep,
-  removeBranchStep, removeStep, toFlow, updateBranchStep, updateStep, type Json, type JsonObject } from '../pages/designer/model';
+import { addBranch, addBranchStep, addStep, branchesOf, branchNodeId, branchRefOf, branchStep, fromFlow, moveBranchStep, moveStep,
+  removeBranch, removeBranchStep, removeStep, toFlow, updateBranchStep, updateStep, type Json, type JsonObject } from '../pages/designer/model';
 import { toGraph } from '../pages/designer/graph';
 import { eipName, newStepConfig, stepSchema, stepTypes } from '../pages/designer/schema';
 
@@ -109,6 +109,25 @@ describe('flow designer model', () => {
     expect((((toFlow(m).steps as JsonObject[])[at].choice as JsonObject).when as JsonObject[])[1].steps)
       .toStrictEqual([...(branchesOf(choice.config)[1].steps), { filter: { when: 'false' } }]);
     expect(toFlow(removeBranchStep(m, second))).toStrictEqual(flow);
+  });
+
+  it('adds a when branch before otherwise and removes branches, the router otherwise as it was', () => {
+    const flow = read('clarity-customer-to-salesforce.yaml');
+    const model = fromFlow(flow);
+    const choice = model.steps.find((s) => s.kind === 'choice')!;
+    const at = model.steps.indexOf(choice);
+    const routerOf = (f: JsonObject) => (f.steps as JsonObject[])[at].choice as JsonObject;
+    const added = addBranch(model, choice.uid);
+    const after = branchesOf(added.steps[at].config);
+    expect(after.map((b) => b.condition)).toStrictEqual(["$event.entity = 'Contact'", "$event.entity = 'Account'", '',
+      'otherwise']);
+    expect((routerOf(toFlow(added)).when as Json[])[2]).toStrictEqual({ condition: '', steps: [] });
+    expect(Object.keys(routerOf(toFlow(added)))).toStrictEqual(Object.keys(routerOf(flow)));
+    expect(toFlow(removeBranch(added, choice.uid, 2))).toStrictEqual(flow);
+    const noOtherwise = routerOf(toFlow(removeBranch(model, choice.uid, 2)));
+    expect(noOtherwise.otherwise).toBeUndefined();
+    expect(noOtherwise.when).toStrictEqual(routerOf(flow).when);
+    expect((routerOf(toFlow(removeBranch(model, choice.uid, 0))).when as Json[]).length).toBe(1);
   });
 
   it('adds a filter step, removes it and reorders steps', () => {

@@ -232,3 +232,36 @@ export function moveBranchStep(model: FlowModel, ref: BranchRef, delta: number):
     return out;
   });
 }
+
+/** A new `when` branch at the end of the router's (before `otherwise`): an empty condition, no steps yet. */
+export function addBranch(model: FlowModel, router: string): FlowModel {
+  return {
+    ...model,
+    steps: model.steps.map((s) => {
+      if (s.uid !== router || !isObject(s.config)) {
+        return s;
+      }
+      const when = Array.isArray(s.config.when) ? s.config.when : [];
+      return { ...s, config: { ...s.config, when: [...when, { condition: '', steps: [] }] } };
+    }),
+  };
+}
+
+/** Removes a branch and its steps (`otherwise` when it is the last): the router's other members as they were. */
+export function removeBranch(model: FlowModel, router: string, branch: number): FlowModel {
+  return {
+    ...model,
+    steps: model.steps.map((s) => {
+      if (s.uid !== router || !isObject(s.config)) {
+        return s;
+      }
+      const c = s.config;
+      const when = Array.isArray(c.when) ? c.when : [];
+      if (branch < when.length) {
+        return { ...s, config: { ...c, when: when.filter((_, b) => b !== branch) } };
+      }
+      const { otherwise: _dropped, ...rest } = c;
+      return { ...s, config: rest };
+    }),
+  };
+}
