@@ -11,9 +11,9 @@ import { ErrorBox, time } from '../components/common';
 import { Link } from '../router';
 import { toGraph, type GraphNode } from './designer/graph';
 import { addBranch, addBranchStep, addStep, branchesOf, branchNodeId, branchRefOf, branchStep, fromFlow, headValue, moveBranchStep,
-  moveStep, removeBranch, removeBranchStep, removeStep, toFlow, updateBranchStep, updateStep, withHead, type BranchRef, type FlowModel,
+  moveStep, removeBranch, removeBranchStep, removeStep, setBranchCondition, toFlow, updateBranchStep, updateStep, withHead, type BranchRef, type FlowModel,
   type Json, type JsonObject } from './designer/model';
-import { eipIcon, eipName, memberSchema, newStepConfig, stepSchema, stepTypes, type StepType } from './designer/schema';
+import { branchConditionSchema, eipIcon, eipName, memberSchema, newStepConfig, stepSchema, stepTypes, type StepType } from './designer/schema';
 import { structuralValidator } from './designer/validator';
 
 interface Definition {
@@ -254,7 +254,19 @@ export default function FlowDesigner({ id, role }: { id: string; role: Role }) {
 
   const handler = headValue(model, 'errorHandler');
   let form: { title: string; schema: RJSFSchema; data: Json | undefined; onChange: (v: Json) => void } | null = null;
-  if (selectedBranch && selectedBranchStep) {
+  const selectedBranchValue = selectedBranch && selectedBranch.index < 0
+    ? branchesOf(model.steps.find((x) => x.uid === selectedBranch.router)?.config ?? null)[selectedBranch.branch] : undefined;
+  if (selectedBranch && selectedBranchValue && !selectedBranchValue.otherwise) {
+    form = {
+      title: `Condition of ${describeBranch(selectedBranch)}`,
+      schema: branchConditionSchema(schema),
+      data: { condition: selectedBranchValue.condition },
+      onChange: (v) => {
+        const c = (v as JsonObject | null)?.condition;
+        change(setBranchCondition(model, selectedBranch.router, selectedBranch.branch, typeof c === 'string' ? c : ''));
+      },
+    };
+  } else if (selectedBranch && selectedBranchStep) {
     const type = types.find((t) => t.kind === selectedBranchStep.kind);
     form = selectedBranchStep.raw !== undefined || !type ? null : {
       title: `${eipName(selectedBranchStep.kind)} (${selectedBranchStep.kind}), step ${selectedBranch.index + 1} of ${describeBranch(selectedBranch)}`,
@@ -436,8 +448,8 @@ export default function FlowDesigner({ id, role }: { id: string; role: Role }) {
           )}
           {form && <p className="muted" data-testid="form-title">{form.title}</p>}
           {selectedBranch && selectedBranch.index < 0 && (
-            <p>Selected: {describeBranch(selectedBranch)}. Its condition is edited in the router's form; the palette
-              adds a step at its start.</p>
+            <p className="muted">The palette adds a step at the start of {describeBranch(selectedBranch)}.
+              {selectedBranchValue?.otherwise ? ' It runs for exchanges no branch took; it has no condition.' : ''}</p>
           )}
           {(selectedStep ?? selectedBranchStep)?.raw !== undefined && (
             <p className="error">This step is not a map with one key (its kind); it is kept as written. Fix it in the file.</p>

@@ -138,6 +138,12 @@ describe('flow designer page', () => {
     await userEvent.click(screen.getByRole('button', { name: '＋ Add a branch to step 1' }));
     await userEvent.click(screen.getByRole('button', { name: 'Remove branch 3 (no condition yet) of step 1 and its steps' }));
     expect(within(branches).getAllByRole('button', { name: '◇ when (no condition yet)' })).toHaveLength(1);
+    // Its condition in a form of its own (the schema's When.condition), selected from the list.
+    await userEvent.click(within(branches).getByRole('button', { name: '◇ when (no condition yet)' }));
+    expect(screen.getByTestId('form-title').textContent).toBe('Condition of branch 2 (no condition yet) of step 1');
+    const condition = screen.getByRole('region', { name: 'Properties' }).querySelector('#root_condition') as HTMLInputElement;
+    await userEvent.type(condition, "$event.entity = 'C'");
+    expect(within(branches).getByRole('button', { name: "◇ when $event.entity = 'C'" })).toBeDefined();
 
     await userEvent.click(screen.getByRole('button', { name: 'Save flow' }));
     await screen.findByRole('alert');
@@ -145,7 +151,7 @@ describe('flow designer page', () => {
     expect(screen.getByRole('region', { name: 'Properties' }).textContent).toContain('Unexpected end');
     const sent = puts[0].body as { steps: [{ choice: { when: { steps: unknown[] }[]; otherwise: unknown[] } }, unknown] };
     expect(sent.steps[0].choice.when[0].steps[1]).toStrictEqual({ filter: { when: 'true', reason: 'new' } });
-    expect(sent.steps[0].choice.when[1]).toStrictEqual({ condition: '', steps: [] });
+    expect(sent.steps[0].choice.when[1]).toStrictEqual({ condition: "$event.entity = 'C'", steps: [] });
     expect(sent.steps[0].choice.otherwise).toStrictEqual([{ fetch: { system: 'clarity', entity: 'B' } }, { filter: { when: '' } }]);
     expect(sent.steps[1]).toStrictEqual(routed.steps[1]);
   });

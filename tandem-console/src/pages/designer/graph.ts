@@ -22,6 +22,8 @@ export interface GraphEdge {
 }
 
 const COLUMN = 300;
+/** A branch edge's label: its condition, shortened ("when" while it has none). */
+const label = (condition: string) => (!condition ? 'when' : condition.length > 40 ? `${condition.slice(0, 39)}…` : condition);
 const ROW = 90;
 /** Steps that call a system: what a redelivery repeats after a transient failure. */
 const CALLS = new Set(['fetch', 'enrich', 'to']);
@@ -87,7 +89,7 @@ export function toGraph(model: FlowModel): { nodes: GraphNode[]; edges: GraphEdg
           nodes.push({ id, parentStep: step.uid, position: { x: COLUMN * (b + 1), y: y + ROW * i },
             data: { title: eipName(inner.kind), icon: eipIcon(inner.kind), detail: detailOf(inner), kind: inner.kind, role: 'branch' } });
           edges.push(i === 0
-            ? { id: `branch-${id}`, source: parent, target: id, label: condition.length > 40 ? `${condition.slice(0, 39)}…` : condition }
+            ? { id: `branch-${id}`, source: parent, target: id, label: label(condition) }
             : { id: `e-${parent}-${id}`, source: parent, target: id });
           guarded.push([id, inner.kind]);
           parent = id;

@@ -121,7 +121,7 @@ export function updateStep(model: FlowModel, uid: string, config: Json): FlowMod
 
 // ---- a content-based router's branches: the steps of `when[b].steps`, and of `otherwise` as branch when.length
 
-/** One branch of a router: its condition ('otherwise' for the last) and its steps as the file has them. */
+/** One branch of a router: its condition ('' when it has none yet, 'otherwise' for the last) and its steps. */
 export interface Branch {
   condition: string;
   otherwise: boolean;
@@ -133,7 +133,7 @@ export function branchesOf(config: Json): Branch[] {
   const c = isObject(config) ? config : {};
   const out: Branch[] = (Array.isArray(c.when) ? c.when : []).map((w) => {
     const b = isObject(w) ? w : {};
-    return { condition: typeof b.condition === 'string' ? b.condition : 'when', otherwise: false,
+    return { condition: typeof b.condition === 'string' ? b.condition : '', otherwise: false,
       steps: Array.isArray(b.steps) ? b.steps : [] };
   });
   if (Array.isArray(c.otherwise)) {
@@ -262,6 +262,20 @@ export function removeBranch(model: FlowModel, router: string, branch: number): 
       }
       const { otherwise: _dropped, ...rest } = c;
       return { ...s, config: rest };
+    }),
+  };
+}
+
+/** A `when` branch's condition set; its steps and the router's other members as they were. */
+export function setBranchCondition(model: FlowModel, router: string, branch: number, condition: string): FlowModel {
+  return {
+    ...model,
+    steps: model.steps.map((s) => {
+      if (s.uid !== router || !isObject(s.config) || !Array.isArray(s.config.when)) {
+        return s;
+      }
+      const when = s.config.when.map((w, b) => (b === branch && isObject(w) ? { ...w, condition } : w));
+      return { ...s, config: { ...s.config, when } };
     }),
   };
 }

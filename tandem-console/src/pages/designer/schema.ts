@@ -90,3 +90,10 @@ export function eipName(kind: string): string {
 export function eipIcon(kind: string): string {
   return EIP[kind]?.[1] ?? '◆';
 }
+
+/** The form of one branch of a content-based router: its condition, as the schema's `When` defines it. */
+export function branchConditionSchema(schema: Schema): RJSFSchema {
+  const when = defs(schema).When as Schema | undefined;
+  const condition = ((when?.properties ?? {}) as Record<string, Schema>).condition ?? { type: 'string' };
+  return { type: 'object', title: 'branch', properties: { condition }, required: ['condition'] } as RJSFSchema;
+}
