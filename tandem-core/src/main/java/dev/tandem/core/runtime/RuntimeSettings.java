@@ -57,9 +57,9 @@ public record RuntimeSettings(int batchSize, Duration linger, Duration pollInter
                     + "system; at least `probeInterval`");
     private static final ConfigSpec.Key<Duration> MAPPING_TIMEOUT = SPEC.define("mappingTimeout", Type.DURATION,
             DEFAULT_MAPPING_TIMEOUT, Validator.positive(), "the time one evaluation of a flow's JSONata (a mapping, a "
-                    + "condition, a rule) may take; past it the record is dead-lettered with MAPPING_ERROR \"the "
-                    + "expression ran longer than …\" (a loop, a very large range) instead of holding its worker; a "
-                    + "mapping takes microseconds to milliseconds");
+                    + "condition, a rule) may take, in flow runs, `tandem backfill` and `tandem reconcile`; past it the "
+                    + "record fails with MAPPING_ERROR \"the expression ran longer than …\" (a loop, a very large "
+                    + "range) instead of holding its worker; a mapping takes microseconds to milliseconds");
 
     public RuntimeSettings {
         if (batchSize < 1) {

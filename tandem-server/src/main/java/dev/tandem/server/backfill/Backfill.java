@@ -363,7 +363,9 @@ public final class Backfill implements AutoCloseable {
                 writes.discard();
                 try {
                     Links state = new Links();
-                    List<FlowOutcome> outcomes = pipeline.process(events, state);
+                    // each JSONata evaluation bounded as in a flow run: a looping mapping fails its record
+                    List<FlowOutcome> outcomes = dev.tandem.core.mapping.JsonataMapping.eachEvaluationWithin(
+                            config.runtime().mappingTimeout(), () -> pipeline.process(events, state));
                     return new Processed(this, events, byId.size(), outcomes, state, writer.fatal(), now);
                 } finally {
                     reader.use(Map.of());

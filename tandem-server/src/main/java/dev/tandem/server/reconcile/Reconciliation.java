@@ -560,7 +560,9 @@ public final class Reconciliation implements AutoCloseable {
             writer.clear();
             List<FlowOutcome> outcomes;
             try {
-                outcomes = pipeline.process(events, NO_STATE);
+                // each JSONata evaluation bounded as in a flow run: a looping mapping fails its record
+                outcomes = dev.tandem.core.mapping.JsonataMapping.eachEvaluationWithin(
+                        config.runtime().mappingTimeout(), () -> pipeline.process(events, NO_STATE));
             } finally {
                 reader.use(Map.of());
             }
