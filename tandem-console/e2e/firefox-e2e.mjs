@@ -80,6 +80,14 @@ try {
       await page.waitForSelector(content, { timeout: 30000 });
     }
     check(true, `${path} renders in Firefox`);
+    if (path.endsWith('/design')) {
+      // The canvas by keyboard: a step's node focused and Enter selects it (its form opens), as in Chromium.
+      await page.evaluate(() => document.querySelectorAll('.react-flow__node')[1].focus());
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => (document.querySelector('[data-testid="form-title"]')?.textContent ?? '')
+        .includes('step 1'), { timeout: 15000 });
+      check(true, 'a canvas node selected with Enter in Firefox');
+    }
   }
   await page.screenshot({ path: join(shots, 'firefox-mapping.png') });
 
