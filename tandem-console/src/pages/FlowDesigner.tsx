@@ -388,15 +388,11 @@ export default function FlowDesigner({ id, role }: { id: string; role: Role }) {
                     })}
                     <li>
                       <button type="button" className="small" onClick={() => {
-                        const next = addBranch(model, s.uid);
-                        change(next);
-                        const router = next.steps.find((x) => x.uid === s.uid);
-                        const at = router ? branchesOf(router.config).findIndex((x, k, all) => !x.otherwise
-                          && (k === all.length - 1 || all[k + 1].otherwise)) : -1;
-                        setSelected(s.uid);
-                        if (at >= 0) {
-                          setStatus(`Added branch ${at + 1} to step ${i + 1}: give it a condition in the router's form.`);
-                        }
+                        // The new branch goes after the when branches (before otherwise); its condition form opens.
+                        const at = branchesOf(s.config).filter((b) => !b.otherwise).length;
+                        change(addBranch(model, s.uid));
+                        setSelected(branchNodeId({ router: s.uid, branch: at, index: -1 }));
+                        setStatus(`Added branch ${at + 1} to step ${i + 1}: give it a condition.`);
                       }}>＋ Add a branch to step {i + 1}</button>
                     </li>
                   </ol>
