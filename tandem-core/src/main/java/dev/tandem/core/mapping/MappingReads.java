@@ -63,7 +63,7 @@ public final class MappingReads {
             symbol = Class.forName("com.dashjoin.jsonata.Parser$Symbol");
             for (String name : List.of("type", "value", "position", "steps", "stages", "expr", "lhs", "rhs",
                     "expression", "condition", "then", "_else", "expressions", "arguments", "procedure", "body",
-                    "lhsObject", "group", "terms", "pattern", "update", "delete", "predicate")) {
+                    "lhsObject", "group", "terms", "pattern", "update", "delete", "predicate", "focus", "index")) {
                 Field f = symbol.getDeclaredField(name);
                 f.setAccessible(true);
                 FIELDS.put(name, f);
@@ -150,6 +150,8 @@ public final class MappingReads {
     }
 
     private static final List<String> UNDEFINED = List.of("undefined");
+    /** The most paths one variable stands for; more, and it is taken as a computed value. */
+    static final int MAX_DENOTED = 16;
 
     private static final class Walker {
         final List<Found> found = new ArrayList<>();
@@ -191,10 +193,15 @@ public final class MappingReads {
                     stages(node, append(context, String.valueOf(get(node, "value"))));
                     return;
                 }
-                if ("variable".equals(type)) {
+                if ("variable".equals(type)) { // alone, or with a predicate: $items[Kind = 'x']
                     Binding b = bound(get(node, "value"));
                     if (b != null) {
                         sink.addAll(b.reads());
+                    }
+                    if (b == null || b.denotes().isEmpty()) {
+                        stages(node, null);
+                    } else {
+                        b.denotes().forEach(base -> stages(node, base));
                     }
                     return;
                 }
@@ -249,7 +256,11 @@ public final class MappingReads {
             } finally {
                 sink = before;
             }
-            scopes.element().put(name, new Binding(denotes(rhs, context), Collections.unmodifiableSet(reads)));
+            List<List<String>> denotes = denotes(rhs, context);
+            // Each choice of paths can double what a variable stands for ($b := K ? $a.X : $a.Y): past a few it is
+            // taken as computed (its reads count where it is used), so a chain of them stays linear, not 2^n.
+            scopes.element().put(name, new Binding(denotes.size() > MAX_DENOTED ? List.of() : denotes,
+                    Collections.unmodifiableSet(reads)));
         }
 
         /** The record paths a value is, when it is one (or a choice of some); empty when it is computed. */
@@ -282,7 +293,8 @@ public final class MappingReads {
                             ? denotes(e.getFirst(), context) : List.of();
                 case "path": {
                     List<?> steps = get(node, "steps") instanceof List<?> l ? l : List.of();
-                    if (steps.isEmpty() || get(node, "group") != null) {
+                    if (steps.isEmpty() || get(node, "group") != null || steps.stream().anyMatch(st -> isSymbol(st)
+                            && (get(st, "focus") != null || get(st, "index") != null))) {
                         return List.of();
                     }
                     Object first = steps.getFirst();
@@ -333,6 +345,28 @@ public final class MappingReads {
 
         private void path(Object node, List<String> context) {
             List<?> steps = get(node, "steps") instanceof List<?> l ? l : List.of();
+            // A step's focus (@$x) and index (#$i) variables are the path's own: they hide outer ones in it.
+            Map<String, Binding> own = new HashMap<>();
+            for (Object step : steps) {
+                for (String f : List.of("focus", "index")) {
+                    if (isSymbol(step) && get(step, f) instanceof String name) {
+                        own.put(name.startsWith("$") ? name.substring(1) : name, Binding.NOTHING);
+                    }
+                }
+            }
+            if (!own.isEmpty()) {
+                scopes.push(own);
+            }
+            try {
+                pathSteps(node, steps, context);
+            } finally {
+                if (!own.isEmpty()) {
+                    scopes.pop();
+                }
+            }
+        }
+
+        private void pathSteps(Object node, List<?> steps, List<String> context) {
             Object first = steps.isEmpty() ? null : steps.getFirst();
             Binding b = first != null && "variable".equals(type(first)) ? bound(get(first, "value")) : null;
             if (b == null) {
@@ -342,6 +376,12 @@ public final class MappingReads {
                 stages(first, null);
                 follow(node, steps, 1, null);
             } else { // $address.City: each path the variable is, continued
+                // what the binding read within those paths counts too ($i := Items[Type = 'A']: Items.Type)
+                for (String r : b.reads()) {
+                    if (b.denotes().stream().anyMatch(d -> !d.isEmpty() && r.startsWith(String.join(".", d) + "."))) {
+                        sink.add(r);
+                    }
+                }
                 for (List<String> base : b.denotes()) {
                     stages(first, base);
                     follow(node, steps, 1, base);

@@ -42,6 +42,13 @@ class MappingReadsTest {
         assertThat(reads("(($a := Billing; $a.Zip); $a.City)")).containsExactly("Billing.Zip");
         assertThat(reads("($a := Billing; $f := function($a) { $a.City }; $f(Shipping))")).containsExactly("Shipping");
         assertThat(reads("($a := Billing; Items.($a := Shipping; $a.City))")).containsExactly("Items.Shipping.City");
+        // a path's focus (@$x) and index (#$i) variables are its own, not an outer binding of the same name
+        assertThat(reads("($a := Foo; Account@$a.Contacts.{'n': $a.Name})")).doesNotContain("Foo.Name");
+        assertThat(reads("($i := Foo; Items#$i.($i.Bar))")).doesNotContain("Foo.Bar");
+        // a followed variable's predicates count, and the predicate it was bound with
+        assertThat(reads("($items := Items; $count($items[Kind = 'x']))")).containsExactly("Items", "Items.Kind");
+        assertThat(reads("($items := Items[Type = 'A']; $items.Sku)")).containsExactlyInAnyOrder("Items.Type", "Items.Sku");
+        assertThat(reads("($c := K ? $ : Contact; $c.Name)")).doesNotContain("K"); // the choice is not the field
         // predicates, sorts and groups read relative to their step; the step's own path counts
         assertThat(reads("Items[Qty > 1 and Kind = \"x\"].Sku")).containsExactly("Items.Qty", "Items.Kind", "Items.Sku");
         assertThat(reads("Items^(>Price).Sku")).containsExactly("Items.Price", "Items.Sku");
@@ -58,6 +65,19 @@ class MappingReadsTest {
         assertThat(reads("**.Sku")).isEmpty();
         assertThat(reads("42")).isEmpty();
         assertThat(MappingReads.reads("Quantity * $$.Rate", "SalesItems")).containsExactly("SalesItems.Quantity", "Rate");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120) // not a speed check: without the cap this never ends (2^40 paths)
+    void aChainOfChoicesStaysLinearNotExponential() {
+        // each binding doubles the paths it stands for: past MappingReads.MAX_DENOTED it is taken as computed
+        StringBuilder text = new StringBuilder("($v0 := K ? P : Q; ");
+        for (int i = 1; i < 40; i++) {
+            text.append("$v").append(i).append(" := K ? $v").append(i - 1).append(".R : $v").append(i - 1).append(".S; ");
+        }
+        text.append("$v39.Z)");
+        List<String> r = reads(text.toString());
+        assertThat(r).contains("K").hasSizeLessThan(200);
     }
 
     @Test
