@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A changed flow written back into the text it was read from, as a set of small edits, so that everything the change
@@ -112,7 +113,7 @@ public final class YamlPatch {
             } else if (root instanceof MappingNode m && objects && m.getFlowStyle() != FlowStyle.FLOW) {
                 patch.blockMapping(m, old, updated, true);
             } else if (root instanceof SequenceNode sq && arrays && sq.getFlowStyle() != FlowStyle.FLOW) {
-                patch.blockSequence(sq, old, updated);
+                patch.blockSequence(sq, old, updated, true);
             } else {
                 return Optional.empty();
             }
@@ -144,7 +145,7 @@ public final class YamlPatch {
             if (s.getFlowStyle() == FlowStyle.FLOW || inFlow) {
                 flowSequence(s, old, now);
             } else {
-                blockSequence(s, old, now);
+                blockSequence(s, old, now, false);
             }
         } else if (node instanceof ScalarNode sc && !now.isContainerNode()) {
             ScalarStyle style = sc.getScalarStyle();
@@ -247,7 +248,7 @@ public final class YamlPatch {
         }
     }
 
-    private void blockSequence(SequenceNode s, JsonNode old, JsonNode now) {
+    private void blockSequence(SequenceNode s, JsonNode old, JsonNode now, boolean root) {
         List<Node> items = s.getValue();
         if (items.size() != old.size()) {
             throw new Unpatchable();
@@ -286,26 +287,44 @@ public final class YamlPatch {
             }
         }
         gaps.add(new int[]{gi, m, gj, n});
-        // In each gap, a new item is edited from the next unused old item that is the same one (its first entry
-        // equal: a table row's key), else from the next one of the same kind (a step of the same type).
+        // In each gap, a new item is edited from the old item that is the same one (its first entry equal: a table
+        // row's key), in order; what is left, from an old item of the same kind (a step of the same type) between
+        // its neighbours' partners, not one whose first entry the new list still has (that row moved or went).
+        Set<JsonNode> newFirsts = new java.util.HashSet<>();
+        now.forEach(x -> firstEntry(x).ifPresent(newFirsts::add));
         for (int[] g : gaps) {
             int o = g[0];
             for (int nj = g[2]; nj < g[3]; nj++) {
-                int pick = -1;
-                for (int oi = o; oi < g[1] && pick < 0; oi++) {
-                    if (sameFirstEntry(old.get(oi), now.get(nj))) {
-                        pick = oi;
+                for (int oi = o; oi < g[1]; oi++) {
+                    if (!used[oi] && sameFirstEntry(old.get(oi), now.get(nj))) {
+                        partner[nj] = oi;
+                        used[oi] = true;
+                        o = oi + 1;
+                        break;
                     }
                 }
-                for (int oi = o; oi < g[1] && pick < 0; oi++) {
-                    if (sameKind(old.get(oi), now.get(nj))) {
-                        pick = oi;
+            }
+            int lo = g[0];
+            for (int nj = g[2]; nj < g[3]; nj++) {
+                if (partner[nj] >= 0) {
+                    lo = partner[nj] + 1;
+                    continue;
+                }
+                int hi = g[1];
+                for (int k = nj + 1; k < g[3]; k++) {
+                    if (partner[k] >= 0) {
+                        hi = partner[k];
+                        break;
                     }
                 }
-                if (pick >= 0) {
-                    partner[nj] = pick;
-                    used[pick] = true;
-                    o = pick + 1;
+                for (int oi = lo; oi < hi; oi++) {
+                    if (!used[oi] && sameKind(old.get(oi), now.get(nj))
+                            && firstEntry(old.get(oi)).map(e -> !newFirsts.contains(e)).orElse(true)) {
+                        partner[nj] = oi;
+                        used[oi] = true;
+                        lo = oi + 1;
+                        break;
+                    }
                 }
             }
         }
@@ -325,7 +344,8 @@ public final class YamlPatch {
         for (int oi = 0; oi < m; oi++) {
             if (!used[oi]) {
                 int dash = dash(items.get(oi));
-                edits.add(new Edit(leadStart(dash), itemEnd(items.get(oi)), ""));
+                // the comments above a file's first item are the file's, not the item's: they stay
+                edits.add(new Edit(root && oi == 0 ? lineStart(dash) : leadStart(dash), itemEnd(items.get(oi)), ""));
             }
         }
         int col = column(dash(items.get(0)));
@@ -345,21 +365,29 @@ public final class YamlPatch {
                 }
                 continue;
             }
-            int pos = anchor >= 0 ? itemEnd(items.get(anchor)) : leadStart(dash(items.get(0)));
+            int first = dash(items.get(0));
+            int pos = anchor >= 0 ? itemEnd(items.get(anchor)) : root ? lineStart(first) : leadStart(first);
             Integer from = moved.get(nj);
+            int fromDash = from == null ? -1 : dash(items.get(from));
             String piece = from == null ? block(JSON.createArrayNode().add(now.get(nj)), col)
-                    : text.substring(leadStart(dash(items.get(from))), itemEnd(items.get(from)));
+                    : text.substring(root && from == 0 ? lineStart(fromDash) : leadStart(fromDash), itemEnd(items.get(from)));
             edits.add(new Edit(pos, pos, piece));
         }
     }
 
     private static boolean sameFirstEntry(JsonNode a, JsonNode b) {
-        if (a.isObject() && b.isObject() && !a.isEmpty() && !b.isEmpty()) {
-            Map.Entry<String, JsonNode> x = a.properties().iterator().next();
-            Map.Entry<String, JsonNode> y = b.properties().iterator().next();
-            return x.getKey().equals(y.getKey()) && x.getValue().equals(SAME, y.getValue());
+        Optional<JsonNode> x = firstEntry(a);
+        Optional<JsonNode> y = firstEntry(b);
+        return x.isPresent() && y.isPresent() && x.get().equals(SAME, y.get());
+    }
+
+    /** An object's first entry as a one-entry object (a table row's key, a step's kind and value). */
+    private static Optional<JsonNode> firstEntry(JsonNode n) {
+        if (!n.isObject() || n.isEmpty()) {
+            return Optional.empty();
         }
-        return false;
+        Map.Entry<String, JsonNode> e = n.properties().iterator().next();
+        return Optional.of(JSON.createObjectNode().set(e.getKey(), e.getValue()));
     }
 
     private static boolean sameKind(JsonNode a, JsonNode b) {

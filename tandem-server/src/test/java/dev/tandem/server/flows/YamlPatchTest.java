@@ -250,6 +250,18 @@ class YamlPatchTest {
     }
 
     @Test
+    void aListRootKeepsItsHeaderAndMatchesRowsByKeyBeforeKind() throws Exception {
+        String original = "# Bins, by hand\n- k: a\n  v: 1\n# b's note\n- k: b\n  v: 2\n";
+        // the first row removed: the file's header stays (it is not the row's comment)
+        assertThat(YamlPatch.apply(original, JSON.readTree("[{\"k\":\"b\",\"v\":2}]"), TABLES))
+                .contains("# Bins, by hand\n# b's note\n- k: b\n  v: 2\n");
+        // a new first row goes under the header; a and b, both changed, keep their own lines and comment
+        assertThat(YamlPatch.apply(original, JSON.readTree(
+                "[{\"k\":\"z\",\"v\":0},{\"k\":\"a\",\"v\":5},{\"k\":\"b\",\"v\":6}]"), TABLES))
+                .contains("# Bins, by hand\n- k: \"z\"\n  v: 0\n- k: a\n  v: 5\n# b's note\n- k: b\n  v: 6\n");
+    }
+
+    @Test
     void anEmptyRootIsReplacedInBlockStyleUnderItsComments() throws Exception {
         String original = "# the template\n#   EUR: { rate: 0.9 }\n{}\n";
         assertThat(YamlPatch.apply(original, JSON.readTree("{\"EUR\":{\"rate\":0.9}}"), TABLES))
