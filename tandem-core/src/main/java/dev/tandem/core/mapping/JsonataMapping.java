@@ -189,8 +189,8 @@ public final class JsonataMapping {
      * runtime runs every batch so ({@code runtime.mappingTimeout}).
      */
     public static <T> T eachEvaluationWithin(Duration timeout, Supplier<T> work) {
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("the bound must be positive, got " + timeout);
+        if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("the bound must be between 1 ms and 1 day, got " + timeout);
         }
         Long previous = EACH.get();
         EACH.set(timeout.toMillis());

@@ -56,7 +56,8 @@ public record RuntimeSettings(int batchSize, Duration linger, Duration pollInter
             DEFAULT_MAX_PROBE_INTERVAL, Validator.positive(), "the longest wait between two probes of an unavailable "
                     + "system; at least `probeInterval`");
     private static final ConfigSpec.Key<Duration> MAPPING_TIMEOUT = SPEC.define("mappingTimeout", Type.DURATION,
-            DEFAULT_MAPPING_TIMEOUT, Validator.positive(), "the time one evaluation of a flow's JSONata (a mapping, a "
+            DEFAULT_MAPPING_TIMEOUT, Validator.of("1ms–1h", RuntimeSettings::validMappingTimeout,
+                    "must be between 1ms and 1h"), "the time one evaluation of a flow's JSONata (a mapping, a "
                     + "condition, a rule) may take, in flow runs, `tandem backfill` and `tandem reconcile`; past it the "
                     + "record fails with MAPPING_ERROR \"the expression ran longer than …\" (a loop, a very large "
                     + "range) instead of holding its worker; a mapping takes microseconds to milliseconds");
@@ -75,9 +76,14 @@ public record RuntimeSettings(int batchSize, Duration linger, Duration pollInter
         if (probeInterval.isNegative() || probeInterval.isZero() || maxProbeInterval.compareTo(probeInterval) < 0) {
             throw new IllegalArgumentException("probeInterval must be > 0 and maxProbeInterval >= probeInterval");
         }
-        if (mappingTimeout.isNegative() || mappingTimeout.isZero()) {
-            throw new IllegalArgumentException("mappingTimeout must be > 0");
+        if (!validMappingTimeout(mappingTimeout)) {
+            throw new IllegalArgumentException("mappingTimeout must be between 1 ms and 1 h, got " + mappingTimeout);
         }
+    }
+
+    /** JSONata's timebox counts milliseconds: under 1 ms would stop every evaluation at once. */
+    private static boolean validMappingTimeout(Duration d) {
+        return d.compareTo(Duration.ofMillis(1)) >= 0 && d.compareTo(Duration.ofHours(1)) <= 0;
     }
 
     /** The default mapping timeout. */

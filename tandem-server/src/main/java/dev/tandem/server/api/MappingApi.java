@@ -277,14 +277,6 @@ public final class MappingApi {
     }
 
     /**
-     * Runs a preview's work on its own virtual thread with every JSONata evaluation bounded by {@code bound} and
-     * {@code depth} ({@link JsonataMapping#withinBounds}), so a mapping that loops or recurses without end stops
-     * itself: a 422 saying which bound, and its thread ends. A permit of {@code permits} is held until the work
-     * ends, not until the answer is sent. The wait for the answer allows a little more than the bound, for a single
-     * built-in call that the bounds cannot interrupt midway; past that the answer is a 422 too and the thread is
-     * interrupted.
-     */
-    /**
      * A preview outside the server ({@code tandem map preview}) under the console preview's bounds, on a thread of
      * its own: a mapping that loops or recurses without end is a {@link ProblemException} saying which bound (422
      * {@code preview_too_slow} / {@code preview_too_deep}), as in the console.
@@ -293,6 +285,14 @@ public final class MappingApi {
         return bounded(work, Duration.ofSeconds(PREVIEW_SECONDS), PREVIEW_DEPTH, new Semaphore(1));
     }
 
+    /**
+     * Runs a preview's work on a platform thread of its own ({@link #PREVIEW_STACK_BYTES} of stack) with every
+     * JSONata evaluation bounded by {@code bound} and {@code depth} ({@link JsonataMapping#withinBounds}), so a
+     * mapping that loops or recurses without end stops itself: a 422 saying which bound, and its thread ends. A
+     * permit of {@code permits} is held until the work ends, not until the answer is sent (and given back when the
+     * thread cannot even start). The wait for the answer allows a little more than the bound, for a single built-in
+     * call that the bounds cannot interrupt midway; past that the answer is a 422 too and the thread is interrupted.
+     */
     static <T> T bounded(Supplier<T> work, Duration bound, int depth, Semaphore permits) throws Exception {
         if (!permits.tryAcquire()) {
             throw new ProblemException(Problem.of(429, "too_many_previews", "Too many previews at once",
@@ -307,7 +307,13 @@ public final class MappingApi {
         });
         // A platform thread with a stack of its own size, so that the depth bound, not the machine's default stack
         // (which differs between JVMs and CI hosts), is what stops a function that calls itself without end.
-        Thread.ofPlatform().name("tandem-mapping-preview").daemon(true).stackSize(PREVIEW_STACK_BYTES).start(run);
+        try {
+            Thread.ofPlatform().name("tandem-mapping-preview").daemon(true).stackSize(PREVIEW_STACK_BYTES).start(run);
+        } catch (OutOfMemoryError | RuntimeException e) { // no native thread to be had: the permit is not lost
+            permits.release();
+            throw new ProblemException(Problem.of(503, "preview_unavailable", "The preview could not start",
+                    "no thread could be started for the preview (" + e.getMessage() + "); try again in a moment"));
+        }
         try {
             return run.get(bound.toMillis() + PREVIEW_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

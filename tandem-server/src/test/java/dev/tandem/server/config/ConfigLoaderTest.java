@@ -236,6 +236,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theMappingTimeoutIsReadWithItsRangeAndDefault() {
+        assertThat(loader.parse(MINIMAL, "t").runtime().mappingTimeout()).hasSeconds(30);
+        assertThat(loader.parse(MINIMAL + "runtime:\n  mappingTimeout: 2s\n", "t").runtime().mappingTimeout())
+                .hasSeconds(2);
+        // JSONata's timebox counts milliseconds: under 1 ms every evaluation would stop at once
+        for (String bad : new String[] {"0s", "500us", "2h", "-1s"}) {
+            assertThatThrownBy(() -> loader.parse(MINIMAL + "runtime:\n  mappingTimeout: " + bad + "\n", "t"))
+                    .as(bad).isInstanceOf(ConfigException.class).hasMessageContaining("runtime.mappingTimeout");
+        }
+    }
+
+    @Test
     void rulesAcrossKeysNameBothKeys() {
         assertThatThrownBy(() -> loader.parse(MINIMAL + "retry:\n  initialDelay: 5s\n  maxDelay: 1s\n", "t"))
                 .isInstanceOf(ConfigException.class)
